@@ -1,0 +1,88 @@
+/* slurm-carbon: carbon.conf — the site's configuration.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Slurm's own syntax: `Key=Value` pairs separated by blanks, keys
+ * case-insensitive, `#` starts a comment, one record per line; values may be
+ * double-quoted. Global keys stand alone; `ZoneName=` and `PartitionName=`
+ * start records whose other keys follow on the same line. Strict: unknown
+ * keys, bad values, duplicate keys, duplicate records, dangling references
+ * (a partition's Zone, its Alternatives) are errors, each reported as
+ * "<file>:<line>: <what was wrong>; <what is accepted>", all in one pass.
+ * The reference is doc/carbon.conf.5 and etc/carbon.conf.example.
+ */
+#ifndef SC_CONFIG_CONF_H
+#define SC_CONFIG_CONF_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "forecast/zone.h"
+#include "policy/decide.h"
+#include "policy/error.h"
+#include "policy/request.h"
+
+struct sc_conf {
+	char *path;                 /* the file it was read from (or the name given) */
+
+	/* Global keys (defaults in brackets). */
+	enum sc_mode mode;          /* Mode=enforce|advise|off [advise] */
+	char *state_dir;            /* StateDir= [/var/lib/slurm-carbon] */
+	int allow_opt_out;          /* AllowOptOut=yes|no [yes] */
+	int allow_mixed_signals;    /* AllowMixedSignals=yes|no [no] */
+	int64_t reload_interval;    /* ReloadInterval=<duration> [00:00:10 is "0:10"]: how often the
+				     * plugin checks the forecast files for changes */
+	char **exempt_users;        /* ExemptUsers=a,b [] */
+	size_t n_exempt_users;
+	char **exempt_accounts;     /* ExemptAccounts=a,b [] */
+	size_t n_exempt_accounts;
+	char **exempt_qos;          /* ExemptQOS=a,b [] */
+	size_t n_exempt_qos;
+	int line_mode;              /* line of Mode= (0: default), for messages */
+
+	/* ZoneName records, in file order. */
+	struct sc_zone_spec *zones;
+	size_t n_zones;
+
+	/* PartitionName records, in file order; site.parts points here. */
+	struct sc_partition *parts;
+	struct sc_part_defaults *part_defaults; /* n_parts entries */
+	int *part_lines;                        /* n_parts line numbers */
+	size_t n_parts;
+	int default_part;           /* the partition marked Default=yes, else the first; -1 if none */
+
+	/* The engine's view of the site: parts, zone names and the policy
+	 * parameters MaxDelay [8:00:00], MinSavings [10%], RuntimeRatio [1.0],
+	 * Reroute [yes], NearBest [0%]. */
+	struct sc_site site;
+
+	/* Storage the views above point into (owned). */
+	char **zone_names;
+	size_t *alt_store;
+};
+
+/* Parses text (len bytes, need not be NUL-terminated) named `name` in
+ * messages. Returns a new config, or NULL when anything was wrong, with every
+ * error appended to diag (optional). Caller frees with sc_conf_destroy. */
+struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, struct sc_diag *diag);
+
+/* Reads and parses the file at path (errors as above, plus "cannot read"). */
+struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag);
+
+/* NULL is a no-op. */
+void sc_conf_destroy(struct sc_conf *conf);
+
+/* Where carbon.conf is: $SLURM_CARBON_CONF if set and non-empty, else
+ * carbon.conf in the directory of slurm_conf_path (NULL: $SLURM_CONF, else
+ * /etc/slurm/slurm.conf). Returns a malloc'd path (caller frees), NULL when
+ * out of memory. */
+char *sc_conf_locate(const char *slurm_conf_path);
+
+/* Whether user, account or QOS (each may be NULL) is exempt. Returns NULL if
+ * not, else a static description such as "exempt account". */
+const char *sc_conf_exempt(const struct sc_conf *conf, const char *user, const char *account,
+			   const char *qos);
+
+/* Index of the zone called name, or -1. */
+int sc_conf_find_zone(const struct sc_conf *conf, const char *name);
+
+#endif

@@ -1,0 +1,48 @@
+/* slurm-carbon: intensity CSV files (provider `file`) and a small CSV reader
+ * shared with the trace readers.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SC_FORECAST_CSVFILE_H
+#define SC_FORECAST_CSVFILE_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "forecast/series.h"
+#include "forecast/zone.h"
+#include "policy/error.h"
+
+/* Splits one line of RFC 4180 CSV (sep = ',' or another single byte, e.g.
+ * '|' for `sacct -P`) in place into at most max fields: quoted fields may
+ * contain the separator and doubled quotes; a trailing '\r' is dropped.
+ * Returns the number of fields (more than max: the extra ones are not
+ * stored and the count still says how many there were), or -1 with err on
+ * an unterminated quote. Quotes are only special with quoted != 0. */
+int sc_csv_split(char *line, char sep, int quoted, char **fields, int max, struct sc_err *err);
+
+/* Reads one line of any length from f into *buf (grown with realloc as
+ * needed, caller frees), without the newline. Returns its length, or -1 at
+ * end of file. Lines longer than max_len (0: 1 MiB) are an error (-2). */
+long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len);
+
+/* Reads an intensity CSV. Two formats, told apart by the header line:
+ *  - the contract's `Time,Carbon Intensity` (times `YYYY-MM-DD HH:MM:SS` UTC
+ *    or ISO 8601 with Z or an offset; gCO2e/kWh);
+ *  - an Electricity Maps data-portal export, whose header starts with
+ *    `Datetime (UTC)` and has the columns `Carbon Intensity gCO₂eq/kWh
+ *    (LCA)` and `... (direct)`: column picks one (LCA by default).
+ * Blank lines and lines starting with '#' are skipped. Rows must be in
+ * strictly increasing time order; values finite, within 0..3000. An empty
+ * value is skipped (a gap). Errors name the file and line:
+ * "DE.csv:17: invalid time '2021-13-01': ...". NULL with err on error. */
+struct sc_series *sc_csv_read_intensity(const char *path, enum sc_column column, struct sc_err *err);
+
+/* The same on an open stream; name is used in messages. */
+struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum sc_column column,
+					       struct sc_err *err);
+
+/* Writes s as the contract's CSV (`Time,Carbon Intensity`, ISO 8601 UTC
+ * times). Returns 0 or -1 with err. */
+int sc_csv_write_intensity(FILE *f, const struct sc_series *s, struct sc_err *err);
+
+#endif

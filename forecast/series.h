@@ -1,0 +1,76 @@
+/* slurm-carbon: intensity time series — load, validate, resample.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * A series is what a provider or a file gives: points (t[i], v[i]) with
+ * t strictly increasing; v[i] (gCO2e/kWh, finite, 0..SC_INTENSITY_MAX) holds
+ * from t[i] until the next point, or for one nominal step after the last
+ * point. Real data are irregular (15- and 30-minute steps mixed) and gappy;
+ * sc_series_to_grid() turns a series into the regular grid the engine plans
+ * on (policy/grid.h).
+ */
+#ifndef SC_FORECAST_SERIES_H
+#define SC_FORECAST_SERIES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/decide.h"
+#include "policy/error.h"
+#include "policy/grid.h"
+
+struct sc_series {
+	int64_t *t;            /* n epoch seconds, strictly increasing */
+	double *v;             /* n values */
+	size_t n, cap;
+	enum sc_signal signal; /* average unless the source says marginal */
+	char *source;          /* owned, may be NULL: e.g. "file:/path", "electricitymaps" */
+	int64_t issued_at;     /* when the forecast was made or fetched; 0: unknown */
+};
+
+/* An empty series; NULL on allocation failure. */
+struct sc_series *sc_series_create(void);
+
+/* NULL is a no-op. */
+void sc_series_destroy(struct sc_series *s);
+
+/* Appends a point. Rejects t <= the last time, and v not finite or outside
+ * 0..SC_INTENSITY_MAX; err says which. */
+int sc_series_append(struct sc_series *s, int64_t t, double v, struct sc_err *err);
+
+/* Sets s->source to a copy of src (NULL clears it). */
+int sc_series_set_source(struct sc_series *s, const char *src);
+
+/* The series' nominal step: the most common positive difference between
+ * consecutive times (the smallest of equally common ones); 3600 for a
+ * series of fewer than two points. */
+int64_t sc_series_step(const struct sc_series *s);
+
+/* End of coverage: last time + nominal step; 0 for an empty series. */
+int64_t sc_series_end(const struct sc_series *s);
+
+/* Time-weighted mean of the series over [t0, t1) with the gap rule of
+ * sc_series_to_grid; -1 when not covered. */
+int sc_series_mean(const struct sc_series *s, int64_t t0, int64_t t1, int64_t max_gap, double *mean);
+
+/* Resamples s onto a grid of `step` seconds (0: the series' nominal step)
+ * aligned to multiples of step since the epoch, covering [from, to)
+ * intersected with the series' coverage (from/to may be 0: no bound).
+ * Each slot gets the time-weighted mean of the piecewise-constant series
+ * over it. Inside the series, a point holds until the next point or for one
+ * nominal step, whichever comes first; time not covered that way is a gap.
+ * A gap up to max_gap seconds is filled by linear interpolation between the
+ * values on either side; a longer gap ends the grid there (a plan cannot see
+ * past it). NULL with err when nothing is left to cover. */
+struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64_t from,
+				  int64_t to, int64_t max_gap, struct sc_err *err);
+
+/* Seasonal-naive forecast (Replay=weekly): a new series of src's step that
+ * covers [now − back, now + horizon) and gives each time t the value src has
+ * at t − k weeks, where k is the smallest multiple of 52 weeks (same weekday,
+ * same season) that puts t − k weeks inside src's coverage; when src is
+ * shorter than that allows, the smallest whole number of weeks that does.
+ * NULL with err when src covers less than one week. */
+struct sc_series *sc_series_replay_weekly(const struct sc_series *src, int64_t now, int64_t back,
+					  int64_t horizon, struct sc_err *err);
+
+#endif

@@ -1,0 +1,517 @@
+/* slurm-carbon: the decision engine.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/decide.h"
+#include "policy/units.h"
+
+#define MAX_ALLOWED 64
+
+/* A candidate plan, as the search compares them. */
+struct cand {
+	size_t part;
+	size_t order; /* position in the allowed list: requested first */
+	int64_t start;
+	double ci;
+	double g;
+	int partial;
+};
+
+/* What one partition contributes: fixed for all its start times. */
+struct pctx {
+	size_t part;
+	size_t order;
+	const struct sc_grid *grid;
+	int64_t runtime;
+	double watts, kwh, factor; /* factor = kWh × PUE */
+	int64_t latest;            /* last start; < t0: only t0 (partial or deadline-bound) */
+	int partial;
+};
+
+enum pass { PASS_BEST, PASS_NEAR, PASS_BUDGET };
+
+struct search {
+	const struct sc_site *site;
+	struct pctx p[MAX_ALLOWED];
+	size_t np;
+	int64_t t0;
+	enum pass pass;
+	size_t count;
+	/* PASS_BEST */
+	struct cand best;
+	int have_best;
+	/* PASS_NEAR / PASS_BUDGET: the earliest candidate with g <= limit */
+	double limit;
+	struct cand pick;
+	int have_pick;
+	/* baseline */
+	struct cand base;
+	int have_base;
+};
+
+static int lower_carbon(const struct cand *a, const struct cand *b)
+{
+	double tol = 1e-9 * fmax(fabs(a->g), fabs(b->g));
+
+	if (a->g < b->g - tol)
+		return 1;
+	if (a->g > b->g + tol)
+		return 0;
+	if (a->start != b->start)
+		return a->start < b->start;
+	return a->order < b->order;
+}
+
+/* Earliest start, then request order, then lower carbon. */
+static int earlier(const struct cand *a, const struct cand *b)
+{
+	if (a->start != b->start)
+		return a->start < b->start;
+	if (a->order != b->order)
+		return a->order < b->order;
+	return a->g < b->g;
+}
+
+static inline void consider(struct search *s, const struct cand *c)
+{
+	switch (s->pass) {
+	case PASS_BEST:
+		s->count++;
+		if (c->order == 0 && c->start == s->t0) {
+			s->base = *c;
+			s->have_base = 1;
+		}
+		if (!s->have_best || lower_carbon(c, &s->best)) {
+			s->best = *c;
+			s->have_best = 1;
+		}
+		break;
+	case PASS_NEAR:
+	case PASS_BUDGET:
+		if (c->g <= s->limit && (!s->have_pick || earlier(c, &s->pick))) {
+			s->pick = *c;
+			s->have_pick = 1;
+		}
+		break;
+	}
+}
+
+static void scan_partition(struct search *s, const struct pctx *p)
+{
+	const struct sc_grid *g = p->grid;
+	struct cand c = { .part = p->part, .order = p->order, .partial = p->partial };
+	int64_t end = p->partial ? sc_grid_end(g) : s->t0 + p->runtime;
+	double sum;
+	size_t k, k1, q;
+	int64_t rem;
+	double fr;
+
+	/* t0 itself, anywhere inside a slot. */
+	c.start = s->t0;
+	sum = sc_grid_integral(g, end) - sc_grid_integral(g, s->t0);
+	c.ci = sum * (double)g->step / (double)(end - s->t0);
+	c.g = p->factor * c.ci;
+	consider(s, &c);
+	if (p->latest <= s->t0)
+		return;
+
+	/* Later slot boundaries: the window end sits at a fixed offset
+	 * (q slots and rem seconds) after each start. */
+	k = (size_t)((s->t0 - g->start) / g->step) + 1;
+	k1 = (size_t)((p->latest - g->start) / g->step);
+	q = (size_t)(p->runtime / g->step);
+	rem = p->runtime % g->step;
+	fr = (double)rem / (double)g->step;
+	c.partial = 0;
+	for (; k <= k1; k++) {
+		sum = g->cum[k + q] - g->cum[k];
+		if (rem)
+			sum += g->v[k + q] * fr;
+		c.start = g->start + (int64_t)k * g->step;
+		c.ci = sum * (double)g->step / (double)p->runtime;
+		c.g = p->factor * c.ci;
+		consider(s, &c);
+	}
+}
+
+static void scan(struct search *s, enum pass pass)
+{
+	s->pass = pass;
+	for (size_t i = 0; i < s->np; i++)
+		scan_partition(s, &s->p[i]);
+}
+
+static void fill_plan(const struct search *s, const struct cand *c, struct sc_plan *out)
+{
+	const struct pctx *p = NULL;
+
+	for (size_t i = 0; i < s->np; i++)
+		if (s->p[i].order == c->order)
+			p = &s->p[i];
+	out->part = c->part;
+	out->start = c->start;
+	out->runtime = p->runtime;
+	out->watts = p->watts;
+	out->kwh = p->kwh;
+	out->pue = s->site->parts[c->part].pue;
+	out->ci = c->ci;
+	out->gco2e = c->g;
+	out->partial = c->partial;
+}
+
+void sc_decision_none(struct sc_decision *out, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(out, 0, sizeof(*out));
+	out->action = SC_ACT_NONE;
+	out->budget_g = -1;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
+	va_end(ap);
+}
+
+static int add_allowed(size_t *list, size_t *n, size_t part)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (list[i] == part)
+			return 0;
+	if (*n == MAX_ALLOWED)
+		return -1;
+	list[(*n)++] = part;
+	return 0;
+}
+
+/* Sets up one partition's context; returns 1 if usable, 0 if its zone has
+ * no data at t0 (with *why set), -1 on inconsistent arguments. */
+static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
+			   const struct sc_request *req, size_t part, size_t order,
+			   struct pctx *p, char *why, size_t nwhy)
+{
+	const struct sc_site *site = s->site;
+	const struct sc_partition *pt = &site->parts[part];
+	const struct sc_grid *g;
+	int64_t limit, latest, end, max_delay;
+	char a[32], b[32];
+
+	if (pt->zone >= site->n_zones || pt->zone >= fc->n) {
+		snprintf(why, nwhy, "partition %s: zone index out of range", pt->name);
+		return -1;
+	}
+	g = fc->grids[pt->zone];
+	if (!g) {
+		const char *w = fc->why ? fc->why[pt->zone] : NULL;
+		snprintf(why, nwhy, "no usable forecast for zone %s%s%s", site->zones[pt->zone],
+			 w ? ": " : "", w ? w : "");
+		return 0;
+	}
+	end = sc_grid_end(g);
+	if (s->t0 < g->start || s->t0 >= end) {
+		char c[32];
+		snprintf(why, nwhy, "the forecast for zone %s covers %s to %s, not the job's start %s",
+			 site->zones[pt->zone], sc_format_time(g->start, a, sizeof(a)),
+			 sc_format_time(end, b, sizeof(b)), sc_format_time(s->t0, c, sizeof(c)));
+		return 0;
+	}
+	limit = req->time_limit > 0 ? req->time_limit : pt->default_time;
+	if (limit <= 0) {
+		snprintf(why, nwhy, "partition %s: no time limit and no DefaultTime", pt->name);
+		return -1;
+	}
+	p->part = part;
+	p->order = order;
+	p->grid = g;
+	p->runtime = (int64_t)ceil((double)limit * site->params.runtime_ratio);
+	if (p->runtime <= 0)
+		p->runtime = 1;
+	p->watts = sc_power_watts(&pt->power, &req->shape);
+	p->kwh = sc_energy_kwh(p->watts, p->runtime);
+	p->factor = p->kwh * pt->pue;
+	max_delay = site->params.max_delay;
+	if (req->max_delay >= 0 && req->max_delay < max_delay)
+		max_delay = req->max_delay;
+	latest = s->t0 + max_delay;
+	if (req->deadline > 0 && req->deadline - p->runtime < latest)
+		latest = req->deadline - p->runtime;
+	if (end - p->runtime < latest)
+		latest = end - p->runtime;
+	p->latest = latest;
+	p->partial = s->t0 + p->runtime > end;
+	return 1;
+}
+
+int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
+	      const struct sc_request *req, int64_t now, struct sc_decision *out)
+{
+	struct search s;
+	size_t allowed[MAX_ALLOWED], nallowed = 0;
+	const struct sc_params *prm = &site->params;
+	char why[sizeof(out->reason)];
+
+	memset(&s, 0, sizeof(s));
+	sc_decision_none(out, "no decision");
+	s.site = site;
+	s.t0 = req->begin > now ? req->begin : now;
+	out->t0 = s.t0;
+	out->budget_g = req->budget_g;
+
+	if (req->n_parts == 0 || req->n_parts > SC_MAX_REQ_PARTS) {
+		snprintf(out->reason, sizeof(out->reason), "the request names no partition");
+		return -1;
+	}
+	for (size_t i = 0; i < req->n_parts; i++) {
+		if (req->parts[i] >= site->n_parts) {
+			snprintf(out->reason, sizeof(out->reason), "partition index out of range");
+			return -1;
+		}
+		add_allowed(allowed, &nallowed, req->parts[i]);
+	}
+	if (prm->reroute) {
+		for (size_t i = 0; i < req->n_parts; i++) {
+			const struct sc_partition *pt = &site->parts[req->parts[i]];
+			for (size_t j = 0; j < pt->n_alt; j++) {
+				if (pt->alt[j] >= site->n_parts) {
+					snprintf(out->reason, sizeof(out->reason), "alternative index out of range");
+					return -1;
+				}
+				add_allowed(allowed, &nallowed, pt->alt[j]);
+			}
+		}
+	}
+
+	for (size_t i = 0; i < nallowed; i++) {
+		int r = setup_partition(&s, fc, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		if (r < 0) {
+			snprintf(out->reason, sizeof(out->reason), "%s", why);
+			return -1;
+		}
+		if (r == 0) {
+			if (i == 0) { /* the baseline's zone: fail open */
+				sc_decision_none(out, "%s", why);
+				out->t0 = s.t0;
+				return 0;
+			}
+			continue; /* an alternative without data is no candidate */
+		}
+		s.np++;
+	}
+
+	scan(&s, PASS_BEST);
+	out->n_candidates = s.count;
+	out->has_baseline = s.have_base;
+	fill_plan(&s, &s.base, &out->baseline);
+	out->best_gco2e = s.best.g;
+
+	{
+		struct cand chosen = s.base;
+		const char *rule = "run as requested: no candidate emits less";
+		double base_g = s.base.g;
+		double saving = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
+
+		if (base_g > 0 && lower_carbon(&s.best, &s.base) && saving >= prm->min_savings_pct &&
+		    saving > 0) {
+			chosen = s.best;
+			rule = "lowest-carbon plan";
+			if (prm->near_best_pct > 0) {
+				/* Forecasts are wrong by tens of percent: a later
+				 * window that is only marginally better is noise, so
+				 * take the earliest plan close to the best that
+				 * still saves MinSavings. */
+				double lim = s.best.g * (1 + prm->near_best_pct / 100.0);
+				double need = base_g * (1 - prm->min_savings_pct / 100.0);
+				s.limit = lim < need ? lim : need;
+				s.have_pick = 0;
+				scan(&s, PASS_NEAR);
+				if (s.have_pick && earlier(&s.pick, &chosen)) {
+					chosen = s.pick;
+					rule = "earliest plan close to the lowest-carbon one";
+				}
+			}
+		} else if (base_g > 0 && saving > 0) {
+			snprintf(why, sizeof(why),
+				 "run as requested: the best plan saves %.1f%%, less than MinSavings %.1f%%",
+				 saving, prm->min_savings_pct);
+			rule = why;
+		}
+
+		if (req->budget_g >= 0 && chosen.g > req->budget_g * (1 + 1e-12)) {
+			s.limit = req->budget_g;
+			s.have_pick = 0;
+			scan(&s, PASS_BUDGET);
+			if (s.have_pick) {
+				chosen = s.pick;
+				rule = "earliest plan within the carbon budget";
+			} else {
+				const struct pctx *bp = NULL;
+				double per_s;
+				for (size_t i = 0; i < s.np; i++)
+					if (s.p[i].order == s.best.order)
+						bp = &s.p[i];
+				fill_plan(&s, &s.best, &out->chosen);
+				out->action = SC_ACT_REJECT;
+				out->saving_pct = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
+				per_s = bp->watts / 3.6e6 * site->parts[s.best.part].pue * s.best.ci;
+				out->fit_runtime = per_s > 0 ? (int64_t)floor(req->budget_g / per_s /
+									      prm->runtime_ratio)
+							     : 0;
+				snprintf(out->reason, sizeof(out->reason),
+					 "no plan fits the budget: the best achievable is %.1f gCO2e", s.best.g);
+				return 0;
+			}
+		}
+
+		fill_plan(&s, &chosen, &out->chosen);
+		out->saving_pct = base_g > 0 ? 100.0 * (base_g - chosen.g) / base_g : 0;
+		if (chosen.part != s.base.part)
+			out->action = chosen.start > s.t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
+		else
+			out->action = chosen.start > s.t0 ? SC_ACT_DELAY : SC_ACT_RUN;
+		snprintf(out->reason, sizeof(out->reason), "%s", rule);
+	}
+	return 0;
+}
+
+const char *sc_action_name(enum sc_action a)
+{
+	switch (a) {
+	case SC_ACT_NONE: return "none";
+	case SC_ACT_RUN: return "run";
+	case SC_ACT_DELAY: return "delay";
+	case SC_ACT_REROUTE: return "reroute";
+	case SC_ACT_DELAY_REROUTE: return "delay+reroute";
+	case SC_ACT_REJECT: return "reject";
+	}
+	return "none";
+}
+
+int sc_action_from_name(const char *s)
+{
+	for (int a = SC_ACT_NONE; a <= SC_ACT_REJECT; a++)
+		if (strcmp(s, sc_action_name((enum sc_action)a)) == 0)
+			return a;
+	return -1;
+}
+
+const char *sc_mode_name(enum sc_mode m)
+{
+	switch (m) {
+	case SC_MODE_OFF: return "off";
+	case SC_MODE_ADVISE: return "advise";
+	case SC_MODE_ENFORCE: return "enforce";
+	}
+	return "off";
+}
+
+/* "03:00 UTC" when t is on now's UTC day, else "2026-12-01 03:00 UTC". */
+static char *short_time(int64_t t, int64_t now, char *buf, size_t n)
+{
+	char iso[32];
+
+	sc_format_time(t, iso, sizeof(iso));
+	if (t / 86400 == now / 86400)
+		snprintf(buf, n, "%.5s UTC", iso + 11);
+	else
+		snprintf(buf, n, "%.10s %.5s UTC", iso, iso + 11);
+	return buf;
+}
+
+char *sc_decision_message(const struct sc_site *site, const struct sc_decision *d,
+			  enum sc_mode mode, int64_t now, char *buf, size_t n)
+{
+	char when[48], est[32], base[32], bud[32], lim[32];
+	const char *pre = mode == SC_MODE_ADVISE ? "carbon (advice, not applied): would be " : "carbon: ";
+	const char *part = d->action != SC_ACT_NONE ? site->parts[d->chosen.part].name : "";
+	const char *zone = d->action != SC_ACT_NONE ? site->zones[site->parts[d->chosen.part].zone] : "";
+
+	sc_format_carbon(d->chosen.gco2e, est, sizeof(est));
+	sc_format_carbon(d->baseline.gco2e, base, sizeof(base));
+	short_time(d->chosen.start, now, when, sizeof(when));
+	switch (d->action) {
+	case SC_ACT_NONE:
+		snprintf(buf, n, "carbon: not planned (%s)", d->reason);
+		break;
+	case SC_ACT_RUN:
+		snprintf(buf, n, "carbon: %s: est. %s (%s)",
+			 mode == SC_MODE_ADVISE ? "advice: run as requested" : "runs as requested", est, d->reason);
+		break;
+	case SC_ACT_DELAY:
+		snprintf(buf, n, "%sdelayed to %s (greener window): est. %s instead of %s (-%.0f%%)", pre, when,
+			 est, base, d->saving_pct);
+		break;
+	case SC_ACT_REROUTE:
+		snprintf(buf, n, "%srerouted to partition %s (greener zone %s): est. %s instead of %s (-%.0f%%)",
+			 pre, part, zone, est, base, d->saving_pct);
+		break;
+	case SC_ACT_DELAY_REROUTE:
+		snprintf(buf, n,
+			 "%srerouted to partition %s (zone %s) and delayed to %s: est. %s instead of %s (-%.0f%%)",
+			 pre, part, zone, when, est, base, d->saving_pct);
+		break;
+	case SC_ACT_REJECT:
+		sc_format_carbon(d->budget_g, bud, sizeof(bud));
+		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
+		snprintf(buf, n,
+			 "carbon: %sover budget: the best achievable is est. %s (partition %s at %s) against a budget of %s; "
+			 "a budget of at least %s or a time limit of at most %s would fit",
+			 mode == SC_MODE_ADVISE ? "(advice, not applied) " : "rejected, ", est, part, when, bud, est, lim);
+		break;
+	}
+	return buf;
+}
+
+char *sc_decision_explain(const struct sc_site *site, const struct sc_decision *d,
+			  enum sc_mode mode, int64_t now, char *buf, size_t n)
+{
+	char when[48], est[32], base[32], delay[32], bud[32], lim[32];
+	const struct sc_plan *c = &d->chosen;
+	const char *part, *zone;
+
+	if (d->action == SC_ACT_NONE) {
+		snprintf(buf, n, "slurm-carbon leaves this job as submitted: %s.", d->reason);
+		return buf;
+	}
+	part = site->parts[c->part].name;
+	zone = site->zones[site->parts[c->part].zone];
+	sc_format_carbon(c->gco2e, est, sizeof(est));
+	sc_format_carbon(d->baseline.gco2e, base, sizeof(base));
+	sc_format_delay(c->start - d->t0, delay, sizeof(delay));
+	short_time(c->start, now, when, sizeof(when));
+	switch (d->action) {
+	case SC_ACT_RUN:
+		snprintf(buf, n,
+			 "Run now on partition %s: the job should emit about %s (%.2f kWh at %.0f gCO2e/kWh, PUE %.2f). "
+			 "%c%s.",
+			 part, est, c->kwh, c->ci, c->pue, d->reason[0] ? (d->reason[0] & ~0x20) : ' ',
+			 d->reason[0] ? d->reason + 1 : "");
+		break;
+	case SC_ACT_DELAY:
+	case SC_ACT_REROUTE:
+	case SC_ACT_DELAY_REROUTE:
+		snprintf(buf, n,
+			 "%s %s%s%s%s: the job should emit about %s instead of %s if run now as requested (-%.0f%%). "
+			 "The forecast for zone %s averages %.0f gCO2e/kWh over that window, against %.0f now.",
+			 d->action == SC_ACT_DELAY ? "Wait" : "Run on partition",
+			 d->action == SC_ACT_DELAY ? delay : part,
+			 d->action == SC_ACT_DELAY ? ", until " : (d->action == SC_ACT_DELAY_REROUTE ? " from " : " now"),
+			 d->action == SC_ACT_REROUTE ? "" : when, "", est, base, d->saving_pct, zone, c->ci,
+			 d->baseline.ci);
+		break;
+	case SC_ACT_REJECT:
+		sc_format_carbon(d->budget_g, bud, sizeof(bud));
+		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
+		snprintf(buf, n,
+			 "No plan fits the carbon budget of %s: the best achievable is about %s (partition %s at %s). "
+			 "Raise the budget to at least %s or shorten the time limit to at most %s.",
+			 bud, est, part, when, est, lim);
+		break;
+	case SC_ACT_NONE:
+		break;
+	}
+	(void)mode;
+	return buf;
+}

@@ -1,0 +1,163 @@
+/* slurm-carbon: the decision engine.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Pure: the site, the forecasts, the request and `now` are arguments; no
+ * I/O, no clock, no allocation, no logging. The same function decides in
+ * slurmctld (job_submit/carbon), in `scarbon plan` and in `scarbon simulate`.
+ *
+ * The decision (DESIGN.md, "The decision"):
+ *  1. runtime = time limit (or the partition's DefaultTime) × runtime_ratio;
+ *     power and energy from the partition's model (policy/energy.h);
+ *  2. gCO2e of a plan (partition p, start t) = kWh(p) × PUE(p) × mean
+ *     intensity of p's zone over [t, t + runtime) — O(1) by prefix sums;
+ *  3. candidates: every allowed partition (the requested ones in the user's
+ *     order, then their Alternatives when rerouting is on) × every start
+ *     from t0 = max(now, begin) and each later slot boundary of the zone's
+ *     grid, up to the earliest of t0 + max delay (site's, or the user's when
+ *     shorter), deadline − runtime, grid end − runtime;
+ *  4. without a budget: the lowest-carbon candidate — or, with
+ *     near_best_pct > 0, the earliest candidate within that many percent of
+ *     the lowest — but stay with the baseline (first requested partition at
+ *     t0) unless the saving is at least min_savings_pct. Ties go to the
+ *     earliest start, then the requested partition (request order).
+ *     With a budget: the budget caps the site's choice; over it, the
+ *     earliest candidate under the budget (ties: request order, then lower
+ *     carbon); none under it: REJECT, with the best achievable plan.
+ *  5. no usable forecast for the baseline's zone at t0: NONE with a reason
+ *     (fail open); an alternative without a forecast is skipped.
+ *
+ * When even the baseline's window runs past the forecast's end, the job is
+ * longer than the horizon: the only candidate per partition is t0 and its
+ * intensity is the mean over the part the forecast covers (`partial`).
+ */
+#ifndef SC_POLICY_DECIDE_H
+#define SC_POLICY_DECIDE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/energy.h"
+#include "policy/grid.h"
+
+enum sc_mode { SC_MODE_OFF = 0, SC_MODE_ADVISE, SC_MODE_ENFORCE };
+
+/* Average and marginal intensities are different quantities. */
+enum sc_signal { SC_SIGNAL_AVERAGE = 0, SC_SIGNAL_MARGINAL };
+
+struct sc_partition {
+	const char *name;     /* borrowed from whoever owns the site */
+	size_t zone;          /* index into sc_site.zones */
+	double pue;           /* >= 1 */
+	struct sc_power power;
+	int64_t default_time; /* seconds, > 0: runtime when the job gives none */
+	const size_t *alt;    /* borrowed: indexes of rerouting targets */
+	size_t n_alt;
+};
+
+struct sc_params {
+	int64_t max_delay;      /* seconds >= 0: the site's MaxDelay */
+	double min_savings_pct; /* a plan other than the baseline must save this much */
+	double runtime_ratio;   /* expected runtime / time limit, in (0, 1] */
+	int reroute;            /* non-zero: Alternatives are candidates */
+	double near_best_pct;   /* >= 0; see rule 4 above (0: the plain minimum) */
+};
+
+struct sc_site {
+	const struct sc_partition *parts;
+	size_t n_parts;
+	const char *const *zones; /* zone names, n_zones of them */
+	size_t n_zones;
+	struct sc_params params;
+};
+
+/* Per-zone forecasts, indexed like sc_site.zones. grids[i] NULL: no usable
+ * forecast for zone i; why[i] (optional, may be NULL) says why. */
+struct sc_forecast_set {
+	const struct sc_grid *const *grids;
+	const char *const *why;
+	size_t n;
+};
+
+#define SC_MAX_REQ_PARTS 16
+
+struct sc_request {
+	size_t parts[SC_MAX_REQ_PARTS]; /* requested partitions, user's order */
+	size_t n_parts;                 /* >= 1 */
+	struct sc_shape shape;
+	int64_t time_limit; /* seconds; 0: not given (partition default) */
+	int64_t begin;      /* epoch; 0: not given */
+	int64_t deadline;   /* epoch; 0: not given */
+	double budget_g;    /* gCO2e; < 0: no budget */
+	int64_t max_delay;  /* the user's, seconds; < 0: not given */
+};
+
+enum sc_action {
+	SC_ACT_NONE = 0,      /* left alone (reason says why) */
+	SC_ACT_RUN,           /* run as requested */
+	SC_ACT_DELAY,         /* same partition, later start */
+	SC_ACT_REROUTE,       /* other partition, same start */
+	SC_ACT_DELAY_REROUTE, /* other partition, later start */
+	SC_ACT_REJECT,        /* no plan fits the budget */
+};
+
+/* One (partition, start) plan with every number that prices it. */
+struct sc_plan {
+	size_t part;
+	int64_t start;
+	int64_t runtime; /* seconds */
+	double watts;
+	double kwh;
+	double pue;
+	double ci;       /* mean gCO2e/kWh over [start, start + runtime) */
+	double gco2e;
+	int partial;     /* the window runs past the forecast: ci covers part of it */
+};
+
+struct sc_decision {
+	enum sc_action action;
+	struct sc_plan chosen;   /* unless NONE; for REJECT: the best achievable plan */
+	struct sc_plan baseline; /* first requested partition at t0; valid if has_baseline */
+	int has_baseline;
+	int64_t t0;              /* max(now, begin) */
+	double budget_g;         /* copied from the request; < 0: none */
+	double saving_pct;       /* 100 × (baseline − chosen) / baseline; 0 if baseline is 0 */
+	double best_gco2e;       /* the lowest-carbon candidate's figure */
+	int64_t fit_runtime;     /* REJECT: the longest runtime the budget allows at the best plan's intensity */
+	size_t n_candidates;
+	char reason[192];        /* NONE/REJECT: why; otherwise the rule that chose */
+};
+
+/* Decides for req at time now. All pointers borrowed, none NULL. Returns 0
+ * with *out filled (action NONE with a reason when the data don't allow a
+ * decision), or -1 when the arguments are inconsistent (a partition or zone
+ * index out of range, no requested partition, a non-positive runtime);
+ * out->reason then says what. */
+int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
+	      const struct sc_request *req, int64_t now, struct sc_decision *out);
+
+/* Fills *out as a NONE decision with the given reason (printf format). */
+void sc_decision_none(struct sc_decision *out, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* "none", "run", "delay", "reroute", "delay+reroute", "reject". */
+const char *sc_action_name(enum sc_action a);
+
+/* Parses an action name; -1 if unknown. */
+int sc_action_from_name(const char *s);
+
+/* "off", "advise", "enforce". */
+const char *sc_mode_name(enum sc_mode m);
+
+/* The one-line message shown to the user at submission, e.g.
+ * "carbon: delayed to 03:00 UTC (greener window): est. 1.2 kgCO2e instead of
+ *  1.9 kgCO2e (-37%)". advise: the message says the advice was not applied.
+ * Writes at most n bytes into buf; returns buf. */
+char *sc_decision_message(const struct sc_site *site, const struct sc_decision *d,
+			  enum sc_mode mode, int64_t now, char *buf, size_t n);
+
+/* One or two sentences explaining the decision to a user (scarbon plan).
+ * Writes at most n bytes into buf; returns buf. */
+char *sc_decision_explain(const struct sc_site *site, const struct sc_decision *d,
+			  enum sc_mode mode, int64_t now, char *buf, size_t n);
+
+#endif

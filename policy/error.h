@@ -1,0 +1,51 @@
+/* slurm-carbon: error values.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Errors are values. A function that can fail returns -1 (or NULL) and, when
+ * the caller passed a non-NULL struct sc_err, fills it with one message a human
+ * can act on: what was wrong and what is accepted. Library code never prints,
+ * exits or aborts.
+ */
+#ifndef SC_POLICY_ERROR_H
+#define SC_POLICY_ERROR_H
+
+#include <stddef.h>
+
+#define SC_ERR_MAX 512
+
+struct sc_err {
+	char msg[SC_ERR_MAX]; /* NUL-terminated; "" when no error was set */
+};
+
+/* Sets err->msg from a printf format; truncates silently at SC_ERR_MAX.
+ * err may be NULL (then nothing happens). Always returns -1 so that callers
+ * can write `return sc_err_set(err, ...);`. */
+int sc_err_set(struct sc_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prepends a printf-formatted context ("carbon.conf:12: ") to err->msg.
+ * err may be NULL. Returns -1. */
+int sc_err_prefix(struct sc_err *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Clears err (err may be NULL). */
+void sc_err_clear(struct sc_err *err);
+
+/* A list of diagnostics, for parsers that report every error in one pass.
+ * Owned by the caller: zero-initialise it, pass it to the parser, read
+ * `msgs[0..n-1]`, then sc_diag_free(). */
+struct sc_diag {
+	char **msgs;
+	size_t n;
+	size_t cap;
+	int alloc_failed; /* set when a message could not be stored */
+};
+
+/* Appends one printf-formatted message. d may be NULL. Returns -1. */
+int sc_diag_add(struct sc_diag *d, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Frees the messages and resets d to empty. d may be NULL. */
+void sc_diag_free(struct sc_diag *d);
+
+#endif
