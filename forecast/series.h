@@ -64,12 +64,15 @@ int sc_series_mean(const struct sc_series *s, int64_t t0, int64_t t1, int64_t ma
 struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64_t from,
 				  int64_t to, int64_t max_gap, struct sc_err *err);
 
-/* Seasonal-naive forecast (Replay=weekly): a new series of src's step that
- * covers [now − back, now + horizon) and gives each time t the value src has
- * at t − k weeks, where k is the smallest multiple of 52 weeks (same weekday,
- * same season) that puts t − k weeks inside src's coverage; when src is
- * shorter than that allows, the smallest whole number of weeks that does.
- * NULL with err when src covers less than one week. */
+/* Seasonal-naive forecast (Replay=weekly): a new series with src's points
+ * shifted forward by k whole weeks so that it covers [now − back,
+ * now + horizon). One shift k serves the whole window: the smallest multiple
+ * of 52 weeks (same weekday and time of day, same season) whose window lies
+ * inside src's coverage; if none does, the smallest whole number of weeks
+ * that does; if src is shorter than the window, src is repeated week after
+ * week (each point t gets src at t − j weeks, j the smallest that lands
+ * inside). source is "<src source> (replay weekly)". NULL with err when src
+ * covers less than one week. */
 struct sc_series *sc_series_replay_weekly(const struct sc_series *src, int64_t now, int64_t back,
 					  int64_t horizon, struct sc_err *err);
 
