@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast/csvfile.h"
+#include "forecast/series.h"
 #include "policy/energy.h"
 #include "policy/request.h"
 #include "policy/units.h"
@@ -24,6 +26,108 @@ const char *sc_sim_policy_name(enum sc_sim_policy p)
 	case SC_POL_N: break;
 	}
 	return "?";
+}
+
+/* What forecast/snapshot.c uses when a zone's MaxGap is 0. */
+#define DEFAULT_MAX_GAP (6 * 3600)
+
+int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct sc_grid **truth,
+		      struct sc_err *err)
+{
+	struct sc_series *shared[2] = { NULL, NULL }; /* --intensity, per column */
+	int rc = 0;
+
+	for (size_t z = 0; z < conf->n_zones; z++)
+		truth[z] = NULL;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		const struct sc_zone_spec *spec = &conf->zones[z];
+		struct sc_series *s = NULL;
+		int used = 0;
+		int64_t max_gap = spec->max_gap > 0 ? spec->max_gap : DEFAULT_MAX_GAP;
+
+		for (size_t p = 0; p < conf->n_parts; p++)
+			used |= conf->site.parts[p].zone == z;
+		if (intensity) {
+			int c = spec->column == SC_COLUMN_DIRECT;
+			if (!shared[c]) {
+				shared[c] = sc_csv_read_intensity(intensity, spec->column, err);
+				if (!shared[c])
+					goto error;
+			}
+			truth[z] = sc_series_to_grid(shared[c], spec->step, 0, 0, max_gap, err);
+		} else if (spec->provider == SC_PROV_FILE && spec->path) {
+			s = sc_csv_read_intensity(spec->path, spec->column, err);
+			if (!s) {
+				sc_err_prefix(err, "zone %s: ", spec->name);
+				goto error;
+			}
+			truth[z] = sc_series_to_grid(s, spec->step, 0, 0, max_gap, err);
+			sc_series_destroy(s);
+		} else if (spec->provider == SC_PROV_STATIC) {
+			continue;
+		} else {
+			if (used) {
+				sc_err_set(err,
+					   "zone %s (provider %s) has no past intensity to replay: give its history with "
+					   "--intensity FILE, or simulate with a Provider=file zone",
+					   spec->name, sc_provider_name(spec->provider));
+				goto error;
+			}
+			continue;
+		}
+		if (!truth[z]) {
+			sc_err_prefix(err, "zone %s: no usable intensity data: ", spec->name);
+			goto error;
+		}
+	}
+	goto out;
+error:
+	rc = -1;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		sc_grid_destroy(truth[z]);
+		truth[z] = NULL;
+	}
+out:
+	sc_series_destroy(shared[0]);
+	sc_series_destroy(shared[1]);
+	return rc;
+}
+
+int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace, int64_t max_delay,
+			struct sc_grid **truth, struct sc_err *err)
+{
+	int64_t lo = INT64_MAX, hi = INT64_MIN;
+
+	for (size_t k = 0; k < trace->n; k++) {
+		int64_t end = trace->jobs[k].submit + max_delay + trace->jobs[k].runtime;
+		if (trace->jobs[k].submit < lo)
+			lo = trace->jobs[k].submit;
+		if (end > hi)
+			hi = end;
+	}
+	if (lo > hi)
+		return 0;
+	lo -= ((lo % 3600) + 3600) % 3600;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		const struct sc_zone_spec *spec = &conf->zones[z];
+		size_t n = (size_t)((hi - lo) / 3600 + 2);
+		double *v;
+
+		if (spec->provider != SC_PROV_STATIC || truth[z])
+			continue;
+		if (n > ((size_t)1 << 26))
+			return sc_err_set(err, "zone %s: the trace spans too long a time", spec->name);
+		v = malloc(n * sizeof(*v));
+		if (!v)
+			return sc_err_set(err, "out of memory");
+		for (size_t i = 0; i < n; i++)
+			v[i] = spec->intensity;
+		truth[z] = sc_grid_create(lo, 3600, v, n, err);
+		free(v);
+		if (!truth[z])
+			return sc_err_prefix(err, "zone %s: ", spec->name);
+	}
+	return 0;
 }
 
 /* One replayed job, as the capacity model and the statistics need it. */

@@ -187,7 +187,7 @@ static int swf_row(struct sc_trace *t, char *line, const char *name, long lineno
 		return sc_err_set(err, "%s:%ld: expected 18 fields (the Standard Workload Format), found %d", name,
 				  lineno, n);
 	for (int i = 0; i < 18; i++) {
-		if (sc_parse_number(f[i], -1, 1e15, swf_names[i], &v[i], err) < 0)
+		if (sc_parse_number(f[i], -1e15, 1e15, swf_names[i], &v[i], err) < 0)
 			return sc_err_prefix(err, "%s:%ld: field %d: ", name, lineno, i + 1);
 		if (v[i] < 0 && v[i] != -1)
 			return sc_err_set(err, "%s:%ld: field %d (%s) is %s: expected -1 (unknown) or a value >= 0",
@@ -239,7 +239,7 @@ struct csv_row {
 	long line;
 };
 
-static int csv_header(char *line, int *col, const char *name, long lineno, struct sc_err *err)
+static int csv_header(char *line, int *col, int *ncols, const char *name, long lineno, struct sc_err *err)
 {
 	char *f[MAX_FIELDS];
 	int n = sc_csv_split(line, ',', 1, f, MAX_FIELDS, err);
@@ -248,6 +248,7 @@ static int csv_header(char *line, int *col, const char *name, long lineno, struc
 		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
 	if (n > MAX_FIELDS)
 		return sc_err_set(err, "%s:%ld: more than %d columns", name, lineno, MAX_FIELDS);
+	*ncols = n;
 	for (int c = 0; c < NCOLS; c++)
 		col[c] = -1;
 	for (int i = 0; i < n; i++) {
@@ -277,20 +278,16 @@ static int csv_header(char *line, int *col, const char *name, long lineno, struc
 	return 0;
 }
 
-static int csv_row(struct sc_trace *t, char *line, const int *col, const char *name, long lineno,
-		   struct csv_row *r, struct sc_err *err)
+static int csv_row(struct sc_trace *t, char *line, const int *col, int ncols, const char *name,
+		   long lineno, struct csv_row *r, struct sc_err *err)
 {
 	char *f[MAX_FIELDS];
 	int n = sc_csv_split(line, ',', 1, f, MAX_FIELDS, err), oom = 0;
-	int need = 0;
 
 	if (n < 0)
 		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-	for (int c = 0; c < NCOLS; c++)
-		if (col[c] + 1 > need)
-			need = col[c] + 1;
-	if (n < need || n > MAX_FIELDS)
-		return sc_err_set(err, "%s:%ld: expected %d fields as in the header, found %d", name, lineno, need, n);
+	if (n != ncols)
+		return sc_err_set(err, "%s:%ld: expected %d fields as in the header, found %d", name, lineno, ncols, n);
 	memset(r, 0, sizeof(*r));
 	r->line = lineno;
 	if (sc_parse_number(f[col[C_ARRIVAL]], 0, 1e12, "arrival_time", &r->arrival, err) < 0 ||
@@ -621,7 +618,8 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 	char *line = NULL;
 	size_t cap = 0;
 	long len, lineno = 0;
-	int col[NSCOLS > NCOLS ? NSCOLS : NCOLS], ncols = 0, have_header = 0;
+	int col[(int)NSCOLS > (int)NCOLS ? (int)NSCOLS : (int)NCOLS], ncols = 0, have_header = 0;
+	int any = 0;
 
 	if (!t) {
 		sc_err_set(err, "out of memory");
@@ -637,6 +635,7 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 			continue;
 		if (format == SC_TRACE_AUTO)
 			format = detect(p);
+		any = 1;
 		switch (format) {
 		case SC_TRACE_SWF:
 			if (*p == ';') {
@@ -651,7 +650,7 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 			if (*p == '#')
 				continue;
 			if (!have_header) {
-				if (csv_header(line, col, name, lineno, err) < 0)
+				if (csv_header(line, col, &ncols, name, lineno, err) < 0)
 					goto error;
 				have_header = 1;
 				continue;
@@ -666,7 +665,7 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 				rows = nr;
 				caprows = nc;
 			}
-			if (csv_row(t, line, col, name, lineno, &rows[nrows], err) < 0)
+			if (csv_row(t, line, col, ncols, name, lineno, &rows[nrows], err) < 0)
 				goto error;
 			nrows++;
 			break;
@@ -692,7 +691,7 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 		sc_err_set(err, "%s: read error", name);
 		goto error;
 	}
-	if (format == SC_TRACE_AUTO || ((format == SC_TRACE_CSV || format == SC_TRACE_SACCT) && !have_header)) {
+	if (!any || ((format == SC_TRACE_CSV || format == SC_TRACE_SACCT) && !have_header)) {
 		sc_err_set(err, "%s: the trace is empty: expected %s", name,
 			   format == SC_TRACE_SACCT ? "sacct -P output with its header line"
 			   : format == SC_TRACE_CSV ? "a header arrival_time,length,cpus and one row per job"
