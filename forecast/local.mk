@@ -1,5 +1,16 @@
 # forecast/: intensity series, the file and static providers, snapshots.
 noinst_LTLIBRARIES += forecast/libscforecast.la
 forecast_libscforecast_la_SOURCES = \
-	forecast/zone.c forecast/zone.h forecast/series.h forecast/csvfile.h forecast/snapshot.h
+	forecast/zone.c forecast/zone.h forecast/series.h forecast/csvfile.h forecast/snapshot.h \
+	forecast/cache.c forecast/cache.h forecast/archive.c forecast/archive.h
 forecast_libscforecast_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+
+# The live providers: the only code that touches the network (libcurl).
+# Linked by scarbon, not by the plugins, which only read the cache.
+noinst_LTLIBRARIES += forecast/libscfetch.la
+forecast_libscfetch_la_SOURCES = \
+	forecast/http.c forecast/http.h forecast/provider.c forecast/provider.h forecast/provider_int.h \
+	forecast/provider_electricitymaps.c forecast/provider_watttime.c forecast/provider_ukci.c \
+	forecast/provider_casdk.c forecast/refresh.c forecast/refresh.h
+forecast_libscfetch_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
+SC_FETCH_LIBS = forecast/libscfetch.la $(CURL_LIBS)
