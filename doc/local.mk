@@ -1,1 +1,2 @@
-# doc/
+# doc/: man pages.
+dist_man_MANS += doc/scarbon.1
