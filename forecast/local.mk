@@ -32,3 +32,30 @@ forecast_libscfetch_la_SOURCES = \
 	forecast/provider_casdk.c forecast/refresh.c forecast/refresh.h
 forecast_libscfetch_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
 SC_FETCH_LIBS = forecast/libscfetch.la $(CURL_LIBS)
+
+check_PROGRAMS += tests/unit/test_providers
+TESTS += tests/unit/test_providers
+tests_unit_test_providers_SOURCES = tests/unit/test_providers.c tests/unit/testutil.h
+tests_unit_test_providers_CFLAGS = $(SC_TEST_CFLAGS) $(CURL_CFLAGS)
+tests_unit_test_providers_LDADD = $(SC_FETCH_LIBS) $(SC_TEST_LIBS)
+EXTRA_DIST += tests/data/providers/README.md \
+	tests/data/providers/casdk_webapi_average_carbon_intensity_doc_example.json \
+	tests/data/providers/casdk_webapi_emissions_bylocation_doc_example.json \
+	tests/data/providers/casdk_webapi_emissions_forecasts_current_CONSTRUCTED_from_DTO.json \
+	tests/data/providers/electricitymaps_v3_carbon_intensity_forecast.json \
+	tests/data/providers/electricitymaps_v3_carbon_intensity_history.json \
+	tests/data/providers/electricitymaps_v3_carbon_intensity_latest.json \
+	tests/data/providers/electricitymaps_v3_carbon_intensity_past_range.json \
+	tests/data/providers/ukci_intensity_fw48h_doc_example.json \
+	tests/data/providers/ukci_regional_fw48h_regionid_doc_example.json \
+	tests/data/providers/ukci_regional_intensity_fw48h_doc_example.json \
+	tests/data/providers/watttime_login_example.json \
+	tests/data/providers/watttime_v3_error_example.json \
+	tests/data/providers/watttime_v3_forecast_example.json \
+	tests/data/providers/watttime_v3_historical_example.json
+
+check_PROGRAMS += tests/unit/test_cache
+TESTS += tests/unit/test_cache
+tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/testutil.h
+tests_unit_test_cache_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_cache_LDADD = $(SC_TEST_LIBS)
