@@ -944,6 +944,9 @@ static void test_example(void **state)
 		assert_int_equal(c->zones[i].replay, SC_REPLAY_WEEKLY);
 		snprintf(expect, sizeof(expect), "%s/etc/sample/intensity-%s.csv", sc_test_srcdir(), c->zones[i].name);
 		assert_string_equal(c->zones[i].path, expect);
+		/* The bundled sample it points at is there. */
+		if (access(c->zones[i].path, R_OK) != 0)
+			fail_msg("%s: %s", c->zones[i].path, strerror(errno));
 	}
 	assert_int_equal(c->n_parts, 3);
 	assert_string_equal(c->parts[0].name, "compute");
