@@ -4,7 +4,7 @@ forecast_libscforecast_la_SOURCES = \
 	forecast/zone.c forecast/zone.h \
 	forecast/series.c forecast/series.h \
 	forecast/csvfile.c forecast/csvfile.h \
-	forecast/snapshot.h \
+	forecast/snapshot.c forecast/snapshot.h \
 	forecast/cache.c forecast/cache.h forecast/archive.c forecast/archive.h
 forecast_libscforecast_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 
@@ -22,6 +22,12 @@ tests_unit_test_csvfile_LDADD = $(SC_TEST_LIBS)
 EXTRA_DIST += tests/data/intensity/README.md \
 	tests/data/intensity/em-DE-2021-01-01.csv \
 	tests/data/intensity/ukci-national-2023-03-13.csv
+
+check_PROGRAMS += tests/unit/test_snapshot
+TESTS += tests/unit/test_snapshot
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/testutil.h
+tests_unit_test_snapshot_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_snapshot_LDADD = $(SC_TEST_LIBS)
 
 # The live providers: the only code that touches the network (libcurl).
 # Linked by scarbon, not by the plugins, which only read the cache.

@@ -1,3 +1,4 @@
 # scripts/: dependency set-up, the test and demo entry points.
 dist_noinst_SCRIPTS += scripts/deps.sh scripts/test.sh scripts/demo.sh
 EXTRA_DIST += .ci/run tests/integration/README.md
+dist_noinst_SCRIPTS += scripts/make-sample.sh

@@ -810,6 +810,22 @@ static void test_load(void **state)
 		assert_string_equal(d.msgs[0], expect);
 	}
 	sc_diag_free(&d);
+
+	/* Too large: read no further than needed to tell. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i <= SC_CONF_MAX_SIZE / 64; i++)
+		fputs("# a comment line that is exactly sixty-four bytes long ........\n", f);
+	fclose(f);
+	assert_null(sc_conf_load(path, &d));
+	assert_int_equal(d.n, 1);
+	{
+		char expect[4300];
+		snprintf(expect, sizeof(expect), "%s: the file is larger than %u bytes; a configuration is a small text file",
+			 path, SC_CONF_MAX_SIZE);
+		assert_string_equal(d.msgs[0], expect);
+	}
+	sc_diag_free(&d);
 	unlink(path);
 	rmdir(dir);
 	free(dir);
@@ -897,6 +913,96 @@ static void test_limits(void **state)
 	sc_diag_free(&d);
 }
 
+/* The shipped example is valid, says what its comments say, and so are its
+ * commented-out alternatives (Mode=enforce, the static and live zones, the
+ * exempt lists) once uncommented. */
+static void test_example(void **state)
+{
+	struct sc_diag d = { 0 };
+	struct sc_conf *c = sc_conf_load(sc_test_path("etc/carbon.conf.example"), &d);
+	char expect[4200];
+	FILE *f;
+	char *text = NULL, *line = NULL;
+	size_t len = 0, cap = 0;
+	ssize_t n;
+	FILE *out;
+
+	(void)state;
+	for (size_t i = 0; i < d.n; i++)
+		print_message("# %s\n", d.msgs[i]);
+	assert_int_equal(d.n, 0);
+	assert_non_null(c);
+	assert_int_equal(c->mode, SC_MODE_ADVISE);
+	assert_int_equal(c->site.params.max_delay, 8 * 3600);
+	assert_near(c->site.params.min_savings_pct, 10, 1e-12);
+	assert_int_equal(c->reload_interval, 10);
+	assert_int_equal(c->n_zones, 2);
+	assert_string_equal(c->zones[0].name, "DE");
+	assert_string_equal(c->zones[1].name, "FR");
+	for (size_t i = 0; i < 2; i++) {
+		assert_int_equal(c->zones[i].provider, SC_PROV_FILE);
+		assert_int_equal(c->zones[i].replay, SC_REPLAY_WEEKLY);
+		snprintf(expect, sizeof(expect), "%s/etc/sample/intensity-%s.csv", sc_test_srcdir(), c->zones[i].name);
+		assert_string_equal(c->zones[i].path, expect);
+		/* The bundled sample it points at is there. */
+		if (access(c->zones[i].path, R_OK) != 0)
+			fail_msg("%s: %s", c->zones[i].path, strerror(errno));
+	}
+	assert_int_equal(c->n_parts, 3);
+	assert_string_equal(c->parts[0].name, "compute");
+	assert_string_equal(c->parts[1].name, "gpu");
+	assert_string_equal(c->parts[2].name, "compute-fr");
+	assert_int_equal(c->default_part, 0);
+	assert_int_equal(c->parts[0].zone, 0);
+	assert_int_equal(c->parts[1].zone, 0);
+	assert_int_equal(c->parts[2].zone, 1);
+	assert_near(c->parts[0].pue, 1.3, 1e-12);
+	assert_near(c->parts[1].pue, 1.3, 1e-12);
+	assert_near(c->parts[2].pue, 1.2, 1e-12);
+	for (size_t i = 0; i < 3; i++) {
+		assert_near(c->parts[i].power.core_w, 10, 1e-12);
+		assert_near(c->parts[i].power.usage, 1.0, 1e-12);
+		assert_near(c->parts[i].power.mem_w_per_gb, 0.3725, 1e-12);
+		assert_int_equal(c->parts[i].default_time, 3600);
+	}
+	assert_near(c->parts[1].power.gpu_w, 300, 1e-12);
+	assert_int_equal(c->parts[0].n_alt, 1);
+	assert_int_equal(c->parts[0].alt[0], 2);
+	assert_int_equal(c->parts[1].n_alt + c->parts[2].n_alt, 0);
+	sc_conf_destroy(c);
+
+	f = fopen(sc_test_path("etc/carbon.conf.example"), "r");
+	assert_non_null(f);
+	out = open_memstream(&text, &len);
+	assert_non_null(out);
+	while ((n = getline(&line, &cap, f)) >= 0) {
+		if (strncmp(line, "Mode=", 5) == 0)
+			continue;
+		if (strncmp(line, "#Mode=", 6) == 0 || strncmp(line, "#ZoneName=", 10) == 0 ||
+		    strncmp(line, "#Exempt", 7) == 0)
+			fputs(line + 1, out);
+		else
+			fputs(line, out);
+	}
+	free(line);
+	fclose(f);
+	fclose(out);
+	c = sc_conf_parse(text, len, sc_test_path("etc/carbon.conf.example"), &d);
+	for (size_t i = 0; i < d.n; i++)
+		print_message("# %s\n", d.msgs[i]);
+	assert_int_equal(d.n, 0);
+	assert_non_null(c);
+	assert_int_equal(c->mode, SC_MODE_ENFORCE);
+	assert_int_equal(c->n_zones, 5);
+	assert_int_equal(c->zones[2].provider, SC_PROV_STATIC);
+	assert_int_equal(c->zones[3].provider, SC_PROV_ELECTRICITYMAPS);
+	assert_string_equal(c->zones[3].region, "DE");
+	assert_int_equal(c->zones[4].provider, SC_PROV_UKCI);
+	assert_string_equal(sc_conf_exempt(c, NULL, "ops", NULL), "exempt account");
+	sc_conf_destroy(c);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_exempt),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_example),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
