@@ -810,6 +810,22 @@ static void test_load(void **state)
 		assert_string_equal(d.msgs[0], expect);
 	}
 	sc_diag_free(&d);
+
+	/* Too large: read no further than needed to tell. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (size_t i = 0; i <= SC_CONF_MAX_SIZE / 64; i++)
+		fputs("# a comment line that is exactly sixty-four bytes long ........\n", f);
+	fclose(f);
+	assert_null(sc_conf_load(path, &d));
+	assert_int_equal(d.n, 1);
+	{
+		char expect[4300];
+		snprintf(expect, sizeof(expect), "%s: the file is larger than %u bytes; a configuration is a small text file",
+			 path, SC_CONF_MAX_SIZE);
+		assert_string_equal(d.msgs[0], expect);
+	}
+	sc_diag_free(&d);
 	unlink(path);
 	rmdir(dir);
 	free(dir);
@@ -928,6 +944,9 @@ static void test_example(void **state)
 		assert_int_equal(c->zones[i].replay, SC_REPLAY_WEEKLY);
 		snprintf(expect, sizeof(expect), "%s/etc/sample/intensity-%s.csv", sc_test_srcdir(), c->zones[i].name);
 		assert_string_equal(c->zones[i].path, expect);
+		/* The bundled sample it points at is there. */
+		if (access(c->zones[i].path, R_OK) != 0)
+			fail_msg("%s: %s", c->zones[i].path, strerror(errno));
 	}
 	assert_int_equal(c->n_parts, 3);
 	assert_string_equal(c->parts[0].name, "compute");
