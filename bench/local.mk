@@ -5,7 +5,7 @@ bench_bench_decide_LDADD = policy/libscpolicy.la -lm
 CLEANFILES += bench/bench_decide
 EXTRA_PROGRAMS += bench/bench_forecast
 bench_bench_forecast_SOURCES = bench/bench_forecast.c
-bench_bench_forecast_LDADD = forecast/libscforecast.la policy/libscpolicy.la -lm
+bench_bench_forecast_LDADD = $(SC_CORE_LIBS)
 CLEANFILES += bench/bench_forecast
 
 bench: $(EXTRA_PROGRAMS)
