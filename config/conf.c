@@ -146,6 +146,7 @@ struct part_rec {
 	uint64_t def_mem;
 	int is_default;
 	int line;
+	int zone_ok;        /* Zone= names a ZoneName record (set once the file is read) */
 };
 
 /* An error waiting to be reported: all go out sorted by line, so that the
@@ -163,7 +164,6 @@ struct parser {
 	size_t n_errs, cap_errs;
 	const char *name;
 	char *dir;        /* for relative paths; NULL: leave them relative */
-	int n_errors;
 	int stop;         /* too many errors, or out of memory */
 	int oom;
 	int gline[K_COUNT];
@@ -178,6 +178,7 @@ struct parser {
 
 static void perr(struct parser *ps, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void out_of_memory(struct parser *ps);
+static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size);
 
 static void perr(struct parser *ps, int line, const char *fmt, ...)
 {
@@ -188,7 +189,7 @@ static void perr(struct parser *ps, int line, const char *fmt, ...)
 
 	if (ps->stop)
 		return;
-	if (++ps->n_errors > SC_CONF_MAX_ERRORS) {
+	if (ps->n_errs == SC_CONF_MAX_ERRORS) {
 		snprintf(msg, sizeof(msg), "too many errors; only the first %d are reported", SC_CONF_MAX_ERRORS);
 		ps->stop = 1;
 	} else {
@@ -196,15 +197,9 @@ static void perr(struct parser *ps, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	if (ps->n_errs == ps->cap_errs) {
-		size_t cap = ps->cap_errs ? ps->cap_errs * 2 : 16;
-		if (!(m = realloc(ps->errs, cap * sizeof(*m)))) {
-			out_of_memory(ps);
-			return;
-		}
-		ps->errs = m;
-		ps->cap_errs = cap;
-	}
+	if (!(m = grow(ps, ps->errs, ps->n_errs, &ps->cap_errs, sizeof(*m))))
+		return;
+	ps->errs = m;
 	if (asprintf(&text, "%s:%d: %s", ps->name, line, msg) < 0) {
 		out_of_memory(ps);
 		return;
@@ -219,7 +214,6 @@ static void out_of_memory(struct parser *ps)
 	if (!ps->oom)
 		sc_diag_add(ps->diag, "%s: out of memory while reading the configuration", ps->name);
 	ps->oom = 1;
-	ps->n_errors++;
 	ps->stop = 1;
 }
 
@@ -253,6 +247,23 @@ static char *xstrdup(struct parser *ps, const char *s)
 	if (!r)
 		out_of_memory(ps);
 	return r;
+}
+
+/* Room for one more element in arr (n used of *cap, each size bytes):
+ * returns arr or its reallocation, NULL when out of memory (arr unchanged). */
+static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *m;
+
+	if (n < *cap)
+		return arr;
+	if (!(m = realloc(arr, ncap * size))) {
+		out_of_memory(ps);
+		return NULL;
+	}
+	*cap = ncap;
+	return m;
 }
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -392,16 +403,11 @@ static char *resolve_path(struct parser *ps, const char *v, struct sc_err *err)
 	}
 	if (v[0] == '/' || !ps->dir)
 		return xstrdup(ps, v);
-	dl = strlen(ps->dir);
-	r = malloc(dl + vl + 2);
-	if (!r) {
+	dl = strlen(ps->dir); /* > 0 */
+	if (asprintf(&r, "%s%s%s", ps->dir, ps->dir[dl - 1] == '/' ? "" : "/", v) < 0) {
 		out_of_memory(ps);
 		return NULL;
 	}
-	memcpy(r, ps->dir, dl);
-	if (dl && ps->dir[dl - 1] != '/')
-		r[dl++] = '/';
-	memcpy(r + dl, v, vl + 1);
 	return r;
 }
 
@@ -426,7 +432,7 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 	for (;;) {
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *item;
+		char *item, **m;
 
 		if (!len) {
 			sc_err_set(err, "empty item in list '%.80s'; expected names separated by commas (a,b,c)", v);
@@ -444,16 +450,10 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 				goto error;
 			}
 		}
-		if (n == cap) {
-			size_t ncap = cap ? cap * 2 : 4;
-			char **m = realloc(items, ncap * sizeof(*m));
-			if (!m)
-				goto oom;
-			items = m;
-			cap = ncap;
-		}
-		item = strndup(p, len);
-		if (!item)
+		if (!(m = grow(ps, items, n, &cap, sizeof(*m))))
+			goto error;
+		items = m;
+		if (!(item = strndup(p, len)))
 			goto oom;
 		items[n++] = item;
 		if (!e)
@@ -717,21 +717,12 @@ static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v
 
 static int push_tok(struct parser *ps, char *key, char *val)
 {
-	if (ps->n_tok == ps->cap_tok) {
-		size_t cap = ps->cap_tok ? ps->cap_tok * 2 : 16;
-		struct tok *t = realloc(ps->tok, cap * sizeof(*t));
-		if (!t) {
-			out_of_memory(ps);
-			return -1;
-		}
-		ps->tok = t;
-		ps->cap_tok = cap;
-	}
-	ps->tok[ps->n_tok].key = key;
-	ps->tok[ps->n_tok].val = val;
-	ps->tok[ps->n_tok].id = key_lookup(key);
-	ps->tok[ps->n_tok].use = 0;
-	ps->n_tok++;
+	struct tok *t = grow(ps, ps->tok, ps->n_tok, &ps->cap_tok, sizeof(*t));
+
+	if (!t)
+		return -1;
+	ps->tok = t;
+	ps->tok[ps->n_tok++] = (struct tok){ key, val, key_lookup(key), 0 };
 	return 0;
 }
 
@@ -997,16 +988,9 @@ static void zone_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (c->n_zones == ps->cap_zones) {
-		size_t cap = ps->cap_zones ? ps->cap_zones * 2 : 8;
-		struct sc_zone_spec *m = realloc(c->zones, cap * sizeof(*m));
-		if (!m) {
-			out_of_memory(ps);
-			return;
-		}
-		c->zones = m;
-		ps->cap_zones = cap;
-	}
+	if (!(z = grow(ps, c->zones, c->n_zones, &ps->cap_zones, sizeof(*z))))
+		return;
+	c->zones = z;
 	z = &c->zones[c->n_zones];
 	zone_init(z);
 	z->line = line;
@@ -1117,16 +1101,9 @@ static void part_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (ps->n_prec == ps->cap_prec) {
-		size_t cap = ps->cap_prec ? ps->cap_prec * 2 : 8;
-		struct part_rec *m = realloc(ps->prec, cap * sizeof(*m));
-		if (!m) {
-			out_of_memory(ps);
-			return;
-		}
-		ps->prec = m;
-		ps->cap_prec = cap;
-	}
+	if (!(p = grow(ps, ps->prec, ps->n_prec, &ps->cap_prec, sizeof(*p))))
+		return;
+	ps->prec = p;
 	p = &ps->prec[ps->n_prec];
 	part_init(p);
 	p->line = line;
@@ -1217,6 +1194,7 @@ static int resolve(struct parser *ps)
 	size_t *stamp = NULL;
 	struct sc_partition *parts;
 	char buf[256];
+	int rc = -1;
 
 	c->n_parts = ps->n_prec;
 	c->zone_names = calloc(c->n_zones + 1, sizeof(*c->zone_names));
@@ -1232,7 +1210,7 @@ static int resolve(struct parser *ps)
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
 	if (!c->zone_names || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines || !zix || !pix ||
 	    !stamp || !c->alt_store)
-		goto oom;
+		goto error;
 	parts = c->parts;
 
 	for (size_t i = 0; i < c->n_zones; i++) {
@@ -1278,6 +1256,7 @@ static int resolve(struct parser *ps)
 				     r->zone, parts[i].name, r->zone);
 		}
 		parts[i].zone = z < 0 ? 0 : (size_t)z;
+		r->zone_ok = z >= 0;
 		size_t first = used;
 		parts[i].alt = c->alt_store + used;
 		for (size_t k = 0; k < r->n_alts; k++) {
@@ -1308,13 +1287,13 @@ static int resolve(struct parser *ps)
 	for (size_t i = 0; i < ps->n_prec && !c->allow_mixed_signals; i++) {
 		struct part_rec *r = &ps->prec[i];
 		const struct sc_zone_spec *zp;
-		if (!r->zone || name_ix_find(zix, c->n_zones, r->zone) < 0)
+		if (!r->zone_ok)
 			continue;
 		zp = &c->zones[parts[i].zone];
 		for (size_t k = 0; k < parts[i].n_alt; k++) {
 			size_t a = parts[i].alt[k];
 			const struct sc_zone_spec *za;
-			if (!ps->prec[a].zone || name_ix_find(zix, c->n_zones, ps->prec[a].zone) < 0)
+			if (!ps->prec[a].zone_ok)
 				continue;
 			za = &c->zones[parts[a].zone];
 			if (za->signal != zp->signal)
@@ -1329,16 +1308,14 @@ static int resolve(struct parser *ps)
 	c->site.n_parts = c->n_parts;
 	c->site.zones = (const char *const *)c->zone_names;
 	c->site.n_zones = c->n_zones;
+	rc = 0;
+error:
+	if (rc < 0)
+		out_of_memory(ps);
 	free(zix);
 	free(pix);
 	free(stamp);
-	return 0;
-oom:
-	free(zix);
-	free(pix);
-	free(stamp);
-	out_of_memory(ps);
-	return -1;
+	return rc;
 }
 
 /* ---- API ----------------------------------------------------------------- */
@@ -1381,8 +1358,10 @@ struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, st
 
 	ps.diag = diag;
 	ps.name = name ? name : "carbon.conf";
-	if (!text)
+	if (!text) {
+		text = "";
 		len = 0;
+	}
 	if (len > SC_CONF_MAX_SIZE) {
 		sc_diag_add(diag, "%s: the file is larger than %u bytes; a configuration is a small text file", ps.name,
 			    SC_CONF_MAX_SIZE);
@@ -1397,25 +1376,26 @@ struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, st
 	    !(ps.dir = strndup(ps.name, slash == ps.name ? 1 : (size_t)(slash - ps.name))))
 		goto oom;
 
-	for (p = text, end = text + len; p < end && !ps.stop; line++) {
+	for (p = text, end = text + len; p < end && !ps.stop;) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = (size_t)((nl ? nl : end) - p);
 
+		line++;
 		if (n > SC_CONF_MAX_LINE) {
-			perr(&ps, line + 1, "line is longer than %d bytes; split the configuration into shorter lines",
+			perr(&ps, line, "line is longer than %d bytes; split the configuration into shorter lines",
 			     SC_CONF_MAX_LINE);
 		} else if (memchr(p, '\0', n)) {
-			perr(&ps, line + 1, "line contains a NUL byte; carbon.conf is a text file");
+			perr(&ps, line, "line contains a NUL byte; carbon.conf is a text file");
 		} else {
 			memcpy(buf, p, n);
 			buf[n] = '\0';
-			parse_line(&ps, buf, line + 1);
+			parse_line(&ps, buf, line);
 		}
 		p = nl ? nl + 1 : end;
 	}
 	if (!ps.stop && resolve(&ps) < 0)
 		goto error;
-	if (ps.n_errors)
+	if (ps.n_errs || ps.oom)
 		goto error;
 	free(buf);
 	parser_free(&ps);
@@ -1448,11 +1428,6 @@ struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
 		if (len == cap) {
 			size_t ncap = cap ? cap * 2 : 8192;
 			char *m;
-			if (cap > SC_CONF_MAX_SIZE) {
-				sc_diag_add(diag, "%s: the file is larger than %u bytes; a configuration is a small text file",
-					    path, SC_CONF_MAX_SIZE);
-				goto error;
-			}
 			if (!(m = realloc(text, ncap))) {
 				sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
 				goto error;
@@ -1467,6 +1442,8 @@ struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
 				goto read_error;
 			break;
 		}
+		if (len > SC_CONF_MAX_SIZE)
+			break; /* sc_conf_parse says it is too large */
 	}
 	fclose(f);
 	c = sc_conf_parse(text, len, path, diag);

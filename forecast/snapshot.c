@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
@@ -42,6 +43,7 @@ struct sc_snapshot {
 	char **watch;                 /* n: the file each zone was read from, or NULL */
 	struct file_id *ids;          /* n: watch[i]'s identity at load */
 	int moving;                   /* a replayed or static zone's window moves with now */
+	int64_t expires;              /* the earliest time a loaded cache passes its MaxAge; 0: none */
 	struct sc_forecast_set set;
 };
 
@@ -53,6 +55,8 @@ struct zone_load {
 	char *watch;
 	struct file_id id;
 	int moving;
+	int64_t expires;   /* live zones: when the loaded cache passes MaxAge; 0: never */
+	int64_t issued_at; /* live zones: the forecast's issue time */
 };
 
 static char *dupf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -202,16 +206,58 @@ static int load_static(const struct sc_zone_spec *z, int64_t now, struct zone_lo
 }
 
 /* The live providers (electricitymaps, watttime, ukci, casdk) are read from
- * their cache files in state_dir, which `scarbon refresh` writes. The cache
- * format is not defined yet; until it is, these zones have no forecast. */
+ * their cache files in state_dir, which `scarbon refresh` writes
+ * (forecast/cache.h): missing, corrupt, stale (older than MaxAge) or
+ * mismatched caches leave the zone without a grid and with the reason. The
+ * cache file is watched like a `file` zone's CSV, and the snapshot is also
+ * outdated once the cache it loaded passes its MaxAge. */
 static int load_live(const struct sc_zone_spec *z, const char *state_dir, int64_t now,
 		     struct zone_load *r)
 {
-	(void)state_dir;
-	(void)now;
-	r->why = dupf("no cached forecast for zone %s (provider %s; run scarbon refresh)", z->name,
-		      sc_provider_name(z->provider));
-	return r->why ? 0 : -1;
+	int64_t max_gap = z->max_gap > 0 ? z->max_gap : DEFAULT_MAX_GAP;
+	struct sc_err err = { "" };
+	struct sc_cache_info info;
+	struct sc_series *s = NULL;
+	char a[32], b[32];
+
+	r->watch = sc_cache_path(state_dir, z->name, &err);
+	if (!r->watch) {
+		r->why = dupf("zone %s: %s", z->name, err.msg);
+		return r->why ? 0 : -1;
+	}
+	file_id_read(r->watch, &r->id);
+	s = sc_cache_read_file(r->watch, z, now, &info, &err);
+	if (!s) {
+		r->why = strdup(err.msg);
+		goto out;
+	}
+	if (z->max_age > 0)
+		r->expires = info.fetched_at + z->max_age + 1;
+	r->issued_at = s->issued_at;
+	if (sc_series_end(s) <= now) {
+		r->why = dupf("%s: the cached forecast ends at %s, before now (%s): run scarbon refresh",
+			      r->watch, sc_format_time(sc_series_end(s), a, sizeof(a)),
+			      sc_format_time(now, b, sizeof(b)));
+		goto out;
+	}
+	r->grid = sc_series_to_grid(s, z->step, window_start(now), 0, max_gap, &err);
+	if (r->grid && sc_grid_end(r->grid) <= now) {
+		sc_grid_destroy(r->grid);
+		r->grid = sc_series_to_grid(s, z->step, now, 0, max_gap, &err);
+	}
+	if (!r->grid) {
+		r->why = dupf("%s: no usable forecast at %s: %s", r->watch, sc_format_time(now, a, sizeof(a)),
+			      err.msg);
+		goto out;
+	}
+	r->source = strdup(s->source ? s->source : sc_provider_name(z->provider));
+	if (!r->source) {
+		sc_grid_destroy(r->grid);
+		r->grid = NULL;
+	}
+out:
+	sc_series_destroy(s);
+	return r->grid || r->why ? 0 : -1;
 }
 
 static int load_zone(const struct sc_zone_spec *z, const char *state_dir, int64_t now,
@@ -272,10 +318,12 @@ struct sc_snapshot *sc_snapshot_load(const struct sc_zone_spec *zones, size_t n,
 		snap->watch[i] = r.watch;
 		snap->ids[i] = r.id;
 		snap->moving |= r.moving;
+		if (r.expires && (!snap->expires || r.expires < snap->expires))
+			snap->expires = r.expires;
 		snap->states[i].why = r.why;
 		snap->states[i].source = r.source;
 		snap->states[i].signal = z->signal;
-		snap->states[i].issued_at = 0;
+		snap->states[i].issued_at = r.issued_at;
 	}
 	snap->set.grids = snap->grids;
 	snap->set.why = (const char *const *)snap->why;
@@ -330,6 +378,8 @@ int sc_snapshot_outdated(const struct sc_snapshot *snap, int64_t now, int64_t re
 		if (!file_id_same(&id, &snap->ids[i]))
 			return 1;
 	}
+	if (snap->expires && now >= snap->expires)
+		return 1;
 	return snap->moving && refresh > 0 && now - snap->loaded_at >= refresh;
 }
 

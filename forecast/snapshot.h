@@ -55,8 +55,10 @@ const struct sc_forecast_set *sc_snapshot_set(const struct sc_snapshot *snap);
 const struct sc_zone_state *sc_snapshot_zone(const struct sc_snapshot *snap, size_t i);
 
 /* Whether a new snapshot should be loaded at time now: a source file's
+ * (a `file` zone's CSV, a live zone's cache StateDir/forecast-<zone>.json)
  * mtime (to the nanosecond), size or inode changed (or it appeared or
- * vanished), or a replayed or static zone's window needs to move on:
+ * vanished), a live zone's cache passed its MaxAge since it was loaded, or
+ * a replayed or static zone's window needs to move on:
  * now − loaded_at >= refresh (refresh <= 0: windows never move). Only
  * stat()s files; never reads them. Safe to call from any thread. */
 int sc_snapshot_outdated(const struct sc_snapshot *snap, int64_t now, int64_t refresh);

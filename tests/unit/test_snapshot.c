@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "forecast/cache.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
 
@@ -201,8 +202,9 @@ static void test_load(void **state)
 	assert_string_equal(sc_snapshot_zone(snap, 4)->why, want);
 	snprintf(want, sizeof(want), "%s:3: invalid time '2024-05-15 25:00:00': expected", bad);
 	assert_contains(sc_snapshot_zone(snap, 5)->why, want);
-	assert_string_equal(sc_snapshot_zone(snap, 6)->why,
-			    "no cached forecast for zone EM (provider electricitymaps; run scarbon refresh)");
+	snprintf(want, sizeof(want), "no cached forecast (%s/forecast-EM.json does not exist): run scarbon refresh, "
+		 "or enable scarbon-refresh.timer", dir);
+	assert_string_equal(sc_snapshot_zone(snap, 6)->why, want);
 	assert_contains(sc_snapshot_zone(snap, 8)->why, "Replay=weekly needs at least one week of data");
 	assert_contains(sc_snapshot_zone(snap, 8)->why, shortp);
 	assert_string_equal(sc_snapshot_zone(snap, 9)->why, "zone NOPATH: Provider=file needs Path=<CSV file>");
@@ -368,6 +370,79 @@ static void test_outdated_windows(void **state)
 	free(past);
 }
 
+/* Live zones: the cache `scarbon refresh` writes is loaded, watched, and
+ * counts as missing once older than MaxAge. */
+static void test_live(void **state)
+{
+	int64_t now = now_ts(), hour0 = now - now % HOUR;
+	struct sc_zone_spec z = { .name = "WT", .provider = SC_PROV_WATTTIME, .region = "CAISO_NORTH",
+				  .signal = SC_SIGNAL_MARGINAL, .max_age = 2 * HOUR };
+	struct sc_series *s = sc_series_create();
+	struct sc_err err = { "" };
+	const struct sc_zone_state *st;
+	struct sc_snapshot *snap;
+	const struct sc_grid *g;
+	char *cache = path_of("forecast-WT.json"), want[512];
+
+	(void)state;
+	assert_non_null(s);
+	for (int i = 0; i < 12; i++)
+		assert_int_equal(sc_series_append(s, hour0 + i * 1800, 300 + i, &err), 0);
+	s->signal = SC_SIGNAL_MARGINAL;
+	s->issued_at = hour0 - 300;
+	assert_int_equal(sc_series_set_source(s, "watttime:CAISO_NORTH"), 0);
+	assert_int_equal(sc_cache_write(dir, &z, s, now - HOUR, &err), 0);
+
+	snap = sc_snapshot_load(&z, 1, dir, now);
+	assert_non_null(snap);
+	st = sc_snapshot_zone(snap, 0);
+	if (st->why)
+		fail_msg("%s", st->why);
+	assert_string_equal(st->source, "watttime:CAISO_NORTH");
+	assert_int_equal(st->signal, SC_SIGNAL_MARGINAL);
+	assert_true(st->issued_at == hour0 - 300);
+	g = sc_snapshot_set(snap)->grids[0];
+	assert_non_null(g);
+	assert_true(g->start == hour0);
+	assert_true(g->step == 1800);
+	assert_true(g->n == 12);
+	assert_near(g->v[3], 303, 1e-9);
+	/* Fetched an hour ago with MaxAge 2 h: outdated after 1 h more. */
+	assert_int_equal(sc_snapshot_outdated(snap, now, 60), 0);
+	assert_int_equal(sc_snapshot_outdated(snap, now + HOUR, 60), 0);
+	assert_int_equal(sc_snapshot_outdated(snap, now + HOUR + 1, 60), 1);
+	/* A new cache (atomic rename) is noticed. */
+	assert_int_equal(sc_cache_write(dir, &z, s, now, &err), 0);
+	assert_int_equal(sc_snapshot_outdated(snap, now, 60), 1);
+	sc_snapshot_destroy(snap);
+
+	/* Too old: no grid, and why. */
+	snap = sc_snapshot_load(&z, 1, dir, now + 2 * HOUR + 1);
+	st = sc_snapshot_zone(snap, 0);
+	assert_null(sc_snapshot_set(snap)->grids[0]);
+	assert_contains(st->why, "more than MaxAge=02:00:00");
+	sc_snapshot_destroy(snap);
+	/* Fresh but over: the forecast ends before now. */
+	z.max_age = 30 * DAY;
+	snap = sc_snapshot_load(&z, 1, dir, hour0 + 7 * HOUR);
+	snprintf(want, sizeof(want), "%s: the cached forecast ends at", cache);
+	assert_contains(sc_snapshot_zone(snap, 0)->why, want);
+	sc_snapshot_destroy(snap);
+	/* Another provider now: refused until refreshed. */
+	z.provider = SC_PROV_ELECTRICITYMAPS;
+	z.signal = SC_SIGNAL_AVERAGE;
+	snap = sc_snapshot_load(&z, 1, dir, now);
+	assert_contains(sc_snapshot_zone(snap, 0)->why, "fetched from watttime, but the zone now uses Provider=electricitymaps");
+	sc_snapshot_destroy(snap);
+	/* No StateDir. */
+	snap = sc_snapshot_load(&z, 1, NULL, now);
+	assert_contains(sc_snapshot_zone(snap, 0)->why, "no StateDir");
+	sc_snapshot_destroy(snap);
+	unlink(cache);
+	free(cache);
+	sc_series_destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_static_invalid),
 		cmocka_unit_test(test_outdated),
 		cmocka_unit_test(test_outdated_windows),
+		cmocka_unit_test(test_live),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
