@@ -65,3 +65,8 @@ TESTS += tests/unit/test_cache
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/testutil.h
 tests_unit_test_cache_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_cache_LDADD = $(SC_TEST_LIBS)
+
+# scarbon refresh end to end against the mock providers (TAP; starts and
+# stops the mock itself).
+TESTS += tests/providers/test_refresh.sh
+EXTRA_DIST += tests/providers/test_refresh.sh tests/providers/mockprovider.py
