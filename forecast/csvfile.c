@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -281,7 +280,7 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		}
 	}
 	if (ferror(f)) {
-		sc_err_set(err, "%s:%ld: read error: %s", name, lineno + 1, strerror(errno));
+		sc_err_set(err, "%s:%ld: read error: %m", name, lineno + 1);
 		goto error;
 	}
 	if (!header_line) {
@@ -314,7 +313,7 @@ struct sc_series *sc_csv_read_intensity(const char *path, enum sc_column column,
 
 	f = fopen(path, "r");
 	if (!f) {
-		sc_err_set(err, "cannot open %s: %s", path, strerror(errno));
+		sc_err_set(err, "cannot open %s: %m", path);
 		return NULL;
 	}
 	s = sc_csv_read_intensity_stream(f, path, column, err);
@@ -357,5 +356,5 @@ int sc_csv_write_intensity(FILE *f, const struct sc_series *s, struct sc_err *er
 		goto error;
 	return 0;
 error:
-	return sc_err_set(err, "cannot write the intensity CSV: %s", strerror(errno));
+	return sc_err_set(err, "cannot write the intensity CSV: %m");
 }

@@ -14,7 +14,9 @@
 
 /* Splits one line of RFC 4180 CSV (sep = ',' or another single byte, e.g.
  * '|' for `sacct -P`) in place into at most max fields: quoted fields may
- * contain the separator and doubled quotes; a trailing '\r' is dropped.
+ * contain the separator and doubled quotes (text after the closing quote is
+ * kept as is, as most readers do); blanks are part of fields; a trailing
+ * '\r' is dropped.
  * Returns the number of fields (more than max: the extra ones are not
  * stored and the count still says how many there were), or -1 with err on
  * an unterminated quote. Quotes are only special with quoted != 0. */

@@ -66,6 +66,23 @@ tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/testutil.h
 tests_unit_test_cache_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_cache_LDADD = $(SC_TEST_LIBS)
 
+# Fuzzing, not part of make check: `make fuzz` builds tests/fuzz/fuzz_csv with clang's
+# libFuzzer (tests/fuzz/README.md). It compiles the sources itself so that they carry
+# the fuzzer's coverage instrumentation, whatever compiler configured the build.
+FUZZ_CC = clang
+FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZ_CSV_SRCS = $(srcdir)/tests/fuzz/fuzz_csv.c $(srcdir)/forecast/csvfile.c \
+	$(srcdir)/forecast/series.c $(srcdir)/policy/units.c $(srcdir)/policy/error.c \
+	$(srcdir)/policy/grid.c
+tests/fuzz/fuzz_csv: $(FUZZ_CSV_SRCS)
+	@$(MKDIR_P) tests/fuzz
+	$(AM_V_CCLD)$(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -I$(top_srcdir) -I$(top_builddir) \
+		-o $@ $(FUZZ_CSV_SRCS) -lm
+fuzz: tests/fuzz/fuzz_csv
+.PHONY: fuzz
+CLEANFILES += tests/fuzz/fuzz_csv
+EXTRA_DIST += tests/fuzz/fuzz_csv.c tests/fuzz/csv.dict tests/fuzz/README.md
+
 # scarbon refresh end to end against the mock providers (TAP; starts and
 # stops the mock itself).
 TESTS += tests/providers/test_refresh.sh

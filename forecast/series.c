@@ -287,7 +287,7 @@ struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64
 	if (start < a)
 		start = ceil_to(a, step);
 	end = floor_to(b, step);
-	if (to && ceil_to(to, step) < end)
+	if (to && to < end)
 		end = ceil_to(to, step);
 	if (end <= start)
 		goto uncovered;

@@ -82,8 +82,9 @@ struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64
  * inside src's coverage; if none does, the smallest whole number of weeks
  * that does; if src is shorter than the window, src is repeated week after
  * week (each point t gets src at t − j weeks, j the smallest that lands
- * inside). source is "<src source> (replay weekly)". NULL with err when src
- * covers less than one week. */
+ * inside). Only points within a week of the window are kept. source is
+ * "<src source> (replay weekly)". NULL with err when src covers less than
+ * one week, or when the window ends before src begins. */
 struct sc_series *sc_series_replay_weekly(const struct sc_series *src, int64_t now, int64_t back,
 					  int64_t horizon, struct sc_err *err);
 

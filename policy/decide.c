@@ -343,7 +343,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 
 	{
 		struct cand chosen = s.base;
-		const char *rule = "run as requested: no candidate emits less";
+		const char *rule = "no later window or other partition emits less";
 		double base_g = s.base.g;
 		double saving = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
 
@@ -368,7 +368,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 			}
 		} else if (base_g > 0 && saving > 0) {
 			snprintf(why, sizeof(why),
-				 "run as requested: the best plan saves %.1f%%, less than MinSavings %.1f%%",
+				 "the best plan saves %.1f%%, less than MinSavings %.1f%%",
 				 saving, prm->min_savings_pct);
 			rule = why;
 		}
@@ -390,8 +390,9 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 				out->action = SC_ACT_REJECT;
 				out->saving_pct = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
 				per_s = bp->watts / 3.6e6 * site->parts[s.best.part].pue * s.best.ci;
-				out->fit_runtime = per_s > 0 ? (int64_t)floor(req->budget_g / per_s /
-									      prm->runtime_ratio)
+				/* Whole minutes, as Slurm's time limits. */
+				out->fit_runtime = per_s > 0 ? 60 * (int64_t)floor(req->budget_g / per_s /
+										   prm->runtime_ratio / 60)
 							     : 0;
 				snprintf(out->reason, sizeof(out->reason),
 					 "no plan fits the budget: the best achievable is %.1f gCO2e", s.best.g);
@@ -470,8 +471,9 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 		snprintf(buf, n, "carbon: not planned (%s)", d->reason);
 		break;
 	case SC_ACT_RUN:
-		snprintf(buf, n, "carbon: %s: est. %s (%s)",
-			 mode == SC_MODE_ADVISE ? "advice: run as requested" : "runs as requested", est, d->reason);
+		snprintf(buf, n, "%s: est. %s (%s)",
+			 mode == SC_MODE_ADVISE ? "carbon (advice): run as requested" : "carbon: runs as requested", est,
+			 d->reason);
 		break;
 	case SC_ACT_DELAY:
 		snprintf(buf, n, "%sdelayed to %s (greener window): est. %s instead of %s (-%.0f%%)", pre, when,
@@ -490,9 +492,10 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 		sc_format_carbon(d->budget_g, bud, sizeof(bud));
 		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
 		snprintf(buf, n,
-			 "carbon: %sover budget: the best achievable is est. %s (partition %s at %s) against a budget of %s; "
+			 "%s: over the budget of %s: the best achievable is est. %s (partition %s at %s); "
 			 "a budget of at least %s or a time limit of at most %s would fit",
-			 mode == SC_MODE_ADVISE ? "(advice, not applied) " : "rejected, ", est, part, when, bud, est, lim);
+			 mode == SC_MODE_ADVISE ? "carbon (advice, not applied)" : "carbon: rejected", bud, est, part,
+			 when, est, lim);
 		break;
 	}
 	return buf;

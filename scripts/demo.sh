@@ -12,7 +12,7 @@ build=${SC_BUILD_DIR:-$top/build-demo}
 mkdir -p "$build"
 (cd "$build" && "$top/configure" -q && make -j"$(nproc)" >/dev/null)
 scarbon="$build/cli/scarbon --config $top/etc/carbon.conf.example"
-now=2021-11-15T12:00:00Z
+now=2021-11-09T00:00:00Z
 
 echo "== scarbon check-config"
 $scarbon check-config --now "$now"

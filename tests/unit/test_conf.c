@@ -948,27 +948,30 @@ static void test_example(void **state)
 		if (access(c->zones[i].path, R_OK) != 0)
 			fail_msg("%s: %s", c->zones[i].path, strerror(errno));
 	}
-	assert_int_equal(c->n_parts, 3);
+	assert_int_equal(c->n_parts, 4);
 	assert_string_equal(c->parts[0].name, "compute");
 	assert_string_equal(c->parts[1].name, "gpu");
-	assert_string_equal(c->parts[2].name, "compute-fr");
+	assert_string_equal(c->parts[2].name, "flex");
+	assert_string_equal(c->parts[3].name, "compute-fr");
 	assert_int_equal(c->default_part, 0);
 	assert_int_equal(c->parts[0].zone, 0);
 	assert_int_equal(c->parts[1].zone, 0);
-	assert_int_equal(c->parts[2].zone, 1);
+	assert_int_equal(c->parts[2].zone, 0);
+	assert_int_equal(c->parts[3].zone, 1);
 	assert_near(c->parts[0].pue, 1.3, 1e-12);
 	assert_near(c->parts[1].pue, 1.3, 1e-12);
-	assert_near(c->parts[2].pue, 1.2, 1e-12);
-	for (size_t i = 0; i < 3; i++) {
+	assert_near(c->parts[2].pue, 1.3, 1e-12);
+	assert_near(c->parts[3].pue, 1.2, 1e-12);
+	for (size_t i = 0; i < 4; i++) {
 		assert_near(c->parts[i].power.core_w, 10, 1e-12);
 		assert_near(c->parts[i].power.usage, 1.0, 1e-12);
 		assert_near(c->parts[i].power.mem_w_per_gb, 0.3725, 1e-12);
 		assert_int_equal(c->parts[i].default_time, 3600);
 	}
 	assert_near(c->parts[1].power.gpu_w, 300, 1e-12);
-	assert_int_equal(c->parts[0].n_alt, 1);
-	assert_int_equal(c->parts[0].alt[0], 2);
-	assert_int_equal(c->parts[1].n_alt + c->parts[2].n_alt, 0);
+	assert_int_equal(c->parts[2].n_alt, 1);
+	assert_int_equal(c->parts[2].alt[0], 3);
+	assert_int_equal(c->parts[0].n_alt + c->parts[1].n_alt + c->parts[3].n_alt, 0);
 	sc_conf_destroy(c);
 
 	f = fopen(sc_test_path("etc/carbon.conf.example"), "r");

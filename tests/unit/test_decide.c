@@ -332,9 +332,9 @@ static void test_budget(void **state)
 	assert_int_equal(d.fit_runtime, 3000);
 	assert_contains(d.reason, "best achievable is 24.0 gCO2e");
 	sc_decision_message(&site, &d, SC_MODE_ENFORCE, T0, msg, sizeof(msg));
-	assert_contains(msg, "rejected");
-	assert_contains(msg, "best achievable is est. 24 gCO2e");
-	assert_contains(msg, "budget of 10 gCO2e");
+	assert_string_equal(msg, "carbon: rejected: over the budget of 10 gCO2e: the best achievable is est. 24 gCO2e "
+				 "(partition gpu at 16:00 UTC); a budget of at least 24 gCO2e or a time limit of at most "
+				 "00:50:00 would fit");
 	assert_contains(msg, "time limit of at most 00:50:00");
 	/* A budget of 0 is legal and rejects anything that emits. */
 	req.budget_g = 0;
