@@ -277,9 +277,9 @@ struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec
 	}
 	if (z->max_age > 0 && now - fetched > z->max_age) {
 		char age[32], max[32];
-		sc_err_set(err, "the cached forecast (%s) was fetched at %s, %s ago, more than MaxAge=%s: is "
-				"scarbon-refresh.timer running? (scarbon refresh fetches a new one)",
-			   path, sc_format_time(fetched, a, sizeof(a)), sc_format_delay(now - fetched, age, sizeof(age)),
+		sc_err_set(err, "cached forecast fetched at %s (%s ago), older than MaxAge=%s: run scarbon refresh "
+				"(is its timer running?)",
+			   sc_format_time(fetched, a, sizeof(a)), sc_format_delay(now - fetched, age, sizeof(age)),
 			   sc_format_duration(z->max_age, max, sizeof(max)));
 		goto out;
 	}

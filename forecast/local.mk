@@ -47,7 +47,7 @@ tests_unit_test_providers_LDADD = $(SC_FETCH_LIBS) $(SC_TEST_LIBS)
 EXTRA_DIST += tests/data/providers/README.md \
 	tests/data/providers/casdk_webapi_average_carbon_intensity_doc_example.json \
 	tests/data/providers/casdk_webapi_emissions_bylocation_doc_example.json \
-	tests/data/providers/casdk_webapi_emissions_forecasts_current_CONSTRUCTED_from_DTO.json \
+	tests/data/providers/casdk_forecasts_current_CONSTRUCTED.json \
 	tests/data/providers/electricitymaps_v3_carbon_intensity_forecast.json \
 	tests/data/providers/electricitymaps_v3_carbon_intensity_history.json \
 	tests/data/providers/electricitymaps_v3_carbon_intensity_latest.json \
@@ -82,3 +82,8 @@ fuzz: tests/fuzz/fuzz_csv
 .PHONY: fuzz
 CLEANFILES += tests/fuzz/fuzz_csv
 EXTRA_DIST += tests/fuzz/fuzz_csv.c tests/fuzz/csv.dict tests/fuzz/README.md
+
+# scarbon refresh end to end against the mock providers (TAP; starts and
+# stops the mock itself).
+TESTS += tests/providers/test_refresh.sh
+EXTRA_DIST += tests/providers/test_refresh.sh tests/providers/mockprovider.py

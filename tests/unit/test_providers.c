@@ -433,7 +433,7 @@ static void test_casdk_fixtures(void **state)
 	char *buf;
 
 	(void)state;
-	s = parse_fixture(sc_casdk_parse_forecast, "casdk_webapi_emissions_forecasts_current_CONSTRUCTED_from_DTO.json");
+	s = parse_fixture(sc_casdk_parse_forecast, "casdk_forecasts_current_CONSTRUCTED.json");
 	assert_int_equal(s->n, 2);
 	assert_int_equal(s->t[0], T(2022, 7, 19, 14, 0, 0));
 	assert_int_equal(s->t[1], T(2022, 7, 20, 4, 25, 0));

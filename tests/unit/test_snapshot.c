@@ -420,7 +420,7 @@ static void test_live(void **state)
 	snap = sc_snapshot_load(&z, 1, dir, now + 2 * HOUR + 1);
 	st = sc_snapshot_zone(snap, 0);
 	assert_null(sc_snapshot_set(snap)->grids[0]);
-	assert_contains(st->why, "more than MaxAge=02:00:00");
+	assert_contains(st->why, "older than MaxAge=02:00:00");
 	sc_snapshot_destroy(snap);
 	/* Fresh but over: the forecast ends before now. */
 	z.max_age = 30 * DAY;
