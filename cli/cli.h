@@ -1,0 +1,68 @@
+/* slurm-carbon: what every `scarbon` subcommand shares.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Exit status (product contract): 0 success, 1 a reported error (bad input,
+ * invalid config), 2 usage error. Every subcommand takes --help; the global
+ * --config FILE is accepted before or after the subcommand and is removed
+ * from argv before the subcommand sees it.
+ */
+#ifndef SC_CLI_CLI_H
+#define SC_CLI_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "config/conf.h"
+#include "forecast/snapshot.h"
+
+#define SC_EXIT_OK 0
+#define SC_EXIT_ERROR 1
+#define SC_EXIT_USAGE 2
+
+struct sc_cli {
+	const char *prog;        /* "scarbon" */
+	const char *cmd;         /* the subcommand's name */
+	const char *config_path; /* --config, or NULL: sc_conf_locate() */
+	FILE *out;               /* stdout */
+	FILE *err;               /* stderr */
+};
+
+/* A subcommand: argv[0] is its name; returns an exit status. */
+typedef int (*sc_cmd_fn)(struct sc_cli *cli, int argc, char **argv);
+
+/* The subcommands (cli/cmd_<name>.c). */
+int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_report(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv);
+
+/* Prints "scarbon <cmd>: <message>" and "Try 'scarbon <cmd> --help'." to
+ * cli->err; returns SC_EXIT_USAGE. */
+int sc_cli_usage(struct sc_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "scarbon <cmd>: <message>" to cli->err; returns SC_EXIT_ERROR. */
+int sc_cli_fail(struct sc_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Loads carbon.conf (cli->config_path, else sc_conf_locate(NULL)); prints
+ * every error to cli->err. NULL on failure (then exit SC_EXIT_ERROR). */
+struct sc_conf *sc_cli_load_conf(struct sc_cli *cli);
+
+/* Parses --now (NULL: the current time). Returns 0 or -1 after printing a
+ * usage error (then exit SC_EXIT_USAGE). */
+int sc_cli_now(struct sc_cli *cli, const char *arg, int64_t *now);
+
+/* Index of s in the NULL-terminated list names (exact, case-insensitive),
+ * else prints a usage error naming option and the accepted values and
+ * returns -1. */
+int sc_cli_choice(struct sc_cli *cli, const char *option, const char *s,
+		  const char *const *names);
+
+/* Writes a JSON value (jansson) followed by a newline, with the project's
+ * encoding (sc_json_dumps) or indented when pretty. Returns 0 or -1. */
+struct json_t;
+int sc_cli_print_json(struct sc_cli *cli, const struct json_t *j, int pretty);
+
+#endif

@@ -1,0 +1,132 @@
+/* slurm-carbon: `scarbon check-config` — validate carbon.conf the way the
+ * plugin will at slurmctld start, and show what it sets up.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <getopt.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "policy/units.h"
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"Usage: scarbon check-config [--now TIME] [--strict] [--quiet]\n"
+		"\n"
+		"Validate carbon.conf (every error with its line number, all in one pass, as\n"
+		"slurmctld will report them at start), then load each zone's forecast and show\n"
+		"what the plugin would plan with.\n"
+		"\n"
+		"  --now TIME   load forecasts as of TIME (default: now)\n"
+		"  --strict     also fail when a zone has no usable forecast (jobs in it would\n"
+		"               run as submitted)\n"
+		"  --quiet      print nothing when all is well\n"
+		"  -h, --help   this help\n"
+		"\n"
+		"Exit status: 0 valid, 1 invalid (or, with --strict, a zone without forecast),\n"
+		"2 usage error.\n");
+}
+
+static void list(FILE *f, const char *key, char **v, size_t n)
+{
+	if (!n)
+		return;
+	fprintf(f, " %s=", key);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%s", i ? "," : "", v[i]);
+}
+
+int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
+{
+	static const struct option lopts[] = {
+		{ "now", required_argument, NULL, 'N' },
+		{ "strict", no_argument, NULL, 's' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *now_arg = NULL;
+	int strict = 0, quiet = 0, c, missing = 0;
+	struct sc_conf *conf;
+	struct sc_snapshot *snap;
+	const struct sc_params *p;
+	char a[32], b[32];
+	int64_t now;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'N': now_arg = optarg; break;
+		case 's': strict = 1; break;
+		case 'q': quiet = 1; break;
+		case 'h': help(cli->out); return SC_EXIT_OK;
+		default: return sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (sc_cli_now(cli, now_arg, &now) < 0)
+		return SC_EXIT_USAGE;
+	conf = sc_cli_load_conf(cli);
+	if (!conf)
+		return SC_EXIT_ERROR;
+	snap = sc_snapshot_load(conf->zones, conf->n_zones, conf->state_dir, now);
+	if (!snap) {
+		sc_conf_destroy(conf);
+		return sc_cli_fail(cli, "out of memory");
+	}
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (sc_snapshot_zone(snap, i)->why)
+			missing++;
+	if (!quiet || (strict && missing)) {
+		FILE *o = cli->out;
+		p = &conf->site.params;
+		fprintf(o, "%s: valid\n", conf->path);
+		fprintf(o, "Mode=%s MaxDelay=%s MinSavings=%g%% NearBest=%g%% RuntimeRatio=%g Reroute=%s AllowOptOut=%s\n",
+			sc_mode_name(conf->mode), sc_format_duration(p->max_delay, a, sizeof(a)),
+			p->min_savings_pct, p->near_best_pct, p->runtime_ratio, p->reroute ? "yes" : "no",
+			conf->allow_opt_out ? "yes" : "no");
+		fprintf(o, "StateDir=%s", conf->state_dir ? conf->state_dir : "");
+		list(o, "ExemptUsers", conf->exempt_users, conf->n_exempt_users);
+		list(o, "ExemptAccounts", conf->exempt_accounts, conf->n_exempt_accounts);
+		list(o, "ExemptQOS", conf->exempt_qos, conf->n_exempt_qos);
+		fprintf(o, "\nZones:\n");
+		for (size_t i = 0; i < conf->n_zones; i++) {
+			const struct sc_zone_spec *z = &conf->zones[i];
+			const struct sc_zone_state *st = sc_snapshot_zone(snap, i);
+			const struct sc_grid *g = sc_snapshot_set(snap)->grids[i];
+			fprintf(o, "  %-12s %-15s %-8s ", z->name, sc_provider_name(z->provider),
+				sc_signal_name(st->signal));
+			if (st->why)
+				fprintf(o, "NO USABLE FORECAST: %s (jobs in this zone run as submitted)\n", st->why);
+			else
+				fprintf(o, "%s .. %s, %.0f h ahead, step %lld s; %s\n",
+					sc_format_time(g->start, a, sizeof(a)),
+					sc_format_time(sc_grid_end(g), b, sizeof(b)),
+					(double)(sc_grid_end(g) - now) / 3600.0, (long long)g->step,
+					st->source ? st->source : "");
+		}
+		fprintf(o, "Partitions:\n");
+		for (size_t i = 0; i < conf->n_parts; i++) {
+			const struct sc_partition *pt = &conf->site.parts[i];
+			fprintf(o, "  %-12s zone %-8s PUE %.2f  %g W/core %g W/GPU %g W/GB usage %g%s%s  DefaultTime %s",
+				pt->name, conf->site.zones[pt->zone], pt->pue, pt->power.core_w, pt->power.gpu_w,
+				pt->power.mem_w_per_gb, pt->power.usage, pt->power.node_w > 0 ? " +node W " : "",
+				pt->power.node_w > 0 ? "" : "", sc_format_duration(pt->default_time, a, sizeof(a)));
+			if (pt->n_alt) {
+				fprintf(o, "  alternatives ");
+				for (size_t j = 0; j < pt->n_alt; j++)
+					fprintf(o, "%s%s", j ? "," : "", conf->site.parts[pt->alt[j]].name);
+			}
+			fprintf(o, "%s\n", (int)i == conf->default_part ? "  (default)" : "");
+		}
+	}
+	sc_snapshot_destroy(snap);
+	sc_conf_destroy(conf);
+	if (strict && missing)
+		return sc_cli_fail(cli, "%d zone%s without a usable forecast (--strict)", missing,
+				   missing == 1 ? "" : "s");
+	return SC_EXIT_OK;
+}

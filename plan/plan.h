@@ -1,0 +1,47 @@
+/* slurm-carbon: the submit-time evaluation — from a job's fields to a
+ * decision and its accounting record, exactly as job_submit/carbon does it
+ * and `scarbon plan` and `scarbon simulate` reproduce it.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Order of the rules: Mode=off → left alone; an exempt user, account or QOS
+ * → left alone; the request is built (sc_request_build): an unmanaged
+ * partition or an allowed opt-out → left alone, an invalid user option → an
+ * error; no forecast snapshot → left alone; otherwise sc_decide on the
+ * snapshot. Pure apart from reading the (immutable) snapshot.
+ */
+#ifndef SC_PLAN_PLAN_H
+#define SC_PLAN_PLAN_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "config/conf.h"
+#include "forecast/snapshot.h"
+#include "policy/decide.h"
+#include "policy/request.h"
+#include "record/record.h"
+
+struct sc_eval {
+	struct sc_decision d;     /* action NONE with a reason when left alone */
+	struct sc_request req;    /* valid when build == SC_BUILD_OK */
+	enum sc_build build;      /* how the request was built */
+	const char *exempt;       /* non-NULL ("exempt account", ...) when exempt */
+	struct sc_record_ctx ctx; /* for sc_record_carbon; strings borrowed from conf/snapshot/fields */
+	struct sc_err err;        /* the message when sc_evaluate returns -1 */
+};
+
+/* Evaluates the job f (borrowed) submitted by user/account/qos (each may be
+ * NULL) at time now against conf and snap (snap may be NULL: no forecast).
+ * Returns 0 with *out filled, or -1 when a user option is invalid or the
+ * request is inconsistent (out->err says what, and what is accepted). */
+int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
+		const struct sc_job_fields *f, const char *user, const char *account,
+		const char *qos, int64_t now, struct sc_eval *out);
+
+/* The contract's {"carbon":{...}} AdminComment content for ev, merged into
+ * `existing` (may be NULL) with sc_comment_set. malloc'd; NULL when out of
+ * memory. */
+char *sc_eval_admin_comment(const struct sc_conf *conf, const struct sc_eval *ev,
+			    const char *existing);
+
+#endif
