@@ -124,6 +124,7 @@ static void snapshot_reload(int64_t now)
 						    g.conf->state_dir, now);
 	struct held *h = snap ? calloc(1, sizeof(*h)) : NULL;
 	struct held *old;
+	size_t usable = 0;
 
 	if (!h) {
 		sc_snapshot_destroy(snap);
@@ -132,6 +133,8 @@ static void snapshot_reload(int64_t now)
 	}
 	h->snap = snap;
 	h->refs = 1;
+	for (size_t i = 0; i < g.conf->n_zones; i++)
+		usable += !sc_snapshot_zone(snap, i)->why;
 	log_zones(g.current ? g.current->snap : NULL, snap);
 	pthread_mutex_lock(&g.lock);
 	old = g.current;
@@ -142,7 +145,7 @@ static void snapshot_reload(int64_t now)
 		g.retired = old;
 	}
 	pthread_mutex_unlock(&g.lock);
-	slurm_debug(LOG_PREFIX "forecasts reloaded");
+	slurm_info(LOG_PREFIX "forecasts loaded (%zu of %zu zones usable)", usable, g.conf->n_zones);
 }
 
 /* Frees the retired snapshots nothing uses any more (all of them when all). */

@@ -31,3 +31,11 @@ tests_unit_test_jobdesc_SOURCES = tests/unit/test_jobdesc.c tests/unit/testutil.
 tests_unit_test_jobdesc_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_jobdesc_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_jobdesc_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
+
+# The integration suite (tests/integration/slurm/run.sh BUILD_DIR) and its helper, which
+# submits jobs with forged spank_job_env entries through Slurm's C API.
+noinst_PROGRAMS += tests/integration/slurm/sc_forge
+tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c
+tests_integration_slurm_sc_forge_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_integration_slurm_sc_forge_LDADD = $(SLURM_LIBS)
+dist_noinst_SCRIPTS += tests/integration/slurm/run.sh tests/integration/slurm/test_slurm.py
