@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "config/conf.h"
+#include "forecast/archive.h"
 #include "policy/units.h"
 
 /* ---- the keys ------------------------------------------------------------ */
@@ -26,7 +27,7 @@ enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART };
 
 enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
-	K_ALLOWOPTOUT, K_ALLOWMIXED, K_RELOAD, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
+	K_ALLOWOPTOUT, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
@@ -58,6 +59,7 @@ static const struct key_def {
 	[K_ALLOWOPTOUT] = { "AllowOptOut", CTX_GLOBAL, 0 },
 	[K_ALLOWMIXED] = { "AllowMixedSignals", CTX_GLOBAL, 0 },
 	[K_RELOAD] = { "ReloadInterval", CTX_GLOBAL, 0 },
+	[K_ARCHIVEDAYS] = { "ArchiveDays", CTX_GLOBAL, 0 },
 	[K_EXEMPTUSERS] = { "ExemptUsers", CTX_GLOBAL, 0 },
 	[K_EXEMPTACCOUNTS] = { "ExemptAccounts", CTX_GLOBAL, 0 },
 	[K_EXEMPTQOS] = { "ExemptQOS", CTX_GLOBAL, 0 },
@@ -542,6 +544,15 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 		return sc_parse_bool(v, &c->allow_mixed_signals, err);
 	case K_RELOAD:
 		return set_duration(v, 1, 0, &c->reload_interval, err);
+	case K_ARCHIVEDAYS: {
+		double x;
+		if (sc_parse_number(v, 1, 3650, "number of days", &x, err) < 0)
+			return -1;
+		if (x != (double)(int)x)
+			return sc_err_set(err, "number of days '%.80s' is not a whole number; expected 1 to 3650", v);
+		c->archive_days = (int)x;
+		return 0;
+	}
 	case K_EXEMPTUSERS:
 		free_list(c->exempt_users, c->n_exempt_users);
 		c->exempt_users = NULL;
@@ -1326,6 +1337,7 @@ static void conf_defaults(struct sc_conf *c)
 	c->allow_opt_out = 1;
 	c->allow_mixed_signals = 0;
 	c->reload_interval = DEF_RELOAD;
+	c->archive_days = SC_ARCHIVE_DAYS;
 	c->default_part = -1;
 	c->site.params.max_delay = DEF_MAX_DELAY;
 	c->site.params.min_savings_pct = DEF_MIN_SAVINGS;

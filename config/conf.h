@@ -52,6 +52,8 @@ struct sc_conf {
 	int allow_mixed_signals;    /* AllowMixedSignals=yes|no [no] */
 	int64_t reload_interval;    /* ReloadInterval=<duration> [00:00:10 is "0:10"]: how often the
 				     * plugin checks the forecast files for changes */
+	int archive_days;           /* ArchiveDays=<n> [35]: days of fetched intensity kept in
+				     * StateDir/archive for the reconciler (1..3650) */
 	char **exempt_users;        /* ExemptUsers=a,b [] */
 	size_t n_exempt_users;
 	char **exempt_accounts;     /* ExemptAccounts=a,b [] */

@@ -44,7 +44,7 @@ static void expect_error(const char *text, const char *msg)
 static const char full[] =
 	"# every key\n"
 	"Mode=enforce MaxDelay=12:00:00 MinSavings=15% RuntimeRatio=0.8\n"
-	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30\n"
+	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30 ArchiveDays=90\n"
 	"ExemptUsers=root,slurm ExemptAccounts=ops ExemptQOS=urgent,debug\n"
 	"\n"
 	"ZoneName=DE Provider=file Path=sample/DE.csv Replay=weekly Column=direct Signal=marginal "
@@ -79,6 +79,7 @@ static void test_full(void **state)
 	assert_int_equal(c->allow_opt_out, 0);
 	assert_int_equal(c->allow_mixed_signals, 1);
 	assert_int_equal(c->reload_interval, 90);
+	assert_int_equal(c->archive_days, 90);
 	assert_int_equal(c->n_exempt_users, 2);
 	assert_string_equal(c->exempt_users[0], "root");
 	assert_string_equal(c->exempt_users[1], "slurm");
@@ -188,6 +189,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->allow_opt_out, 1);
 	assert_int_equal(c->allow_mixed_signals, 0);
 	assert_int_equal(c->reload_interval, 10);
+	assert_int_equal(c->archive_days, 35);
 	assert_int_equal(c->n_exempt_users + c->n_exempt_accounts + c->n_exempt_qos, 0);
 
 	assert_int_equal(z->replay, SC_REPLAY_NONE);
@@ -234,7 +236,7 @@ static void test_defaults(void **state)
 #define ZL "ZoneName=Z Provider=static Intensity=1\n"
 #define GLOBAL_KEYS                                                                                    \
 	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, "          \
-	"AllowMixedSignals, ReloadInterval, ExemptUsers, ExemptAccounts, ExemptQOS"
+	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS"
 #define ZONE_KEYS \
 	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step"
 #define PART_KEYS \
@@ -374,6 +376,10 @@ static void test_value_errors(void **state)
 		{ "AllowMixedSignals=y", "carbon.conf:1: AllowMixedSignals: invalid boolean 'y': expected yes or no" },
 		{ "ReloadInterval=0",
 		  "carbon.conf:1: ReloadInterval: duration '0' is too short; expected at least 00:00:01" },
+		{ "ArchiveDays=0",
+		  "carbon.conf:1: ArchiveDays: number of days '0' is out of range: expected a number from 1 to 3650" },
+		{ "ArchiveDays=7.5",
+		  "carbon.conf:1: ArchiveDays: number of days '7.5' is not a whole number; expected 1 to 3650" },
 		{ ZL "ZoneName=A Provider=static Intensity=3001",
 		  "carbon.conf:2: Intensity: intensity '3001' is out of range: expected a number from 0 to 3000" },
 		{ "ZoneName=A Provider=file Path=a Replay=daily",
