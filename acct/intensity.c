@@ -29,7 +29,7 @@ struct fc_issue {
 
 struct sc_fc_archive {
 	struct fc_row *rows;
-	size_t n, cap;
+	size_t n;
 	struct fc_issue *issues;
 	size_t n_issues;
 };
@@ -52,17 +52,6 @@ struct sc_ci_store {
 
 /* ---- forecast archives -------------------------------------------------- */
 
-static int parse_when(const char *s, int64_t *t, struct sc_err *err)
-{
-	size_t n = strspn(s, "0123456789");
-
-	if (n && !s[n] && n <= 12) {
-		*t = strtoll(s, NULL, 10);
-		return 0;
-	}
-	return sc_parse_time(s, 0, t, err);
-}
-
 static int row_cmp(const void *a, const void *b)
 {
 	const struct fc_row *x = a, *y = b;
@@ -83,115 +72,30 @@ void sc_fc_archive_destroy(struct sc_fc_archive *a)
 	free(a);
 }
 
-struct sc_fc_archive *sc_fc_archive_read(FILE *f, const char *name, struct sc_err *err)
+struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err)
 {
 	struct sc_fc_archive *a = calloc(1, sizeof(*a));
-	char *buf = NULL, *fields[8];
-	size_t cap = 0;
-	long n, lineno = 0;
-	int ci = -1, ct = -1, cv = -1, nh = 0;
 
-	if (!a) {
-		sc_err_set(err, "out of memory");
-		goto error;
+	if (!a)
+		goto nomem;
+	if (rows->n) {
+		a->rows = malloc(rows->n * sizeof(*a->rows));
+		a->issues = malloc(rows->n * sizeof(*a->issues));
+		if (!a->rows || !a->issues)
+			goto nomem;
 	}
-	while ((n = sc_read_line(f, &buf, &cap, 0)) != -1) {
-		int nf;
-		struct sc_err e;
-		struct fc_row r;
-
-		lineno++;
-		if (n < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, n == -3 ? "out of memory" : "line too long");
-			goto error;
-		}
-		if (!n || buf[0] == '#' || strspn(buf, " \t\r") == (size_t)n)
-			continue;
-		nf = sc_csv_split(buf, ',', 1, fields, 8, &e);
-		if (nf < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
-			goto error;
-		}
-		if (!nh) {
-			for (int i = 0; i < nf && i < 8; i++) {
-				char *h = fields[i];
-				while (*h == ' ')
-					h++;
-				if (strncmp(h, "\xef\xbb\xbf", 3) == 0)
-					h += 3;
-				if (strcasecmp(h, "issued_at") == 0)
-					ci = i;
-				else if (strcasecmp(h, "target") == 0)
-					ct = i;
-				else if (strcasecmp(h, "forecast") == 0)
-					cv = i;
-			}
-			if (ci < 0 || ct < 0 || cv < 0) {
-				sc_err_set(err, "%s:%ld: expected the header `issued_at,target,forecast`", name, lineno);
-				goto error;
-			}
-			nh = nf;
-			continue;
-		}
-		if (nf != nh) {
-			sc_err_set(err, "%s:%ld: %d fields where the header has %d", name, lineno, nf, nh);
-			goto error;
-		}
-		if (parse_when(fields[ci], &r.issued, &e) < 0 || parse_when(fields[ct], &r.target, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
-			goto error;
-		}
-		if (!*fields[cv])
-			continue; /* a gap */
-		if (sc_parse_number(fields[cv], 0, SC_INTENSITY_MAX, "forecast", &r.v, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
-			goto error;
-		}
-		if (a->n == a->cap) {
-			size_t nc = a->cap ? a->cap * 2 : 1024;
-			struct fc_row *nr = realloc(a->rows, nc * sizeof(*nr));
-			if (!nr) {
-				sc_err_set(err, "out of memory");
-				goto error;
-			}
-			a->rows = nr;
-			a->cap = nc;
-		}
-		a->rows[a->n++] = r;
-	}
-	if (ferror(f)) {
-		sc_err_set(err, "%s: read error", name);
-		goto error;
-	}
-	if (!nh) {
-		sc_err_set(err, "%s: empty: expected the header `issued_at,target,forecast`", name);
-		goto error;
-	}
+	for (size_t i = 0; i < rows->n; i++)
+		a->rows[i] = (struct fc_row){ rows->issued_at[i], rows->target[i], rows->forecast[i] };
+	a->n = rows->n;
 	qsort(a->rows, a->n, sizeof(*a->rows), row_cmp);
 	for (size_t i = 0; i < a->n; i++) {
-		if (i && a->rows[i].issued == a->rows[i - 1].issued &&
-		    a->rows[i].target == a->rows[i - 1].target) {
-			char t[40];
-			sc_err_set(err, "%s: forecast issued at %s has target %s twice", name,
-				   sc_format_time(a->rows[i].issued, t, sizeof(t)),
-				   sc_format_time(a->rows[i].target, t, sizeof(t)));
-			goto error;
-		}
-		if (!i || a->rows[i].issued != a->rows[i - 1].issued) {
-			struct fc_issue *ni = realloc(a->issues, (a->n_issues + 1) * sizeof(*ni));
-			if (!ni) {
-				sc_err_set(err, "out of memory");
-				goto error;
-			}
-			a->issues = ni;
+		if (!i || a->rows[i].issued != a->rows[i - 1].issued)
 			a->issues[a->n_issues++] = (struct fc_issue){ a->rows[i].issued, i, 0 };
-		}
 		a->issues[a->n_issues - 1].n++;
 	}
-	free(buf);
 	return a;
-error:
-	free(buf);
+nomem:
+	sc_err_set(err, "out of memory");
 	sc_fc_archive_destroy(a);
 	return NULL;
 }
@@ -287,42 +191,52 @@ static void say(struct sc_ci_store *st, const char *fmt, ...)
 	st->warn(msg, st->warn_arg);
 }
 
-static FILE *open_archive(struct sc_ci_store *st, const struct sc_zone_spec *z, const char *kind,
-			  char *path, size_t n)
+/* The archive file of kind for zone z; NULL when there is none to read. */
+static char *archive_path(struct sc_ci_store *st, const struct sc_zone_spec *z, const char *kind)
 {
-	FILE *f;
+	struct sc_err e;
+	char *path;
 
-	if (!st->state_dir || !*st->state_dir || strchr(z->name, '/'))
+	if (!st->state_dir || !*st->state_dir)
 		return NULL;
-	snprintf(path, n, "%s/archive/%s-%s.csv", st->state_dir, z->name, kind);
-	f = fopen(path, "r");
-	if (!f && errno != ENOENT)
-		say(st, "%s: %s: archive not used", path, strerror(errno));
-	return f;
+	path = sc_archive_path(st->state_dir, z->name, kind, &e);
+	if (!path)
+		say(st, "zone %s: %s: archive not used", z->name, e.msg);
+	return path;
 }
 
 static struct zone_state *load(struct sc_ci_store *st, size_t i)
 {
 	struct zone_state *zs = &st->st[i];
 	const struct sc_zone_spec *z = &st->zones[i];
-	char path[4096];
+	struct sc_forecast_rows rows;
 	struct sc_err e;
-	FILE *f;
+	char *path;
 
 	if (zs->loaded)
 		return zs;
 	zs->loaded = 1;
-	if ((f = open_archive(st, z, "actual", path, sizeof(path)))) {
-		zs->actual = sc_csv_read_intensity_stream(f, path, SC_COLUMN_LCA, &e);
-		if (!zs->actual)
-			say(st, "%s; archive of actual intensities not used", e.msg);
-		fclose(f);
+	if ((path = archive_path(st, z, "actual"))) {
+		FILE *f = fopen(path, "r");
+		if (f) {
+			zs->actual = sc_csv_read_intensity_stream(f, path, SC_COLUMN_LCA, &e);
+			if (!zs->actual)
+				say(st, "%s; archive of actual intensities not used", e.msg);
+			fclose(f);
+		} else if (errno != ENOENT) {
+			say(st, "%s: %s; archive of actual intensities not used", path, strerror(errno));
+		}
+		free(path);
 	}
-	if ((f = open_archive(st, z, "forecasts", path, sizeof(path)))) {
-		zs->fc = sc_fc_archive_read(f, path, &e);
-		if (!zs->fc)
+	if ((path = archive_path(st, z, "forecasts"))) {
+		if (sc_forecast_rows_read(path, 1, &rows, &e) < 0) {
 			say(st, "%s; forecast archive not used", e.msg);
-		fclose(f);
+		} else {
+			if (rows.n && !(zs->fc = sc_fc_archive_create(&rows, &e)))
+				say(st, "%s: %s; forecast archive not used", path, e.msg);
+			sc_forecast_rows_free(&rows);
+		}
+		free(path);
 	}
 	if (z->provider == SC_PROV_FILE && z->path) {
 		zs->file = sc_csv_read_intensity(z->path, z->column, &e);

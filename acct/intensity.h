@@ -5,8 +5,7 @@
  * Per zone (a ZoneName record of carbon.conf):
  *  - actual: StateDir/archive/<zone>-actual.csv, the refresher's archive of
  *    measured intensities, in the contract's `Time,Carbon Intensity` CSV;
- *  - forecast: StateDir/archive/<zone>-forecasts.csv (`issued_at,target,
- *    forecast`, times ISO 8601, `YYYY-MM-DD HH:MM:SS` UTC or epoch seconds):
+ *  - forecast: StateDir/archive/<zone>-forecasts.csv (forecast/archive.h):
  *    the latest forecast issued at or before the job's start that covers its
  *    run; failing that, for a `file` zone, its CSV (replayed weekly when the
  *    zone says so): what the plugin planned with;
@@ -22,6 +21,7 @@
 #include <stdint.h>
 
 #include "acct/actual.h"
+#include "forecast/archive.h"
 #include "forecast/series.h"
 #include "forecast/zone.h"
 
@@ -48,13 +48,11 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone,
 					   const char **what);
 
-/* Forecast archives, exported for tests: the rows of one file. */
+/* A forecast archive indexed by issue, exported for tests. */
 struct sc_fc_archive;
 
-/* Reads `issued_at,target,forecast` rows from f (name for messages). Rows
- * may come in any order; per issue, targets must not repeat. NULL with err
- * on a malformed file. */
-struct sc_fc_archive *sc_fc_archive_read(FILE *f, const char *name, struct sc_err *err);
+/* Indexes rows (borrowed; any order). NULL with err when out of memory. */
+struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err);
 
 void sc_fc_archive_destroy(struct sc_fc_archive *a);
 

@@ -1,1 +1,12 @@
-# bench/
+# bench/: benchmarks (not run by make check). `make bench` builds them.
+EXTRA_PROGRAMS += bench/bench_decide
+bench_bench_decide_SOURCES = bench/bench_decide.c
+bench_bench_decide_LDADD = policy/libscpolicy.la -lm
+CLEANFILES += bench/bench_decide
+EXTRA_PROGRAMS += bench/bench_forecast
+bench_bench_forecast_SOURCES = bench/bench_forecast.c
+bench_bench_forecast_LDADD = $(SC_CORE_LIBS)
+CLEANFILES += bench/bench_forecast
+
+bench: $(EXTRA_PROGRAMS)
+.PHONY: bench

@@ -1,12 +1,244 @@
-/* slurm-carbon: `scarbon simulate` (not yet available in this build).
+/* slurm-carbon: `scarbon simulate` — replay a job trace through the policy,
+ * the oracle and the peers' rules on real intensity data.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "policy/units.h"
+#include "sim/report.h"
+#include "sim/sim.h"
+
+static void help(FILE *f)
+{
+	fprintf(f,
+		"Usage: scarbon simulate --config FILE --trace FILE [--trace-format swf|csv|sacct]\n"
+		"                        [--trace-start TIME] [--trace-unit hours|minutes|seconds]\n"
+		"                        [--intensity FILE] [--partition P] [--forecast MODE]\n"
+		"                        [--max-delay DURATION] [--cores N] [--format text|json]\n"
+		"                        [--svg FILE]\n"
+		"\n"
+		"Replay a job trace through slurm-carbon's policy (the code the plugin runs), an\n"
+		"oracle that knows the future and each job's true run time, and other tools'\n"
+		"rules (Carbon Aware SDK, CATS, a percentile threshold), on the actual intensity\n"
+		"of each zone; report what each would have saved and what it cost in delay.\n"
+		"\n"
+		"Trace:\n"
+		"  --trace FILE          the jobs: SWF (Parallel Workloads Archive), CSV with the\n"
+		"                        columns arrival_time,length,cpus (optional requested,\n"
+		"                        partition, user, account), or `sacct -P` output\n"
+		"  --trace-format FMT    swf, csv or sacct (default: told from the file)\n"
+		"  --trace-start TIME    where relative trace times start (CSV; SWF without\n"
+		"                        UnixStartTime); default: the start of the intensity data\n"
+		"  --trace-unit UNIT     unit of a CSV trace's times: hours (the default), minutes\n"
+		"                        or seconds; by default seconds are assumed only when the\n"
+		"                        file cannot be in hours\n"
+		"  --partition P         partition for jobs whose partition carbon.conf does not\n"
+		"                        manage (default: the default partition)\n"
+		"\n"
+		"Intensity and forecasts:\n"
+		"  --intensity FILE      the actual intensity for every zone (CSV Time,Carbon\n"
+		"                        Intensity, or an Electricity Maps export); default: each\n"
+		"                        zone's Path= in carbon.conf\n"
+		"  --forecast MODE       what the policies see: perfect (default), persistence\n"
+		"                        (the value 24 h earlier), archive:FILE (real forecasts as\n"
+		"                        issued: CSV issued_at,target,forecast), error:PCT[:SEED]\n"
+		"                        (the actual plus a realistic error, PCT %% mean absolute\n"
+		"                        error 24 h ahead)\n"
+		"  --max-delay DURATION  longest delay for every policy (default: MaxDelay)\n"
+		"  --cores N             cluster capacity: jobs queue for free cores, first come\n"
+		"                        first served in planned-start order (default: unlimited)\n"
+		"\n"
+		"Output:\n"
+		"  --format text|json    a table (default), or the JSON object of scarbon(1)\n"
+		"  --svg FILE            also draw saving against mean delay per policy (SVG)\n"
+		"  -h, --help            this help\n"
+		"\n"
+		"Exit status: 0 success, 1 error (unreadable trace, intensity or forecast data;\n"
+		"invalid configuration), 2 usage error.\n");
+}
 
 int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	return sc_cli_fail(cli, "this command is not available in this build yet");
+	static const struct option lopts[] = {
+		{ "trace", required_argument, NULL, 't' },
+		{ "trace-format", required_argument, NULL, 'F' },
+		{ "trace-start", required_argument, NULL, 'S' },
+		{ "trace-unit", required_argument, NULL, 'U' },
+		{ "intensity", required_argument, NULL, 'i' },
+		{ "partition", required_argument, NULL, 'p' },
+		{ "forecast", required_argument, NULL, 'c' },
+		{ "max-delay", required_argument, NULL, 'd' },
+		{ "cores", required_argument, NULL, 'n' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "svg", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const formats[] = { "text", "json", NULL };
+	static const char *const tformats[] = { "swf", "csv", "sacct", NULL };
+	static const char *const units[] = { "hours", "minutes", "seconds", NULL };
+	const char *trace_path = NULL, *start_arg = NULL, *intensity = NULL, *part_arg = NULL;
+	const char *svg_path = NULL;
+	enum sc_trace_format tfmt = SC_TRACE_AUTO;
+	enum sc_trace_unit unit = SC_UNIT_AUTO;
+	struct sc_sim_opts opts;
+	struct sc_sim_result res;
+	struct sc_sim_info info;
+	struct sc_conf *conf = NULL;
+	struct sc_trace *tr = NULL;
+	struct sc_grid **truth = NULL;
+	char fcname[4200];
+	int fmt = 0, c, rc = SC_EXIT_OK, have_res = 0;
+	struct sc_err err;
+
+	memset(&opts, 0, sizeof(opts));
+	memset(&res, 0, sizeof(res));
+	opts.max_delay = -1;
+	opts.fallback_part = -1;
+	opts.forecast.kind = SC_FC_PERFECT;
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+		int k;
+		switch (c) {
+		case 't': trace_path = optarg; break;
+		case 'F':
+			if ((k = sc_cli_choice(cli, "--trace-format", optarg, tformats)) < 0)
+				return SC_EXIT_USAGE;
+			tfmt = k == 0 ? SC_TRACE_SWF : k == 1 ? SC_TRACE_CSV : SC_TRACE_SACCT;
+			break;
+		case 'S': start_arg = optarg; break;
+		case 'U':
+			if ((k = sc_cli_choice(cli, "--trace-unit", optarg, units)) < 0)
+				return SC_EXIT_USAGE;
+			unit = k == 0 ? SC_UNIT_HOURS : k == 1 ? SC_UNIT_MINUTES : SC_UNIT_SECONDS;
+			break;
+		case 'i': intensity = optarg; break;
+		case 'p': part_arg = optarg; break;
+		case 'c':
+			if (sc_fc_mode_parse(optarg, &opts.forecast, &err) < 0)
+				return sc_cli_usage(cli, "--forecast: %s", err.msg);
+			break;
+		case 'd':
+			if (sc_parse_duration(optarg, 0, &opts.max_delay, &err) < 0)
+				return sc_cli_usage(cli, "--max-delay: %s", err.msg);
+			break;
+		case 'n': {
+			double v;
+			if (sc_parse_number(optarg, 1, 1e9, "--cores", &v, &err) < 0 || v != (double)(uint32_t)v)
+				return sc_cli_usage(cli, "--cores: invalid value '%s': expected a whole number from 1 to 1000000000",
+						    optarg);
+			opts.cores = (uint32_t)v;
+			break;
+		}
+		case 'f':
+			if ((fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)
+				return SC_EXIT_USAGE;
+			break;
+		case 'g': svg_path = optarg; break;
+		case 'h': help(cli->out); return SC_EXIT_OK;
+		default:
+			return sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (!trace_path)
+		return sc_cli_usage(cli, "--trace FILE is required");
+	if (start_arg && sc_parse_time(start_arg, 0, &(int64_t){ 0 }, &err) < 0)
+		return sc_cli_usage(cli, "--trace-start: %s", err.msg);
+
+	conf = sc_cli_load_conf(cli);
+	if (!conf)
+		return SC_EXIT_ERROR;
+	if (part_arg) {
+		int idx = sc_site_find(&conf->site, part_arg);
+		if (idx < 0) {
+			rc = sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s", part_arg, conf->path);
+			goto out;
+		}
+		opts.fallback_part = idx;
+	}
+	truth = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*truth));
+	if (!truth) {
+		rc = sc_cli_fail(cli, "out of memory");
+		goto out;
+	}
+	if (sc_sim_truth_load(conf, intensity, truth, &err) < 0) {
+		rc = sc_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
+	tr = sc_trace_read(trace_path, tfmt, unit, &err);
+	if (!tr) {
+		rc = sc_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
+	if (tr->relative) {
+		int64_t start = INT64_MIN;
+		if (start_arg) {
+			sc_parse_time(start_arg, 0, &start, NULL);
+		} else {
+			for (size_t z = 0; z < conf->n_zones; z++)
+				if (truth[z] && truth[z]->start > start)
+					start = truth[z]->start;
+			if (start == INT64_MIN) {
+				rc = sc_cli_fail(cli, "the trace's times are relative and no zone has dated intensity "
+						      "data: give --trace-start TIME");
+				goto out;
+			}
+		}
+		sc_trace_anchor(tr, start);
+	}
+	if (sc_sim_truth_static(conf, tr, opts.max_delay >= 0 ? opts.max_delay : conf->site.params.max_delay,
+				truth, &err) < 0) {
+		rc = sc_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
+	if (sc_sim_run(conf, (const struct sc_grid *const *)truth, tr, &opts, &res, &err) < 0) {
+		rc = sc_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
+	have_res = 1;
+	info.trace = trace_path;
+	info.forecast = sc_fc_mode_name(&opts.forecast, fcname, sizeof(fcname));
+	info.cores = opts.cores;
+	if (fmt == 1) {
+		json_t *j = sc_sim_json(&res, &info);
+		if (!j || sc_cli_print_json(cli, j, 0) < 0) {
+			json_decref(j);
+			rc = sc_cli_fail(cli, "out of memory");
+			goto out;
+		}
+		json_decref(j);
+	} else {
+		sc_sim_print_text(cli->out, &res, &info);
+	}
+	if (svg_path) {
+		FILE *f = fopen(svg_path, "w");
+		if (!f) {
+			rc = sc_cli_fail(cli, "cannot write %s: %s", svg_path, strerror(errno));
+			goto out;
+		}
+		int w = sc_sim_write_svg(f, &res, &info);
+		if (fclose(f) != 0 || w < 0) {
+			rc = sc_cli_fail(cli, "cannot write %s: %s", svg_path, strerror(errno));
+			goto out;
+		}
+	}
+out:
+	if (have_res)
+		sc_sim_result_free(&res);
+	sc_trace_destroy(tr);
+	if (truth)
+		for (size_t z = 0; conf && z < conf->n_zones; z++)
+			sc_grid_destroy(truth[z]);
+	free(truth);
+	sc_conf_destroy(conf);
+	return rc;
 }

@@ -4,4 +4,11 @@ cli_scarbon_SOURCES = cli/scarbon.c cli/cli.c cli/cli.h \
 	cli/cmd_check_config.c cli/cmd_forecast.c cli/cmd_plan.c \
 	cli/cmd_refresh.c cli/cmd_reconcile.c cli/cmd_report.c cli/cmd_simulate.c
 cli_scarbon_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
-cli_scarbon_LDADD = acct/libscacct.la $(SC_CORE_LIBS) $(CURL_LIBS)
+cli_scarbon_LDADD = sim/libscsim.la acct/libscacct.la $(SC_FETCH_LIBS) $(SC_CORE_LIBS)
+
+# End-to-end tests of the scarbon binary on the bundled example.
+check_PROGRAMS += tests/unit/test_cli
+TESTS += tests/unit/test_cli
+tests_unit_test_cli_SOURCES = tests/unit/test_cli.c tests/unit/testutil.h
+tests_unit_test_cli_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_cli_LDADD = $(SC_TEST_LIBS)

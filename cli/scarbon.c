@@ -44,17 +44,12 @@ static void usage(FILE *f)
 		"See scarbon(1) and carbon.conf(5).\n");
 }
 
-int main(int argc, char **argv)
+/* Dispatches argv, with args (argc + 1 slots) as scratch for the
+ * arguments left once --config is taken out. */
+static int run(struct sc_cli *cli, int argc, char **argv, char **args)
 {
-	struct sc_cli cli = { .prog = "scarbon", .cmd = "", .out = stdout, .err = stderr };
-	char **args = calloc((size_t)argc + 1, sizeof(*args));
-	int n = 0, rc;
-	int cmd_at = -1;
+	int n = 0, cmd_at = -1;
 
-	if (!args) {
-		fprintf(stderr, "scarbon: out of memory\n");
-		return SC_EXIT_ERROR;
-	}
 	/* Take --config out of argv wherever it stands (before "--"). */
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -67,11 +62,11 @@ int main(int argc, char **argv)
 				fprintf(stderr, "scarbon: --config needs a FILE\nTry 'scarbon --help'.\n");
 				return SC_EXIT_USAGE;
 			}
-			cli.config_path = argv[++i];
+			cli->config_path = argv[++i];
 			continue;
 		}
 		if (strncmp(argv[i], "--config=", 9) == 0) {
-			cli.config_path = argv[i] + 9;
+			cli->config_path = argv[i] + 9;
 			continue;
 		}
 		if (cmd_at < 0 && argv[i][0] != '-')
@@ -92,7 +87,7 @@ int main(int argc, char **argv)
 		args[n++] = argv[i];
 	}
 	args[n] = NULL;
-	if (cli.config_path && !*cli.config_path) {
+	if (cli->config_path && !*cli->config_path) {
 		fprintf(stderr, "scarbon: --config needs a FILE\nTry 'scarbon --help'.\n");
 		return SC_EXIT_USAGE;
 	}
@@ -102,12 +97,25 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(args[cmd_at], commands[i].name) == 0) {
-			cli.cmd = commands[i].name;
-			rc = commands[i].fn(&cli, n - cmd_at, args + cmd_at);
-			free(args);
-			return rc;
+			cli->cmd = commands[i].name;
+			return commands[i].fn(cli, n - cmd_at, args + cmd_at);
 		}
 	}
 	fprintf(stderr, "scarbon: unknown command '%s'\nTry 'scarbon --help'.\n", args[cmd_at]);
 	return SC_EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	struct sc_cli cli = { .prog = "scarbon", .cmd = "", .out = stdout, .err = stderr };
+	char **args = calloc((size_t)argc + 1, sizeof(*args));
+	int rc;
+
+	if (!args) {
+		fprintf(stderr, "scarbon: out of memory\n");
+		return SC_EXIT_ERROR;
+	}
+	rc = run(&cli, argc, argv, args);
+	free(args);
+	return rc;
 }

@@ -1,5 +1,1545 @@
-/* slurm-carbon: carbon.conf parser (placeholder until the parser lands).
- * SPDX-License-Identifier: GPL-2.0-or-later */
+/* slurm-carbon: carbon.conf parser.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * One pass over the lines collects every record and every error; the
+ * references between records (a partition's Zone and Alternatives, the
+ * signal kinds they mix) are checked once the whole file is read, so a
+ * record may refer to one defined further down. Values go through the
+ * shared parsers of policy/units.h.
+ */
 #include "config.h"
 
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
 #include "config/conf.h"
+#include "forecast/archive.h"
+#include "policy/units.h"
+
+/* ---- the keys ------------------------------------------------------------ */
+
+enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART };
+
+enum key_id {
+	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
+	K_ALLOWOPTOUT, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
+	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
+	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP,
+	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
+	K_USAGE, K_DEFAULTTIME, K_DEFMEMPERCPU, K_ALTERNATIVES, K_DEFAULT,
+	K_COUNT
+};
+
+/* Providers as bits, for the keys that apply to some of them only. */
+#define P_BIT(p) (1u << (p))
+#define P_FILE P_BIT(SC_PROV_FILE)
+#define P_STATIC P_BIT(SC_PROV_STATIC)
+#define P_LIVE (P_BIT(SC_PROV_ELECTRICITYMAPS) | P_BIT(SC_PROV_WATTTIME) | P_BIT(SC_PROV_UKCI) | \
+		P_BIT(SC_PROV_CASDK))
+#define P_ALL (P_FILE | P_STATIC | P_LIVE)
+#define N_PROVIDERS (SC_PROV_CASDK + 1)
+
+static const struct key_def {
+	const char *name;
+	enum ctx ctx;
+	unsigned provs; /* zone keys: the providers the key applies to */
+} keys[K_COUNT] = {
+	[K_MODE] = { "Mode", CTX_GLOBAL, 0 },
+	[K_MAXDELAY] = { "MaxDelay", CTX_GLOBAL, 0 },
+	[K_MINSAVINGS] = { "MinSavings", CTX_GLOBAL, 0 },
+	[K_RUNTIMERATIO] = { "RuntimeRatio", CTX_GLOBAL, 0 },
+	[K_REROUTE] = { "Reroute", CTX_GLOBAL, 0 },
+	[K_NEARBEST] = { "NearBest", CTX_GLOBAL, 0 },
+	[K_STATEDIR] = { "StateDir", CTX_GLOBAL, 0 },
+	[K_ALLOWOPTOUT] = { "AllowOptOut", CTX_GLOBAL, 0 },
+	[K_ALLOWMIXED] = { "AllowMixedSignals", CTX_GLOBAL, 0 },
+	[K_RELOAD] = { "ReloadInterval", CTX_GLOBAL, 0 },
+	[K_ARCHIVEDAYS] = { "ArchiveDays", CTX_GLOBAL, 0 },
+	[K_EXEMPTUSERS] = { "ExemptUsers", CTX_GLOBAL, 0 },
+	[K_EXEMPTACCOUNTS] = { "ExemptAccounts", CTX_GLOBAL, 0 },
+	[K_EXEMPTQOS] = { "ExemptQOS", CTX_GLOBAL, 0 },
+	[K_ZONENAME] = { "ZoneName", CTX_ZONE, P_ALL },
+	[K_PROVIDER] = { "Provider", CTX_ZONE, P_ALL },
+	[K_PATH] = { "Path", CTX_ZONE, P_FILE },
+	[K_INTENSITY] = { "Intensity", CTX_ZONE, P_STATIC },
+	[K_REPLAY] = { "Replay", CTX_ZONE, P_FILE },
+	[K_COLUMN] = { "Column", CTX_ZONE, P_FILE },
+	[K_REGION] = { "Region", CTX_ZONE, P_LIVE },
+	[K_URL] = { "URL", CTX_ZONE, P_LIVE },
+	[K_TOKENFILE] = { "TokenFile", CTX_ZONE, P_LIVE },
+	[K_SIGNAL] = { "Signal", CTX_ZONE, P_ALL },
+	[K_HORIZON] = { "Horizon", CTX_ZONE, P_ALL },
+	[K_MAXAGE] = { "MaxAge", CTX_ZONE, P_ALL },
+	[K_MAXGAP] = { "MaxGap", CTX_ZONE, P_ALL },
+	[K_STEP] = { "Step", CTX_ZONE, P_ALL },
+	[K_PARTITIONNAME] = { "PartitionName", CTX_PART, 0 },
+	[K_ZONE] = { "Zone", CTX_PART, 0 },
+	[K_PUE] = { "PUE", CTX_PART, 0 },
+	[K_COREWATTS] = { "CoreWatts", CTX_PART, 0 },
+	[K_GPUWATTS] = { "GPUWatts", CTX_PART, 0 },
+	[K_MEMWATTS] = { "MemWattsPerGB", CTX_PART, 0 },
+	[K_NODEWATTS] = { "NodeWatts", CTX_PART, 0 },
+	[K_USAGE] = { "Usage", CTX_PART, 0 },
+	[K_DEFAULTTIME] = { "DefaultTime", CTX_PART, 0 },
+	[K_DEFMEMPERCPU] = { "DefMemPerCPU", CTX_PART, 0 },
+	[K_ALTERNATIVES] = { "Alternatives", CTX_PART, 0 },
+	[K_DEFAULT] = { "Default", CTX_PART, 0 },
+};
+
+static const char *const ctx_what[] = {
+	[CTX_GLOBAL] = "global keys",
+	[CTX_ZONE] = "ZoneName record keys",
+	[CTX_PART] = "PartitionName record keys",
+};
+
+static const char providers_accepted[] = "file, static, electricitymaps, watttime, ukci or casdk";
+static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
+
+/* Defaults (conf.h, doc/carbon.conf.5). */
+#define DEF_MAX_DELAY (8 * 3600)
+#define DEF_MIN_SAVINGS 10.0
+#define DEF_RELOAD 10
+#define DEF_STATE_DIR "/var/lib/slurm-carbon"
+#define DEF_HORIZON (72 * 3600)
+#define DEF_MAX_AGE (6 * 3600)
+#define DEF_MAX_GAP (6 * 3600)
+#define DEF_PUE 1.56
+#define DEF_CORE_W 12.0
+#define DEF_GPU_W 200.0
+#define DEF_MEM_W 0.3725
+#define DEF_DEFAULT_TIME 3600
+/* A planning grid finer than a minute costs memory and time without adding
+ * information: providers publish 5-minute points at best. */
+#define MIN_STEP 60
+
+/* ---- parser state -------------------------------------------------------- */
+
+struct tok {
+	char *key;   /* NUL-terminated, in the line buffer */
+	char *val;   /* unquoted, NUL-terminated, in the line buffer */
+	int id;      /* enum key_id, -1: unknown */
+	int use;     /* belongs to this line's context and is not a repeat */
+};
+
+/* Raw values of DEFAULT lines, validated when read; records re-parse them.
+ * bad: the last default given for the key was wrong (reported on its line):
+ * records count it as given, so that they do not report it missing. */
+struct defaults {
+	char *val[K_COUNT];
+	int line[K_COUNT];
+	unsigned char bad[K_COUNT];
+};
+
+/* A PartitionName record until the references are resolved. */
+struct part_rec {
+	char *name;
+	char *zone;
+	char **alts;
+	size_t n_alts;
+	int alts_inherited; /* from PartitionName=DEFAULT: the partition itself is skipped */
+	double pue;
+	struct sc_power power;
+	int64_t default_time;
+	uint64_t def_mem;
+	int is_default;
+	int line;
+	int zone_ok;        /* Zone= names a ZoneName record (set once the file is read) */
+};
+
+/* An error waiting to be reported: all go out sorted by line, so that the
+ * checks made after the whole file is read land among the others. */
+struct perr_msg {
+	int line;
+	size_t seq;
+	char *text;
+};
+
+struct parser {
+	struct sc_conf *conf;
+	struct sc_diag *diag;
+	struct perr_msg *errs;
+	size_t n_errs, cap_errs;
+	const char *name;
+	char *dir;        /* for relative paths; NULL: leave them relative */
+	int stop;         /* too many errors, or out of memory */
+	int oom;
+	int gline[K_COUNT];
+	struct defaults zdef, pdef;
+	struct part_rec *prec;
+	size_t n_prec, cap_prec;
+	size_t cap_zones;
+	int records_capped;
+	struct tok *tok;
+	size_t n_tok, cap_tok;
+};
+
+static void perr(struct parser *ps, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void out_of_memory(struct parser *ps);
+static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size);
+
+static void perr(struct parser *ps, int line, const char *fmt, ...)
+{
+	char msg[SC_ERR_MAX];
+	va_list ap;
+	struct perr_msg *m;
+	char *text;
+
+	if (ps->stop)
+		return;
+	if (ps->n_errs == SC_CONF_MAX_ERRORS) {
+		snprintf(msg, sizeof(msg), "too many errors; only the first %d are reported", SC_CONF_MAX_ERRORS);
+		ps->stop = 1;
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(msg, sizeof(msg), fmt, ap);
+		va_end(ap);
+	}
+	if (!(m = grow(ps, ps->errs, ps->n_errs, &ps->cap_errs, sizeof(*m))))
+		return;
+	ps->errs = m;
+	if (asprintf(&text, "%s:%d: %s", ps->name, line, msg) < 0) {
+		out_of_memory(ps);
+		return;
+	}
+	/* The notice that errors were cut short comes last. */
+	ps->errs[ps->n_errs] = (struct perr_msg){ ps->stop ? INT_MAX : line, ps->n_errs, text };
+	ps->n_errs++;
+}
+
+static void out_of_memory(struct parser *ps)
+{
+	if (!ps->oom)
+		sc_diag_add(ps->diag, "%s: out of memory while reading the configuration", ps->name);
+	ps->oom = 1;
+	ps->stop = 1;
+}
+
+static int perr_cmp(const void *a, const void *b)
+{
+	const struct perr_msg *x = a, *y = b;
+
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* Hands the errors to the caller's diag in line order. */
+static void perr_flush(struct parser *ps)
+{
+	if (ps->n_errs)
+		qsort(ps->errs, ps->n_errs, sizeof(*ps->errs), perr_cmp);
+	for (size_t i = 0; i < ps->n_errs; i++) {
+		sc_diag_add(ps->diag, "%s", ps->errs[i].text);
+		free(ps->errs[i].text);
+	}
+	free(ps->errs);
+	ps->errs = NULL;
+	ps->n_errs = ps->cap_errs = 0;
+}
+
+static char *xstrdup(struct parser *ps, const char *s)
+{
+	char *r = strdup(s);
+
+	if (!r)
+		out_of_memory(ps);
+	return r;
+}
+
+/* Room for one more element in arr (n used of *cap, each size bytes):
+ * returns arr or its reallocation, NULL when out of memory (arr unchanged). */
+static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 8;
+	void *m;
+
+	if (n < *cap)
+		return arr;
+	if (!(m = realloc(arr, ncap * size))) {
+		out_of_memory(ps);
+		return NULL;
+	}
+	*cap = ncap;
+	return m;
+}
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static int is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
+}
+
+static int key_lookup(const char *k)
+{
+	for (int i = 0; i < K_COUNT; i++)
+		if (strcasecmp(k, keys[i].name) == 0)
+			return i;
+	return -1;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* Case-insensitive Levenshtein distance; both strings at most
+ * SC_CONF_MAX_NAME bytes (longer ones are never close to a key). */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t prev[SC_CONF_MAX_NAME + 1], cur[SC_CONF_MAX_NAME + 1];
+
+	if (la > SC_CONF_MAX_NAME || lb > SC_CONF_MAX_NAME)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t sub = prev[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
+			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
+	}
+	return prev[lb];
+}
+
+/* The known key closest to k, preferring those of context c; NULL when none
+ * is close (at most 2 edits, and fewer than a third of the key). */
+static const char *suggest(const char *k, enum ctx c)
+{
+	const char *best = NULL;
+	size_t best_d = SIZE_MAX;
+
+	for (int pass = 0; pass < 2 && !best; pass++) {
+		for (int i = 0; i < K_COUNT; i++) {
+			size_t d, len = strlen(keys[i].name);
+			if (pass == 0 && keys[i].ctx != c)
+				continue;
+			d = edit_distance(k, keys[i].name);
+			if (d <= 2 && d * 3 < len && d < best_d) {
+				best = keys[i].name;
+				best_d = d;
+			}
+		}
+	}
+	return best;
+}
+
+/* "Mode, MaxDelay, ..." for context c (the record's name key excluded). */
+static char *key_list(enum ctx c, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < K_COUNT && used < n; i++) {
+		if (keys[i].ctx != c || i == K_ZONENAME || i == K_PARTITIONNAME)
+			continue;
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", used ? ", " : "", keys[i].name);
+	}
+	return buf;
+}
+
+/* "Provider=file" or "Provider=electricitymaps, watttime, ukci or casdk". */
+static char *provider_list(unsigned provs, char *buf, size_t n)
+{
+	size_t used = 0;
+	int count = 0, total = 0;
+
+	for (int p = 0; p < N_PROVIDERS; p++)
+		total += !!(provs & P_BIT(p));
+	buf[0] = '\0';
+	for (int p = 0; p < N_PROVIDERS && used < n; p++) {
+		if (!(provs & P_BIT(p)))
+			continue;
+		count++;
+		used += (size_t)snprintf(buf + used, n - used, "%s%s",
+					 count == 1 ? "Provider=" : count == total ? " or " : ", ",
+					 sc_provider_name((enum sc_provider)p));
+	}
+	return buf;
+}
+
+static int is_name_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+	       c == '_' || c == '.';
+}
+
+static int valid_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > SC_CONF_MAX_NAME)
+		return 0;
+	for (; *s; s++)
+		if (!is_name_char(*s))
+			return 0;
+	return 1;
+}
+
+static int name_error(const char *what, const char *s, struct sc_err *err)
+{
+	if (strlen(s) > SC_CONF_MAX_NAME)
+		return sc_err_set(err, "%s '%.40s...' is too long; at most %d bytes of %s", what, s,
+				  SC_CONF_MAX_NAME, name_accepted);
+	return sc_err_set(err, "invalid %s '%.80s'; expected %s", what, s, name_accepted);
+}
+
+/* Resolves a relative path against the file's directory; caller frees. */
+static char *resolve_path(struct parser *ps, const char *v, struct sc_err *err)
+{
+	char *r;
+	size_t dl, vl = strlen(v);
+
+	if (vl >= 4096) {
+		sc_err_set(err, "path '%.40s...' is too long; at most 4095 bytes", v);
+		return NULL;
+	}
+	if (v[0] == '/' || !ps->dir)
+		return xstrdup(ps, v);
+	dl = strlen(ps->dir); /* > 0 */
+	if (asprintf(&r, "%s%s%s", ps->dir, ps->dir[dl - 1] == '/' ? "" : "/", v) < 0) {
+		out_of_memory(ps);
+		return NULL;
+	}
+	return r;
+}
+
+static void free_list(char **items, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(items[i]);
+	free(items);
+}
+
+/* Splits a comma-separated list of names. names_only: each item must be a
+ * record name (letters, digits, '-', '_', '.'); otherwise any text without
+ * blanks, commas or control characters. Returns 0, or -1 with err (or on
+ * memory exhaustion, with ps->oom). */
+static int split_list(struct parser *ps, const char *v, int names_only, char ***out, size_t *n_out,
+		      struct sc_err *err)
+{
+	char **items = NULL;
+	size_t n = 0, cap = 0;
+	const char *p = v;
+
+	for (;;) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *item, **m;
+
+		if (!len) {
+			sc_err_set(err, "empty item in list '%.80s'; expected names separated by commas (a,b,c)", v);
+			goto error;
+		}
+		if (len > SC_CONF_MAX_NAME) {
+			sc_err_set(err, "item '%.40s...' is too long; at most %d bytes", p, SC_CONF_MAX_NAME);
+			goto error;
+		}
+		for (size_t i = 0; i < len; i++) {
+			unsigned char c = (unsigned char)p[i];
+			if (c <= ' ' || c == 0x7f || (names_only && !is_name_char((char)c))) {
+				sc_err_set(err, "invalid name '%.*s' in list '%.80s'; expected %s separated by commas",
+					   (int)len, p, v, names_only ? name_accepted : "names without blanks");
+				goto error;
+			}
+		}
+		if (!(m = grow(ps, items, n, &cap, sizeof(*m))))
+			goto error;
+		items = m;
+		if (!(item = strndup(p, len)))
+			goto oom;
+		items[n++] = item;
+		if (!e)
+			break;
+		p = e + 1;
+	}
+	*out = items;
+	*n_out = n;
+	return 0;
+oom:
+	out_of_memory(ps);
+error:
+	free_list(items, n);
+	return -1;
+}
+
+/* A duration of at least min seconds (0 allowed when zero_ok). */
+static int set_duration(const char *v, int64_t min, int zero_ok, int64_t *out, struct sc_err *err)
+{
+	int64_t s;
+	char b[32];
+
+	if (sc_parse_duration(v, 0, &s, err) < 0)
+		return -1;
+	if (s < min && !(zero_ok && s == 0))
+		return sc_err_set(err, "duration '%.80s' is too short; expected %sat least %s", v,
+				  zero_ok ? "0 or " : "", sc_format_duration(min, b, sizeof(b)));
+	*out = s;
+	return 0;
+}
+
+/* One of words[] (case-insensitive): its index, or -1 with err. */
+static int set_word(const char *v, const char *const *words, size_t n, const char *accepted, int *out,
+		    struct sc_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v, words[i]) == 0) {
+			*out = (int)i;
+			return 0;
+		}
+	return sc_err_set(err, "invalid value '%.80s'; expected %s", v, accepted);
+}
+
+/* ---- values -------------------------------------------------------------- */
+
+static int global_set(struct parser *ps, int id, const char *v, struct sc_err *err)
+{
+	static const char *const modes[] = { "off", "advise", "enforce" }; /* = enum sc_mode */
+	struct sc_conf *c = ps->conf;
+	int w = 0;
+
+	switch (id) {
+	case K_MODE:
+		if (set_word(v, modes, 3, "enforce, advise or off", &w, err) < 0)
+			return -1;
+		c->mode = (enum sc_mode)w;
+		return 0;
+	case K_MAXDELAY:
+		return set_duration(v, 0, 1, &c->site.params.max_delay, err);
+	case K_MINSAVINGS:
+		return sc_parse_percent(v, 0, 100, &c->site.params.min_savings_pct, err);
+	case K_RUNTIMERATIO: {
+		double x;
+		if (sc_parse_number(v, 0, 1, "value", &x, err) < 0)
+			return -1;
+		if (x <= 0)
+			return sc_err_set(err, "value '%.80s' is out of range; expected a number greater than 0 and at most 1", v);
+		c->site.params.runtime_ratio = x;
+		return 0;
+	}
+	case K_REROUTE:
+		return sc_parse_bool(v, &c->site.params.reroute, err);
+	case K_NEARBEST:
+		return sc_parse_percent(v, 0, 100, &c->site.params.near_best_pct, err);
+	case K_STATEDIR: {
+		char *d = resolve_path(ps, v, err);
+		if (!d)
+			return -1;
+		free(c->state_dir);
+		c->state_dir = d;
+		return 0;
+	}
+	case K_ALLOWOPTOUT:
+		return sc_parse_bool(v, &c->allow_opt_out, err);
+	case K_ALLOWMIXED:
+		return sc_parse_bool(v, &c->allow_mixed_signals, err);
+	case K_RELOAD:
+		return set_duration(v, 1, 0, &c->reload_interval, err);
+	case K_ARCHIVEDAYS: {
+		double x;
+		if (sc_parse_number(v, 1, 3650, "number of days", &x, err) < 0)
+			return -1;
+		if (x != (double)(int)x)
+			return sc_err_set(err, "number of days '%.80s' is not a whole number; expected 1 to 3650", v);
+		c->archive_days = (int)x;
+		return 0;
+	}
+	case K_EXEMPTUSERS:
+		free_list(c->exempt_users, c->n_exempt_users);
+		c->exempt_users = NULL;
+		c->n_exempt_users = 0;
+		return split_list(ps, v, 0, &c->exempt_users, &c->n_exempt_users, err);
+	case K_EXEMPTACCOUNTS:
+		free_list(c->exempt_accounts, c->n_exempt_accounts);
+		c->exempt_accounts = NULL;
+		c->n_exempt_accounts = 0;
+		return split_list(ps, v, 0, &c->exempt_accounts, &c->n_exempt_accounts, err);
+	case K_EXEMPTQOS:
+		free_list(c->exempt_qos, c->n_exempt_qos);
+		c->exempt_qos = NULL;
+		c->n_exempt_qos = 0;
+		return split_list(ps, v, 0, &c->exempt_qos, &c->n_exempt_qos, err);
+	}
+	return sc_err_set(err, "internal error: key %d is not global", id);
+}
+
+static void zone_init(struct sc_zone_spec *z)
+{
+	memset(z, 0, sizeof(*z));
+	z->provider = SC_PROV_FILE;
+	z->replay = SC_REPLAY_NONE;
+	z->column = SC_COLUMN_LCA;
+	z->signal = SC_SIGNAL_AVERAGE;
+	z->horizon = DEF_HORIZON;
+	z->max_age = DEF_MAX_AGE;
+	z->max_gap = DEF_MAX_GAP;
+	z->step = 0;
+}
+
+static void zone_free(struct sc_zone_spec *z)
+{
+	free(z->name);
+	free(z->path);
+	free(z->region);
+	free(z->url);
+	free(z->token_file);
+}
+
+static int replace_str(char **slot, char *v)
+{
+	if (!v)
+		return -1;
+	free(*slot);
+	*slot = v;
+	return 0;
+}
+
+static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const char *v, struct sc_err *err)
+{
+	static const char *const replays[] = { "none", "weekly" };   /* = enum sc_replay */
+	static const char *const columns[] = { "lca", "direct" };    /* = enum sc_column */
+	static const char *const signals[] = { "average", "marginal" }; /* = enum sc_signal */
+	int w = 0;
+
+	switch (id) {
+	case K_PROVIDER:
+		if ((w = sc_provider_from_name(v)) < 0)
+			return sc_err_set(err, "invalid value '%.80s'; expected %s", v, providers_accepted);
+		z->provider = (enum sc_provider)w;
+		return 0;
+	case K_PATH:
+		return replace_str(&z->path, resolve_path(ps, v, err));
+	case K_TOKENFILE:
+		return replace_str(&z->token_file, resolve_path(ps, v, err));
+	case K_INTENSITY:
+		return sc_parse_number(v, 0, 3000, "intensity", &z->intensity, err);
+	case K_REPLAY:
+		if (set_word(v, replays, 2, "none or weekly", &w, err) < 0)
+			return -1;
+		z->replay = (enum sc_replay)w;
+		return 0;
+	case K_COLUMN:
+		if (set_word(v, columns, 2, "lca or direct", &w, err) < 0)
+			return -1;
+		z->column = (enum sc_column)w;
+		return 0;
+	case K_SIGNAL:
+		if (set_word(v, signals, 2, "average or marginal", &w, err) < 0)
+			return -1;
+		z->signal = (enum sc_signal)w;
+		return 0;
+	case K_REGION:
+		/* Goes into the provider's URLs: keep it to an identifier. */
+		if (!valid_name(v))
+			return name_error("region", v, err);
+		return replace_str(&z->region, xstrdup(ps, v));
+	case K_URL:
+		if (strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0)
+			return sc_err_set(err, "invalid URL '%.80s'; expected an http:// or https:// base URL", v);
+		if (strlen(v) <= (v[4] == ':' ? 7u : 8u))
+			return sc_err_set(err, "URL '%.80s' has no host; expected http(s)://host[:port][/path]", v);
+		for (const char *q = v; *q; q++)
+			if ((unsigned char)*q <= ' ' || *q == 0x7f)
+				return sc_err_set(err, "URL '%.80s' contains a blank or control character; expected a URL-encoded address", v);
+		if (strlen(v) > 2048)
+			return sc_err_set(err, "URL '%.40s...' is too long; at most 2048 bytes", v);
+		return replace_str(&z->url, xstrdup(ps, v));
+	case K_HORIZON:
+		return set_duration(v, 1, 0, &z->horizon, err);
+	case K_MAXAGE:
+		return set_duration(v, 1, 0, &z->max_age, err);
+	case K_MAXGAP:
+		return set_duration(v, 0, 1, &z->max_gap, err);
+	case K_STEP:
+		return set_duration(v, MIN_STEP, 1, &z->step, err);
+	}
+	return sc_err_set(err, "internal error: key %d is not a zone key", id);
+}
+
+static void part_init(struct part_rec *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->pue = DEF_PUE;
+	p->power.core_w = DEF_CORE_W;
+	p->power.gpu_w = DEF_GPU_W;
+	p->power.mem_w_per_gb = DEF_MEM_W;
+	p->power.usage = 1.0;
+	p->power.node_w = 0;
+	p->default_time = DEF_DEFAULT_TIME;
+}
+
+static void part_free(struct part_rec *p)
+{
+	free(p->name);
+	free(p->zone);
+	free_list(p->alts, p->n_alts);
+}
+
+static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v, struct sc_err *err)
+{
+	switch (id) {
+	case K_ZONE:
+		if (!valid_name(v))
+			return name_error("zone name", v, err);
+		return replace_str(&p->zone, xstrdup(ps, v));
+	case K_PUE:
+		return sc_parse_number(v, 1, 3, "value", &p->pue, err);
+	case K_COREWATTS:
+		return sc_parse_number(v, 0, 1000, "value", &p->power.core_w, err);
+	case K_GPUWATTS:
+		return sc_parse_number(v, 0, 2000, "value", &p->power.gpu_w, err);
+	case K_MEMWATTS:
+		return sc_parse_number(v, 0, 10, "value", &p->power.mem_w_per_gb, err);
+	case K_NODEWATTS:
+		return sc_parse_number(v, 0, 10000, "value", &p->power.node_w, err);
+	case K_USAGE:
+		return sc_parse_number(v, 0, 1, "value", &p->power.usage, err);
+	case K_DEFAULTTIME:
+		return set_duration(v, 1, 0, &p->default_time, err);
+	case K_DEFMEMPERCPU:
+		return sc_parse_mem_mb(v, &p->def_mem, err);
+	case K_ALTERNATIVES: {
+		char **items;
+		size_t n;
+		if (split_list(ps, v, 1, &items, &n, err) < 0)
+			return -1;
+		free_list(p->alts, p->n_alts);
+		p->alts = items;
+		p->n_alts = n;
+		p->alts_inherited = 0;
+		return 0;
+	}
+	case K_DEFAULT:
+		return sc_parse_bool(v, &p->is_default, err);
+	}
+	return sc_err_set(err, "internal error: key %d is not a partition key", id);
+}
+
+/* ---- lines --------------------------------------------------------------- */
+
+static int push_tok(struct parser *ps, char *key, char *val)
+{
+	struct tok *t = grow(ps, ps->tok, ps->n_tok, &ps->cap_tok, sizeof(*t));
+
+	if (!t)
+		return -1;
+	ps->tok = t;
+	ps->tok[ps->n_tok++] = (struct tok){ key, val, key_lookup(key), 0 };
+	return 0;
+}
+
+/* Skips the rest of a malformed token (quotes included); NULL after an
+ * unterminated quote. */
+static char *skip_token(char *p)
+{
+	while (*p && !is_blank(*p) && *p != '#') {
+		if (*p == '"') {
+			p = strchr(p + 1, '"');
+			if (!p)
+				return NULL;
+		}
+		p++;
+	}
+	return p;
+}
+
+/* Splits a line (NUL-terminated, modified in place) into Key=Value tokens,
+ * reporting malformed ones. */
+static void tokenize(struct parser *ps, char *p, int line)
+{
+	ps->n_tok = 0;
+	for (;;) {
+		char *start, *key, *val;
+		int comment = 0;
+
+		while (is_blank(*p))
+			p++;
+		if (!*p || *p == '#')
+			return;
+		start = p;
+		while (*p && !is_blank(*p) && *p != '=' && *p != '#' && *p != '"')
+			p++;
+		if (*p != '=' || p == start) {
+			char *e = skip_token(p);
+			if (!e) {
+				perr(ps, line, "unterminated quote in '%.80s'; a value may be enclosed in double quotes (Key=\"a value\")",
+				     start);
+				return;
+			}
+			if (p == start && *p == '=')
+				perr(ps, line, "missing key before '%.*s'; expected Key=Value", (int)(e - start > 80 ? 80 : e - start), start);
+			else
+				perr(ps, line, "'%.*s' is not a Key=Value pair; expected Key=Value pairs separated by blanks",
+				     (int)(e - start > 80 ? 80 : e - start), start);
+			p = e;
+			continue;
+		}
+		key = start;
+		*p++ = '\0';
+		if (*p == '"') {
+			char *q = strchr(p + 1, '"');
+			if (!q) {
+				perr(ps, line, "unterminated quote in the value of %.80s=; a quoted value ends with '\"' on the same line",
+				     key);
+				return;
+			}
+			val = p + 1;
+			*q = '\0';
+			p = q + 1;
+			if (*p && !is_blank(*p) && *p != '#') {
+				char *e = skip_token(p);
+				perr(ps, line, "text after the closing quote of %.80s=; expected a blank between Key=Value pairs", key);
+				if (!e)
+					return;
+				p = e;
+				continue;
+			}
+		} else {
+			val = p;
+			while (*p && !is_blank(*p) && *p != '#' && *p != '"')
+				p++;
+			if (*p == '"') {
+				char *e = skip_token(p);
+				perr(ps, line, "unexpected '\"' in the value of %.80s=; a quoted value must be quoted as a whole (Key=\"a value\")",
+				     key);
+				if (!e)
+					return;
+				p = e;
+				continue;
+			}
+			comment = *p == '#';
+			if (*p)
+				*p++ = '\0';
+		}
+		if (!*val)
+			perr(ps, line, "missing value after '%.80s='; expected Key=Value", key);
+		else if (push_tok(ps, key, val) < 0)
+			return;
+		if (comment)
+			return;
+	}
+}
+
+/* Marks the tokens from `first` that belong to context c and are not
+ * repeats (own[id] = their index), reporting the others. */
+static void classify(struct parser *ps, size_t first, enum ctx c, const char *record, int line, int *own)
+{
+	char list[512];
+
+	for (int i = 0; i < K_COUNT; i++)
+		own[i] = -1;
+	for (size_t i = first; i < ps->n_tok; i++) {
+		struct tok *t = &ps->tok[i];
+		if (t->id < 0) {
+			const char *s = suggest(t->key, c);
+			char hint[96] = "";
+			if (s)
+				snprintf(hint, sizeof(hint), " (did you mean %s?)", s);
+			perr(ps, line, "unknown key '%.80s'%s; %s are: %s", t->key, hint, ctx_what[c],
+			     key_list(c, list, sizeof(list)));
+		} else if (t->id == K_ZONENAME || t->id == K_PARTITIONNAME) {
+			/* What follows belongs to the misplaced record: one error is enough. */
+			perr(ps, line, "%s= must begin its line; a line holds one ZoneName or PartitionName record, or global keys",
+			     keys[t->id].name);
+			break;
+		} else if (keys[t->id].ctx != c) {
+			if (keys[t->id].ctx == CTX_GLOBAL)
+				perr(ps, line, "%s= is a global key, not a key of %s records; put global keys on lines of their own",
+				     keys[t->id].name, record);
+			else if (c == CTX_GLOBAL)
+				perr(ps, line, "%s= belongs in a %s record; start the line with %s=<name>", keys[t->id].name,
+				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName",
+				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName");
+			else
+				perr(ps, line, "%s= is a key of %s records, not of %s records; %s are: %s", keys[t->id].name,
+				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName", record, ctx_what[c],
+				     key_list(c, list, sizeof(list)));
+		} else if (own[t->id] >= 0) {
+			perr(ps, line, "%s= given twice %s; give each key once", keys[t->id].name,
+			     c == CTX_GLOBAL ? "on this line" : "in this record");
+		} else if (c == CTX_GLOBAL && ps->gline[t->id]) {
+			perr(ps, line, "%s= given twice (first on line %d); give each global key once", keys[t->id].name,
+			     ps->gline[t->id]);
+		} else {
+			own[t->id] = (int)i;
+			t->use = 1;
+		}
+	}
+}
+
+static void global_line(struct parser *ps, int line)
+{
+	int own[K_COUNT];
+	struct sc_err err;
+
+	classify(ps, 0, CTX_GLOBAL, "global", line, own);
+	for (size_t i = 0; i < ps->n_tok && !ps->oom; i++) {
+		struct tok *t = &ps->tok[i];
+		if (!t->use)
+			continue;
+		ps->gline[t->id] = line;
+		if (t->id == K_MODE)
+			ps->conf->line_mode = line;
+		sc_err_clear(&err);
+		if (global_set(ps, t->id, t->val, &err) < 0 && !ps->oom)
+			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
+	}
+}
+
+/* Stores the values of a DEFAULT line after validating each with set(). */
+static void default_line(struct parser *ps, struct defaults *d, int line,
+			 int (*set)(struct parser *, void *, int, const char *, struct sc_err *), void *scratch)
+{
+	struct sc_err err;
+
+	for (size_t i = 1; i < ps->n_tok && !ps->oom; i++) {
+		struct tok *t = &ps->tok[i];
+		char *copy;
+		if (!t->use)
+			continue;
+		sc_err_clear(&err);
+		free(d->val[t->id]);
+		d->val[t->id] = NULL;
+		d->line[t->id] = line;
+		d->bad[t->id] = 1;
+		if (set(ps, scratch, t->id, t->val, &err) < 0) {
+			if (!ps->oom)
+				perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
+			continue;
+		}
+		if (!(copy = xstrdup(ps, t->val)))
+			return;
+		d->val[t->id] = copy;
+		d->bad[t->id] = 0;
+	}
+}
+
+static int zone_set_v(struct parser *ps, void *z, int id, const char *v, struct sc_err *err)
+{
+	return zone_set(ps, z, id, v, err);
+}
+
+static int part_set_v(struct parser *ps, void *p, int id, const char *v, struct sc_err *err)
+{
+	return part_set(ps, p, id, v, err);
+}
+
+/* Whether another record may be added; reports the limit once. */
+static int record_room(struct parser *ps, int line)
+{
+	if (ps->conf->n_zones + ps->n_prec < SC_CONF_MAX_RECORDS)
+		return 1;
+	if (!ps->records_capped)
+		perr(ps, line, "too many records; at most %d ZoneName and PartitionName records", SC_CONF_MAX_RECORDS);
+	ps->records_capped = 1;
+	return 0;
+}
+
+/* Providers whose signal kind is fixed: what they publish. */
+static int fixed_signal(enum sc_provider p, enum sc_signal *s)
+{
+	switch (p) {
+	case SC_PROV_WATTTIME:
+		*s = SC_SIGNAL_MARGINAL;
+		return 1;
+	case SC_PROV_ELECTRICITYMAPS:
+	case SC_PROV_UKCI:
+		*s = SC_SIGNAL_AVERAGE;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Whether a zone with provider prov has key id, by its own line or by
+ * inheritance (given, even if its value was wrong: no second error). */
+static int zone_given(const struct parser *ps, const int *own, int id, int prov)
+{
+	return own[id] >= 0 || ((ps->zdef.val[id] || ps->zdef.bad[id]) && (keys[id].provs & P_BIT(prov)));
+}
+
+static void zone_line(struct parser *ps, int line)
+{
+	const char *name = ps->tok[0].val;
+	struct sc_conf *c = ps->conf;
+	struct sc_zone_spec *z;
+	int own[K_COUNT];
+	int prov = -1;
+	enum sc_signal fixed;
+	char buf[128];
+	struct sc_err err;
+
+	classify(ps, 1, CTX_ZONE, "ZoneName", line, own);
+	if (strcasecmp(name, "DEFAULT") == 0) {
+		struct sc_zone_spec scratch;
+		zone_init(&scratch);
+		default_line(ps, &ps->zdef, line, zone_set_v, &scratch);
+		zone_free(&scratch);
+		return;
+	}
+	if (!valid_name(name)) {
+		name_error("ZoneName", name, &err);
+		perr(ps, line, "%s", err.msg);
+	}
+	for (size_t i = 0; i < c->n_zones; i++)
+		if (strcmp(c->zones[i].name, name) == 0) {
+			/* Still read as a record, so that its other errors are reported. */
+			perr(ps, line, "duplicate ZoneName=%.80s (first on line %d); each zone is defined once", name,
+			     c->zones[i].line);
+			break;
+		}
+	if (!record_room(ps, line))
+		return;
+	if (!(z = grow(ps, c->zones, c->n_zones, &ps->cap_zones, sizeof(*z))))
+		return;
+	c->zones = z;
+	z = &c->zones[c->n_zones];
+	zone_init(z);
+	z->line = line;
+	if (!(z->name = xstrdup(ps, name)))
+		return;
+	c->n_zones++;
+
+	/* The provider decides which keys apply. */
+	if (own[K_PROVIDER] >= 0) {
+		sc_err_clear(&err);
+		if (zone_set(ps, z, K_PROVIDER, ps->tok[own[K_PROVIDER]].val, &err) < 0)
+			perr(ps, line, "Provider: %s", err.msg);
+		else
+			prov = (int)z->provider;
+	} else if (ps->zdef.val[K_PROVIDER]) {
+		zone_set(ps, z, K_PROVIDER, ps->zdef.val[K_PROVIDER], NULL);
+		prov = (int)z->provider;
+	} else if (!ps->zdef.bad[K_PROVIDER]) {
+		perr(ps, line, "ZoneName=%.80s has no Provider=; expected Provider=%s", name, providers_accepted);
+	}
+
+	for (int id = K_PROVIDER + 1; id <= K_STEP && prov >= 0; id++) {
+		if (own[id] >= 0 || !ps->zdef.val[id] || !(keys[id].provs & P_BIT(prov)))
+			continue;
+		if (id == K_SIGNAL && fixed_signal((enum sc_provider)prov, &fixed))
+			continue;
+		sc_err_clear(&err);
+		if (zone_set(ps, z, id, ps->zdef.val[id], &err) < 0 && !ps->oom)
+			perr(ps, ps->zdef.line[id], "%s: %s", keys[id].name, err.msg);
+	}
+	for (size_t i = 1; i < ps->n_tok && !ps->oom; i++) {
+		struct tok *t = &ps->tok[i];
+		if (!t->use || t->id == K_PROVIDER)
+			continue;
+		if (prov >= 0 && !(keys[t->id].provs & P_BIT(prov))) {
+			perr(ps, line, "%s= applies only to %s; ZoneName=%.80s has Provider=%s", keys[t->id].name,
+			     provider_list(keys[t->id].provs, buf, sizeof(buf)), name,
+			     sc_provider_name((enum sc_provider)prov));
+			continue;
+		}
+		sc_err_clear(&err);
+		if (zone_set(ps, z, t->id, t->val, &err) < 0 && !ps->oom)
+			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
+	}
+	if (prov < 0 || ps->oom)
+		return;
+
+	switch ((enum sc_provider)prov) {
+	case SC_PROV_FILE:
+		if (!zone_given(ps, own, K_PATH, prov))
+			perr(ps, line, "ZoneName=%.80s has Provider=file but no Path=; expected Path=<intensity CSV file>", name);
+		break;
+	case SC_PROV_STATIC:
+		if (!zone_given(ps, own, K_INTENSITY, prov))
+			perr(ps, line, "ZoneName=%.80s has Provider=static but no Intensity=; expected Intensity=<gCO2e/kWh, 0 to 3000>",
+			     name);
+		break;
+	case SC_PROV_UKCI:
+		if (!zone_given(ps, own, K_REGION, prov) && !(z->region = xstrdup(ps, "national")))
+			return;
+		break;
+	default:
+		if (!zone_given(ps, own, K_REGION, prov))
+			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Region=; expected Region=<the provider's id for the area>",
+			     name, sc_provider_name((enum sc_provider)prov));
+		break;
+	}
+	if ((prov == SC_PROV_ELECTRICITYMAPS || prov == SC_PROV_WATTTIME) && !zone_given(ps, own, K_TOKENFILE, prov))
+		perr(ps, line, "ZoneName=%.80s has Provider=%s but no TokenFile=; expected TokenFile=<file whose first line is the %s>",
+		     name, sc_provider_name((enum sc_provider)prov),
+		     prov == SC_PROV_WATTTIME ? "username:password" : "API token");
+	if (fixed_signal((enum sc_provider)prov, &fixed)) {
+		if (own[K_SIGNAL] >= 0 && z->signal != fixed)
+			perr(ps, line, "Provider=%s publishes %s intensities only; omit Signal= or say Signal=%s",
+			     sc_provider_name((enum sc_provider)prov), sc_signal_name(fixed), sc_signal_name(fixed));
+		z->signal = fixed;
+	}
+}
+
+static void part_line(struct parser *ps, int line)
+{
+	const char *name = ps->tok[0].val;
+	struct part_rec *p;
+	int own[K_COUNT];
+	struct sc_err err;
+
+	classify(ps, 1, CTX_PART, "PartitionName", line, own);
+	if (strcasecmp(name, "DEFAULT") == 0) {
+		struct part_rec scratch;
+		if (own[K_DEFAULT] >= 0) {
+			perr(ps, line, "Default= cannot be given in PartitionName=DEFAULT; mark one partition Default=yes");
+			ps->tok[own[K_DEFAULT]].use = 0;
+		}
+		part_init(&scratch);
+		default_line(ps, &ps->pdef, line, part_set_v, &scratch);
+		part_free(&scratch);
+		return;
+	}
+	if (!valid_name(name)) {
+		name_error("PartitionName", name, &err);
+		perr(ps, line, "%s", err.msg);
+	}
+	for (size_t i = 0; i < ps->n_prec; i++)
+		if (strcmp(ps->prec[i].name, name) == 0) {
+			perr(ps, line, "duplicate PartitionName=%.80s (first on line %d); each partition is defined once", name,
+			     ps->prec[i].line);
+			break;
+		}
+	if (!record_room(ps, line))
+		return;
+	if (!(p = grow(ps, ps->prec, ps->n_prec, &ps->cap_prec, sizeof(*p))))
+		return;
+	ps->prec = p;
+	p = &ps->prec[ps->n_prec];
+	part_init(p);
+	p->line = line;
+	if (!(p->name = xstrdup(ps, name)))
+		return;
+	ps->n_prec++;
+
+	for (int id = K_ZONE; id < K_COUNT; id++) {
+		if (own[id] >= 0 || !ps->pdef.val[id])
+			continue;
+		sc_err_clear(&err);
+		if (part_set(ps, p, id, ps->pdef.val[id], &err) < 0 && !ps->oom)
+			perr(ps, ps->pdef.line[id], "%s: %s", keys[id].name, err.msg);
+		if (id == K_ALTERNATIVES)
+			p->alts_inherited = 1;
+	}
+	for (size_t i = 1; i < ps->n_tok && !ps->oom; i++) {
+		struct tok *t = &ps->tok[i];
+		if (!t->use)
+			continue;
+		sc_err_clear(&err);
+		if (part_set(ps, p, t->id, t->val, &err) < 0 && !ps->oom)
+			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
+	}
+	if (own[K_ZONE] < 0 && !ps->pdef.val[K_ZONE] && !ps->pdef.bad[K_ZONE] && !ps->oom)
+		perr(ps, line, "PartitionName=%.80s has no Zone=; expected Zone=<a ZoneName of this file>", name);
+}
+
+static void parse_line(struct parser *ps, char *buf, int line)
+{
+	tokenize(ps, buf, line);
+	if (!ps->n_tok || ps->stop)
+		return;
+	switch (ps->tok[0].id) {
+	case K_ZONENAME:
+		zone_line(ps, line);
+		break;
+	case K_PARTITIONNAME:
+		part_line(ps, line);
+		break;
+	default:
+		global_line(ps, line);
+	}
+}
+
+/* ---- after the whole file ------------------------------------------------ */
+
+struct name_ix {
+	const char *name;
+	size_t ix;
+};
+
+static int name_ix_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct name_ix *)a)->name, ((const struct name_ix *)b)->name);
+}
+
+static long name_ix_find(const struct name_ix *ix, size_t n, const char *name)
+{
+	struct name_ix key = { name, 0 };
+	const struct name_ix *r = n ? bsearch(&key, ix, n, sizeof(*ix), name_ix_cmp) : NULL;
+
+	return r ? (long)r->ix : -1;
+}
+
+/* "DE, FR" (at most a few names), for messages. */
+static char *zone_list(const struct sc_conf *c, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < c->n_zones && used < n; i++) {
+		if (i == 8) {
+			snprintf(buf + used, n - used, ", ...");
+			break;
+		}
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", c->zones[i].name);
+	}
+	return buf;
+}
+
+/* Builds the engine's view from the records and checks the references. */
+static int resolve(struct parser *ps)
+{
+	struct sc_conf *c = ps->conf;
+	struct name_ix *zix = NULL, *pix = NULL;
+	size_t n_alt = 0, used = 0;
+	size_t *stamp = NULL;
+	struct sc_partition *parts;
+	char buf[256];
+	int rc = -1;
+
+	c->n_parts = ps->n_prec;
+	c->zone_names = calloc(c->n_zones + 1, sizeof(*c->zone_names));
+	c->parts = calloc(ps->n_prec + 1, sizeof(*c->parts));
+	c->part_names = calloc(ps->n_prec + 1, sizeof(*c->part_names));
+	c->part_defaults = calloc(ps->n_prec + 1, sizeof(*c->part_defaults));
+	c->part_lines = calloc(ps->n_prec + 1, sizeof(*c->part_lines));
+	zix = calloc(c->n_zones + 1, sizeof(*zix));
+	pix = calloc(ps->n_prec + 1, sizeof(*pix));
+	stamp = calloc(ps->n_prec + 1, sizeof(*stamp));
+	for (size_t i = 0; i < ps->n_prec; i++)
+		n_alt += ps->prec[i].n_alts;
+	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
+	if (!c->zone_names || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines || !zix || !pix ||
+	    !stamp || !c->alt_store)
+		goto error;
+	parts = c->parts;
+
+	for (size_t i = 0; i < c->n_zones; i++) {
+		c->zone_names[i] = c->zones[i].name;
+		zix[i] = (struct name_ix){ c->zones[i].name, i };
+	}
+	qsort(zix, c->n_zones, sizeof(*zix), name_ix_cmp);
+	for (size_t i = 0; i < ps->n_prec; i++) {
+		struct part_rec *r = &ps->prec[i];
+		c->part_names[i] = r->name;
+		r->name = NULL;
+		parts[i].name = c->part_names[i];
+		parts[i].pue = r->pue;
+		parts[i].power = r->power;
+		parts[i].default_time = r->default_time;
+		c->part_defaults[i].def_mem_per_cpu_mb = r->def_mem;
+		c->part_lines[i] = r->line;
+		pix[i] = (struct name_ix){ c->part_names[i], i };
+	}
+	qsort(pix, ps->n_prec, sizeof(*pix), name_ix_cmp);
+
+	c->default_part = ps->n_prec ? 0 : -1;
+	for (size_t i = 0, seen = 0; i < ps->n_prec; i++) {
+		if (!ps->prec[i].is_default)
+			continue;
+		if (seen++)
+			perr(ps, ps->prec[i].line,
+			     "PartitionName=%s has Default=yes, but PartitionName=%s (line %d) is already the default; at most one partition may say Default=yes",
+			     parts[i].name, parts[c->default_part].name, ps->prec[c->default_part].line);
+		else
+			c->default_part = (int)i;
+	}
+
+	for (size_t i = 0; i < ps->n_prec; i++) {
+		struct part_rec *r = &ps->prec[i];
+		long z = r->zone ? name_ix_find(zix, c->n_zones, r->zone) : -1;
+		if (r->zone && z < 0) {
+			if (c->n_zones)
+				perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; defined zones: %s",
+				     r->zone, parts[i].name, zone_list(c, buf, sizeof(buf)));
+			else
+				perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; define it with a ZoneName=%s line",
+				     r->zone, parts[i].name, r->zone);
+		}
+		parts[i].zone = z < 0 ? 0 : (size_t)z;
+		r->zone_ok = z >= 0;
+		size_t first = used;
+		parts[i].alt = c->alt_store + used;
+		for (size_t k = 0; k < r->n_alts; k++) {
+			long a = name_ix_find(pix, ps->n_prec, r->alts[k]);
+			if (a == (long)i) {
+				if (!r->alts_inherited)
+					perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself; expected other managed partitions",
+					     parts[i].name);
+				continue;
+			}
+			if (a < 0) {
+				perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' is not a PartitionName record of this file; expected managed partitions",
+				     parts[i].name, r->alts[k]);
+				continue;
+			}
+			if (stamp[a] == i + 1) {
+				perr(ps, r->line, "Alternatives= of PartitionName=%s names '%s' twice; name each partition once",
+				     parts[i].name, r->alts[k]);
+				continue;
+			}
+			stamp[a] = i + 1;
+			c->alt_store[used++] = (size_t)a;
+		}
+		parts[i].n_alt = used - first;
+	}
+
+	/* Signals: checked only where the zones resolved. */
+	for (size_t i = 0; i < ps->n_prec && !c->allow_mixed_signals; i++) {
+		struct part_rec *r = &ps->prec[i];
+		const struct sc_zone_spec *zp;
+		if (!r->zone_ok)
+			continue;
+		zp = &c->zones[parts[i].zone];
+		for (size_t k = 0; k < parts[i].n_alt; k++) {
+			size_t a = parts[i].alt[k];
+			const struct sc_zone_spec *za;
+			if (!ps->prec[a].zone_ok)
+				continue;
+			za = &c->zones[parts[a].zone];
+			if (za->signal != zp->signal)
+				perr(ps, r->line,
+				     "PartitionName=%s (zone %s, %s signal) has Alternatives=%s (zone %s, %s signal): comparing marginal and average intensities is meaningless; choose alternatives with the same signal kind or set AllowMixedSignals=yes",
+				     parts[i].name, zp->name, sc_signal_name(zp->signal), parts[a].name, za->name,
+				     sc_signal_name(za->signal));
+		}
+	}
+
+	c->site.parts = parts;
+	c->site.n_parts = c->n_parts;
+	c->site.zones = (const char *const *)c->zone_names;
+	c->site.n_zones = c->n_zones;
+	rc = 0;
+error:
+	if (rc < 0)
+		out_of_memory(ps);
+	free(zix);
+	free(pix);
+	free(stamp);
+	return rc;
+}
+
+/* ---- API ----------------------------------------------------------------- */
+
+static void conf_defaults(struct sc_conf *c)
+{
+	c->mode = SC_MODE_ADVISE;
+	c->allow_opt_out = 1;
+	c->allow_mixed_signals = 0;
+	c->reload_interval = DEF_RELOAD;
+	c->archive_days = SC_ARCHIVE_DAYS;
+	c->default_part = -1;
+	c->site.params.max_delay = DEF_MAX_DELAY;
+	c->site.params.min_savings_pct = DEF_MIN_SAVINGS;
+	c->site.params.runtime_ratio = 1.0;
+	c->site.params.reroute = 1;
+	c->site.params.near_best_pct = 0;
+}
+
+static void parser_free(struct parser *ps)
+{
+	perr_flush(ps);
+	for (int i = 0; i < K_COUNT; i++) {
+		free(ps->zdef.val[i]);
+		free(ps->pdef.val[i]);
+	}
+	for (size_t i = 0; i < ps->n_prec; i++)
+		part_free(&ps->prec[i]);
+	free(ps->prec);
+	free(ps->tok);
+	free(ps->dir);
+}
+
+struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, struct sc_diag *diag)
+{
+	struct parser ps = { 0 };
+	struct sc_conf *c = NULL;
+	const char *p, *end, *slash;
+	char *buf = NULL;
+	int line = 0;
+
+	ps.diag = diag;
+	ps.name = name ? name : "carbon.conf";
+	if (!text) {
+		text = "";
+		len = 0;
+	}
+	if (len > SC_CONF_MAX_SIZE) {
+		sc_diag_add(diag, "%s: the file is larger than %u bytes; a configuration is a small text file", ps.name,
+			    SC_CONF_MAX_SIZE);
+		return NULL;
+	}
+	if (!(c = calloc(1, sizeof(*c))) || !(c->path = strdup(ps.name)) ||
+	    !(c->state_dir = strdup(DEF_STATE_DIR)) || !(buf = malloc(SC_CONF_MAX_LINE + 1)))
+		goto oom;
+	ps.conf = c;
+	conf_defaults(c);
+	if ((slash = strrchr(ps.name, '/')) &&
+	    !(ps.dir = strndup(ps.name, slash == ps.name ? 1 : (size_t)(slash - ps.name))))
+		goto oom;
+
+	for (p = text, end = text + len; p < end && !ps.stop;) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl : end) - p);
+
+		line++;
+		if (n > SC_CONF_MAX_LINE) {
+			perr(&ps, line, "line is longer than %d bytes; split the configuration into shorter lines",
+			     SC_CONF_MAX_LINE);
+		} else if (memchr(p, '\0', n)) {
+			perr(&ps, line, "line contains a NUL byte; carbon.conf is a text file");
+		} else {
+			memcpy(buf, p, n);
+			buf[n] = '\0';
+			parse_line(&ps, buf, line);
+		}
+		p = nl ? nl + 1 : end;
+	}
+	if (!ps.stop && resolve(&ps) < 0)
+		goto error;
+	if (ps.n_errs || ps.oom)
+		goto error;
+	free(buf);
+	parser_free(&ps);
+	return c;
+oom:
+	sc_diag_add(diag, "%s: out of memory while reading the configuration", ps.name);
+error:
+	free(buf);
+	parser_free(&ps);
+	sc_conf_destroy(c);
+	return NULL;
+}
+
+struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
+{
+	FILE *f = NULL;
+	char *text = NULL;
+	size_t len = 0, cap = 0;
+	struct sc_conf *c;
+	char ebuf[128];
+
+	if (!path || !*path) {
+		sc_diag_add(diag, "carbon.conf: no path given; expected the path of carbon.conf");
+		return NULL;
+	}
+	if (!(f = fopen(path, "r")))
+		goto read_error;
+	for (;;) {
+		size_t got;
+		if (len == cap) {
+			size_t ncap = cap ? cap * 2 : 8192;
+			char *m;
+			if (!(m = realloc(text, ncap))) {
+				sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
+				goto error;
+			}
+			text = m;
+			cap = ncap;
+		}
+		got = fread(text + len, 1, cap - len, f);
+		len += got;
+		if (got == 0) {
+			if (ferror(f))
+				goto read_error;
+			break;
+		}
+		if (len > SC_CONF_MAX_SIZE)
+			break; /* sc_conf_parse says it is too large */
+	}
+	fclose(f);
+	c = sc_conf_parse(text, len, path, diag);
+	free(text);
+	return c;
+read_error:
+	sc_diag_add(diag, "%s: cannot read: %s; expected a readable carbon.conf (see carbon.conf(5))", path,
+		    strerror_r(errno, ebuf, sizeof(ebuf)));
+error:
+	if (f)
+		fclose(f);
+	free(text);
+	return NULL;
+}
+
+void sc_conf_destroy(struct sc_conf *c)
+{
+	if (!c)
+		return;
+	free(c->path);
+	free(c->state_dir);
+	free_list(c->exempt_users, c->n_exempt_users);
+	free_list(c->exempt_accounts, c->n_exempt_accounts);
+	free_list(c->exempt_qos, c->n_exempt_qos);
+	for (size_t i = 0; i < c->n_zones; i++)
+		zone_free(&c->zones[i]);
+	free(c->zones);
+	free(c->zone_names);
+	if (c->part_names)
+		free_list(c->part_names, c->n_parts);
+	free(c->parts);
+	free(c->part_defaults);
+	free(c->part_lines);
+	free(c->alt_store);
+	free(c);
+}
+
+char *sc_conf_locate(const char *slurm_conf_path)
+{
+	const char *env = getenv("SLURM_CARBON_CONF");
+	const char *sc = slurm_conf_path, *slash;
+	char *r;
+	size_t dl;
+
+	if (env && *env)
+		return strdup(env);
+	if (!sc) {
+		sc = getenv("SLURM_CONF");
+		if (!sc || !*sc)
+			sc = "/etc/slurm/slurm.conf";
+	}
+	slash = strrchr(sc, '/');
+	dl = slash ? (size_t)(slash - sc) + 1 : 0;
+	r = malloc(dl + sizeof("carbon.conf"));
+	if (!r)
+		return NULL;
+	memcpy(r, sc, dl);
+	memcpy(r + dl, "carbon.conf", sizeof("carbon.conf"));
+	return r;
+}
+
+static int in_list(char *const *items, size_t n, const char *s, int icase)
+{
+	for (size_t i = 0; s && i < n; i++)
+		if (icase ? strcasecmp(items[i], s) == 0 : strcmp(items[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+const char *sc_conf_exempt(const struct sc_conf *c, const char *user, const char *account, const char *qos)
+{
+	if (in_list(c->exempt_users, c->n_exempt_users, user, 0))
+		return "exempt user";
+	if (in_list(c->exempt_accounts, c->n_exempt_accounts, account, 1))
+		return "exempt account";
+	if (in_list(c->exempt_qos, c->n_exempt_qos, qos, 1))
+		return "exempt QOS";
+	return NULL;
+}
+
+int sc_conf_find_zone(const struct sc_conf *c, const char *name)
+{
+	for (size_t i = 0; name && i < c->n_zones; i++)
+		if (strcmp(c->zones[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}

@@ -9,6 +9,21 @@
  * (a partition's Zone, its Alternatives) are errors, each reported as
  * "<file>:<line>: <what was wrong>; <what is accepted>", all in one pass.
  * The reference is doc/carbon.conf.5 and etc/carbon.conf.example.
+ *
+ * Details the parser enforces:
+ *  - a global key may be given once in the whole file, a record's key once
+ *    per record; a second ZoneName or PartitionName record of the same name
+ *    is an error naming the line of the first;
+ *  - `ZoneName=DEFAULT` / `PartitionName=DEFAULT` lines set defaults for
+ *    the records of that kind that follow (later DEFAULT lines override
+ *    earlier ones key by key); a zone default that does not apply to a
+ *    zone's provider is not inherited by that zone;
+ *  - relative Path=, TokenFile= and StateDir= are resolved against the
+ *    directory of the file's name (a name without '/': left relative);
+ *  - abuse limits: the text is at most SC_CONF_MAX_SIZE bytes, a line at
+ *    most SC_CONF_MAX_LINE bytes, at most SC_CONF_MAX_RECORDS records,
+ *    names at most SC_CONF_MAX_NAME bytes; after SC_CONF_MAX_ERRORS errors
+ *    the parser stops and says so.
  */
 #ifndef SC_CONFIG_CONF_H
 #define SC_CONFIG_CONF_H
@@ -21,6 +36,12 @@
 #include "policy/error.h"
 #include "policy/request.h"
 
+#define SC_CONF_MAX_SIZE (16u << 20)
+#define SC_CONF_MAX_LINE 65536
+#define SC_CONF_MAX_RECORDS 4096
+#define SC_CONF_MAX_NAME 64
+#define SC_CONF_MAX_ERRORS 200
+
 struct sc_conf {
 	char *path;                 /* the file it was read from (or the name given) */
 
@@ -31,6 +52,8 @@ struct sc_conf {
 	int allow_mixed_signals;    /* AllowMixedSignals=yes|no [no] */
 	int64_t reload_interval;    /* ReloadInterval=<duration> [00:00:10 is "0:10"]: how often the
 				     * plugin checks the forecast files for changes */
+	int archive_days;           /* ArchiveDays=<n> [35]: days of fetched intensity kept in
+				     * StateDir/archive for the reconciler (1..3650) */
 	char **exempt_users;        /* ExemptUsers=a,b [] */
 	size_t n_exempt_users;
 	char **exempt_accounts;     /* ExemptAccounts=a,b [] */
@@ -56,16 +79,20 @@ struct sc_conf {
 	struct sc_site site;
 
 	/* Storage the views above point into (owned). */
-	char **zone_names;
-	size_t *alt_store;
+	char **zone_names;          /* n_zones pointers to zones[i].name */
+	char **part_names;          /* n_parts names; parts[i].name points here */
+	size_t *alt_store;          /* every partition's Alternatives, parts[i].alt points here */
 };
 
-/* Parses text (len bytes, need not be NUL-terminated) named `name` in
- * messages. Returns a new config, or NULL when anything was wrong, with every
- * error appended to diag (optional). Caller frees with sc_conf_destroy. */
+/* Parses text (len bytes, need not be NUL-terminated; NULL only with len 0)
+ * named `name` in messages and used to resolve relative paths (NULL:
+ * "carbon.conf"). Returns a new config, or NULL when anything was wrong, with
+ * every error appended to diag (optional). Caller frees with
+ * sc_conf_destroy. */
 struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, struct sc_diag *diag);
 
-/* Reads and parses the file at path (errors as above, plus "cannot read"). */
+/* Reads and parses the file at path (errors as above, plus
+ * "<path>: cannot read: <reason>"). */
 struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag);
 
 /* NULL is a no-op. */
@@ -78,7 +105,9 @@ void sc_conf_destroy(struct sc_conf *conf);
 char *sc_conf_locate(const char *slurm_conf_path);
 
 /* Whether user, account or QOS (each may be NULL) is exempt. Returns NULL if
- * not, else a static description such as "exempt account". */
+ * not, else a static description: "exempt user", "exempt account" or
+ * "exempt QOS". User names compare exactly; account and QOS names
+ * case-insensitively, as Slurm stores them in lower case. */
 const char *sc_conf_exempt(const struct sc_conf *conf, const char *user, const char *account,
 			   const char *qos);
 

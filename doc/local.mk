@@ -1,1 +1,3 @@
-# doc/
+# doc/: man pages.
+dist_man_MANS += doc/scarbon.1
+dist_man_MANS += doc/carbon.conf.5

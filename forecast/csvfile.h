@@ -14,15 +14,21 @@
 
 /* Splits one line of RFC 4180 CSV (sep = ',' or another single byte, e.g.
  * '|' for `sacct -P`) in place into at most max fields: quoted fields may
- * contain the separator and doubled quotes; a trailing '\r' is dropped.
+ * contain the separator and doubled quotes (text after the closing quote is
+ * kept as is, as most readers do); blanks are part of fields; a trailing
+ * '\r' is dropped.
  * Returns the number of fields (more than max: the extra ones are not
  * stored and the count still says how many there were), or -1 with err on
  * an unterminated quote. Quotes are only special with quoted != 0. */
 int sc_csv_split(char *line, char sep, int quoted, char **fields, int max, struct sc_err *err);
 
 /* Reads one line of any length from f into *buf (grown with realloc as
- * needed, caller frees), without the newline. Returns its length, or -1 at
- * end of file. Lines longer than max_len (0: 1 MiB) are an error (-2). */
+ * needed, caller frees; *buf may start NULL with *cap 0), without the
+ * newline, NUL-terminated. Returns its length (a NUL byte inside the line
+ * makes it differ from strlen), or -1 at end of file (or a read error:
+ * check ferror). Lines longer than max_len (0: 1 MiB) are an error (-2; the
+ * rest of the line is consumed, so reading may go on with the next one);
+ * -3 when out of memory. */
 long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len);
 
 /* Reads an intensity CSV. Two formats, told apart by the header line:
@@ -37,7 +43,12 @@ long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len);
  * "DE.csv:17: invalid time '2021-13-01': ...". NULL with err on error. */
 struct sc_series *sc_csv_read_intensity(const char *path, enum sc_column column, struct sc_err *err);
 
-/* The same on an open stream; name is used in messages. */
+/* The same on an open stream; name is used in messages and as the series'
+ * source (sc_csv_read_intensity sets "file:<path>"). Column only matters for
+ * an Electricity Maps export. A row must have as many fields as the header
+ * (a decimal comma would otherwise pass unnoticed); times must be absolute
+ * and within SC_SERIES_TIME_MIN..SC_SERIES_TIME_MAX; a UTF-8 byte order
+ * mark and CRLF line endings are accepted. */
 struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum sc_column column,
 					       struct sc_err *err);
 

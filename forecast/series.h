@@ -33,7 +33,12 @@ struct sc_series *sc_series_create(void);
 /* NULL is a no-op. */
 void sc_series_destroy(struct sc_series *s);
 
-/* Appends a point. Rejects t <= the last time, and v not finite or outside
+/* Times a series accepts: the years 1970..9999 (what sc_parse_time reads). */
+#define SC_SERIES_TIME_MIN 0
+#define SC_SERIES_TIME_MAX 253402300799 /* 9999-12-31T23:59:59Z */
+
+/* Appends a point. Rejects t <= the last time, t outside
+ * SC_SERIES_TIME_MIN..SC_SERIES_TIME_MAX, and v not finite or outside
  * 0..SC_INTENSITY_MAX; err says which. */
 int sc_series_append(struct sc_series *s, int64_t t, double v, struct sc_err *err);
 
@@ -60,7 +65,13 @@ int sc_series_mean(const struct sc_series *s, int64_t t0, int64_t t1, int64_t ma
  * nominal step, whichever comes first; time not covered that way is a gap.
  * A gap up to max_gap seconds is filled by linear interpolation between the
  * values on either side; a longer gap ends the grid there (a plan cannot see
- * past it). NULL with err when nothing is left to cover. */
+ * past it). The grid is the covered stretch (between long gaps) that
+ * contains `from`, or the first one after it when `from` is in a long gap
+ * or before the series; only whole slots are kept (the first slot is the
+ * one containing `from` if covered from its start, the last one ends at or
+ * before the stretch's end; a slot that contains `to` is kept whole).
+ * step < 0 is an error, max_gap < 0 counts as 0. NULL with err when nothing
+ * is left to cover. */
 struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64_t from,
 				  int64_t to, int64_t max_gap, struct sc_err *err);
 
@@ -71,8 +82,9 @@ struct sc_grid *sc_series_to_grid(const struct sc_series *s, int64_t step, int64
  * inside src's coverage; if none does, the smallest whole number of weeks
  * that does; if src is shorter than the window, src is repeated week after
  * week (each point t gets src at t − j weeks, j the smallest that lands
- * inside). source is "<src source> (replay weekly)". NULL with err when src
- * covers less than one week. */
+ * inside). Only points within a week of the window are kept. source is
+ * "<src source> (replay weekly)". NULL with err when src covers less than
+ * one week, or when the window ends before src begins. */
 struct sc_series *sc_series_replay_weekly(const struct sc_series *src, int64_t now, int64_t back,
 					  int64_t horizon, struct sc_err *err);
 

@@ -6,6 +6,18 @@
  * StateDir) and never touches the network. A zone that cannot be loaded gets
  * no grid and a reason; the others are unaffected (fail open per zone).
  * A snapshot is immutable once loaded and may be shared between threads.
+ *
+ * Per provider (zone spec fields that are 0 take the defaults: Horizon 72 h,
+ * MaxGap 6 h, Step the series' own, for static 1 h):
+ *  - file: the CSV (sc_csv_read_intensity, Column=) resampled from a day
+ *    before the current hour to the end of the data; data that end before
+ *    `now` are stale: no grid, a reason. Replay=weekly lays the file onto
+ *    [current hour − 1 day, now + Horizon) (sc_series_replay_weekly). A
+ *    missing or invalid file: no grid, the reader's error as the reason.
+ *  - static: Intensity= from the current hour − 1 day to now + Horizon.
+ *  - electricitymaps, watttime, ukci, casdk: read from their cache in
+ *    state_dir (not yet: "no cached forecast for zone X (provider P; run
+ *    scarbon refresh)").
  */
 #ifndef SC_FORECAST_SNAPSHOT_H
 #define SC_FORECAST_SNAPSHOT_H
@@ -39,13 +51,16 @@ void sc_snapshot_destroy(struct sc_snapshot *snap);
 /* The engine's view: valid as long as snap is. */
 const struct sc_forecast_set *sc_snapshot_set(const struct sc_snapshot *snap);
 
-/* Facts about zone i (< n). */
+/* Facts about zone i; NULL when i >= n. */
 const struct sc_zone_state *sc_snapshot_zone(const struct sc_snapshot *snap, size_t i);
 
 /* Whether a new snapshot should be loaded at time now: a source file's
- * mtime, size or inode changed (or it appeared or vanished), or a replayed
- * or static zone's window needs to move on (every refresh seconds). Only
- * stat()s files; never reads them. */
+ * (a `file` zone's CSV, a live zone's cache StateDir/forecast-<zone>.json)
+ * mtime (to the nanosecond), size or inode changed (or it appeared or
+ * vanished), a live zone's cache passed its MaxAge since it was loaded, or
+ * a replayed or static zone's window needs to move on:
+ * now − loaded_at >= refresh (refresh <= 0: windows never move). Only
+ * stat()s files; never reads them. Safe to call from any thread. */
 int sc_snapshot_outdated(const struct sc_snapshot *snap, int64_t now, int64_t refresh);
 
 /* When the snapshot was loaded. */

@@ -93,7 +93,7 @@ static inline void consider(struct search *s, const struct cand *c)
 		break;
 	case PASS_NEAR:
 	case PASS_BUDGET:
-		if (c->g <= s->limit && (!s->have_pick || earlier(c, &s->pick))) {
+		if (c->g <= s->limit * (1 + 1e-12) && (!s->have_pick || earlier(c, &s->pick))) {
 			s->pick = *c;
 			s->have_pick = 1;
 		}
@@ -101,13 +101,21 @@ static inline void consider(struct search *s, const struct cand *c)
 	}
 }
 
+/* Window sum (in slots × gCO2e/kWh) of the boundary candidate k. */
+static inline double window_sum(const struct sc_grid *g, size_t k, size_t q, int64_t rem, double fr)
+{
+	double sum = g->cum[k + q] - g->cum[k];
+
+	return rem ? sum + g->v[k + q] * fr : sum;
+}
+
 static void scan_partition(struct search *s, const struct pctx *p)
 {
 	const struct sc_grid *g = p->grid;
 	struct cand c = { .part = p->part, .order = p->order, .partial = p->partial };
 	int64_t end = p->partial ? sc_grid_end(g) : s->t0 + p->runtime;
-	double sum;
-	size_t k, k1, q;
+	double sum, to_g;
+	size_t k0, k1, q, best_k = 0;
 	int64_t rem;
 	double fr;
 
@@ -121,22 +129,48 @@ static void scan_partition(struct search *s, const struct pctx *p)
 		return;
 
 	/* Later slot boundaries: the window end sits at a fixed offset
-	 * (q slots and rem seconds) after each start. */
-	k = (size_t)((s->t0 - g->start) / g->step) + 1;
+	 * (q slots and rem seconds) after each start. Within a partition the
+	 * runtime and factor are fixed, so window sums compare like grams:
+	 * the hot loops compare sums only. */
+	k0 = (size_t)((s->t0 - g->start) / g->step) + 1;
 	k1 = (size_t)((p->latest - g->start) / g->step);
+	if (k0 > k1)
+		return;
 	q = (size_t)(p->runtime / g->step);
 	rem = p->runtime % g->step;
 	fr = (double)rem / (double)g->step;
+	to_g = p->factor * (double)g->step / (double)p->runtime;
 	c.partial = 0;
-	for (; k <= k1; k++) {
-		sum = g->cum[k + q] - g->cum[k];
-		if (rem)
-			sum += g->v[k + q] * fr;
-		c.start = g->start + (int64_t)k * g->step;
-		c.ci = sum * (double)g->step / (double)p->runtime;
-		c.g = p->factor * c.ci;
-		consider(s, &c);
+
+	if (s->pass == PASS_BEST) {
+		/* The lowest sum, earliest on ties (within 1e-9 relative). */
+		double best = window_sum(g, k0, q, rem, fr), thr = best * (1 - 1e-9);
+		best_k = k0;
+		for (size_t k = k0 + 1; k <= k1; k++) {
+			sum = window_sum(g, k, q, rem, fr);
+			if (sum < thr) {
+				best = sum;
+				thr = sum * (1 - 1e-9);
+				best_k = k;
+			}
+		}
+		s->count += k1 - k0; /* consider() counts the one below */
+	} else {
+		/* The earliest start within the limit. */
+		double lim = s->limit / to_g * (1 + 1e-12);
+		size_t k;
+		for (k = k0; k <= k1; k++)
+			if (window_sum(g, k, q, rem, fr) <= lim)
+				break;
+		if (k > k1)
+			return;
+		best_k = k;
 	}
+	sum = window_sum(g, best_k, q, rem, fr);
+	c.start = g->start + (int64_t)best_k * g->step;
+	c.ci = sum * (double)g->step / (double)p->runtime;
+	c.g = p->factor * c.ci;
+	consider(s, &c);
 }
 
 static void scan(struct search *s, enum pass pass)
@@ -309,7 +343,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 
 	{
 		struct cand chosen = s.base;
-		const char *rule = "run as requested: no candidate emits less";
+		const char *rule = "no later window or other partition emits less";
 		double base_g = s.base.g;
 		double saving = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
 
@@ -334,7 +368,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 			}
 		} else if (base_g > 0 && saving > 0) {
 			snprintf(why, sizeof(why),
-				 "run as requested: the best plan saves %.1f%%, less than MinSavings %.1f%%",
+				 "the best plan saves %.1f%%, less than MinSavings %.1f%%",
 				 saving, prm->min_savings_pct);
 			rule = why;
 		}
@@ -356,8 +390,9 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 				out->action = SC_ACT_REJECT;
 				out->saving_pct = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
 				per_s = bp->watts / 3.6e6 * site->parts[s.best.part].pue * s.best.ci;
-				out->fit_runtime = per_s > 0 ? (int64_t)floor(req->budget_g / per_s /
-									      prm->runtime_ratio)
+				/* Whole minutes, as Slurm's time limits. */
+				out->fit_runtime = per_s > 0 ? 60 * (int64_t)floor(req->budget_g / per_s /
+										   prm->runtime_ratio / 60)
 							     : 0;
 				snprintf(out->reason, sizeof(out->reason),
 					 "no plan fits the budget: the best achievable is %.1f gCO2e", s.best.g);
@@ -436,8 +471,9 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 		snprintf(buf, n, "carbon: not planned (%s)", d->reason);
 		break;
 	case SC_ACT_RUN:
-		snprintf(buf, n, "carbon: %s: est. %s (%s)",
-			 mode == SC_MODE_ADVISE ? "advice: run as requested" : "runs as requested", est, d->reason);
+		snprintf(buf, n, "%s: est. %s (%s)",
+			 mode == SC_MODE_ADVISE ? "carbon (advice): run as requested" : "carbon: runs as requested", est,
+			 d->reason);
 		break;
 	case SC_ACT_DELAY:
 		snprintf(buf, n, "%sdelayed to %s (greener window): est. %s instead of %s (-%.0f%%)", pre, when,
@@ -456,9 +492,10 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 		sc_format_carbon(d->budget_g, bud, sizeof(bud));
 		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
 		snprintf(buf, n,
-			 "carbon: %sover budget: the best achievable is est. %s (partition %s at %s) against a budget of %s; "
+			 "%s: over the budget of %s: the best achievable is est. %s (partition %s at %s); "
 			 "a budget of at least %s or a time limit of at most %s would fit",
-			 mode == SC_MODE_ADVISE ? "(advice, not applied) " : "rejected, ", est, part, when, bud, est, lim);
+			 mode == SC_MODE_ADVISE ? "carbon (advice, not applied)" : "carbon: rejected", bud, est, part,
+			 when, est, lim);
 		break;
 	}
 	return buf;

@@ -496,7 +496,8 @@ static void test_store_bad_files(void **state)
 	assert_true(isnan(c.actual) && isnan(c.forecast) && isnan(c.static_v));
 	assert_contains(warnings, "XX-actual.csv:2");
 	assert_contains(warnings, "archive of actual intensities not used");
-	assert_contains(warnings, "XX-forecasts.csv:1: expected the header `issued_at,target,forecast`");
+	assert_contains(warnings, "XX-forecasts.csv:1: expected the header 'issued_at,target,forecast'");
+	assert_contains(warnings, "forecast archive not used");
 	assert_contains(warnings, "/nonexistent/xx.csv");
 	/* Read once: no second round of warnings. */
 	warnings[0] = '\0';
@@ -514,66 +515,57 @@ static void test_store_bad_files(void **state)
 	sc_ci_store_destroy(st);
 }
 
-static struct sc_fc_archive *fc_from(const char *text, struct sc_err *err)
-{
-	FILE *f = fmemopen((void *)text, strlen(text), "r");
-	struct sc_fc_archive *a;
-
-	assert_non_null(f);
-	a = sc_fc_archive_read(f, "fc", err);
-	fclose(f);
-	return a;
-}
-
 static void test_fc_archive(void **state)
 {
+	/* Rows in any order; an issue at 0 (targets 0 and 3600), one at 7200
+	 * (7200, 10800). */
+	int64_t issued[] = { 7200, 0, 0, 7200 };
+	int64_t target[] = { 7200, 0, 3600, 10800 };
+	double v[] = { 20, 10, 30, 40 };
+	struct sc_forecast_rows rows = { issued, target, v, 4, 4 }, none = { 0 };
 	struct sc_err err;
-	struct sc_fc_archive *a;
+	struct sc_fc_archive *a = sc_fc_archive_create(&rows, &err);
 	double m;
-	int64_t issued;
+	int64_t at_issue;
 	(void)state;
 
-	/* Rows in any order, epoch or ISO times, a gap, comments, BOM, quoted fields. */
-	a = fc_from("\xef\xbb\xbfissued_at,target,forecast\n"
-		    "# a comment\n"
-		    "7200,7200,20\n"
-		    "0,0,10\n"
-		    "0,3600,30\n"
-		    "1970-01-01T02:00:00Z,10800,40\n"
-		    "\"7200\",14400,\n"
-		    "\n", &err);
 	assert_non_null(a);
 	/* At 3600 the latest issue is the one at 0: 30 over [3600, 5400). */
-	assert_int_equal(sc_fc_archive_mean(a, 3600, 5400, 0, &m, &issued), 0);
+	assert_int_equal(sc_fc_archive_mean(a, 3600, 5400, 0, &m, &at_issue), 0);
 	assert_near(m, 30, 1e-9);
-	assert_int_equal(issued, 0);
+	assert_int_equal(at_issue, 0);
 	/* At 7200, issue 7200: 20 then 40. */
-	assert_int_equal(sc_fc_archive_mean(a, 7200, 14400, 0, &m, &issued), 0);
+	assert_int_equal(sc_fc_archive_mean(a, 7200, 14400, 0, &m, &at_issue), 0);
 	assert_near(m, 30, 1e-9);
-	assert_int_equal(issued, 7200);
+	assert_int_equal(at_issue, 7200);
 	/* The latest issue doesn't cover [7200, 18000): none older does either. */
 	assert_int_equal(sc_fc_archive_mean(a, 7200, 18000, 0, &m, NULL), -1);
-	/* Before the first issue. */
+	/* At 9000 the issue at 7200 covers [9000, 9500). */
+	assert_int_equal(sc_fc_archive_mean(a, 9000, 9500, 0, &m, NULL), 0);
+	assert_near(m, 20, 1e-9);
+	/* Before the first issue; an empty window. */
 	assert_int_equal(sc_fc_archive_mean(a, -10, 100, 0, &m, NULL), -1);
 	assert_int_equal(sc_fc_archive_mean(a, 100, 100, 0, &m, NULL), -1);
 	assert_int_equal(sc_fc_archive_mean(NULL, 0, 100, 0, &m, NULL), -1);
 	sc_fc_archive_destroy(a);
 	sc_fc_archive_destroy(NULL);
 
-	assert_null(fc_from("", &err));
-	assert_contains(err.msg, "fc: empty");
-	assert_null(fc_from("issued_at,target\n", &err));
-	assert_contains(err.msg, "fc:1: expected the header");
-	assert_null(fc_from("issued_at,target,forecast\n1,2\n", &err));
-	assert_contains(err.msg, "fc:2: 2 fields where the header has 3");
-	assert_null(fc_from("issued_at,target,forecast\nyesterday,2,3\n", &err));
-	assert_contains(err.msg, "fc:2:");
-	assert_null(fc_from("issued_at,target,forecast\n1,2,-3\n", &err));
-	assert_contains(err.msg, "fc:2:");
-	assert_null(fc_from("issued_at,target,forecast\n1,2,3\n1,2,4\n", &err));
-	assert_contains(err.msg, "twice");
-	assert_null(fc_from("issued_at,target,forecast\n\"1,2,3\n", &err));
-	assert_contains(err.msg, "fc:2:");
+	/* The latest issue with a target twice is skipped for an older one. */
+	{
+		int64_t i2[] = { 0, 0, 100, 100 };
+		int64_t t2[] = { 0, 3600, 0, 0 };
+		double v2[] = { 10, 30, 1, 2 };
+		struct sc_forecast_rows r2 = { i2, t2, v2, 4, 4 };
+		a = sc_fc_archive_create(&r2, &err);
+		assert_int_equal(sc_fc_archive_mean(a, 200, 300, 0, &m, &at_issue), 0);
+		assert_int_equal(at_issue, 0);
+		assert_near(m, 10, 1e-9);
+		sc_fc_archive_destroy(a);
+	}
+	a = sc_fc_archive_create(&none, &err);
+	assert_non_null(a);
+	assert_int_equal(sc_fc_archive_mean(a, 0, 100, 0, &m, NULL), -1);
+	sc_fc_archive_destroy(a);
 }
 
 int main(void)

@@ -1,2 +1,680 @@
-#include "testutil.h"
-static void t(void **s){(void)s; assert_true(1);} int main(void){const struct CMUnitTest ts[]={cmocka_unit_test(t)};return cmocka_run_group_tests(ts,NULL,NULL);}
+/* slurm-carbon: tests of the decision engine (policy/energy, grid, decide,
+ * request).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <math.h>
+
+#include "policy/decide.h"
+#include "policy/request.h"
+#include "policy/units.h"
+
+#define T0 1764417600 /* 2025-11-29T12:00:00Z */
+#define H 3600
+
+/* A small site: three partitions, zones A and B. */
+static size_t alt_cpu[] = { 2 };
+static struct sc_partition parts[] = {
+	{ "cpu", 0, 1.5, { 10, 300, 0.3725, 1.0, 0 }, 3600, alt_cpu, 1 },
+	{ "gpu", 0, 1.5, { 10, 300, 0.3725, 1.0, 0 }, 3600, NULL, 0 },
+	{ "green", 1, 1.2, { 10, 300, 0.3725, 1.0, 0 }, 3600, NULL, 0 },
+};
+static const char *const zone_names[] = { "A", "B" };
+
+static struct sc_site make_site(void)
+{
+	struct sc_site s = { parts, 3, zone_names, 2, { 8 * H, 10, 1.0, 1, 0 } };
+
+	return s;
+}
+
+static struct sc_request make_req(size_t part, uint32_t cores, int64_t limit)
+{
+	struct sc_request r;
+
+	memset(&r, 0, sizeof(r));
+	r.parts[0] = part;
+	r.n_parts = 1;
+	r.shape.nodes = 1;
+	r.shape.cores = cores;
+	r.time_limit = limit;
+	r.budget_g = -1;
+	r.max_delay = -1;
+	return r;
+}
+
+static void test_energy_golden(void **state)
+{
+	struct sc_power pw = { 10, 300, 0.3725, 1.0, 0 };
+	struct sc_shape sh = { 1, 8, 1, 16 };
+	double w, kwh;
+
+	(void)state;
+	/* 8 × 10 + 1 × 300 + 16 × 0.3725 = 385.96 W */
+	w = sc_power_watts(&pw, &sh);
+	assert_near(w, 385.96, 1e-9);
+	/* 2 h → 0.77192 kWh; × PUE 1.5 × 200 g/kWh = 231.576 g */
+	kwh = sc_energy_kwh(w, 2 * H);
+	assert_near(kwh, 0.77192, 1e-12);
+	assert_near(sc_carbon_g(kwh, 1.5, 200), 231.576, 1e-9);
+	/* usage scales cores and GPUs, not memory; node base power per node */
+	pw.usage = 0.5;
+	pw.node_w = 50;
+	sh.nodes = 2;
+	assert_near(sc_power_watts(&pw, &sh), 40 + 150 + 5.96 + 100, 1e-9);
+	/* Patterson et al.'s example shape: MWh × PUE × t/MWh */
+	assert_near(sc_carbon_g(1000, 1.1, 429), 471900, 1e-6);
+}
+
+static void test_grid(void **state)
+{
+	double v[] = { 100, 200, 300, 400 };
+	struct sc_grid *g = sc_grid_create(T0, H, v, 4, NULL);
+	double m;
+	struct sc_err err;
+	double bad[] = { 100, NAN };
+	double neg[] = { -1 };
+
+	(void)state;
+	assert_non_null(g);
+	assert_int_equal(sc_grid_end(g), T0 + 4 * H);
+	assert_int_equal(sc_grid_mean(g, T0, T0 + 2 * H, &m), 0);
+	assert_near(m, 150, 1e-9);
+	/* half slot + full slot: (0.5·200 + 300) / 1.5 */
+	assert_int_equal(sc_grid_mean(g, T0 + H + H / 2, T0 + 3 * H, &m), 0);
+	assert_near(m, (0.5 * 200 + 300) / 1.5, 1e-9);
+	assert_int_equal(sc_grid_mean(g, T0 - 1, T0 + H, &m), -1);
+	assert_int_equal(sc_grid_mean(g, T0, T0 + 4 * H + 1, &m), -1);
+	assert_int_equal(sc_grid_mean(g, T0 + H, T0 + H, &m), -1);
+	assert_near(sc_grid_at(g, T0 + 3 * H + 5), 400, 0);
+	assert_near(sc_grid_at(g, T0 + 4 * H), -1, 0);
+	sc_grid_destroy(g);
+	sc_grid_destroy(NULL);
+	assert_null(sc_grid_create(T0, H, bad, 2, &err));
+	assert_contains(err.msg, "outside 0..3000");
+	assert_null(sc_grid_create(T0, H, neg, 1, &err));
+	assert_null(sc_grid_create(T0, 0, v, 4, &err));
+	assert_contains(err.msg, "positive step");
+}
+
+/* Zone A: dirty now, clean from +2 h to +4 h; zone B flat 150. */
+struct fixture {
+	struct sc_grid *ga, *gb;
+	const struct sc_grid *grids[2];
+	const char *why[2];
+	struct sc_forecast_set fc;
+};
+
+static void fixture_init(struct fixture *fx, const double *a, size_t na, const double *b, size_t nb)
+{
+	fx->ga = a ? sc_grid_create(T0, H, a, na, NULL) : NULL;
+	fx->gb = b ? sc_grid_create(T0, H, b, nb, NULL) : NULL;
+	fx->grids[0] = fx->ga;
+	fx->grids[1] = fx->gb;
+	fx->why[0] = a ? NULL : "cache missing";
+	fx->why[1] = b ? NULL : "cache missing";
+	fx->fc.grids = fx->grids;
+	fx->fc.why = fx->why;
+	fx->fc.n = 2;
+}
+
+static void fixture_free(struct fixture *fx)
+{
+	sc_grid_destroy(fx->ga);
+	sc_grid_destroy(fx->gb);
+}
+
+static const double A[] = { 400, 400, 100, 100, 400, 400, 400, 400, 400, 400, 400, 400 };
+static const double B[] = { 150, 150, 150, 150, 150, 150, 150, 150, 150, 150, 150, 150 };
+
+static void test_delay_golden(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H); /* gpu partition: no alternatives */
+	struct sc_decision d;
+	char msg[512];
+
+	(void)state;
+	fixture_init(&fx, A, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.part, 1);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	/* 80 W × 2 h = 0.16 kWh; × 1.5 × 100 = 24 g; baseline × 400 = 96 g */
+	assert_near(d.chosen.kwh, 0.16, 1e-12);
+	assert_near(d.chosen.ci, 100, 1e-9);
+	assert_near(d.chosen.gco2e, 24, 1e-9);
+	assert_true(d.has_baseline);
+	assert_near(d.baseline.gco2e, 96, 1e-9);
+	assert_int_equal(d.baseline.start, T0);
+	assert_near(d.saving_pct, 75, 1e-9);
+	/* t0 and boundaries 1..8 h: the window must end by the grid's end, 12 h */
+	assert_int_equal(d.n_candidates, 9);
+	sc_decision_message(&site, &d, SC_MODE_ENFORCE, T0, msg, sizeof(msg));
+	assert_string_equal(msg, "carbon: delayed to 14:00 UTC (greener window): est. 24 gCO2e instead of 96 gCO2e (-75%)");
+	sc_decision_message(&site, &d, SC_MODE_ADVISE, T0, msg, sizeof(msg));
+	assert_contains(msg, "advice, not applied");
+	sc_decision_explain(&site, &d, SC_MODE_ENFORCE, T0, msg, sizeof(msg));
+	assert_contains(msg, "Wait 2 h, until 14:00 UTC");
+	assert_contains(msg, "-75%");
+	fixture_free(&fx);
+}
+
+static void test_start_inside_slot(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_decision d;
+
+	(void)state;
+	fixture_init(&fx, A, 12, B, 12);
+	/* now = 12:30: run now covers ½ h of 400 + 1 h of 400 + ½ h of 100 */
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + H / 2, &d), 0);
+	assert_near(d.baseline.ci, (0.5 * 400 + 400 + 0.5 * 100) / 2, 1e-9);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	fixture_free(&fx);
+}
+
+static void test_min_savings(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_decision d;
+	double a[12];
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		a[i] = 100;
+	a[5] = 92;
+	a[6] = 92; /* an 8% saving, below MinSavings 10% */
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_int_equal(d.chosen.start, T0);
+	assert_near(d.best_gco2e, 0.16 * 1.5 * 92, 1e-9);
+	assert_contains(d.reason, "less than MinSavings");
+	site.params.min_savings_pct = 5;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T0 + 5 * H);
+	fixture_free(&fx);
+}
+
+static void test_ties(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, H);
+	struct sc_decision d;
+	double a[12];
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		a[i] = 300;
+	a[3] = a[6] = 100; /* two equal windows: the earlier wins */
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 3 * H);
+	fixture_free(&fx);
+
+	/* Flat everywhere: run now as requested. */
+	fixture_init(&fx, B, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_int_equal(d.chosen.part, 1);
+	assert_int_equal(d.chosen.start, T0);
+
+	/* Two requested partitions in one zone, same model: the first wins. */
+	req.parts[0] = 1;
+	req.parts[1] = 0;
+	req.n_parts = 2;
+	site.params.reroute = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.part, 1);
+	req.parts[0] = 0;
+	req.parts[1] = 1;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.part, 0);
+	fixture_free(&fx);
+}
+
+static void test_reroute(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(0, 8, 2 * H); /* cpu: alternative green in zone B */
+	struct sc_decision d;
+	double a[12];
+	char msg[512];
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		a[i] = 400;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_REROUTE);
+	assert_int_equal(d.chosen.part, 2);
+	assert_int_equal(d.chosen.start, T0);
+	/* 0.16 kWh × PUE 1.2 × 150 = 28.8 g against 0.16 × 1.5 × 400 = 96 g */
+	assert_near(d.chosen.gco2e, 28.8, 1e-9);
+	assert_near(d.baseline.gco2e, 96, 1e-9);
+	sc_decision_message(&site, &d, SC_MODE_ENFORCE, T0, msg, sizeof(msg));
+	assert_string_equal(msg, "carbon: rerouted to partition green (greener zone B): est. 28.8 gCO2e instead of 96 gCO2e (-70%)");
+	/* Reroute=no: only waiting is possible, and A is flat: run. */
+	site.params.reroute = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	fixture_free(&fx);
+
+	/* Delay + reroute: B is clean from +3 h. */
+	{
+		double b[12];
+		for (int i = 0; i < 12; i++)
+			b[i] = i >= 3 && i < 5 ? 20 : 400;
+		site.params.reroute = 1;
+		fixture_init(&fx, a, 12, b, 12);
+		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(d.action, SC_ACT_DELAY_REROUTE);
+		assert_int_equal(d.chosen.part, 2);
+		assert_int_equal(d.chosen.start, T0 + 3 * H);
+		fixture_free(&fx);
+	}
+	/* The alternative's zone has no forecast: skipped, not fatal. */
+	fixture_init(&fx, A, 12, NULL, 0);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.part, 0);
+	fixture_free(&fx);
+}
+
+static void test_budget(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_decision d;
+	double a[12];
+	char msg[512];
+
+	(void)state;
+	/* 400 400 250 250 100 100 400 ... : best at +4 h (24 g); run now 96 g. */
+	for (int i = 0; i < 12; i++)
+		a[i] = 400;
+	a[2] = a[3] = 250;
+	a[4] = a[5] = 100;
+	fixture_init(&fx, a, 12, B, 12);
+
+	/* The site's choice (24 g) is within a 70 g budget. */
+	req.budget_g = 70;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T0 + 4 * H);
+
+	/* MinSavings 80% keeps the site at "run now" (96 g) — over a 70 g
+	 * budget: the earliest plan under the budget is +2 h (250: 60 g). */
+	site.params.min_savings_pct = 80;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	assert_near(d.chosen.gco2e, 60, 1e-9);
+	assert_contains(d.reason, "budget");
+
+	/* Budget 10 g: nothing fits; best 24 g; the time limit that fits at
+	 * 100 g/kWh × 1.5 with 80 W: 10 g / (80/3.6e6 × 150) s = 3000 s. */
+	req.budget_g = 10;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_REJECT);
+	assert_near(d.chosen.gco2e, 24, 1e-9);
+	assert_int_equal(d.chosen.start, T0 + 4 * H);
+	assert_int_equal(d.fit_runtime, 3000);
+	assert_contains(d.reason, "best achievable is 24.0 gCO2e");
+	sc_decision_message(&site, &d, SC_MODE_ENFORCE, T0, msg, sizeof(msg));
+	assert_string_equal(msg, "carbon: rejected: over the budget of 10 gCO2e: the best achievable is est. 24 gCO2e "
+				 "(partition gpu at 16:00 UTC); a budget of at least 24 gCO2e or a time limit of at most "
+				 "00:50:00 would fit");
+	assert_contains(msg, "time limit of at most 00:50:00");
+	/* A budget of 0 is legal and rejects anything that emits. */
+	req.budget_g = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_REJECT);
+	assert_int_equal(d.fit_runtime, 0);
+	fixture_free(&fx);
+}
+
+static void test_bounds(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_decision d;
+
+	(void)state;
+	fixture_init(&fx, A, 12, B, 12);
+	/* The user's max delay of 1 h excludes the clean window at +2 h. */
+	req.max_delay = H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + H); /* +1 h: ½ 400 + ½ 100 = 250 */
+	assert_near(d.chosen.ci, 250, 1e-9);
+	/* ...but cannot lengthen the site's: with site MaxDelay 1 h, a user's 8 h is ignored. */
+	req.max_delay = 8 * H;
+	site.params.max_delay = H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + H);
+	site.params.max_delay = 8 * H;
+	req.max_delay = -1;
+	/* A deadline at +3 h allows starts up to +1 h only. */
+	req.deadline = T0 + 3 * H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + H);
+	req.deadline = 0;
+	/* A begin time in the future is t0: the baseline starts there. */
+	req.begin = T0 + 3 * H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.baseline.start, T0 + 3 * H);
+	assert_int_equal(d.t0, T0 + 3 * H);
+	assert_true(d.chosen.start >= T0 + 3 * H);
+	req.begin = 0;
+	/* MaxDelay 0: only t0. */
+	site.params.max_delay = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_int_equal(d.n_candidates, 1);
+	site.params.max_delay = 8 * H;
+	/* The horizon: a 10 h job may start at +0..+2 h only. */
+	req.time_limit = 10 * H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.n_candidates, 3);
+	/* Longer than the forecast: one partial candidate. */
+	req.time_limit = 20 * H;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_true(d.chosen.partial);
+	assert_near(d.chosen.ci, (10 * 400 + 2 * 100) / 12.0, 1e-9);
+	/* Default time from the partition, scaled by RuntimeRatio. */
+	req.time_limit = 0;
+	site.params.runtime_ratio = 0.5;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.runtime, 1800);
+	fixture_free(&fx);
+}
+
+static void test_fail_open(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_decision d;
+
+	(void)state;
+	fixture_init(&fx, NULL, 0, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_NONE);
+	assert_string_equal(d.reason, "no usable forecast for zone A: cache missing");
+	fixture_free(&fx);
+
+	fixture_init(&fx, A, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 12 * H, &d), 0);
+	assert_int_equal(d.action, SC_ACT_NONE);
+	assert_contains(d.reason, "not the job's start 2025-11-30T00:00:00Z");
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 - 1, &d), 0);
+	assert_int_equal(d.action, SC_ACT_NONE);
+
+	/* Inconsistent arguments are errors, not decisions. */
+	req.parts[0] = 7;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), -1);
+	assert_contains(d.reason, "out of range");
+	req.parts[0] = 1;
+	req.n_parts = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), -1);
+	fixture_free(&fx);
+}
+
+static void test_near_best(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, H);
+	struct sc_decision d;
+	double a[12];
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		a[i] = 400;
+	a[2] = 105;
+	a[7] = 100;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H);
+	site.params.near_best_pct = 10;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	assert_contains(d.reason, "close to the lowest");
+	site.params.near_best_pct = 4;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H);
+	fixture_free(&fx);
+}
+
+/* Brute force: the exact mean over [t, t+r) integrated slot by slot. */
+static double brute_mean(const struct sc_grid *g, int64_t t, int64_t r)
+{
+	double acc = 0;
+	int64_t end = t + r;
+
+	for (size_t i = 0; i < g->n; i++) {
+		int64_t a = g->start + (int64_t)i * g->step, b = a + g->step;
+		int64_t lo = a > t ? a : t, hi = b < end ? b : end;
+		if (hi > lo)
+			acc += g->v[i] * (double)(hi - lo);
+	}
+	return acc / (double)r;
+}
+
+static void test_random_vs_brute_force(void **state)
+{
+	struct sc_site site = make_site();
+	unsigned seed = 12345;
+
+	(void)state;
+	for (int iter = 0; iter < 2000; iter++) {
+		size_t n = 4 + (size_t)(rand_r(&seed) % 100);
+		int64_t step = (rand_r(&seed) % 3 == 0) ? 900 : (rand_r(&seed) % 2 ? 1800 : 3600);
+		double va[120], vb[120];
+		struct sc_grid *ga, *gb;
+		const struct sc_grid *grids[2];
+		struct sc_forecast_set fc = { grids, NULL, 2 };
+		struct sc_request req = make_req((size_t)(rand_r(&seed) % 2), 1 + (uint32_t)(rand_r(&seed) % 64),
+						 60 * (1 + rand_r(&seed) % 600));
+		struct sc_decision d;
+		int64_t now = T0 + (int64_t)(rand_r(&seed) % (uint32_t)(step * 3));
+		double best = INFINITY, base = -1;
+		int64_t best_t = 0;
+		size_t best_p = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			/* quantised values make exact ties common */
+			va[i] = 50.0 * (rand_r(&seed) % 12);
+			vb[i] = 50.0 * (rand_r(&seed) % 12);
+		}
+		ga = sc_grid_create(T0, step, va, n, NULL);
+		gb = sc_grid_create(T0, step, vb, n, NULL);
+		grids[0] = ga;
+		grids[1] = gb;
+		site.params.max_delay = 60 * (rand_r(&seed) % 1500);
+		site.params.min_savings_pct = rand_r(&seed) % 2 ? 0 : 10;
+		site.params.reroute = rand_r(&seed) % 2;
+		if (rand_r(&seed) % 4 == 0)
+			req.deadline = now + 3600 * (1 + rand_r(&seed) % 12);
+
+		assert_int_equal(sc_decide(&site, &fc, &req, now, &d), 0);
+
+		/* Enumerate the same candidate set independently. */
+		{
+			size_t allowed[2] = { req.parts[0], 2 };
+			size_t na = (site.params.reroute && req.parts[0] == 0) ? 2 : 1;
+			for (size_t k = 0; k < na; k++) {
+				const struct sc_partition *pt = &parts[allowed[k]];
+				const struct sc_grid *g = grids[pt->zone];
+				int64_t r = req.time_limit, end = sc_grid_end(g);
+				int64_t latest = now + site.params.max_delay;
+				double w = sc_power_watts(&pt->power, &req.shape);
+				double f = sc_energy_kwh(w, r) * pt->pue;
+				if (req.deadline && req.deadline - r < latest)
+					latest = req.deadline - r;
+				if (end - r < latest)
+					latest = end - r;
+				for (int64_t t = now;; t = T0 + ((t - T0) / step + 1) * step) {
+					double gco2;
+					if (t != now && t > latest)
+						break;
+					if (now + r > end) /* partial: one candidate */
+						gco2 = f * brute_mean(g, now, end - now) ;
+					else
+						gco2 = f * brute_mean(g, t, r);
+					if (k == 0 && t == now)
+						base = gco2;
+					/* lower carbon; ties: earlier start, then request order */
+					if (!isfinite(best) || gco2 < best - 1e-9 * fmax(1, best) ||
+					    (gco2 <= best + 1e-9 * fmax(1, best) && t < best_t)) {
+						best = gco2;
+						best_t = t;
+						best_p = allowed[k];
+					}
+					if (now + r > end)
+						break;
+				}
+			}
+		}
+		assert_near(d.baseline.gco2e, base, 1e-6 * fmax(1, base));
+		assert_near(d.best_gco2e, best, 1e-6 * fmax(1, best));
+		if (base > 0 && 100 * (base - best) / base >= site.params.min_savings_pct && best < base - 1e-9 * base) {
+			if (d.chosen.start != best_t || d.chosen.part != best_p)
+				fail_msg("iter %d: chose %zu@%lld, brute force %zu@%lld (g %.6f vs %.6f)", iter,
+					 d.chosen.part, (long long)(d.chosen.start - T0), best_p,
+					 (long long)(best_t - T0), d.chosen.gco2e, best);
+		} else if (d.action != SC_ACT_RUN) {
+			fail_msg("iter %d: %s %zu@%lld g %.6f; brute force keeps the baseline %.6f (best %.6f %zu@%lld)",
+				 iter, sc_action_name(d.action), d.chosen.part, (long long)(d.chosen.start - now),
+				 d.chosen.gco2e, base, best, best_p, (long long)(best_t - now));
+		}
+		sc_grid_destroy(ga);
+		sc_grid_destroy(gb);
+	}
+}
+
+static void test_request_build(void **state)
+{
+	struct sc_site site = make_site();
+	struct sc_part_defaults defs[3] = { { 2048 }, { 0 }, { 0 } };
+	struct sc_job_fields f;
+	struct sc_request r;
+	struct sc_err why;
+
+	(void)state;
+	memset(&f, 0, sizeof(f));
+	/* Nothing given: the default partition, 1 node, 1 core, its DefMemPerCPU. */
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_OK);
+	assert_int_equal(r.n_parts, 1);
+	assert_int_equal(r.parts[0], 0);
+	assert_int_equal(r.shape.nodes, 1);
+	assert_int_equal(r.shape.cores, 1);
+	assert_near(r.shape.mem_gb, 2.0, 1e-12);
+	assert_near(r.budget_g, -1, 0);
+	assert_int_equal(r.max_delay, -1);
+
+	/* -N2 --ntasks-per-node=4 -c2 --mem=8G --gres=gpu:2 */
+	f.partition = "gpu,cpu";
+	f.nodes = 2;
+	f.ntasks_per_node = 4;
+	f.cpus_per_task = 2;
+	f.mem_per_node_mb = 8192;
+	f.gpus_per_node = 2;
+	f.time_limit = 3600;
+	f.budget = "2kg";
+	f.max_delay = "4:00:00";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_OK);
+	assert_int_equal(r.n_parts, 2);
+	assert_int_equal(r.parts[0], 1);
+	assert_int_equal(r.parts[1], 0);
+	assert_int_equal(r.shape.nodes, 2);
+	assert_int_equal(r.shape.cores, 16);
+	assert_int_equal(r.shape.gpus, 4);
+	assert_near(r.shape.mem_gb, 16.0, 1e-12);
+	assert_near(r.budget_g, 2000, 0);
+	assert_int_equal(r.max_delay, 4 * H);
+
+	/* --mem-per-cpu counts per core; -n with --gpus-per-task; min_cpus */
+	memset(&f, 0, sizeof(f));
+	f.ntasks = 3;
+	f.mem_per_cpu_mb = 1024;
+	f.gpus_per_task = 1;
+	f.gpus_per_job = 1;
+	f.min_cpus = 5;
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_OK);
+	assert_int_equal(r.shape.cores, 5);
+	assert_near(r.shape.mem_gb, 5.0, 1e-12);
+	assert_int_equal(r.shape.gpus, 4);
+
+	/* Unmanaged partition, no default, opt-out, invalid options. */
+	memset(&f, 0, sizeof(f));
+	f.partition = "cpu,debug";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_UNMANAGED);
+	assert_string_equal(why.msg, "partition debug is not managed by carbon.conf");
+	f.partition = NULL;
+	assert_int_equal(sc_request_build(&site, defs, -1, 1, &f, &r, &why), SC_BUILD_UNMANAGED);
+	assert_contains(why.msg, "no default partition");
+	f.policy = "none";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_OPT_OUT);
+	assert_int_equal(sc_request_build(&site, defs, 0, 0, &f, &r, &why), SC_BUILD_INVALID);
+	assert_contains(why.msg, "does not allow opting out");
+	f.policy = "auto";
+	assert_int_equal(sc_request_build(&site, defs, 0, 0, &f, &r, &why), SC_BUILD_OK);
+	f.policy = "sometimes";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_INVALID);
+	assert_contains(why.msg, "--carbon-policy");
+	f.policy = NULL;
+	f.budget = "lots";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_INVALID);
+	assert_contains(why.msg, "--carbon-budget: invalid carbon amount 'lots'");
+	f.budget = NULL;
+	f.max_delay = "forever";
+	assert_int_equal(sc_request_build(&site, defs, 0, 1, &f, &r, &why), SC_BUILD_INVALID);
+	assert_contains(why.msg, "--carbon-max-delay: invalid duration 'forever'");
+	assert_int_equal(sc_site_find(&site, "green"), 2);
+	assert_int_equal(sc_site_find(&site, "Green"), -1);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	for (int a = SC_ACT_NONE; a <= SC_ACT_REJECT; a++)
+		assert_int_equal(sc_action_from_name(sc_action_name((enum sc_action)a)), a);
+	assert_int_equal(sc_action_from_name("later"), -1);
+	assert_string_equal(sc_action_name(SC_ACT_DELAY_REROUTE), "delay+reroute");
+	assert_string_equal(sc_mode_name(SC_MODE_ENFORCE), "enforce");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_energy_golden),
+		cmocka_unit_test(test_grid),
+		cmocka_unit_test(test_delay_golden),
+		cmocka_unit_test(test_start_inside_slot),
+		cmocka_unit_test(test_min_savings),
+		cmocka_unit_test(test_ties),
+		cmocka_unit_test(test_reroute),
+		cmocka_unit_test(test_budget),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_fail_open),
+		cmocka_unit_test(test_near_best),
+		cmocka_unit_test(test_random_vs_brute_force),
+		cmocka_unit_test(test_request_build),
+		cmocka_unit_test(test_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

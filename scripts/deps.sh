@@ -1,0 +1,52 @@
+#!/bin/sh
+# slurm-carbon: install the project's Debian 12 dependencies (as root).
+# The one place that lists them. Usage: scripts/deps.sh [build|cluster|test|all] ...
+# (default: all). Installs nothing when everything is present already.
+# SPDX-License-Identifier: GPL-2.0-or-later
+set -eu
+
+# Building: compiler, autotools, and the libraries the code uses.
+BUILD="build-essential autoconf automake libtool pkg-config libjansson-dev libcurl4-openssl-dev libcmocka-dev libslurm-dev"
+# A private single-host Slurm for the demo and the integration tests.
+CLUSTER="slurmctld slurmd slurmdbd slurm-client munge mariadb-server mariadb-client procps"
+# Test tools: the providers' mock server (python3), valgrind, a headless browser
+# for the HTML report, and what the integration scripts call.
+TEST="python3 valgrind chromium ca-certificates curl"
+
+want=""
+[ $# -gt 0 ] || set -- all
+for group in "$@"; do
+	case "$group" in
+	build) want="$want $BUILD" ;;
+	cluster) want="$want $CLUSTER" ;;
+	test) want="$want $TEST" ;;
+	all) want="$want $BUILD $CLUSTER $TEST" ;;
+	*) echo "deps.sh: unknown group '$group' (expected build, cluster, test or all)" >&2; exit 2 ;;
+	esac
+done
+
+missing=""
+for p in $want; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -n "$missing" ] || exit 0
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing Debian packages:$missing" >&2
+	echo "deps.sh: run as root (or: sudo apt-get install$missing)" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing"
+# Installing slurmctld, slurmd, slurmdbd, munge or mariadb-server must not
+# start the system's own daemons: the project runs private ones.
+policy=""
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	policy=/usr/sbin/policy-rc.d
+fi
+trap '[ -z "$policy" ] || rm -f "$policy"' EXIT
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing

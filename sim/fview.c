@@ -1,0 +1,658 @@
+/* slurm-carbon: forecast views for the simulator.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "forecast/csvfile.h"
+#include "forecast/series.h"
+#include "policy/units.h"
+#include "sim/fview.h"
+
+/* The error model (see fview.h). The error field lives on hourly knots,
+ * independent of the truth's step, so that its cost and its realisation do
+ * not depend on the data's resolution. */
+#define KNOT 3600                 /* seconds between knots and between issues */
+#define TAU_TARGET_H 5.5          /* correlation length over target time */
+#define TAU_ISSUE_H 200.0         /* persistence from one issue to the next */
+#define LEAD0_H 12.0              /* error growth: sqrt((L + LEAD0) / (24 + LEAD0)) */
+#define KERNEL_HALF 9             /* taps each side: 3 × the kernel's std (TAU/2) */
+#define DAY 86400
+
+/* ------------------------------------------------------------ the RNG */
+
+struct rng {
+	uint64_t s[4];
+	double spare;
+	int has_spare;
+};
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static void rng_seed(struct rng *r, uint64_t seed)
+{
+	uint64_t x = seed;
+
+	for (int i = 0; i < 4; i++)
+		r->s[i] = splitmix(&x);
+	r->has_spare = 0;
+}
+
+static uint64_t rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+/* xoshiro256** */
+static uint64_t rng_next(struct rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t out = rotl(s[1] * 5, 7) * 9, t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return out;
+}
+
+static double rng_uniform(struct rng *r)
+{
+	return (double)(rng_next(r) >> 11) * 0x1.0p-53;
+}
+
+/* Standard normal (Marsaglia's polar method). */
+static double rng_normal(struct rng *r)
+{
+	double u, v, q;
+
+	if (r->has_spare) {
+		r->has_spare = 0;
+		return r->spare;
+	}
+	do {
+		u = 2 * rng_uniform(r) - 1;
+		v = 2 * rng_uniform(r) - 1;
+		q = u * u + v * v;
+	} while (q >= 1 || q == 0);
+	q = sqrt(-2 * log(q) / q);
+	r->spare = v * q;
+	r->has_spare = 1;
+	return u * q;
+}
+
+/* ------------------------------------------------------------ the view */
+
+struct zone_err {
+	struct rng rng;
+	double *u;       /* ring of W columns, keyed by knot index mod W */
+	int64_t q;       /* current issue (knot index); INT64_MIN: not started */
+	int64_t zq;      /* issue for which z[] was computed */
+	double *z;       /* H + 2 smoothed values for knots q .. q + H + 1 */
+};
+
+struct archive_issue {
+	int64_t issued;
+	struct sc_grid *grid; /* NULL: the issue covers nothing usable */
+};
+
+struct sc_fview {
+	struct sc_fc_mode mode;
+	const struct sc_grid *const *truth;
+	size_t n;
+	int64_t span;
+	/* What sc_fview_at hands out. */
+	const struct sc_grid **grids;
+	const char **why;
+	struct sc_forecast_set set;
+	/* Per zone: a grid over buffers. */
+	struct sc_grid *own;
+	double **vbuf, **cbuf;
+	size_t *bufcap;
+	char (*whybuf)[160];
+	/* error */
+	struct zone_err *ze;
+	int64_t H, W;
+	double kernel[2 * KERNEL_HALF + 1];
+	double alpha, beta, scale;
+	/* archive */
+	struct archive_issue *issues;
+	size_t n_issues;
+	size_t cur_issue;
+};
+
+double sc_fview_error_growth(int64_t lead)
+{
+	double l = lead > 0 ? (double)lead / 3600.0 : 0;
+
+	return sqrt((l + LEAD0_H) / (24.0 + LEAD0_H));
+}
+
+int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err)
+{
+	static const char *accepted =
+		"expected perfect, persistence, archive:FILE (CSV issued_at,target,forecast) or error:PCT[:SEED]";
+	struct sc_fc_mode m;
+
+	memset(&m, 0, sizeof(m));
+	m.seed = 1;
+	if (!s)
+		s = "";
+	if (strcmp(s, "perfect") == 0) {
+		m.kind = SC_FC_PERFECT;
+	} else if (strcmp(s, "persistence") == 0) {
+		m.kind = SC_FC_PERSISTENCE;
+	} else if (strncmp(s, "archive:", 8) == 0) {
+		m.kind = SC_FC_ARCHIVE;
+		if (!s[8] || strlen(s + 8) >= sizeof(m.path))
+			return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", s);
+		strcpy(m.path, s + 8);
+	} else if (strncmp(s, "error:", 6) == 0) {
+		char buf[64];
+		const char *colon = strchr(s + 6, ':');
+		size_t len = colon ? (size_t)(colon - (s + 6)) : strlen(s + 6);
+		m.kind = SC_FC_ERROR;
+		if (len >= sizeof(buf))
+			return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+		memcpy(buf, s + 6, len);
+		buf[len] = '\0';
+		if (sc_parse_percent(buf, 0, 200, &m.error_pct, err) < 0)
+			return sc_err_prefix(err, "invalid forecast mode '%s': ", s);
+		if (colon) {
+			char *end;
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(colon + 1, &end, 10);
+			if (!isdigit((unsigned char)colon[1]) || *end || errno)
+				return sc_err_set(err, "invalid forecast mode '%s': the seed must be a whole number", s);
+			m.seed = v;
+		}
+	} else {
+		return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+	}
+	*mode = m;
+	return 0;
+}
+
+char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n)
+{
+	switch (mode->kind) {
+	case SC_FC_PERFECT:
+		snprintf(buf, n, "perfect");
+		break;
+	case SC_FC_PERSISTENCE:
+		snprintf(buf, n, "persistence");
+		break;
+	case SC_FC_ARCHIVE:
+		snprintf(buf, n, "archive:%s", mode->path);
+		break;
+	case SC_FC_ERROR:
+		if (mode->seed != 1)
+			snprintf(buf, n, "error:%g%%:%llu", mode->error_pct, (unsigned long long)mode->seed);
+		else
+			snprintf(buf, n, "error:%g%%", mode->error_pct);
+		break;
+	}
+	return buf;
+}
+
+/* ------------------------------------------------------------ archive */
+
+struct arow {
+	int64_t issued, target;
+	double v;
+	long line;
+};
+
+static int cmp_arow(const void *a, const void *b)
+{
+	const struct arow *x = a, *y = b;
+
+	if (x->issued != y->issued)
+		return x->issued < y->issued ? -1 : 1;
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struct sc_err *err)
+{
+	const char *path = v->mode.path;
+	FILE *f = fopen(path, "r");
+	struct arow *rows = NULL;
+	size_t n = 0, cap = 0;
+	char *line = NULL;
+	size_t lcap = 0;
+	long len, lineno = 0;
+	int col[3] = { -1, -1, -1 }, have_header = 0;
+	struct sc_series *s = NULL;
+	static const char *const names[3] = { "issued_at", "target", "forecast" };
+
+	if (!f) {
+		sc_err_set(err, "cannot read forecast archive %s: %s", path, strerror(errno));
+		return -1;
+	}
+	while ((len = sc_read_line(f, &line, &lcap, 0)) >= 0) {
+		char *fl[16];
+		int nf;
+
+		lineno++;
+		if (!line[0] || line[0] == '#' || (line[0] == '\r' && !line[1]))
+			continue;
+		nf = sc_csv_split(line, ',', 1, fl, 16, err);
+		if (nf < 0) {
+			sc_err_prefix(err, "%s:%ld: ", path, lineno);
+			goto error;
+		}
+		if (!have_header) {
+			for (int i = 0; i < nf && i < 16; i++)
+				for (int c = 0; c < 3; c++)
+					if (strcmp(fl[i], names[c]) == 0)
+						col[c] = i;
+			for (int c = 0; c < 3; c++)
+				if (col[c] < 0) {
+					sc_err_set(err, "%s:%ld: the header has no column '%s': a forecast archive is a CSV with the header issued_at,target,forecast",
+						   path, lineno, names[c]);
+					goto error;
+				}
+			have_header = 1;
+			continue;
+		}
+		if (nf <= col[0] || nf <= col[1] || nf <= col[2] || nf > 16) {
+			sc_err_set(err, "%s:%ld: expected the fields issued_at,target,forecast, found %d fields", path,
+				   lineno, nf);
+			goto error;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 4096;
+			struct arow *nr = realloc(rows, nc * sizeof(*nr));
+			if (!nr) {
+				sc_err_set(err, "out of memory");
+				goto error;
+			}
+			rows = nr;
+			cap = nc;
+		}
+		if (!*fl[col[2]])
+			continue; /* no value: a gap */
+		rows[n].line = lineno;
+		if (sc_parse_time(fl[col[0]], 0, &rows[n].issued, err) < 0 ||
+		    sc_parse_time(fl[col[1]], 0, &rows[n].target, err) < 0 ||
+		    sc_parse_number(fl[col[2]], 0, SC_INTENSITY_MAX, "forecast", &rows[n].v, err) < 0) {
+			sc_err_prefix(err, "%s:%ld: ", path, lineno);
+			goto error;
+		}
+		n++;
+	}
+	if (len == -2) {
+		sc_err_set(err, "%s:%ld: line too long", path, lineno + 1);
+		goto error;
+	}
+	if (!n) {
+		sc_err_set(err, "%s: no forecasts: expected a header issued_at,target,forecast and one row per forecast value",
+			   path);
+		goto error;
+	}
+	qsort(rows, n, sizeof(*rows), cmp_arow);
+	for (size_t i = 0; i < n;) {
+		size_t k = i;
+		struct archive_issue *ni;
+		struct sc_err gerr;
+
+		s = sc_series_create();
+		if (!s) {
+			sc_err_set(err, "out of memory");
+			goto error;
+		}
+		for (; k < n && rows[k].issued == rows[i].issued; k++) {
+			if (k > i && rows[k].target == rows[k - 1].target) {
+				char a[32], b[32];
+				sc_err_set(err, "%s:%ld: a second forecast for %s issued at %s (first on line %ld)", path,
+					   rows[k].line, sc_format_time(rows[k].target, a, sizeof(a)),
+					   sc_format_time(rows[k].issued, b, sizeof(b)), rows[k - 1].line);
+				goto error;
+			}
+			if (sc_series_append(s, rows[k].target, rows[k].v, err) < 0) {
+				sc_err_prefix(err, "%s:%ld: ", path, rows[k].line);
+				goto error;
+			}
+		}
+		ni = realloc(v->issues, (v->n_issues + 1) * sizeof(*ni));
+		if (!ni) {
+			sc_err_set(err, "out of memory");
+			goto error;
+		}
+		v->issues = ni;
+		ni[v->n_issues].issued = rows[i].issued;
+		ni[v->n_issues].grid = sc_series_to_grid(s, step, 0, 0, max_gap, &gerr);
+		v->n_issues++;
+		sc_series_destroy(s);
+		s = NULL;
+		i = k;
+	}
+	free(rows);
+	free(line);
+	fclose(f);
+	return 0;
+error:
+	sc_series_destroy(s);
+	free(rows);
+	free(line);
+	fclose(f);
+	return -1;
+}
+
+/* ------------------------------------------------------------ create */
+
+void sc_fview_destroy(struct sc_fview *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->vbuf)
+			free(v->vbuf[i]);
+		if (v->cbuf)
+			free(v->cbuf[i]);
+		if (v->ze) {
+			free(v->ze[i].u);
+			free(v->ze[i].z);
+		}
+	}
+	for (size_t i = 0; i < v->n_issues; i++)
+		sc_grid_destroy(v->issues[i].grid);
+	free(v->issues);
+	free(v->ze);
+	free(v->vbuf);
+	free(v->cbuf);
+	free(v->bufcap);
+	free(v->own);
+	free(v->whybuf);
+	free(v->grids);
+	free(v->why);
+	free(v);
+}
+
+struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
+				 size_t n, int64_t span, int64_t max_gap, struct sc_err *err)
+{
+	struct sc_fview *v = calloc(1, sizeof(*v));
+
+	if (!v)
+		goto oom;
+	v->mode = *mode;
+	v->truth = truth;
+	v->n = n;
+	v->span = span > 0 ? span : DAY;
+	v->grids = calloc(n ? n : 1, sizeof(*v->grids));
+	v->why = calloc(n ? n : 1, sizeof(*v->why));
+	v->own = calloc(n ? n : 1, sizeof(*v->own));
+	v->vbuf = calloc(n ? n : 1, sizeof(*v->vbuf));
+	v->cbuf = calloc(n ? n : 1, sizeof(*v->cbuf));
+	v->bufcap = calloc(n ? n : 1, sizeof(*v->bufcap));
+	v->whybuf = calloc(n ? n : 1, sizeof(*v->whybuf));
+	if (!v->grids || !v->why || !v->own || !v->vbuf || !v->cbuf || !v->bufcap || !v->whybuf)
+		goto oom;
+	v->set.grids = v->grids;
+	v->set.why = v->why;
+	v->set.n = n;
+
+	if (mode->kind == SC_FC_PERSISTENCE || mode->kind == SC_FC_ERROR) {
+		for (size_t i = 0; i < n; i++) {
+			size_t cap;
+			if (!truth[i])
+				continue;
+			cap = (size_t)(v->span / truth[i]->step) + 3;
+			if (cap > truth[i]->n + 1)
+				cap = truth[i]->n + 1;
+			v->vbuf[i] = malloc(cap * sizeof(double));
+			v->cbuf[i] = malloc((cap + 1) * sizeof(double));
+			if (!v->vbuf[i] || !v->cbuf[i])
+				goto oom;
+			v->bufcap[i] = cap;
+		}
+	}
+	if (mode->kind == SC_FC_ERROR) {
+		double s = TAU_TARGET_H / 2.0, norm = 0;
+
+		v->H = v->span / KNOT + 3;
+		v->W = v->H + 2 * KERNEL_HALF + 2;
+		for (int k = -KERNEL_HALF; k <= KERNEL_HALF; k++) {
+			v->kernel[k + KERNEL_HALF] = exp(-(double)(k * k) / (2 * s * s));
+			norm += v->kernel[k + KERNEL_HALF] * v->kernel[k + KERNEL_HALF];
+		}
+		for (int k = 0; k < 2 * KERNEL_HALF + 1; k++)
+			v->kernel[k] /= sqrt(norm);
+		v->alpha = exp(-(double)KNOT / 3600.0 / TAU_ISSUE_H);
+		v->beta = sqrt(1 - v->alpha * v->alpha);
+		v->scale = mode->error_pct / 100.0 / sqrt(2 / M_PI);
+		v->ze = calloc(n ? n : 1, sizeof(*v->ze));
+		if (!v->ze)
+			goto oom;
+		for (size_t i = 0; i < n; i++) {
+			v->ze[i].u = malloc((size_t)v->W * sizeof(double));
+			v->ze[i].z = malloc((size_t)(v->H + 2) * sizeof(double));
+			if (!v->ze[i].u || !v->ze[i].z)
+				goto oom;
+			rng_seed(&v->ze[i].rng, mode->seed * 0x100000001b3ULL + i);
+			v->ze[i].q = INT64_MIN;
+			v->ze[i].zq = INT64_MIN;
+		}
+	}
+	if (mode->kind == SC_FC_ARCHIVE) {
+		int64_t step = 0;
+		for (size_t i = 0; i < n; i++)
+			if (truth[i] && !step)
+				step = truth[i]->step;
+		if (load_archive(v, step, max_gap, err) < 0)
+			goto error;
+	}
+	return v;
+oom:
+	sc_err_set(err, "out of memory");
+error:
+	sc_fview_destroy(v);
+	return NULL;
+}
+
+/* ------------------------------------------------------------ queries */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+
+	return (a % b != 0 && ((a < 0) != (b < 0))) ? q - 1 : q;
+}
+
+/* A grid over zone i's buffers: slots j0 .. j0 + cnt - 1 of the truth. */
+static const struct sc_grid *finish_grid(struct sc_fview *v, size_t i, size_t j0, size_t cnt)
+{
+	const struct sc_grid *t = v->truth[i];
+	struct sc_grid *g = &v->own[i];
+	double *c = v->cbuf[i], *val = v->vbuf[i];
+
+	c[0] = 0;
+	for (size_t k = 0; k < cnt; k++)
+		c[k + 1] = c[k] + val[k];
+	g->start = t->start + (int64_t)j0 * t->step;
+	g->step = t->step;
+	g->n = cnt;
+	g->v = val;
+	g->cum = c;
+	return g;
+}
+
+static const struct sc_grid *persistence_at(struct sc_fview *v, size_t i, int64_t t)
+{
+	const struct sc_grid *g = v->truth[i];
+	int64_t j0 = floor_div(t - g->start, g->step);
+	int64_t day = DAY / g->step > 0 ? DAY / g->step : 1;
+	size_t cnt;
+
+	if (j0 < day || j0 >= (int64_t)g->n) {
+		snprintf(v->whybuf[i], sizeof(v->whybuf[i]),
+			 "persistence needs the day before the job's submission in the intensity data");
+		v->why[i] = v->whybuf[i];
+		return NULL;
+	}
+	cnt = v->bufcap[i];
+	if ((size_t)j0 + cnt > g->n)
+		cnt = g->n - (size_t)j0;
+	for (size_t k = 0; k < cnt; k++) {
+		int64_t j = j0 + (int64_t)k;
+		int64_t back = (int64_t)(k / (size_t)day + 1) * day;
+		v->vbuf[i][k] = g->v[j - back];
+	}
+	return finish_grid(v, i, (size_t)j0, cnt);
+}
+
+/* Advances zone i's error field to issue q (every issue in between is
+ * stepped, so that the realisation does not depend on the queries). */
+static void error_advance(struct sc_fview *v, struct zone_err *z, int64_t q)
+{
+	int64_t W = v->W, lo_off = KERNEL_HALF;
+
+	if (z->q == INT64_MIN) {
+		for (int64_t m = q - lo_off; m < q - lo_off + W; m++)
+			z->u[((m % W) + W) % W] = rng_normal(&z->rng);
+		z->q = q;
+		return;
+	}
+	while (z->q < q) {
+		int64_t nq = z->q + 1;
+		/* Columns still in the window evolve (AR(1) over issues);
+		 * the one entering at the far end starts stationary. */
+		for (int64_t m = nq - lo_off; m < nq - lo_off + W - 1; m++) {
+			double *u = &z->u[((m % W) + W) % W];
+			*u = v->alpha * *u + v->beta * rng_normal(&z->rng);
+		}
+		z->u[(((nq - lo_off + W - 1) % W) + W) % W] = rng_normal(&z->rng);
+		z->q = nq;
+	}
+}
+
+static void error_smooth(struct sc_fview *v, struct zone_err *z)
+{
+	int64_t W = v->W;
+
+	if (z->zq == z->q)
+		return;
+	for (int64_t k = 0; k < v->H + 2; k++) {
+		int64_t m = z->q + k;
+		double s = 0;
+		for (int d = -KERNEL_HALF; d <= KERNEL_HALF; d++)
+			s += v->kernel[d + KERNEL_HALF] * z->u[(((m + d) % W) + W) % W];
+		z->z[k] = s;
+	}
+	z->zq = z->q;
+}
+
+static const struct sc_grid *error_at(struct sc_fview *v, size_t i, int64_t t)
+{
+	const struct sc_grid *g = v->truth[i];
+	struct zone_err *z = &v->ze[i];
+	int64_t j0 = floor_div(t - g->start, g->step);
+	int64_t q = floor_div(t, KNOT), issued = q * KNOT;
+	size_t cnt;
+
+	if (j0 < 0 || j0 >= (int64_t)g->n) {
+		snprintf(v->whybuf[i], sizeof(v->whybuf[i]), "no intensity data at this time");
+		v->why[i] = v->whybuf[i];
+		return NULL;
+	}
+	if (z->q == INT64_MIN)
+		error_advance(v, z, floor_div(g->start, KNOT));
+	error_advance(v, z, q);
+	error_smooth(v, z);
+	cnt = v->bufcap[i];
+	if ((size_t)j0 + cnt > g->n)
+		cnt = g->n - (size_t)j0;
+	for (size_t k = 0; k < cnt; k++) {
+		int64_t slot = g->start + (j0 + (int64_t)k) * g->step;
+		int64_t mid = slot + g->step / 2;
+		double pos = (double)(mid - issued) / KNOT, e, f;
+		int64_t m;
+		double fr;
+
+		if (pos < 0)
+			pos = 0;
+		m = (int64_t)pos;
+		fr = pos - (double)m;
+		if (m > v->H) {
+			m = v->H;
+			fr = 1;
+		}
+		e = (1 - fr) * z->z[m] + fr * z->z[m + 1];
+		f = g->v[j0 + (int64_t)k] * (1 + v->scale * sc_fview_error_growth(mid - issued) * e);
+		if (f < 0)
+			f = 0;
+		if (f > SC_INTENSITY_MAX)
+			f = SC_INTENSITY_MAX;
+		v->vbuf[i][k] = f;
+	}
+	return finish_grid(v, i, (size_t)j0, cnt);
+}
+
+static const struct sc_grid *archive_at(struct sc_fview *v, size_t i, int64_t t)
+{
+	const struct archive_issue *a;
+	const struct sc_grid *g;
+
+	while (v->cur_issue + 1 < v->n_issues && v->issues[v->cur_issue + 1].issued <= t)
+		v->cur_issue++;
+	if (!v->n_issues || v->issues[v->cur_issue].issued > t) {
+		snprintf(v->whybuf[i], sizeof(v->whybuf[i]), "no forecast of the archive was issued yet");
+		v->why[i] = v->whybuf[i];
+		return NULL;
+	}
+	a = &v->issues[v->cur_issue];
+	g = a->grid;
+	if (!g || t < g->start || t >= sc_grid_end(g)) {
+		char b[32];
+		snprintf(v->whybuf[i], sizeof(v->whybuf[i]), "the latest archived forecast (issued %s) does not cover this time",
+			 sc_format_time(a->issued, b, sizeof(b)));
+		v->why[i] = v->whybuf[i];
+		return NULL;
+	}
+	return g;
+}
+
+const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		v->why[i] = NULL;
+		if (!v->truth[i]) {
+			v->grids[i] = NULL;
+			v->why[i] = "the zone has no intensity data";
+			continue;
+		}
+		switch (v->mode.kind) {
+		case SC_FC_PERFECT:
+			v->grids[i] = v->truth[i];
+			break;
+		case SC_FC_PERSISTENCE:
+			v->grids[i] = persistence_at(v, i, t);
+			break;
+		case SC_FC_ERROR:
+			v->grids[i] = error_at(v, i, t);
+			break;
+		case SC_FC_ARCHIVE:
+			v->grids[i] = archive_at(v, i, t);
+			break;
+		}
+	}
+	return &v->set;
+}

@@ -1,0 +1,82 @@
+/* slurm-carbon: what a policy sees of the future in `scarbon simulate` — the
+ * forecast views.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The truth is one grid per zone (the actual intensity). At simulated time t
+ * a view gives the policy one forecast grid per zone, as the plugin's
+ * snapshot would hold it at t: on the truth grid's step and alignment,
+ * starting with the slot that contains t. Modes:
+ *
+ *  - perfect: the truth itself.
+ *  - persistence: the value one day earlier — slot j gets the truth of the
+ *    latest slot j − k·day (k >= 1) that had ended by t.
+ *  - archive:FILE: real forecasts as they were issued, CSV
+ *    `issued_at,target,forecast` (times as in the intensity CSVs); at t the
+ *    policy sees only the latest forecast issued at or before t, from the
+ *    slot that contains t on. Before the first issue (or when the latest
+ *    issue does not reach t), the zone has no forecast and the policy fails
+ *    open. One archive serves every zone (for one-zone simulations).
+ *  - error:PCT[:SEED]: the truth times (1 + e), e a relative error with a mean
+ *    absolute value of PCT % at 24 h ahead. Its shape follows the UK
+ *    national forecast archive (ukci-2023-03): the error of one forecast is
+ *    smooth over target time (correlation exp(−(d / 5.5 h)²)), persists from
+ *    one issue to the next (correlation exp(−Δ / 200 h) at a fixed target)
+ *    and grows with the lead time L as sqrt((L + 12 h) / 36 h) (0.6× the
+ *    24-hour error for the next hours, 1.2× at 36 h). Forecasts are issued
+ *    at every slot boundary. Seeded (default seed 1): the same seed, truth
+ *    and span give the same errors, whatever the trace.
+ *
+ * Views are stateful (error mode advances with t): query them with
+ * non-decreasing t. Not thread-safe.
+ */
+#ifndef SC_SIM_FVIEW_H
+#define SC_SIM_FVIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy/decide.h"
+#include "policy/error.h"
+#include "policy/grid.h"
+
+enum sc_fc_kind { SC_FC_PERFECT = 0, SC_FC_PERSISTENCE, SC_FC_ARCHIVE, SC_FC_ERROR };
+
+struct sc_fc_mode {
+	enum sc_fc_kind kind;
+	double error_pct;         /* error: MAE at 24 h, percent (0..200) */
+	uint64_t seed;            /* error */
+	char path[4096];          /* archive */
+};
+
+/* Parses "perfect", "persistence", "archive:FILE", "error:PCT" or
+ * "error:PCT:SEED" (PCT with an optional '%'). Returns 0, or -1 with err
+ * saying what is accepted. */
+int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err);
+
+/* "perfect", "persistence", "archive:FILE", "error:25%" (seed if not 1). */
+char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n);
+
+struct sc_fview;
+
+/* A view of truth[0..n-1] (borrowed, must outlive the view; an entry may
+ * be NULL: that zone never has a forecast). span: how far past the slot
+ * containing t each grid must reach (seconds, > 0: the longest max delay
+ * plus the longest planned run time). max_gap: gaps of an archive forecast
+ * up to this are interpolated. Returns NULL with err (an unreadable
+ * archive, with file and line). */
+struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
+				 size_t n, int64_t span, int64_t max_gap, struct sc_err *err);
+
+/* NULL is a no-op. */
+void sc_fview_destroy(struct sc_fview *v);
+
+/* The forecasts at time t (>= the t of the previous call). The set and its
+ * grids are owned by the view and valid until the next call. A zone
+ * without a forecast at t has a NULL grid and a reason. */
+const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t);
+
+/* Lead time growth of the error model: the relative error's scale at lead
+ * L seconds over its scale at 24 h. */
+double sc_fview_error_growth(int64_t lead);
+
+#endif

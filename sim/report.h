@@ -1,0 +1,41 @@
+/* slurm-carbon: what `scarbon simulate` prints — the JSON object, the text
+ * table and the SVG chart of a simulation's result.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef SC_SIM_REPORT_H
+#define SC_SIM_REPORT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "sim/sim.h"
+
+/* What the run was, for the headings. Strings borrowed, may be NULL. */
+struct sc_sim_info {
+	const char *trace;    /* the trace file */
+	const char *forecast; /* e.g. "error:25%" */
+	uint32_t cores;       /* 0: unlimited */
+};
+
+/* The JSON object (product contract, issue "simulate"): at the top level
+ * slurm-carbon's policy with jobs, jobs_outside_data, baseline_gco2e,
+ * policy_gco2e, oracle_gco2e, savings_pct, oracle_savings_pct,
+ * oracle_fraction (null when the oracle saves nothing), mean_delay_s,
+ * p95_delay_s, rerouted_pct; under "peers" one object per peer (casdk,
+ * cats, threshold) with the same keys. Also: policy, forecast, max_delay_s,
+ * jobs_skipped, jobs_exempt, "oracle" (its delays and rerouting), and with
+ * a capacity cores, mean_queue_s and p95_queue_s (in every policy object).
+ * Grams rounded to 0.1, percentages to 0.01, seconds to 1. A new reference,
+ * NULL when out of memory. */
+json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *info);
+
+/* A table: one row per policy with its emissions, saving, share of the
+ * oracle's saving, delays and rerouting (and queueing with a capacity). */
+void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info);
+
+/* A self-contained SVG chart: saving (%) against mean delay (h), one
+ * labelled point per policy. Returns 0, or -1 on a write error. */
+int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info);
+
+#endif

@@ -1,0 +1,133 @@
+/* slurm-carbon: the replay engine behind `scarbon simulate` — real job traces
+ * through the real policy on real intensity data, against the oracle and
+ * the peers' rules.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Every job of the trace is decided by each policy at its submit time, with
+ * the same jobs, truth and forecast view:
+ *  - baseline: starts at submission, on its partition;
+ *  - slurm-carbon: the plugin's own path — sc_request_build and sc_decide
+ *    on the forecast grids of the view — planning with the requested time
+ *    (the trace's, else the true run time) and the site's parameters
+ *    (MaxDelay replaced by the simulation's max delay);
+ *  - oracle: sc_decide on the truth with the job's true run time and no
+ *    minimum saving: the lowest carbon any start (t0 or a later slot
+ *    boundary within the max delay) and allowed partition gives;
+ *  - casdk, cats, threshold: the peers' rules (sim/peers.h) on the same
+ *    forecasts, with the same max delay and allowed partitions.
+ * Each plan is then priced on the truth: kWh of the true run time on the
+ * chosen partition × its PUE × the actual mean intensity.
+ *
+ * Jobs are mapped to the config's partitions: a job whose partition the
+ * config manages keeps it, any other goes to the fallback partition. Jobs of
+ * exempt users, accounts or QOS (carbon.conf) start at submission under
+ * every policy. A job whose window [submit, submit + max delay + run time)
+ * is not inside every zone's truth is "outside the data": counted, not
+ * replayed.
+ *
+ * With cores > 0 the cluster has that many cores (one pool): each policy's
+ * jobs start at their planned time or, first come first served in
+ * planned-start order, when enough cores are free (a job larger than the
+ * cluster takes all of it); the wait is queueing delay, reported apart from
+ * the carbon delay (planned start − submit).
+ */
+#ifndef SC_SIM_SIM_H
+#define SC_SIM_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config/conf.h"
+#include "policy/error.h"
+#include "policy/grid.h"
+#include "sim/fview.h"
+#include "sim/trace.h"
+
+enum sc_sim_policy {
+	SC_POL_BASELINE = 0,
+	SC_POL_CARBON,    /* slurm-carbon */
+	SC_POL_ORACLE,
+	SC_POL_CASDK,
+	SC_POL_CATS,
+	SC_POL_THRESHOLD,
+	SC_POL_N
+};
+
+/* "baseline", "slurm-carbon", "oracle", "casdk", "cats", "threshold". */
+const char *sc_sim_policy_name(enum sc_sim_policy p);
+
+struct sc_sim_opts {
+	int64_t max_delay;          /* seconds >= 0; < 0: the config's MaxDelay */
+	int fallback_part;          /* partition index for unmanaged jobs; < 0: the config's default */
+	uint32_t cores;             /* 0: unlimited capacity */
+	struct sc_fc_mode forecast; /* what the policies see */
+	double threshold_pct;       /* the threshold peer's percentile; 0: 30 */
+	int keep_jobs;              /* fill sc_sim_result.out per job */
+};
+
+/* Totals of one policy over the jobs inside the data. */
+struct sc_sim_stats {
+	double gco2e;          /* priced on the truth */
+	double savings_pct;    /* 100 × (baseline − this) / baseline */
+	double oracle_fraction;/* savings_pct / the oracle's; NAN when the oracle saves nothing */
+	double mean_delay_s;   /* planned start − submit */
+	double p95_delay_s;
+	double rerouted_pct;   /* jobs on another partition than their own */
+	double mean_queue_s;   /* with cores: start − planned start */
+	double p95_queue_s;
+	size_t decided_none;   /* jobs the policy left alone for want of a forecast */
+};
+
+/* One job's outcome under one policy (keep_jobs). */
+struct sc_sim_out {
+	size_t part;
+	int64_t planned;  /* planned start */
+	int64_t start;    /* actual start (planned, unless capacity delayed it) */
+	double gco2e;
+};
+
+struct sc_sim_result {
+	size_t jobs;              /* replayed (inside the data) */
+	size_t jobs_outside_data; /* not replayed: their window leaves the data */
+	size_t jobs_skipped;      /* the trace's skipped rows plus jobs that cannot be priced */
+	size_t jobs_exempt;
+	int64_t max_delay;        /* as used */
+	int64_t data_start, data_end; /* where every zone has truth */
+	struct sc_sim_stats pol[SC_POL_N];
+	/* keep_jobs: out[p][k] for the trace's job k (NULL rows when not kept);
+	 * in[k] says whether job k was replayed. */
+	struct sc_sim_out *out[SC_POL_N];
+	unsigned char *in;
+	size_t n_out;
+};
+
+/* The actual intensity of every zone (truth[0..conf->n_zones-1], filled;
+ * caller frees each with sc_grid_destroy): the CSV at `intensity` for every
+ * zone when not NULL, else each Provider=file zone's Path= (Column= as
+ * configured). Each becomes a grid the way the plugin's snapshot builds it
+ * (sc_series_to_grid with the zone's Step= and MaxGap=, from the data's
+ * first point). Static zones are left NULL (see sc_sim_truth_static); so
+ * are zones of live providers that no partition uses. Returns 0, or -1 with
+ * err (an unreadable file, with file and line; a partition on a live zone
+ * without --intensity: there is no past to replay). */
+int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct sc_grid **truth,
+		      struct sc_err *err);
+
+/* Provider=static zones still NULL in truth get their constant, hourly,
+ * over the span the trace's jobs need (first submit to the last job's
+ * submit + max_delay + run time). Returns 0 or -1 with err. */
+int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace, int64_t max_delay,
+			struct sc_grid **truth, struct sc_err *err);
+
+/* Replays trace (absolute times: anchor it first) for conf's site with
+ * truth[0..conf->n_zones-1] (borrowed; NULL entries: zone without data).
+ * Returns 0 with *res filled (free it with sc_sim_result_free), or -1 with
+ * err (bad options, no zone with data, out of memory). */
+int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
+	       const struct sc_trace *trace, const struct sc_sim_opts *opts,
+	       struct sc_sim_result *res, struct sc_err *err);
+
+/* Frees what sc_sim_run allocated in res (not res itself). */
+void sc_sim_result_free(struct sc_sim_result *res);
+
+#endif

@@ -1,0 +1,737 @@
+/* slurm-carbon: job traces (SWF, CSV, sacct -P).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "forecast/csvfile.h"
+#include "policy/units.h"
+#include "sim/trace.h"
+
+#define MAX_FIELDS 64
+/* Largest run or requested time a trace may give: ten years. */
+#define TIME_MAX_S (3650.0 * 86400)
+#define CPUS_MAX 100000000.0
+
+const char *sc_trace_format_name(enum sc_trace_format f)
+{
+	switch (f) {
+	case SC_TRACE_SWF: return "swf";
+	case SC_TRACE_CSV: return "csv";
+	case SC_TRACE_SACCT: return "sacct";
+	case SC_TRACE_AUTO: break;
+	}
+	return "auto";
+}
+
+void sc_trace_destroy(struct sc_trace *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n_strings; i++)
+		free(t->strings[i]);
+	free(t->strings);
+	free(t->jobs);
+	free(t);
+}
+
+void sc_trace_anchor(struct sc_trace *t, int64_t start)
+{
+	if (!t->relative)
+		return;
+	for (size_t i = 0; i < t->n; i++)
+		t->jobs[i].submit += start;
+	t->relative = 0;
+}
+
+/* Interns s (the trace owns one copy per distinct recent value; traces
+ * repeat the same few partition and user names). NULL for "" or NULL. */
+static const char *intern(struct sc_trace *t, const char *s, int *oom)
+{
+	char *copy;
+
+	if (!s || !*s)
+		return NULL;
+	/* The last few strings cover runs of the same user/partition. */
+	for (size_t i = t->n_strings, k = 0; i > 0 && k < 16; i--, k++)
+		if (strcmp(t->strings[i - 1], s) == 0)
+			return t->strings[i - 1];
+	if (t->n_strings == t->cap_strings) {
+		size_t cap = t->cap_strings ? t->cap_strings * 2 : 64;
+		char **ns = realloc(t->strings, cap * sizeof(*ns));
+		if (!ns)
+			goto oom;
+		t->strings = ns;
+		t->cap_strings = cap;
+	}
+	copy = strdup(s);
+	if (!copy)
+		goto oom;
+	t->strings[t->n_strings++] = copy;
+	return copy;
+oom:
+	*oom = 1;
+	return NULL;
+}
+
+static struct sc_trace_job *new_job(struct sc_trace *t)
+{
+	if (t->n == t->cap_jobs) {
+		size_t cap = t->cap_jobs ? t->cap_jobs * 2 : 1024;
+		struct sc_trace_job *nj = realloc(t->jobs, cap * sizeof(*nj));
+		if (!nj)
+			return NULL;
+		t->jobs = nj;
+		t->cap_jobs = cap;
+	}
+	memset(&t->jobs[t->n], 0, sizeof(t->jobs[0]));
+	return &t->jobs[t->n++];
+}
+
+static int cmp_submit(const void *a, const void *b)
+{
+	const struct sc_trace_job *x = a, *y = b;
+
+	if (x->submit != y->submit)
+		return x->submit < y->submit ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+static void sort_jobs(struct sc_trace *t)
+{
+	for (size_t i = 1; i < t->n; i++) {
+		if (t->jobs[i].submit < t->jobs[i - 1].submit) {
+			qsort(t->jobs, t->n, sizeof(t->jobs[0]), cmp_submit);
+			return;
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ SWF */
+
+/* Splits on blanks in place; returns the number of fields (counting past
+ * max). */
+static int split_blanks(char *s, char **f, int max)
+{
+	int n = 0;
+
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\r')
+			s++;
+		if (!*s)
+			break;
+		if (n < max)
+			f[n] = s;
+		n++;
+		while (*s && *s != ' ' && *s != '\t' && *s != '\r')
+			s++;
+		if (*s)
+			*s++ = '\0';
+	}
+	return n;
+}
+
+static const char *const swf_names[18] = {
+	"job number", "submit time", "wait time", "run time", "allocated processors",
+	"average CPU time", "used memory", "requested processors", "requested time",
+	"requested memory", "status", "user id", "group id", "executable", "queue",
+	"partition", "preceding job", "think time",
+};
+
+/* SWF header: "; UnixStartTime: 1234" (blanks around the colon vary). */
+static int swf_header(const char *line, struct sc_trace *t, const char *name, long lineno,
+		      struct sc_err *err)
+{
+	const char *p = line + 1;
+	const char *key = "UnixStartTime";
+	double v;
+	char buf[64];
+	size_t n;
+
+	while (isspace((unsigned char)*p))
+		p++;
+	if (strncasecmp(p, key, strlen(key)) != 0)
+		return 0;
+	p += strlen(key);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p != ':')
+		return 0;
+	p++;
+	n = strlen(p);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	if (sc_parse_number(buf, 0, 253402300799.0, "UnixStartTime", &v, err) < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	t->unix_start = (int64_t)v;
+	return 0;
+}
+
+static int swf_row(struct sc_trace *t, char *line, const char *name, long lineno, struct sc_err *err)
+{
+	char *f[18];
+	double v[18];
+	int n = split_blanks(line, f, 18), oom = 0;
+	struct sc_trace_job *j;
+	char num[32];
+	double procs;
+
+	if (n != 18)
+		return sc_err_set(err, "%s:%ld: expected 18 fields (the Standard Workload Format), found %d", name,
+				  lineno, n);
+	for (int i = 0; i < 18; i++) {
+		if (sc_parse_number(f[i], -1e15, 1e15, swf_names[i], &v[i], err) < 0)
+			return sc_err_prefix(err, "%s:%ld: field %d: ", name, lineno, i + 1);
+		if (v[i] < 0 && v[i] != -1)
+			return sc_err_set(err, "%s:%ld: field %d (%s) is %s: expected -1 (unknown) or a value >= 0",
+					  name, lineno, i + 1, swf_names[i], f[i]);
+	}
+	if (v[1] < 0)
+		return sc_err_set(err, "%s:%ld: the submit time (field 2) is unknown: every job needs one", name,
+				  lineno);
+	procs = v[4] > 0 ? v[4] : v[7];
+	if (v[3] <= 0 || procs <= 0) {
+		t->skipped++;
+		return 0;
+	}
+	if (v[3] > TIME_MAX_S || v[8] > TIME_MAX_S || procs > CPUS_MAX)
+		return sc_err_set(err, "%s:%ld: run time, requested time or processors out of range (at most ten years and %g processors)",
+				  name, lineno, CPUS_MAX);
+	j = new_job(t);
+	if (!j)
+		return sc_err_set(err, "out of memory");
+	j->line = (uint32_t)lineno;
+	j->submit = (int64_t)v[1];
+	j->runtime = (int64_t)ceil(v[3]);
+	j->requested = v[8] > 0 ? (int64_t)ceil(v[8]) : 0;
+	j->cpus = (uint32_t)ceil(procs);
+	if (v[9] > 0)
+		j->mem_per_cpu_mb = (uint64_t)ceil(v[9] / 1024.0);
+	if (v[15] >= 0) {
+		snprintf(num, sizeof(num), "%.0f", v[15]);
+		j->partition = intern(t, num, &oom);
+	}
+	if (v[11] >= 0) {
+		snprintf(num, sizeof(num), "%.0f", v[11]);
+		j->user = intern(t, num, &oom);
+	}
+	if (oom)
+		return sc_err_set(err, "out of memory");
+	return 0;
+}
+
+/* ------------------------------------------------------------------ CSV */
+
+enum csv_col { C_ARRIVAL, C_LENGTH, C_CPUS, C_REQUESTED, C_PARTITION, C_USER, C_ACCOUNT, NCOLS };
+static const char *const csv_names[NCOLS] = { "arrival_time", "length", "cpus", "requested",
+					      "partition", "user", "account" };
+
+struct csv_row {
+	double arrival, length, cpus, requested;
+	const char *partition, *user, *account;
+	long line;
+};
+
+static int csv_header(char *line, int *col, int *ncols, const char *name, long lineno, struct sc_err *err)
+{
+	char *f[MAX_FIELDS];
+	int n = sc_csv_split(line, ',', 1, f, MAX_FIELDS, err);
+
+	if (n < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (n > MAX_FIELDS)
+		return sc_err_set(err, "%s:%ld: more than %d columns", name, lineno, MAX_FIELDS);
+	*ncols = n;
+	for (int c = 0; c < NCOLS; c++)
+		col[c] = -1;
+	for (int i = 0; i < n; i++) {
+		char *s = f[i];
+		size_t len;
+		while (isspace((unsigned char)*s))
+			s++;
+		len = strlen(s);
+		while (len && isspace((unsigned char)s[len - 1]))
+			s[--len] = '\0';
+		for (int c = 0; c < NCOLS; c++) {
+			if (strcasecmp(s, csv_names[c]) == 0 ||
+			    (c == C_REQUESTED && strcasecmp(s, "requested_time") == 0)) {
+				if (col[c] >= 0)
+					return sc_err_set(err, "%s:%ld: column '%s' appears twice", name, lineno,
+							  csv_names[c]);
+				col[c] = i;
+			}
+		}
+	}
+	for (int c = 0; c <= C_CPUS; c++)
+		if (col[c] < 0)
+			return sc_err_set(err,
+					  "%s:%ld: the header has no column '%s': a CSV trace needs the columns arrival_time,length,cpus "
+					  "(optionally requested, partition, user, account)",
+					  name, lineno, csv_names[c]);
+	return 0;
+}
+
+static int csv_row(struct sc_trace *t, char *line, const int *col, int ncols, const char *name,
+		   long lineno, struct csv_row *r, struct sc_err *err)
+{
+	char *f[MAX_FIELDS];
+	int n = sc_csv_split(line, ',', 1, f, MAX_FIELDS, err), oom = 0;
+
+	if (n < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (n != ncols)
+		return sc_err_set(err, "%s:%ld: expected %d fields as in the header, found %d", name, lineno, ncols, n);
+	memset(r, 0, sizeof(*r));
+	r->line = lineno;
+	if (sc_parse_number(f[col[C_ARRIVAL]], 0, 1e12, "arrival_time", &r->arrival, err) < 0 ||
+	    sc_parse_number(f[col[C_LENGTH]], 0, 1e12, "length", &r->length, err) < 0 ||
+	    sc_parse_number(f[col[C_CPUS]], 0, CPUS_MAX, "cpus", &r->cpus, err) < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (col[C_REQUESTED] >= 0 && *f[col[C_REQUESTED]] &&
+	    sc_parse_number(f[col[C_REQUESTED]], 0, 1e12, "requested", &r->requested, err) < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (col[C_PARTITION] >= 0)
+		r->partition = intern(t, f[col[C_PARTITION]], &oom);
+	if (col[C_USER] >= 0)
+		r->user = intern(t, f[col[C_USER]], &oom);
+	if (col[C_ACCOUNT] >= 0)
+		r->account = intern(t, f[col[C_ACCOUNT]], &oom);
+	if (oom)
+		return sc_err_set(err, "out of memory");
+	return 0;
+}
+
+/* Converts the CSV rows once the unit is known. */
+static int csv_finish(struct sc_trace *t, struct csv_row *rows, size_t n, enum sc_trace_unit unit,
+		      const char *name, struct sc_err *err)
+{
+	double scale, max_arrival = 0, max_length = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (rows[i].arrival > max_arrival)
+			max_arrival = rows[i].arrival;
+		if (rows[i].length > max_length)
+			max_length = rows[i].length;
+	}
+	if (unit == SC_UNIT_AUTO)
+		unit = (max_arrival > 10 * 8784.0 || max_length > 8784.0) ? SC_UNIT_SECONDS : SC_UNIT_HOURS;
+	t->unit = unit;
+	scale = unit == SC_UNIT_HOURS ? 3600 : unit == SC_UNIT_MINUTES ? 60 : 1;
+	for (size_t i = 0; i < n; i++) {
+		struct csv_row *r = &rows[i];
+		struct sc_trace_job *j;
+
+		if (r->length * scale > TIME_MAX_S || r->requested * scale > TIME_MAX_S ||
+		    r->arrival * scale > 1e11)
+			return sc_err_set(err, "%s:%ld: a time is out of range (at most ten years of run or requested time) in %s",
+					  name, r->line, unit == SC_UNIT_HOURS ? "hours" :
+					  unit == SC_UNIT_MINUTES ? "minutes" : "seconds");
+		if (r->length <= 0 || r->cpus <= 0) {
+			t->skipped++;
+			continue;
+		}
+		j = new_job(t);
+		if (!j)
+			return sc_err_set(err, "out of memory");
+		j->line = (uint32_t)r->line;
+		j->submit = (int64_t)llround(r->arrival * scale);
+		j->runtime = (int64_t)llround(r->length * scale);
+		if (j->runtime < 1)
+			j->runtime = 1;
+		j->requested = r->requested > 0 ? (int64_t)ceil(r->requested * scale) : 0;
+		j->cpus = (uint32_t)ceil(r->cpus);
+		j->partition = r->partition;
+		j->user = r->user;
+		j->account = r->account;
+	}
+	return 0;
+}
+
+/* ---------------------------------------------------------------- sacct */
+
+enum sacct_col {
+	S_JOBID, S_SUBMIT, S_START, S_END, S_ELAPSED, S_ELAPSED_RAW, S_TIMELIMIT, S_TIMELIMIT_RAW,
+	S_NCPUS, S_NNODES, S_REQMEM, S_TRES, S_PARTITION, S_USER, S_ACCOUNT, S_QOS, S_STATE, NSCOLS
+};
+
+/* Accepted header names per column, best first. */
+static const char *const sacct_names[NSCOLS][3] = {
+	[S_JOBID] = { "JobID", "JobIDRaw", NULL },
+	[S_SUBMIT] = { "Submit", NULL, NULL },
+	[S_START] = { "Start", NULL, NULL },
+	[S_END] = { "End", NULL, NULL },
+	[S_ELAPSED] = { "Elapsed", NULL, NULL },
+	[S_ELAPSED_RAW] = { "ElapsedRaw", NULL, NULL },
+	[S_TIMELIMIT] = { "Timelimit", NULL, NULL },
+	[S_TIMELIMIT_RAW] = { "TimelimitRaw", NULL, NULL },
+	[S_NCPUS] = { "NCPUS", "AllocCPUS", "ReqCPUS" },
+	[S_NNODES] = { "NNodes", "AllocNodes", "ReqNodes" },
+	[S_REQMEM] = { "ReqMem", NULL, NULL },
+	[S_TRES] = { "AllocTRES", "ReqTRES", NULL },
+	[S_PARTITION] = { "Partition", NULL, NULL },
+	[S_USER] = { "User", NULL, NULL },
+	[S_ACCOUNT] = { "Account", NULL, NULL },
+	[S_QOS] = { "QOS", NULL, NULL },
+	[S_STATE] = { "State", NULL, NULL },
+};
+
+static int sacct_header(char *line, int *col, int *ncols, const char *name, long lineno,
+			struct sc_err *err)
+{
+	char *f[MAX_FIELDS];
+	int n = sc_csv_split(line, '|', 0, f, MAX_FIELDS, err);
+	int rank[NSCOLS];
+
+	if (n < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (n > MAX_FIELDS)
+		return sc_err_set(err, "%s:%ld: more than %d columns", name, lineno, MAX_FIELDS);
+	for (int c = 0; c < NSCOLS; c++) {
+		col[c] = -1;
+		rank[c] = 99;
+	}
+	for (int i = 0; i < n; i++)
+		for (int c = 0; c < NSCOLS; c++)
+			for (int k = 0; k < 3 && sacct_names[c][k]; k++)
+				if (strcasecmp(f[i], sacct_names[c][k]) == 0 && k < rank[c]) {
+					col[c] = i;
+					rank[c] = k;
+				}
+	*ncols = n;
+	if (col[S_SUBMIT] < 0 || col[S_NCPUS] < 0 ||
+	    (col[S_ELAPSED] < 0 && col[S_ELAPSED_RAW] < 0 && (col[S_START] < 0 || col[S_END] < 0)))
+		return sc_err_set(err,
+				  "%s:%ld: a sacct trace needs a header with the columns Submit, Elapsed (or ElapsedRaw, or "
+				  "Start and End) and NCPUS (or AllocCPUS); e.g. sacct -P -X -o "
+				  "JobID,Submit,Start,Elapsed,Timelimit,NCPUS,NNodes,ReqMem,AllocTRES,Partition,User,Account,QOS,State",
+				  name, lineno);
+	return 0;
+}
+
+static int is_unknown_time(const char *s)
+{
+	return !*s || strcasecmp(s, "Unknown") == 0 || strcasecmp(s, "None") == 0;
+}
+
+/* GPUs in a TRES string: "billing=4,cpu=4,gres/gpu=2,gres/gpu:a100=2,mem=16G". */
+static int tres_gpus(const char *s, uint32_t *gpus)
+{
+	uint64_t total = 0;
+	const char *p = s;
+
+	while (*p) {
+		const char *e = strchr(p, ',');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		const char *eq = memchr(p, '=', len);
+
+		/* Only the untyped gres/gpu=N counts: typed entries repeat it. */
+		if (eq && (size_t)(eq - p) == 8 && strncasecmp(p, "gres/gpu", 8) == 0) {
+			char *end;
+			unsigned long long v;
+			errno = 0;
+			v = strtoull(eq + 1, &end, 10);
+			if (errno || end != p + len || end == eq + 1 || v > UINT32_MAX)
+				return -1;
+			total = v;
+		}
+		p += len + (e ? 1 : 0);
+	}
+	*gpus = (uint32_t)total;
+	return 0;
+}
+
+/* ReqMem: "4000M", "4G", "1.5G", "4000Mc" (per CPU), "4Gn" (per node). */
+static int parse_reqmem(const char *s, uint64_t *per_cpu, uint64_t *per_node, struct sc_err *err)
+{
+	char buf[64];
+	size_t n = strlen(s);
+	int cpu = 0;
+	uint64_t mb;
+
+	if (!n || strcmp(s, "0") == 0)
+		return 0;
+	if (n >= sizeof(buf))
+		return sc_err_set(err, "invalid ReqMem '%s'", s);
+	memcpy(buf, s, n + 1);
+	if (buf[n - 1] == 'c' || buf[n - 1] == 'n') {
+		cpu = buf[n - 1] == 'c';
+		buf[--n] = '\0';
+	}
+	if (sc_parse_mem_mb(buf, &mb, NULL) < 0) {
+		/* A decimal amount with a unit, as newer sacct prints it. */
+		double v, mult = 1;
+		char u = n ? buf[n - 1] : 0;
+		if (u == 'K' || u == 'k' || u == 'M' || u == 'm' || u == 'G' || u == 'g' || u == 'T' ||
+		    u == 't') {
+			mult = (u == 'K' || u == 'k') ? 1.0 / 1024 : (u == 'G' || u == 'g') ? 1024 :
+			       (u == 'T' || u == 't') ? 1048576 : 1;
+			buf[--n] = '\0';
+		}
+		if (sc_parse_number(buf, 0, 1e12, "ReqMem", &v, NULL) < 0)
+			return sc_err_set(err, "invalid ReqMem '%s': expected a size such as 4000M, 4G or 2000Mc", s);
+		mb = (uint64_t)ceil(v * mult);
+	}
+	if (cpu)
+		*per_cpu = mb;
+	else
+		*per_node = mb;
+	return 0;
+}
+
+static int sacct_row(struct sc_trace *t, char *line, const int *col, int ncols, const char *name,
+		     long lineno, struct sc_err *err)
+{
+	char *f[MAX_FIELDS];
+	int n = sc_csv_split(line, '|', 0, f, MAX_FIELDS, err), oom = 0;
+	struct sc_trace_job j;
+	int64_t start = 0, end = 0;
+	double v;
+	const char *s;
+
+	if (n < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (n != ncols)
+		return sc_err_set(err, "%s:%ld: expected %d '|'-separated fields as in the header, found %d", name,
+				  lineno, ncols, n);
+	memset(&j, 0, sizeof(j));
+	j.line = (uint32_t)lineno;
+	if (col[S_JOBID] >= 0 && strchr(f[col[S_JOBID]], '.')) {
+		t->skipped++; /* a job step: its job is counted once */
+		return 0;
+	}
+	s = f[col[S_SUBMIT]];
+	if (is_unknown_time(s) || sc_parse_time(s, 0, &j.submit, err) < 0)
+		return is_unknown_time(s) ? sc_err_set(err, "%s:%ld: Submit is '%s': every job needs a submit time",
+						       name, lineno, s)
+					  : sc_err_prefix(err, "%s:%ld: Submit: ", name, lineno);
+	if (col[S_START] >= 0) {
+		s = f[col[S_START]];
+		if (is_unknown_time(s)) {
+			t->skipped++; /* never started */
+			return 0;
+		}
+		if (sc_parse_time(s, 0, &start, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: Start: ", name, lineno);
+	}
+	if (col[S_ELAPSED_RAW] >= 0) {
+		if (sc_parse_number(f[col[S_ELAPSED_RAW]], 0, TIME_MAX_S, "ElapsedRaw", &v, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+		j.runtime = (int64_t)v;
+	} else if (col[S_ELAPSED] >= 0) {
+		if (sc_parse_duration(f[col[S_ELAPSED]], 0, &j.runtime, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: Elapsed: ", name, lineno);
+	} else {
+		s = f[col[S_END]];
+		if (is_unknown_time(s)) {
+			t->skipped++; /* still running */
+			return 0;
+		}
+		if (sc_parse_time(s, 0, &end, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: End: ", name, lineno);
+		if (end < start)
+			return sc_err_set(err, "%s:%ld: End is before Start", name, lineno);
+		j.runtime = end - start;
+	}
+	if (sc_parse_number(f[col[S_NCPUS]], 0, CPUS_MAX, "NCPUS", &v, err) < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	j.cpus = (uint32_t)v;
+	if (j.runtime <= 0 || j.cpus == 0) {
+		t->skipped++; /* never ran */
+		return 0;
+	}
+	if (col[S_TIMELIMIT_RAW] >= 0 && *f[col[S_TIMELIMIT_RAW]] &&
+	    strcasecmp(f[col[S_TIMELIMIT_RAW]], "UNLIMITED") != 0 &&
+	    strcasecmp(f[col[S_TIMELIMIT_RAW]], "Partition_Limit") != 0) {
+		if (sc_parse_number(f[col[S_TIMELIMIT_RAW]], 0, TIME_MAX_S / 60, "TimelimitRaw", &v, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+		j.requested = (int64_t)v * 60;
+	} else if (col[S_TIMELIMIT] >= 0 && *f[col[S_TIMELIMIT]] &&
+		   strcasecmp(f[col[S_TIMELIMIT]], "Partition_Limit") != 0) {
+		int64_t lim;
+		if (sc_parse_duration(f[col[S_TIMELIMIT]], SC_DUR_ALLOW_UNLIMITED, &lim, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: Timelimit: ", name, lineno);
+		j.requested = lim == SC_DURATION_UNLIMITED ? 0 : lim;
+	}
+	if (col[S_NNODES] >= 0 && *f[col[S_NNODES]]) {
+		if (sc_parse_number(f[col[S_NNODES]], 0, CPUS_MAX, "NNodes", &v, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+		j.nodes = (uint32_t)v;
+	}
+	if (col[S_REQMEM] >= 0 && parse_reqmem(f[col[S_REQMEM]], &j.mem_per_cpu_mb, &j.mem_per_node_mb, err) < 0)
+		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	if (col[S_TRES] >= 0 && tres_gpus(f[col[S_TRES]], &j.gpus) < 0)
+		return sc_err_set(err, "%s:%ld: invalid TRES '%s': expected e.g. cpu=4,mem=16G,gres/gpu=2", name,
+				  lineno, f[col[S_TRES]]);
+	if (col[S_PARTITION] >= 0)
+		j.partition = intern(t, f[col[S_PARTITION]], &oom);
+	if (col[S_USER] >= 0)
+		j.user = intern(t, f[col[S_USER]], &oom);
+	if (col[S_ACCOUNT] >= 0)
+		j.account = intern(t, f[col[S_ACCOUNT]], &oom);
+	if (col[S_QOS] >= 0)
+		j.qos = intern(t, f[col[S_QOS]], &oom);
+	if (oom)
+		return sc_err_set(err, "out of memory");
+	{
+		struct sc_trace_job *slot = new_job(t);
+		if (!slot)
+			return sc_err_set(err, "out of memory");
+		*slot = j;
+	}
+	return 0;
+}
+
+/* --------------------------------------------------------------- driver */
+
+static enum sc_trace_format detect(const char *line)
+{
+	char buf[512], *f[20];
+	size_t n = strlen(line);
+	int k;
+
+	if (line[0] == ';')
+		return SC_TRACE_SWF;
+	if (strchr(line, '|'))
+		return SC_TRACE_SACCT;
+	if (n < sizeof(buf)) {
+		memcpy(buf, line, n + 1);
+		k = split_blanks(buf, f, 20);
+		if (k == 18 && !strchr(line, ','))
+			return SC_TRACE_SWF;
+	}
+	return SC_TRACE_CSV;
+}
+
+struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
+				      enum sc_trace_unit unit, struct sc_err *err)
+{
+	struct sc_trace *t = calloc(1, sizeof(*t));
+	struct csv_row *rows = NULL;
+	size_t nrows = 0, caprows = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	long len, lineno = 0;
+	int col[(int)NSCOLS > (int)NCOLS ? (int)NSCOLS : (int)NCOLS], ncols = 0, have_header = 0;
+	int any = 0;
+
+	if (!t) {
+		sc_err_set(err, "out of memory");
+		goto error;
+	}
+	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
+		const char *p = line;
+
+		lineno++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '\r')
+			continue;
+		if (format == SC_TRACE_AUTO)
+			format = detect(p);
+		any = 1;
+		switch (format) {
+		case SC_TRACE_SWF:
+			if (*p == ';') {
+				if (swf_header(p, t, name, lineno, err) < 0)
+					goto error;
+				continue;
+			}
+			if (swf_row(t, line, name, lineno, err) < 0)
+				goto error;
+			break;
+		case SC_TRACE_CSV:
+			if (*p == '#')
+				continue;
+			if (!have_header) {
+				if (csv_header(line, col, &ncols, name, lineno, err) < 0)
+					goto error;
+				have_header = 1;
+				continue;
+			}
+			if (nrows == caprows) {
+				size_t nc = caprows ? caprows * 2 : 1024;
+				struct csv_row *nr = realloc(rows, nc * sizeof(*nr));
+				if (!nr) {
+					sc_err_set(err, "out of memory");
+					goto error;
+				}
+				rows = nr;
+				caprows = nc;
+			}
+			if (csv_row(t, line, col, ncols, name, lineno, &rows[nrows], err) < 0)
+				goto error;
+			nrows++;
+			break;
+		case SC_TRACE_SACCT:
+			if (!have_header) {
+				if (sacct_header(line, col, &ncols, name, lineno, err) < 0)
+					goto error;
+				have_header = 1;
+				continue;
+			}
+			if (sacct_row(t, line, col, ncols, name, lineno, err) < 0)
+				goto error;
+			break;
+		case SC_TRACE_AUTO:
+			break;
+		}
+	}
+	if (len == -2) {
+		sc_err_set(err, "%s:%ld: line too long", name, lineno + 1);
+		goto error;
+	}
+	if (ferror(f)) {
+		sc_err_set(err, "%s: read error", name);
+		goto error;
+	}
+	if (!any || ((format == SC_TRACE_CSV || format == SC_TRACE_SACCT) && !have_header)) {
+		sc_err_set(err, "%s: the trace is empty: expected %s", name,
+			   format == SC_TRACE_SACCT ? "sacct -P output with its header line"
+			   : format == SC_TRACE_CSV ? "a header arrival_time,length,cpus and one row per job"
+			   : "a job trace (SWF, CSV or sacct -P output)");
+		goto error;
+	}
+	t->format = format;
+	if (format == SC_TRACE_CSV) {
+		t->relative = 1;
+		if (csv_finish(t, rows, nrows, unit, name, err) < 0)
+			goto error;
+	} else if (format == SC_TRACE_SWF) {
+		if (t->unix_start > 0)
+			for (size_t i = 0; i < t->n; i++)
+				t->jobs[i].submit += t->unix_start;
+		else
+			t->relative = 1;
+	}
+	sort_jobs(t);
+	free(rows);
+	free(line);
+	return t;
+error:
+	free(rows);
+	free(line);
+	sc_trace_destroy(t);
+	return NULL;
+}
+
+struct sc_trace *sc_trace_read(const char *path, enum sc_trace_format format,
+			       enum sc_trace_unit unit, struct sc_err *err)
+{
+	FILE *f = fopen(path, "r");
+	struct sc_trace *t;
+
+	if (!f) {
+		sc_err_set(err, "cannot read trace %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	t = sc_trace_read_stream(f, path, format, unit, err);
+	fclose(f);
+	return t;
+}

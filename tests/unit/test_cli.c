@@ -1,0 +1,449 @@
+/* slurm-carbon: end-to-end tests of the scarbon binary (check-config,
+ * forecast, plan) on the bundled example configuration and sample forecast.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "policy/units.h"
+
+static char tmpdir[256];
+
+/* Output of one run. */
+struct run {
+	int status;
+	char *out;
+	char *err;
+};
+
+static char *slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf;
+	long n;
+
+	if (!f)
+		return strdup("");
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = calloc(1, (size_t)n + 1);
+	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
+		buf[0] = '\0';
+	fclose(f);
+	return buf;
+}
+
+/* Runs "scarbon ARGS" (a shell fragment; the config is the example unless
+ * ARGS gives one) and captures stdout, stderr and the exit status. */
+static struct run scarbon(const char *fmt, ...)
+{
+	char args[4096], cmd[8192], outp[300], errp[300];
+	const char *build = getenv("SC_TOP_BUILDDIR");
+	va_list ap;
+	struct run r;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(outp, sizeof(outp), "%s/out", tmpdir);
+	snprintf(errp, sizeof(errp), "%s/err", tmpdir);
+	snprintf(cmd, sizeof(cmd), "cd '%s' && SLURM_CARBON_CONF='%s' '%s/cli/scarbon' %s >'%s' 2>'%s'", tmpdir,
+		 sc_test_path("etc/carbon.conf.example"), build && *build ? build : ".", args, outp, errp);
+	st = system(cmd);
+	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	r.out = slurp(outp);
+	r.err = slurp(errp);
+	return r;
+}
+
+static void run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sc-test-cli-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[512];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void write_file(const char *name, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* The bundled DE sample, read independently of forecast/: value at the
+ * hour starting at t. */
+static double sample_de(int64_t t)
+{
+	FILE *f = fopen(sc_test_path("etc/sample/intensity-DE.csv"), "r");
+	char line[256], want[32];
+	double v = NAN;
+
+	assert_non_null(f);
+	sc_format_time(t, want, sizeof(want));
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, want, 20) == 0 && line[20] == ',')
+			v = atof(line + 21);
+	fclose(f);
+	if (isnan(v))
+		fail_msg("no sample value at %s", want);
+	return v;
+}
+
+static void test_help_and_usage(void **state)
+{
+	static const char *const cmds[] = { "check-config", "forecast", "plan", "refresh", "reconcile",
+					    "report", "simulate" };
+	struct run r;
+
+	(void)state;
+	r = scarbon("--help");
+	assert_int_equal(r.status, 0);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		assert_contains(r.out, cmds[i]);
+	run_free(&r);
+	for (size_t i = 0; i < 3; i++) {
+		r = scarbon("%s --help", cmds[i]);
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, "Usage: scarbon ");
+		assert_contains(r.out, cmds[i]);
+		run_free(&r);
+	}
+	r = scarbon("");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	r = scarbon("frobnicate");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "unknown command 'frobnicate'");
+	run_free(&r);
+	r = scarbon("plan --frobnicate");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "unknown option '--frobnicate'");
+	assert_contains(r.err, "Try 'scarbon plan --help'");
+	run_free(&r);
+	r = scarbon("forecast --format xml");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "expected one of text, json, csv");
+	run_free(&r);
+	r = scarbon("plan --now yesterday-ish");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "--now: invalid time");
+	run_free(&r);
+	r = scarbon("check-config --config");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	r = scarbon("--version");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "Slurm");
+	run_free(&r);
+}
+
+static void test_check_config(void **state)
+{
+	struct run r;
+
+	(void)state;
+	r = scarbon("check-config --now 2021-11-09T00:00:00Z");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "valid");
+	assert_contains(r.out, "compute-fr");
+	assert_contains(r.out, "2021-11-08T00:00:00Z .. 2021-11-12T00:00:00Z");
+	run_free(&r);
+	/* --config after the command; a zone whose forecast is stale */
+	r = scarbon("check-config --config '%s' --now 2030-01-01T00:00:00Z --strict",
+		    sc_test_path("etc/carbon.conf.example"));
+	assert_int_equal(r.status, 0); /* replayed: never stale */
+	run_free(&r);
+
+	write_file("bad.conf", "Mode=sometimes\n"
+			       "ZoneName=DE Provider=static Intensity=300\n"
+			       "PartitionName=p Zone=XX PUE=0.5\n");
+	r = scarbon("--config bad.conf check-config");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "bad.conf:1: ");
+	assert_contains(r.err, "bad.conf:3: ");
+	assert_contains(r.err, "errors in bad.conf");
+	run_free(&r);
+	r = scarbon("--config missing.conf check-config");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "missing.conf");
+	run_free(&r);
+
+	/* A static zone is always covered; a file zone past its data is not. */
+	write_file("stale.csv", "Time,Carbon Intensity\n2021-01-01 00:00:00,100\n2021-01-01 01:00:00,120\n");
+	write_file("stale.conf", "ZoneName=S Provider=static Intensity=250\n"
+				 "ZoneName=F Provider=file Path=stale.csv\n"
+				 "PartitionName=a Zone=S\nPartitionName=b Zone=F\n");
+	r = scarbon("--config stale.conf check-config --now 2025-01-01T00:00:00Z");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "NO USABLE FORECAST");
+	run_free(&r);
+	r = scarbon("--config stale.conf check-config --now 2025-01-01T00:00:00Z --strict");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "1 zone without a usable forecast");
+	run_free(&r);
+}
+
+static void test_forecast(void **state)
+{
+	struct run r;
+	json_t *j, *zones, *de, *pts, *win;
+	json_error_t je;
+	const int64_t now = 1636416000; /* 2021-11-09T00:00:00Z */
+	char *line, *save = NULL;
+	int rows = 0;
+
+	(void)state;
+	r = scarbon("forecast --zone DE --now 2021-11-09T00:00:00Z --hours 6 --format csv");
+	assert_int_equal(r.status, 0);
+	line = strtok_r(r.out, "\n", &save);
+	assert_string_equal(line, "zone,time,intensity");
+	while ((line = strtok_r(NULL, "\n", &save))) {
+		char want[64];
+		char t[32];
+		snprintf(want, sizeof(want), "DE,%s,%.1f", sc_format_time(now + rows * 3600, t, sizeof(t)),
+			 sample_de(now + rows * 3600));
+		assert_string_equal(line, want);
+		rows++;
+	}
+	assert_int_equal(rows, 6);
+	run_free(&r);
+
+	r = scarbon("forecast --now 2021-11-09T00:00:00Z --hours 24 --window 2:00:00 --format json");
+	assert_int_equal(r.status, 0);
+	j = json_loads(r.out, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "window_s")), 7200);
+	zones = json_object_get(j, "zones");
+	assert_int_equal(json_array_size(zones), 2);
+	de = json_array_get(zones, 0);
+	assert_string_equal(json_string_value(json_object_get(de, "zone")), "DE");
+	pts = json_object_get(de, "points");
+	assert_int_equal(json_array_size(pts), 24);
+	win = json_array_get(json_object_get(de, "greenest"), 0);
+	/* The greenest 2 h of 2021-11-09 in DE: 10:00-12:00 (431, 410)? 11-13: 410, 419. */
+	{
+		double best = INFINITY;
+		int64_t best_t = 0;
+		char t[32];
+		for (int64_t s = now; s + 7200 <= now + 24 * 3600; s += 3600) {
+			double m = (sample_de(s) + sample_de(s + 3600)) / 2;
+			if (m < best - 1e-9) {
+				best = m;
+				best_t = s;
+			}
+		}
+		assert_string_equal(json_string_value(json_object_get(win, "start")),
+				    sc_format_time(best_t, t, sizeof(t)));
+		assert_near(json_real_value(json_object_get(win, "mean")), best, 0.051);
+	}
+	json_decref(j);
+	run_free(&r);
+
+	r = scarbon("forecast --zone DE --now 2021-11-09T00:00:00Z --hours 12");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "Zone DE");
+	assert_contains(r.out, "1st greenest 4 h window");
+	assert_contains(r.out, "█");
+	run_free(&r);
+	r = scarbon("forecast --zone XX");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "no zone 'XX'");
+	run_free(&r);
+	r = scarbon("forecast --hours 0");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
+/* The issue's acceptance check: a delay to the greenest window of the
+ * bundled forecast, with numbers checked against a hand calculation. */
+static void test_plan_json_hand_calculation(void **state)
+{
+	struct run r;
+	json_t *j, *c;
+	json_error_t je;
+	const int64_t now = 1636416000; /* 2021-11-09T00:00:00Z */
+	/* compute: 8 cores × 10 W + 8 × 4 GB (DefMemPerCPU) × 0.3725 W/GB = 91.92 W; 4 h */
+	const double kwh = 91.92 * 4 / 1000, pue = 1.3;
+	double best = INFINITY, base = NAN;
+	int64_t best_t = 0;
+
+	(void)state;
+	/* MaxDelay 8 h: starts now .. now+8 h on hour boundaries. */
+	for (int64_t s = now; s <= now + 8 * 3600; s += 3600) {
+		double m = 0;
+		for (int h = 0; h < 4; h++)
+			m += sample_de(s + h * 3600) / 4;
+		if (s == now)
+			base = m;
+		if (m < best - 1e-9) {
+			best = m;
+			best_t = s;
+		}
+	}
+	r = scarbon("plan --config '%s' --now 2021-11-09T00:00:00Z --time 4:00:00 --cpus-per-task 8 --format json",
+		    sc_test_path("etc/carbon.conf.example"));
+	assert_int_equal(r.status, 0);
+	j = json_loads(r.out, 0, &je);
+	if (!j)
+		fail_msg("not JSON: %s", r.out);
+	c = json_object_get(j, "carbon");
+	assert_non_null(c);
+	assert_int_equal(json_integer_value(json_object_get(c, "v")), 1);
+	assert_string_equal(json_string_value(json_object_get(c, "decision")), "delay");
+	assert_string_equal(json_string_value(json_object_get(c, "partition")), "compute");
+	assert_string_equal(json_string_value(json_object_get(c, "zone")), "DE");
+	assert_int_equal(json_integer_value(json_object_get(c, "start")), best_t);
+	assert_near(json_number_value(json_object_get(c, "kwh")), kwh, 0.00005);
+	assert_near(json_number_value(json_object_get(c, "pue")), pue, 0);
+	assert_near(json_number_value(json_object_get(c, "ci")), best, 0.05);
+	assert_near(json_number_value(json_object_get(c, "gco2e")), kwh * pue * best, 0.05);
+	assert_near(json_number_value(json_object_get(c, "baseline_gco2e")), kwh * pue * base, 0.05);
+	assert_null(json_object_get(c, "budget_gco2e"));
+	assert_true(best < base * 0.9); /* the delay saves more than MinSavings */
+	json_decref(j);
+	run_free(&r);
+}
+
+static void test_plan_script_and_budget(void **state)
+{
+	struct run r1, r2;
+
+	(void)state;
+	write_file("job.sbatch", "#!/bin/bash\n"
+				 "#SBATCH --job-name=sim --output=sim.%j.out\n"
+				 "#SBATCH -c 8\n"
+				 "#SBATCH --time=4:00:00   # four hours\n"
+				 "#SBATCH --mail-type=END\n"
+				 "#SBATCH -p gpu\n"
+				 "\n"
+				 "srun ./sim\n"
+				 "#SBATCH -p flex\n");
+	/* #SBATCH lines after the first command are ignored; the command line wins. */
+	r1 = scarbon("plan --now 2021-11-09T00:00:00Z --format json job.sbatch -p compute");
+	r2 = scarbon("plan --now 2021-11-09T00:00:00Z --format json -c 8 -t 4:00:00 -p compute");
+	assert_int_equal(r1.status, 0);
+	assert_string_equal(r1.out, r2.out);
+	run_free(&r1);
+	run_free(&r2);
+	r1 = scarbon("plan --now 2021-11-09T00:00:00Z --format json job.sbatch");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "\"partition\":\"gpu\"");
+	run_free(&r1);
+
+	/* A rerouting partition */
+	r1 = scarbon("plan --now 2021-11-09T00:00:00Z -p flex -c 8 -t 4:00:00");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "Decision: delay+reroute");
+	assert_contains(r1.out, "compute-fr");
+	run_free(&r1);
+
+	/* Over budget: rejected (exit 0: the plan itself worked). */
+	r1 = scarbon("plan --now 2021-11-09T00:00:00Z -c 8 -t 4:00:00 --carbon-budget=100g --format json");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "\"decision\":\"reject\"");
+	assert_contains(r1.out, "\"budget_gco2e\":100.0");
+	run_free(&r1);
+	r1 = scarbon("plan --now 2021-11-09T00:00:00Z -c 8 -t 4:00:00 --carbon-budget=100g");
+	assert_contains(r1.out, "No plan fits the carbon budget of 100 gCO2e");
+	assert_contains(r1.out, "carbon (advice, not applied): over the budget of 100 gCO2e");
+	run_free(&r1);
+	/* Mode=enforce: the plugin would reject. */
+	{
+		static char conf[65536];
+		FILE *f = fopen(sc_test_path("etc/carbon.conf.example"), "r");
+		size_t n = fread(conf, 1, sizeof(conf) - 1, f);
+		FILE *o;
+		char path[300];
+		fclose(f);
+		conf[n] = '\0';
+		snprintf(path, sizeof(path), "%s/enforce.conf", tmpdir);
+		o = fopen(path, "w");
+		assert_non_null(o);
+		for (char *l = strtok(conf, "\n"); l; l = strtok(NULL, "\n")) {
+			if (strncmp(l, "Mode=", 5) == 0)
+				l = "Mode=enforce";
+			if (strncmp(l, "ZoneName=", 9) == 0 && strstr(l, "Path=sample/")) {
+				char *p = strstr(l, "Path=sample/");
+				fprintf(o, "%.*sPath=%s/etc/%s\n", (int)(p - l), l, sc_test_srcdir(), p + 5);
+				continue;
+			}
+			fprintf(o, "%s\n", l);
+		}
+		fclose(o);
+	}
+	r1 = scarbon("--config enforce.conf plan --now 2021-11-09T00:00:00Z -c 8 -t 4:00:00 --carbon-budget=100g");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "plugin message: carbon: rejected: over the budget of 100 gCO2e: the best achievable "
+				"is est. 218 gCO2e (partition compute at 08:00 UTC); a budget of at least 218 gCO2e or a "
+				"time limit of at most 01:50:00 would fit");
+	run_free(&r1);
+	/* A bad budget or option value: exit 1 or 2, saying what is accepted. */
+	r1 = scarbon("plan --carbon-budget=lots");
+	assert_int_equal(r1.status, 1);
+	assert_contains(r1.err, "--carbon-budget: invalid carbon amount 'lots'");
+	assert_contains(r1.err, "500g, 2kg, 1.5t");
+	run_free(&r1);
+	r1 = scarbon("plan --time 4h");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "--time: invalid duration '4h'");
+	run_free(&r1);
+	r1 = scarbon("plan --mem 4G --mem-per-cpu 1G");
+	assert_int_equal(r1.status, 2);
+	run_free(&r1);
+	r1 = scarbon("plan -c zero");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "--cpus-per-task");
+	run_free(&r1);
+	r1 = scarbon("plan no-such-script.sh");
+	assert_int_equal(r1.status, 1);
+	assert_contains(r1.err, "cannot read batch script no-such-script.sh");
+	run_free(&r1);
+	/* Unmanaged partitions and opting out are left alone. */
+	r1 = scarbon("plan -p debug --format json --now 2021-11-09T00:00:00Z");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "\"decision\":\"none\"");
+	assert_contains(r1.out, "partition debug is not managed");
+	run_free(&r1);
+	r1 = scarbon("plan --carbon-policy=none --now 2021-11-09T00:00:00Z");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "opted out");
+	run_free(&r1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_check_config),
+		cmocka_unit_test(test_forecast),
+		cmocka_unit_test(test_plan_json_hand_calculation),
+		cmocka_unit_test(test_plan_script_and_budget),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,105 @@
+/* slurm-carbon: tests of plan/ (sc_evaluate: the rules before the engine,
+ * and the AdminComment it produces).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <jansson.h>
+
+#include "plan/plan.h"
+
+#define NOW 1764417600
+
+static const char conf_text[] =
+	"Mode=enforce\n"
+	"ExemptAccounts=ops ExemptUsers=root ExemptQOS=urgent\n"
+	"ZoneName=S Provider=static Intensity=300\n"
+	"PartitionName=p Zone=S PUE=1.5 CoreWatts=10 MemWattsPerGB=0 DefaultTime=2:00:00\n";
+
+static struct sc_conf *conf_from(const char *text)
+{
+	struct sc_diag d = { 0 };
+	struct sc_conf *c = sc_conf_parse(text, strlen(text), "test.conf", &d);
+
+	for (size_t i = 0; i < d.n; i++)
+		print_message("# %s\n", d.msgs[i]);
+	sc_diag_free(&d);
+	assert_non_null(c);
+	return c;
+}
+
+static void test_rules(void **state)
+{
+	struct sc_conf *c = conf_from(conf_text);
+	struct sc_snapshot *snap = sc_snapshot_load(c->zones, c->n_zones, NULL, NOW);
+	struct sc_job_fields f;
+	struct sc_eval ev;
+
+	(void)state;
+	assert_non_null(snap);
+	memset(&f, 0, sizeof(f));
+	f.cpus_per_task = 4;
+
+	/* A static zone: flat, so the job runs; 40 W × 2 h × 1.5 × 300 = 36 g. */
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", "physics", "normal", NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_RUN);
+	assert_near(ev.d.chosen.gco2e, 36, 1e-9);
+	assert_null(ev.exempt);
+	assert_false(ev.ctx.applied);
+	assert_string_equal(ev.ctx.signal, "average");
+
+	/* Exemptions, in each list. */
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", "ops", "normal", NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+	assert_non_null(ev.exempt);
+	assert_contains(ev.d.reason, "exempt");
+	assert_int_equal(sc_evaluate(c, snap, &f, "root", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+	assert_int_equal(sc_evaluate(c, snap, &f, "bob", "physics", "urgent", NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+
+	/* No forecast snapshot: fail open. */
+	assert_int_equal(sc_evaluate(c, NULL, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+	assert_string_equal(ev.d.reason, "no forecast loaded");
+
+	/* A budget under 36 g: rejected, and the record says so. */
+	f.budget = "30g";
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_REJECT);
+	assert_true(ev.ctx.applied);
+	{
+		char *s = sc_eval_admin_comment(c, &ev, "ticket 12");
+		json_t *rec = sc_comment_get(s, "carbon");
+		assert_non_null(rec);
+		assert_string_equal(json_string_value(json_object_get(rec, "decision")), "reject");
+		assert_near(json_number_value(json_object_get(rec, "budget_gco2e")), 30, 0);
+		assert_true(strncmp(s, "ticket 12 ", 10) == 0);
+		json_decref(rec);
+		free(s);
+	}
+
+	/* An invalid user option: an error that says what is accepted. */
+	f.budget = "-3kg";
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), -1);
+	assert_contains(ev.err.msg, "--carbon-budget: negative carbon amount");
+	f.budget = NULL;
+
+	sc_snapshot_destroy(snap);
+	sc_conf_destroy(c);
+
+	/* Mode=off: nothing is evaluated. */
+	c = conf_from("Mode=off\nZoneName=S Provider=static Intensity=300\nPartitionName=p Zone=S\n");
+	assert_int_equal(sc_evaluate(c, NULL, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+	assert_string_equal(ev.d.reason, "Mode=off in carbon.conf");
+	sc_conf_destroy(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rules),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

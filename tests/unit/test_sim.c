@@ -1,0 +1,1111 @@
+/* slurm-carbon: tests for sim/ — trace readers, forecast views, peer rules
+ * and the replay engine behind `scarbon simulate`.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <math.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "config/conf.h"
+#include "forecast/csvfile.h"
+#include "forecast/snapshot.h"
+#include "plan/plan.h"
+#include "policy/units.h"
+#include "sim/fview.h"
+#include "sim/peers.h"
+#include "sim/report.h"
+#include "sim/sim.h"
+#include "sim/trace.h"
+
+#define HOUR 3600
+#define DAY 86400
+#define T2021 1609459200 /* 2021-01-01T00:00:00Z */
+
+/* ------------------------------------------------------------ helpers */
+
+static struct sc_trace *trace_text(const char *text, enum sc_trace_format fmt, enum sc_trace_unit unit,
+				   struct sc_err *err)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	struct sc_trace *t;
+
+	assert_non_null(f);
+	t = sc_trace_read_stream(f, "t.csv", fmt, unit, err);
+	fclose(f);
+	return t;
+}
+
+/* Asserts that reading text fails with a message containing want. */
+static void trace_bad(const char *text, enum sc_trace_format fmt, const char *want)
+{
+	struct sc_err err = { "" };
+	struct sc_trace *t = trace_text(text, fmt, SC_UNIT_AUTO, &err);
+
+	if (t)
+		fail_msg("expected an error containing \"%s\" for:\n%s", want, text);
+	assert_contains(err.msg, want);
+}
+
+static struct sc_conf *conf_text(const char *text)
+{
+	struct sc_diag d = { 0 };
+	struct sc_conf *c = sc_conf_parse(text, strlen(text), "/tmp/carbon.conf", &d);
+
+	for (size_t i = 0; i < d.n; i++)
+		print_error("conf: %s\n", d.msgs[i]);
+	sc_diag_free(&d);
+	assert_non_null(c);
+	return c;
+}
+
+static struct sc_grid *grid_of(int64_t start, int64_t step, const double *v, size_t n)
+{
+	struct sc_grid *g = sc_grid_create(start, step, v, n, NULL);
+
+	assert_non_null(g);
+	return g;
+}
+
+/* A deterministic generator for the property tests. */
+static uint64_t rnd_state = 42;
+static double rnd(void)
+{
+	rnd_state = rnd_state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (double)(rnd_state >> 11) * 0x1.0p-53;
+}
+
+/* ------------------------------------------------------------ readers */
+
+static void test_swf(void **state)
+{
+	struct sc_err err = { "" };
+	struct sc_trace *t = sc_trace_read(sc_test_path("tests/data/sim/mini.swf"), SC_TRACE_AUTO,
+					   SC_UNIT_AUTO, &err);
+
+	(void)state;
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->format, SC_TRACE_SWF);
+	assert_int_equal(t->relative, 0);
+	assert_int_equal(t->unix_start, T2021);
+	/* Job 3 has an unknown run time, job 5 ran 0 s: skipped. */
+	assert_int_equal(t->n, 3);
+	assert_int_equal(t->skipped, 2);
+	assert_int_equal(t->jobs[0].submit, T2021);
+	assert_int_equal(t->jobs[0].runtime, 3600);
+	assert_int_equal(t->jobs[0].requested, 7200);
+	assert_int_equal(t->jobs[0].cpus, 8);
+	assert_int_equal(t->jobs[0].mem_per_cpu_mb, 1);
+	assert_string_equal(t->jobs[0].partition, "1");
+	assert_string_equal(t->jobs[0].user, "3");
+	assert_int_equal(t->jobs[1].submit, T2021 + 600);
+	assert_int_equal(t->jobs[1].requested, 0);
+	assert_string_equal(t->jobs[1].partition, "2");
+	/* Allocated processors unknown: the requested ones. */
+	assert_int_equal(t->jobs[2].cpus, 16);
+	assert_int_equal(t->jobs[2].line, 10);
+	sc_trace_destroy(t);
+
+	/* No UnixStartTime: relative, anchored later; sorted by submit. */
+	t = trace_text("  1 500 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n"
+		       "  2 100 0 60 2 -1 -1 2 -1 -1 1 1 1 -1 1 1 -1 -1\n",
+		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
+	assert_non_null(t);
+	assert_int_equal(t->format, SC_TRACE_SWF);
+	assert_int_equal(t->relative, 1);
+	assert_int_equal(t->jobs[0].submit, 100);
+	assert_int_equal(t->jobs[0].cpus, 2);
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(t->relative, 0);
+	assert_int_equal(t->jobs[1].submit, T2021 + 500);
+	sc_trace_destroy(t);
+}
+
+static void test_swf_bad(void **state)
+{
+	(void)state;
+	trace_bad("; UnixStartTime: 0\n1 0 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1\n", SC_TRACE_SWF,
+		  "t.csv:2: expected 18 fields (the Standard Workload Format), found 17");
+	trace_bad("1 0 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1 7\n", SC_TRACE_SWF, "t.csv:1: expected 18 fields");
+	trace_bad(";\n;\n1 x 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF,
+		  "t.csv:3: field 2: invalid submit time 'x'");
+	trace_bad("1 0 0 -5 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF,
+		  "t.csv:1: field 4 (run time) is -5: expected -1 (unknown) or a value >= 0");
+	trace_bad("1 -1 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF,
+		  "t.csv:1: the submit time (field 2) is unknown");
+	trace_bad("; UnixStartTime: yesterday\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime 'yesterday'");
+	trace_bad("1 0 0 999999999999 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: run time");
+	trace_bad("", SC_TRACE_SWF, "t.csv: the trace is empty");
+}
+
+static void test_csv(void **state)
+{
+	struct sc_err err = { "" };
+	struct sc_trace *t = sc_trace_read(sc_test_path("tests/data/sim/gaia-azure-head.csv"), SC_TRACE_AUTO,
+					   SC_UNIT_AUTO, &err);
+
+	(void)state;
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->format, SC_TRACE_CSV);
+	assert_int_equal(t->unit, SC_UNIT_HOURS);
+	assert_int_equal(t->relative, 1);
+	assert_int_equal(t->n, 20);
+	/* 0.0,0.75,4 */
+	assert_int_equal(t->jobs[0].submit, 0);
+	assert_int_equal(t->jobs[0].runtime, 2700);
+	assert_int_equal(t->jobs[0].cpus, 4);
+	assert_int_equal(t->jobs[0].requested, 0);
+	sc_trace_destroy(t);
+
+	/* pai_1k.csv is in seconds: told apart by its size. */
+	t = sc_trace_read(sc_test_path("tests/data/sim/gaia-pai_1k-head.csv"), SC_TRACE_CSV, SC_UNIT_AUTO, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->unit, SC_UNIT_SECONDS);
+	assert_int_equal(t->jobs[0].runtime, 6302);
+	assert_int_equal(t->jobs[1].submit, 68);
+	sc_trace_destroy(t);
+	/* ... unless the unit is given. */
+	t = sc_trace_read(sc_test_path("tests/data/sim/gaia-pai_1k-head.csv"), SC_TRACE_CSV, SC_UNIT_MINUTES, &err);
+	assert_non_null(t);
+	assert_int_equal(t->jobs[0].runtime, 6302 * 60);
+	sc_trace_destroy(t);
+
+	/* Optional columns, any order, quotes, blank lines, zero length. */
+	t = trace_text("cpus,Length,arrival_time,requested,partition,user,account\n"
+		       "2,1.5,0.25,4,\"gpu\",alice,chem\n\n"
+		       "1,0,1,,,,\n"
+		       "3,0.5,0.5,,,bob,\n",
+		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->n, 2);
+	assert_int_equal(t->skipped, 1);
+	assert_int_equal(t->jobs[0].submit, 900);
+	assert_int_equal(t->jobs[0].runtime, 5400);
+	assert_int_equal(t->jobs[0].requested, 4 * HOUR);
+	assert_string_equal(t->jobs[0].partition, "gpu");
+	assert_string_equal(t->jobs[0].account, "chem");
+	assert_null(t->jobs[1].partition);
+	assert_string_equal(t->jobs[1].user, "bob");
+	sc_trace_destroy(t);
+}
+
+static void test_csv_bad(void **state)
+{
+	(void)state;
+	trace_bad("arrival_time,cpus\n0,1\n", SC_TRACE_CSV, "t.csv:1: the header has no column 'length'");
+	trace_bad("arrival_time,length,cpus,length\n", SC_TRACE_CSV, "t.csv:1: column 'length' appears twice");
+	trace_bad("arrival_time,length,cpus\n0,1\n", SC_TRACE_CSV, "t.csv:2: expected 3 fields as in the header, found 2");
+	trace_bad("arrival_time,length,cpus\n0,1,1\n0,abc,1\n", SC_TRACE_CSV, "t.csv:3: invalid length 'abc'");
+	trace_bad("arrival_time,length,cpus\n-1,1,1\n", SC_TRACE_CSV, "t.csv:2: arrival_time '-1' is out of range");
+	trace_bad("arrival_time,length,cpus\n0,1,\"1\n", SC_TRACE_CSV, "t.csv:2: ");
+	trace_bad("arrival_time,length,cpus\n0,1,1,5\n", SC_TRACE_CSV, "t.csv:2: expected 3 fields");
+	trace_bad("arrival_time,length,cpus,requested\n0,1,1,x\n", SC_TRACE_CSV, "t.csv:2: invalid requested 'x'");
+	trace_bad("arrival_time,length,cpus\n0,500000000,1\n", SC_TRACE_CSV, "t.csv:2: a time is out of range");
+	trace_bad("", SC_TRACE_CSV, "t.csv: the trace is empty");
+}
+
+static void test_sacct(void **state)
+{
+	struct sc_err err = { "" };
+	struct sc_trace *t = sc_trace_read(sc_test_path("tests/data/sim/mini-sacct.txt"), SC_TRACE_AUTO,
+					   SC_UNIT_AUTO, &err);
+
+	(void)state;
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->format, SC_TRACE_SACCT);
+	assert_int_equal(t->relative, 0);
+	/* The step (101.batch) and the job that never started are skipped. */
+	assert_int_equal(t->n, 3);
+	assert_int_equal(t->skipped, 2);
+	assert_int_equal(t->jobs[0].submit, T2021);
+	assert_int_equal(t->jobs[0].runtime, 2 * HOUR);
+	assert_int_equal(t->jobs[0].requested, 4 * HOUR);
+	assert_int_equal(t->jobs[0].cpus, 8);
+	assert_int_equal(t->jobs[0].nodes, 1);
+	assert_int_equal(t->jobs[0].mem_per_node_mb, 16384);
+	assert_string_equal(t->jobs[0].user, "alice");
+	assert_string_equal(t->jobs[0].account, "chem");
+	assert_string_equal(t->jobs[0].qos, "normal");
+	assert_string_equal(t->jobs[0].partition, "compute");
+	assert_int_equal(t->jobs[1].runtime, DAY);
+	assert_int_equal(t->jobs[1].requested, 2 * DAY);
+	assert_int_equal(t->jobs[1].mem_per_cpu_mb, 4000);
+	assert_int_equal(t->jobs[1].gpus, 2);
+	assert_int_equal(t->jobs[2].requested, 0); /* UNLIMITED */
+	assert_int_equal(t->jobs[2].mem_per_node_mb, 1536);
+	sc_trace_destroy(t);
+
+	/* ElapsedRaw and TimelimitRaw (minutes), -p's trailing '|'. */
+	t = trace_text("JobIDRaw|Submit|ElapsedRaw|TimelimitRaw|AllocCPUS|\n"
+		       "7|2021-01-01T01:00:00|90|3|2|\n",
+		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->jobs[0].runtime, 90);
+	assert_int_equal(t->jobs[0].requested, 180);
+	sc_trace_destroy(t);
+	/* Start and End instead of Elapsed. */
+	t = trace_text("Submit|Start|End|NCPUS\n2021-01-01T01:00:00|2021-01-01T01:10:00|2021-01-01T01:40:00|1\n",
+		       SC_TRACE_SACCT, SC_UNIT_AUTO, &err);
+	assert_non_null(t);
+	assert_int_equal(t->jobs[0].runtime, 1800);
+	sc_trace_destroy(t);
+}
+
+static void test_sacct_bad(void **state)
+{
+	(void)state;
+	trace_bad("JobID|Start|Elapsed|NCPUS\n", SC_TRACE_SACCT, "t.csv:1: a sacct trace needs a header with the columns Submit");
+	trace_bad("Submit|Elapsed\n", SC_TRACE_SACCT, "t.csv:1: a sacct trace needs a header");
+	trace_bad("Submit|Elapsed|NCPUS\n2021-13-01T00:00:00|01:00:00|1\n", SC_TRACE_SACCT, "t.csv:2: Submit: time '2021-13-01T00:00:00' is not a valid");
+	trace_bad("Submit|Elapsed|NCPUS\nUnknown|01:00:00|1\n", SC_TRACE_SACCT,
+		  "t.csv:2: Submit is 'Unknown': every job needs a submit time");
+	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|1:00:00:00|1\n", SC_TRACE_SACCT, "t.csv:2: Elapsed: ");
+	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|01:00:00\n", SC_TRACE_SACCT,
+		  "t.csv:2: expected 3 '|'-separated fields as in the header, found 2");
+	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|01:00:00|many\n", SC_TRACE_SACCT, "t.csv:2: invalid NCPUS 'many'");
+	trace_bad("Submit|Elapsed|NCPUS|ReqMem\n2021-01-01T00:00:00|01:00:00|1|lots\n", SC_TRACE_SACCT,
+		  "t.csv:2: invalid ReqMem 'lots'");
+	trace_bad("Submit|Elapsed|NCPUS|AllocTRES\n2021-01-01T00:00:00|01:00:00|1|gres/gpu=two\n", SC_TRACE_SACCT,
+		  "t.csv:2: invalid TRES 'gres/gpu=two'");
+	trace_bad("Submit|Elapsed|NCPUS|Timelimit\n2021-01-01T00:00:00|01:00:00|1|soon\n", SC_TRACE_SACCT,
+		  "t.csv:2: Timelimit: ");
+	trace_bad("Submit|Start|End|NCPUS\n2021-01-01T01:00:00|2021-01-01T01:10:00|2021-01-01T01:00:00|1\n",
+		  SC_TRACE_SACCT, "t.csv:2: End is before Start");
+	trace_bad("", SC_TRACE_SACCT, "t.csv: the trace is empty: expected sacct -P output");
+}
+
+static void test_trace_missing_file(void **state)
+{
+	struct sc_err err = { "" };
+
+	(void)state;
+	assert_null(sc_trace_read("/nonexistent/trace.swf", SC_TRACE_AUTO, SC_UNIT_AUTO, &err));
+	assert_contains(err.msg, "cannot read trace /nonexistent/trace.swf");
+}
+
+/* ------------------------------------------------------------ forecast views */
+
+static void test_fc_mode_parse(void **state)
+{
+	struct sc_fc_mode m;
+	struct sc_err err = { "" };
+	char buf[128];
+
+	(void)state;
+	assert_int_equal(sc_fc_mode_parse("perfect", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FC_PERFECT);
+	assert_int_equal(sc_fc_mode_parse("persistence", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FC_PERSISTENCE);
+	assert_int_equal(sc_fc_mode_parse("archive:/x/y.csv", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FC_ARCHIVE);
+	assert_string_equal(m.path, "/x/y.csv");
+	assert_int_equal(sc_fc_mode_parse("error:25", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FC_ERROR);
+	assert_near(m.error_pct, 25, 1e-12);
+	assert_int_equal(m.seed, 1);
+	assert_string_equal(sc_fc_mode_name(&m, buf, sizeof(buf)), "error:25%");
+	assert_int_equal(sc_fc_mode_parse("error:12.5%:77", &m, &err), 0);
+	assert_int_equal(m.seed, 77);
+	assert_string_equal(sc_fc_mode_name(&m, buf, sizeof(buf)), "error:12.5%:77");
+
+	assert_int_equal(sc_fc_mode_parse("oracle", &m, &err), -1);
+	assert_contains(err.msg, "expected perfect, persistence, archive:FILE");
+	assert_int_equal(sc_fc_mode_parse("archive:", &m, &err), -1);
+	assert_contains(err.msg, "archive: needs a file name");
+	assert_int_equal(sc_fc_mode_parse("error:x", &m, &err), -1);
+	assert_contains(err.msg, "invalid forecast mode 'error:x'");
+	assert_int_equal(sc_fc_mode_parse("error:500", &m, &err), -1);
+	assert_int_equal(sc_fc_mode_parse("error:25:-3", &m, &err), -1);
+	assert_contains(err.msg, "seed");
+}
+
+static void test_persistence_view(void **state)
+{
+	double v[72];
+	struct sc_grid *g;
+	struct sc_fview *view;
+	const struct sc_forecast_set *fs;
+	const struct sc_grid *const *truth;
+	struct sc_fc_mode m = { .kind = SC_FC_PERSISTENCE };
+
+	(void)state;
+	for (int i = 0; i < 72; i++)
+		v[i] = 10 + i;
+	g = grid_of(T2021, HOUR, v, 72);
+	truth = (const struct sc_grid *const *)&g;
+	view = sc_fview_create(&m, truth, 1, 30 * HOUR, 0, NULL);
+	assert_non_null(view);
+	fs = sc_fview_at(view, T2021 + 10 * HOUR);
+	assert_null(fs->grids[0]); /* no day before yet */
+	assert_contains(fs->why[0], "persistence needs the day before");
+	fs = sc_fview_at(view, T2021 + 30 * HOUR + 1800);
+	assert_non_null(fs->grids[0]);
+	assert_int_equal(fs->grids[0]->start, T2021 + 30 * HOUR);
+	/* Slot 30 h gets the value of 6 h, slot 53 h that of 29 h, slot 54 h
+	 * (two days after 6 h: its day-before was not over) that of 6 h. */
+	assert_near(fs->grids[0]->v[0], 10 + 6, 1e-12);
+	assert_near(fs->grids[0]->v[23], 10 + 29, 1e-12);
+	assert_near(fs->grids[0]->v[24], 10 + 6, 1e-12);
+	assert_near(fs->grids[0]->cum[2], 16 + 17, 1e-12);
+	sc_fview_destroy(view);
+	sc_grid_destroy(g);
+}
+
+/* The error model's mean absolute error 24 h ahead is PCT % (fixed seed),
+ * smaller for the next hours and larger further ahead; errors are smooth
+ * over hours; the same seed gives the same forecasts. */
+static void test_error_model(void **state)
+{
+	enum { NZ = 8, NH = 24 * 365 };
+	double *v = malloc(NH * sizeof(double));
+	struct sc_grid *g[NZ];
+	struct sc_fview *view, *again;
+	struct sc_fc_mode m;
+	double mae1 = 0, mae24 = 0, mae40 = 0, lag1 = 0, var = 0;
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(v);
+	for (int i = 0; i < NH; i++)
+		v[i] = 100 + 50 * sin(i * 2 * M_PI / 24);
+	for (int z = 0; z < NZ; z++)
+		g[z] = grid_of(T2021, HOUR, v, NH);
+	assert_int_equal(sc_fc_mode_parse("error:25:7", &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	assert_non_null(view);
+	assert_non_null(again);
+	for (int64_t t = T2021 + 10 * HOUR; t < T2021 + (NH - 50) * (int64_t)HOUR; t += 3 * HOUR) {
+		const struct sc_forecast_set *fs = sc_fview_at(view, t + 120);
+		for (int z = 0; z < NZ; z++) {
+			const struct sc_grid *f = fs->grids[z];
+			size_t j0 = (size_t)((f->start - T2021) / HOUR);
+			double e1, e24, e40, e25;
+			assert_int_equal(f->start, t);
+			/* Slot k's middle is k + 0.5 h after the issue. */
+			e1 = (f->v[0] - v[j0]) / v[j0];
+			e24 = (f->v[24] - v[j0 + 24]) / v[j0 + 24];
+			e25 = (f->v[25] - v[j0 + 25]) / v[j0 + 25];
+			e40 = (f->v[40] - v[j0 + 40]) / v[j0 + 40];
+			mae1 += fabs(e1);
+			mae24 += fabs(e24);
+			mae40 += fabs(e40);
+			lag1 += e24 * e25;
+			var += e24 * e24;
+			n++;
+		}
+	}
+	mae1 /= (double)n;
+	mae24 /= (double)n;
+	mae40 /= (double)n;
+	assert_near(mae24, 0.25 * sc_fview_error_growth(24 * HOUR + 1800), 0.02);
+	assert_near(mae1, 0.25 * sc_fview_error_growth(1800), 0.02);
+	assert_true(mae1 < 0.8 * mae24);
+	assert_true(mae40 > 1.1 * mae24);
+	/* Correlated over an hour: exp(-(1/5.5)^2) = 0.97. */
+	assert_true(lag1 / var > 0.9);
+	assert_near(sc_fview_error_growth(24 * HOUR), 1.0, 1e-12);
+
+	sc_fview_destroy(again);
+	sc_fview_destroy(view);
+
+	/* Same seed, same forecasts, whatever was asked before. */
+	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	for (int64_t t = T2021; t < T2021 + 300 * DAY; t += 7 * HOUR)
+		sc_fview_at(view, t);
+	{
+		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 300 * DAY);
+		const struct sc_forecast_set *b = sc_fview_at(view, T2021 + 300 * DAY);
+		for (int z = 0; z < NZ; z++)
+			for (size_t k = 0; k < a->grids[z]->n; k++)
+				assert_true(a->grids[z]->v[k] == b->grids[z]->v[k]);
+	}
+	sc_fview_destroy(again);
+	/* Another seed, other forecasts. */
+	assert_int_equal(sc_fc_mode_parse("error:25:8", &m, NULL), 0);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	{
+		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 300 * DAY);
+		const struct sc_forecast_set *b = sc_fview_at(view, T2021 + 300 * DAY);
+		assert_true(fabs(a->grids[0]->v[10] - b->grids[0]->v[10]) > 1e-9);
+	}
+	sc_fview_destroy(again);
+	/* error:0 is the truth. */
+	assert_int_equal(sc_fc_mode_parse("error:0", &m, NULL), 0);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	{
+		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 5 * DAY);
+		for (size_t k = 0; k < a->grids[0]->n; k++)
+			assert_near(a->grids[0]->v[k], v[5 * 24 + k], 1e-9);
+	}
+	sc_fview_destroy(again);
+	sc_fview_destroy(view);
+	for (int z = 0; z < NZ; z++)
+		sc_grid_destroy(g[z]);
+	free(v);
+}
+
+static char tmpdir[64];
+
+static int make_tmpdir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sc-sim-XXXXXX");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static const char *write_tmp(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+/* At time t the policy sees the latest forecast issued at or before t and
+ * nothing issued later. */
+static void test_archive_visibility(void **state)
+{
+	double v[72];
+	struct sc_grid *g;
+	struct sc_fview *view;
+	const struct sc_forecast_set *fs;
+	struct sc_fc_mode m;
+	char text[16384], mode[300];
+	size_t used = 0;
+
+	(void)state;
+	for (int i = 0; i < 72; i++)
+		v[i] = 50;
+	g = grid_of(T2021, HOUR, v, 72);
+	/* Issues at 00:00 (100), 06:00 (200) and 12:00 (300), 24 h each. */
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "issued_at,target,forecast\n");
+	for (int is = 0; is < 3; is++)
+		for (int h = 0; h < 24; h++)
+			used += (size_t)snprintf(text + used, sizeof(text) - used,
+						 "2021-01-01T%02d:00:00Z,2021-01-%02dT%02d:00:00Z,%d\n", 6 * is,
+						 1 + (6 * is + h) / 24, (6 * is + h) % 24, 100 * (is + 1));
+	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("archive.csv", text));
+	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, NULL);
+	assert_non_null(view);
+
+	fs = sc_fview_at(view, T2021 - 1);
+	assert_null(fs->grids[0]);
+	assert_contains(fs->why[0], "no forecast of the archive was issued yet");
+	for (int64_t t = T2021; t < T2021 + 20 * HOUR; t += 600) {
+		int expect = t < T2021 + 6 * HOUR ? 100 : t < T2021 + 12 * HOUR ? 200 : 300;
+		const struct sc_grid *f;
+		fs = sc_fview_at(view, t);
+		f = fs->grids[0];
+		assert_non_null(f);
+		assert_true(f->start <= t && t < sc_grid_end(f));
+		for (size_t k = 0; k < f->n; k++)
+			if (f->v[k] != expect)
+				fail_msg("at %lld s the forecast shows %g, issued after t", (long long)(t - T2021),
+					 f->v[k]);
+	}
+	/* The last issue ends at 12:00 + 24 h: later, no forecast covers t. */
+	fs = sc_fview_at(view, T2021 + 36 * HOUR);
+	assert_null(fs->grids[0]);
+	assert_contains(fs->why[0], "does not cover this time");
+	sc_fview_destroy(view);
+
+	/* The real UK archive: at each issue time, exactly that issue. */
+	snprintf(mode, sizeof(mode), "archive:%s", sc_test_path("tests/data/sim/ukci-forecasts-extract.csv"));
+	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	sc_grid_destroy(g);
+	for (int i = 0; i < 72; i++)
+		v[i] = 100;
+	g = grid_of(1678762800 /* 2023-03-14T03:00Z */ - DAY, 1800, v, 72);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, NULL);
+	assert_non_null(view);
+	fs = sc_fview_at(view, 1678762800 + 59);
+	assert_null(fs->grids[0]); /* issued 03:01 */
+	fs = sc_fview_at(view, 1678762800 + 60);
+	assert_non_null(fs->grids[0]);
+	assert_int_equal(fs->grids[0]->start, 1678762800);
+	assert_int_equal(fs->grids[0]->n, 96);
+	assert_near(fs->grids[0]->v[0], 68, 1e-9);
+	assert_near(fs->grids[0]->v[1], 69, 1e-9);
+	fs = sc_fview_at(view, 1678762800 + 3600 + 59);
+	assert_int_equal(fs->grids[0]->start, 1678762800 + 1800); /* the 03:31 issue */
+	sc_fview_destroy(view);
+
+	/* Bad archives name the file and line. */
+	{
+		struct sc_err err = { "" };
+		snprintf(mode, sizeof(mode), "archive:%s",
+			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,1\n"
+					      "2021-01-01T00:00Z,2021-01-01T00:00Z,2\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_contains(err.msg, "bad.csv:3: a second forecast for 2021-01-01T00:00:00Z");
+		snprintf(mode, sizeof(mode), "archive:%s",
+			 write_tmp("bad.csv", "issued,target,forecast\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_contains(err.msg, "bad.csv:1: the header has no column 'issued_at'");
+		snprintf(mode, sizeof(mode), "archive:%s",
+			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,soon,1\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_contains(err.msg, "bad.csv:2: invalid time 'soon'");
+		snprintf(mode, sizeof(mode), "archive:%s",
+			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,-4\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_contains(err.msg, "bad.csv:2: forecast '-4' is out of range");
+		assert_int_equal(sc_fc_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_contains(err.msg, "cannot read forecast archive /nonexistent.csv");
+	}
+	sc_grid_destroy(g);
+}
+
+/* ------------------------------------------------------------ the engine */
+
+static const char tiny_conf[] =
+	"MaxDelay=8:00:00\nMinSavings=10%\nReroute=no\n"
+	"ZoneName=Z Provider=static Intensity=100\n"
+	"PartitionName=p Zone=Z PUE=1.5 CoreWatts=10 Usage=1 MemWattsPerGB=0 DefaultTime=1:00:00\n";
+
+/* Values per hour from 2021-01-01 00:00. */
+static const double tiny_v[24] = { 400, 400, 100, 100, 300, 300, 50, 400, 400, 400, 400, 400,
+				   400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400 };
+
+static void run_tiny(const char *csv, const char *fc, uint32_t cores, struct sc_sim_result *res)
+{
+	struct sc_conf *conf = conf_text(tiny_conf);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1, .cores = cores };
+	struct sc_err err = { "" };
+
+	assert_non_null(t);
+	assert_int_equal(sc_fc_mode_parse(fc, &o.forecast, NULL), 0);
+	sc_trace_anchor(t, T2021);
+	if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, res, &err) < 0)
+		fail_msg("%s", err.msg);
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
+/* Hand-computed: 4 cores × 10 W = 40 W; 2 h = 0.08 kWh; × PUE 1.5 = 0.12. */
+static void test_tiny_optimum(void **state)
+{
+	struct sc_sim_result r;
+
+	(void)state;
+	/* Job 0: 2 h, at 00:00. Windows of 2 h from 00:00..08:00 average
+	 * 400 250 100 200 300 175 225 400 400: the best starts at 02:00.
+	 * Job 1: the same true run, but 4 h requested: the 4-hour windows
+	 * average 250 225 200 187.5 262.5 ...: planned at 03:00, where the
+	 * true 2 h average (100 + 300) / 2 = 200. */
+	run_tiny("arrival_time,length,cpus,requested\n0,2,4,\n0,2,4,4\n", "perfect", 0, &r);
+	assert_int_equal(r.jobs, 2);
+	assert_int_equal(r.jobs_outside_data, 0);
+	assert_int_equal(r.out[SC_POL_BASELINE][0].planned, T2021);
+	assert_near(r.out[SC_POL_BASELINE][0].gco2e, 0.12 * 400, 1e-9);
+	assert_int_equal(r.out[SC_POL_ORACLE][0].planned, T2021 + 2 * HOUR);
+	assert_near(r.out[SC_POL_ORACLE][0].gco2e, 0.12 * 100, 1e-9);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 2 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][0].gco2e, 0.12 * 100, 1e-9);
+	assert_int_equal(r.out[SC_POL_CASDK][0].planned, T2021 + 2 * HOUR);
+	assert_int_equal(r.out[SC_POL_CATS][0].planned, T2021 + 2 * HOUR);
+	/* 30th percentile of the start slots' 400 400 100 100 300 300 50 400
+	 * 400 is 100: the first slot at or below it is 02:00. */
+	assert_int_equal(r.out[SC_POL_THRESHOLD][0].planned, T2021 + 2 * HOUR);
+
+	assert_int_equal(r.out[SC_POL_ORACLE][1].planned, T2021 + 2 * HOUR);
+	assert_int_equal(r.out[SC_POL_CARBON][1].planned, T2021 + 3 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][1].gco2e, 0.12 * 200, 1e-9);
+	assert_int_equal(r.out[SC_POL_CASDK][1].planned, T2021 + 3 * HOUR);
+
+	assert_near(r.pol[SC_POL_BASELINE].gco2e, 96, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].gco2e, 24, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].gco2e, 36, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].savings_pct, 62.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].savings_pct, 75, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].oracle_fraction, 62.5 / 75, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].mean_delay_s, 2.5 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].p95_delay_s, 3 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_BASELINE].mean_delay_s, 0, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].rerouted_pct, 0, 1e-9);
+	sc_sim_result_free(&r);
+
+	/* A job whose window (submit + 8 h + 2 h) passes the data's end (24 h)
+	 * is counted apart. */
+	run_tiny("arrival_time,length,cpus\n0,2,4\n14.5,2,4\n", "perfect", 0, &r);
+	assert_int_equal(r.jobs, 1);
+	assert_int_equal(r.jobs_outside_data, 1);
+	assert_int_equal(r.in[1], 0);
+	sc_sim_result_free(&r);
+}
+
+/* Capacity: the two jobs both want 02:00 on a 4-core cluster; the second
+ * waits for the first to end (04:00): queueing delay, apart from the carbon
+ * delay. */
+static void test_capacity(void **state)
+{
+	struct sc_sim_result r;
+
+	(void)state;
+	run_tiny("arrival_time,length,cpus\n0,2,4\n0,2,4\n", "perfect", 4, &r);
+	assert_int_equal(r.out[SC_POL_ORACLE][0].start, T2021 + 2 * HOUR);
+	assert_int_equal(r.out[SC_POL_ORACLE][1].planned, T2021 + 2 * HOUR);
+	assert_int_equal(r.out[SC_POL_ORACLE][1].start, T2021 + 4 * HOUR);
+	assert_near(r.out[SC_POL_ORACLE][1].gco2e, 0.12 * 300, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].mean_delay_s, 2 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].mean_queue_s, HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].p95_queue_s, 2 * HOUR, 1e-9);
+	/* The baseline queues too: the second job starts at 02:00. */
+	assert_int_equal(r.out[SC_POL_BASELINE][1].start, T2021 + 2 * HOUR);
+	assert_near(r.pol[SC_POL_BASELINE].gco2e, 0.12 * 400 + 0.12 * 100, 1e-9);
+	sc_sim_result_free(&r);
+
+	/* Enough cores: nobody waits. A job larger than the cluster takes it
+	 * all. */
+	run_tiny("arrival_time,length,cpus\n0,2,4\n0,2,16\n", "perfect", 20, &r);
+	assert_near(r.pol[SC_POL_ORACLE].mean_queue_s, 0, 1e-9);
+	sc_sim_result_free(&r);
+	run_tiny("arrival_time,length,cpus\n0,2,40\n0,2,1\n", "perfect", 20, &r);
+	assert_int_equal(r.out[SC_POL_BASELINE][1].start, T2021 + 2 * HOUR);
+	sc_sim_result_free(&r);
+}
+
+/* Rerouting: a DE partition with an FR alternative. */
+static void test_reroute(void **state)
+{
+	static const char text[] =
+		"MaxDelay=0\nMinSavings=10%\nReroute=yes\n"
+		"ZoneName=DE Provider=static Intensity=400\nZoneName=FR Provider=static Intensity=60\n"
+		"PartitionName=de Zone=DE PUE=1.2 CoreWatts=10 Usage=1 MemWattsPerGB=0 Alternatives=fr\n"
+		"PartitionName=fr Zone=FR PUE=1.4 CoreWatts=10 Usage=1 MemWattsPerGB=0\n";
+	struct sc_conf *conf = conf_text(text);
+	struct sc_grid *truth[2] = { NULL, NULL };
+	struct sc_trace *t = trace_text("arrival_time,length,cpus,partition\n0,1,1,de\n1,1,1,elsewhere\n2,1,1,fr\n",
+					SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+	struct sc_sim_result r;
+	struct sc_err err = { "" };
+
+	(void)state;
+	assert_non_null(t);
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(sc_sim_truth_load(conf, NULL, truth, &err), 0);
+	assert_null(truth[0]);
+	assert_int_equal(sc_sim_truth_static(conf, t, 0, truth, &err), 0);
+	assert_non_null(truth[0]);
+	assert_non_null(truth[1]);
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)truth, t, &o, &r, &err), 0);
+	assert_int_equal(r.jobs, 3);
+	/* Jobs on de (also the unmanaged one, sent to the default) move to fr. */
+	assert_int_equal(r.out[SC_POL_CARBON][0].part, 1);
+	assert_int_equal(r.out[SC_POL_CARBON][1].part, 1);
+	assert_int_equal(r.out[SC_POL_CARBON][2].part, 1);
+	assert_near(r.pol[SC_POL_CARBON].rerouted_pct, 200.0 / 3, 1e-9);
+	assert_near(r.pol[SC_POL_CASDK].rerouted_pct, 200.0 / 3, 1e-9);
+	assert_near(r.pol[SC_POL_BASELINE].gco2e, 2 * 0.01 * 1.2 * 400 + 0.01 * 1.4 * 60, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].gco2e, 3 * 0.01 * 1.4 * 60, 1e-9);
+	sc_sim_result_free(&r);
+	/* --partition: the unmanaged job goes to fr instead. */
+	o.fallback_part = 1;
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)truth, t, &o, &r, &err), 0);
+	assert_near(r.pol[SC_POL_CARBON].rerouted_pct, 100.0 / 3, 1e-9);
+	sc_sim_result_free(&r);
+	sc_grid_destroy(truth[0]);
+	sc_grid_destroy(truth[1]);
+	sc_trace_destroy(t);
+	sc_conf_destroy(conf);
+}
+
+/* Exempt users start at submission under every policy. */
+static void test_exempt(void **state)
+{
+	static const char text[] =
+		"MaxDelay=8:00:00\nMinSavings=0%\nExemptUsers=alice\n"
+		"ZoneName=Z Provider=static Intensity=1\n"
+		"PartitionName=p Zone=Z PUE=1 CoreWatts=10 Usage=1 MemWattsPerGB=0\n";
+	struct sc_conf *conf = conf_text(text);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text("arrival_time,length,cpus,user\n0,2,4,alice\n0,2,4,bob\n", SC_TRACE_CSV,
+					SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+	struct sc_sim_result r;
+
+	(void)state;
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
+	assert_int_equal(r.jobs_exempt, 1);
+	for (int p = 0; p < SC_POL_N; p++)
+		assert_int_equal(r.out[p][0].planned, T2021);
+	assert_int_equal(r.out[SC_POL_ORACLE][1].planned, T2021 + 2 * HOUR);
+	sc_sim_result_free(&r);
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
+/* Property: with unlimited capacity, no policy ever beats the oracle, job
+ * by job, on random series, traces and forecasts (one and two zones, with
+ * rerouting). */
+static void test_oracle_never_beaten(void **state)
+{
+	static const char *const modes[] = { "perfect", "persistence", "error:30:3", "error:60:9" };
+	static const char text[] =
+		"MaxDelay=10:00:00\nMinSavings=%s\nNearBest=%s\nRuntimeRatio=%s\nReroute=yes\n"
+		"ZoneName=A Provider=static Intensity=1\nZoneName=B Provider=static Intensity=1\n"
+		"PartitionName=a Zone=A PUE=1.3 CoreWatts=10 Usage=1 MemWattsPerGB=0.5 Alternatives=b\n"
+		"PartitionName=b Zone=B PUE=1.1 CoreWatts=12 Usage=1 MemWattsPerGB=0.5\n";
+
+	(void)state;
+	for (int round = 0; round < 24; round++) {
+		char ctext[1024], csv[16384];
+		struct sc_conf *conf;
+		struct sc_grid *g[2];
+		double va[400], vb[200];
+		struct sc_trace *t;
+		struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+		struct sc_sim_result r;
+		struct sc_err err = { "" };
+		size_t used;
+
+		snprintf(ctext, sizeof(ctext), text, round % 3 == 0 ? "0%" : "7%", round % 4 == 1 ? "3%" : "0%",
+			 round % 5 == 2 ? "0.8" : "1.0");
+		conf = conf_text(ctext);
+		for (int i = 0; i < 400; i++)
+			va[i] = 20 + 700 * rnd() * rnd();
+		for (int i = 0; i < 200; i++)
+			vb[i] = 20 + 500 * rnd();
+		/* A on half hours, B on hours (aligned): 200 h each. */
+		g[0] = grid_of(T2021, 1800, va, 400);
+		g[1] = grid_of(T2021, HOUR, vb, 200);
+		used = (size_t)snprintf(csv, sizeof(csv), "arrival_time,length,cpus,requested,partition\n");
+		for (int j = 0; j < 80; j++) {
+			double len = 0.05 + 20 * rnd() * rnd();
+			double req = rnd() < 0.3 ? 0 : len * (1 + 2 * rnd());
+			used += (size_t)snprintf(csv + used, sizeof(csv) - used, "%.4f,%.4f,%d,%.4f,%s\n",
+						 170 * rnd(), len, 1 + (int)(64 * rnd()), req,
+						 rnd() < 0.7 ? "a" : "b");
+		}
+		t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+		assert_non_null(t);
+		sc_trace_anchor(t, T2021 + (int64_t)(rnd() * 3600));
+		assert_int_equal(sc_fc_mode_parse(modes[round % 4], &o.forecast, NULL), 0);
+		if (round % 2)
+			o.max_delay = (int64_t)(rnd() * 30) * 600;
+		if (sc_sim_run(conf, (const struct sc_grid *const *)g, t, &o, &r, &err) < 0)
+			fail_msg("%s", err.msg);
+		assert_true(r.jobs > 10);
+		for (size_t k = 0; k < t->n; k++) {
+			double best = r.out[SC_POL_ORACLE][k].gco2e;
+			if (!r.in[k])
+				continue;
+			for (int p = 0; p < SC_POL_N; p++)
+				if (r.out[p][k].gco2e < best * (1 - 1e-9) - 1e-9)
+					fail_msg("round %d (%s), job %zu: %s emits %.6f g, the oracle %.6f g", round,
+						 modes[round % 4], k, sc_sim_policy_name((enum sc_sim_policy)p),
+						 r.out[p][k].gco2e, best);
+		}
+		for (int p = 0; p < SC_POL_N; p++)
+			assert_true(r.pol[p].savings_pct <= r.pol[SC_POL_ORACLE].savings_pct + 1e-9);
+		sc_sim_result_free(&r);
+		sc_trace_destroy(t);
+		sc_grid_destroy(g[0]);
+		sc_grid_destroy(g[1]);
+		sc_conf_destroy(conf);
+	}
+}
+
+/* The same job and forecast give the same decision in `simulate` as in
+ * `scarbon plan` (sc_evaluate on the plugin's snapshot). */
+static void test_same_as_plan(void **state)
+{
+	char text[1024];
+	struct sc_conf *conf;
+	struct sc_grid *truth[2] = { NULL, NULL };
+	struct sc_err err = { "" };
+	static const int cpus[] = { 1, 8, 32 };
+	static const char *const limits[] = { "4", "1.5", "9.25" };
+	int checked = 0;
+
+	(void)state;
+	snprintf(text, sizeof(text),
+		 "MaxDelay=8:00:00\nMinSavings=5%%\nReroute=yes\n"
+		 "ZoneName=DE Provider=file Path=%s\n"
+		 "ZoneName=UK Provider=file Path=%s\n"
+		 "PartitionName=de Zone=DE Default=yes PUE=1.3 CoreWatts=10 DefMemPerCPU=2G Alternatives=uk\n"
+		 "PartitionName=uk Zone=UK PUE=1.2 CoreWatts=12\n",
+		 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"),
+		 "/dev/null/none.csv");
+	conf = conf_text(text);
+	assert_int_equal(sc_sim_truth_load(conf, NULL, truth, &err), -1);
+	assert_contains(err.msg, "zone UK: ");
+	sc_conf_destroy(conf);
+	/* One zone. */
+	snprintf(text, sizeof(text),
+		 "MaxDelay=8:00:00\nMinSavings=5%%\nReroute=no\n"
+		 "ZoneName=DE Provider=file Path=%s\n"
+		 "PartitionName=de Zone=DE Default=yes PUE=1.3 CoreWatts=10 DefMemPerCPU=2G\n",
+		 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	conf = conf_text(text);
+	if (sc_sim_truth_load(conf, NULL, truth, &err) < 0)
+		fail_msg("%s", err.msg);
+	for (int64_t now = T2021 + 1800; now < T2021 + 28 * HOUR; now += 5 * HOUR + 600) {
+		for (int i = 0; i < 3; i++) {
+			char csv[256];
+			struct sc_trace *t;
+			struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+			struct sc_sim_result r;
+			struct sc_snapshot *snap = sc_snapshot_load(conf->zones, conf->n_zones, NULL, now);
+			struct sc_job_fields f = { 0 };
+			struct sc_eval ev;
+			double hours = atof(limits[i]);
+
+			assert_non_null(snap);
+			/* The trace: a job that ran half its time limit. */
+			snprintf(csv, sizeof(csv), "arrival_time,length,cpus,requested\n0,%g,%d,%s\n", hours / 2, cpus[i],
+				 limits[i]);
+			t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+			sc_trace_anchor(t, now);
+			if (sc_sim_run(conf, (const struct sc_grid *const *)truth, t, &o, &r, &err) < 0)
+				fail_msg("%s", err.msg);
+			if (!r.in[0]) { /* past the data's end */
+				sc_sim_result_free(&r);
+				sc_trace_destroy(t);
+				sc_snapshot_destroy(snap);
+				continue;
+			}
+			/* The plan: the same job, as sbatch options. */
+			f.ntasks = (uint32_t)cpus[i];
+			f.time_limit = (int64_t)(hours * 3600);
+			assert_int_equal(sc_evaluate(conf, snap, &f, NULL, NULL, NULL, now, &ev), 0);
+			assert_true(ev.d.action != SC_ACT_NONE);
+			assert_int_equal(r.out[SC_POL_CARBON][0].part, ev.d.chosen.part);
+			assert_int_equal(r.out[SC_POL_CARBON][0].planned, ev.d.chosen.start);
+			checked++;
+			sc_sim_result_free(&r);
+			sc_trace_destroy(t);
+			sc_snapshot_destroy(snap);
+		}
+	}
+	assert_true(checked >= 9);
+	sc_grid_destroy(truth[0]);
+	sc_conf_destroy(conf);
+}
+
+/* ------------------------------------------------------------ peers */
+
+static void test_peers(void **state)
+{
+	/* Hourly: 300 300 100 500 100 100 300 300 ... */
+	static const double v[12] = { 300, 300, 100, 500, 100, 100, 300, 300, 300, 300, 300, 300 };
+	struct sc_grid *g = grid_of(T2021, HOUR, v, 12);
+	const struct sc_grid *grids[1] = { g };
+	struct sc_forecast_set fs = { grids, NULL, 1 };
+	struct sc_partition part = { .name = "p", .zone = 0, .pue = 1 };
+	const char *zones[1] = { "Z" };
+	struct sc_site site = { &part, 1, zones, 1, { 0 } };
+	struct sc_peer_job j = { .site = &site, .fc = &fs, .n_parts = 1, .runtime = 2 * HOUR,
+				 .t0 = T2021 + 1800, .max_delay = 6 * HOUR };
+	struct sc_peer_choice c;
+
+	(void)state;
+	j.parts[0] = 0;
+	j.factor[0] = 1;
+	/* CASDK: 2-slot means from the t0 slot: 300 200 300 300 100 200 ...:
+	 * the window of slots 4-5, starting at 04:00. */
+	sc_peer_casdk(&j, &c);
+	assert_int_equal(c.start, T2021 + 4 * HOUR);
+	/* CATS: windows from 00:30 then each hour, linear between points:
+	 * at 04:00: (100+100)/2 + (100+300)/2 = 300 / 2 h = 150, the lowest
+	 * (02:00: 300 + 300 = 600 / 2 = 300; 03:00: 300 + 100 = 400 ...). */
+	sc_peer_cats(&j, &c);
+	assert_int_equal(c.start, T2021 + 4 * HOUR);
+	/* Threshold at the 30th percentile of the start slots 00..06
+	 * (300 300 100 500 100 100 300): 100; the first slot at or below it
+	 * is 02:00. */
+	sc_peer_threshold(&j, 30, &c);
+	assert_int_equal(c.start, T2021 + 2 * HOUR);
+	assert_int_equal(c.none, 0);
+	/* A job longer than the forecast: no window fits, start at t0. */
+	j.runtime = 20 * HOUR;
+	sc_peer_casdk(&j, &c);
+	assert_int_equal(c.start, j.t0);
+	sc_peer_cats(&j, &c);
+	assert_int_equal(c.start, j.t0);
+	/* No forecast for the job's zone: t0, flagged. */
+	grids[0] = NULL;
+	sc_peer_threshold(&j, 30, &c);
+	assert_int_equal(c.start, j.t0);
+	assert_int_equal(c.none, 1);
+	sc_grid_destroy(g);
+}
+
+/* ------------------------------------------------------------ reports and the CLI */
+
+static void test_report(void **state)
+{
+	struct sc_sim_result r;
+	struct sc_sim_info info = { "t.csv", "perfect", 0 };
+	json_t *j, *peers;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+	static const char *const keys[] = { "jobs", "jobs_outside_data", "baseline_gco2e", "policy_gco2e",
+					    "oracle_gco2e", "savings_pct", "oracle_savings_pct",
+					    "oracle_fraction", "mean_delay_s", "p95_delay_s", "rerouted_pct" };
+
+	(void)state;
+	run_tiny("arrival_time,length,cpus,requested\n0,2,4,\n0,2,4,4\n", "perfect", 0, &r);
+	j = sc_sim_json(&r, &info);
+	assert_non_null(j);
+	peers = json_object_get(j, "peers");
+	assert_non_null(peers);
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		assert_non_null(json_object_get(j, keys[k]));
+		assert_non_null(json_object_get(json_object_get(peers, "casdk"), keys[k]));
+		assert_non_null(json_object_get(json_object_get(peers, "cats"), keys[k]));
+		assert_non_null(json_object_get(json_object_get(peers, "threshold"), keys[k]));
+	}
+	assert_near(json_real_value(json_object_get(j, "policy_gco2e")), 36, 1e-9);
+	assert_near(json_real_value(json_object_get(j, "oracle_fraction")), 0.8333, 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(j, "jobs")), 2);
+	json_decref(j);
+
+	f = open_memstream(&s, &len);
+	sc_sim_print_text(f, &r, &info);
+	fclose(f);
+	assert_contains(s, "slurm-carbon");
+	assert_contains(s, "62.5%");
+	assert_contains(s, "83%");
+	free(s);
+	f = open_memstream(&s, &len);
+	assert_int_equal(sc_sim_write_svg(f, &r, &info), 0);
+	fclose(f);
+	assert_contains(s, "<svg xmlns=\"http://www.w3.org/2000/svg\"");
+	assert_contains(s, ">oracle<");
+	assert_contains(s, "</svg>");
+	assert_null(strstr(s, "href")); /* self-contained */
+	free(s);
+	sc_sim_result_free(&r);
+}
+
+/* Runs scarbon with args; returns its exit status, output in out. */
+static int run_scarbon(const char *args, char *out, size_t n)
+{
+	char cmd[4096];
+	const char *b = getenv("SC_TOP_BUILDDIR");
+	FILE *p;
+	size_t got;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "%s/cli/scarbon %s 2>&1", b && *b ? b : ".", args);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	got = fread(out, 1, n - 1, p);
+	out[got] = '\0';
+	st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_cli(void **state)
+{
+	char out[65536], args[2048], conf[256], trace[256], svg[300];
+	json_t *j;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "%s", write_tmp("c.conf", "MaxDelay=8:00:00\nMinSavings=10%\n"
+							      "ZoneName=DE Provider=static Intensity=1\n"
+							      "PartitionName=p Zone=DE CoreWatts=10\n"));
+	snprintf(trace, sizeof(trace), "%s", write_tmp("t.csv", "arrival_time,length,cpus,requested\n0,2,4,\n0,2,4,4\n"));
+	snprintf(svg, sizeof(svg), "%s/out.svg", tmpdir);
+	snprintf(args, sizeof(args),
+		 "simulate --config %s --trace %s --intensity %s --trace-start 2021-01-01T00:00:00Z --format json --svg %s",
+		 conf, trace, sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"), svg);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	j = json_loads(out, 0, NULL);
+	if (!j)
+		fail_msg("not JSON: %s", out);
+	assert_int_equal(json_integer_value(json_object_get(j, "jobs")), 2);
+	assert_non_null(json_object_get(json_object_get(j, "peers"), "cats"));
+	json_decref(j);
+	assert_int_equal(access(svg, R_OK), 0);
+	/* Text, with capacity. */
+	snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s --cores 4 --max-delay 2:00:00",
+		 trace, conf, sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	assert_contains(out, "mean queue");
+	assert_contains(out, "max delay 2 h");
+	/* Usage errors: 2; bad input: 1. */
+	assert_int_equal(run_scarbon("simulate --config /dev/null", out, sizeof(out)), 2);
+	assert_contains(out, "--trace FILE is required");
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --forecast guess", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	assert_contains(out, "expected perfect, persistence");
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --cores 0", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --trace-format xml", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	snprintf(args, sizeof(args), "simulate --config %s --trace /nonexistent --intensity %s", conf,
+		 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
+	assert_contains(out, "cannot read trace /nonexistent");
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --partition nope", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
+	assert_contains(out, "partition 'nope' is not managed");
+	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
+	assert_contains(out, "--forecast MODE");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_swf),
+		cmocka_unit_test(test_swf_bad),
+		cmocka_unit_test(test_csv),
+		cmocka_unit_test(test_csv_bad),
+		cmocka_unit_test(test_sacct),
+		cmocka_unit_test(test_sacct_bad),
+		cmocka_unit_test(test_trace_missing_file),
+		cmocka_unit_test(test_fc_mode_parse),
+		cmocka_unit_test(test_persistence_view),
+		cmocka_unit_test(test_error_model),
+		cmocka_unit_test(test_archive_visibility),
+		cmocka_unit_test(test_tiny_optimum),
+		cmocka_unit_test(test_capacity),
+		cmocka_unit_test(test_reroute),
+		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_oracle_never_beaten),
+		cmocka_unit_test(test_same_as_plan),
+		cmocka_unit_test(test_peers),
+		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_cli),
+	};
+
+	return cmocka_run_group_tests(tests, make_tmpdir, remove_tmpdir);
+}
