@@ -87,7 +87,8 @@ struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, 
 	for (size_t i = 0; i < rows->n; i++)
 		a->rows[i] = (struct fc_row){ rows->issued_at[i], rows->target[i], rows->forecast[i] };
 	a->n = rows->n;
-	qsort(a->rows, a->n, sizeof(*a->rows), row_cmp);
+	if (a->n > 1)
+		qsort(a->rows, a->n, sizeof(*a->rows), row_cmp);
 	for (size_t i = 0; i < a->n; i++) {
 		if (!i || a->rows[i].issued != a->rows[i - 1].issued)
 			a->issues[a->n_issues++] = (struct fc_issue){ a->rows[i].issued, i, 0 };
@@ -121,14 +122,15 @@ int sc_fc_archive_mean(const struct sc_fc_archive *a, int64_t t0, int64_t t1, in
 		const struct fc_issue *is = &a->issues[k];
 		struct sc_series *s = sc_series_create();
 		double m;
-		int ok = 0;
+		int ok;
 
 		if (!s)
 			return -1;
-		for (size_t i = is->first; i < is->first + is->n; i++)
-			if (sc_series_append(s, a->rows[i].target, a->rows[i].v, NULL) < 0)
-				break;
-		ok = s->n && sc_series_mean(s, t0, t1, max_gap, &m) == 0;
+		/* An issue with a target twice is not one forecast: skipped. */
+		ok = 1;
+		for (size_t i = is->first; ok && i < is->first + is->n; i++)
+			ok = sc_series_append(s, a->rows[i].target, a->rows[i].v, NULL) == 0;
+		ok = ok && s->n && sc_series_mean(s, t0, t1, max_gap, &m) == 0;
 		sc_series_destroy(s);
 		if (ok) {
 			*mean = m;

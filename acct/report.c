@@ -338,7 +338,8 @@ static int row_cmp(const void *a, const void *b)
 size_t sc_report_rows(struct sc_report *r, const struct sc_report_row **rows)
 {
 	if (!r->sorted) {
-		qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
+		if (r->n > 1)
+			qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
 		/* The index points at positions: rebuild it on the next add. */
 		free(r->index);
 		r->index = NULL;

@@ -450,6 +450,7 @@ static int run_once(struct ctx *c, const char *input, const char *jobs_arg, int6
 		char *argv[16];
 		int n = 0;
 		struct sc_proc *p;
+		struct sc_err cerr;
 
 		argv[n++] = (char *)sc_slurm_prog("sacct");
 		argv[n++] = "--parsable2";
@@ -475,8 +476,11 @@ static int run_once(struct ctx *c, const char *input, const char *jobs_arg, int6
 		if (!p)
 			return -1;
 		rc = sc_sacct_read(sc_proc_out(p), "sacct", '\x1f', on_job, c, on_warn, &stats, err);
-		if (sc_proc_close(p, rc ? NULL : err) < 0 && rc == 0)
+		/* sacct's own failure explains any reading error that follows from it. */
+		if (sc_proc_close(p, &cerr) < 0) {
+			*err = cerr;
 			rc = -1;
+		}
 	}
 	if (rc == 0)
 		flush(c);

@@ -146,6 +146,7 @@ static int from_sacct(struct rctx *c, const char *from, const char *to, int allu
 	char *av[20];
 	int n = 0, rc = -1;
 	struct sc_proc *p;
+	struct sc_err cerr;
 
 	av[n++] = (char *)sc_slurm_prog("sacct");
 	av[n++] = "--parsable2";
@@ -187,8 +188,11 @@ static int from_sacct(struct rctx *c, const char *from, const char *to, int allu
 		sc_err_set(err, "out of memory");
 		rc = -1;
 	}
-	if (sc_proc_close(p, rc ? NULL : err) < 0)
+	/* sacct's own failure explains any reading error that follows from it. */
+	if (sc_proc_close(p, &cerr) < 0) {
+		*err = cerr;
 		rc = -1;
+	}
 	goto out;
 nomem:
 	sc_err_set(err, "out of memory");
