@@ -44,7 +44,8 @@ static void help(FILE *f)
 		"                         honoured up to %d s)\n"
 		"  --max-size BYTES       largest response accepted, 1024..1073741824\n"
 		"                         (default %u)\n"
-		"  --archive-days N       keep N days of archive, 1..3650 (default %d)\n"
+		"  --archive-days N       keep N days of archive, 1..3650 (default: ArchiveDays\n"
+		"                         in carbon.conf, %d unless set there)\n"
 		"  --no-archive           do not write the archive\n"
 		"  -h, --help             this help\n"
 		"\n"
@@ -144,7 +145,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		return sc_cli_fail(cli, "out of memory");
 	memset(&ro, 0, sizeof(ro));
 	sc_http_opts_init(&ro.http);
-	ro.archive_days = SC_ARCHIVE_DAYS;
+	ro.archive_days = 0; /* 0: carbon.conf's ArchiveDays */
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
@@ -195,6 +196,8 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		rc = SC_EXIT_ERROR;
 		goto out;
 	}
+	if (!ro.archive_days)
+		ro.archive_days = conf->archive_days;
 	for (int i = 0; i < nz; i++) {
 		int zi = sc_conf_find_zone(conf, zones[i]);
 		if (zi < 0) {

@@ -4,7 +4,7 @@ cli_scarbon_SOURCES = cli/scarbon.c cli/cli.c cli/cli.h \
 	cli/cmd_check_config.c cli/cmd_forecast.c cli/cmd_plan.c \
 	cli/cmd_refresh.c cli/cmd_reconcile.c cli/cmd_report.c cli/cmd_simulate.c
 cli_scarbon_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
-cli_scarbon_LDADD = sim/libscsim.la $(SC_FETCH_LIBS) $(SC_CORE_LIBS)
+cli_scarbon_LDADD = sim/libscsim.la acct/libscacct.la $(SC_FETCH_LIBS) $(SC_CORE_LIBS)
 
 # End-to-end tests of the scarbon binary on the bundled example.
 check_PROGRAMS += tests/unit/test_cli

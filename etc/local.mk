@@ -7,3 +7,18 @@ dist_example_DATA = etc/carbon.conf.example
 sampledir = $(pkgdatadir)/sample
 sample_DATA = etc/sample/intensity-DE.csv etc/sample/intensity-FR.csv etc/sample/README.md
 EXTRA_DIST += $(sample_DATA)
+
+# Refreshing the live forecasts (scarbon refresh): a systemd service and timer, and a
+# cron example for hosts without systemd, with the installed path of scarbon filled in.
+systemdunitdir = $(prefix)/lib/systemd/system
+systemdunit_DATA = etc/systemd/scarbon-refresh.service
+dist_systemdunit_DATA = etc/systemd/scarbon-refresh.timer
+cronexampledir = $(docdir)/cron.d
+cronexample_DATA = etc/cron.d/scarbon-refresh
+CLEANFILES += etc/systemd/scarbon-refresh.service etc/cron.d/scarbon-refresh
+EXTRA_DIST += etc/systemd/scarbon-refresh.service.in etc/cron.d/scarbon-refresh.in
+sc_subst_bindir = sed -e 's|@bindir[@]|$(bindir)|g'
+etc/systemd/scarbon-refresh.service: $(srcdir)/etc/systemd/scarbon-refresh.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_bindir) $(srcdir)/etc/systemd/scarbon-refresh.service.in >$@
+etc/cron.d/scarbon-refresh: $(srcdir)/etc/cron.d/scarbon-refresh.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_bindir) $(srcdir)/etc/cron.d/scarbon-refresh.in >$@

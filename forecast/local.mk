@@ -60,6 +60,13 @@ EXTRA_DIST += tests/data/providers/README.md \
 	tests/data/providers/watttime_v3_forecast_example.json \
 	tests/data/providers/watttime_v3_historical_example.json
 
+# The HTTP layer and the fetchers against the mock providers (starts and stops it).
+check_PROGRAMS += tests/unit/test_http
+TESTS += tests/unit/test_http
+tests_unit_test_http_SOURCES = tests/unit/test_http.c tests/unit/testutil.h
+tests_unit_test_http_CFLAGS = $(SC_TEST_CFLAGS) $(CURL_CFLAGS)
+tests_unit_test_http_LDADD = $(SC_FETCH_LIBS) $(SC_TEST_LIBS)
+
 check_PROGRAMS += tests/unit/test_cache
 TESTS += tests/unit/test_cache
 tests_unit_test_cache_SOURCES = tests/unit/test_cache.c tests/unit/testutil.h

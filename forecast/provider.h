@@ -157,6 +157,12 @@ int sc_provider_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, st
 /* Frees what out holds; NULL is a no-op. */
 void sc_fetch_release(struct sc_fetch *out);
 
+/* The Carbon Aware SDK's mean intensity of zone z (Provider=casdk) over
+ * [start, end) (`emissions/average-carbon-intensity`): what the reconciler
+ * of actual emissions asks for a job's actual run. 0, or -1 with err. */
+int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int64_t start, int64_t end,
+		     double *ci, struct sc_err *err);
+
 /* Whether provider p is fetched over the network. */
 int sc_provider_is_live(enum sc_provider p);
 

@@ -197,3 +197,35 @@ out:
 	free(hurl);
 	return rc;
 }
+
+int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int64_t start, int64_t end,
+		     double *ci, struct sc_err *err)
+{
+	struct sc_http_response r;
+	char loc[256], t0[32], t1[32], where[512];
+	char *url;
+	int rc = -1;
+
+	if (z->provider != SC_PROV_CASDK)
+		return sc_err_set(err, "zone %s: Provider=%s has no average-carbon-intensity", z->name,
+				  sc_provider_name(z->provider));
+	if (!z->url || !z->region)
+		return sc_err_set(err, "zone %s: Provider=casdk needs URL= and Region=", z->name);
+	if (end <= start)
+		return sc_err_set(err, "an empty interval");
+	if (!sc_http_escape(z->region, loc, sizeof(loc)))
+		return sc_err_set(err, "Region= is too long");
+	url = sc_prov_url(z->url, "/emissions/average-carbon-intensity?location=%s&startTime=%s&endTime=%s", loc,
+			  sc_format_time(start, t0, sizeof(t0)), sc_format_time(end, t1, sizeof(t1)));
+	if (!url)
+		return sc_err_set(err, "out of memory");
+	if (sc_prov_get(ctx, url, NULL, NULL, NULL, NULL, &r, err) < 0)
+		goto out;
+	rc = sc_casdk_parse_average(r.body, r.len, ci, err);
+	if (rc < 0)
+		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+	sc_http_response_free(&r);
+out:
+	free(url);
+	return rc;
+}

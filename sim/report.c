@@ -58,6 +58,7 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 	if (info && info->forecast)
 		rc |= json_object_set_new(top, "forecast", json_string(info->forecast));
 	rc |= json_object_set_new(top, "max_delay_s", json_integer((json_int_t)res->max_delay));
+	rc |= set_real(top, "forecast_error_pct", res->forecast_error_pct, 0.1);
 	rc |= json_object_set_new(top, "jobs_skipped", json_integer((json_int_t)res->jobs_skipped));
 	rc |= json_object_set_new(top, "jobs_exempt", json_integer((json_int_t)res->jobs_exempt));
 	if (info && info->cores)
@@ -116,6 +117,8 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		cap ? "" : ", unlimited capacity");
 	if (cap)
 		fprintf(f, "Capacity: %u cores, first come first served in planned-start order\n", info->cores);
+	fprintf(f, "slurm-carbon plans with ForecastError %.1f%% (%s)\n", res->forecast_error_pct,
+		res->forecast_error_configured ? "carbon.conf" : "the error of the forecast it is shown");
 	fprintf(f, "Data: %s to %s; %zu jobs outside the data, %zu skipped, %zu exempt\n\n",
 		sc_format_time(res->data_start, a, sizeof(a)), sc_format_time(res->data_end, b, sizeof(b)),
 		res->jobs_outside_data, res->jobs_skipped, res->jobs_exempt);

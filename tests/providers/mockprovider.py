@@ -377,6 +377,14 @@ class Handler(BaseHTTPRequestHandler):
                                     "location": loc, "dataStartAt": wt_time(start),
                                     "dataEndAt": wt_time(start + 86400), "windowSize": 30,
                                     "optimalDataPoints": [best] if best else [], "forecastData": data}])
+            if endpoint == "emissions/average-carbon-intensity":
+                a = int(dt.datetime.fromisoformat(q["startTime"].replace("Z", "+00:00")).timestamp())
+                b = int(dt.datetime.fromisoformat(q["endTime"].replace("Z", "+00:00")).timestamp())
+                if b <= a:
+                    raise ValueError("endTime must be after startTime")
+                vals = [ca_value(t) for t in range(a, b, 60)]
+                return json.dumps({"location": loc, "startTime": q["startTime"], "endTime": q["endTime"],
+                                   "carbonIntensity": sum(vals) / len(vals)})
             if endpoint == "emissions/bylocation":
                 return json.dumps([{"location": loc, "time": wt_time(t) .replace("+00:00", ".5092741+00:00"),
                                     "rating": ca_value(t) + 1, "duration": "00:30:00"}

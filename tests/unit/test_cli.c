@@ -374,7 +374,7 @@ static void test_plan_script_and_budget(void **state)
 	run_free(&r1);
 	/* Mode=enforce: the plugin would reject. */
 	{
-		char conf[8192];
+		static char conf[65536];
 		FILE *f = fopen(sc_test_path("etc/carbon.conf.example"), "r");
 		size_t n = fread(conf, 1, sizeof(conf) - 1, f);
 		FILE *o;

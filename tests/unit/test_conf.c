@@ -44,7 +44,7 @@ static void expect_error(const char *text, const char *msg)
 static const char full[] =
 	"# every key\n"
 	"Mode=enforce MaxDelay=12:00:00 MinSavings=15% RuntimeRatio=0.8\n"
-	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30\n"
+	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30 ArchiveDays=90\n"
 	"ExemptUsers=root,slurm ExemptAccounts=ops ExemptQOS=urgent,debug\n"
 	"\n"
 	"ZoneName=DE Provider=file Path=sample/DE.csv Replay=weekly Column=direct Signal=marginal "
@@ -79,6 +79,7 @@ static void test_full(void **state)
 	assert_int_equal(c->allow_opt_out, 0);
 	assert_int_equal(c->allow_mixed_signals, 1);
 	assert_int_equal(c->reload_interval, 90);
+	assert_int_equal(c->archive_days, 90);
 	assert_int_equal(c->n_exempt_users, 2);
 	assert_string_equal(c->exempt_users[0], "root");
 	assert_string_equal(c->exempt_users[1], "slurm");
@@ -180,7 +181,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->mode, SC_MODE_ADVISE);
 	assert_int_equal(c->line_mode, 0);
 	assert_int_equal(c->site.params.max_delay, 8 * 3600);
-	assert_near(c->site.params.min_savings_pct, 10, 1e-12);
+	assert_near(c->site.params.min_savings_pct, 0, 1e-12);
 	assert_near(c->site.params.runtime_ratio, 1.0, 1e-12);
 	assert_int_equal(c->site.params.reroute, 1);
 	assert_near(c->site.params.near_best_pct, 0, 1e-12);
@@ -188,6 +189,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->allow_opt_out, 1);
 	assert_int_equal(c->allow_mixed_signals, 0);
 	assert_int_equal(c->reload_interval, 10);
+	assert_int_equal(c->archive_days, 35);
 	assert_int_equal(c->n_exempt_users + c->n_exempt_accounts + c->n_exempt_qos, 0);
 
 	assert_int_equal(z->replay, SC_REPLAY_NONE);
@@ -234,9 +236,10 @@ static void test_defaults(void **state)
 #define ZL "ZoneName=Z Provider=static Intensity=1\n"
 #define GLOBAL_KEYS                                                                                    \
 	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, "          \
-	"AllowMixedSignals, ReloadInterval, ExemptUsers, ExemptAccounts, ExemptQOS"
+	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS"
 #define ZONE_KEYS \
-	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step"
+	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \
+	"ForecastError"
 #define PART_KEYS \
 	"Zone, PUE, CoreWatts, GPUWatts, MemWattsPerGB, NodeWatts, Usage, DefaultTime, DefMemPerCPU, Alternatives, Default"
 
@@ -374,6 +377,10 @@ static void test_value_errors(void **state)
 		{ "AllowMixedSignals=y", "carbon.conf:1: AllowMixedSignals: invalid boolean 'y': expected yes or no" },
 		{ "ReloadInterval=0",
 		  "carbon.conf:1: ReloadInterval: duration '0' is too short; expected at least 00:00:01" },
+		{ "ArchiveDays=0",
+		  "carbon.conf:1: ArchiveDays: number of days '0' is out of range: expected a number from 1 to 3650" },
+		{ "ArchiveDays=7.5",
+		  "carbon.conf:1: ArchiveDays: number of days '7.5' is not a whole number; expected 1 to 3650" },
 		{ ZL "ZoneName=A Provider=static Intensity=3001",
 		  "carbon.conf:2: Intensity: intensity '3001' is out of range: expected a number from 0 to 3000" },
 		{ "ZoneName=A Provider=file Path=a Replay=daily",
@@ -916,6 +923,46 @@ static void test_limits(void **state)
 /* The shipped example is valid, says what its comments say, and so are its
  * commented-out alternatives (Mode=enforce, the static and live zones, the
  * exempt lists) once uncommented. */
+/* ForecastError: per zone, 0 to 200 %; by default 25 % for the live
+ * providers' forecasts and 0 (exact) for files and static values; the
+ * engine sees it as site.zone_error. */
+static void test_forecast_error(void **state)
+{
+	struct sc_conf *c;
+
+	(void)state;
+	c = parse_ok("ZoneName=DEFAULT MaxAge=1:00:00\n"
+		     "ZoneName=F Provider=file Path=/x.csv\n"
+		     "ZoneName=S Provider=static Intensity=100\n"
+		     "ZoneName=U Provider=ukci\n"
+		     "ZoneName=E Provider=electricitymaps Region=DE TokenFile=/t ForecastError=12.5%\n"
+		     "ZoneName=G Provider=file Path=/y.csv ForecastError=30\n");
+	assert_int_equal(c->n_zones, 5);
+	assert_near(c->zones[0].forecast_error_pct, 0, 1e-12);
+	assert_int_equal(c->zones[0].forecast_error_set, 0);
+	assert_near(c->zones[1].forecast_error_pct, 0, 1e-12);
+	assert_near(c->zones[2].forecast_error_pct, 25, 1e-12);
+	assert_int_equal(c->zones[2].forecast_error_set, 0);
+	assert_near(c->zones[3].forecast_error_pct, 12.5, 1e-12);
+	assert_int_equal(c->zones[3].forecast_error_set, 1);
+	assert_near(c->zones[4].forecast_error_pct, 30, 1e-12);
+	assert_non_null(c->site.zone_error);
+	for (size_t i = 0; i < 5; i++)
+		assert_near(c->site.zone_error[i], c->zones[i].forecast_error_pct, 1e-12);
+	sc_conf_destroy(c);
+	/* From ZoneName=DEFAULT, for every provider. */
+	c = parse_ok("ZoneName=DEFAULT ForecastError=20%\n"
+		     "ZoneName=F Provider=file Path=/x.csv\nZoneName=U Provider=ukci\n");
+	assert_near(c->zones[0].forecast_error_pct, 20, 1e-12);
+	assert_int_equal(c->zones[0].forecast_error_set, 1);
+	assert_near(c->zones[1].forecast_error_pct, 20, 1e-12);
+	sc_conf_destroy(c);
+	expect_error("ZoneName=F Provider=file Path=/x.csv ForecastError=250%\n",
+		     "carbon.conf:1: ForecastError: percentage '250' is out of range: expected a number from 0 to 200");
+	expect_error("ZoneName=F Provider=file Path=/x.csv ForecastError=big\n",
+		     "carbon.conf:1: ForecastError: invalid percentage 'big': expected a number from 0 to 200");
+}
+
 static void test_example(void **state)
 {
 	struct sc_diag d = { 0 };
@@ -934,7 +981,7 @@ static void test_example(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->mode, SC_MODE_ADVISE);
 	assert_int_equal(c->site.params.max_delay, 8 * 3600);
-	assert_near(c->site.params.min_savings_pct, 10, 1e-12);
+	assert_near(c->site.params.min_savings_pct, 0, 1e-12);
 	assert_int_equal(c->reload_interval, 10);
 	assert_int_equal(c->n_zones, 2);
 	assert_string_equal(c->zones[0].name, "DE");
@@ -1025,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_exempt),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_forecast_error),
 		cmocka_unit_test(test_example),
 	};
 

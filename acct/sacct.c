@@ -1,0 +1,796 @@
+/* slurm-carbon: a robust reader of `sacct --parsable2` output.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "acct/sacct.h"
+#include "forecast/csvfile.h"
+#include "policy/units.h"
+
+/* Columns the reader understands. */
+enum col {
+	C_JOBID, C_JOBIDRAW, C_CLUSTER, C_USER, C_ACCOUNT, C_PARTITION, C_STATE,
+	C_SUBMIT, C_ELIGIBLE, C_START, C_END, C_ELAPSEDRAW, C_ELAPSED, C_NNODES,
+	C_NCPUS, C_ALLOCTRES, C_REQMEM, C_CPUTIMERAW, C_TOTALCPU, C_ENERGY,
+	C_ADMINCOMMENT, C_SYSTEMCOMMENT, C_COUNT
+};
+
+static const struct {
+	const char *name;
+	enum col col;
+} col_names[] = {
+	{ "JobID", C_JOBID }, { "JobIDRaw", C_JOBIDRAW }, { "Cluster", C_CLUSTER },
+	{ "User", C_USER }, { "Account", C_ACCOUNT }, { "Partition", C_PARTITION },
+	{ "State", C_STATE }, { "Submit", C_SUBMIT }, { "Eligible", C_ELIGIBLE },
+	{ "Start", C_START }, { "End", C_END }, { "ElapsedRaw", C_ELAPSEDRAW },
+	{ "Elapsed", C_ELAPSED }, { "NNodes", C_NNODES }, { "NCPUS", C_NCPUS },
+	{ "AllocCPUS", C_NCPUS }, { "AllocTRES", C_ALLOCTRES }, { "ReqMem", C_REQMEM },
+	{ "CPUTimeRAW", C_CPUTIMERAW }, { "TotalCPU", C_TOTALCPU },
+	{ "ConsumedEnergyRaw", C_ENERGY }, { "AdminComment", C_ADMINCOMMENT },
+	{ "SystemComment", C_SYSTEMCOMMENT },
+};
+
+/* Columns that hold free text and may contain the separator. */
+static const char *const free_text[] = {
+	"AdminComment", "SystemComment", "Comment", "JobName", "SubmitLine", "WorkDir",
+	"Constraints", NULL,
+};
+
+#define MAX_FREE 4     /* free-text columns considered for a repair */
+#define MAX_EXTRA 16   /* extra fields a repair may give back */
+#define MAX_COMBOS 4096
+
+struct piece_count {
+	int open, close, dquote, bquote;
+};
+
+struct sc_sacct {
+	char sep;
+	int ncols;              /* columns in the header */
+	int col[C_COUNT];       /* header index of each known column, -1 absent */
+	int free_idx[MAX_FREE]; /* header indexes of free-text columns */
+	int nfree;
+	char **fields;          /* ncols + MAX_EXTRA + 1 slots */
+	char **joined;          /* ncols slots: the fields after a repair */
+	struct piece_count *pc; /* per split field */
+
+	/* The job being assembled (its line is copied: steps come after it). */
+	int have_job;
+	char *jbuf;
+	size_t jcap;
+	struct sc_acct_job job;
+	struct sc_sacct_stats stats;
+};
+
+static const char *const empty = "";
+
+struct sc_sacct *sc_sacct_create(const char *header, char sep, struct sc_err *err)
+{
+	struct sc_sacct *r = calloc(1, sizeof(*r));
+	char *h = header ? strdup(header) : NULL;
+	char **f = NULL;
+	int n, seen_jobid;
+
+	if (!r || !h) {
+		sc_err_set(err, "out of memory");
+		goto error;
+	}
+	if (!sep)
+		sep = strchr(h, '\x1f') ? '\x1f' : '|';
+	r->sep = sep;
+	n = sc_csv_split(h, sep, 0, NULL, 0, NULL);
+	if (n <= 0 || n > 4096) {
+		sc_err_set(err, "sacct header: %d columns; expected a `sacct -P` header such as %s",
+			   n, SC_SACCT_FIELDS);
+		goto error;
+	}
+	f = calloc((size_t)n, sizeof(*f));
+	r->fields = calloc((size_t)n + MAX_EXTRA + 1, sizeof(*r->fields));
+	r->joined = calloc((size_t)n, sizeof(*r->joined));
+	r->pc = calloc((size_t)n + MAX_EXTRA + 1, sizeof(*r->pc));
+	if (!f || !r->fields || !r->joined || !r->pc) {
+		sc_err_set(err, "out of memory");
+		goto error;
+	}
+	/* The count pass above left h intact only up to the first separator:
+	 * split a fresh copy. */
+	free(h);
+	h = strdup(header);
+	if (!h) {
+		sc_err_set(err, "out of memory");
+		goto error;
+	}
+	sc_csv_split(h, sep, 0, f, n, NULL);
+	r->ncols = n;
+	for (int c = 0; c < C_COUNT; c++)
+		r->col[c] = -1;
+	for (int i = 0; i < n; i++) {
+		char *name = f[i];
+		size_t len;
+
+		while (isspace((unsigned char)*name))
+			name++;
+		len = strlen(name);
+		while (len && isspace((unsigned char)name[len - 1]))
+			name[--len] = '\0';
+		for (size_t k = 0; k < sizeof(col_names) / sizeof(col_names[0]); k++)
+			if (strcasecmp(name, col_names[k].name) == 0 && r->col[col_names[k].col] < 0)
+				r->col[col_names[k].col] = i;
+		for (int k = 0; free_text[k]; k++)
+			if (strcasecmp(name, free_text[k]) == 0 && r->nfree < MAX_FREE)
+				r->free_idx[r->nfree++] = i;
+	}
+	seen_jobid = r->col[C_JOBID] >= 0 || r->col[C_JOBIDRAW] >= 0;
+	if (!seen_jobid) {
+		sc_err_set(err, "sacct header has no JobID column (got '%.80s'); run sacct -P -o %s",
+			   header, SC_SACCT_FIELDS);
+		goto error;
+	}
+	free(f);
+	free(h);
+	return r;
+error:
+	free(f);
+	free(h);
+	sc_sacct_destroy(r);
+	return NULL;
+}
+
+void sc_sacct_destroy(struct sc_sacct *r)
+{
+	if (!r)
+		return;
+	free(r->fields);
+	free(r->joined);
+	free(r->pc);
+	free(r->jbuf);
+	free(r);
+}
+
+const struct sc_sacct_stats *sc_sacct_stats(const struct sc_sacct *r)
+{
+	return &r->stats;
+}
+
+/* ---- field parsers ------------------------------------------------------ */
+
+static char *trimmed(const char *s, char *buf, size_t n)
+{
+	size_t len;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	snprintf(buf, n, "%s", s);
+	len = strlen(buf);
+	while (len && isspace((unsigned char)buf[len - 1]))
+		buf[--len] = '\0';
+	return buf;
+}
+
+int sc_acct_parse_count(const char *s, int64_t *n, struct sc_err *err)
+{
+	double v;
+
+	if (sc_parse_number(s, 0, 9007199254740992.0, "count", &v, err) < 0)
+		return -1;
+	if (v != floor(v))
+		return sc_err_set(err, "invalid count '%s': expected a whole number", s);
+	*n = (int64_t)v;
+	return 0;
+}
+
+int sc_acct_parse_time(const char *s, int64_t *t, struct sc_err *err)
+{
+	char b[64];
+
+	trimmed(s ? s : "", b, sizeof(b));
+	if (!*b || strcasecmp(b, "Unknown") == 0 || strcasecmp(b, "None") == 0) {
+		*t = 0;
+		return 0;
+	}
+	/* sc_parse_time also takes `now`: an accounting time is never relative. */
+	if (strncasecmp(b, "now", 3) == 0)
+		return sc_err_set(err, "invalid time '%s': expected YYYY-MM-DDTHH:MM:SS", b);
+	return sc_parse_time(b, 0, t, err);
+}
+
+int sc_acct_parse_cputime(const char *s, double *secs, struct sc_err *err)
+{
+	char b[64], *dot;
+	double frac = 0;
+	int64_t whole;
+
+	trimmed(s ? s : "", b, sizeof(b));
+	if (!*b)
+		return sc_err_set(err, "empty CPU time");
+	dot = strrchr(b, '.');
+	if (dot) {
+		char fb[40];
+		if (strlen(dot + 1) == 0 || strlen(dot + 1) > 9 || strspn(dot + 1, "0123456789") != strlen(dot + 1))
+			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", b);
+		snprintf(fb, sizeof(fb), "0.%s", dot + 1);
+		if (sc_parse_number(fb, 0, 1, "fraction", &frac, NULL) < 0)
+			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", b);
+		*dot = '\0';
+	}
+	if (sc_parse_duration(b, 0, &whole, NULL) < 0)
+		return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff] up to 365 days", s);
+	*secs = (double)whole + frac;
+	return 0;
+}
+
+static double unit_factor_mb(char u)
+{
+	switch (toupper((unsigned char)u)) {
+	case 'K': return 1.0 / 1024;
+	case 'M': return 1;
+	case 'G': return 1024;
+	case 'T': return 1024.0 * 1024;
+	case 'P': return 1024.0 * 1024 * 1024;
+	default: return -1;
+	}
+}
+
+/* "8000M", "1.50G", "2048" (MB) to MB. */
+static int parse_mem_value(const char *v, double *mb, struct sc_err *err)
+{
+	char b[64];
+	size_t len;
+	double x, f = 1;
+
+	trimmed(v, b, sizeof(b));
+	len = strlen(b);
+	if (len && isalpha((unsigned char)b[len - 1])) {
+		f = unit_factor_mb(b[len - 1]);
+		if (f < 0)
+			return sc_err_set(err, "unknown memory unit in '%s': expected K, M, G, T or P", v);
+		b[--len] = '\0';
+	}
+	if (sc_parse_number(b, 0, 1e15, "memory", &x, err) < 0)
+		return -1;
+	*mb = x * f;
+	return 0;
+}
+
+int sc_acct_parse_tres(const char *s, struct sc_tres *out, struct sc_err *err)
+{
+	struct sc_tres t = { -1, -1, -1, -1, -1 };
+	int64_t typed_gpus = -1;
+	int rc = 0;
+	const char *p = s ? s : "";
+
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		char item[256], *eq, *key, *val;
+		struct sc_err e;
+
+		if (len >= sizeof(item)) {
+			rc = sc_err_set(err, "TRES entry too long in '%.60s'", s);
+			goto next;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		eq = strchr(item, '=');
+		if (!eq) {
+			if (len)
+				rc = sc_err_set(err, "TRES entry '%s' has no '='; expected name=value", item);
+			goto next;
+		}
+		*eq = '\0';
+		key = item;
+		val = eq + 1;
+		if (strcasecmp(key, "mem") == 0) {
+			if (parse_mem_value(val, &t.mem_mb, &e) < 0)
+				rc = sc_err_set(err, "TRES mem: %s", e.msg);
+		} else if (strcasecmp(key, "cpu") == 0 || strcasecmp(key, "node") == 0 ||
+			   strcasecmp(key, "gres/gpu") == 0 || strncasecmp(key, "gres/gpu:", 9) == 0) {
+			int64_t v;
+			if (sc_acct_parse_count(val, &v, &e) < 0) {
+				rc = sc_err_set(err, "TRES %s: %s", key, e.msg);
+			} else if (strcasecmp(key, "cpu") == 0) {
+				t.cpu = v;
+			} else if (strcasecmp(key, "node") == 0) {
+				t.node = v;
+			} else if (strcasecmp(key, "gres/gpu") == 0) {
+				t.gpu = v;
+			} else {
+				typed_gpus = (typed_gpus < 0 ? 0 : typed_gpus) + v;
+			}
+		} else if (strcasecmp(key, "energy") == 0) {
+			int64_t v;
+			if (sc_acct_parse_count(val, &v, &e) < 0)
+				rc = sc_err_set(err, "TRES energy: %s", e.msg);
+			else
+				t.energy_j = (double)v;
+		}
+next:
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	/* A typed entry repeats the untyped one when both are given. */
+	if (t.gpu < 0)
+		t.gpu = typed_gpus;
+	*out = t;
+	return rc;
+}
+
+int sc_acct_parse_reqmem(const char *s, double *mb, char *per, struct sc_err *err)
+{
+	char b[64];
+	size_t len;
+	char p = 0;
+	double v;
+	struct sc_err e;
+
+	trimmed(s ? s : "", b, sizeof(b));
+	len = strlen(b);
+	if (len && (b[len - 1] == 'n' || b[len - 1] == 'c')) {
+		p = b[len - 1];
+		b[--len] = '\0';
+	}
+	if (!len)
+		return sc_err_set(err, "empty ReqMem");
+	if (parse_mem_value(b, &v, &e) < 0)
+		return sc_err_set(err, "invalid ReqMem '%s': %s", s, e.msg);
+	if (v <= 0)
+		return sc_err_set(err, "ReqMem '%s' gives no figure (all memory of the node)", s);
+	*mb = v;
+	*per = p;
+	return 0;
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
+static int is_sentinel(double j)
+{
+	/* NO_VAL and INFINITE, 32 and 64 bits, as sacct may print them. */
+	return j == 4294967294.0 || j == 4294967295.0 || j >= 9007199254740992.0;
+}
+
+static int balanced(const struct piece_count *c)
+{
+	return c->open == c->close && c->dquote % 2 == 0 && c->bquote % 2 == 0;
+}
+
+static void count_piece(const char *s, struct piece_count *c)
+{
+	memset(c, 0, sizeof(*c));
+	for (; *s; s++) {
+		c->open += *s == '{';
+		c->close += *s == '}';
+		c->dquote += *s == '"';
+		c->bquote += *s == '`';
+	}
+}
+
+/* Maps nf split fields onto r->ncols columns in r->joined, giving the extra
+ * ones to free-text columns. Returns 0, or -1 when that can't be done. */
+static int assign_fields(struct sc_sacct *r, int nf)
+{
+	int extra = nf - r->ncols;
+	int share[MAX_FREE] = { 0 };
+	long combos = 0;
+
+	if (extra == 0) {
+		for (int i = 0; i < r->ncols; i++)
+			r->joined[i] = r->fields[i];
+		return 0;
+	}
+	if (extra < 0 || extra > MAX_EXTRA || r->nfree == 0)
+		return -1;
+	for (int i = 0; i < nf; i++)
+		count_piece(r->fields[i], &r->pc[i]);
+	/* Enumerate the ways to share `extra` among the free columns: share[]
+	 * counts in base extra+1, keeping those that sum to extra. */
+	for (;;) {
+		int sum = 0, ok = 1;
+		for (int j = 0; j < r->nfree; j++)
+			sum += share[j];
+		if (sum == extra) {
+			int at = 0;
+			for (int i = 0; i < r->ncols && ok; i++) {
+				int take = 1, is_free = 0;
+				for (int j = 0; j < r->nfree; j++)
+					if (r->free_idx[j] == i) {
+						take += share[j];
+						is_free = 1;
+					}
+				if (is_free) {
+					struct piece_count c = { 0, 0, 0, 0 };
+					for (int k = at; k < at + take; k++) {
+						c.open += r->pc[k].open;
+						c.close += r->pc[k].close;
+						c.dquote += r->pc[k].dquote;
+						c.bquote += r->pc[k].bquote;
+					}
+					ok = balanced(&c);
+					/* A column that opens a JSON object closes it. */
+					if (ok && r->fields[at][0] == '{') {
+						const char *last = r->fields[at + take - 1];
+						size_t ll = strlen(last);
+						ok = ll && last[ll - 1] == '}';
+					}
+				}
+				at += take;
+			}
+			if (ok) {
+				int at2 = 0;
+				for (int i = 0; i < r->ncols; i++) {
+					int take = 1;
+					for (int j = 0; j < r->nfree; j++)
+						if (r->free_idx[j] == i)
+							take += share[j];
+					r->joined[i] = r->fields[at2];
+					/* Put the separators back between the pieces. */
+					for (int k = at2; k < at2 + take - 1; k++)
+						r->fields[k][strlen(r->fields[k])] = r->sep;
+					at2 += take;
+				}
+				return 0;
+			}
+		}
+		if (++combos > MAX_COMBOS)
+			return -1;
+		{
+			int j = 0;
+			while (j < r->nfree && ++share[j] > extra)
+				share[j++] = 0;
+			if (j == r->nfree)
+				return -1;
+		}
+	}
+}
+
+static const char *get(const struct sc_sacct *r, enum col c)
+{
+	int i = r->col[c];
+
+	return i >= 0 && r->joined[i] ? r->joined[i] : empty;
+}
+
+/* The job part of a JobID: up to the first '.' (n characters). */
+static size_t job_part(const char *id)
+{
+	const char *dot = strchr(id, '.');
+
+	return dot ? (size_t)(dot - id) : strlen(id);
+}
+
+static int state_running(const char *st)
+{
+	static const char *const live[] = { "PENDING", "RUNNING", "SUSPENDED", "REQUEUED",
+					    "RESIZING", "REQUEUE_HOLD", "REQUEUE_FED",
+					    "CONFIGURING", "COMPLETING", "SIGNALING",
+					    "STAGE_OUT", "STOPPED", NULL };
+
+	for (int i = 0; live[i]; i++) {
+		size_t n = strlen(live[i]);
+		if (strncasecmp(st, live[i], n) == 0 && (!st[n] || st[n] == ' '))
+			return 1;
+	}
+	return 0;
+}
+
+/* Fills r->job from r->joined (pointing into r->jbuf). */
+static void fill_job(struct sc_sacct *r, long lineno)
+{
+	struct sc_acct_job *j = &r->job;
+	struct sc_tres tres;
+	const char *s, *plus;
+	int64_t v;
+	double d;
+
+	memset(j, 0, sizeof(*j));
+	j->line = lineno;
+	j->jobid = get(r, C_JOBID);
+	j->jobid_raw = get(r, C_JOBIDRAW);
+	if (!*j->jobid)
+		j->jobid = j->jobid_raw;
+	if (!*j->jobid_raw)
+		j->jobid_raw = j->jobid;
+	j->cluster = get(r, C_CLUSTER);
+	j->user = get(r, C_USER);
+	j->account = get(r, C_ACCOUNT);
+	j->partition = get(r, C_PARTITION);
+	j->state = get(r, C_STATE);
+	j->admin_comment = get(r, C_ADMINCOMMENT);
+	j->system_comment = get(r, C_SYSTEMCOMMENT);
+	plus = strchr(j->jobid, '+');
+	j->het_offset = -1;
+	if (plus && sc_acct_parse_count(plus + 1, &v, NULL) == 0 && v < 1000000)
+		j->het_offset = (int)v;
+	j->array_task = strchr(j->jobid, '_') != NULL;
+
+	if (sc_acct_parse_time(get(r, C_SUBMIT), &j->submit, NULL) < 0 ||
+	    sc_acct_parse_time(get(r, C_ELIGIBLE), &j->eligible, NULL) < 0 ||
+	    sc_acct_parse_time(get(r, C_START), &j->start, NULL) < 0 ||
+	    sc_acct_parse_time(get(r, C_END), &j->end, NULL) < 0)
+		j->odd |= SC_ODD_TIME;
+	/* A failed parse leaves the value 0 (unknown) thanks to memset. */
+
+	j->elapsed = -1;
+	{
+		const char *raw = get(r, C_ELAPSEDRAW), *el = get(r, C_ELAPSED);
+		int64_t e;
+		int read_ok = 1;
+
+		if (*raw && sc_acct_parse_count(raw, &v, NULL) == 0)
+			j->elapsed = v;
+		else if (*el && sc_parse_duration(el, 0, &e, NULL) == 0)
+			j->elapsed = e;
+		else {
+			read_ok = 0;
+			if (j->start > 0 && j->end >= j->start)
+				j->elapsed = j->end - j->start;
+		}
+		/* Unreadable, or empty for a job that started: worth a note. */
+		if (!read_ok && (r->col[C_ELAPSEDRAW] >= 0 || r->col[C_ELAPSED] >= 0) &&
+		    (*raw || *el || j->start > 0))
+			j->odd |= SC_ODD_ELAPSED;
+	}
+
+	if (sc_acct_parse_tres(get(r, C_ALLOCTRES), &tres, NULL) < 0)
+		j->odd |= SC_ODD_TRES;
+	j->nnodes = -1;
+	j->ncpus = -1;
+	s = get(r, C_NNODES);
+	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
+		j->nnodes = v;
+	else {
+		if (*s)
+			j->odd |= SC_ODD_COUNT;
+		j->nnodes = tres.node;
+	}
+	s = get(r, C_NCPUS);
+	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
+		j->ncpus = v;
+	else {
+		if (*s)
+			j->odd |= SC_ODD_COUNT;
+		j->ncpus = tres.cpu;
+	}
+	j->gpus = tres.gpu > 0 ? tres.gpu : 0;
+	j->mem_mb = tres.mem_mb;
+	s = get(r, C_REQMEM);
+	if (j->mem_mb < 0 && *s) {
+		char per;
+		if (sc_acct_parse_reqmem(s, &d, &per, NULL) == 0) {
+			if (per == 'c')
+				j->mem_mb = j->ncpus > 0 ? d * (double)j->ncpus : -1;
+			else if (per == 'n')
+				j->mem_mb = j->nnodes > 0 ? d * (double)j->nnodes : -1;
+			else
+				j->mem_mb = d;
+		} else {
+			j->odd |= SC_ODD_REQMEM;
+		}
+	}
+
+	j->cpu_time_s = -1;
+	s = get(r, C_CPUTIMERAW);
+	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
+		j->cpu_time_s = (double)v;
+	else {
+		if (*s)
+			j->odd |= SC_ODD_CPUTIME;
+		if (j->ncpus >= 0 && j->elapsed >= 0)
+			j->cpu_time_s = (double)j->ncpus * (double)j->elapsed;
+	}
+	j->total_cpu_s = -1;
+	s = get(r, C_TOTALCPU);
+	if (*s) {
+		if (sc_acct_parse_cputime(s, &d, NULL) == 0) {
+			j->total_cpu_s = d;
+			if (j->cpu_time_s >= 0 && d > j->cpu_time_s) {
+				j->total_cpu_s = j->cpu_time_s;
+				j->odd |= SC_ODD_TOTALCPU;
+			}
+		} else {
+			j->odd |= SC_ODD_CPUTIME;
+		}
+	}
+
+	j->energy_j = -1;
+	s = get(r, C_ENERGY);
+	if (*s) {
+		if (sc_parse_number(s, 0, 1.9e19, "energy", &d, NULL) == 0 && !is_sentinel(d) &&
+		    d == floor(d)) {
+			if (d > 0)
+				j->energy_j = d;
+		} else {
+			j->odd |= SC_ODD_ENERGY;
+		}
+	}
+	if (j->energy_j < 0 && tres.energy_j > 0 && !is_sentinel(tres.energy_j))
+		j->energy_j = tres.energy_j;
+
+	j->ran = j->start > 0;
+	j->ended = j->ran && j->end > 0 && !state_running(j->state);
+}
+
+/* A step line: folds its energy into the current job. */
+static void add_step(struct sc_sacct *r)
+{
+	const char *s = get(r, C_ENERGY);
+	double d;
+
+	r->stats.steps++;
+	if (r->job.energy_j >= 0 && !r->job.energy_from_steps)
+		return;
+	if (*s && sc_parse_number(s, 0, 1.9e19, "energy", &d, NULL) == 0 && !is_sentinel(d) &&
+	    d > 0 && d > r->job.energy_j) {
+		r->job.energy_j = d;
+		r->job.energy_from_steps = 1;
+	}
+}
+
+static int emit(struct sc_sacct *r, sc_acct_job_fn fn, void *arg)
+{
+	if (!r->have_job)
+		return 0;
+	r->have_job = 0;
+	r->stats.jobs++;
+	return fn ? fn(&r->job, arg) : 0;
+}
+
+int sc_sacct_feed(struct sc_sacct *r, char *line, sc_acct_job_fn fn, void *arg, struct sc_err *err)
+{
+	int nf, rc;
+	const char *id;
+	size_t len = strlen(line);
+	long lineno;
+
+	r->stats.lines++;
+	lineno = r->stats.lines;
+	if (len && line[len - 1] == '\r')
+		line[--len] = '\0';
+	if (strspn(line, " \t") == len)
+		return 0;
+	nf = sc_csv_split(line, r->sep, 0, r->fields, r->ncols + MAX_EXTRA + 1, NULL);
+	if (nf < r->ncols || assign_fields(r, nf) < 0) {
+		r->stats.skipped++;
+		sc_err_set(err, "line %ld: %d fields where the header has %d; line skipped", lineno,
+			   nf, r->ncols);
+		return 0;
+	}
+	id = get(r, C_JOBID);
+	if (!*id)
+		id = get(r, C_JOBIDRAW);
+	if (!*id) {
+		r->stats.skipped++;
+		sc_err_set(err, "line %ld: empty JobID; line skipped", lineno);
+		return 0;
+	}
+	if (strchr(id, '.')) {
+		size_t n = job_part(id);
+		const char *raw = get(r, C_JOBIDRAW);
+		size_t nraw = job_part(raw);
+		if (r->have_job &&
+		    ((strlen(r->job.jobid) == n && strncmp(r->job.jobid, id, n) == 0) ||
+		     (*raw && strlen(r->job.jobid_raw) == nraw && strncmp(r->job.jobid_raw, raw, nraw) == 0))) {
+			add_step(r);
+		} else {
+			r->stats.orphan_steps++;
+		}
+		return 0;
+	}
+	/* A job line: the previous job is complete. */
+	rc = emit(r, fn, arg);
+	if (strchr(id, '[')) {
+		r->stats.pending++;
+		return rc;
+	}
+	{
+		/* Copy the line (its fields are NUL-separated) so that the job
+		 * stays valid while its steps are read. */
+		size_t total = 0;
+		for (int i = 0; i < r->ncols; i++)
+			total += strlen(r->joined[i]) + 1;
+		if (total > r->jcap) {
+			char *nb = realloc(r->jbuf, total);
+			if (!nb) {
+				sc_err_set(err, "line %ld: out of memory; line skipped", lineno);
+				r->stats.skipped++;
+				return rc;
+			}
+			r->jbuf = nb;
+			r->jcap = total;
+		}
+		total = 0;
+		for (int i = 0; i < r->ncols; i++) {
+			size_t l = strlen(r->joined[i]) + 1;
+			memcpy(r->jbuf + total, r->joined[i], l);
+			r->joined[i] = r->jbuf + total;
+			total += l;
+		}
+	}
+	fill_job(r, lineno);
+	r->have_job = 1;
+	return rc;
+}
+
+int sc_sacct_finish(struct sc_sacct *r, sc_acct_job_fn fn, void *arg)
+{
+	return emit(r, fn, arg);
+}
+
+int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *arg,
+		  void (*warn)(const char *msg, void *arg), struct sc_sacct_stats *stats,
+		  struct sc_err *err)
+{
+	struct sc_sacct *r = NULL;
+	char *buf = NULL;
+	size_t cap = 0;
+	long n, lineno = 0;
+	int rc = -1;
+
+	for (;;) {
+		n = sc_read_line(f, &buf, &cap, 0);
+		lineno++;
+		if (n == -1) {
+			sc_err_set(err, "%s: %s", name,
+				   ferror(f) ? "read error" : "empty: expected a `sacct -P` header line");
+			goto out;
+		}
+		if (n < 0) {
+			sc_err_set(err, "%s:%ld: %s", name, lineno,
+				   n == -3 ? "out of memory" : "header line longer than 1 MiB");
+			goto out;
+		}
+		if (strspn(buf, " \t\r") != (size_t)n)
+			break;
+	}
+	r = sc_sacct_create(buf, sep, err);
+	if (!r) {
+		sc_err_prefix(err, "%s:%ld: ", name, lineno);
+		goto out;
+	}
+	r->stats.lines = lineno;
+	for (;;) {
+		struct sc_err e = { "" };
+		n = sc_read_line(f, &buf, &cap, 0);
+		if (n == -1)
+			break;
+		if (n == -3) {
+			sc_err_set(err, "%s:%ld: out of memory", name, r->stats.lines + 1);
+			goto out;
+		}
+		if (n == -2) {
+			char msg[SC_ERR_MAX + 64];
+			r->stats.lines++;
+			r->stats.skipped++;
+			snprintf(msg, sizeof(msg), "%s:%ld: line longer than 1 MiB; skipped", name,
+				 r->stats.lines);
+			if (warn)
+				warn(msg, arg);
+			continue;
+		}
+		rc = sc_sacct_feed(r, buf, fn, arg, &e);
+		if (rc)
+			goto out;
+		if (e.msg[0] && warn) {
+			char msg[SC_ERR_MAX + 64];
+			snprintf(msg, sizeof(msg), "%s: %s", name, e.msg);
+			warn(msg, arg);
+		}
+	}
+	if (ferror(f)) {
+		sc_err_set(err, "%s: read error", name);
+		rc = -1;
+		goto out;
+	}
+	rc = sc_sacct_finish(r, fn, arg);
+out:
+	if (r && stats)
+		*stats = r->stats;
+	sc_sacct_destroy(r);
+	free(buf);
+	return rc;
+}

@@ -1,0 +1,51 @@
+/* slurm-carbon: running Slurm's accounting commands (sacct, sacctmgr) — the
+ * one adapter between scarbon and slurmdbd.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Commands run with fork/exec and an argv, never through a shell. The
+ * program is $SCARBON_SACCT / $SCARBON_SACCTMGR when set (tests point them at
+ * fakes), else `sacct` / `sacctmgr` found in PATH. Children get TZ=UTC and
+ * SLURM_TIME_FORMAT=standard, so that sacct prints and reads times as UTC
+ * `YYYY-MM-DDTHH:MM:SS`, the way the reader expects them.
+ */
+#ifndef SC_ACCT_SLURMCMD_H
+#define SC_ACCT_SLURMCMD_H
+
+#include <stdio.h>
+
+#include "policy/error.h"
+
+/* The program to run for "sacct" or "sacctmgr" (a static string or the
+ * environment's). */
+const char *sc_slurm_prog(const char *name);
+
+struct sc_proc;
+
+/* Starts argv (argv[0] is the program; NULL-terminated; borrowed) with
+ * stdin from /dev/null and stdout to a pipe: read it with sc_proc_out.
+ * stderr is kept for the message of sc_proc_close. NULL with err when the
+ * program cannot be started. */
+struct sc_proc *sc_proc_open(char *const argv[], struct sc_err *err);
+
+/* The child's stdout (owned by p). */
+FILE *sc_proc_out(struct sc_proc *p);
+
+/* Closes stdout, waits for the child and frees p (NULL: returns 0).
+ * Returns 0 when it exited with status 0, else -1 with err: "sacct exited
+ * with status 1: <the first lines of its stderr>". */
+int sc_proc_close(struct sc_proc *p, struct sc_err *err);
+
+/* Runs argv to completion with `input` (may be NULL) on stdin. *out and *errout
+ * (each optional) receive its stdout and stderr (malloc'd, NUL-terminated;
+ * caller frees). Returns the exit status (0..255; 128 + signal when killed),
+ * or -1 with err when it could not run. */
+int sc_proc_run(char *const argv[], const char *input, char **out, char **errout,
+		struct sc_err *err);
+
+/* Whether the calling user sees every user's jobs in sacct: root, the
+ * SlurmUser of slurm.conf ($SLURM_CONF, else /etc/slurm/slurm.conf), or a
+ * user whose AdminLevel in slurmdbd (`sacctmgr show user`) is Operator or
+ * Administrator. 0 when it can't be told. */
+int sc_slurm_is_operator(void);
+
+#endif
