@@ -11,6 +11,7 @@ EXTRA_PROGRAMS += bench/bench_simulate
 bench_bench_simulate_SOURCES = bench/bench_simulate.c
 bench_bench_simulate_LDADD = $(SC_SIM_LIBS)
 CLEANFILES += bench/bench_simulate
+dist_noinst_SCRIPTS += bench/simulate_tables.py
 
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
