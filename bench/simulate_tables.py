@@ -116,7 +116,7 @@ def summary(results, keyf):
             a[2] += 1
     lines = ["| %s | slurm-carbon | casdk | cats | threshold |" % "group",
              "|---|---:|---:|---:|---:|"]
-    for g in sorted(groups, key=str):
+    for g in groups:
         acc = groups[g]
         lines.append("| %s | %s |" % (g, " | ".join(
             "%.0f %% · %.1f h" % (100 * acc[n][0] / acc[n][2], acc[n][1] / acc[n][2])
