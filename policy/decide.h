@@ -95,9 +95,9 @@ struct sc_site {
 
 /* How many standard deviations of its error a forecast saving must clear
  * (rule 4). Measured with `scarbon simulate` (BENCHMARKS.md): on the shared
- * zones and traces, 0.5 keeps nearly all of the saving that trusting the
- * forecast keeps, with a quarter to a third less delay; 1.0 halves the
- * delay but gives up a sixth of the saving. */
+ * zones and traces, 0.5 keeps 95-100 % of the saving that trusting the
+ * forecast keeps, with a fifth to a third less delay; 1.0 cuts the delay
+ * by a half but gives up a sixth of the saving. */
 #define SC_ERROR_CONFIDENCE 0.5
 
 /* Per-zone forecasts, indexed like sc_site.zones. grids[i] NULL: no usable

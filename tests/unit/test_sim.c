@@ -273,7 +273,7 @@ static void test_sacct_bad(void **state)
 	trace_bad("Submit|Elapsed|NCPUS|ReqMem\n2021-01-01T00:00:00|01:00:00|1|lots\n", SC_TRACE_SACCT,
 		  "t.csv:2: invalid ReqMem 'lots'");
 	trace_bad("Submit|Elapsed|NCPUS|AllocTRES\n2021-01-01T00:00:00|01:00:00|1|gres/gpu=two\n", SC_TRACE_SACCT,
-		  "t.csv:2: invalid TRES 'gres/gpu=two'");
+		  "t.csv:2: AllocTRES: TRES gres/gpu: invalid count 'two'");
 	trace_bad("Submit|Elapsed|NCPUS|Timelimit\n2021-01-01T00:00:00|01:00:00|1|soon\n", SC_TRACE_SACCT,
 		  "t.csv:2: Timelimit: ");
 	trace_bad("Submit|Start|End|NCPUS\n2021-01-01T01:00:00|2021-01-01T01:10:00|2021-01-01T01:00:00|1\n",
