@@ -12,6 +12,16 @@ bench_bench_simulate_SOURCES = bench/bench_simulate.c
 bench_bench_simulate_LDADD = $(SC_SIM_LIBS)
 CLEANFILES += bench/bench_simulate
 dist_noinst_SCRIPTS += bench/simulate_tables.py
+# job_submit/carbon's time per job_submit call: dlopens the built plugin with stub Slurm
+# symbols (exported from the harness, as slurmctld exports them).
+EXTRA_PROGRAMS += bench/bench_plugin
+bench_bench_plugin_SOURCES = bench/bench_plugin.c
+bench_bench_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+bench_bench_plugin_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
+bench_bench_plugin_LDADD = -ldl -lm
+CLEANFILES += bench/bench_plugin
+# Submission throughput of a private cluster with and without the plugins.
+dist_noinst_SCRIPTS += bench/bench_submit.sh
 
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench

@@ -26,6 +26,7 @@
 #   SC_CLUSTER_CPUS, SC_CLUSTER_GPUS, SC_CLUSTER_MEM_MB   the fake node   [8, 4, 16000]
 #   SC_CLUSTER_TIMEOUT seconds to wait for each daemon                      [60]
 #   SC_CLUSTER_SCHED   extra SchedulerParameters                            []
+#   SC_CLUSTER_CLEAR_STATE  1: slurmctld starts without the jobs it had (-c)  [0]
 #
 # Slurm partitions: one per PartitionName record of carbon.conf (its Default=yes, or the
 # first, is Slurm's default; DefaultTime= is copied), plus `debug`, which carbon.conf does not
@@ -409,13 +410,16 @@ setup_accounts() {
 }
 
 start_slurmctld() {
+	local opts=-i
 	running slurmctld && return 0
 	check_port "$ctld_port" slurmctld
+	# -c: start with no jobs (the benchmark's runs must not inherit each other's).
+	[ "${SC_CLUSTER_CLEAR_STATE:-0}" = 1 ] && opts="-c -i"
 	if [ "$with_carbon" = 1 ]; then
 		start_daemon slurmctld "$log/slurmctld.out" \
-			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" /usr/sbin/slurmctld -D -i
+			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" /usr/sbin/slurmctld -D $opts
 	else
-		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" /usr/sbin/slurmctld -D -i
+		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" /usr/sbin/slurmctld -D $opts
 	fi
 	wait_for slurmctld "scontrol ping" sh -c 'scontrol ping | grep -q "is UP"'
 	note "slurmctld up (port $ctld_port)"
