@@ -10,3 +10,6 @@ CLEANFILES += bench/bench_forecast
 
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
+
+# scarbon report / reconcile over synthetic sacct dumps (BENCHMARKS.md, "Reports from accounting").
+EXTRA_DIST += bench/gen-sacct.sh bench/bench-report.sh
