@@ -5,7 +5,9 @@
  *       slots, MaxDelay 24 h, a 4-hour job;
  *   (b) 8 partitions (one requested, seven alternatives) × 7 days of
  *       5-minute slots, MaxDelay 7 days (every slot is a candidate), a
- *       4-hour job.
+ *       4-hour job;
+ *   (a'), (b'): the same with ForecastError=25% on every zone (the
+ *       error-aware scoring pass of rule 4).
  *
  * Each call gets a different `now` (rotating through the first slot) so that
  * no two calls see the same candidate set. Usage: bench_decide [CALLS].
@@ -37,12 +39,14 @@ static int cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void run(const char *label, size_t nparts, int64_t step, size_t nslots, int64_t max_delay, int calls)
+static void run(const char *label, size_t nparts, int64_t step, size_t nslots, int64_t max_delay, double error,
+		int calls)
 {
 	struct sc_partition parts[8];
 	size_t alts[8];
 	const char *zones[8] = { "z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7" };
 	struct sc_grid *grids[8];
+	double errs[8];
 	const struct sc_grid *cgrids[8];
 	struct sc_forecast_set fc = { cgrids, NULL, nparts };
 	double *v = malloc(nslots * sizeof(*v));
@@ -62,12 +66,13 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 		grids[p] = sc_grid_create(T0, step, v, nslots, NULL);
 		cgrids[p] = grids[p];
 		alts[p] = p;
+		errs[p] = error;
 		parts[p] = (struct sc_partition){ zones[p], p, 1.2 + 0.05 * (double)p, { 10, 300, 0.3725, 1.0, 0 },
 						  3600, NULL, 0 };
 	}
 	parts[0].alt = alts + 1;
 	parts[0].n_alt = nparts - 1;
-	site = (struct sc_site){ parts, nparts, zones, nparts, { max_delay, 10, 1.0, 1, 0 } };
+	site = (struct sc_site){ parts, nparts, zones, nparts, { max_delay, 10, 1.0, 1, 0 }, error > 0 ? errs : NULL };
 	memset(&req, 0, sizeof(req));
 	req.n_parts = 1;
 	req.shape = (struct sc_shape){ 1, 16, 1, 64 };
@@ -99,7 +104,10 @@ int main(int argc, char **argv)
 
 	if (calls < 100)
 		calls = 100;
-	run("(a) 2 partitions x 48 h of 30-min slots", 2, 1800, 96, 24 * 3600, calls);
-	run("(b) 8 partitions x 7 days of 5-min slots", 8, 300, 7 * 288, 7 * 86400, calls);
+	run("(a) 2 partitions x 48 h of 30-min slots", 2, 1800, 96, 24 * 3600, 0, calls);
+	run("(b) 8 partitions x 7 days of 5-min slots", 8, 300, 7 * 288, 7 * 86400, 0, calls);
+	/* The same with ForecastError=25% on every zone: the error-aware pass. */
+	run("(a') (a) with ForecastError=25%", 2, 1800, 96, 24 * 3600, 25, calls);
+	run("(b') (b) with ForecastError=25%", 8, 300, 7 * 288, 7 * 86400, 25, calls);
 	return 0;
 }

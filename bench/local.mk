@@ -7,6 +7,11 @@ EXTRA_PROGRAMS += bench/bench_forecast
 bench_bench_forecast_SOURCES = bench/bench_forecast.c
 bench_bench_forecast_LDADD = $(SC_CORE_LIBS)
 CLEANFILES += bench/bench_forecast
+EXTRA_PROGRAMS += bench/bench_simulate
+bench_bench_simulate_SOURCES = bench/bench_simulate.c
+bench_bench_simulate_LDADD = $(SC_SIM_LIBS)
+CLEANFILES += bench/bench_simulate
+dist_noinst_SCRIPTS += bench/simulate_tables.py
 
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench

@@ -29,7 +29,7 @@ enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
 	K_ALLOWOPTOUT, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
-	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP,
+	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
 	K_USAGE, K_DEFAULTTIME, K_DEFMEMPERCPU, K_ALTERNATIVES, K_DEFAULT,
 	K_COUNT
@@ -77,6 +77,7 @@ static const struct key_def {
 	[K_MAXAGE] = { "MaxAge", CTX_ZONE, P_ALL },
 	[K_MAXGAP] = { "MaxGap", CTX_ZONE, P_ALL },
 	[K_STEP] = { "Step", CTX_ZONE, P_ALL },
+	[K_FORECASTERROR] = { "ForecastError", CTX_ZONE, P_ALL },
 	[K_PARTITIONNAME] = { "PartitionName", CTX_PART, 0 },
 	[K_ZONE] = { "Zone", CTX_PART, 0 },
 	[K_PUE] = { "PUE", CTX_PART, 0 },
@@ -102,7 +103,10 @@ static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
 
 /* Defaults (conf.h, doc/carbon.conf.5). */
 #define DEF_MAX_DELAY (8 * 3600)
-#define DEF_MIN_SAVINGS 10.0
+#define DEF_MIN_SAVINGS 0.0
+/* Live providers' forecasts are 20-30 % wrong (the UK national archive:
+ * 19-30 % by lead time); files and static values are taken as exact. */
+#define DEF_FORECAST_ERROR_LIVE 25.0
 #define DEF_RELOAD 10
 #define DEF_STATE_DIR "/var/lib/slurm-carbon"
 #define DEF_HORIZON (72 * 3600)
@@ -661,6 +665,11 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 		return set_duration(v, 0, 1, &z->max_gap, err);
 	case K_STEP:
 		return set_duration(v, MIN_STEP, 1, &z->step, err);
+	case K_FORECASTERROR:
+		if (sc_parse_percent(v, 0, 200, &z->forecast_error_pct, err) < 0)
+			return -1;
+		z->forecast_error_set = 1;
+		return 0;
 	}
 	return sc_err_set(err, "internal error: key %d is not a zone key", id);
 }
@@ -1023,7 +1032,7 @@ static void zone_line(struct parser *ps, int line)
 		perr(ps, line, "ZoneName=%.80s has no Provider=; expected Provider=%s", name, providers_accepted);
 	}
 
-	for (int id = K_PROVIDER + 1; id <= K_STEP && prov >= 0; id++) {
+	for (int id = K_PROVIDER + 1; id <= K_FORECASTERROR && prov >= 0; id++) {
 		if (own[id] >= 0 || !ps->zdef.val[id] || !(keys[id].provs & P_BIT(prov)))
 			continue;
 		if (id == K_SIGNAL && fixed_signal((enum sc_provider)prov, &fixed))
@@ -1048,6 +1057,8 @@ static void zone_line(struct parser *ps, int line)
 	}
 	if (prov < 0 || ps->oom)
 		return;
+	if (!z->forecast_error_set)
+		z->forecast_error_pct = prov == SC_PROV_FILE || prov == SC_PROV_STATIC ? 0 : DEF_FORECAST_ERROR_LIVE;
 
 	switch ((enum sc_provider)prov) {
 	case SC_PROV_FILE:
@@ -1209,6 +1220,7 @@ static int resolve(struct parser *ps)
 
 	c->n_parts = ps->n_prec;
 	c->zone_names = calloc(c->n_zones + 1, sizeof(*c->zone_names));
+	c->zone_error = calloc(c->n_zones + 1, sizeof(*c->zone_error));
 	c->parts = calloc(ps->n_prec + 1, sizeof(*c->parts));
 	c->part_names = calloc(ps->n_prec + 1, sizeof(*c->part_names));
 	c->part_defaults = calloc(ps->n_prec + 1, sizeof(*c->part_defaults));
@@ -1219,13 +1231,14 @@ static int resolve(struct parser *ps)
 	for (size_t i = 0; i < ps->n_prec; i++)
 		n_alt += ps->prec[i].n_alts;
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
-	if (!c->zone_names || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines || !zix || !pix ||
+	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines || !zix || !pix ||
 	    !stamp || !c->alt_store)
 		goto error;
 	parts = c->parts;
 
 	for (size_t i = 0; i < c->n_zones; i++) {
 		c->zone_names[i] = c->zones[i].name;
+		c->zone_error[i] = c->zones[i].forecast_error_pct;
 		zix[i] = (struct name_ix){ c->zones[i].name, i };
 	}
 	qsort(zix, c->n_zones, sizeof(*zix), name_ix_cmp);
@@ -1319,6 +1332,7 @@ static int resolve(struct parser *ps)
 	c->site.n_parts = c->n_parts;
 	c->site.zones = (const char *const *)c->zone_names;
 	c->site.n_zones = c->n_zones;
+	c->site.zone_error = c->zone_error;
 	rc = 0;
 error:
 	if (rc < 0)
@@ -1484,6 +1498,7 @@ void sc_conf_destroy(struct sc_conf *c)
 		zone_free(&c->zones[i]);
 	free(c->zones);
 	free(c->zone_names);
+	free(c->zone_error);
 	if (c->part_names)
 		free_list(c->part_names, c->n_parts);
 	free(c->parts);

@@ -74,12 +74,14 @@ struct sc_conf {
 	int default_part;           /* the partition marked Default=yes, else the first; -1 if none */
 
 	/* The engine's view of the site: parts, zone names and the policy
-	 * parameters MaxDelay [8:00:00], MinSavings [10%], RuntimeRatio [1.0],
-	 * Reroute [yes], NearBest [0%]. */
+	 * parameters MaxDelay [8:00:00], MinSavings [0%], RuntimeRatio [1.0],
+	 * Reroute [yes], NearBest [0%]; site.zone_error holds each zone's
+	 * ForecastError. */
 	struct sc_site site;
 
 	/* Storage the views above point into (owned). */
 	char **zone_names;          /* n_zones pointers to zones[i].name */
+	double *zone_error;         /* n_zones: zones[i].forecast_error_pct; site.zone_error points here */
 	char **part_names;          /* n_parts names; parts[i].name points here */
 	size_t *alt_store;          /* every partition's Alternatives, parts[i].alt points here */
 };

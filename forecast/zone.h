@@ -38,6 +38,9 @@ struct sc_zone_spec {
 	int64_t max_age;        /* a cached forecast fetched longer ago counts as missing */
 	int64_t max_gap;        /* gaps up to this are interpolated (sc_series_to_grid) */
 	int64_t step;           /* planning grid step in seconds; 0: the series' own */
+	double forecast_error_pct; /* ForecastError: mean absolute error 24 h ahead, % of the actual
+				    * [25 for live providers, 0 for file and static] */
+	int forecast_error_set;    /* ForecastError= was given (for this zone or by ZoneName=DEFAULT) */
 	int line;               /* carbon.conf line of the record, for messages */
 };
 

@@ -1,1 +1,41 @@
-# plugin/
+# plugin/: job_submit/carbon (slurmctld) and spank/carbon (sbatch, salloc, srun), thin adapters
+# over plan/, policy/, record/, config/ and forecast/. Built against Slurm's public headers
+# only, never linked with -lslurm (slurmctld and the client commands carry Slurm's symbols),
+# with the project's convenience libraries inside and only the plugin ABI exported.
+
+# The pure half of job_submit/carbon (job_desc_msg_t -> sc_job_fields, spank_job_env entries):
+# Slurm's types, no Slurm symbols, so the unit tests link it too.
+noinst_LTLIBRARIES += plugin/libscjobdesc.la
+plugin_libscjobdesc_la_SOURCES = plugin/jobdesc.c plugin/jobdesc.h
+plugin_libscjobdesc_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+
+plugin_LTLIBRARIES += plugin/job_submit_carbon.la
+plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/ctld.c plugin/ctld.h
+plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
+plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|init|fini|job_submit|job_modify)$$'
+plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la plan/libscplan.la config/libscconf.la \
+	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la $(JANSSON_LIBS) -lm
+
+plugin_LTLIBRARIES += plugin/spank_carbon.la
+plugin_spank_carbon_la_SOURCES = plugin/spank_carbon.c
+plugin_spank_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+plugin_spank_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
+	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|spank_plugin_version|slurm_spank_init|slurm_spank_init_post_opt|slurm_spank_exit)$$'
+plugin_spank_carbon_la_LIBADD = policy/libscpolicy.la -lm
+
+check_PROGRAMS += tests/unit/test_jobdesc
+TESTS += tests/unit/test_jobdesc
+tests_unit_test_jobdesc_SOURCES = tests/unit/test_jobdesc.c tests/unit/testutil.h
+tests_unit_test_jobdesc_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_unit_test_jobdesc_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_jobdesc_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
+
+# The integration suite (tests/integration/slurm/run.sh BUILD_DIR) and its helper, which
+# submits jobs with forged spank_job_env entries through Slurm's C API.
+noinst_PROGRAMS += tests/integration/slurm/sc_forge
+tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c
+tests_integration_slurm_sc_forge_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_integration_slurm_sc_forge_LDADD = $(SLURM_LIBS)
+dist_noinst_SCRIPTS += tests/integration/slurm/run.sh tests/integration/slurm/test_slurm.py

@@ -31,9 +31,11 @@ struct pctx {
 	double watts, kwh, factor; /* factor = kWh × PUE */
 	int64_t latest;            /* last start; < t0: only t0 (partial or deadline-bound) */
 	int partial;
+	double sig;                /* the zone's relative error sd 24 h ahead (0: exact) */
+	double kap;                /* window averaging of the error variance */
 };
 
-enum pass { PASS_BEST, PASS_NEAR, PASS_BUDGET };
+enum pass { PASS_BEST, PASS_NEAR, PASS_BUDGET, PASS_SCORE };
 
 struct search {
 	const struct sc_site *site;
@@ -52,7 +54,61 @@ struct search {
 	/* baseline */
 	struct cand base;
 	int have_base;
+	/* PASS_SCORE: the best error-adjusted saving */
+	int64_t now;
+	double base_sd;   /* the baseline's relative error sd */
+	double inv_base;  /* 1 / the baseline's gCO2e */
+	double score;
+	struct cand top;
+	int have_top;
 };
+
+/* The error model of rule 4 (decide.h). */
+#define ERR_TAU 19800.0           /* 5.5 h */
+#define ERR_LEAD0 43200.0         /* 12 h */
+#define ERR_SQRT_PI 1.7724538509
+#define ERR_MAE_TO_SD 1.2533141373 /* sqrt(pi / 2) */
+
+/* Relative error sd of a window of partition p starting at start. */
+static double window_sd(const struct search *s, const struct pctx *p, int64_t start)
+{
+	double lead = (double)(start - s->now) + (double)p->runtime / 2;
+
+	return p->sig * sqrt(p->kap * (lead + ERR_LEAD0) / (86400.0 + ERR_LEAD0));
+}
+
+static int earlier(const struct cand *a, const struct cand *b);
+
+/* Scores candidate c (of partition p): forecast saving over the baseline
+ * minus SC_ERROR_CONFIDENCE sd of its error. Within a partition the
+ * penalty never decreases with the start (the lead grows and the error's
+ * correlation with the baseline's fades), so *pen_lb, the penalty of the
+ * partition's last scored candidate, bounds later ones from below: a
+ * candidate whose saving minus that bound cannot beat the best score is
+ * skipped without computing its own. */
+static void score(struct search *s, const struct pctx *p, const struct cand *c, double *pen_lb)
+{
+	double r = (s->base.g - c->g) * s->inv_base, sd, var, pen, sc;
+
+	if (s->have_top && r - *pen_lb < s->score - 1e-12)
+		return;
+	sd = window_sd(s, p, c->start);
+	var = sd * sd + s->base_sd * s->base_sd;
+	if (p->grid == s->p[0].grid) {
+		double d = (double)(c->start - s->t0), w = ERR_TAU * ERR_TAU + (double)p->runtime * (double)p->runtime;
+		if (d * d < 40 * w) /* beyond, the correlation is below 1e-17 */
+			var -= 2 * exp(-d * d / w) * sd * s->base_sd;
+	}
+	pen = SC_ERROR_CONFIDENCE * (var > 0 ? sqrt(var) : 0);
+	if (pen > *pen_lb)
+		*pen_lb = pen;
+	sc = r - pen;
+	if (!s->have_top || sc > s->score + 1e-12 || (sc >= s->score - 1e-12 && earlier(c, &s->top))) {
+		s->score = sc;
+		s->top = *c;
+		s->have_top = 1;
+	}
+}
 
 static int lower_carbon(const struct cand *a, const struct cand *b)
 {
@@ -91,6 +147,8 @@ static inline void consider(struct search *s, const struct cand *c)
 			s->have_best = 1;
 		}
 		break;
+	case PASS_SCORE:
+		break;
 	case PASS_NEAR:
 	case PASS_BUDGET:
 		if (c->g <= s->limit * (1 + 1e-12) && (!s->have_pick || earlier(c, &s->pick))) {
@@ -117,14 +175,17 @@ static void scan_partition(struct search *s, const struct pctx *p)
 	double sum, to_g;
 	size_t k0, k1, q, best_k = 0;
 	int64_t rem;
-	double fr;
+	double fr, pen_lb = 0;
 
 	/* t0 itself, anywhere inside a slot. */
 	c.start = s->t0;
 	sum = sc_grid_integral(g, end) - sc_grid_integral(g, s->t0);
 	c.ci = sum * (double)g->step / (double)(end - s->t0);
 	c.g = p->factor * c.ci;
-	consider(s, &c);
+	if (s->pass == PASS_SCORE)
+		score(s, p, &c, &pen_lb);
+	else
+		consider(s, &c);
 	if (p->latest <= s->t0)
 		return;
 
@@ -142,6 +203,23 @@ static void scan_partition(struct search *s, const struct pctx *p)
 	to_g = p->factor * (double)g->step / (double)p->runtime;
 	c.partial = 0;
 
+	if (s->pass == PASS_SCORE) {
+		/* A candidate can only win if its saving exceeds the best
+		 * score plus pen_lb, i.e. its window sum is below smax. */
+		double smax = INFINITY;
+		for (size_t k = k0; k <= k1; k++) {
+			sum = window_sum(g, k, q, rem, fr);
+			if (sum > smax)
+				continue;
+			c.start = g->start + (int64_t)k * g->step;
+			c.ci = sum * (double)g->step / (double)p->runtime;
+			c.g = p->factor * c.ci;
+			score(s, p, &c, &pen_lb);
+			if (s->have_top)
+				smax = s->base.g * (1 - s->score - pen_lb + 1e-12) / to_g;
+		}
+		return;
+	}
 	if (s->pass == PASS_BEST) {
 		/* The lowest sum, earliest on ties (within 1e-9 relative). */
 		double best = window_sum(g, k0, q, rem, fr), thr = best * (1 - 1e-9);
@@ -276,6 +354,9 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
 		latest = end - p->runtime;
 	p->latest = latest;
 	p->partial = s->t0 + p->runtime > end;
+	p->sig = site->zone_error && site->zone_error[pt->zone] > 0 ?
+			 site->zone_error[pt->zone] / 100 * ERR_MAE_TO_SD : 0;
+	p->kap = 1 / (1 + (double)p->runtime / (ERR_TAU * ERR_SQRT_PI));
 	return 1;
 }
 
@@ -347,30 +428,65 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 		double base_g = s.base.g;
 		double saving = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
 
-		if (base_g > 0 && lower_carbon(&s.best, &s.base) && saving >= prm->min_savings_pct &&
-		    saving > 0) {
+		int uncertain = 0, taken = 0;
+
+		for (size_t i = 0; i < s.np; i++)
+			uncertain |= s.p[i].sig > 0;
+		if (base_g > 0 && uncertain && lower_carbon(&s.best, &s.base)) {
+			/* Forecasts are wrong by tens of percent, more so further
+			 * ahead: a saving counts for what is left of it after
+			 * SC_ERROR_CONFIDENCE standard deviations of its error. */
+			s.now = now;
+			s.base_sd = window_sd(&s, &s.p[0], s.t0);
+			s.inv_base = 1 / base_g;
+			s.have_top = 0;
+			/* Seed with the lowest-carbon plan: a good score early
+			 * lets the scan skip most candidates. */
+			for (size_t i = 0; i < s.np; i++)
+				if (s.p[i].order == s.best.order) {
+					double lb = 0;
+					score(&s, &s.p[i], &s.best, &lb);
+				}
+			scan(&s, PASS_SCORE);
+			if (s.have_top && s.top.g < base_g && s.score > 0 && 100 * s.score >= prm->min_savings_pct) {
+				chosen = s.top;
+				rule = "lowest-carbon plan, allowing for the forecast's error";
+				taken = 1;
+			} else if (s.have_top && s.score > 0) {
+				snprintf(why, sizeof(why),
+					 "the best plan saves %.1f%% by the forecast, %.1f%% allowing for its error: less than MinSavings %.1f%%",
+					 100 * (base_g - s.top.g) / base_g, 100 * s.score, prm->min_savings_pct);
+				rule = why;
+			} else {
+				snprintf(why, sizeof(why),
+					 "the best plan's forecast saving of %.1f%% is within the forecast's error",
+					 saving);
+				rule = why;
+			}
+		} else if (base_g > 0 && lower_carbon(&s.best, &s.base) && saving >= prm->min_savings_pct &&
+			   saving > 0) {
 			chosen = s.best;
 			rule = "lowest-carbon plan";
-			if (prm->near_best_pct > 0) {
-				/* Forecasts are wrong by tens of percent: a later
-				 * window that is only marginally better is noise, so
-				 * take the earliest plan close to the best that
-				 * still saves MinSavings. */
-				double lim = s.best.g * (1 + prm->near_best_pct / 100.0);
-				double need = base_g * (1 - prm->min_savings_pct / 100.0);
-				s.limit = lim < need ? lim : need;
-				s.have_pick = 0;
-				scan(&s, PASS_NEAR);
-				if (s.have_pick && earlier(&s.pick, &chosen)) {
-					chosen = s.pick;
-					rule = "earliest plan close to the lowest-carbon one";
-				}
-			}
+			taken = 1;
 		} else if (base_g > 0 && saving > 0) {
 			snprintf(why, sizeof(why),
 				 "the best plan saves %.1f%%, less than MinSavings %.1f%%",
 				 saving, prm->min_savings_pct);
 			rule = why;
+		}
+		if (taken && prm->near_best_pct > 0) {
+			/* Take the earliest plan close to the chosen one that
+			 * still saves MinSavings: less delay for almost the same
+			 * saving. */
+			double lim = chosen.g * (1 + prm->near_best_pct / 100.0);
+			double need = base_g * (1 - prm->min_savings_pct / 100.0);
+			s.limit = lim < need ? lim : need;
+			s.have_pick = 0;
+			scan(&s, PASS_NEAR);
+			if (s.have_pick && earlier(&s.pick, &chosen)) {
+				chosen = s.pick;
+				rule = "earliest plan close to the lowest-carbon one";
+			}
 		}
 
 		if (req->budget_g >= 0 && chosen.g > req->budget_g * (1 + 1e-12)) {

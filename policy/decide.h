@@ -20,6 +20,13 @@
  *     the lowest — but stay with the baseline (first requested partition at
  *     t0) unless the saving is at least min_savings_pct. Ties go to the
  *     earliest start, then the requested partition (request order).
+ *     When the zones' forecasts have an error (sc_site.zone_error), a
+ *     forecast saving is not taken at face value: each candidate is scored
+ *     by its forecast saving minus SC_ERROR_CONFIDENCE standard deviations
+ *     of that saving's error (see below), the best score wins (ties: the
+ *     earliest, then request order), and it must be positive and at least
+ *     min_savings_pct; near_best_pct then applies around the winner. With
+ *     no error anywhere this is exactly the rule above.
  *     With a budget: the budget caps the site's choice; over it, the
  *     earliest candidate under the budget (ties: request order, then lower
  *     carbon); none under it: REJECT, with the best achievable plan.
@@ -29,6 +36,18 @@
  * When even the baseline's window runs past the forecast's end, the job is
  * longer than the horizon: the only candidate per partition is t0 and its
  * intensity is the mean over the part the forecast covers (`partial`).
+ *
+ * The error model behind the score (fitted to the UK national forecast
+ * archive, ukci-2023-03, and shared with `scarbon simulate`): the relative
+ * error of a forecast value L seconds ahead has a standard deviation
+ * e × sqrt(π/2) × sqrt((L + 12 h) / 36 h), e = the zone's mean absolute
+ * error 24 h ahead; errors are correlated over target time as
+ * exp(−(Δ / 5.5 h)²). A window of R seconds averages them down by
+ * 1 / (1 + R / (5.5 h × √π)) in variance. The saving of a candidate over
+ * the baseline is a difference of two window means: in the same zone their
+ * errors are correlated by exp(−d² / ((5.5 h)² + R²)) for starts d apart,
+ * in different zones they are independent. Leads are taken at the windows'
+ * middles from `now`.
  */
 #ifndef SC_POLICY_DECIDE_H
 #define SC_POLICY_DECIDE_H
@@ -68,7 +87,18 @@ struct sc_site {
 	const char *const *zones; /* zone names, n_zones of them */
 	size_t n_zones;
 	struct sc_params params;
+	/* Per zone (n_zones entries, borrowed; NULL: all 0): the forecast's mean
+	 * absolute error 24 h ahead, in percent of the actual intensity
+	 * (carbon.conf ForecastError=). 0: the forecast is taken as exact. */
+	const double *zone_error;
 };
+
+/* How many standard deviations of its error a forecast saving must clear
+ * (rule 4). Measured with `scarbon simulate` (BENCHMARKS.md): on the shared
+ * zones and traces, 0.5 keeps 95-100 % of the saving that trusting the
+ * forecast keeps, with a fifth to a third less delay; 1.0 cuts the delay
+ * by a half but gives up a sixth of the saving. */
+#define SC_ERROR_CONFIDENCE 0.5
 
 /* Per-zone forecasts, indexed like sc_site.zones. grids[i] NULL: no usable
  * forecast for zone i; why[i] (optional, may be NULL) says why. */

@@ -239,6 +239,7 @@ AccountingStorageTRES=gres/gpu
 AccountingStoreFlags=job_comment
 JobCompType=jobcomp/none
 MinJobAge=600
+DefMemPerCPU=256
 MaxJobCount=20000
 InactiveLimit=0
 KillWait=5

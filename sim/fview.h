@@ -13,9 +13,10 @@
  *  - archive:FILE: real forecasts as they were issued, CSV
  *    `issued_at,target,forecast` (times as in the intensity CSVs); at t the
  *    policy sees only the latest forecast issued at or before t, from the
- *    slot that contains t on. Before the first issue (or when the latest
- *    issue does not reach t), the zone has no forecast and the policy fails
- *    open. One archive serves every zone (for one-zone simulations).
+ *    slot that contains t on. Before the first issue, when the latest issue
+ *    is older than max_age (the zone's MaxAge, as the plugin treats a stale
+ *    cache) or does not reach t, the zone has no forecast and the policy
+ *    fails open. One archive serves every zone (for one-zone simulations).
  *  - error:PCT[:SEED]: the truth times (1 + e), e a relative error with a mean
  *    absolute value of PCT % at 24 h ahead. Its shape follows the UK
  *    national forecast archive (ukci-2023-03): the error of one forecast is
@@ -62,10 +63,12 @@ struct sc_fview;
  * be NULL: that zone never has a forecast). span: how far past the slot
  * containing t each grid must reach (seconds, > 0: the longest max delay
  * plus the longest planned run time). max_gap: gaps of an archive forecast
- * up to this are interpolated. Returns NULL with err (an unreadable
+ * up to this are interpolated; max_age (> 0): an archived forecast older
+ * than this is stale (0: never). Returns NULL with err (an unreadable
  * archive, with file and line). */
 struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
-				 size_t n, int64_t span, int64_t max_gap, struct sc_err *err);
+				 size_t n, int64_t span, int64_t max_gap, int64_t max_age,
+				 struct sc_err *err);
 
 /* NULL is a no-op. */
 void sc_fview_destroy(struct sc_fview *v);
@@ -74,6 +77,13 @@ void sc_fview_destroy(struct sc_fview *v);
  * grids are owned by the view and valid until the next call. A zone
  * without a forecast at t has a NULL grid and a reason. */
 const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t);
+
+/* The mean absolute error 24 h ahead, in percent of the actual, of what
+ * this view shows for zone i: 0 for perfect, PCT for error:PCT, and for
+ * persistence and archive as measured against the truth (every slot's
+ * value against the day before; every archived forecast's value for 24 h
+ * after its issue). NAN when nothing can be measured. */
+double sc_fview_error_24h(const struct sc_fview *v, size_t i);
 
 /* Lead time growth of the error model: the relative error's scale at lead
  * L seconds over its scale at 24 h. */

@@ -8,7 +8,7 @@ sim_libscsim_la_SOURCES = \
 	sim/sim.c sim/sim.h \
 	sim/report.c sim/report.h
 sim_libscsim_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
-SC_SIM_LIBS = sim/libscsim.la $(SC_CORE_LIBS)
+SC_SIM_LIBS = sim/libscsim.la acct/libscacct.la $(SC_CORE_LIBS)
 
 check_PROGRAMS += tests/unit/test_sim
 TESTS += tests/unit/test_sim

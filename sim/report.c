@@ -58,6 +58,7 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 	if (info && info->forecast)
 		rc |= json_object_set_new(top, "forecast", json_string(info->forecast));
 	rc |= json_object_set_new(top, "max_delay_s", json_integer((json_int_t)res->max_delay));
+	rc |= set_real(top, "forecast_error_pct", res->forecast_error_pct, 0.1);
 	rc |= json_object_set_new(top, "jobs_skipped", json_integer((json_int_t)res->jobs_skipped));
 	rc |= json_object_set_new(top, "jobs_exempt", json_integer((json_int_t)res->jobs_exempt));
 	if (info && info->cores)
@@ -79,6 +80,14 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 	}
 	rc |= json_object_set_new(top, "oracle", orc);
 	orc = NULL;
+	if (info && info->cores) {
+		json_t *b = json_object();
+		if (!b)
+			goto error;
+		rc |= set_real(b, "mean_queue_s", res->pol[SC_POL_BASELINE].mean_queue_s, 1);
+		rc |= set_real(b, "p95_queue_s", res->pol[SC_POL_BASELINE].p95_queue_s, 1);
+		rc |= json_object_set_new(top, "baseline", b);
+	}
 	if (rc)
 		goto error;
 	return top;
@@ -116,6 +125,8 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		cap ? "" : ", unlimited capacity");
 	if (cap)
 		fprintf(f, "Capacity: %u cores, first come first served in planned-start order\n", info->cores);
+	fprintf(f, "slurm-carbon plans with ForecastError %.1f%% (%s)\n", res->forecast_error_pct,
+		res->forecast_error_configured ? "carbon.conf" : "the error of the forecast it is shown");
 	fprintf(f, "Data: %s to %s; %zu jobs outside the data, %zu skipped, %zu exempt\n\n",
 		sc_format_time(res->data_start, a, sizeof(a)), sc_format_time(res->data_end, b, sizeof(b)),
 		res->jobs_outside_data, res->jobs_skipped, res->jobs_exempt);
@@ -233,17 +244,30 @@ int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_s
 		(L + W - R) / 2, H - 20);
 	fprintf(f, "<text transform=\"translate(18 %.1f) rotate(-90)\" text-anchor=\"middle\">carbon saving vs. baseline</text>\n",
 		(T + H - B) / 2);
-	/* Points, with a legend on the right. */
+	/* Points, with a legend on the right; labels that would overlap an
+	 * earlier one move down a line. */
+	double placed_x[NORDER], placed_y[NORDER];
 	for (size_t i = 0; i < NORDER; i++) {
 		enum sc_sim_policy p = order[i];
 		double x = X(res->pol[p].mean_delay_s / 3600), y = Y(res->pol[p].savings_pct);
-		double ly = T + 10 + 22.0 * (double)i;
+		double ly = T + 10 + 22.0 * (double)i, ty = y - 7;
+
+		for (int moved = 1; moved;) {
+			moved = 0;
+			for (size_t k = 0; k < i; k++)
+				if (fabs(placed_x[k] - x) < 70 && fabs(placed_y[k] - ty) < 12) {
+					ty = placed_y[k] + 13;
+					moved = 1;
+				}
+		}
+		placed_x[i] = x;
+		placed_y[i] = ty;
 
 		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\" fill-opacity=\"0.85\"><title>",
 			x, y, colors[p]);
 		fprintf(f, "%s: %.1f%% saving, mean delay %.2f h</title></circle>\n", sc_sim_policy_name(p),
 			res->pol[p].savings_pct, res->pol[p].mean_delay_s / 3600);
-		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>\n", x + 9, y - 7, colors[p],
+		fprintf(f, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s</text>\n", x + 9, ty, colors[p],
 			sc_sim_policy_name(p));
 		fprintf(f, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"5\" fill=\"%s\"/>"
 			   "<text x=\"%.1f\" y=\"%.1f\">%s %.1f%%</text>\n",

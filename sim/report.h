@@ -24,8 +24,10 @@ struct sc_sim_info {
  * oracle_fraction (null when the oracle saves nothing), mean_delay_s,
  * p95_delay_s, rerouted_pct; under "peers" one object per peer (casdk,
  * cats, threshold) with the same keys. Also: policy, forecast, max_delay_s,
+ * forecast_error_pct (the ForecastError slurm-carbon planned with),
  * jobs_skipped, jobs_exempt, "oracle" (its delays and rerouting), and with
- * a capacity cores, mean_queue_s and p95_queue_s (in every policy object).
+ * a capacity cores, mean_queue_s and p95_queue_s (in every policy object,
+ * and in "baseline": the queueing without any shifting).
  * Grams rounded to 0.1, percentages to 0.01, seconds to 1. A new reference,
  * NULL when out of memory. */
 json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *info);

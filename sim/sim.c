@@ -353,7 +353,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	struct sc_forecast_set truth_set;
 	struct sc_fview *view = NULL;
 	struct rjob *jobs = NULL;
-	double *watts = NULL;
+	double *watts = NULL, *zone_err = NULL;
 	struct plan *pl[SC_POL_N] = { 0 };
 	int64_t *delays = NULL;
 	size_t nj = 0;
@@ -432,9 +432,30 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			span = planned;
 	}
 	span += max_delay + 2 * max_step;
-	view = sc_fview_create(&opts->forecast, truth, conf->n_zones, span, conf->zones[0].max_gap, err);
+	view = sc_fview_create(&opts->forecast, truth, conf->n_zones, span,
+			       conf->zones[0].max_gap > 0 ? conf->zones[0].max_gap : DEFAULT_MAX_GAP,
+			       conf->zones[0].max_age, err);
 	if (!view)
 		goto error;
+	/* What slurm-carbon assumes of its forecasts' error, per zone. */
+	zone_err = calloc(conf->n_zones, sizeof(*zone_err));
+	if (!zone_err)
+		goto oom;
+	for (size_t z = 0; z < conf->n_zones; z++) {
+		if (conf->zones[z].forecast_error_set) {
+			zone_err[z] = conf->zones[z].forecast_error_pct;
+		} else {
+			double e = sc_fview_error_24h(view, z);
+			zone_err[z] = isfinite(e) ? e : conf->zones[z].forecast_error_pct;
+		}
+	}
+	site_pol.zone_error = zone_err;
+	site_orc.zone_error = NULL;
+	{
+		size_t fz = conf->site.parts[fallback].zone;
+		res->forecast_error_pct = zone_err[fz];
+		res->forecast_error_configured = conf->zones[fz].forecast_error_set;
+	}
 
 	res->jobs_skipped = trace->skipped;
 	for (size_t k = 0; k < trace->n; k++) {
@@ -599,6 +620,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 		free(pl[p]);
 	free(jobs);
 	free(watts);
+	free(zone_err);
 	sc_fview_destroy(view);
 	return 0;
 oom:
@@ -609,6 +631,7 @@ error:
 		free(pl[p]);
 	free(jobs);
 	free(watts);
+	free(zone_err);
 	sc_fview_destroy(view);
 	sc_sim_result_free(res);
 	return -1;

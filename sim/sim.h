@@ -9,7 +9,11 @@
  *  - slurm-carbon: the plugin's own path — sc_request_build and sc_decide
  *    on the forecast grids of the view — planning with the requested time
  *    (the trace's, else the true run time) and the site's parameters
- *    (MaxDelay replaced by the simulation's max delay);
+ *    (MaxDelay replaced by the simulation's max delay). A zone's
+ *    ForecastError is the configured one when carbon.conf sets it, else the
+ *    error of what the policy is shown (sc_fview_error_24h): 0 for perfect,
+ *    PCT for error:PCT, measured for persistence and archive — as a site
+ *    would set it from its forecasts' measured accuracy;
  *  - oracle: sc_decide on the truth with the job's true run time and no
  *    minimum saving: the lowest carbon any start (t0 or a later slot
  *    boundary within the max delay) and allowed partition gives;
@@ -93,6 +97,8 @@ struct sc_sim_result {
 	size_t jobs_exempt;
 	int64_t max_delay;        /* as used */
 	int64_t data_start, data_end; /* where every zone has truth */
+	double forecast_error_pct;    /* the ForecastError slurm-carbon planned with (the fallback partition's zone) */
+	int forecast_error_configured; /* it came from carbon.conf (else from the forecast mode) */
 	struct sc_sim_stats pol[SC_POL_N];
 	/* keep_jobs: out[p][k] for the trace's job k (NULL rows when not kept);
 	 * in[k] says whether job k was replayed. */

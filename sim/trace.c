@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "acct/sacct.h"
 #include "forecast/csvfile.h"
 #include "policy/units.h"
 #include "sim/trace.h"
@@ -420,71 +421,6 @@ static int is_unknown_time(const char *s)
 	return !*s || strcasecmp(s, "Unknown") == 0 || strcasecmp(s, "None") == 0;
 }
 
-/* GPUs in a TRES string: "billing=4,cpu=4,gres/gpu=2,gres/gpu:a100=2,mem=16G". */
-static int tres_gpus(const char *s, uint32_t *gpus)
-{
-	uint64_t total = 0;
-	const char *p = s;
-
-	while (*p) {
-		const char *e = strchr(p, ',');
-		size_t len = e ? (size_t)(e - p) : strlen(p);
-		const char *eq = memchr(p, '=', len);
-
-		/* Only the untyped gres/gpu=N counts: typed entries repeat it. */
-		if (eq && (size_t)(eq - p) == 8 && strncasecmp(p, "gres/gpu", 8) == 0) {
-			char *end;
-			unsigned long long v;
-			errno = 0;
-			v = strtoull(eq + 1, &end, 10);
-			if (errno || end != p + len || end == eq + 1 || v > UINT32_MAX)
-				return -1;
-			total = v;
-		}
-		p += len + (e ? 1 : 0);
-	}
-	*gpus = (uint32_t)total;
-	return 0;
-}
-
-/* ReqMem: "4000M", "4G", "1.5G", "4000Mc" (per CPU), "4Gn" (per node). */
-static int parse_reqmem(const char *s, uint64_t *per_cpu, uint64_t *per_node, struct sc_err *err)
-{
-	char buf[64];
-	size_t n = strlen(s);
-	int cpu = 0;
-	uint64_t mb;
-
-	if (!n || strcmp(s, "0") == 0)
-		return 0;
-	if (n >= sizeof(buf))
-		return sc_err_set(err, "invalid ReqMem '%s'", s);
-	memcpy(buf, s, n + 1);
-	if (buf[n - 1] == 'c' || buf[n - 1] == 'n') {
-		cpu = buf[n - 1] == 'c';
-		buf[--n] = '\0';
-	}
-	if (sc_parse_mem_mb(buf, &mb, NULL) < 0) {
-		/* A decimal amount with a unit, as newer sacct prints it. */
-		double v, mult = 1;
-		char u = n ? buf[n - 1] : 0;
-		if (u == 'K' || u == 'k' || u == 'M' || u == 'm' || u == 'G' || u == 'g' || u == 'T' ||
-		    u == 't') {
-			mult = (u == 'K' || u == 'k') ? 1.0 / 1024 : (u == 'G' || u == 'g') ? 1024 :
-			       (u == 'T' || u == 't') ? 1048576 : 1;
-			buf[--n] = '\0';
-		}
-		if (sc_parse_number(buf, 0, 1e12, "ReqMem", &v, NULL) < 0)
-			return sc_err_set(err, "invalid ReqMem '%s': expected a size such as 4000M, 4G or 2000Mc", s);
-		mb = (uint64_t)ceil(v * mult);
-	}
-	if (cpu)
-		*per_cpu = mb;
-	else
-		*per_node = mb;
-	return 0;
-}
-
 static int sacct_row(struct sc_trace *t, char *line, const int *col, int ncols, const char *name,
 		     long lineno, struct sc_err *err)
 {
@@ -564,11 +500,23 @@ static int sacct_row(struct sc_trace *t, char *line, const int *col, int ncols, 
 			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
 		j.nodes = (uint32_t)v;
 	}
-	if (col[S_REQMEM] >= 0 && parse_reqmem(f[col[S_REQMEM]], &j.mem_per_cpu_mb, &j.mem_per_node_mb, err) < 0)
-		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-	if (col[S_TRES] >= 0 && tres_gpus(f[col[S_TRES]], &j.gpus) < 0)
-		return sc_err_set(err, "%s:%ld: invalid TRES '%s': expected e.g. cpu=4,mem=16G,gres/gpu=2", name,
-				  lineno, f[col[S_TRES]]);
+	if (col[S_REQMEM] >= 0 && *f[col[S_REQMEM]] && strcmp(f[col[S_REQMEM]], "0") != 0 &&
+	    strcmp(f[col[S_REQMEM]], "0n") != 0) {
+		double mb;
+		char per = 0;
+		if (sc_acct_parse_reqmem(f[col[S_REQMEM]], &mb, &per, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+		if (per == 'c')
+			j.mem_per_cpu_mb = (uint64_t)ceil(mb);
+		else /* per node, or per job (22.05 on): spread over the nodes */
+			j.mem_per_node_mb = (uint64_t)ceil(mb / (j.nodes > 1 ? j.nodes : 1));
+	}
+	if (col[S_TRES] >= 0 && *f[col[S_TRES]]) {
+		struct sc_tres tres;
+		if (sc_acct_parse_tres(f[col[S_TRES]], &tres, err) < 0)
+			return sc_err_prefix(err, "%s:%ld: %s: ", name, lineno, sacct_names[S_TRES][0]);
+		j.gpus = tres.gpu > 0 && tres.gpu <= UINT32_MAX ? (uint32_t)tres.gpu : 0;
+	}
 	if (col[S_PARTITION] >= 0)
 		j.partition = intern(t, f[col[S_PARTITION]], &oom);
 	if (col[S_USER] >= 0)

@@ -27,8 +27,9 @@
  *    End), NCPUS or AllocCPUS or ReqCPUS (required), and optionally JobID or
  *    JobIDRaw (steps, whose id contains '.', are skipped), Timelimit or
  *    TimelimitRaw (minutes), NNodes or AllocNodes or ReqNodes, ReqMem
- *    (`4000M`, `4G`, with Slurm's older `c` per-CPU / `n` per-node suffix),
- *    AllocTRES or ReqTRES (`gres/gpu=N`), Partition, User, Account, QOS,
+ *    (`4000M`, `4G`, with Slurm's older `c` per-CPU / `n` per-node suffix;
+ *    read by acct/sacct.h), AllocTRES or ReqTRES (`gres/gpu=N`, read by
+ *    acct/sacct.h), Partition, User, Account, QOS,
  *    State. Times are read as UTC (run sacct with TZ=UTC). Jobs that never
  *    ran (Start `Unknown`/`None`, elapsed 0) are skipped and counted.
  *

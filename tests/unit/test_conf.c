@@ -181,7 +181,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->mode, SC_MODE_ADVISE);
 	assert_int_equal(c->line_mode, 0);
 	assert_int_equal(c->site.params.max_delay, 8 * 3600);
-	assert_near(c->site.params.min_savings_pct, 10, 1e-12);
+	assert_near(c->site.params.min_savings_pct, 0, 1e-12);
 	assert_near(c->site.params.runtime_ratio, 1.0, 1e-12);
 	assert_int_equal(c->site.params.reroute, 1);
 	assert_near(c->site.params.near_best_pct, 0, 1e-12);
@@ -238,7 +238,8 @@ static void test_defaults(void **state)
 	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, "          \
 	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS"
 #define ZONE_KEYS \
-	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step"
+	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \
+	"ForecastError"
 #define PART_KEYS \
 	"Zone, PUE, CoreWatts, GPUWatts, MemWattsPerGB, NodeWatts, Usage, DefaultTime, DefMemPerCPU, Alternatives, Default"
 
@@ -922,6 +923,46 @@ static void test_limits(void **state)
 /* The shipped example is valid, says what its comments say, and so are its
  * commented-out alternatives (Mode=enforce, the static and live zones, the
  * exempt lists) once uncommented. */
+/* ForecastError: per zone, 0 to 200 %; by default 25 % for the live
+ * providers' forecasts and 0 (exact) for files and static values; the
+ * engine sees it as site.zone_error. */
+static void test_forecast_error(void **state)
+{
+	struct sc_conf *c;
+
+	(void)state;
+	c = parse_ok("ZoneName=DEFAULT MaxAge=1:00:00\n"
+		     "ZoneName=F Provider=file Path=/x.csv\n"
+		     "ZoneName=S Provider=static Intensity=100\n"
+		     "ZoneName=U Provider=ukci\n"
+		     "ZoneName=E Provider=electricitymaps Region=DE TokenFile=/t ForecastError=12.5%\n"
+		     "ZoneName=G Provider=file Path=/y.csv ForecastError=30\n");
+	assert_int_equal(c->n_zones, 5);
+	assert_near(c->zones[0].forecast_error_pct, 0, 1e-12);
+	assert_int_equal(c->zones[0].forecast_error_set, 0);
+	assert_near(c->zones[1].forecast_error_pct, 0, 1e-12);
+	assert_near(c->zones[2].forecast_error_pct, 25, 1e-12);
+	assert_int_equal(c->zones[2].forecast_error_set, 0);
+	assert_near(c->zones[3].forecast_error_pct, 12.5, 1e-12);
+	assert_int_equal(c->zones[3].forecast_error_set, 1);
+	assert_near(c->zones[4].forecast_error_pct, 30, 1e-12);
+	assert_non_null(c->site.zone_error);
+	for (size_t i = 0; i < 5; i++)
+		assert_near(c->site.zone_error[i], c->zones[i].forecast_error_pct, 1e-12);
+	sc_conf_destroy(c);
+	/* From ZoneName=DEFAULT, for every provider. */
+	c = parse_ok("ZoneName=DEFAULT ForecastError=20%\n"
+		     "ZoneName=F Provider=file Path=/x.csv\nZoneName=U Provider=ukci\n");
+	assert_near(c->zones[0].forecast_error_pct, 20, 1e-12);
+	assert_int_equal(c->zones[0].forecast_error_set, 1);
+	assert_near(c->zones[1].forecast_error_pct, 20, 1e-12);
+	sc_conf_destroy(c);
+	expect_error("ZoneName=F Provider=file Path=/x.csv ForecastError=250%\n",
+		     "carbon.conf:1: ForecastError: percentage '250' is out of range: expected a number from 0 to 200");
+	expect_error("ZoneName=F Provider=file Path=/x.csv ForecastError=big\n",
+		     "carbon.conf:1: ForecastError: invalid percentage 'big': expected a number from 0 to 200");
+}
+
 static void test_example(void **state)
 {
 	struct sc_diag d = { 0 };
@@ -940,7 +981,7 @@ static void test_example(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->mode, SC_MODE_ADVISE);
 	assert_int_equal(c->site.params.max_delay, 8 * 3600);
-	assert_near(c->site.params.min_savings_pct, 10, 1e-12);
+	assert_near(c->site.params.min_savings_pct, 0, 1e-12);
 	assert_int_equal(c->reload_interval, 10);
 	assert_int_equal(c->n_zones, 2);
 	assert_string_equal(c->zones[0].name, "DE");
@@ -1031,6 +1072,7 @@ int main(void)
 		cmocka_unit_test(test_exempt),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_forecast_error),
 		cmocka_unit_test(test_example),
 	};
 

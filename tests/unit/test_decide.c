@@ -23,7 +23,7 @@ static const char *const zone_names[] = { "A", "B" };
 
 static struct sc_site make_site(void)
 {
-	struct sc_site s = { parts, 3, zone_names, 2, { 8 * H, 10, 1.0, 1, 0 } };
+	struct sc_site s = { parts, 3, zone_names, 2, { 8 * H, 10, 1.0, 1, 0 }, NULL };
 
 	return s;
 }
@@ -458,6 +458,134 @@ static void test_near_best(void **state)
 	fixture_free(&fx);
 }
 
+/* ForecastError: a saving counts for what is left after half a standard
+ * deviation of its error. Hand-computed for a 1 h job, zone error 25 %
+ * (sd 0.31333 at 24 h), window factor 1 / (1 + 3600 / (19800 √π)) =
+ * 0.906963: the baseline's sd (lead 0.5 h) is 0.175833; a start at +2 h
+ * (lead 2.5 h) has sd 0.189378 and error correlation exp(-0.128) with the
+ * baseline, so its saving's sd is 0.090466; a start at +7 h (lead 7.5 h)
+ * has 0.219616, correlation exp(-1.568), saving sd 0.251092. */
+static void test_forecast_error(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, H);
+	struct sc_decision d;
+	const double err_a[2] = { 25, 0 }, none[2] = { 0, 0 };
+	double a[12];
+
+	(void)state;
+	for (int i = 0; i < 12; i++)
+		a[i] = 400;
+	a[2] = 300; /* 25 % now + 2 h: score 0.25 - 0.5 × 0.090466 = 0.2048 */
+	a[7] = 270; /* 32.5 % at + 7 h: score 0.325 - 0.5 × 0.251092 = 0.1995 */
+	fixture_init(&fx, a, 12, B, 12);
+	site.params.min_savings_pct = 0;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H); /* the forecast taken as exact */
+	site.zone_error = none;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H);
+	site.zone_error = err_a;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	assert_near(d.saving_pct, 25, 1e-9);
+	assert_contains(d.reason, "allowing for the forecast's error");
+	fixture_free(&fx);
+
+	/* +7 h at 37.5 %: 0.375 - 0.1255 = 0.2495 beats +2 h. */
+	a[7] = 250;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H);
+	fixture_free(&fx);
+
+	/* Only +7 h at 10 %: 0.10 - 0.1255 < 0, noise: run now. */
+	a[2] = 400;
+	a[7] = 360;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_contains(d.reason, "forecast saving of 10.0% is within the forecast's error");
+	fixture_free(&fx);
+
+	/* +7 h at 15 %: 0.0245 left, taken with MinSavings 0, not with 10 %. */
+	a[7] = 340;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 7 * H);
+	site.params.min_savings_pct = 10;
+	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_contains(d.reason, "saves 15.0% by the forecast, 2.4% allowing for its error: less than MinSavings 10.0%");
+	fixture_free(&fx);
+
+	/* Another zone's errors are independent: rerouting from A (25 %) to
+	 * the exact zone B at the same time needs 0.5 × 0.175833 = 8.8 %
+	 * more than the forecast saving says. cpu may reroute to green (B). */
+	site.params.min_savings_pct = 0;
+	req = make_req(0, 8, H);
+	site.params.max_delay = 0;
+	for (int i = 0; i < 12; i++)
+		a[i] = 400;
+	{
+		double b[12];
+		/* cpu PUE 1.5 at 400 = 600 per kWh; green PUE 1.2 at 460 = 552:
+		 * 8 % less by the forecast, less than its error: stay. */
+		for (int i = 0; i < 12; i++)
+			b[i] = 460;
+		fixture_init(&fx, a, 12, b, 12);
+		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(d.action, SC_ACT_RUN);
+		fixture_free(&fx);
+		/* at 400: 480 per kWh, 20 % less: reroute. */
+		for (int i = 0; i < 12; i++)
+			b[i] = 400;
+		fixture_init(&fx, a, 12, b, 12);
+		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(d.action, SC_ACT_REROUTE);
+		fixture_free(&fx);
+	}
+
+	/* Random cases: zero errors decide exactly as no errors; with errors,
+	 * a move is always a forecast saving, and never a later start with a
+	 * forecast higher than the exact rule's choice would be preferred over
+	 * running now when that rule itself runs now. */
+	{
+		unsigned seed = 11;
+		const double errs[2] = { 30, 10 };
+		for (int round = 0; round < 300; round++) {
+			double ra[48], rb[48];
+			struct sc_decision d0, d1, d2;
+			for (int i = 0; i < 48; i++) {
+				ra[i] = 50 + rand_r(&seed) % 500;
+				rb[i] = 50 + rand_r(&seed) % 500;
+			}
+			fixture_init(&fx, ra, 48, rb, 48);
+			site = make_site();
+			site.params.min_savings_pct = rand_r(&seed) % 2 ? 0 : 5;
+			site.params.max_delay = (int64_t)(rand_r(&seed) % 30) * 1800;
+			req = make_req(rand_r(&seed) % 3, 1 + rand_r(&seed) % 64, (int64_t)(1 + rand_r(&seed) % 20) * 1200);
+			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d0), 0);
+			site.zone_error = none;
+			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d1), 0);
+			assert_int_equal(d0.action, d1.action);
+			assert_int_equal(d0.chosen.start, d1.chosen.start);
+			assert_int_equal(d0.chosen.part, d1.chosen.part);
+			site.zone_error = errs;
+			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d2), 0);
+			if (d2.action != SC_ACT_RUN) {
+				assert_true(d2.chosen.gco2e < d2.baseline.gco2e);
+				assert_true(d2.saving_pct >= site.params.min_savings_pct);
+			}
+			if (d0.action == SC_ACT_RUN)
+				assert_int_equal(d2.action, SC_ACT_RUN);
+			fixture_free(&fx);
+		}
+	}
+}
+
 /* Brute force: the exact mean over [t, t+r) integrated slot by slot. */
 static double brute_mean(const struct sc_grid *g, int64_t t, int64_t r)
 {
@@ -671,6 +799,7 @@ int main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_fail_open),
 		cmocka_unit_test(test_near_best),
+		cmocka_unit_test(test_forecast_error),
 		cmocka_unit_test(test_random_vs_brute_force),
 		cmocka_unit_test(test_request_build),
 		cmocka_unit_test(test_names),

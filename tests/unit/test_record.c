@@ -14,7 +14,7 @@ static struct sc_partition parts[] = {
 	{ "compute-fr", 1, 1.2, { 10, 300, 0.3725, 1.0, 0 }, 3600, NULL, 0 },
 };
 static const char *const zones[] = { "DE", "FR" };
-static const struct sc_site site = { parts, 2, zones, 2, { 8 * 3600, 10, 1.0, 1, 0 } };
+static const struct sc_site site = { parts, 2, zones, 2, { 8 * 3600, 10, 1.0, 1, 0 }, NULL };
 
 static struct sc_decision delay_decision(void)
 {

@@ -273,7 +273,7 @@ static void test_sacct_bad(void **state)
 	trace_bad("Submit|Elapsed|NCPUS|ReqMem\n2021-01-01T00:00:00|01:00:00|1|lots\n", SC_TRACE_SACCT,
 		  "t.csv:2: invalid ReqMem 'lots'");
 	trace_bad("Submit|Elapsed|NCPUS|AllocTRES\n2021-01-01T00:00:00|01:00:00|1|gres/gpu=two\n", SC_TRACE_SACCT,
-		  "t.csv:2: invalid TRES 'gres/gpu=two'");
+		  "t.csv:2: AllocTRES: TRES gres/gpu: invalid count 'two'");
 	trace_bad("Submit|Elapsed|NCPUS|Timelimit\n2021-01-01T00:00:00|01:00:00|1|soon\n", SC_TRACE_SACCT,
 		  "t.csv:2: Timelimit: ");
 	trace_bad("Submit|Start|End|NCPUS\n2021-01-01T01:00:00|2021-01-01T01:10:00|2021-01-01T01:00:00|1\n",
@@ -340,7 +340,7 @@ static void test_persistence_view(void **state)
 		v[i] = 10 + i;
 	g = grid_of(T2021, HOUR, v, 72);
 	truth = (const struct sc_grid *const *)&g;
-	view = sc_fview_create(&m, truth, 1, 30 * HOUR, 0, NULL);
+	view = sc_fview_create(&m, truth, 1, 30 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	fs = sc_fview_at(view, T2021 + 10 * HOUR);
 	assert_null(fs->grids[0]); /* no day before yet */
@@ -378,8 +378,8 @@ static void test_error_model(void **state)
 	for (int z = 0; z < NZ; z++)
 		g[z] = grid_of(T2021, HOUR, v, NH);
 	assert_int_equal(sc_fc_mode_parse("error:25:7", &m, NULL), 0);
-	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
-	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	assert_non_null(again);
 	for (int64_t t = T2021 + 10 * HOUR; t < T2021 + (NH - 50) * (int64_t)HOUR; t += 3 * HOUR) {
@@ -405,8 +405,7 @@ static void test_error_model(void **state)
 	mae1 /= (double)n;
 	mae24 /= (double)n;
 	mae40 /= (double)n;
-	assert_near(mae24, 0.25 * sc_fview_error_growth(24 * HOUR + 1800), 0.02);
-	assert_near(mae1, 0.25 * sc_fview_error_growth(1800), 0.02);
+	assert_near(mae24, 0.25, 0.02);
 	assert_true(mae1 < 0.8 * mae24);
 	assert_true(mae40 > 1.1 * mae24);
 	/* Correlated over an hour: exp(-(1/5.5)^2) = 0.97. */
@@ -417,8 +416,8 @@ static void test_error_model(void **state)
 	sc_fview_destroy(view);
 
 	/* Same seed, same forecasts, whatever was asked before. */
-	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
-	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	for (int64_t t = T2021; t < T2021 + 300 * DAY; t += 7 * HOUR)
 		sc_fview_at(view, t);
 	{
@@ -431,7 +430,7 @@ static void test_error_model(void **state)
 	sc_fview_destroy(again);
 	/* Another seed, other forecasts. */
 	assert_int_equal(sc_fc_mode_parse("error:25:8", &m, NULL), 0);
-	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	{
 		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 300 * DAY);
 		const struct sc_forecast_set *b = sc_fview_at(view, T2021 + 300 * DAY);
@@ -440,7 +439,7 @@ static void test_error_model(void **state)
 	sc_fview_destroy(again);
 	/* error:0 is the truth. */
 	assert_int_equal(sc_fc_mode_parse("error:0", &m, NULL), 0);
-	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, NULL);
+	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	{
 		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 5 * DAY);
 		for (size_t k = 0; k < a->grids[0]->n; k++)
@@ -509,7 +508,7 @@ static void test_archive_visibility(void **state)
 						 1 + (6 * is + h) / 24, (6 * is + h) % 24, 100 * (is + 1));
 	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("archive.csv", text));
 	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
-	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, NULL);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 
 	fs = sc_fview_at(view, T2021 - 1);
@@ -532,6 +531,15 @@ static void test_archive_visibility(void **state)
 	assert_null(fs->grids[0]);
 	assert_contains(fs->why[0], "does not cover this time");
 	sc_fview_destroy(view);
+	/* With MaxAge 4 h, the 00:00 issue is stale from 04:00 on. */
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 4 * HOUR, NULL);
+	assert_non_null(view);
+	assert_non_null(sc_fview_at(view, T2021 + 4 * HOUR)->grids[0]);
+	fs = sc_fview_at(view, T2021 + 4 * HOUR + 1);
+	assert_null(fs->grids[0]);
+	assert_contains(fs->why[0], "issued 2021-01-01T00:00:00Z) is older than MaxAge");
+	assert_non_null(sc_fview_at(view, T2021 + 6 * HOUR)->grids[0]);
+	sc_fview_destroy(view);
 
 	/* The real UK archive: at each issue time, exactly that issue. */
 	snprintf(mode, sizeof(mode), "archive:%s", sc_test_path("tests/data/sim/ukci-forecasts-extract.csv"));
@@ -540,7 +548,7 @@ static void test_archive_visibility(void **state)
 	for (int i = 0; i < 72; i++)
 		v[i] = 100;
 	g = grid_of(1678762800 /* 2023-03-14T03:00Z */ - DAY, 1800, v, 72);
-	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, NULL);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	fs = sc_fview_at(view, 1678762800 + 59);
 	assert_null(fs->grids[0]); /* issued 03:01 */
@@ -561,25 +569,25 @@ static void test_archive_visibility(void **state)
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,1\n"
 					      "2021-01-01T00:00Z,2021-01-01T00:00Z,2\n"));
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
-		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:3: a second forecast for 2021-01-01T00:00:00Z");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued,target,forecast\n"));
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
-		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:1: the header has no column 'issued_at'");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,soon,1\n"));
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
-		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: invalid time 'soon'");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,-4\n"));
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
-		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: forecast '-4' is out of range");
 		assert_int_equal(sc_fc_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
-		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, &err));
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "cannot read forecast archive /nonexistent.csv");
 	}
 	sc_grid_destroy(g);
@@ -664,6 +672,79 @@ static void test_tiny_optimum(void **state)
 	assert_int_equal(r.jobs_outside_data, 1);
 	assert_int_equal(r.in[1], 0);
 	sc_sim_result_free(&r);
+}
+
+/* slurm-carbon plans with the configured ForecastError, else with the
+ * error of what it is shown. */
+static void test_forecast_error_source(void **state)
+{
+	struct sc_sim_result r;
+	struct sc_conf *conf;
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text("arrival_time,length,cpus\n0,2,4\n", SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1 };
+	char text[512];
+
+	(void)state;
+	run_tiny("arrival_time,length,cpus\n0,2,4\n", "perfect", 0, &r);
+	assert_near(r.forecast_error_pct, 0, 1e-12);
+	sc_sim_result_free(&r);
+	run_tiny("arrival_time,length,cpus\n0,2,4\n", "error:30:4", 0, &r);
+	assert_near(r.forecast_error_pct, 30, 1e-12);
+	assert_int_equal(r.forecast_error_configured, 0);
+	sc_sim_result_free(&r);
+	/* Measured: persistence, |a(t) - a(t - 1 day)| / a(t) over every slot
+	 * with a day before: days of 100, 200, 100 give (0.5 + 1.0) / 2. */
+	{
+		double v3[72];
+		struct sc_grid *g3;
+		struct sc_fview *view;
+		struct sc_fc_mode m;
+		char mode[300], arch[8192];
+		size_t used = 0;
+
+		for (int i = 0; i < 72; i++)
+			v3[i] = i >= 24 && i < 48 ? 200 : 100;
+		g3 = grid_of(T2021, HOUR, v3, 72);
+		assert_int_equal(sc_fc_mode_parse("persistence", &m, NULL), 0);
+		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
+		assert_near(sc_fview_error_24h(view, 0), 75, 1e-9);
+		sc_fview_destroy(view);
+		/* Archive: forecasts of 300 issued on day 1 and day 2 at 00:00
+		 * for 30 h; 24 h after each the actual is 200 and 100:
+		 * (0.5 + 2) / 2. */
+		used += (size_t)snprintf(arch, sizeof(arch), "issued_at,target,forecast\n");
+		for (int is = 0; is < 2; is++)
+			for (int h = 0; h < 30; h++)
+				used += (size_t)snprintf(arch + used, sizeof(arch) - used,
+							 "2021-01-%02dT00:00:00Z,2021-01-%02dT%02d:00:00Z,300\n", 1 + is,
+							 1 + (24 * is + h) / 24, (24 * is + h) % 24);
+		snprintf(mode, sizeof(mode), "archive:%s", write_tmp("measure.csv", arch));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
+		assert_non_null(view);
+		assert_near(sc_fview_error_24h(view, 0), 125, 1e-9);
+		sc_fview_destroy(view);
+		assert_int_equal(sc_fc_mode_parse("error:17", &m, NULL), 0);
+		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
+		assert_near(sc_fview_error_24h(view, 0), 17, 1e-12);
+		sc_fview_destroy(view);
+		sc_grid_destroy(g3);
+	}
+
+	snprintf(text, sizeof(text),
+		 "MaxDelay=8:00:00\nZoneName=Z Provider=static Intensity=100 ForecastError=12%%\n"
+		 "PartitionName=p Zone=Z PUE=1.5 CoreWatts=10 Usage=1 MemWattsPerGB=0\n");
+	conf = conf_text(text);
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(sc_fc_mode_parse("error:30", &o.forecast, NULL), 0);
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
+	assert_near(r.forecast_error_pct, 12, 1e-12);
+	assert_int_equal(r.forecast_error_configured, 1);
+	sc_sim_result_free(&r);
+	sc_conf_destroy(conf);
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
 }
 
 /* Capacity: the two jobs both want 02:00 on a 4-core cluster; the second
@@ -929,7 +1010,7 @@ static void test_peers(void **state)
 	struct sc_forecast_set fs = { grids, NULL, 1 };
 	struct sc_partition part = { .name = "p", .zone = 0, .pue = 1 };
 	const char *zones[1] = { "Z" };
-	struct sc_site site = { &part, 1, zones, 1, { 0 } };
+	struct sc_site site = { &part, 1, zones, 1, { 0 }, NULL };
 	struct sc_peer_job j = { .site = &site, .fc = &fs, .n_parts = 1, .runtime = 2 * HOUR,
 				 .t0 = T2021 + 1800, .max_delay = 6 * HOUR };
 	struct sc_peer_choice c;
@@ -1097,6 +1178,7 @@ int main(void)
 		cmocka_unit_test(test_error_model),
 		cmocka_unit_test(test_archive_visibility),
 		cmocka_unit_test(test_tiny_optimum),
+		cmocka_unit_test(test_forecast_error_source),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_reroute),
 		cmocka_unit_test(test_exempt),

@@ -1,0 +1,287 @@
+#!/usr/bin/env python3
+# slurm-carbon: regenerate the simulator tables of BENCHMARKS.md from the
+# shared data, by running `scarbon simulate --format json`.
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""Usage: SC_DATA=DIR [SCARBON=PATH] [JOBS=N] bench/simulate_tables.py [SECTION ...] > tables.md
+
+SC_DATA  the shared data: intensity/electricitymaps-2021/, intensity/ukci-2023-03/
+         and traces/ (default: ../shared/data from the source tree's parent)
+SCARBON  the scarbon binary (default: build/cli/scarbon, then cli/scarbon)
+JOBS     simulations run at once (default: the number of CPUs)
+SECTION  zones, uk, reroute, capacity, tuning, minsavings (default: all), in that order
+"""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOP = os.path.dirname(HERE)
+DATA = os.environ.get("SC_DATA") or os.path.join(os.path.dirname(TOP), "shared", "data")
+SCARBON = os.environ.get("SCARBON") or next(
+    (p for p in (os.path.join(TOP, "build", "cli", "scarbon"), os.path.join(TOP, "cli", "scarbon"))
+     if os.path.exists(p)), "scarbon")
+WORKERS = int(os.environ.get("JOBS") or os.cpu_count() or 2)
+EM = os.path.join(DATA, "intensity", "electricitymaps-2021")
+UK = os.path.join(DATA, "intensity", "ukci-2023-03")
+TRACES = [("mustang", "mustang-trace-2015-100k.csv"), ("azure", "azure-100k.csv"), ("pai", "pai-100k.csv")]
+DELAYS = [("2 h", "2:00:00"), ("8 h", "8:00:00"), ("24 h", "1-00:00:00")]
+ZONES = ["DE", "GB", "FR", "PL"]
+PEERS = ["casdk", "cats", "threshold"]
+TMP = tempfile.mkdtemp(prefix="sc-bench-")
+
+
+def conf(name, text):
+    path = os.path.join(TMP, name)
+    with open(path, "w") as f:
+        f.write(text)
+    return path
+
+
+def zone_conf(zone, extra="", reroute=None):
+    """One partition in zone (an Electricity Maps export); reroute: an
+    alternative partition in that zone."""
+    lines = ["MaxDelay=8:00:00", "Reroute=%s" % ("yes" if reroute else "no"),
+             "ZoneName=%s Provider=file Path=%s/%s_2021_hourly.csv %s" % (zone, EM, zone, extra)]
+    alt = ""
+    if reroute:
+        lines.append("ZoneName=%s Provider=file Path=%s/%s_2021_hourly.csv %s" % (reroute, EM, reroute, extra))
+        alt = " Alternatives=alt"
+    lines.append("PartitionName=compute Zone=%s Default=yes PUE=1.2 CoreWatts=10 DefaultTime=1:00:00%s" % (zone, alt))
+    if reroute:
+        lines.append("PartitionName=alt Zone=%s PUE=1.2 CoreWatts=10 DefaultTime=1:00:00" % reroute)
+    return conf("%s-%s-%s.conf" % (zone, reroute or "", abs(hash(extra))), "\n".join(lines) + "\n")
+
+
+def uk_traces():
+    """The traces' first 95.5 hours: the jobs submitted while the UK
+    archive has a fresh forecast (issued 2023-03-14 03:01 to 03-18 02:31)."""
+    out = []
+    for label, name in TRACES:
+        path = os.path.join(TMP, "uk-" + name)
+        with open(os.path.join(DATA, "traces", name)) as src, open(path, "w") as dst:
+            for i, line in enumerate(src):
+                if i == 0 or float(line.split(",", 1)[0]) < 95.5:
+                    dst.write(line)
+        out.append((label, path))
+    return out
+
+
+def simulate(args):
+    r = subprocess.run([SCARBON, "simulate", "--format", "json"] + args, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit("scarbon simulate %s: %s" % (" ".join(args), r.stderr.strip()))
+    return json.loads(r.stdout)
+
+
+def run_all(jobs):
+    with ThreadPoolExecutor(max_workers=WORKERS) as ex:
+        return list(ex.map(simulate, jobs))
+
+
+def pct(x):
+    return "–" if x is None else "%.0f %%" % (100 * x)
+
+
+def cell(o, rerouted=False):
+    s = "%s · %.2f %% · %.1f h" % (pct(o["oracle_fraction"]), o["savings_pct"], o["mean_delay_s"] / 3600)
+    if rerouted:
+        s += " · %.0f %% moved" % o["rerouted_pct"]
+    return s
+
+
+HEAD = ("| zone | trace | max delay | oracle saving · delay | slurm-carbon | casdk | cats | threshold |\n"
+        "|---|---|---|---:|---:|---:|---:|---:|")
+
+
+def row(label, j, rerouted=False):
+    o = j["oracle"]
+    return "| %s | %.2f %% · %.1f h | %s | %s |" % (
+        label, j["oracle_savings_pct"], o["mean_delay_s"] / 3600, cell(j, rerouted),
+        " | ".join(cell(j["peers"][p], rerouted) for p in PEERS))
+
+
+def summary(results, keyf):
+    """Mean share of the oracle and mean delay per policy and group."""
+    groups = {}
+    for key, j in results:
+        g = keyf(key)
+        acc = groups.setdefault(g, {})
+        for name, o in [("slurm-carbon", j)] + [(p, j["peers"][p]) for p in PEERS]:
+            a = acc.setdefault(name, [0.0, 0.0, 0])
+            a[0] += o["oracle_fraction"] or 0
+            a[1] += o["mean_delay_s"] / 3600
+            a[2] += 1
+    lines = ["| %s | slurm-carbon | casdk | cats | threshold |" % "group",
+             "|---|---:|---:|---:|---:|"]
+    for g in groups:
+        acc = groups[g]
+        lines.append("| %s | %s |" % (g, " | ".join(
+            "%.0f %% · %.1f h" % (100 * acc[n][0] / acc[n][2], acc[n][1] / acc[n][2])
+            for n in ["slurm-carbon"] + PEERS)))
+    return "\n".join(lines)
+
+
+def section_zones():
+    keys, jobs = [], []
+    for fc in ["perfect", "error:25"]:
+        for zone in ZONES:
+            c = zone_conf(zone)
+            for tl, tn in TRACES:
+                for dl, dv in DELAYS:
+                    keys.append((fc, zone, tl, dl))
+                    jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                                 "--forecast", fc])
+    res = list(zip(keys, run_all(jobs)))
+    for fc in ["perfect", "error:25"]:
+        print("\n**Forecast `%s`** (each cell: share of the oracle's saving · saving · mean delay)\n" % fc)
+        print(HEAD)
+        for (k, j) in res:
+            if k[0] == fc:
+                print(row("%s | %s | %s" % (k[1], k[2], k[3]), j))
+    print("\n**Means over the zones and traces** (share of the oracle's saving · mean delay)\n")
+    print(summary(res, lambda k: "%s, max delay %s" % (k[0], k[3])))
+
+
+def section_uk():
+    keys, jobs = [], []
+    c = conf("uk.conf", "MaxDelay=8:00:00\nZoneName=GB Provider=file Path=%s/actual_national.csv\n"
+                        "PartitionName=compute Zone=GB Default=yes PUE=1.2 CoreWatts=10 DefaultTime=1:00:00\n" % UK)
+    modes = [("perfect", "perfect"), ("archive", "archive:%s/forecasts_national.csv" % UK), ("error:25", "error:25")]
+    for tl, tp in uk_traces():
+        for dl, dv in DELAYS:
+            for ml, mv in modes:
+                keys.append((ml, tl, dl))
+                jobs.append(["--config", c, "--trace", tp, "--trace-start", "2023-03-14T03:01:00Z",
+                             "--max-delay", dv, "--forecast", mv])
+    res = list(zip(keys, run_all(jobs)))
+    print("\n| forecast | trace (jobs) | max delay | oracle saving · delay | slurm-carbon | casdk | cats | threshold |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for k, j in res:
+        print(row("%s | %s (%d) | %s" % (k[0], k[1], j["jobs"], k[2]), j))
+    print("\nslurm-carbon's ForecastError (measured on the archive, 24 h ahead): %.1f %%" %
+          next(j["forecast_error_pct"] for k, j in res if k[0] == "archive"))
+    print("\n**Means over the traces**\n")
+    print(summary(res, lambda k: "%s, max delay %s" % (k[0], k[2])))
+
+
+def section_reroute():
+    keys, jobs = [], []
+    c = zone_conf("DE", reroute="FR")
+    for fc in ["perfect", "error:25"]:
+        for tl, tn in TRACES:
+            for dl, dv in DELAYS:
+                keys.append((fc, tl, dl))
+                jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                             "--forecast", fc])
+    res = list(zip(keys, run_all(jobs)))
+    print("\n| forecast | trace | max delay | oracle saving · delay | slurm-carbon | casdk | cats | threshold |")
+    print("|---|---|---|---:|---:|---:|---:|---:|")
+    for k, j in res:
+        print(row("%s | %s | %s" % k, j, rerouted=True))
+
+
+def section_capacity():
+    keys, jobs = [], []
+    c = zone_conf("DE")
+    for cores in [0, 400, 240]:
+        for fc in ["perfect", "error:25"]:
+            keys.append((cores, fc))
+            jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", "azure-100k.csv"),
+                         "--max-delay", "8:00:00", "--forecast", fc] + (["--cores", str(cores)] if cores else []))
+    res = list(zip(keys, run_all(jobs)))
+    print("\n| cores | forecast | policy | saving | mean carbon delay | mean queueing | p95 queueing |")
+    print("|---:|---|---|---:|---:|---:|---:|")
+    for k, j in res:
+        for name, o in [("baseline", j.get("baseline", {})), ("slurm-carbon", j), ("oracle", j["oracle"]),
+                        ("cats", j["peers"]["cats"])]:
+            if name == "baseline" and k[1] != "perfect":
+                continue
+            sav = j["oracle_savings_pct"] if name == "oracle" else 0 if name == "baseline" else o["savings_pct"]
+            o = dict(o, mean_delay_s=o.get("mean_delay_s", 0))
+            q = "%.1f h · %.1f h" % (o.get("mean_queue_s", 0) / 3600, o.get("p95_queue_s", 0) / 3600) \
+                if k[0] else "– · –"
+            print("| %s | %s | %s | %.2f %% | %.1f h | %s |" % (
+                k[0] or "unlimited", k[1], name, sav, o["mean_delay_s"] / 3600, q.replace(" · ", " | ")))
+
+
+def section_tuning():
+    """ForecastError as configured, under error:25 and the UK archive: 0
+    trusts the forecast (the peers' rule), 25 is half a standard deviation
+    of the error model, 50 a whole one."""
+    keys, jobs = [], []
+    for fe in [0, 25, 50]:
+        for zone in ["DE", "PL"]:
+            c = zone_conf(zone, "ForecastError=%d%%" % fe)
+            for tl, tn in TRACES:
+                for dl, dv in DELAYS[1:]:
+                    keys.append(("error:25", fe, "%s %s" % (zone, tl), dl))
+                    jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                                 "--forecast", "error:25"])
+        c = conf("uk-%d.conf" % fe, "MaxDelay=8:00:00\nZoneName=GB Provider=file Path=%s/actual_national.csv "
+                                    "ForecastError=%d%%\nPartitionName=compute Zone=GB Default=yes PUE=1.2 "
+                                    "CoreWatts=10 DefaultTime=1:00:00\n" % (UK, fe))
+        for tl, tp in uk_traces():
+            for dl, dv in DELAYS[1:]:
+                keys.append(("archive", fe, "GB " + tl, dl))
+                jobs.append(["--config", c, "--trace", tp, "--trace-start", "2023-03-14T03:01:00Z", "--max-delay",
+                             dv, "--forecast", "archive:%s/forecasts_national.csv" % UK])
+    res = list(zip(keys, run_all(jobs)))
+    agg = {}
+    for k, j in res:
+        a = agg.setdefault((k[0], k[3], k[1]), [0.0, 0.0, 0.0, 0.0, 0])
+        a[0] += j["oracle_fraction"] or 0
+        a[1] += j["mean_delay_s"] / 3600
+        a[2] += j["peers"]["cats"]["oracle_fraction"] or 0
+        a[3] += j["peers"]["cats"]["mean_delay_s"] / 3600
+        a[4] += 1
+    print("\n| forecast | max delay | ForecastError | slurm-carbon: share of oracle · mean delay | cats: share · delay |")
+    print("|---|---|---:|---:|---:|")
+    for (fc, dl, fe), a in sorted(agg.items(), key=lambda x: (x[0][0] != "error:25", x[0][1], x[0][2])):
+        n = a[4]
+        print("| %s | %s | %d %% | %.0f %% · %.1f h | %.0f %% · %.1f h |" % (
+            fc, dl, fe, 100 * a[0] / n, a[1] / n, 100 * a[2] / n, a[3] / n))
+
+
+def section_minsavings():
+    keys, jobs = [], []
+    for ms in ["0", "0.5", "1", "2", "10"]:
+        for zone in ZONES:
+            c = conf("ms-%s-%s.conf" % (zone, ms), open(zone_conf(zone)).read().replace(
+                "MaxDelay=8:00:00", "MaxDelay=8:00:00\nMinSavings=%s%%" % ms))
+            for tl, tn in TRACES:
+                for dl, dv in DELAYS:
+                    keys.append((ms, dl))
+                    jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                                 "--forecast", "perfect"])
+    res = list(zip(keys, run_all(jobs)))
+    agg = {}
+    for k, j in res:
+        a = agg.setdefault(k, [1.0, 0.0, 0.0, 0])
+        f = j["oracle_fraction"] or 0
+        a[0] = min(a[0], f)
+        a[1] += f
+        a[2] += j["mean_delay_s"] / 3600
+        a[3] += 1
+    print("\n| MinSavings | max delay | share of the oracle's saving: worst · mean | mean delay |")
+    print("|---:|---|---:|---:|")
+    for (ms, dl), a in sorted(agg.items(), key=lambda x: (float(x[0][0]), [d[0] for d in DELAYS].index(x[0][1]))):
+        print("| %s %% | %s | %.0f %% · %.0f %% | %.1f h |" % (ms, dl, 100 * a[0], 100 * a[1] / a[3], a[2] / a[3]))
+
+
+SECTIONS = {"zones": section_zones, "uk": section_uk, "reroute": section_reroute, "capacity": section_capacity,
+            "tuning": section_tuning, "minsavings": section_minsavings}
+
+if __name__ == "__main__":
+    names = sys.argv[1:] or list(SECTIONS)
+    for n in names:
+        if n not in SECTIONS:
+            sys.exit("simulate_tables.py: unknown section '%s' (expected %s)" % (n, ", ".join(SECTIONS)))
+    if not os.path.isdir(EM):
+        sys.exit("simulate_tables.py: no shared data in %s (set SC_DATA)" % DATA)
+    for n in names:
+        print("\n<!-- simulate_tables.py %s -->" % n)
+        SECTIONS[n]()
+        sys.stdout.flush()

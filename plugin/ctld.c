@@ -1,0 +1,117 @@
+/* slurm-carbon: the adapter to slurmctld's internals (see ctld.h).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/types.h>
+
+#include <slurm/slurm.h>
+#include <slurm/slurmdb.h>
+
+#include "plugin/ctld.h"
+
+/* From src/common/xmalloc.h (libslurmfull, exported). */
+extern void *slurm_xcalloc(size_t count, size_t size, bool clear, bool try, const char *file,
+			   int line, const char *func);
+extern void slurm_xfree(void **p);
+
+/* From src/common/read_config.c (libslurmfull). */
+extern slurm_conf_t slurm_conf;
+
+/* From src/common/uid.h (libslurmfull). */
+extern char *uid_to_string_cached(uid_t uid);
+
+/* From src/slurmctld/slurmctld.h and job_mgr.c (the slurmctld binary). */
+extern bool validate_operator(uid_t uid);
+extern char **job_common_env_vars(job_record_t *job_ptr, bool is_complete);
+extern void *acct_db_conn;
+extern uint16_t accounting_enforce;
+
+/* From src/common/assoc_mgr.h and src/slurmctld/locks.h (libslurmfull). */
+typedef enum { SC_NO_LOCK, SC_READ_LOCK, SC_WRITE_LOCK } sc_lock_level_t;
+typedef struct {
+	sc_lock_level_t assoc, file, qos, res, tres, user, wckey;
+} sc_assoc_mgr_lock_t;
+extern List assoc_mgr_user_list;
+extern void assoc_mgr_lock(sc_assoc_mgr_lock_t *locks);
+extern void assoc_mgr_unlock(sc_assoc_mgr_lock_t *locks);
+extern int assoc_mgr_fill_in_user(void *db_conn, slurmdb_user_rec_t *user, int enforce,
+				  slurmdb_user_rec_t **user_pptr, bool locked);
+
+static void *ctld_calloc(size_t n, size_t size)
+{
+	/* try = true: NULL instead of slurmctld's fatal() when out of memory. */
+	return slurm_xcalloc(n, size, true, true, __FILE__, __LINE__, __func__);
+}
+
+void sc_ctld_free(void *p)
+{
+	if (p)
+		slurm_xfree(&p);
+}
+
+const struct sc_alloc sc_ctld_alloc = { ctld_calloc, sc_ctld_free };
+
+char *sc_ctld_strdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = ctld_calloc(1, n);
+
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+const char *sc_ctld_conf_path(void)
+{
+	return slurm_conf.slurm_conf;
+}
+
+int sc_ctld_is_operator(uint32_t uid)
+{
+	return validate_operator((uid_t)uid);
+}
+
+int sc_ctld_job_hold(job_record_t *job, int64_t *t)
+{
+	char **env = job_common_env_vars(job, false);
+	int r;
+
+	if (!env)
+		return -1;
+	r = sc_hold_find(env, t);
+	for (size_t i = 0; env[i]; i++)
+		sc_ctld_free(env[i]);
+	sc_ctld_free(env);
+	return r;
+}
+
+const char *sc_ctld_user_name(uint32_t uid)
+{
+	return uid_to_string_cached((uid_t)uid);
+}
+
+char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
+{
+	sc_assoc_mgr_lock_t locks = { .user = SC_READ_LOCK };
+	slurmdb_user_rec_t user;
+	char *found = NULL;
+
+	memset(&user, 0, sizeof(user));
+	user.uid = uid;
+	/* Under the association manager's read lock, and only with the user
+	 * list slurmctld already holds: with locked = true it never asks
+	 * slurmdbd, and the default account is copied before the lock goes. */
+	assoc_mgr_lock(&locks);
+	if (assoc_mgr_user_list &&
+	    assoc_mgr_fill_in_user(acct_db_conn, &user, accounting_enforce, NULL, true) == SLURM_SUCCESS &&
+	    user.default_acct) {
+		int len = snprintf(buf, n, "%s", user.default_acct);
+		if (len > 0 && (size_t)len < n)
+			found = buf;
+	}
+	assoc_mgr_unlock(&locks);
+	return found;
+}

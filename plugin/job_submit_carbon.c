@@ -1,0 +1,510 @@
+/* slurm-carbon: job_submit/carbon — the slurmctld adapter.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * At init: carbon.conf is loaded (a bad one fails init, which stops
+ * slurmctld, with every error logged as "<file>:<line>: ..."), the forecast
+ * snapshot is loaded and a reloader thread started. At each submission: the
+ * job's request is translated (plugin/jobdesc.c), evaluated exactly as
+ * `scarbon plan` does (plan/plan.h), and the decision applied — begin_time,
+ * partition, the AdminComment record, a one-line message, or a rejection
+ * over budget. job_modify keeps non-operators from moving a job's start
+ * before its carbon hold.
+ *
+ * The submit path never waits on I/O: the snapshot it reads is already in
+ * memory, taken by reference under a mutex held for a pointer copy; the
+ * reloader thread does every stat() and read. Every failure of data or of the
+ * plugin itself lets the job through unchanged and, where a record can be
+ * written, records why (fail open).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
+#include <slurm/spank.h>
+
+#include "config/conf.h"
+#include "forecast/snapshot.h"
+#include "plan/plan.h"
+#include "plugin/ctld.h"
+#include "plugin/jobdesc.h"
+#include "policy/units.h"
+
+/* The symbols Slurm's plugin loader looks up (and the only ones exported). */
+const char plugin_name[] = "carbon-aware scheduling (slurm-carbon " PACKAGE_VERSION ")";
+const char plugin_type[] = "job_submit/carbon";
+const uint32_t plugin_version = SC_SLURM_VERSION_NUMBER;
+
+int init(void);
+int fini(void);
+int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
+int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid);
+
+#define LOG_PREFIX "job_submit/carbon: "
+
+/* Replayed and static zones lay their window onto "now": reload them at
+ * least this often (the window is hour-aligned and reaches Horizon ahead). */
+#define WINDOW_REFRESH 3600
+
+/* A loaded snapshot and the submissions using it. `current` holds one
+ * reference; the reloader frees a retired snapshot once nothing uses it. */
+struct held {
+	struct sc_snapshot *snap;
+	unsigned refs;
+	struct held *next;
+};
+
+static struct {
+	struct sc_conf *conf;
+	pthread_mutex_t lock; /* current, retired, refs, stop */
+	pthread_cond_t wake;  /* wakes the reloader early (fini) */
+	int stop;
+	int thread_running;
+	pthread_t thread;
+	struct held *current;
+	struct held *retired;
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* --- snapshots -------------------------------------------------------------- */
+
+static struct held *snapshot_acquire(void)
+{
+	struct held *h;
+
+	pthread_mutex_lock(&g.lock);
+	h = g.current;
+	if (h)
+		h->refs++;
+	pthread_mutex_unlock(&g.lock);
+	return h;
+}
+
+static void snapshot_release(struct held *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&g.lock);
+	h->refs--;
+	pthread_mutex_unlock(&g.lock);
+}
+
+/* Logs what changed per zone between old (may be NULL) and snap. */
+static void log_zones(const struct sc_snapshot *old, const struct sc_snapshot *snap)
+{
+	const struct sc_conf *conf = g.conf;
+
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct sc_zone_state *z = sc_snapshot_zone(snap, i);
+		const struct sc_zone_state *o = old ? sc_snapshot_zone(old, i) : NULL;
+
+		if (o && !o->why == !z->why && (!z->why || strcmp(o->why, z->why) == 0))
+			continue;
+		if (z->why)
+			slurm_error(LOG_PREFIX "zone %s: no usable forecast, its jobs run as submitted: %s",
+				    conf->zones[i].name, z->why);
+		else
+			slurm_info(LOG_PREFIX "zone %s: forecast from %s", conf->zones[i].name,
+				   z->source ? z->source : "(unknown)");
+	}
+}
+
+/* Loads a snapshot as of now and makes it current. */
+static void snapshot_reload(int64_t now)
+{
+	struct sc_snapshot *snap = sc_snapshot_load(g.conf->zones, g.conf->n_zones,
+						    g.conf->state_dir, now);
+	struct held *h = snap ? calloc(1, sizeof(*h)) : NULL;
+	struct held *old;
+	size_t usable = 0;
+
+	if (!h) {
+		sc_snapshot_destroy(snap);
+		slurm_error(LOG_PREFIX "out of memory loading the forecasts; keeping the previous ones");
+		return;
+	}
+	h->snap = snap;
+	h->refs = 1;
+	for (size_t i = 0; i < g.conf->n_zones; i++)
+		usable += !sc_snapshot_zone(snap, i)->why;
+	log_zones(g.current ? g.current->snap : NULL, snap);
+	pthread_mutex_lock(&g.lock);
+	old = g.current;
+	g.current = h;
+	if (old) {
+		old->refs--;
+		old->next = g.retired;
+		g.retired = old;
+	}
+	pthread_mutex_unlock(&g.lock);
+	slurm_info(LOG_PREFIX "forecasts loaded (%zu of %zu zones usable)", usable, g.conf->n_zones);
+}
+
+/* Frees the retired snapshots nothing uses any more (all of them when all). */
+static void snapshot_reap(int all)
+{
+	struct held *dead = NULL, **pp;
+
+	pthread_mutex_lock(&g.lock);
+	for (pp = &g.retired; *pp;) {
+		struct held *h = *pp;
+		if (all || h->refs == 0) {
+			*pp = h->next;
+			h->next = dead;
+			dead = h;
+		} else {
+			pp = &h->next;
+		}
+	}
+	pthread_mutex_unlock(&g.lock);
+	while (dead) {
+		struct held *next = dead->next;
+		sc_snapshot_destroy(dead->snap);
+		free(dead);
+		dead = next;
+	}
+}
+
+/* The reloader: every ReloadInterval, stat() the forecast files and reload
+ * when one changed or a moving window is due. Only this thread replaces
+ * g.current, so it may read it without a reference. */
+static void *reloader(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g.lock);
+	while (!g.stop) {
+		struct timespec until;
+		struct held *cur;
+		int64_t now;
+
+		clock_gettime(CLOCK_MONOTONIC, &until);
+		until.tv_sec += g.conf->reload_interval > 0 ? g.conf->reload_interval : 10;
+		while (!g.stop && pthread_cond_timedwait(&g.wake, &g.lock, &until) != ETIMEDOUT)
+			;
+		if (g.stop)
+			break;
+		cur = g.current;
+		pthread_mutex_unlock(&g.lock);
+
+		now = (int64_t)time(NULL);
+		if (!cur || sc_snapshot_outdated(cur->snap, now, WINDOW_REFRESH))
+			snapshot_reload(now);
+		snapshot_reap(0);
+
+		pthread_mutex_lock(&g.lock);
+	}
+	pthread_mutex_unlock(&g.lock);
+	return NULL;
+}
+
+/* --- init / fini -------------------------------------------------------------- */
+
+static void conf_free(void)
+{
+	sc_conf_destroy(g.conf);
+	g.conf = NULL;
+}
+
+int init(void)
+{
+	struct sc_diag diag = { 0 };
+	pthread_condattr_t attr;
+	char *path = sc_conf_locate(sc_ctld_conf_path());
+	int rc;
+
+	if (!path) {
+		slurm_error(LOG_PREFIX "out of memory");
+		return SLURM_ERROR;
+	}
+	g.conf = sc_conf_load(path, &diag);
+	if (!g.conf) {
+		for (size_t i = 0; i < diag.n; i++)
+			slurm_error(LOG_PREFIX "%s", diag.msgs[i]);
+		if (diag.alloc_failed || !diag.n)
+			slurm_error(LOG_PREFIX "%s: cannot be loaded (out of memory)", path);
+		slurm_error(LOG_PREFIX "%s is invalid, so slurmctld stops: fix it (`scarbon --config %s "
+			    "check-config` shows the same), or remove carbon from JobSubmitPlugins",
+			    path, path);
+		sc_diag_free(&diag);
+		free(path);
+		return SLURM_ERROR;
+	}
+	sc_diag_free(&diag);
+	slurm_info(LOG_PREFIX "%s: Mode=%s, %zu managed partition(s), %zu zone(s)", path,
+		   sc_mode_name(g.conf->mode), g.conf->n_parts, g.conf->n_zones);
+	free(path);
+	if (g.conf->mode == SC_MODE_OFF)
+		return SLURM_SUCCESS;
+
+	snapshot_reload((int64_t)time(NULL));
+	g.stop = 0;
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&g.wake, &attr);
+	pthread_condattr_destroy(&attr);
+	rc = pthread_create(&g.thread, NULL, reloader, NULL);
+	if (rc) {
+		/* Fail open: jobs are priced on the forecasts loaded now. */
+		slurm_error(LOG_PREFIX "cannot start the forecast reloader (%s): forecasts will not be "
+			    "reloaded until slurmctld restarts", strerror(rc));
+	} else {
+		g.thread_running = 1;
+	}
+	return SLURM_SUCCESS;
+}
+
+int fini(void)
+{
+	if (g.thread_running) {
+		pthread_mutex_lock(&g.lock);
+		g.stop = 1;
+		pthread_cond_signal(&g.wake);
+		pthread_mutex_unlock(&g.lock);
+		pthread_join(g.thread, NULL);
+		g.thread_running = 0;
+		pthread_cond_destroy(&g.wake);
+	}
+	if (g.current) {
+		g.current->next = g.retired;
+		g.retired = g.current;
+		g.current = NULL;
+	}
+	snapshot_reap(1);
+	conf_free();
+	return SLURM_SUCCESS;
+}
+
+/* --- job_submit --------------------------------------------------------------- */
+
+/* Fills *ev as "left alone" for a reason found before the evaluation. */
+static void leave_alone(struct sc_eval *ev, const job_desc_msg_t *jd, int64_t now, const char *fmt,
+			...) __attribute__((format(printf, 4, 5)));
+
+static void leave_alone(struct sc_eval *ev, const job_desc_msg_t *jd, int64_t now, const char *fmt,
+			...)
+{
+	char reason[sizeof(ev->d.reason)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	memset(ev, 0, sizeof(*ev));
+	sc_decision_none(&ev->d, "%s", reason);
+	ev->d.t0 = now;
+	ev->ctx.mode = g.conf->mode;
+	ev->ctx.requested = jd->partition;
+	ev->ctx.submit = now;
+}
+
+/* Sets *err_msg (shown to the user by sbatch, salloc and srun) to line, after
+ * whatever an earlier plugin put there. */
+static int set_message(char **err_msg, const char *line)
+{
+	const char *prev = err_msg && *err_msg ? *err_msg : "";
+	size_t n = strlen(prev) + 1 + strlen(line) + 1;
+	char *m;
+
+	if (!err_msg)
+		return 0;
+	m = sc_ctld_alloc.calloc(n, 1);
+	if (!m)
+		return -1;
+	snprintf(m, n, "%s%s%s", prev, *prev ? "\n" : "", line);
+	sc_ctld_free(*err_msg);
+	*err_msg = m;
+	return 0;
+}
+
+/* The job's account for ExemptAccounts: the one it names, else the user's
+ * default (the job names none when it relies on it). */
+static const char *job_account(const job_desc_msg_t *jd, char *buf, size_t n)
+{
+	if (jd->account && *jd->account)
+		return jd->account;
+	if (!g.conf->n_exempt_accounts)
+		return NULL;
+	return sc_ctld_default_account(jd->user_id, buf, n);
+}
+
+/* Evaluates jd. Returns 0 with *ev (possibly "left alone"), or -1 when the
+ * user's options are invalid in enforce mode (ev->err says why). */
+static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap, int64_t now,
+		    struct sc_eval *ev)
+{
+	struct sc_job_fields f;
+	struct sc_err why = { "" };
+	char acct[256];
+	const char *user = NULL;
+
+	if (jd->het_job_offset != NO_VAL) {
+		leave_alone(ev, jd, now, "heterogeneous job: not planned");
+		return 0;
+	}
+	if (sc_jobdesc_fields(jd, &f, &why) < 0) {
+		leave_alone(ev, jd, now, "%s", why.msg);
+		return 0;
+	}
+	if (g.conf->n_exempt_users)
+		user = sc_ctld_user_name(jd->user_id);
+	if (sc_evaluate(g.conf, snap, &f, user, job_account(jd, acct, sizeof(acct)), jd->qos, now,
+			ev) == 0)
+		return 0;
+	if (ev->build == SC_BUILD_INVALID) {
+		if (g.conf->mode == SC_MODE_ENFORCE)
+			return -1;
+		why = ev->err;
+		leave_alone(ev, jd, now, "invalid option: %s", why.msg);
+		return 0;
+	}
+	/* The engine found the request inconsistent: a defect, not the user's. */
+	why = ev->err;
+	slurm_error(LOG_PREFIX "internal error, job of uid %u left as submitted: %s", jd->user_id,
+		    why.msg);
+	leave_alone(ev, jd, now, "internal error: %s", why.msg);
+	return 0;
+}
+
+/* What the decision changes in the job, prepared in full before anything is
+ * applied, so that a failure changes nothing. */
+struct change {
+	char *partition;     /* from slurmctld's allocator, or NULL */
+	char *admin_comment; /* from slurmctld's allocator, or NULL */
+	time_t begin;        /* 0: unchanged */
+};
+
+static int prepare(const job_desc_msg_t *jd, const struct sc_eval *ev, struct change *c)
+{
+	const struct sc_decision *d = &ev->d;
+	char *comment = NULL;
+
+	memset(c, 0, sizeof(*c));
+	if (g.conf->mode == SC_MODE_ENFORCE) {
+		if (d->action == SC_ACT_DELAY || d->action == SC_ACT_DELAY_REROUTE)
+			c->begin = (time_t)d->chosen.start;
+		if (d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE) {
+			c->partition = sc_ctld_strdup(g.conf->site.parts[d->chosen.part].name);
+			if (!c->partition)
+				goto error;
+		}
+	}
+	comment = sc_eval_admin_comment(g.conf, ev, jd->admin_comment);
+	if (!comment)
+		goto error;
+	c->admin_comment = sc_ctld_strdup(comment);
+	free(comment);
+	if (!c->admin_comment)
+		goto error;
+	return 0;
+error:
+	sc_ctld_free(c->partition);
+	sc_ctld_free(c->admin_comment);
+	memset(c, 0, sizeof(*c));
+	return -1;
+}
+
+static void apply(job_desc_msg_t *jd, struct change *c)
+{
+	char when[32];
+
+	if (c->begin) {
+		snprintf(when, sizeof(when), "%" PRId64, (int64_t)c->begin);
+		jd->begin_time = c->begin;
+		if (sc_env_set(&jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_NOT_BEFORE, when,
+			       &sc_ctld_alloc) < 0)
+			slurm_error(LOG_PREFIX "out of memory: the carbon hold of a delayed job of uid %u "
+				    "is not protected against earlier start times", jd->user_id);
+	}
+	if (c->partition) {
+		sc_ctld_free(jd->partition);
+		jd->partition = c->partition;
+	}
+	sc_ctld_free(jd->admin_comment);
+	jd->admin_comment = c->admin_comment;
+	memset(c, 0, sizeof(*c));
+}
+
+static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *snap, int64_t now)
+{
+	struct sc_eval ev;
+	struct change c;
+	char msg[768];
+
+	/* A hold the user forged is gone whatever happens next. */
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_NOT_BEFORE, &sc_ctld_alloc);
+
+	if (evaluate(jd, snap, now, &ev) < 0) {
+		snprintf(msg, sizeof(msg), "carbon: %s", ev.err.msg);
+		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, ev.err.msg);
+		set_message(err_msg, msg);
+		return SLURM_ERROR;
+	}
+	sc_decision_message(&g.conf->site, &ev.d, g.conf->mode, now, msg, sizeof(msg));
+	if (g.conf->mode == SC_MODE_ENFORCE && ev.d.action == SC_ACT_REJECT) {
+		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, msg);
+		set_message(err_msg, msg);
+		return ESLURM_ACCOUNTING_POLICY;
+	}
+	if (prepare(jd, &ev, &c) < 0) {
+		slurm_error(LOG_PREFIX "out of memory: job of uid %u left as submitted, unrecorded",
+			    jd->user_id);
+		return SLURM_SUCCESS;
+	}
+	apply(jd, &c);
+	/* Jobs of partitions carbon.conf does not manage pass in silence. */
+	if (ev.build != SC_BUILD_UNMANAGED && set_message(err_msg, msg) < 0)
+		slurm_error(LOG_PREFIX "out of memory for the message to uid %u", jd->user_id);
+	slurm_debug(LOG_PREFIX "uid %u: %s", jd->user_id, msg);
+	return SLURM_SUCCESS;
+}
+
+int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
+{
+	struct held *h;
+	int rc;
+
+	(void)submit_uid;
+	if (!g.conf || g.conf->mode == SC_MODE_OFF)
+		return SLURM_SUCCESS;
+	h = snapshot_acquire();
+	rc = submit(job_desc, err_msg, h ? h->snap : NULL, (int64_t)time(NULL));
+	snapshot_release(h);
+	return rc;
+}
+
+/* --- job_modify ----------------------------------------------------------------- */
+
+int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid)
+{
+	char hold_s[32], want_s[32], id[32];
+	int64_t hold;
+	int r;
+
+	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE || !job_ptr || job_desc->begin_time <= 0)
+		return SLURM_SUCCESS;
+	if (sc_ctld_is_operator(submit_uid))
+		return SLURM_SUCCESS;
+	/* scontrol names the job by job_id_str; the API may use job_id. */
+	if (job_desc->job_id_str)
+		snprintf(id, sizeof(id), "%s", job_desc->job_id_str);
+	else
+		snprintf(id, sizeof(id), "%u", job_desc->job_id);
+	r = sc_ctld_job_hold(job_ptr, &hold);
+	if (r < 0)
+		slurm_error(LOG_PREFIX "job %s: unreadable carbon hold, not enforced", id);
+	if (r <= 0 || (int64_t)job_desc->begin_time >= hold)
+		return SLURM_SUCCESS;
+	slurm_info(LOG_PREFIX "refused uid %u moving the start of job %s to %s, before its carbon "
+		   "hold %s (an operator can)", submit_uid, id,
+		   sc_format_time((int64_t)job_desc->begin_time, want_s, sizeof(want_s)),
+		   sc_format_time(hold, hold_s, sizeof(hold_s)));
+	return ESLURM_ACCESS_DENIED;
+}
