@@ -6,7 +6,8 @@
 #   verify.py figures DUMP MODEL.json   each reconciled job's SystemComment against
 #                                       kWh = W × elapsed, gCO2e = kWh × PUE × intensity
 #   verify.py totals DUMP REPORT.json   `scarbon report --format json` totals against sums
-#                                       over the dump
+#                                       over the dump (the reconciled figure, else the
+#                                       submit-time estimate)
 #
 # DUMP: `sacct -P -X -o JobID,JobIDRaw,User,Partition,State,Start,End,ElapsedRaw,NCPUS,NNodes,
 # AllocTRES,ReqMem,CPUTimeRAW,SystemComment,AdminComment`. MODEL.json: {"partitions": {name:
@@ -47,11 +48,19 @@ def gpus(r):
     return int(m.group(1)) if m else 0
 
 
-def record(comment):
-    m = re.search(r"[{][`\"]carbon_actual[`\"]:([{][^{}]*[}])", comment)
+def record(comment, key="carbon_actual"):
+    m = re.search(r"[{][`\"]" + key + r"[`\"]:([{][^{}]*[}])", comment)
     if not m:
         return None
     return json.loads(m.group(1).replace("`", '"'))
+
+
+def estimate(comment):
+    """The submit-time estimate, when it has figures a report uses."""
+    e = record(comment, "carbon")
+    if e and e.get("decision") not in ("none", "reject") and "gco2e" in e and "kwh" in e:
+        return e
+    return None
 
 
 def ran(r):
@@ -100,7 +109,7 @@ def totals(dump, report_path):
     t = json.load(open(report_path))["total"]
     jobs = 0
     cpu_h = gpu_h = kg = 0.0
-    rec_jobs = 0
+    rec_jobs = est_jobs = 0
     for r in rows(dump):
         if not ran(r):
             continue
@@ -109,11 +118,17 @@ def totals(dump, report_path):
         cpu_h += int(r["CPUTimeRAW"] or 0) / 3600
         gpu_h += gpus(r) * int(r["ElapsedRaw"] or 0) / 3600
         rec = record(r["SystemComment"])
+        est = estimate(r["AdminComment"])
         if rec:
             kg += rec["gco2e"] / 1000
             rec_jobs += 1
-    want = {"jobs": jobs, "cpu_hours": cpu_h, "gpu_hours": gpu_h, "kgco2e": kg, "jobs_reconciled": rec_jobs}
-    tol = {"jobs": 0, "cpu_hours": 1e-3, "gpu_hours": 1e-3, "kgco2e": 2e-6, "jobs_reconciled": 0}
+        elif est:
+            kg += est["gco2e"] / 1000
+            est_jobs += 1
+    want = {"jobs": jobs, "cpu_hours": cpu_h, "gpu_hours": gpu_h, "kgco2e": kg, "jobs_reconciled": rec_jobs,
+            "jobs_estimated": est_jobs}
+    tol = {"jobs": 0, "cpu_hours": 1e-3, "gpu_hours": 1e-3, "kgco2e": 2e-6, "jobs_reconciled": 0,
+           "jobs_estimated": 0}
     bad = 0
     for k, v in want.items():
         if abs(t[k] - v) > tol[k]:
