@@ -207,6 +207,15 @@ check "a user's report shows only their own jobs" \
 check "an operator's report shows every user" \
 	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/root.csv"
 
+runuser -u slurm -- env SLURM_CONF="$SLURM_CONF" "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/slurm.csv" 2>&1
+check "SlurmUser's report shows every user" \
+	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/slurm.csv"
+sacctmgr -i modify user where name="$user" set adminlevel=operator >/dev/null
+as_user "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/operator.csv" 2>&1
+sacctmgr -i modify user where name="$user" set adminlevel=none >/dev/null
+check "an AdminLevel=Operator user's report shows every user" \
+	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/operator.csv"
+
 # --- the report against the same inputs -----------------------------------------------------
 dump "$work/report.sacct"
 "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format json >"$work/report.json" 2>"$work/report.err"
