@@ -39,6 +39,7 @@ struct zone_state {
 	struct sc_series *actual;
 	struct sc_fc_archive *fc;
 	struct sc_series *file;
+	struct sc_series *replayed; /* the last one drawn */
 };
 
 struct sc_ci_store {
@@ -172,6 +173,7 @@ void sc_ci_store_destroy(struct sc_ci_store *st)
 	for (size_t i = 0; i < st->n; i++) {
 		sc_series_destroy(st->st[i].actual);
 		sc_series_destroy(st->st[i].file);
+		sc_series_destroy(st->st[i].replayed);
 		sc_fc_archive_destroy(st->st[i].fc);
 	}
 	free(st->st);
@@ -290,24 +292,47 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 	return 0;
 }
 
-const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone,
-					   const char **what)
+/* Whether s has a point in [from, to). */
+static int has_points(const struct sc_series *s, int64_t from, int64_t to)
+{
+	size_t lo = 0, hi = s ? s->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->t[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return s && lo < s->n && s->t[lo] < to;
+}
+
+const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone, int64_t from,
+					   int64_t to, const char **what)
 {
 	int i = find_zone(st, zone);
 	struct zone_state *zs;
+	const char *w = NULL;
+	const struct sc_series *s = NULL;
 
 	if (i < 0)
 		return NULL;
 	zs = load(st, (size_t)i);
-	if (zs->actual) {
-		if (what)
-			*what = "actual";
-		return zs->actual;
+	if (has_points(zs->actual, from, to)) {
+		s = zs->actual;
+		w = "actual";
+	} else if (zs->file && st->zones[i].replay == SC_REPLAY_WEEKLY && to > from) {
+		sc_series_destroy(zs->replayed);
+		zs->replayed = sc_series_replay_weekly(zs->file, from, 0, to - from, NULL);
+		if (has_points(zs->replayed, from, to)) {
+			s = zs->replayed;
+			w = "file, replayed weekly";
+		}
+	} else if (has_points(zs->file, from, to)) {
+		s = zs->file;
+		w = "file";
 	}
-	if (zs->file) {
-		if (what)
-			*what = "file";
-		return zs->file;
-	}
-	return NULL;
+	if (s && what)
+		*what = w;
+	return s;
 }

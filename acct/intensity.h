@@ -42,11 +42,14 @@ void sc_ci_store_destroy(struct sc_ci_store *st);
 int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int64_t t1,
 		       struct sc_ci_candidates *out, struct sc_err *err);
 
-/* A series to draw for zone: its archive of actual intensities, else its
- * `file` CSV (not replayed); NULL when it has neither. *what says which
- * ("actual", "file"). Owned by the store. */
-const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone,
-					   const char **what);
+/* A series to draw for zone over [from, to): its archive of actual
+ * intensities when that has points there, else its `file` CSV — replayed
+ * weekly onto the window when the zone says Replay=weekly, as the plugin sees
+ * it; NULL when neither has a point there. *what (optional) says which:
+ * "actual", "file", "file, replayed weekly". Owned by the store; a replayed
+ * series lasts until the next call for the same zone. */
+const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone, int64_t from,
+					   int64_t to, const char **what);
 
 /* A forecast archive indexed by issue, exported for tests. */
 struct sc_fc_archive;

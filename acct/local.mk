@@ -33,5 +33,7 @@ tests_unit_test_acct_cli_LDADD = $(SC_TEST_LIBS)
 EXTRA_DIST += tests/data/acct/README.md tests/data/acct/fake-cmd.sh tests/data/acct/file-zone.csv \
 	tests/data/acct/carbon.conf tests/data/acct/sample.sacct tests/data/acct/fake-sacct.sh \
 	tests/data/acct/fake-sacctmgr.sh \
+	tests/integration/accounting/run.sh tests/integration/accounting/cdp_check.py \
+	tests/integration/accounting/verify.py \
 	tests/data/acct/state/archive/GB-actual.csv tests/data/acct/state/archive/GB-forecasts.csv \
 	tests/data/acct/state-bad/archive/XX-actual.csv tests/data/acct/state-bad/archive/XX-forecasts.csv

@@ -633,16 +633,20 @@ static void html_text(FILE *o, const char *s)
 	}
 }
 
-/* A "nice" upper bound for an axis: 1, 2 or 5 × 10^k at or above v. */
+/* A round upper bound for an axis: the first of 1, 1.2, 1.5, 2, 2.5, 3, 4,
+ * 5, 6, 8, 10 × 10^k at or above v. */
 static double nice_max(double v)
 {
-	double p, m;
+	static const double steps[] = { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 };
+	double p;
 
 	if (!(v > 0))
 		return 1;
 	p = pow(10, floor(log10(v)));
-	m = v / p;
-	return (m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10) * p;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+		if (steps[i] * p >= v * (1 - 1e-12))
+			return steps[i] * p;
+	return 10 * p;
 }
 
 #define CW 900.0 /* chart width */
@@ -655,33 +659,23 @@ static void chart_groups(struct sc_report *r, FILE *o)
 	double others = 0, max = 0, h, bar = 22;
 	char b[64];
 
+	/* The largest groups get bars on one scale; the rest is summed in a line
+	 * of text, so that a long tail doesn't flatten the bars. */
 	for (size_t i = shown; i < n; i++)
 		others += rows[i].kgco2e;
 	for (size_t i = 0; i < shown; i++)
 		if (rows[i].kgco2e > max)
 			max = rows[i].kgco2e;
-	if (others > max)
-		max = others;
 	max = nice_max(max);
-	h = 40 + (double)(shown + (others > 0)) * bar;
+	h = 40 + (double)(shown + (n > shown)) * bar;
 	fprintf(o, "<svg id=\"chart-groups\" class=\"chart\" role=\"img\" viewBox=\"0 0 %.0f %.0f\" "
 		   "xmlns=\"http://www.w3.org/2000/svg\"><title>Emissions per %s (kgCO2e)</title>\n",
 		CW, h, sc_group_by_name(r->by));
 	if (!n)
 		fprintf(o, "<text x=\"%.0f\" y=\"24\" class=\"note\">no jobs</text>\n", ML);
-	for (size_t i = 0; i <= shown; i++) {
-		const char *name;
-		double v, y = 10 + (double)i * bar, w;
-		if (i == shown) {
-			if (!(others > 0))
-				break;
-			name = "others";
-			v = others;
-		} else {
-			name = rows[i].name[0] ? rows[i].name : "(unknown)";
-			v = rows[i].kgco2e;
-		}
-		w = (CW - ML - 80) * v / max;
+	for (size_t i = 0; i < shown; i++) {
+		const char *name = rows[i].name[0] ? rows[i].name : "(unknown)";
+		double v = rows[i].kgco2e, y = 10 + (double)i * bar, w = (CW - ML - 80) * v / max;
 		fprintf(o, "<text x=\"%.0f\" y=\"%.1f\" text-anchor=\"end\" class=\"label\">", ML - 6, y + 15);
 		html_text(o, name);
 		sc_format_carbon(v * 1000, b, sizeof(b));
@@ -691,6 +685,10 @@ static void chart_groups(struct sc_report *r, FILE *o)
 		fprintf(o, ": %s</title></rect><text x=\"%.2f\" y=\"%.1f\" class=\"value\">%s</text>\n",
 			b, ML + (w > 0 ? w : 0) + 4, y + 15, b);
 	}
+	if (n > shown)
+		fprintf(o, "<text x=\"%.0f\" y=\"%.1f\" class=\"note\">and %zu more %ss: %s in all</text>\n",
+			ML, 10 + (double)shown * bar + 15, n - shown, sc_group_by_name(r->by),
+			sc_format_carbon(others * 1000, b, sizeof(b)));
 	snprintf(b, sizeof(b), "%g", max);
 	fprintf(o, "<line class=\"axis\" x1=\"%.0f\" y1=\"%.0f\" x2=\"%.0f\" y2=\"%.0f\"/>"
 		   "<text x=\"%.0f\" y=\"%.0f\" class=\"tick\">0</text>"
@@ -847,8 +845,9 @@ static void write_html(struct sc_report *r, const struct sc_report_info *info, F
 	      ".tiles{display:flex;flex-wrap:wrap;gap:.8em;margin:1em 0}\n"
 	      ".tile{background:#eef5f0;border-radius:6px;padding:.6em 1em;min-width:9em}\n"
 	      ".tile b{display:block;font-size:1.4em}\n"
-	      "table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}\n"
-	      "th,td{padding:.3em .6em;border-bottom:1px solid #d5e0d9;text-align:right}\n"
+	      ".scroll{overflow-x:auto}\n"
+	      "table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums;font-size:.9em}\n"
+	      "th,td{padding:.3em .45em;border-bottom:1px solid #d5e0d9;text-align:right}\n"
 	      "th:first-child,td:first-child{text-align:left}\n"
 	      "tr.total td{font-weight:bold;border-top:2px solid #1d2b24}\n"
 	      "svg.chart{width:100%;height:auto;background:#fbfdfb;border:1px solid #e1e9e4;border-radius:6px}\n"
@@ -879,7 +878,7 @@ static void write_html(struct sc_report *r, const struct sc_report_info *info, F
 	fputs("<h2>Grid carbon intensity and job starts</h2>\n", o);
 	chart_intensity(r, info, o);
 
-	fputs("<h2>Figures</h2>\n<table id=\"rows\">\n<thead><tr>", o);
+	fputs("<h2>Figures</h2>\n<div class=\"scroll\"><table id=\"rows\">\n<thead><tr>", o);
 	fprintf(o, "<th>%s</th>", group);
 	for (int k = 1; k < TABLE_COLS; k++)
 		fprintf(o, "<th>%s</th>", table_heads[k]);
@@ -896,7 +895,7 @@ static void write_html(struct sc_report *r, const struct sc_report_info *info, F
 		fprintf(o, "<td>%ld</td><td>%ld</td><td>%ld</td></tr>\n", w->jobs_reconciled,
 			w->jobs_estimated, w->jobs_without_record);
 	}
-	fputs("</tfoot>\n</table>\n"
+	fputs("</tfoot>\n</table></div>\n"
 	      "<p class=\"meta\">kgCO2e: the reconciled figure (energy &times; PUE &times; grid intensity over the "
 	      "job's run) where there is one, else the estimate made at submission. Avoided: against running "
 	      "each job when and where it was submitted. Mean delay: the start delay chosen for carbon, over the "

@@ -25,3 +25,6 @@ dist_noinst_SCRIPTS += bench/bench_submit.sh
 
 bench: $(EXTRA_PROGRAMS)
 .PHONY: bench
+
+# scarbon report / reconcile over synthetic sacct dumps (BENCHMARKS.md, "Reports from accounting").
+EXTRA_DIST += bench/gen-sacct.sh bench/bench-report.sh

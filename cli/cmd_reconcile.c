@@ -99,6 +99,7 @@ struct ctx {
 	long count[O_N];
 	long seen;
 	int sacctmgr_missing;
+	char sacctmgr_err[SC_ERR_MAX]; /* why sacctmgr could not be run */
 	int final;         /* the last attempt: report jobs that haven't ended */
 };
 
@@ -222,6 +223,7 @@ static int write_one(struct ctx *c, struct pending *p, char *why, size_t nwhy)
 	if (st < 0) {
 		snprintf(why, nwhy, "%s", err.msg);
 		c->sacctmgr_missing = 1;
+		snprintf(c->sacctmgr_err, sizeof(c->sacctmgr_err), "%s", err.msg);
 	} else if (out && confirmed(out, p->raw)) {
 		ok = 1;
 	} else {
@@ -274,16 +276,18 @@ static void flush(struct ctx *c)
 	if (batched > 1 && !c->sacctmgr_missing) {
 		char *argv[] = { (char *)sc_slurm_prog("sacctmgr"), "-i", NULL };
 		struct sc_err err;
-		if (sc_proc_run(argv, input, &out, NULL, &err) < 0)
+		if (sc_proc_run(argv, input, &out, NULL, &err) < 0) {
 			c->sacctmgr_missing = 1;
+			snprintf(c->sacctmgr_err, sizeof(c->sacctmgr_err), "%s", err.msg);
+		}
 	}
 	for (size_t i = 0; i < c->n_pend; i++) {
 		struct pending *p = &c->pend[i];
 		char why[SC_ERR_MAX + 128];
 		if (out && stdin_safe(p) && confirmed(out, p->raw)) {
 			report(c, p->jobid, O_WRITTEN, p->rec, NULL);
-		} else if (c->sacctmgr_missing && batched > 1) {
-			report(c, p->jobid, O_FAILED, p->rec, "sacctmgr could not be run");
+		} else if (c->sacctmgr_missing) {
+			report(c, p->jobid, O_FAILED, p->rec, c->sacctmgr_err);
 		} else if (write_one(c, p, why, sizeof(why)) == 0) {
 			report(c, p->jobid, O_WRITTEN, p->rec, NULL);
 		} else {

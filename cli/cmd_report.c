@@ -211,6 +211,9 @@ static size_t load_curves(struct sc_cli *cli, struct sc_report *rep, struct sc_c
 {
 	const char *const *zones;
 	size_t nz = sc_report_zones(rep, &zones), n = 0;
+	int64_t first, last;
+
+	sc_report_range(rep, &first, &last);
 
 	if (cli->config_path) {
 		*conf = sc_cli_load_conf(cli);
@@ -231,7 +234,7 @@ static size_t load_curves(struct sc_cli *cli, struct sc_report *rep, struct sc_c
 	/* The zones the jobs ran in; when the records name none, every zone. */
 	for (size_t i = 0; i < (nz ? nz : (*conf)->n_zones) && n < max; i++) {
 		const char *z = nz ? zones[i] : (*conf)->zones[i].name, *what = NULL;
-		const struct sc_series *s = sc_ci_store_series(*store, z, &what);
+		const struct sc_series *s = sc_ci_store_series(*store, z, first, last > first ? last : first + 1, &what);
 		if (s) {
 			curves[n].zone = z;
 			curves[n].what = what;
@@ -240,8 +243,9 @@ static size_t load_curves(struct sc_cli *cli, struct sc_report *rep, struct sc_c
 		}
 	}
 	if (!n)
-		snprintf(note, nnote, "no intensity curve: no archive of actual intensities in %s and no "
-			 "zone file for these jobs' zones", (*conf)->state_dir ? (*conf)->state_dir : "StateDir");
+		snprintf(note, nnote, "no intensity curve: neither the archive of actual intensities in %s nor "
+			 "a zone file covers these jobs' zones over the period",
+			 (*conf)->state_dir ? (*conf)->state_dir : "StateDir");
 	return n;
 }
 

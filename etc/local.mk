@@ -22,3 +22,19 @@ etc/systemd/scarbon-refresh.service: $(srcdir)/etc/systemd/scarbon-refresh.servi
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_bindir) $(srcdir)/etc/systemd/scarbon-refresh.service.in >$@
 etc/cron.d/scarbon-refresh: $(srcdir)/etc/cron.d/scarbon-refresh.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_bindir) $(srcdir)/etc/cron.d/scarbon-refresh.in >$@
+
+# Recording the actual emissions of ended jobs (scarbon reconcile): a systemd service and
+# timer, a cron example, and the EpilogSlurmctld script, with installed paths filled in.
+systemdunit_DATA += etc/systemd/scarbon-reconcile.service
+dist_systemdunit_DATA += etc/systemd/scarbon-reconcile.timer
+cronexample_DATA += etc/cron.d/scarbon-reconcile
+pkgdata_SCRIPTS = etc/scarbon-epilog.sh
+CLEANFILES += etc/systemd/scarbon-reconcile.service etc/cron.d/scarbon-reconcile etc/scarbon-epilog.sh
+EXTRA_DIST += etc/systemd/scarbon-reconcile.service.in etc/cron.d/scarbon-reconcile.in etc/scarbon-epilog.sh.in
+sc_subst_paths = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@pkgdatadir[@]|$(pkgdatadir)|g'
+etc/systemd/scarbon-reconcile.service: $(srcdir)/etc/systemd/scarbon-reconcile.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-reconcile.service.in >$@
+etc/cron.d/scarbon-reconcile: $(srcdir)/etc/cron.d/scarbon-reconcile.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-reconcile.in >$@
+etc/scarbon-epilog.sh: $(srcdir)/etc/scarbon-epilog.sh.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc && $(sc_subst_paths) $(srcdir)/etc/scarbon-epilog.sh.in >$@ && chmod +x $@

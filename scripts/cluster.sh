@@ -27,6 +27,7 @@
 #   SC_CLUSTER_TIMEOUT seconds to wait for each daemon                      [60]
 #   SC_CLUSTER_SCHED   extra SchedulerParameters                            []
 #   SC_CLUSTER_CLEAR_STATE  1: slurmctld starts without the jobs it had (-c)  [0]
+#   SC_CLUSTER_EXTRA_CONF  a file of extra slurm.conf lines (e.g. EpilogSlurmctld=...)  []
 #
 # Slurm partitions: one per PartitionName record of carbon.conf (its Default=yes, or the
 # first, is Slurm's default; DefaultTime= is copied), plus `debug`, which carbon.conf does not
@@ -40,7 +41,7 @@ dir=${SC_CLUSTER_DIR:-/tmp/slurm-carbon-cluster}
 
 # `start` and `restart` save the settings in effect; later commands on the same cluster reuse
 # them unless the environment says otherwise.
-settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED"
+settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED SC_CLUSTER_EXTRA_CONF"
 if [ -r "$dir/settings" ]; then
 	while IFS='=' read -r k v; do
 		case " $settings " in *" $k "*) [ -n "${!k+x}" ] || printf -v "$k" '%s' "$v" ;; esac
@@ -56,6 +57,7 @@ gpus=${SC_CLUSTER_GPUS:-4}
 mem_mb=${SC_CLUSTER_MEM_MB:-16000}
 timeout=${SC_CLUSTER_TIMEOUT:-60}
 extra_sched=${SC_CLUSTER_SCHED:-}
+extra_conf=${SC_CLUSTER_EXTRA_CONF:-}
 cluster_name=carbontest
 
 ctld_port=$port
@@ -245,6 +247,10 @@ KillWait=5
 TmpFS=$dir/tmp
 EOF
 		[ "$with_carbon" = 1 ] && echo "JobSubmitPlugins=carbon"
+		if [ -n "$extra_conf" ]; then
+			echo "# From $extra_conf (SC_CLUSTER_EXTRA_CONF)."
+			cat "$extra_conf" || die "SC_CLUSTER_EXTRA_CONF: cannot read $extra_conf"
+		fi
 		echo "NodeName=localhost NodeAddr=127.0.0.1 CPUs=$cpus RealMemory=$mem_mb$node_gres State=UNKNOWN"
 		while read -r name def t; do
 			[ -n "$name" ] || continue
@@ -460,6 +466,7 @@ SC_CLUSTER_CPUS=$cpus
 SC_CLUSTER_GPUS=$gpus
 SC_CLUSTER_MEM_MB=$mem_mb
 SC_CLUSTER_SCHED=$extra_sched
+SC_CLUSTER_EXTRA_CONF=$extra_conf
 EOF
 }
 

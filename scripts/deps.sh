@@ -10,8 +10,8 @@ BUILD="build-essential autoconf automake libtool pkg-config libjansson-dev libcu
 # A private single-host Slurm for the demo and the integration tests.
 CLUSTER="slurmctld slurmd slurmdbd slurm-client munge mariadb-server mariadb-client procps"
 # Test tools: the providers' mock server (python3), valgrind, a headless browser
-# for the HTML report, and what the integration scripts call.
-TEST="python3 valgrind chromium ca-certificates curl"
+# for the HTML report, and what the integration scripts and benchmarks call.
+TEST="python3 valgrind chromium ca-certificates curl time"
 
 want=""
 [ $# -gt 0 ] || set -- all

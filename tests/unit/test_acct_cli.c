@@ -307,6 +307,12 @@ static void test_reconcile_failures(void **state)
 	assert_int_equal(r.status, 1);
 	assert_contains(r.err, "job 1001: cannot run /nonexistent/sacctmgr: No such file or directory");
 	run_free(&r);
+	/* ... or for a whole batch: every job says why. */
+	r = scarbon("SCARBON_SACCTMGR=/nonexistent/sacctmgr", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.out, "0 written, 0 unchanged, 1 kept, 3 skipped, 8 failed");
+	assert_int_equal(count(r.err, "cannot run /nonexistent/sacctmgr: No such file or directory"), 8);
+	run_free(&r);
 
 	/* Usage. */
 	r = scarbon(NULL, "reconcile --since now-1day --jobs 1");

@@ -463,14 +463,33 @@ static void test_store(void **state)
 	assert_contains(err.msg, "zone 'MARS' is not in carbon.conf");
 	assert_string_equal(warnings, "");
 
-	assert_non_null(sc_ci_store_series(st, "GB", &what));
-	assert_string_equal(what, "actual");
-	assert_non_null(sc_ci_store_series(st, "FILEZ", &what));
-	assert_string_equal(what, "file");
-	assert_null(sc_ci_store_series(st, "STAT", &what));
-	assert_null(sc_ci_store_series(st, "nope", &what));
+	{
+		int64_t d0 = at("2023-03-14T00:00:00Z"), d1 = at("2023-03-15T00:00:00Z");
+		assert_non_null(sc_ci_store_series(st, "GB", d0, d1, &what));
+		assert_string_equal(what, "actual");
+		assert_null(sc_ci_store_series(st, "GB", d1, d1 + 86400, &what)); /* no points then */
+		assert_non_null(sc_ci_store_series(st, "FILEZ", d0, d1, &what));
+		assert_string_equal(what, "file");
+		assert_null(sc_ci_store_series(st, "FILEZ", d1 + 7 * 86400, d1 + 8 * 86400, &what));
+		assert_null(sc_ci_store_series(st, "STAT", d0, d1, &what));
+		assert_null(sc_ci_store_series(st, "nope", d0, d1, &what));
+	}
 	sc_ci_store_destroy(st);
 	sc_ci_store_destroy(NULL);
+
+	/* Replay=weekly: drawn on any later week, as the plugin sees it (the
+	 * bundled sample: eight weeks of 2021). */
+	snprintf(file, sizeof(file), "%s", sc_test_path("etc/sample/intensity-DE.csv"));
+	zones[1].replay = SC_REPLAY_WEEKLY;
+	st = sc_ci_store_create(zones, 4, state_dir, warned, NULL);
+	{
+		int64_t w0 = at("2024-03-04T00:00:00Z");
+		const struct sc_series *r = sc_ci_store_series(st, "FILEZ", w0, w0 + 86400, &what);
+		assert_non_null(r);
+		assert_string_equal(what, "file, replayed weekly");
+		assert_true(r->t[0] <= w0 && r->t[r->n - 1] >= w0);
+	}
+	sc_ci_store_destroy(st);
 }
 
 static void test_store_bad_files(void **state)

@@ -394,6 +394,15 @@ static void test_write_error(void **state)
 	sc_report_destroy(r);
 }
 
+static int count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
 static void test_many_groups(void **state)
 {
 	struct sc_report *r = sc_report_create(SC_BY_USER);
@@ -415,6 +424,13 @@ static void test_many_groups(void **state)
 	}
 	assert_string_equal(rows[0].name, "user499");
 	assert_int_equal(rows[0].jobs, 2);
+	{
+		/* 15 bars; the other 485 users summed in a line. */
+		char *s = render(r, SC_RF_HTML, NULL);
+		assert_int_equal(count_of(s, "<rect class=\"bar\" x=\"150\""), 15);
+		assert_contains(s, "and 485 more users: ");
+		free(s);
+	}
 	assert_near(rows[0].kgco2e, 0.998, 1e-12);
 	assert_int_equal(sc_report_total(r)->jobs, 1000);
 	sc_report_destroy(r);

@@ -1,0 +1,287 @@
+#!/bin/bash
+# slurm-carbon integration suite "accounting": scarbon reconcile and report on a real
+# single-host Slurm (scripts/cluster.sh), through EpilogSlurmctld and by hand, across a
+# slurmctld restart, checked against an independent calculation; and the HTML report opened
+# in headless Chromium.
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+#   tests/integration/accounting/run.sh [BUILD_DIR]
+#
+# BUILD_DIR is a built tree (default <source>/build). Runs as root. The cluster gets its own
+# scratch directory and ports (SC_ACCT_CLUSTER_DIR [/tmp/slurm-carbon-acct],
+# SC_ACCT_CLUSTER_PORT [19417]) and is stopped on exit, whatever happens. Prints TAP-style
+# lines and "N passed, N failed"; exits non-zero when anything failed.
+set -u
+set -o pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+build=$(cd "${1:-$top/build}" && pwd) || exit 2
+scarbon=$build/cli/scarbon
+cluster=$top/scripts/cluster.sh
+python=$(command -v python3)
+
+pass=0
+fail=0
+n=0
+ok() { n=$((n + 1)); pass=$((pass + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); fail=$((fail + 1)); echo "not ok $n - $*"; }
+# check DESCRIPTION CMD...: one test line from CMD's status (its output shown on failure).
+check() {
+	local desc=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		ok "$desc"
+	else
+		not_ok "$desc"
+		echo "$out" | sed 's/^/#   /'
+	fi
+}
+finish() {
+	echo "$pass passed, $fail failed"
+	[ "$fail" -eq 0 ]
+	exit $?
+}
+
+[ "$(id -u)" = 0 ] || { echo "accounting: run as root (it starts a private Slurm)"; not_ok "running as root"; finish; }
+[ -x "$scarbon" ] || { not_ok "scarbon built in $build"; finish; }
+
+work=$(mktemp -d /tmp/sc-acct-XXXXXX)
+chmod 755 "$work"
+export SC_CLUSTER_DIR=${SC_ACCT_CLUSTER_DIR:-/tmp/slurm-carbon-acct}
+export SC_CLUSTER_PORT=${SC_ACCT_CLUSTER_PORT:-19417}
+export SC_BUILD_DIR=$build
+export SC_CARBON_CONF=$work/carbon.conf
+export SC_CLUSTER_EXTRA_CONF=$work/slurm-extra.conf
+export SC_CLUSTER_GPUS=4 SC_CLUSTER_CPUS=8 SC_CLUSTER_MEM_MB=16000
+# The carbon plugins take part when they are built; the accounting is checked either way.
+if [ -r "$build/plugin/.libs/job_submit_carbon.so" ] && [ -r "$build/plugin/.libs/spank_carbon.so" ]; then
+	export SC_CLUSTER_CARBON=1
+else
+	export SC_CLUSTER_CARBON=0
+fi
+user=${SC_CLUSTER_USER:-sctest}
+
+cleanup() {
+	"$cluster" stop >"$work/cluster-stop.log" 2>&1
+	if [ "$fail" -eq 0 ]; then
+		rm -rf "$work"
+		"$cluster" clean >/dev/null 2>&1
+	else
+		echo "# kept for inspection: $work and $SC_CLUSTER_DIR"
+	fi
+}
+trap cleanup EXIT
+
+# --- the site: static zones, and for DE an archive of actual intensities (321 g/kWh) ----
+now=$(date -u +%s)
+mkdir -p "$work/state/archive"
+cat >"$work/carbon.conf" <<EOF
+Mode=enforce
+StateDir=$work/state
+ZoneName=DE Provider=static Intensity=400
+ZoneName=FR Provider=static Intensity=50
+PartitionName=compute Zone=DE Default=yes PUE=1.3 CoreWatts=10 GPUWatts=300 Usage=1.0 MemWattsPerGB=0.3725 DefaultTime=0:10:00
+PartitionName=gpu Zone=DE PUE=1.3 CoreWatts=10 GPUWatts=300 Usage=1.0 MemWattsPerGB=0.3725 DefaultTime=0:10:00
+PartitionName=compute-fr Zone=FR PUE=1.2 CoreWatts=12 GPUWatts=300 Usage=0.5 MemWattsPerGB=0.5 DefaultTime=0:10:00
+EOF
+cat >"$work/model.json" <<EOF
+{"partitions": {
+  "compute": {"zone": "DE", "pue": 1.3, "core_w": 10, "gpu_w": 300, "mem_w": 0.3725, "usage": 1.0},
+  "gpu": {"zone": "DE", "pue": 1.3, "core_w": 10, "gpu_w": 300, "mem_w": 0.3725, "usage": 1.0},
+  "compute-fr": {"zone": "FR", "pue": 1.2, "core_w": 12, "gpu_w": 300, "mem_w": 0.5, "usage": 0.5}},
+ "intensity": {"DE": 321, "FR": 50}}
+EOF
+{
+	echo "Time,Carbon Intensity"
+	t=$(((now - 86400) / 3600 * 3600))
+	while [ "$t" -le $((now + 86400)) ]; do
+		echo "$(date -u -d "@$t" '+%Y-%m-%d %H:%M:%S'),321"
+		t=$((t + 3600))
+	done
+} >"$work/state/archive/DE-actual.csv"
+# EpilogSlurmctld: the shipped example, told where this cluster and its carbon.conf are.
+cat >"$work/epilog.sh" <<EOF
+#!/bin/sh
+export SLURM_CONF=$SC_CLUSTER_DIR/etc/slurm.conf
+export SCARBON=$scarbon SCARBON_CONFIG=$work/carbon.conf SCARBON_EPILOG_LOG=$work/epilog.log
+exec /bin/sh $build/etc/scarbon-epilog.sh
+EOF
+chmod 755 "$work/epilog.sh"
+: >"$work/epilog.log"
+chmod 666 "$work/epilog.log"
+chmod -R a+rX "$work"
+echo "EpilogSlurmctld=$work/epilog.sh" >"$SC_CLUSTER_EXTRA_CONF"
+
+# A fresh cluster: what an earlier run left in this directory (kept after a failure) goes.
+"$cluster" clean >"$work/cluster-clean.log" 2>&1
+if ! "$cluster" start >"$work/cluster-start.log" 2>&1; then
+	not_ok "the private cluster starts"
+	sed 's/^/#   /' "$work/cluster-start.log" | tail -n 20
+	finish
+fi
+ok "the private cluster starts (carbon plugins: $SC_CLUSTER_CARBON)"
+eval "$("$cluster" env)"
+export SLURM_CONF
+
+# --- jobs -----------------------------------------------------------------------------
+as_user() { runuser -u "$user" -- env SLURM_CONF="$SLURM_CONF" "$@"; }
+cd /tmp || exit 1
+sub() { as_user sbatch --parsable -o /dev/null -e /dev/null "$@" 2>>"$work/sbatch.err" | cut -d';' -f1; }
+j1=$(sub -p compute -n 2 --mem=1G --wrap 'sleep 4')
+j2=$(sub -p gpu -n 1 --gres=gpu:2 --mem=2G --wrap 'sleep 3')
+j3=$(sub -p compute-fr -a 1-3 --mem=512M --wrap 'sleep 2')
+j5=$(sub -p debug -n 1 --mem=256M --wrap 'sleep 1')
+j6=$(sub -p compute -n 1 --hold --wrap 'sleep 1')
+j7=$(sbatch --parsable -o /dev/null -e /dev/null -p compute -n 1 --mem=128M --wrap 'sleep 1' 2>>"$work/sbatch.err")
+scancel "$j6"
+# (No heterogeneous job: its components can't share the one node. The unit tests have them.)
+if [ -n "$j1" ] && [ -n "$j2" ] && [ -n "$j3" ] && [ -n "$j5" ] && [ -n "$j7" ]; then
+	ok "jobs submitted: $j1 (compute), $j2 (gpu, 2 GPUs), $j3 (array), $j5 (debug, unmanaged), $j6 (cancelled while held), $j7 (root's)"
+else
+	not_ok "jobs submitted ($j1 $j2 $j3 $j5 $j7)"
+	finish
+fi
+deadline=$((SECONDS + 180))
+while [ -n "$(squeue -h -o %i 2>/dev/null)" ] && ((SECONDS < deadline)); do sleep 1; done
+check "every job has ended" test -z "$(squeue -h -o %i)"
+
+fields=JobID,JobIDRaw,User,Partition,State,Start,End,ElapsedRaw,NCPUS,NNodes,AllocTRES,ReqMem,CPUTimeRAW,SystemComment,AdminComment
+dump() { TZ=UTC sacct -P -X -a --noconvert -S now-1hour -o "$fields" >"$1" 2>"$work/sacct.err"; }
+# The managed jobs that ran, as sacct shows them now.
+managed_without_record() {
+	dump "$work/now.sacct" && awk -F'|' 'NR > 1 && $4 ~ /^(compute|gpu|compute-fr)$/ && $6 != "None" && $6 != "Unknown" && $14 !~ /carbon_actual/ { print $1 }' "$work/now.sacct"
+}
+
+# --- EpilogSlurmctld recorded each job as it ended ---------------------------------------
+deadline=$((SECONDS + 90))
+while [ -n "$(managed_without_record)" ] && ((SECONDS < deadline)); do sleep 1; done
+left=$(managed_without_record)
+if [ -z "$left" ]; then
+	ok "EpilogSlurmctld recorded every managed job's actual emissions"
+else
+	not_ok "EpilogSlurmctld recorded every managed job's actual emissions (missing: $left)"
+	sed 's/^/#   /' "$work/epilog.log" | tail -n 20
+fi
+check "the epilog reported no error" test ! -s "$work/epilog.log"
+check "no figure for the unmanaged job or the one that never ran" \
+	awk -F'|' -v a="$j5" -v b="$j6" '($1 == a || $1 == b) && $14 ~ /carbon_actual/ { exit 1 }' "$work/now.sacct"
+check "the records agree with an independent calculation (epilog)" "$python" "$here/verify.py" figures "$work/now.sacct" "$work/model.json"
+
+# --- scarbon reconcile by hand: fills what is missing, keeps other tools' text ----------------
+sacctmgr -i modify job where jobid="$j1" set SystemComment= >/dev/null
+sacctmgr -i modify job where jobid="${j3}_1" set SystemComment= >/dev/null
+sacctmgr -i modify job where jobid="$j2" set SystemComment="checked by ops" >/dev/null
+out=$("$scarbon" --config "$work/carbon.conf" reconcile --since now-1hour 2>&1)
+echo "$out" | grep -q "3 written, .* 0 failed" && ok "reconcile writes the three missing records" ||
+	{ not_ok "reconcile writes the three missing records"; echo "$out" | sed 's/^/#   /'; }
+dump "$work/first.sacct"
+check "another tool's SystemComment text is kept" \
+	awk -F'|' -v j="$j2" '$1 == j && $14 ~ /^checked by ops [{]`carbon_actual`:/ { found = 1 } END { exit !found }' "$work/first.sacct"
+check "the records agree with an independent calculation (reconcile)" "$python" "$here/verify.py" figures "$work/first.sacct" "$work/model.json"
+out=$("$scarbon" --config "$work/carbon.conf" reconcile --since now-1hour 2>&1)
+dump "$work/second.sacct"
+if echo "$out" | grep -q ": 0 written, " && cmp -s "$work/first.sacct" "$work/second.sacct"; then
+	ok "reconcile twice changes nothing"
+else
+	not_ok "reconcile twice changes nothing"
+	echo "$out" | sed 's/^/#   /'
+	diff "$work/first.sacct" "$work/second.sacct" | sed 's/^/#   /'
+fi
+
+# --- permissions ------------------------------------------------------------------------
+sacctmgr -i modify job where jobid="$j1" set SystemComment= >/dev/null
+out=$(as_user "$scarbon" --config "$work/carbon.conf" reconcile --jobs "$j1" 2>&1)
+st=$?
+if [ $st -eq 1 ] && echo "$out" | grep -q "job $j1: sacctmgr"; then
+	ok "a user who isn't an operator cannot write SystemComment"
+else
+	not_ok "a user who isn't an operator cannot write SystemComment (status $st)"
+	echo "$out" | sed 's/^/#   /'
+fi
+"$scarbon" --config "$work/carbon.conf" reconcile --jobs "$j1" --quiet
+as_user "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/user.csv" 2>&1
+check "a user's report shows only their own jobs" \
+	awk -F, -v u="$user" 'NR > 1 { rows++; if ($1 != u) bad = 1 } END { exit bad || rows != 1 }' "$work/user.csv"
+"$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/root.csv" 2>&1
+check "an operator's report shows every user" \
+	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/root.csv"
+
+runuser -u slurm -- env SLURM_CONF="$SLURM_CONF" "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/slurm.csv" 2>&1
+check "SlurmUser's report shows every user" \
+	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/slurm.csv"
+sacctmgr -i modify user where name="$user" set adminlevel=operator >/dev/null
+as_user "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format csv >"$work/operator.csv" 2>&1
+sacctmgr -i modify user where name="$user" set adminlevel=none >/dev/null
+check "an AdminLevel=Operator user's report shows every user" \
+	awk -F, -v u="$user" 'NR > 1 && ($1 == u || $1 == "root") { k++ } END { exit k != 2 }' "$work/operator.csv"
+
+# --- the report against the same inputs -----------------------------------------------------
+dump "$work/report.sacct"
+"$scarbon" --config "$work/carbon.conf" report -S now-1hour --format json >"$work/report.json" 2>"$work/report.err"
+check "report totals equal the independent sums" "$python" "$here/verify.py" totals "$work/report.sacct" "$work/report.json"
+for f in table parsable csv; do
+	check "report --format $f" sh -c "'$scarbon' --config '$work/carbon.conf' report -S now-1hour -g partition --format $f | grep -q compute"
+done
+
+# --- a slurmctld restart keeps the figures ---------------------------------------------------
+if "$cluster" restart slurmctld >"$work/restart.log" 2>&1; then
+	ok "slurmctld restarted"
+else
+	not_ok "slurmctld restarted"
+	tail -n 20 "$work/restart.log" | sed 's/^/#   /'
+fi
+sleep 5 # time for slurmctld to send slurmdbd what it sends after a restart
+dump "$work/restarted.sacct"
+if cut -d'|' -f1,14 "$work/report.sacct" | cmp -s - <(cut -d'|' -f1,14 "$work/restarted.sacct"); then
+	ok "a slurmctld restart keeps the SystemComment figures"
+else
+	not_ok "a slurmctld restart keeps the SystemComment figures"
+	diff <(cut -d'|' -f1,14 "$work/report.sacct") <(cut -d'|' -f1,14 "$work/restarted.sacct") | sed 's/^/#   /'
+fi
+"$scarbon" --config "$work/carbon.conf" report -S now-1hour --format json >"$work/report2.json" 2>&1
+check "the report is the same after the restart" cmp "$work/report.json" "$work/report2.json"
+
+# --- with the plugin: the submit-time estimate stands in for a missing reconciled figure -----
+if [ "$SC_CLUSTER_CARBON" = 1 ]; then
+	check "job_submit/carbon wrote its estimate into every managed job's AdminComment" \
+		awk -F'|' 'NR > 1 && $4 ~ /^(compute|gpu|compute-fr)$/ && $6 != "None" && $15 !~ /^[{]"carbon":/ { bad = 1 } END { exit bad }' "$work/report.sacct"
+	sacctmgr -i modify job where jobid="$j2" set SystemComment= >/dev/null
+	dump "$work/estimated.sacct"
+	"$scarbon" --config "$work/carbon.conf" report -S now-1hour --format json >"$work/estimated.json" 2>&1
+	check "a job without a reconciled figure counts with its estimate" "$python" -c '
+import json, sys
+t = json.load(open(sys.argv[1]))["total"]
+assert t["jobs_estimated"] == 1, t' "$work/estimated.json"
+	check "report totals equal the independent sums (with an estimate)" "$python" "$here/verify.py" totals "$work/estimated.sacct" "$work/estimated.json"
+	"$scarbon" --config "$work/carbon.conf" reconcile --jobs "$j2" --quiet
+fi
+
+# --- the HTML report in headless Chromium ---------------------------------------------------
+"$scarbon" --config "$work/carbon.conf" report -S now-1hour --format html >"$work/report.html" 2>"$work/html.err"
+if command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1; then
+	if "$python" "$here/cdp_check.py" "$work/report.html" >"$work/cdp.json" 2>"$work/cdp.err"; then
+		ok "the HTML report loads in headless Chromium"
+		check "its three charts are rendered" "$python" -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+ids = sorted(c["id"] for c in d["charts"] if c["width"] > 100 and c["height"] > 50)
+assert ids == ["chart-days", "chart-groups", "chart-intensity"], d["charts"]
+assert d["visible_bars"] >= 2 and d["curves"] >= 1 and d["starts"] >= 1 and d["rows"] >= 2, d
+' "$work/cdp.json"
+		check "the console shows no errors" "$python" -c '
+import json, sys
+e = json.load(open(sys.argv[1]))["errors"]
+assert not e, e' "$work/cdp.json"
+	else
+		not_ok "the HTML report loads in headless Chromium"
+		sed 's/^/#   /' "$work/cdp.err"
+	fi
+	# The console check can fail: a page with an error is caught.
+	printf '<!DOCTYPE html><html><head><title>t</title></head><body><script>console.error("x")</script></body></html>\n' >"$work/control.html"
+	check "the console check catches an error (control page)" sh -c "'$python' '$here/cdp_check.py' '$work/control.html' | grep -q 'console.error: x'"
+else
+	not_ok "chromium is installed (scripts/deps.sh test)"
+fi
+
+finish
