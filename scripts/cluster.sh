@@ -74,7 +74,7 @@ export SLURM_CONF=$conf
 
 die() {
 	echo "cluster.sh: $*" >&2
-	echo "cluster.sh: logs are in $log (and $dir/munge/munged.log, $dir/mysql/mariadb.log)" >&2
+	echo "cluster.sh: logs are in $log (and $dir/munge/munged.out, $dir/mysql/mariadb.log)" >&2
 	exit 1
 }
 

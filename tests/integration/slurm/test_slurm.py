@@ -230,7 +230,13 @@ def ctld_pid():
 
 
 def cluster(*args):
-    return subprocess.run([CLUSTER_SH] + list(args), env=ENV, capture_output=True, text=True,
+    return cluster_env({}, *args)
+
+
+def cluster_env(env, *args):
+    e = dict(ENV)
+    e.update(env)
+    return subprocess.run([CLUSTER_SH] + list(args), env=e, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -452,6 +458,22 @@ def main():
     tap.note(f"1,000 submissions in {took:.1f} s (8 parallel sbatch)")
     run(["scancel", "-u", USER])
     run(["scancel", "-u", "root"])
+
+    # A broken carbon.conf stops slurmctld at start, with file, line and reason in its log;
+    # the good one starts it again.
+    bad = os.path.join(DATA, "broken.conf")
+    with open(bad, "w") as f:
+        f.write(CONF_TEXT.format(data=DATA, fr=FR).replace("MinSavings=10%", "MinSavings=10%\nMaxDelai=3"))
+    os.chmod(bad, 0o644)
+    p = cluster_env({"SC_CARBON_CONF": bad}, "restart", "slurmctld")
+    log = open(CTLD_LOG, errors="replace").read()
+    tap.ok(p.returncode != 0 and f"job_submit/carbon: {bad}:5: unknown key 'MaxDelai'" in log and
+           "fatal: failed to initialize job_submit plugin" in log.split(f"{bad}:5:")[-1],
+           "a broken carbon.conf stops slurmctld at start with file, line and reason",
+           p.stdout + p.stderr + log[-1500:])
+    p = cluster_env({"SC_CARBON_CONF": CONF}, "restart", "slurmctld")
+    tap.ok(p.returncode == 0 and "is UP" in run(["scontrol", "ping"]).stdout,
+           "... and starts again with a good one", p.stdout + p.stderr)
 
 
 if __name__ == "__main__":
