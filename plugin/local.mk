@@ -32,6 +32,14 @@ tests_unit_test_jobdesc_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_jobdesc_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_jobdesc_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
 
+# The glue of job_submit/carbon, compiled with a stand-in for plugin/ctld.c and Slurm's logging.
+check_PROGRAMS += tests/unit/test_plugin
+TESTS += tests/unit/test_plugin
+tests_unit_test_plugin_SOURCES = tests/unit/test_plugin.c tests/unit/testutil.h plugin/job_submit_carbon.c
+tests_unit_test_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
+tests_unit_test_plugin_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
+
 # The integration suite (tests/integration/slurm/run.sh BUILD_DIR) and its helper, which
 # submits jobs with forged spank_job_env entries through Slurm's C API.
 noinst_PROGRAMS += tests/integration/slurm/sc_forge

@@ -4,8 +4,9 @@
 #
 # Usage (as root): test_slurm.py BUILD_DIR
 #
-# Starts a private cluster with scripts/cluster.sh (scratch directory $SC_ITEST_DIR, default
-# /tmp/slurm-carbon-itest, ports from $SC_ITEST_PORT, default 17817) with the plugins of
+# Starts a private cluster with scripts/cluster.sh (scratch directory $SC_ITEST_DIR, default a
+# new /tmp/slurm-carbon-itest.XXXXXX, removed after a run without failures; four ports from
+# $SC_ITEST_PORT, default the first free block from 17817 on) with the plugins of
 # BUILD_DIR and a carbon.conf and forecasts written here, so that every expected decision is
 # known: zone DE (partitions compute, gpu, flex) is 500 gCO2e/kWh except two greener windows
 # at 100 (a short one minutes ahead, a long one hours ahead); zone FR (compute-fr, flex's
@@ -16,8 +17,11 @@
 import json
 import os
 import re
+import shutil
+import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -28,8 +32,28 @@ if len(sys.argv) != 2:
     sys.stderr.write("usage: test_slurm.py BUILD_DIR\n")
     sys.exit(2)
 BUILD = os.path.abspath(sys.argv[1])
-DIR = os.environ.get("SC_ITEST_DIR", "/tmp/slurm-carbon-itest")
-PORT = os.environ.get("SC_ITEST_PORT", "17817")
+
+
+def free_ports(first=17817, last=18800):
+    """The first of four consecutive free loopback ports, so that concurrent runs of the
+    suite (or of other suites) do not meet."""
+    for base in range(first, last, 10):
+        ok = True
+        for port in range(base, base + 4):
+            s = socket.socket()
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                ok = False
+            finally:
+                s.close()
+        if ok:
+            return str(base)
+    return str(first)
+
+
+DIR = os.environ.get("SC_ITEST_DIR") or tempfile.mkdtemp(prefix="slurm-carbon-itest.", dir="/tmp")
+PORT = os.environ.get("SC_ITEST_PORT") or free_ports()
 USER = os.environ.get("SC_ITEST_USER", "sctest")
 DATA = os.path.join(DIR, "data")
 CONF = os.path.join(DATA, "carbon.conf")
@@ -486,5 +510,7 @@ if __name__ == "__main__":
         p = cluster("stop")
         if tap.failed:
             tap.note(f"logs: {DIR}/log (slurmctld.log, slurmd-localhost.log, slurmdbd.log)")
+        elif not os.environ.get("SC_ITEST_DIR"):
+            shutil.rmtree(DIR, ignore_errors=True)
         print(f"{tap.n - tap.failed} passed, {tap.failed} failed", flush=True)
     sys.exit(1 if tap.failed or tap.n == 0 else 0)

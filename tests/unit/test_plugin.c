@@ -1,0 +1,578 @@
+/* slurm-carbon: unit tests of job_submit/carbon's glue (plugin/job_submit_carbon.c)
+ * without slurmctld: the plugin is compiled into this test with a stand-in for
+ * plugin/ctld.c (the slurmctld adapter) and for Slurm's logging, so that every path of
+ * init, job_submit and job_modify can be driven and its effect on the job_desc_msg_t,
+ * the messages and the memory handed over checked.
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <slurm/slurm_errno.h>
+#include <slurm/spank.h> /* slurm_info, slurm_error, slurm_debug */
+
+#include "plugin/ctld.h"
+#include "record/record.h"
+
+int init(void);
+int fini(void);
+int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
+int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid);
+
+/* --- the stand-in for slurmctld -------------------------------------------------------- */
+
+/* A job record is only ever read through job_common_env_vars(). */
+struct job_record {
+	char **env;
+};
+
+static int live; /* blocks from the "slurmctld allocator" not yet freed */
+static char logbuf[16384];
+
+static void *t_calloc(size_t n, size_t size)
+{
+	void *p = calloc(n, size);
+	if (p)
+		live++;
+	return p;
+}
+
+void sc_ctld_free(void *p)
+{
+	if (p)
+		live--;
+	free(p);
+}
+
+const struct sc_alloc sc_ctld_alloc = { t_calloc, sc_ctld_free };
+
+char *sc_ctld_strdup(const char *s)
+{
+	char *p = t_calloc(1, strlen(s) + 1);
+	if (p)
+		strcpy(p, s);
+	return p;
+}
+
+const char *sc_ctld_conf_path(void)
+{
+	return "/nonexistent/slurm.conf";
+}
+
+int sc_ctld_is_operator(uint32_t uid)
+{
+	return uid == 0;
+}
+
+int sc_ctld_job_hold(job_record_t *job, int64_t *t)
+{
+	char *env[8];
+	size_t n = 0;
+
+	/* job_common_env_vars() prefixes spank_job_env entries with SPANK_. */
+	for (char **e = job->env; e && *e && n < 7; e++) {
+		static char buf[8][128];
+		snprintf(buf[n], sizeof(buf[n]), "SPANK_%s", *e);
+		env[n] = buf[n];
+		n++;
+	}
+	env[n] = NULL;
+	return sc_hold_find(env, t);
+}
+
+const char *sc_ctld_user_name(uint32_t uid)
+{
+	return uid == 0 ? "root" : "alice";
+}
+
+char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
+{
+	if (uid != 1001)
+		return NULL;
+	snprintf(buf, n, "ops");
+	return buf;
+}
+
+static void logv(const char *fmt, va_list ap)
+{
+	size_t used = strlen(logbuf);
+
+	if (used + 2 < sizeof(logbuf)) {
+		vsnprintf(logbuf + used, sizeof(logbuf) - used - 1, fmt, ap);
+		strcat(logbuf, "\n");
+	}
+}
+
+#define LOGGER(name)                               \
+	void name(const char *fmt, ...)            \
+	{                                          \
+		va_list ap;                        \
+		va_start(ap, fmt);                 \
+		logv(fmt, ap);                     \
+		va_end(ap);                        \
+	}
+LOGGER(slurm_info)
+LOGGER(slurm_error)
+LOGGER(slurm_debug)
+
+/* --- fixtures -------------------------------------------------------------------------- */
+
+static char dir[64], conf[128], csv[128];
+static time_t t_now;
+
+/* Zone DE: 500 gCO2e/kWh, but 100 from 2 h to 4 h from now; FR: a constant 50. */
+static void write_files(const char *mode, const char *extra)
+{
+	FILE *f = fopen(csv, "w");
+	time_t start;
+
+	assert_non_null(f);
+	t_now = time(NULL);
+	start = t_now - t_now % 3600 - 3600;
+	fprintf(f, "Time,Carbon Intensity\n");
+	for (time_t t = start; t < t_now + 24 * 3600; t += 600) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		fprintf(f, "%04d-%02d-%02dT%02d:%02d:00Z,%d\n", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+			tm.tm_hour, tm.tm_min, t >= t_now + 7200 && t < t_now + 4 * 3600 ? 100 : 500);
+	}
+	fclose(f);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"Mode=%s\nMinSavings=10%%\nMaxDelay=8:00:00\nStateDir=%s\nExemptAccounts=ops\n%s\n"
+		"ZoneName=DE Provider=file Path=de.csv\n"
+		"ZoneName=FR Provider=static Intensity=50\n"
+		"PartitionName=DEFAULT PUE=1.2 CoreWatts=10 GPUWatts=300 MemWattsPerGB=0 DefaultTime=1:00:00\n"
+		"PartitionName=compute Zone=DE Default=yes\n"
+		"PartitionName=gpu Zone=DE\n"
+		"PartitionName=flex Zone=DE Alternatives=compute-fr\n"
+		"PartitionName=compute-fr Zone=FR\n",
+		mode, dir, extra ? extra : "");
+	fclose(f);
+}
+
+static int start(const char *mode, const char *extra)
+{
+	write_files(mode, extra);
+	setenv("SLURM_CARBON_CONF", conf, 1);
+	logbuf[0] = '\0';
+	live = 0;
+	return init();
+}
+
+static int setup_dir(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/test_plugin.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	snprintf(conf, sizeof(conf), "%s/carbon.conf", dir);
+	snprintf(csv, sizeof(csv), "%s/de.csv", dir);
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	(void)state;
+	unlink(conf);
+	unlink(csv);
+	rmdir(dir);
+	return 0;
+}
+
+/* A job as slurmctld hands it to job_submit: strings and spank_job_env from its allocator. */
+static void job_init(job_desc_msg_t *jd, const char *partition, uint32_t minutes, const char *const *env)
+{
+	size_t n = 0;
+
+	memset(jd, 0, sizeof(*jd));
+	jd->min_nodes = NO_VAL;
+	jd->num_tasks = 4;
+	jd->min_cpus = 4;
+	jd->cpus_per_task = NO_VAL16;
+	jd->ntasks_per_node = NO_VAL16;
+	jd->pn_min_cpus = NO_VAL16;
+	jd->pn_min_memory = NO_VAL64;
+	jd->time_limit = minutes;
+	jd->het_job_offset = NO_VAL;
+	jd->user_id = 1000;
+	if (partition)
+		jd->partition = sc_ctld_strdup(partition);
+	while (env && env[n])
+		n++;
+	if (n) {
+		jd->spank_job_env = t_calloc(n + 1, sizeof(char *));
+		for (size_t i = 0; i < n; i++)
+			jd->spank_job_env[i] = sc_ctld_strdup(env[i]);
+		jd->spank_job_env_size = (uint32_t)n;
+	}
+}
+
+/* Frees what the job holds, as slurmctld would, and checks nothing leaked or was freed twice. */
+static void job_free(job_desc_msg_t *jd, char *err_msg)
+{
+	for (uint32_t i = 0; i < jd->spank_job_env_size; i++)
+		sc_ctld_free(jd->spank_job_env[i]);
+	if (jd->spank_job_env)
+		assert_null(jd->spank_job_env[jd->spank_job_env_size]);
+	sc_ctld_free(jd->spank_job_env);
+	sc_ctld_free(jd->partition);
+	sc_ctld_free(jd->admin_comment);
+	sc_ctld_free(err_msg);
+	assert_int_equal(live, 0);
+}
+
+static json_t *record_of(const job_desc_msg_t *jd)
+{
+	json_t *r = sc_comment_get(jd->admin_comment, "carbon");
+	assert_non_null(r);
+	return r;
+}
+
+static const char *str(json_t *r, const char *k)
+{
+	const char *s = json_string_value(json_object_get(r, k));
+	return s ? s : "";
+}
+
+/* --- init ------------------------------------------------------------------------------ */
+
+static void test_init_bad_conf(void **state)
+{
+	FILE *f;
+
+	(void)state;
+	write_files("enforce", NULL);
+	f = fopen(conf, "a");
+	fprintf(f, "MaxDelai=3\nPartitionName=cpu Zone=XX\n");
+	fclose(f);
+	setenv("SLURM_CARBON_CONF", conf, 1);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_ERROR);
+	/* Every error, with file and line, then what to do. */
+	assert_contains(logbuf, "carbon.conf:14: unknown key 'MaxDelai'");
+	assert_contains(logbuf, "carbon.conf:15: ");
+	assert_contains(logbuf, "is invalid, so slurmctld stops");
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	setenv("SLURM_CARBON_CONF", "/nonexistent/carbon.conf", 1);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_ERROR);
+	assert_contains(logbuf, "/nonexistent/carbon.conf: cannot read");
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_init_logs(void **state)
+{
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	assert_contains(logbuf, "Mode=enforce, 4 managed partition(s), 2 zone(s)");
+	assert_contains(logbuf, "zone DE: forecast from file:");
+	assert_contains(logbuf, "zone FR: forecast from static:50");
+	assert_contains(logbuf, "forecasts loaded (2 of 2 zones usable)");
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* --- job_submit ------------------------------------------------------------------------ */
+
+static void test_delay(void **state)
+{
+	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", "OTHER=1", NULL };
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	job_init(&jd, "gpu", 60, forged);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "decision"), "delay");
+	assert_true(json_is_true(json_object_get(r, "applied")));
+	/* begin_time is the plan's start, inside the greener window, and the job carries it
+	 * as its carbon hold instead of the forged one. */
+	assert_int_equal((int64_t)jd.begin_time, json_integer_value(json_object_get(r, "start")));
+	assert_true(jd.begin_time >= t_now + 7200 && jd.begin_time <= t_now + 3 * 3600);
+	{
+		char want[64];
+		snprintf(want, sizeof(want), "%lld", (long long)jd.begin_time);
+		assert_string_equal(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_NOT_BEFORE), want);
+		assert_int_equal(jd.spank_job_env_size, 2);
+		assert_string_equal(jd.spank_job_env[0], "OTHER=1");
+	}
+	assert_string_equal(jd.partition, "gpu");
+	assert_contains(msg, "carbon: delayed to ");
+	assert_contains(msg, "(-80%)");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_reroute_and_messages(void **state)
+{
+	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", NULL };
+	job_desc_msg_t jd;
+	char *msg;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	/* An earlier plugin's message and an admin's comment are kept; a forged hold goes
+	 * although the job is not delayed. */
+	job_init(&jd, "flex", 30, forged);
+	msg = sc_ctld_strdup("lua: hello");
+	jd.admin_comment = sc_ctld_strdup("ticket 7");
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_string_equal(jd.partition, "compute-fr");
+	assert_int_equal(jd.begin_time, 0);
+	assert_int_equal(jd.spank_job_env_size, 0);
+	assert_null(jd.spank_job_env[0]);
+	assert_true(strncmp(msg, "lua: hello\ncarbon: rerouted to partition compute-fr", 51) == 0);
+	assert_true(strncmp(jd.admin_comment, "ticket 7 {\"carbon\":", 19) == 0);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "decision"), "reroute");
+	assert_string_equal(str(r, "requested"), "flex");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_reject(void **state)
+{
+	static const char *const budget[] = { "CARBON_BUDGET=1g", NULL };
+	job_desc_msg_t jd;
+	char *msg = NULL;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	job_init(&jd, "gpu", 600, budget);
+	assert_int_equal(job_submit(&jd, 1000, &msg), ESLURM_ACCOUNTING_POLICY);
+	assert_contains(msg, "carbon: rejected: over the budget of 1 gCO2e");
+	assert_contains(msg, "the best achievable is est.");
+	assert_null(jd.admin_comment);
+	assert_int_equal(jd.begin_time, 0);
+	assert_contains(logbuf, "rejected a job of uid 1000");
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_forged_options(void **state)
+{
+	static const char *const bad[] = { "CARBON_BUDGET=-3kg", NULL };
+	static const char *const optout[] = { "CARBON_POLICY=none", NULL };
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	/* enforce: an invalid value is refused, saying what is accepted. */
+	assert_int_equal(start("enforce", "AllowOptOut=no"), SLURM_SUCCESS);
+	job_init(&jd, "gpu", 60, bad);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_ERROR);
+	assert_contains(msg, "carbon: --carbon-budget: ");
+	assert_null(jd.admin_comment);
+	job_free(&jd, msg);
+	msg = NULL;
+	job_init(&jd, "gpu", 60, optout);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_ERROR);
+	assert_contains(msg, "does not allow opting out");
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* advise: the job goes through, recorded as left alone, and the user is told. */
+	msg = NULL;
+	assert_int_equal(start("advise", NULL), SLURM_SUCCESS);
+	job_init(&jd, "gpu", 60, bad);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "decision"), "none");
+	assert_contains(str(r, "reason"), "invalid option: --carbon-budget");
+	assert_contains(msg, "carbon: not planned (invalid option");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_advise(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("advise", NULL), SLURM_SUCCESS);
+	job_init(&jd, "flex", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_string_equal(jd.partition, "flex");
+	assert_int_equal(jd.begin_time, 0);
+	assert_null(jd.spank_job_env);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "mode"), "advise");
+	assert_false(json_is_true(json_object_get(r, "applied")));
+	assert_contains(msg, "carbon (advice, not applied)");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_left_alone(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+	FILE *f;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	/* The user's default account is exempt. */
+	job_init(&jd, "gpu", 60, NULL);
+	jd.user_id = 1001;
+	assert_int_equal(job_submit(&jd, 1001, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "reason"), "exempt account");
+	assert_int_equal(jd.begin_time, 0);
+	assert_string_equal(msg, "carbon: not planned (exempt account)");
+	json_decref(r);
+	job_free(&jd, msg);
+
+	/* A heterogeneous job component. */
+	msg = NULL;
+	job_init(&jd, "gpu", 60, NULL);
+	jd.het_job_offset = 0;
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "decision"), "none");
+	assert_contains(str(r, "reason"), "heterogeneous job");
+	json_decref(r);
+	job_free(&jd, msg);
+
+	/* An unmanaged partition: recorded, but no message. */
+	msg = NULL;
+	job_init(&jd, "debug", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
+	r = record_of(&jd);
+	assert_contains(str(r, "reason"), "partition debug is not managed");
+	json_decref(r);
+	job_free(&jd, msg);
+
+	/* An unreadable GPU request. */
+	msg = NULL;
+	job_init(&jd, "gpu", 60, NULL);
+	jd.tres_per_node = "gres:gpu:a:b:c";
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	jd.tres_per_node = NULL;
+	r = record_of(&jd);
+	assert_contains(str(r, "reason"), "cannot read the job's GPU request");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* A corrupt forecast: the job goes through, and the record says why. */
+	msg = NULL;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	f = fopen(csv, "w");
+	fprintf(f, "Time,Carbon Intensity\nsoon,lots\n");
+	fclose(f);
+	setenv("SLURM_CARBON_CONF", conf, 1);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_SUCCESS);
+	assert_contains(logbuf, "zone DE: no usable forecast, its jobs run as submitted");
+	job_init(&jd, "gpu", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_int_equal(jd.begin_time, 0);
+	r = record_of(&jd);
+	assert_contains(str(r, "reason"), "no usable forecast for zone DE");
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_mode_off(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+
+	(void)state;
+	assert_int_equal(start("off", NULL), SLURM_SUCCESS);
+	job_init(&jd, "flex", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_string_equal(jd.partition, "flex");
+	assert_null(jd.admin_comment);
+	assert_null(msg);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* --- job_modify ------------------------------------------------------------------------ */
+
+static void test_modify(void **state)
+{
+	char hold[] = "CARBON_NOT_BEFORE=1900000000", bad[] = "CARBON_NOT_BEFORE=tomorrow";
+	char *with[] = { hold, NULL }, *malformed[] = { bad, NULL }, *none[] = { NULL };
+	struct job_record job = { with };
+	job_desc_msg_t up;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	memset(&up, 0, sizeof(up));
+	up.job_id = 42;
+	/* No start time in the update: nothing to check. */
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	/* Earlier than the hold: refused for a user, logged; allowed for an operator. */
+	up.begin_time = 1899999999;
+	logbuf[0] = '\0';
+	assert_int_equal(job_modify(&up, &job, 1000), ESLURM_ACCESS_DENIED);
+	assert_contains(logbuf, "refused uid 1000 moving the start of job 42");
+	assert_int_equal(job_modify(&up, &job, 0), SLURM_SUCCESS);
+	/* At or after the hold: allowed. */
+	up.begin_time = 1900000000;
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	up.begin_time = 1900003600;
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	/* No hold, or one that cannot be read: not enforced (the latter logged). */
+	up.begin_time = 1800000000;
+	job.env = none;
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	job.env = malformed;
+	logbuf[0] = '\0';
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_contains(logbuf, "unreadable carbon hold");
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* Only Mode=enforce holds jobs. */
+	job.env = with;
+	assert_int_equal(start("advise", NULL), SLURM_SUCCESS);
+	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* A failed assertion leaves its test early: stop the plugin's thread whatever happened. */
+static int stop_plugin(void **state)
+{
+	(void)state;
+	fini();
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_init_bad_conf, stop_plugin),
+		cmocka_unit_test_teardown(test_init_logs, stop_plugin),
+		cmocka_unit_test_teardown(test_delay, stop_plugin),
+		cmocka_unit_test_teardown(test_reroute_and_messages, stop_plugin),
+		cmocka_unit_test_teardown(test_reject, stop_plugin),
+		cmocka_unit_test_teardown(test_forged_options, stop_plugin),
+		cmocka_unit_test_teardown(test_advise, stop_plugin),
+		cmocka_unit_test_teardown(test_left_alone, stop_plugin),
+		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
+		cmocka_unit_test_teardown(test_modify, stop_plugin),
+	};
+
+	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
+}
