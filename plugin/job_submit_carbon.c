@@ -207,12 +207,6 @@ static void *reloader(void *arg)
 
 /* --- init / fini -------------------------------------------------------------- */
 
-static void conf_free(void)
-{
-	sc_conf_destroy(g.conf);
-	g.conf = NULL;
-}
-
 int init(void)
 {
 	struct sc_diag diag = { 0 };
@@ -253,6 +247,7 @@ int init(void)
 	rc = pthread_create(&g.thread, NULL, reloader, NULL);
 	if (rc) {
 		/* Fail open: jobs are priced on the forecasts loaded now. */
+		pthread_cond_destroy(&g.wake);
 		slurm_error(LOG_PREFIX "cannot start the forecast reloader (%s): forecasts will not be "
 			    "reloaded until slurmctld restarts", strerror(rc));
 	} else {
@@ -278,7 +273,8 @@ int fini(void)
 		g.current = NULL;
 	}
 	snapshot_reap(1);
-	conf_free();
+	sc_conf_destroy(g.conf);
+	g.conf = NULL;
 	return SLURM_SUCCESS;
 }
 
