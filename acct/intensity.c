@@ -292,19 +292,11 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 	return 0;
 }
 
-/* Whether s has a point in [from, to). */
-static int has_points(const struct sc_series *s, int64_t from, int64_t to)
+/* Whether s covers some of [from, to): a short period (jobs of a few
+ * seconds) may hold no point of an hourly series and still lie inside it. */
+static int covers(const struct sc_series *s, int64_t from, int64_t to)
 {
-	size_t lo = 0, hi = s ? s->n : 0;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (s->t[mid] < from)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return s && lo < s->n && s->t[lo] < to;
+	return s && s->n && s->t[0] < to && sc_series_end(s) > from;
 }
 
 const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *zone, int64_t from,
@@ -318,17 +310,17 @@ const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *z
 	if (i < 0)
 		return NULL;
 	zs = load(st, (size_t)i);
-	if (has_points(zs->actual, from, to)) {
+	if (covers(zs->actual, from, to)) {
 		s = zs->actual;
 		w = "actual";
 	} else if (zs->file && st->zones[i].replay == SC_REPLAY_WEEKLY && to > from) {
 		sc_series_destroy(zs->replayed);
 		zs->replayed = sc_series_replay_weekly(zs->file, from, 0, to - from, NULL);
-		if (has_points(zs->replayed, from, to)) {
+		if (covers(zs->replayed, from, to)) {
 			s = zs->replayed;
 			w = "file, replayed weekly";
 		}
-	} else if (has_points(zs->file, from, to)) {
+	} else if (covers(zs->file, from, to)) {
 		s = zs->file;
 		w = "file";
 	}

@@ -468,6 +468,9 @@ static void test_store(void **state)
 		assert_non_null(sc_ci_store_series(st, "GB", d0, d1, &what));
 		assert_string_equal(what, "actual");
 		assert_null(sc_ci_store_series(st, "GB", d1, d1 + 86400, &what)); /* no points then */
+		/* Jobs of a few seconds inside one half-hour slot: still covered. */
+		assert_non_null(sc_ci_store_series(st, "GB", d0 + 611, d0 + 616, &what));
+		assert_string_equal(what, "actual");
 		assert_non_null(sc_ci_store_series(st, "FILEZ", d0, d1, &what));
 		assert_string_equal(what, "file");
 		assert_null(sc_ci_store_series(st, "FILEZ", d1 + 7 * 86400, d1 + 8 * 86400, &what));
