@@ -47,3 +47,14 @@ tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c
 tests_integration_slurm_sc_forge_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_integration_slurm_sc_forge_LDADD = $(SLURM_LIBS)
 dist_noinst_SCRIPTS += tests/integration/slurm/run.sh tests/integration/slurm/test_slurm.py
+
+# Slurm loads the .so files only: libtool's .la files don't belong in a PluginDir.
+install-data-hook: install-plugins-drop-la
+install-plugins-drop-la:
+	rm -f $(DESTDIR)$(plugindir)/job_submit_carbon.la $(DESTDIR)$(plugindir)/spank_carbon.la
+.PHONY: install-plugins-drop-la
+# ...so libtool's uninstall, which goes by the .la, needs help with the .so files.
+uninstall-hook: uninstall-plugins-so
+uninstall-plugins-so:
+	rm -f $(DESTDIR)$(plugindir)/job_submit_carbon.so $(DESTDIR)$(plugindir)/spank_carbon.so
+.PHONY: uninstall-plugins-so

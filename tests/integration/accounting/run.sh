@@ -8,8 +8,9 @@
 #   tests/integration/accounting/run.sh [BUILD_DIR]
 #
 # BUILD_DIR is a built tree (default <source>/build). Runs as root. The cluster gets its own
-# scratch directory and ports (SC_ACCT_CLUSTER_DIR [/tmp/slurm-carbon-acct],
-# SC_ACCT_CLUSTER_PORT [19417]) and is stopped on exit, whatever happens. Prints TAP-style
+# scratch directory and four free ports (SC_ACCT_CLUSTER_DIR [a new directory inside this
+# run's work directory], SC_ACCT_CLUSTER_PORT [the first free block from 19417]) and is
+# stopped on exit, whatever happens. Prints TAP-style
 # lines and "N passed, N failed"; exits non-zero when anything failed.
 set -u
 set -o pipefail
@@ -48,8 +49,9 @@ finish() {
 
 work=$(mktemp -d /tmp/sc-acct-XXXXXX)
 chmod 755 "$work"
-export SC_CLUSTER_DIR=${SC_ACCT_CLUSTER_DIR:-/tmp/slurm-carbon-acct}
-export SC_CLUSTER_PORT=${SC_ACCT_CLUSTER_PORT:-19417}
+export SC_CLUSTER_DIR=${SC_ACCT_CLUSTER_DIR:-$work/cluster}
+export SC_CLUSTER_PORT=${SC_ACCT_CLUSTER_PORT:-$("$python" "$here/../lib/ports.py" 19417 20400)}
+
 export SC_BUILD_DIR=$build
 export SC_CARBON_CONF=$work/carbon.conf
 export SC_CLUSTER_EXTRA_CONF=$work/slurm-extra.conf
@@ -65,8 +67,8 @@ user=${SC_CLUSTER_USER:-sctest}
 cleanup() {
 	"$cluster" stop >"$work/cluster-stop.log" 2>&1
 	if [ "$fail" -eq 0 ]; then
-		rm -rf "$work"
 		"$cluster" clean >/dev/null 2>&1
+		rm -rf "$work"
 	else
 		echo "# kept for inspection: $work and $SC_CLUSTER_DIR"
 	fi
@@ -260,7 +262,9 @@ fi
 # --- the HTML report in headless Chromium ---------------------------------------------------
 "$scarbon" --config "$work/carbon.conf" report -S now-1hour --format html >"$work/report.html" 2>"$work/html.err"
 if command -v "${CHROMIUM:-chromium}" >/dev/null 2>&1; then
-	if "$python" "$here/cdp_check.py" "$work/report.html" >"$work/cdp.json" 2>"$work/cdp.err"; then
+	# The browser's own temporary files go where the rest of the run's do.
+	mkdir -p "$work/tmp"
+	if TMPDIR=$work/tmp "$python" "$here/cdp_check.py" "$work/report.html" >"$work/cdp.json" 2>"$work/cdp.err"; then
 		ok "the HTML report loads in headless Chromium"
 		check "its three charts are rendered" "$python" -c '
 import json, sys
@@ -279,7 +283,7 @@ assert not e, e' "$work/cdp.json"
 	fi
 	# The console check can fail: a page with an error is caught.
 	printf '<!DOCTYPE html><html><head><title>t</title></head><body><script>console.error("x")</script></body></html>\n' >"$work/control.html"
-	check "the console check catches an error (control page)" sh -c "'$python' '$here/cdp_check.py' '$work/control.html' | grep -q 'console.error: x'"
+	check "the console check catches an error (control page)" sh -c "TMPDIR='$work/tmp' '$python' '$here/cdp_check.py' '$work/control.html' | grep -q 'console.error: x'"
 else
 	not_ok "chromium is installed (scripts/deps.sh test)"
 fi

@@ -34,26 +34,12 @@ if len(sys.argv) != 2:
 BUILD = os.path.abspath(sys.argv[1])
 
 
-def free_ports(first=17817, last=18800):
-    """The first of four consecutive free loopback ports, so that concurrent runs of the
-    suite (or of other suites) do not meet."""
-    for base in range(first, last, 10):
-        ok = True
-        for port in range(base, base + 4):
-            s = socket.socket()
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                ok = False
-            finally:
-                s.close()
-        if ok:
-            return str(base)
-    return str(first)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from ports import free_ports  # noqa: E402  (the suites' shared port picker)
 
 
 DIR = os.environ.get("SC_ITEST_DIR") or tempfile.mkdtemp(prefix="slurm-carbon-itest.", dir="/tmp")
-PORT = os.environ.get("SC_ITEST_PORT") or free_ports()
+PORT = os.environ.get("SC_ITEST_PORT") or str(free_ports(17817, 18800))
 USER = os.environ.get("SC_ITEST_USER", "sctest")
 DATA = os.path.join(DIR, "data")
 CONF = os.path.join(DATA, "carbon.conf")
