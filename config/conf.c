@@ -1057,8 +1057,12 @@ static void zone_line(struct parser *ps, int line)
 	}
 	if (prov < 0 || ps->oom)
 		return;
+	/* A file is exact only as a forecast someone else made; replayed history
+	 * is a seasonal-naive forecast, at least as wrong as a live one. */
 	if (!z->forecast_error_set)
-		z->forecast_error_pct = prov == SC_PROV_FILE || prov == SC_PROV_STATIC ? 0 : DEF_FORECAST_ERROR_LIVE;
+		z->forecast_error_pct = prov == SC_PROV_STATIC || (prov == SC_PROV_FILE && z->replay == SC_REPLAY_NONE)
+						? 0
+						: DEF_FORECAST_ERROR_LIVE;
 
 	switch ((enum sc_provider)prov) {
 	case SC_PROV_FILE:
