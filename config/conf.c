@@ -27,7 +27,7 @@ enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART };
 
 enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
-	K_ALLOWOPTOUT, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
+	K_ALLOWOPTOUT, K_PLANINTERACTIVE, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
@@ -57,6 +57,7 @@ static const struct key_def {
 	[K_NEARBEST] = { "NearBest", CTX_GLOBAL, 0 },
 	[K_STATEDIR] = { "StateDir", CTX_GLOBAL, 0 },
 	[K_ALLOWOPTOUT] = { "AllowOptOut", CTX_GLOBAL, 0 },
+	[K_PLANINTERACTIVE] = { "PlanInteractive", CTX_GLOBAL, 0 },
 	[K_ALLOWMIXED] = { "AllowMixedSignals", CTX_GLOBAL, 0 },
 	[K_RELOAD] = { "ReloadInterval", CTX_GLOBAL, 0 },
 	[K_ARCHIVEDAYS] = { "ArchiveDays", CTX_GLOBAL, 0 },
@@ -544,6 +545,8 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 	}
 	case K_ALLOWOPTOUT:
 		return sc_parse_bool(v, &c->allow_opt_out, err);
+	case K_PLANINTERACTIVE:
+		return sc_parse_bool(v, &c->plan_interactive, err);
 	case K_ALLOWMIXED:
 		return sc_parse_bool(v, &c->allow_mixed_signals, err);
 	case K_RELOAD:

@@ -49,6 +49,8 @@ struct sc_conf {
 	enum sc_mode mode;          /* Mode=enforce|advise|off [advise] */
 	char *state_dir;            /* StateDir= [/var/lib/slurm-carbon] */
 	int allow_opt_out;          /* AllowOptOut=yes|no [yes] */
+	int plan_interactive;       /* PlanInteractive=yes|no [no]: whether salloc/srun jobs (no
+				     * batch script) are planned; no leaves them alone */
 	int allow_mixed_signals;    /* AllowMixedSignals=yes|no [no] */
 	int64_t reload_interval;    /* ReloadInterval=<duration> [00:00:10 is "0:10"]: how often the
 				     * plugin checks the forecast files for changes */

@@ -42,6 +42,13 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		out->err = why;
 		return -1;
 	}
+	if (f->interactive && !conf->plan_interactive) {
+		/* Someone waits at a terminal: never delay them. The options
+		 * were still checked, and the budget is recorded. */
+		sc_decision_none(&out->d, "interactive job, PlanInteractive=no");
+		out->d.budget_g = out->req.budget_g;
+		return 0;
+	}
 	if (!snap) {
 		sc_decision_none(&out->d, "no forecast loaded");
 		return 0;

@@ -6,8 +6,9 @@
  * Order of the rules: Mode=off → left alone; an exempt user, account or QOS
  * → left alone; the request is built (sc_request_build): an unmanaged
  * partition or an allowed opt-out → left alone, an invalid user option → an
- * error; no forecast snapshot → left alone; otherwise sc_decide on the
- * snapshot. Pure apart from reading the (immutable) snapshot.
+ * error; an interactive job (salloc/srun) with PlanInteractive=no → left
+ * alone, its budget recorded; no forecast snapshot → left alone; otherwise
+ * sc_decide on the snapshot. Pure apart from reading the (immutable) snapshot.
  */
 #ifndef SC_PLAN_PLAN_H
 #define SC_PLAN_PLAN_H

@@ -157,5 +157,7 @@ int sc_jobdesc_fields(const job_desc_msg_t *jd, struct sc_job_fields *f, struct 
 	f->budget = sc_env_get(jd->spank_job_env, jd->spank_job_env_size, SC_ENV_BUDGET);
 	f->max_delay = sc_env_get(jd->spank_job_env, jd->spank_job_env_size, SC_ENV_MAX_DELAY);
 	f->policy = sc_env_get(jd->spank_job_env, jd->spank_job_env_size, SC_ENV_POLICY);
+	/* sbatch (also --wrap) sends a script; salloc and srun allocations don't. */
+	f->interactive = jd->script == NULL;
 	return 0;
 }

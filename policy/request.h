@@ -33,6 +33,7 @@ struct sc_job_fields {
 	const char *budget;        /* --carbon-budget */
 	const char *max_delay;     /* --carbon-max-delay */
 	const char *policy;        /* --carbon-policy: "none" opts out, "auto" is the default */
+	int interactive;           /* no batch script: an salloc or srun allocation */
 };
 
 /* Per-partition fallbacks the request may need (from carbon.conf). */

@@ -44,7 +44,7 @@ static void expect_error(const char *text, const char *msg)
 static const char full[] =
 	"# every key\n"
 	"Mode=enforce MaxDelay=12:00:00 MinSavings=15% RuntimeRatio=0.8\n"
-	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30 ArchiveDays=90\n"
+	"Reroute=no NearBest=5 StateDir=state AllowOptOut=no AllowMixedSignals=yes ReloadInterval=1:30 ArchiveDays=90 PlanInteractive=yes\n"
 	"ExemptUsers=root,slurm ExemptAccounts=ops ExemptQOS=urgent,debug\n"
 	"\n"
 	"ZoneName=DE Provider=file Path=sample/DE.csv Replay=weekly Column=direct Signal=marginal "
@@ -80,6 +80,7 @@ static void test_full(void **state)
 	assert_int_equal(c->allow_mixed_signals, 1);
 	assert_int_equal(c->reload_interval, 90);
 	assert_int_equal(c->archive_days, 90);
+	assert_int_equal(c->plan_interactive, 1);
 	assert_int_equal(c->n_exempt_users, 2);
 	assert_string_equal(c->exempt_users[0], "root");
 	assert_string_equal(c->exempt_users[1], "slurm");
@@ -190,6 +191,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c->allow_mixed_signals, 0);
 	assert_int_equal(c->reload_interval, 10);
 	assert_int_equal(c->archive_days, 35);
+	assert_int_equal(c->plan_interactive, 0);
 	assert_int_equal(c->n_exempt_users + c->n_exempt_accounts + c->n_exempt_qos, 0);
 
 	assert_int_equal(z->replay, SC_REPLAY_NONE);
@@ -235,7 +237,7 @@ static void test_defaults(void **state)
 
 #define ZL "ZoneName=Z Provider=static Intensity=1\n"
 #define GLOBAL_KEYS                                                                                    \
-	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, "          \
+	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, PlanInteractive, "          \
 	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS"
 #define ZONE_KEYS \
 	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \

@@ -104,6 +104,7 @@ static void test_fields_unset(void **state)
 	assert_null(f.budget);
 	assert_null(f.max_delay);
 	assert_null(f.policy);
+	assert_true(f.interactive); /* no script: salloc or srun */
 
 	/* INFINITE values and a NO_VAL deadline are "not given" too. */
 	jd.time_limit = INFINITE;
@@ -146,6 +147,14 @@ static void test_fields_given(void **state)
 	assert_int_equal(f.time_limit, 90 * 60);
 	assert_int_equal(f.begin, 1900000000);
 	assert_int_equal(f.deadline, 1900086400);
+	assert_true(f.interactive);
+	{
+		char script[] = "#!/bin/sh\nsleep 1\n";
+		jd.script = script; /* sbatch */
+		assert_int_equal(sc_jobdesc_fields(&jd, &f, &why), 0);
+		assert_false(f.interactive);
+		jd.script = NULL;
+	}
 
 	/* --mem-per-cpu=500 arrives with the MEM_PER_CPU bit. */
 	jd.pn_min_memory = 500 | MEM_PER_CPU;

@@ -57,6 +57,24 @@ static void test_rules(void **state)
 	assert_int_equal(sc_evaluate(c, snap, &f, "bob", "physics", "urgent", NOW, &ev), 0);
 	assert_int_equal(ev.d.action, SC_ACT_NONE);
 
+	/* An interactive job (no batch script) is left alone by default, its
+	 * options still checked and its budget recorded; PlanInteractive=yes
+	 * plans it. */
+	f.interactive = 1;
+	f.budget = "2kg";
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_NONE);
+	assert_contains(ev.d.reason, "interactive job");
+	assert_near(ev.d.budget_g, 2000, 0);
+	f.budget = "2 stone";
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), -1);
+	f.budget = NULL;
+	c->plan_interactive = 1;
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_RUN);
+	c->plan_interactive = 0;
+	f.interactive = 0;
+
 	/* No forecast snapshot: fail open. */
 	assert_int_equal(sc_evaluate(c, NULL, &f, "alice", NULL, NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.action, SC_ACT_NONE);

@@ -183,6 +183,8 @@ static int teardown_dir(void **state)
 	return 0;
 }
 
+static char batch_script[] = "#!/bin/sh\nsrun ./simulate\n";
+
 /* A job as slurmctld hands it to job_submit: strings and spank_job_env from its allocator. */
 static void job_init(job_desc_msg_t *jd, const char *partition, uint32_t minutes, const char *const *env)
 {
@@ -199,6 +201,7 @@ static void job_init(job_desc_msg_t *jd, const char *partition, uint32_t minutes
 	jd->time_limit = minutes;
 	jd->het_job_offset = NO_VAL;
 	jd->user_id = 1000;
+	jd->script = batch_script; /* sbatch; interactive jobs have none */
 	if (partition)
 		jd->partition = sc_ctld_strdup(partition);
 	while (env && env[n])
@@ -446,6 +449,22 @@ static void test_left_alone(void **state)
 	r = record_of(&jd);
 	assert_string_equal(str(r, "decision"), "none");
 	assert_contains(str(r, "reason"), "heterogeneous job");
+	json_decref(r);
+	job_free(&jd, msg);
+
+	/* An interactive job (salloc, srun: no script): left alone, its budget recorded. */
+	msg = NULL;
+	{
+		static const char *const env[] = { "CARBON_BUDGET=2kg", NULL };
+		job_init(&jd, "gpu", 60, env);
+	}
+	jd.script = NULL;
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_int_equal(jd.begin_time, 0);
+	assert_string_equal(msg, "carbon: not planned (interactive job, PlanInteractive=no)");
+	r = record_of(&jd);
+	assert_string_equal(str(r, "decision"), "none");
+	assert_near(json_number_value(json_object_get(r, "budget_gco2e")), 2000, 0);
 	json_decref(r);
 	job_free(&jd, msg);
 

@@ -317,8 +317,10 @@ def main():
     tap.ok(jid and budget_of(jid) == 5000, "the command line wins over #SBATCH and the environment", err)
     p = run(["salloc", "--no-shell", "-p", "compute-fr", "-t", "1", "--carbon-budget=2kg"], user=USER)
     m = re.search(r"Granted job allocation (\d+)", p.stderr)
-    tap.ok(m and budget_of(m.group(1)) == 2000 and "carbon: runs as requested" in p.stderr,
-           "salloc --carbon-budget reaches the plugin", p.stderr)
+    tap.ok(m and budget_of(m.group(1)) == 2000 and
+           "carbon: not planned (interactive job, PlanInteractive=no)" in p.stderr,
+           "salloc --carbon-budget reaches the plugin; interactive jobs are left alone by default",
+           p.stderr)
     if m:
         run(["scancel", m.group(1)])
     jid, err = sbatch(["--hold", "-p", "gpu", "-t", "60", "--carbon-max-delay=0"])
