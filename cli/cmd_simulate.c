@@ -20,8 +20,8 @@ static void help(FILE *f)
 		"Usage: scarbon simulate --config FILE --trace FILE [--trace-format swf|csv|sacct]\n"
 		"                        [--trace-start TIME] [--trace-unit hours|minutes|seconds]\n"
 		"                        [--intensity FILE] [--partition P] [--forecast MODE]\n"
-		"                        [--max-delay DURATION] [--cores N] [--format text|json]\n"
-		"                        [--svg FILE]\n"
+		"                        [--max-delay DURATION] [--cores N] [--replan INTERVAL]\n"
+		"                        [--format text|json] [--svg FILE]\n"
 		"\n"
 		"Replay a job trace through slurm-carbon's policy (the code the plugin runs), an\n"
 		"oracle that knows the future and each job's true run time, and other tools'\n"
@@ -53,6 +53,10 @@ static void help(FILE *f)
 		"  --max-delay DURATION  longest delay for every policy (default: MaxDelay)\n"
 		"  --cores N             cluster capacity: jobs queue for free cores, first come\n"
 		"                        first served in planned-start order (default: unlimited)\n"
+		"  --replan INTERVAL     slurm-carbon re-plans the jobs it holds every INTERVAL\n"
+		"                        (a duration; for archive: forecasts, at each issue at\n"
+		"                        least INTERVAL apart) with the forecasts of that moment,\n"
+		"                        as `scarbon replan` does; 0 turns it off (default: off)\n"
 		"\n"
 		"Output:\n"
 		"  --format text|json    a table (default), or the JSON object of scarbon(1)\n"
@@ -75,6 +79,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 		{ "forecast", required_argument, NULL, 'c' },
 		{ "max-delay", required_argument, NULL, 'd' },
 		{ "cores", required_argument, NULL, 'n' },
+		{ "replan", required_argument, NULL, 'r' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -137,6 +142,10 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 			opts.cores = (uint32_t)v;
 			break;
 		}
+		case 'r':
+			if (sc_parse_duration(optarg, 0, &opts.replan, &err) < 0)
+				return sc_cli_usage(cli, "--replan: %s", err.msg);
+			break;
 		case 'f':
 			if ((fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)
 				return SC_EXIT_USAGE;

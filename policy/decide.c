@@ -54,13 +54,21 @@ struct search {
 	/* baseline */
 	struct cand base;
 	int have_base;
-	/* PASS_SCORE: the best error-adjusted saving */
+	/* PASS_SCORE: the best error-adjusted saving over a reference plan
+	 * (the baseline for sc_decide, the current plan for sc_redecide) */
 	int64_t now;
-	double base_sd;   /* the baseline's relative error sd */
-	double inv_base;  /* 1 / the baseline's gCO2e */
+	double base_sd;   /* the reference's relative error sd */
+	double inv_base;  /* 1 / the reference's gCO2e */
 	double score;
 	struct cand top;
 	int have_top;
+	const struct sc_grid *ref_grid; /* the reference's zone grid */
+	int64_t ref_start;
+	int exact;        /* score every candidate: no pruning (sc_redecide) */
+	double budget;    /* PASS_SCORE: candidates above it are skipped (< 0: none) */
+	/* Overrides of setup_partition's window (sc_redecide): latest start. */
+	int64_t latest_cap;
+	int have_latest_cap;
 };
 
 /* The error model of rule 4 (decide.h). */
@@ -78,6 +86,7 @@ static double window_sd(const struct search *s, const struct pctx *p, int64_t st
 }
 
 static int earlier(const struct cand *a, const struct cand *b);
+static int lower_carbon(const struct cand *a, const struct cand *b);
 
 /* Scores candidate c (of partition p): forecast saving over the baseline
  * minus SC_ERROR_CONFIDENCE sd of its error. Within a partition the
@@ -90,12 +99,19 @@ static void score(struct search *s, const struct pctx *p, const struct cand *c, 
 {
 	double r = (s->base.g - c->g) * s->inv_base, sd, var, pen, sc;
 
-	if (s->have_top && r - *pen_lb < s->score - 1e-12)
+	s->count++;
+	if (s->budget >= 0 && c->g > s->budget * (1 + 1e-12))
+		return;
+	if (s->exact && (!s->have_best || lower_carbon(c, &s->best))) {
+		s->best = *c; /* sc_redecide: the lowest-carbon candidate */
+		s->have_best = 1;
+	}
+	if (!s->exact && s->have_top && r - *pen_lb < s->score - 1e-12)
 		return;
 	sd = window_sd(s, p, c->start);
 	var = sd * sd + s->base_sd * s->base_sd;
-	if (p->grid == s->p[0].grid) {
-		double d = (double)(c->start - s->t0), w = ERR_TAU * ERR_TAU + (double)p->runtime * (double)p->runtime;
+	if (p->grid == s->ref_grid) {
+		double d = (double)(c->start - s->ref_start), w = ERR_TAU * ERR_TAU + (double)p->runtime * (double)p->runtime;
 		if (d * d < 40 * w) /* beyond, the correlation is below 1e-17 */
 			var -= 2 * exp(-d * d / w) * sd * s->base_sd;
 	}
@@ -215,7 +231,7 @@ static void scan_partition(struct search *s, const struct pctx *p)
 			c.ci = sum * (double)g->step / (double)p->runtime;
 			c.g = p->factor * c.ci;
 			score(s, p, &c, &pen_lb);
-			if (s->have_top)
+			if (s->have_top && !s->exact)
 				smax = s->base.g * (1 - s->score - pen_lb + 1e-12) / to_g;
 		}
 		return;
@@ -258,6 +274,20 @@ static void scan(struct search *s, enum pass pass)
 		scan_partition(s, &s->p[i]);
 }
 
+static void plan_of(const struct sc_site *site, const struct pctx *p, const struct cand *c,
+		    struct sc_plan *out)
+{
+	out->part = c->part;
+	out->start = c->start;
+	out->runtime = p->runtime;
+	out->watts = p->watts;
+	out->kwh = p->kwh;
+	out->pue = site->parts[c->part].pue;
+	out->ci = c->ci;
+	out->gco2e = c->g;
+	out->partial = c->partial;
+}
+
 static void fill_plan(const struct search *s, const struct cand *c, struct sc_plan *out)
 {
 	const struct pctx *p = NULL;
@@ -296,6 +326,39 @@ static int add_allowed(size_t *list, size_t *n, size_t part)
 	if (*n == MAX_ALLOWED)
 		return -1;
 	list[(*n)++] = part;
+	return 0;
+}
+
+/* The partitions req may run on, in the order the search ranks them: the
+ * requested ones, then their Alternatives when rerouting is on. Returns 0,
+ * or -1 with why on inconsistent arguments. */
+static int allowed_list(const struct sc_site *site, const struct sc_request *req, size_t *allowed,
+			size_t *nallowed, char *why, size_t nwhy)
+{
+	*nallowed = 0;
+	if (req->n_parts == 0 || req->n_parts > SC_MAX_REQ_PARTS) {
+		snprintf(why, nwhy, "the request names no partition");
+		return -1;
+	}
+	for (size_t i = 0; i < req->n_parts; i++) {
+		if (req->parts[i] >= site->n_parts) {
+			snprintf(why, nwhy, "partition index out of range");
+			return -1;
+		}
+		add_allowed(allowed, nallowed, req->parts[i]);
+	}
+	if (site->params.reroute) {
+		for (size_t i = 0; i < req->n_parts; i++) {
+			const struct sc_partition *pt = &site->parts[req->parts[i]];
+			for (size_t j = 0; j < pt->n_alt; j++) {
+				if (pt->alt[j] >= site->n_parts) {
+					snprintf(why, nwhy, "alternative index out of range");
+					return -1;
+				}
+				add_allowed(allowed, nallowed, pt->alt[j]);
+			}
+		}
+	}
 	return 0;
 }
 
@@ -347,7 +410,7 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
 	max_delay = site->params.max_delay;
 	if (req->max_delay >= 0 && req->max_delay < max_delay)
 		max_delay = req->max_delay;
-	latest = s->t0 + max_delay;
+	latest = s->have_latest_cap ? s->latest_cap : s->t0 + max_delay;
 	if (req->deadline > 0 && req->deadline - p->runtime < latest)
 		latest = req->deadline - p->runtime;
 	if (end - p->runtime < latest)
@@ -371,33 +434,13 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	memset(&s, 0, sizeof(s));
 	sc_decision_none(out, "no decision");
 	s.site = site;
+	s.budget = -1;
 	s.t0 = req->begin > now ? req->begin : now;
 	out->t0 = s.t0;
 	out->budget_g = req->budget_g;
 
-	if (req->n_parts == 0 || req->n_parts > SC_MAX_REQ_PARTS) {
-		snprintf(out->reason, sizeof(out->reason), "the request names no partition");
+	if (allowed_list(site, req, allowed, &nallowed, out->reason, sizeof(out->reason)) < 0)
 		return -1;
-	}
-	for (size_t i = 0; i < req->n_parts; i++) {
-		if (req->parts[i] >= site->n_parts) {
-			snprintf(out->reason, sizeof(out->reason), "partition index out of range");
-			return -1;
-		}
-		add_allowed(allowed, &nallowed, req->parts[i]);
-	}
-	if (prm->reroute) {
-		for (size_t i = 0; i < req->n_parts; i++) {
-			const struct sc_partition *pt = &site->parts[req->parts[i]];
-			for (size_t j = 0; j < pt->n_alt; j++) {
-				if (pt->alt[j] >= site->n_parts) {
-					snprintf(out->reason, sizeof(out->reason), "alternative index out of range");
-					return -1;
-				}
-				add_allowed(allowed, &nallowed, pt->alt[j]);
-			}
-		}
-	}
 
 	for (size_t i = 0; i < nallowed; i++) {
 		int r = setup_partition(&s, fc, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
@@ -438,6 +481,8 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 			 * SC_ERROR_CONFIDENCE standard deviations of its error. */
 			s.now = now;
 			s.base_sd = window_sd(&s, &s.p[0], s.t0);
+			s.ref_grid = s.p[0].grid;
+			s.ref_start = s.t0;
 			s.inv_base = 1 / base_g;
 			s.have_top = 0;
 			/* Seed with the lowest-carbon plan: a good score early
@@ -523,6 +568,144 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 		else
 			out->action = chosen.start > s.t0 ? SC_ACT_DELAY : SC_ACT_RUN;
 		snprintf(out->reason, sizeof(out->reason), "%s", rule);
+	}
+	return 0;
+}
+
+int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
+		const struct sc_request *req, const struct sc_held *cur, int64_t now,
+		struct sc_replan *out)
+{
+	struct search s;
+	size_t allowed[MAX_ALLOWED], nallowed = 0, ref_order;
+	struct pctx refp;
+	struct cand ref;
+	char why[sizeof(out->reason)];
+	int r;
+
+	memset(&s, 0, sizeof(s));
+	memset(out, 0, sizeof(*out));
+	out->action = SC_REPLAN_NONE;
+	s.site = site;
+	s.now = now;
+	s.exact = 1;
+	s.budget = req->budget_g;
+	if (allowed_list(site, req, allowed, &nallowed, out->reason, sizeof(out->reason)) < 0)
+		return -1;
+	if (cur->part >= site->n_parts) {
+		snprintf(out->reason, sizeof(out->reason), "the current plan's partition index is out of range");
+		return -1;
+	}
+	if (cur->start <= now) {
+		snprintf(out->reason, sizeof(out->reason), "the job's planned start has come");
+		return 0;
+	}
+	s.t0 = now > cur->earliest ? now : cur->earliest;
+	s.latest_cap = cur->latest;
+	s.have_latest_cap = 1;
+
+	/* The reference: the current plan, priced on these forecasts. */
+	ref_order = nallowed;
+	for (size_t i = 0; i < nallowed; i++)
+		if (allowed[i] == cur->part)
+			ref_order = i;
+	r = setup_partition(&s, fc, req, cur->part, ref_order, &refp, why, sizeof(why));
+	if (r < 0) {
+		snprintf(out->reason, sizeof(out->reason), "%s", why);
+		return -1;
+	}
+	if (r == 0) {
+		snprintf(out->reason, sizeof(out->reason), "%s", why);
+		return 0;
+	}
+	if (cur->start < refp.grid->start || cur->start + refp.runtime > sc_grid_end(refp.grid)) {
+		char a[32];
+		snprintf(out->reason, sizeof(out->reason),
+			 "the forecast for zone %s does not cover the current plan's window (from %s)",
+			 site->zones[site->parts[cur->part].zone], sc_format_time(cur->start, a, sizeof(a)));
+		return 0;
+	}
+	memset(&ref, 0, sizeof(ref));
+	ref.part = cur->part;
+	ref.order = ref_order;
+	ref.start = cur->start;
+	sc_grid_mean(refp.grid, cur->start, cur->start + refp.runtime, &ref.ci);
+	ref.g = refp.factor * ref.ci;
+	plan_of(site, &refp, &ref, &out->current);
+	out->chosen = out->current;
+	out->action = SC_REPLAN_KEEP;
+	if (!(ref.g > 0)) {
+		snprintf(out->reason, sizeof(out->reason), "the current plan emits nothing by the forecast");
+		return 0;
+	}
+
+	for (size_t i = 0; i < nallowed; i++) {
+		r = setup_partition(&s, fc, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		if (r < 0) {
+			snprintf(out->reason, sizeof(out->reason), "%s", why);
+			out->action = SC_REPLAN_NONE;
+			return -1;
+		}
+		/* No data, or a window longer than the forecast: no candidate. */
+		if (r == 1 && !s.p[s.np].partial)
+			s.np++;
+	}
+	/* The best plan against the current one; then the same from the plan
+	 * taken, until no plan beats its predecessor by the margin: the result
+	 * is a fixed point, so a second pass with the same forecasts changes
+	 * nothing. Each step lowers the forecast carbon, so this ends. */
+	{
+		struct cand from = ref, lowest = ref;
+		const struct pctx *fp = &refp;
+		double last_score = 0;
+		int moved = 0;
+
+		/* Bounded by the number of candidates; the cap is a safeguard. */
+		for (size_t step = 0; step < 100000; step++) {
+			s.base = from;
+			s.base_sd = window_sd(&s, fp, from.start);
+			s.inv_base = 1 / from.g;
+			s.ref_grid = fp->grid;
+			s.ref_start = from.start;
+			s.have_top = 0;
+			s.have_best = 0;
+			s.count = 0;
+			scan(&s, PASS_SCORE);
+			if (!step) {
+				out->n_candidates = s.count;
+				if (s.have_best)
+					lowest = s.best;
+			}
+			if (!(s.have_top && s.score > 1e-9 && (s.top.part != from.part || s.top.start != from.start) &&
+			      s.top.g < from.g))
+				break;
+			last_score = s.score;
+			from = s.top;
+			for (size_t i = 0; i < s.np; i++)
+				if (s.p[i].order == from.order)
+					fp = &s.p[i];
+			moved = 1;
+		}
+		if (moved) {
+			plan_of(site, fp, &from, &out->chosen);
+			out->action = SC_REPLAN_MOVE;
+			out->gain_pct = 100 * (ref.g - from.g) / ref.g;
+			out->score_pct = 100 * last_score;
+			snprintf(out->reason, sizeof(out->reason),
+				 "%s: %.1f%% less than the current plan by the latest forecast (%.1f%% allowing for its error)",
+				 from.start == now ? "start now" : from.start < ref.start ? "an earlier plan" : "a later plan",
+				 out->gain_pct, out->score_pct);
+		} else {
+			if (lowest.g < ref.g * (1 - 1e-9)) {
+				out->gain_pct = 100 * (ref.g - lowest.g) / ref.g;
+				snprintf(out->reason, sizeof(out->reason),
+					 "the best other plan is %.1f%% lower by the latest forecast, within its error: keep the current plan",
+					 out->gain_pct);
+			} else {
+				snprintf(out->reason, sizeof(out->reason),
+					 "no plan is lower than the current one by the latest forecast");
+			}
+		}
 	}
 	return 0;
 }

@@ -165,6 +165,66 @@ struct sc_decision {
 int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out);
 
+/* Re-planning a held job (`scarbon replan`, `scarbon simulate --replan`):
+ * model-predictive control with hysteresis. A job that sc_decide delayed
+ * waits for its planned start; forecasts issued since are fresher, so less
+ * wrong. sc_redecide reconsiders the plan with the forecasts of `now`:
+ *  - candidates: every allowed partition (as sc_decide: the requested ones
+ *    in the user's order, then their Alternatives when rerouting is on) ×
+ *    every start from t0 = max(now, held->earliest) and each later slot
+ *    boundary of the zone's grid, up to the earliest of held->latest (the
+ *    latest start the job had at submission: never later than that),
+ *    deadline − runtime and grid end − runtime; with a budget, only
+ *    candidates within it (by these forecasts). A partition whose forecast
+ *    does not cover t0 + runtime offers no candidate;
+ *  - the reference is the current plan priced on the same forecasts. Each
+ *    candidate scores its saving over the reference minus
+ *    SC_ERROR_CONFIDENCE standard deviations of that saving's error — the
+ *    error model of rule 4 with the current plan in the baseline's place
+ *    (two windows of one zone have errors correlated by their distance;
+ *    leads from now). The best score wins (ties: the earliest start, then
+ *    request order) and replaces the plan only when it is positive: the
+ *    hysteresis that keeps a forecast's wobbles within its error from
+ *    moving jobs back and forth. With no error configured, any lower plan
+ *    wins. Starting now is the candidate at t0 when t0 == now. A move is
+ *    repeated from the new plan until no plan beats it by the margin, so
+ *    the result is a fixed point: the same forecasts move it no further.
+ * MinSavings, NearBest and the site's and user's max delays do not apply:
+ * the window is the one held gives. Pure, like sc_decide. */
+struct sc_held {
+	size_t part;      /* the current plan: partition index */
+	int64_t start;    /* and start (epoch) */
+	int64_t earliest; /* the job's earliest start at submission: max(submit, begin) */
+	int64_t latest;   /* its latest start at submission: earliest + max delay */
+};
+
+enum sc_replan_action {
+	SC_REPLAN_NONE = 0, /* nothing to reconsider (reason says why): keep the plan */
+	SC_REPLAN_KEEP,     /* reconsidered: the current plan stays */
+	SC_REPLAN_MOVE,     /* a better plan: chosen */
+};
+
+struct sc_replan {
+	enum sc_replan_action action;
+	struct sc_plan current; /* the current plan on these forecasts (KEEP, MOVE) */
+	struct sc_plan chosen;  /* MOVE: the new plan; KEEP: the current one */
+	double gain_pct;        /* 100 × (current − best other) / current, by the forecast */
+	double score_pct;       /* MOVE: the last move's gain allowing for the forecast's error */
+	size_t n_candidates;
+	char reason[192];
+};
+
+/* Reconsiders held (the current plan of a job requesting req) at time now.
+ * All pointers borrowed, none NULL. Returns 0 with *out filled — NONE when
+ * the planned start has come (held->start <= now), when the current plan's
+ * zone has no forecast or the forecast does not cover its window (fail
+ * open: the plan stays) — or -1 when the arguments are inconsistent (a
+ * partition or zone index out of range, no requested partition, a
+ * non-positive runtime); out->reason then says what. */
+int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
+		const struct sc_request *req, const struct sc_held *held, int64_t now,
+		struct sc_replan *out);
+
 /* Fills *out as a NONE decision with the given reason (printf format). */
 void sc_decision_none(struct sc_decision *out, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

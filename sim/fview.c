@@ -20,6 +20,9 @@
 #define KNOT 3600                 /* seconds between knots and between issues */
 #define TAU_TARGET_H 5.5          /* correlation length over target time */
 #define TAU_ISSUE_H 200.0         /* persistence from one issue to the next */
+#define TAU_FRESH_H 4.0           /* the same for the fresh, short-lead part */
+#define RHO0 0.5                  /* share of the persistent part at lead 0 ... */
+#define RHO_LEAD_H 3.0            /* ... growing to 1 over this many hours */
 #define LEAD0_H 12.0              /* error growth: sqrt((L + LEAD0) / (24 + LEAD0)) */
 #define KERNEL_HALF 9             /* taps each side: 3 × the kernel's std (TAU/2) */
 #define DAY 86400
@@ -97,15 +100,21 @@ static double rng_normal(struct rng *r)
 
 /* ------------------------------------------------------------ the view */
 
-struct zone_err {
+/* One of the two error fields: the persistent one (index 0) and the fresh,
+ * short-lead one (1). */
+struct efield {
 	struct rng rng;
+	double *u;       /* ring of W columns, keyed by knot index mod W */
+	double *z;       /* H + 2 smoothed values for knots q .. q + H + 1 */
+};
+
+struct zone_err {
 	double *level;   /* per truth slot: the mean over the day around it */
 	double scale;    /* noise sd per unit of level at 24 h */
 	double swing;    /* share of the actual's swings the forecast carries */
-	double *u;       /* ring of W columns, keyed by knot index mod W */
+	struct efield f[2];
 	int64_t q;       /* current issue (knot index); INT64_MIN: not started */
 	int64_t zq;      /* issue for which z[] was computed */
-	double *z;       /* H + 2 smoothed values for knots q .. q + H + 1 */
 };
 
 struct archive_issue {
@@ -132,7 +141,7 @@ struct sc_fview {
 	struct zone_err *ze;
 	int64_t H, W;
 	double kernel[2 * KERNEL_HALF + 1];
-	double alpha, beta;
+	double alpha[2], beta[2]; /* per field: AR(1) over issues */
 	/* archive */
 	struct archive_issue *issues;
 	size_t n_issues;
@@ -446,8 +455,10 @@ void sc_fview_destroy(struct sc_fview *v)
 			free(v->cbuf[i]);
 		if (v->ze) {
 			free(v->ze[i].level);
-			free(v->ze[i].u);
-			free(v->ze[i].z);
+			for (int k = 0; k < 2; k++) {
+				free(v->ze[i].f[k].u);
+				free(v->ze[i].f[k].z);
+			}
 		}
 	}
 	for (size_t i = 0; i < v->n_issues; i++)
@@ -516,19 +527,25 @@ struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_
 		}
 		for (int k = 0; k < 2 * KERNEL_HALF + 1; k++)
 			v->kernel[k] /= sqrt(norm);
-		v->alpha = exp(-(double)KNOT / 3600.0 / TAU_ISSUE_H);
-		v->beta = sqrt(1 - v->alpha * v->alpha);
+		v->alpha[0] = exp(-(double)KNOT / 3600.0 / TAU_ISSUE_H);
+		v->alpha[1] = exp(-(double)KNOT / 3600.0 / TAU_FRESH_H);
+		for (int k = 0; k < 2; k++)
+			v->beta[k] = sqrt(1 - v->alpha[k] * v->alpha[k]);
 		v->ze = calloc(n ? n : 1, sizeof(*v->ze));
 		if (!v->ze)
 			goto oom;
 		for (size_t i = 0; i < n; i++) {
 			if (truth[i] && error_levels(v, i, truth[i]) < 0)
 				goto oom;
-			v->ze[i].u = malloc((size_t)v->W * sizeof(double));
-			v->ze[i].z = malloc((size_t)(v->H + 2) * sizeof(double));
-			if (!v->ze[i].u || !v->ze[i].z)
-				goto oom;
-			rng_seed(&v->ze[i].rng, mode->seed * 0x100000001b3ULL + i);
+			for (int k = 0; k < 2; k++) {
+				struct efield *ef = &v->ze[i].f[k];
+				ef->u = malloc((size_t)v->W * sizeof(double));
+				ef->z = malloc((size_t)(v->H + 2) * sizeof(double));
+				if (!ef->u || !ef->z)
+					goto oom;
+				/* Field 0 keeps the stream it always had. */
+				rng_seed(&ef->rng, (mode->seed * 0x100000001b3ULL + i) ^ (k ? 0x5851f42d4c957f2dULL : 0));
+			}
 			v->ze[i].q = INT64_MIN;
 			v->ze[i].zq = INT64_MIN;
 		}
@@ -607,8 +624,9 @@ static void error_advance(struct sc_fview *v, struct zone_err *z, int64_t q)
 	int64_t W = v->W, lo_off = KERNEL_HALF;
 
 	if (z->q == INT64_MIN) {
-		for (int64_t m = q - lo_off; m < q - lo_off + W; m++)
-			z->u[((m % W) + W) % W] = rng_normal(&z->rng);
+		for (int k = 0; k < 2; k++)
+			for (int64_t m = q - lo_off; m < q - lo_off + W; m++)
+				z->f[k].u[((m % W) + W) % W] = rng_normal(&z->f[k].rng);
 		z->q = q;
 		return;
 	}
@@ -616,11 +634,14 @@ static void error_advance(struct sc_fview *v, struct zone_err *z, int64_t q)
 		int64_t nq = z->q + 1;
 		/* Columns still in the window evolve (AR(1) over issues);
 		 * the one entering at the far end starts stationary. */
-		for (int64_t m = nq - lo_off; m < nq - lo_off + W - 1; m++) {
-			double *u = &z->u[((m % W) + W) % W];
-			*u = v->alpha * *u + v->beta * rng_normal(&z->rng);
+		for (int k = 0; k < 2; k++) {
+			struct efield *ef = &z->f[k];
+			for (int64_t m = nq - lo_off; m < nq - lo_off + W - 1; m++) {
+				double *u = &ef->u[((m % W) + W) % W];
+				*u = v->alpha[k] * *u + v->beta[k] * rng_normal(&ef->rng);
+			}
+			ef->u[(((nq - lo_off + W - 1) % W) + W) % W] = rng_normal(&ef->rng);
 		}
-		z->u[(((nq - lo_off + W - 1) % W) + W) % W] = rng_normal(&z->rng);
 		z->q = nq;
 	}
 }
@@ -631,13 +652,14 @@ static void error_smooth(struct sc_fview *v, struct zone_err *z)
 
 	if (z->zq == z->q)
 		return;
-	for (int64_t k = 0; k < v->H + 2; k++) {
-		int64_t m = z->q + k;
-		double s = 0;
-		for (int d = -KERNEL_HALF; d <= KERNEL_HALF; d++)
-			s += v->kernel[d + KERNEL_HALF] * z->u[(((m + d) % W) + W) % W];
-		z->z[k] = s;
-	}
+	for (int f = 0; f < 2; f++)
+		for (int64_t k = 0; k < v->H + 2; k++) {
+			int64_t m = z->q + k;
+			double s = 0;
+			for (int d = -KERNEL_HALF; d <= KERNEL_HALF; d++)
+				s += v->kernel[d + KERNEL_HALF] * z->f[f].u[(((m + d) % W) + W) % W];
+			z->f[f].z[k] = s;
+		}
 	z->zq = z->q;
 }
 
@@ -676,7 +698,14 @@ static const struct sc_grid *error_at(struct sc_fview *v, size_t i, int64_t t)
 			m = v->H;
 			fr = 1;
 		}
-		e = (1 - fr) * z->z[m] + fr * z->z[m + 1];
+		{
+			/* The persistent part and the fresh one, mixed so that
+			 * the variance stays that of one field. */
+			double rho = 1 - (1 - RHO0) * exp(-(double)(mid - issued > 0 ? mid - issued : 0) / (RHO_LEAD_H * 3600));
+			double ep = (1 - fr) * z->f[0].z[m] + fr * z->f[0].z[m + 1];
+			double ef = (1 - fr) * z->f[1].z[m] + fr * z->f[1].z[m + 1];
+			e = rho * ep + sqrt(1 - rho * rho) * ef;
+		}
 		{
 			double a = g->v[j0 + (int64_t)k], lv = z->level[j0 + (int64_t)k];
 			double gr = sc_fview_error_growth(mid - issued);
@@ -722,6 +751,35 @@ static const struct sc_grid *archive_at(struct sc_fview *v, size_t i, int64_t t)
 		return NULL;
 	}
 	return g;
+}
+
+int64_t sc_fview_next_update(const struct sc_fview *v, int64_t t)
+{
+	switch (v->mode.kind) {
+	case SC_FC_PERFECT:
+		return INT64_MAX;
+	case SC_FC_ERROR:
+		return (floor_div(t, KNOT) + 1) * KNOT;
+	case SC_FC_PERSISTENCE:
+		for (size_t i = 0; i < v->n; i++)
+			if (v->truth[i]) {
+				const struct sc_grid *g = v->truth[i];
+				return g->start + (floor_div(t - g->start, g->step) + 1) * g->step;
+			}
+		return INT64_MAX;
+	case SC_FC_ARCHIVE: {
+		size_t lo = 0, hi = v->n_issues; /* the first issue after t */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (v->issues[mid].issued <= t)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < v->n_issues ? v->issues[lo].issued : INT64_MAX;
+	}
+	}
+	return INT64_MAX;
 }
 
 double sc_fview_error_24h(const struct sc_fview *v, size_t i)

@@ -20,12 +20,19 @@
  *  - error:PCT[:SEED]: the truth times (1 + e), e a relative error with a mean
  *    absolute value of PCT % at 24 h ahead. Its shape follows the UK
  *    national forecast archive (ukci-2023-03): the error of one forecast is
- *    smooth over target time (correlation exp(−(d / 5.5 h)²)), persists from
- *    one issue to the next (correlation exp(−Δ / 200 h) at a fixed target)
- *    and grows with the lead time L as sqrt((L + 12 h) / 36 h) (0.6× the
- *    24-hour error for the next hours, 1.2× at 36 h). Forecasts are issued
- *    at every slot boundary. Seeded (default seed 1): the same seed, truth
- *    and span give the same errors, whatever the trace.
+ *    smooth over target time (correlation exp(−(d / 5.5 h)²)) and grows
+ *    with the lead time L as sqrt((L + 12 h) / 36 h) (0.6× the 24-hour
+ *    error for the next hours, 1.2× at 36 h). Across issues it is the mix
+ *    ρ(L)·P + sqrt(1 − ρ(L)²)·F of two such fields: P persists from one
+ *    issue to the next (correlation exp(−Δ / 200 h) at a fixed target), F
+ *    is renewed within hours (exp(−Δ / 4 h)), and ρ(L) = 1 − 0.5·e^(−L/3 h)
+ *    — so a forecast issued a day ahead keeps its error issue after issue
+ *    until the last hours before the target, when fresh information
+ *    replaces part of it (in the archive, the error 0-2 h ahead correlates
+ *    0.6 with the same target's error 6-24 h earlier, 0.95-1.0 from 6 h
+ *    ahead on). Forecasts are issued every hour. Seeded (default seed 1):
+ *    the same seed, truth and span give the same errors, whatever the
+ *    trace.
  *
  * Views are stateful (error mode advances with t): query them with
  * non-decreasing t. Not thread-safe.
@@ -77,6 +84,13 @@ void sc_fview_destroy(struct sc_fview *v);
  * grids are owned by the view and valid until the next call. A zone
  * without a forecast at t has a NULL grid and a reason. */
 const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t);
+
+/* When what the view shows next changes after t: the next hour for
+ * error:PCT (its issues are hourly), the next issue time for archive:, the
+ * next slot boundary of the first zone with data for persistence;
+ * INT64_MAX for perfect (it never changes) and after an archive's last
+ * issue. Does not advance the view. */
+int64_t sc_fview_next_update(const struct sc_fview *v, int64_t t);
 
 /* The mean absolute error 24 h ahead, in percent of the actual, of what
  * this view shows for zone i: 0 for perfect, PCT for error:PCT, and for

@@ -59,6 +59,18 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 		rc |= json_object_set_new(top, "forecast", json_string(info->forecast));
 	rc |= json_object_set_new(top, "max_delay_s", json_integer((json_int_t)res->max_delay));
 	rc |= set_real(top, "forecast_error_pct", res->forecast_error_pct, 0.1);
+	rc |= json_object_set_new(top, "replan_s", json_integer((json_int_t)res->replan));
+	if (res->replan > 0) {
+		json_t *o = policy_obj(res, SC_POL_ONESHOT, info);
+		if (!o)
+			goto error;
+		rc |= json_object_set_new(top, "one_shot", o);
+		rc |= json_object_set_new(top, "replan_moves", json_integer((json_int_t)res->replan_moves));
+		rc |= set_real(top, "replanned_pct",
+			       res->jobs ? 100.0 * (double)res->replan_jobs / (double)res->jobs : 0, 0.01);
+		rc |= set_real(top, "replan_started_pct",
+			       res->jobs ? 100.0 * (double)res->replan_started / (double)res->jobs : 0, 0.01);
+	}
 	rc |= json_object_set_new(top, "jobs_skipped", json_integer((json_int_t)res->jobs_skipped));
 	rc |= json_object_set_new(top, "jobs_exempt", json_integer((json_int_t)res->jobs_exempt));
 	if (info && info->cores)
@@ -98,7 +110,7 @@ error:
 	return NULL;
 }
 
-static const enum sc_sim_policy order[] = { SC_POL_BASELINE, SC_POL_CARBON, SC_POL_CASDK,
+static const enum sc_sim_policy order[] = { SC_POL_BASELINE, SC_POL_CARBON, SC_POL_ONESHOT, SC_POL_CASDK,
 					    SC_POL_CATS, SC_POL_THRESHOLD, SC_POL_ORACLE };
 #define NORDER (sizeof(order) / sizeof(order[0]))
 
@@ -127,6 +139,11 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		fprintf(f, "Capacity: %u cores, first come first served in planned-start order\n", info->cores);
 	fprintf(f, "slurm-carbon plans with ForecastError %.1f%% (%s)\n", res->forecast_error_pct,
 		res->forecast_error_configured ? "carbon.conf" : "the error of the forecast it is shown");
+	if (res->replan > 0)
+		fprintf(f, "slurm-carbon re-plans the jobs it holds every %s (one-shot: its submit-time plans alone): "
+			   "%zu jobs re-planned (%zu started early), %zu changes\n",
+			sc_format_delay(res->replan, a, sizeof(a)), res->replan_jobs, res->replan_started,
+			res->replan_moves);
 	fprintf(f, "Data: %s to %s; %zu jobs outside the data, %zu skipped, %zu exempt\n\n",
 		sc_format_time(res->data_start, a, sizeof(a)), sc_format_time(res->data_end, b, sizeof(b)),
 		res->jobs_outside_data, res->jobs_skipped, res->jobs_exempt);
@@ -139,6 +156,8 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		const struct sc_sim_stats *s = &res->pol[order[i]];
 		char g[32], d1[32], d2[32], frac[32];
 
+		if (order[i] == SC_POL_ONESHOT && res->replan <= 0)
+			continue;
 		if (isfinite(s->oracle_fraction) && order[i] != SC_POL_BASELINE)
 			snprintf(frac, sizeof(frac), "%.0f%%", 100 * s->oracle_fraction);
 		else
@@ -184,6 +203,7 @@ int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_s
 	static const char *const colors[SC_POL_N] = {
 		[SC_POL_BASELINE] = "#777777", [SC_POL_CARBON] = "#1b7f3b", [SC_POL_ORACLE] = "#222222",
 		[SC_POL_CASDK] = "#1f5fbf", [SC_POL_CATS] = "#b8860b", [SC_POL_THRESHOLD] = "#a23b72",
+		[SC_POL_ONESHOT] = "#7fbf7f",
 	};
 	const double W = 720, H = 440, L = 70, R = 170, T = 50, B = 60;
 	double xmax = 0, ymin = 0, ymax = 0, xs, ys;
@@ -247,10 +267,16 @@ int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_s
 	/* Points, with a legend on the right; labels that would overlap an
 	 * earlier one move down a line. */
 	double placed_x[NORDER], placed_y[NORDER];
+	size_t row = 0;
 	for (size_t i = 0; i < NORDER; i++) {
 		enum sc_sim_policy p = order[i];
 		double x = X(res->pol[p].mean_delay_s / 3600), y = Y(res->pol[p].savings_pct);
-		double ly = T + 10 + 22.0 * (double)i, ty = y - 7;
+		double ly = T + 10 + 22.0 * (double)row, ty = y - 7;
+
+		placed_x[i] = placed_y[i] = -1e9;
+		if (p == SC_POL_ONESHOT && res->replan <= 0)
+			continue;
+		row++;
 
 		for (int moved = 1; moved;) {
 			moved = 0;

@@ -27,13 +27,18 @@ struct sc_sim_info {
  * forecast_error_pct (the ForecastError slurm-carbon planned with),
  * jobs_skipped, jobs_exempt, "oracle" (its delays and rerouting), and with
  * a capacity cores, mean_queue_s and p95_queue_s (in every policy object,
- * and in "baseline": the queueing without any shifting).
+ * and in "baseline": the queueing without any shifting). replan_s (0: off);
+ * with re-planning, slurm-carbon's figures are the re-planned ones and
+ * "one_shot" holds its submit-time plans alone (same keys), with
+ * replan_moves, replanned_pct (jobs whose plan changed) and
+ * replan_started_pct (jobs a pass started early).
  * Grams rounded to 0.1, percentages to 0.01, seconds to 1. A new reference,
  * NULL when out of memory. */
 json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *info);
 
 /* A table: one row per policy with its emissions, saving, share of the
- * oracle's saving, delays and rerouting (and queueing with a capacity). */
+ * oracle's saving, delays and rerouting (and queueing with a capacity);
+ * with re-planning also a "one-shot" row. */
 void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info);
 
 /* A self-contained SVG chart: saving (%) against mean delay (h), one

@@ -23,6 +23,7 @@ const char *sc_sim_policy_name(enum sc_sim_policy p)
 	case SC_POL_CASDK: return "casdk";
 	case SC_POL_CATS: return "cats";
 	case SC_POL_THRESHOLD: return "threshold";
+	case SC_POL_ONESHOT: return "one-shot";
 	case SC_POL_N: break;
 	}
 	return "?";
@@ -145,6 +146,21 @@ struct plan {
 	int64_t planned;
 	int64_t start;
 	double g;
+};
+
+/* A job slurm-carbon holds for a later start (re-planning). */
+struct held {
+	size_t i;                 /* index into the replayed jobs */
+	struct sc_request req;
+	struct sc_held h;
+	int moved;
+};
+
+struct replan_state {
+	struct held *v;
+	size_t n, cap;
+	int64_t next;             /* the next pass; INT64_MAX: none */
+	int64_t last;             /* the previous pass; INT64_MIN: none */
 };
 
 void sc_sim_result_free(struct sc_sim_result *res)
@@ -345,10 +361,85 @@ static size_t allowed_parts(const struct sc_site *site, const struct sc_request 
 	return n;
 }
 
+/* The first pass after t: a multiple of interval; for archive views the
+ * first issue after t that is at least interval after the previous pass. */
+static int64_t next_pass(struct sc_fview *view, const struct sc_sim_opts *opts, int64_t last, int64_t t)
+{
+	int64_t q;
+
+	if (opts->forecast.kind == SC_FC_ARCHIVE) {
+		int64_t n = sc_fview_next_update(view, t);
+		while (n != INT64_MAX && last != INT64_MIN && n - last < opts->replan)
+			n = sc_fview_next_update(view, n);
+		return n;
+	}
+	q = t / opts->replan;
+	if (t % opts->replan && t < 0)
+		q--;
+	return (q + 1) * opts->replan;
+}
+
+/* One re-planning pass at time t over the held jobs: each is reconsidered
+ * with the forecasts of t; a job whose planned start has come leaves the
+ * list. */
+static void replan_pass(const struct sc_conf *conf, const struct sc_grid *const *truth,
+			const struct sc_site *site, struct sc_fview *view, struct replan_state *rs,
+			struct rjob *jobs, struct plan *pl, int64_t t, struct sc_sim_result *res)
+{
+	const struct sc_forecast_set *fc = NULL;
+	size_t k = 0;
+
+	for (size_t j = 0; j < rs->n; j++) {
+		struct held *hj = &rs->v[j];
+		struct plan *p = &pl[hj->i];
+		struct sc_replan rp;
+
+		if (p->planned > t) {
+			if (!fc)
+				fc = sc_fview_at(view, t);
+			if (sc_redecide(site, fc, &hj->req, &hj->h, t, &rp) == 0 && rp.action == SC_REPLAN_MOVE &&
+			    truth[conf->site.parts[rp.chosen.part].zone]) {
+				hj->h.part = rp.chosen.part;
+				hj->h.start = rp.chosen.start;
+				p->part = rp.chosen.part;
+				p->planned = p->start = rp.chosen.start;
+				p->g = price(conf, truth, p->part, jobs[hj->i].watts[p->part], p->start,
+					     jobs[hj->i].runtime);
+				res->replan_moves++;
+				res->replan_jobs += !hj->moved;
+				hj->moved = 1;
+				if (p->planned <= t)
+					res->replan_started++;
+			}
+		}
+		if (p->planned > t)
+			rs->v[k++] = *hj;
+	}
+	res->replan_passes += fc != NULL;
+	rs->n = k;
+	rs->last = t;
+}
+
+/* Passes up to and including time t (all remaining ones when t is
+ * INT64_MAX); passes while nothing is held are skipped. */
+static void replan_until(const struct sc_conf *conf, const struct sc_grid *const *truth,
+			 const struct sc_site *site, struct sc_fview *view, const struct sc_sim_opts *opts,
+			 struct replan_state *rs, struct rjob *jobs, struct plan *pl, int64_t t,
+			 struct sc_sim_result *res)
+{
+	while (rs->n && rs->next != INT64_MAX && rs->next <= t) {
+		replan_pass(conf, truth, site, view, rs, jobs, pl, rs->next, res);
+		rs->next = next_pass(view, opts, rs->last, rs->next);
+	}
+	if (!rs->n)
+		rs->next = INT64_MAX; /* set again when a job is held */
+}
+
 int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	       const struct sc_trace *trace, const struct sc_sim_opts *opts,
 	       struct sc_sim_result *res, struct sc_err *err)
 {
+	struct replan_state rs = { NULL, 0, 0, INT64_MAX, INT64_MIN };
 	struct sc_site site_pol, site_orc;
 	struct sc_forecast_set truth_set;
 	struct sc_fview *view = NULL;
@@ -370,6 +461,8 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 		return sc_err_set(err, "the simulator handles at most %d partitions", SC_PEER_MAX_PARTS);
 	if (trace->relative)
 		return sc_err_set(err, "the trace's times are relative: anchor them first");
+	if (opts->replan < 0)
+		return sc_err_set(err, "the re-planning interval must be positive (0: off)");
 	fallback = opts->fallback_part >= 0 ? opts->fallback_part : conf->default_part;
 	if (fallback < 0 || (size_t)fallback >= conf->n_parts)
 		fallback = 0;
@@ -393,6 +486,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	if (!have_data)
 		return sc_err_set(err, "no zone has intensity data");
 	res->max_delay = max_delay;
+	res->replan = opts->replan;
 
 	site_pol = conf->site;
 	site_pol.params.max_delay = max_delay;
@@ -507,6 +601,8 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			c[p].part = rj->home;
 			c[p].planned = t0;
 		}
+		if (opts->replan > 0)
+			replan_until(conf, truth, &site_pol, view, opts, &rs, jobs, pl[SC_POL_CARBON], t0, res);
 		if (!exempt) {
 			fc = sc_fview_at(view, t0);
 			/* slurm-carbon: the plugin's decision. */
@@ -551,6 +647,8 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			c[SC_POL_THRESHOLD].planned = pc.start;
 			res->pol[SC_POL_THRESHOLD].decided_none += pc.none != 0;
 		}
+		c[SC_POL_ONESHOT] = c[SC_POL_CARBON];
+		res->pol[SC_POL_ONESHOT].decided_none = res->pol[SC_POL_CARBON].decided_none;
 		for (int p = 0; p < SC_POL_N; p++) {
 			/* A plan on a partition without truth cannot be priced:
 			 * it is no candidate for anyone (sc_decide skips zones
@@ -561,9 +659,35 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			c[p].g = price(conf, truth, c[p].part, rj->watts[c[p].part], c[p].start, rj->runtime);
 			pl[p][nj] = c[p];
 		}
+		if (opts->replan > 0 && pl[SC_POL_CARBON][nj].planned > t0) {
+			struct held *hj;
+			int64_t md = max_delay;
+			if (rs.n == rs.cap) {
+				size_t nc = rs.cap ? 2 * rs.cap : 256;
+				struct held *nv = realloc(rs.v, nc * sizeof(*nv));
+				if (!nv)
+					goto oom;
+				rs.v = nv;
+				rs.cap = nc;
+			}
+			hj = &rs.v[rs.n++];
+			hj->i = nj;
+			hj->req = req;
+			hj->moved = 0;
+			hj->h.part = pl[SC_POL_CARBON][nj].part;
+			hj->h.start = pl[SC_POL_CARBON][nj].planned;
+			hj->h.earliest = req.begin > t0 ? req.begin : t0;
+			if (req.max_delay >= 0 && req.max_delay < md)
+				md = req.max_delay;
+			hj->h.latest = hj->h.earliest + md;
+			if (rs.next == INT64_MAX)
+				rs.next = next_pass(view, opts, rs.last, t0);
+		}
 		nj++;
 	}
 	res->jobs = nj;
+	if (opts->replan > 0)
+		replan_until(conf, truth, &site_pol, view, opts, &rs, jobs, pl[SC_POL_CARBON], INT64_MAX, res);
 
 	if (opts->cores > 0)
 		for (int p = 0; p < SC_POL_N; p++)
@@ -618,6 +742,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	free(delays);
 	for (int p = 0; p < SC_POL_N; p++)
 		free(pl[p]);
+	free(rs.v);
 	free(jobs);
 	free(watts);
 	free(zone_err);
@@ -627,6 +752,7 @@ oom:
 	sc_err_set(err, "out of memory");
 error:
 	free(delays);
+	free(rs.v);
 	for (int p = 0; p < SC_POL_N; p++)
 		free(pl[p]);
 	free(jobs);

@@ -29,6 +29,15 @@
  * is not inside every zone's truth is "outside the data": counted, not
  * replayed.
  *
+ * With replan > 0, slurm-carbon re-plans the jobs it delayed, as `scarbon
+ * replan` run every `replan` seconds does: at each pass (times that are
+ * multiples of replan; for archive: forecasts, each issue time at least
+ * replan after the previous pass) every job whose planned start is still
+ * ahead is reconsidered by sc_redecide with the forecasts of that moment,
+ * within its window at submission (submit + max delay, deadline) and its
+ * allowed partitions. The submit-time decisions alone are reported as
+ * "one-shot"; the peers stay one-shot.
+ *
  * With cores > 0 the cluster has that many cores (one pool): each policy's
  * jobs start at their planned time or, first come first served in
  * planned-start order, when enough cores are free (a job larger than the
@@ -54,10 +63,12 @@ enum sc_sim_policy {
 	SC_POL_CASDK,
 	SC_POL_CATS,
 	SC_POL_THRESHOLD,
+	SC_POL_ONESHOT,   /* slurm-carbon's submit-time decisions, never re-planned */
 	SC_POL_N
 };
 
-/* "baseline", "slurm-carbon", "oracle", "casdk", "cats", "threshold". */
+/* "baseline", "slurm-carbon", "oracle", "casdk", "cats", "threshold",
+ * "one-shot". */
 const char *sc_sim_policy_name(enum sc_sim_policy p);
 
 struct sc_sim_opts {
@@ -67,6 +78,7 @@ struct sc_sim_opts {
 	struct sc_fc_mode forecast; /* what the policies see */
 	double threshold_pct;       /* the threshold peer's percentile; 0: 30 */
 	int keep_jobs;              /* fill sc_sim_result.out per job */
+	int64_t replan;             /* re-planning interval, seconds; 0: off (see below) */
 };
 
 /* Totals of one policy over the jobs inside the data. */
@@ -98,6 +110,11 @@ struct sc_sim_result {
 	int64_t max_delay;        /* as used */
 	int64_t data_start, data_end; /* where every zone has truth */
 	double forecast_error_pct;    /* the ForecastError slurm-carbon planned with (the fallback partition's zone) */
+	int64_t replan;               /* as used; 0: off */
+	size_t replan_passes;         /* passes that found a held job */
+	size_t replan_moves;          /* plans changed */
+	size_t replan_jobs;           /* jobs whose plan changed at least once */
+	size_t replan_started;        /* of those, jobs started at a pass ("start now") */
 	int forecast_error_configured; /* it came from carbon.conf (else from the forecast mode) */
 	struct sc_sim_stats pol[SC_POL_N];
 	/* keep_jobs: out[p][k] for the trace's job k (NULL rows when not kept);

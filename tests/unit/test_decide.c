@@ -785,6 +785,298 @@ static void test_names(void **state)
 	assert_string_equal(sc_mode_name(SC_MODE_ENFORCE), "enforce");
 }
 
+/* ------------------------------------------------------------ re-planning */
+
+/* A held job: gpu (zone A), 8 cores, 2 h: 0.16 kWh × PUE 1.5 = 0.24 kWh·PUE,
+ * planned at +6 h, window [T0, T0 + 8 h], reconsidered at T0 + 1 h. */
+static struct sc_held held_at(size_t part, int64_t start)
+{
+	struct sc_held h = { part, start, T0, T0 + 8 * H };
+
+	return h;
+}
+
+static void flat(double *a, size_t n, double v)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i] = v;
+}
+
+static void test_redecide_exact(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_held h = held_at(1, T0 + 6 * H);
+	struct sc_replan rp, again;
+	double a[12];
+
+	(void)state;
+	flat(a, 12, 400);
+	a[6] = a[7] = 200; /* the current plan: 0.24 × 200 = 48 g */
+
+	/* The same forecast: nothing lower, keep. Candidates: now (+1 h) and
+	 * the boundaries +2 h .. +8 h. */
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	assert_near(rp.current.gco2e, 48, 1e-9);
+	assert_int_equal(rp.current.start, T0 + 6 * H);
+	assert_int_equal(rp.chosen.start, T0 + 6 * H);
+	assert_int_equal(rp.n_candidates, 8);
+	assert_contains(rp.reason, "no plan is lower");
+	fixture_free(&fx);
+
+	/* A fresher forecast finds +3 h at 100: 24 g, half the current. */
+	a[3] = a[4] = 100;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.part, 1);
+	assert_int_equal(rp.chosen.start, T0 + 3 * H);
+	assert_near(rp.chosen.gco2e, 24, 1e-9);
+	assert_near(rp.gain_pct, 50, 1e-9);
+	assert_contains(rp.reason, "an earlier plan: 50.0% less");
+	/* A fixed point: from the new plan, the same forecast moves nothing. */
+	h.start = rp.chosen.start;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &again), 0);
+	assert_int_equal(again.action, SC_REPLAN_KEEP);
+	h.start = T0 + 6 * H;
+	/* With a budget of 20 g the 24 g plan is no candidate (the current
+	 * plan, over it too, stays); with 30 g it is. */
+	req.budget_g = 20;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	req.budget_g = 30;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + 3 * H);
+	req.budget_g = -1;
+	fixture_free(&fx);
+
+	/* Now is greenest: start now. */
+	a[3] = a[4] = 400;
+	a[1] = a[2] = 50;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + H);
+	assert_near(rp.chosen.gco2e, 12, 1e-9);
+	assert_contains(rp.reason, "start now");
+	/* ... unless the job may not start before +2 h (its begin time):
+	 * [+2 h, +4 h) averages 225, more than 200. */
+	h.earliest = T0 + 2 * H;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	assert_int_equal(rp.n_candidates, 7);
+	h.earliest = T0;
+	/* Inside a slot (now = +1 h 30): now covers ½ h of 50, 1 h of 50 and
+	 * ½ h of 400. */
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H + H / 2, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + H + H / 2);
+	assert_near(rp.chosen.ci, (1.5 * 50 + 0.5 * 400) / 2, 1e-9);
+	fixture_free(&fx);
+
+	/* Never later than the latest start the job had at submission. */
+	a[1] = a[2] = 400;
+	a[9] = a[10] = 50;
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP); /* [+8 h, +10 h) averages 225 */
+	h.latest = T0 + 9 * H;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + 9 * H);
+	assert_contains(rp.reason, "a later plan");
+	/* A deadline still applies: done by +10 h means starting by +8 h. */
+	req.deadline = T0 + 10 * H;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	req.deadline = 0;
+	h.latest = T0 + 8 * H;
+	fixture_free(&fx);
+
+	/* Rerouting: cpu may move to green (zone B, flat 150, PUE 1.2):
+	 * 0.16 × 1.2 × 150 = 28.8 g against 0.16 × 1.5 × 200 = 48 g, from now
+	 * (the earliest of equal plans). Without rerouting, cpu stays. */
+	a[9] = a[10] = 400;
+	fixture_init(&fx, a, 12, B, 12);
+	req = make_req(0, 8, 2 * H);
+	h = held_at(0, T0 + 6 * H);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.part, 2);
+	assert_int_equal(rp.chosen.start, T0 + H);
+	assert_near(rp.chosen.gco2e, 28.8, 1e-9);
+	/* From a rerouted plan (green at +6 h) the job may go back: cpu at
+	 * +6 h is 48 g, green now is as low: keep (a tie is no gain). */
+	h.part = 2;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	site.params.reroute = 0;
+	h.part = 0;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	site.params.reroute = 1;
+	fixture_free(&fx);
+
+	/* Nothing to reconsider: the planned start has come; the zone has no
+	 * forecast; the forecast ends before the current plan does. */
+	req = make_req(1, 8, 2 * H);
+	h = held_at(1, T0 + H);
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_NONE);
+	assert_contains(rp.reason, "planned start has come");
+	fixture_free(&fx);
+	h = held_at(1, T0 + 6 * H);
+	fixture_init(&fx, NULL, 0, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_NONE);
+	assert_string_equal(rp.reason, "no usable forecast for zone A: cache missing");
+	fixture_free(&fx);
+	fixture_init(&fx, a, 7, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_NONE);
+	assert_contains(rp.reason, "does not cover the current plan's window");
+
+	/* Inconsistent arguments. */
+	h.part = 7;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), -1);
+	assert_contains(rp.reason, "out of range");
+	h.part = 1;
+	req.n_parts = 0;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), -1);
+	assert_contains(rp.reason, "names no partition");
+	fixture_free(&fx);
+}
+
+/* Hysteresis: with zone A 25 % wrong, a plan must beat the current one by
+ * half a standard deviation of the error of the difference. Current plan
+ * at +6 h, now +1 h, 2-hour windows: starting now must be 9.59 % lower,
+ * +3 h 6.61 % lower (its error is more correlated with the current
+ * plan's). */
+static void test_redecide_hysteresis(void **state)
+{
+	struct fixture fx;
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H);
+	struct sc_held h = held_at(1, T0 + 6 * H);
+	struct sc_replan rp;
+	const double err_a[2] = { 25, 0 };
+	double a[12];
+
+	(void)state;
+	flat(a, 12, 400);
+	a[6] = a[7] = 200;
+	a[1] = a[2] = 184; /* 8 % lower: within the error */
+	fixture_init(&fx, a, 12, B, 12);
+	site.zone_error = err_a;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	assert_near(rp.gain_pct, 8, 1e-9);
+	assert_contains(rp.reason, "8.0% lower by the latest forecast, within its error");
+	site.zone_error = NULL; /* taken as exact: any gain moves */
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	fixture_free(&fx);
+
+	a[1] = a[2] = 176; /* 12 %: 0.12 − 0.0959 = 2.41 % left */
+	fixture_init(&fx, a, 12, B, 12);
+	site.zone_error = err_a;
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + H);
+	assert_near(rp.score_pct, 12 - 9.589467, 1e-4);
+	fixture_free(&fx);
+
+	a[1] = a[2] = 400;
+	a[3] = a[4] = 190; /* +3 h, 5 % lower: within 6.61 % */
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_KEEP);
+	fixture_free(&fx);
+	a[3] = a[4] = 180; /* 10 %: 3.39 % left */
+	fixture_init(&fx, a, 12, B, 12);
+	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(rp.action, SC_REPLAN_MOVE);
+	assert_int_equal(rp.chosen.start, T0 + 3 * H);
+	assert_near(rp.score_pct, 10 - 6.613173, 1e-4);
+	fixture_free(&fx);
+}
+
+/* Random cases: a move never leaves the window, always lowers the
+ * forecast carbon, and is a fixed point; without errors it finds the
+ * lowest plan a brute force finds. */
+static void test_redecide_random(void **state)
+{
+	unsigned seed = 4242;
+	const double errs[2] = { 30, 10 };
+
+	(void)state;
+	for (int round = 0; round < 1500; round++) {
+		struct sc_site site = make_site();
+		double va[48], vb[48];
+		struct fixture fx;
+		struct sc_request req = make_req(rand_r(&seed) % 3, 1 + rand_r(&seed) % 64,
+						 (int64_t)(1 + rand_r(&seed) % 12) * 1200);
+		struct sc_held h;
+		struct sc_replan rp, again;
+		int64_t now = T0 + (int64_t)(rand_r(&seed) % (6 * H));
+		int exact = rand_r(&seed) % 2;
+
+		for (int i = 0; i < 48; i++) {
+			va[i] = 50.0 * (1 + rand_r(&seed) % 10);
+			vb[i] = 50.0 * (1 + rand_r(&seed) % 10);
+		}
+		fixture_init(&fx, va, 48, vb, 48);
+		site.params.reroute = rand_r(&seed) % 2;
+		site.zone_error = exact ? NULL : errs;
+		h.earliest = T0;
+		h.latest = T0 + (int64_t)(rand_r(&seed) % 20) * 1800;
+		h.start = now + 1 + (int64_t)(rand_r(&seed) % (uint32_t)(h.latest > now ? h.latest - now : 1));
+		h.part = req.parts[0];
+		if (site.params.reroute && rand_r(&seed) % 2 && site.parts[req.parts[0]].n_alt)
+			h.part = site.parts[req.parts[0]].alt[0];
+		assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, now, &rp), 0);
+		assert_int_not_equal(rp.action, SC_REPLAN_NONE);
+		if (rp.action == SC_REPLAN_MOVE) {
+			assert_true(rp.chosen.start >= now);
+			assert_true(rp.chosen.start == now || rp.chosen.start <= h.latest);
+			assert_true(rp.chosen.gco2e < rp.current.gco2e);
+			h.part = rp.chosen.part;
+			h.start = rp.chosen.start;
+			if (h.start > now) {
+				assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, now, &again), 0);
+				assert_int_equal(again.action, SC_REPLAN_KEEP);
+			}
+		}
+		if (exact) {
+			/* The lowest plan over now and every later hour up to the
+			 * latest start, on the allowed partitions. */
+			size_t cand[2] = { req.parts[0], 0 };
+			size_t nc = 1;
+			double best = rp.current.gco2e;
+			if (site.params.reroute && site.parts[req.parts[0]].n_alt)
+				cand[nc++] = site.parts[req.parts[0]].alt[0];
+			for (size_t c = 0; c < nc; c++) {
+				const struct sc_partition *pt = &site.parts[cand[c]];
+				const struct sc_grid *g = fx.grids[pt->zone];
+				double f = sc_energy_kwh(sc_power_watts(&pt->power, &req.shape), req.time_limit) * pt->pue;
+				for (int64_t t = now; t <= (h.latest > now ? h.latest : now);
+				     t = t == now ? T0 + (now - T0) / H * H + H : t + H) {
+					double m;
+					if (sc_grid_mean(g, t, t + req.time_limit, &m) == 0 && f * m < best)
+						best = f * m;
+				}
+			}
+			assert_near(rp.chosen.gco2e, best, 1e-9 * best);
+		}
+		fixture_free(&fx);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -801,6 +1093,9 @@ int main(void)
 		cmocka_unit_test(test_near_best),
 		cmocka_unit_test(test_forecast_error),
 		cmocka_unit_test(test_random_vs_brute_force),
+		cmocka_unit_test(test_redecide_exact),
+		cmocka_unit_test(test_redecide_hysteresis),
+		cmocka_unit_test(test_redecide_random),
 		cmocka_unit_test(test_request_build),
 		cmocka_unit_test(test_names),
 	};

@@ -485,6 +485,119 @@ static const char *write_tmp(const char *name, const char *text)
 
 /* At time t the policy sees the latest forecast issued at or before t and
  * nothing issued later. */
+/* Across issues the error model behaves as the UK archive does: a
+ * forecast's error for a target persists from one issue to the next while
+ * the target is hours away (correlation 0.95-1.0 between issues 12 h apart
+ * from 6 h ahead on), and is partly replaced by fresh information in the
+ * last hours (0.6 between the error 0-2 h ahead and the same target's 12 h
+ * earlier). A constant truth makes the relative error the noise alone. */
+static void test_error_across_issues(void **state)
+{
+	enum { NZ = 6, NH = 24 * 200 };
+	double *v = malloc(NH * sizeof(double));
+	struct sc_grid *g[NZ];
+	struct sc_fview *view;
+	struct sc_fc_mode m;
+	/* sums for corr(e(issue t, target), e(issue t + 12 h, same target))
+	 * with the later lead 0.5 h (short) and 12.5 h (long) */
+	double s[2][5] = { { 0 } };
+	double (*prev)[NZ][2];
+	size_t nprev = 0;
+
+	(void)state;
+	assert_non_null(v);
+	for (int i = 0; i < NH; i++)
+		v[i] = 200;
+	for (int z = 0; z < NZ; z++)
+		g[z] = grid_of(T2021, HOUR, v, NH);
+	prev = calloc(NH, sizeof(*prev));
+	assert_non_null(prev);
+	assert_int_equal(sc_fc_mode_parse("error:25:3", &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
+	assert_non_null(view);
+	/* Every hour: remember the errors 12.5 h and 24.5 h ahead; compare
+	 * them with the errors 0.5 h and 12.5 h ahead 12 h later. */
+	for (int64_t h = 0; h < NH - 60; h++) {
+		const struct sc_forecast_set *fs = sc_fview_at(view, T2021 + h * HOUR);
+		for (int z = 0; z < NZ; z++) {
+			const struct sc_grid *f = fs->grids[z];
+			double now0 = f->v[0] / 200 - 1, now12 = f->v[12] / 200 - 1;
+			if (h >= 12) {
+				double x[2] = { prev[h - 12][z][0], prev[h - 12][z][1] }, y[2] = { now0, now12 };
+				for (int k = 0; k < 2; k++) {
+					s[k][0] += x[k];
+					s[k][1] += y[k];
+					s[k][2] += x[k] * x[k];
+					s[k][3] += y[k] * y[k];
+					s[k][4] += x[k] * y[k];
+				}
+			}
+			prev[h][z][0] = f->v[12] / 200 - 1;
+			prev[h][z][1] = f->v[24] / 200 - 1;
+		}
+		nprev++;
+	}
+	for (int k = 0; k < 2; k++) {
+		double n = (double)(nprev - 12) * NZ;
+		double cov = s[k][4] / n - s[k][0] / n * s[k][1] / n;
+		double c = cov / sqrt((s[k][2] / n - pow(s[k][0] / n, 2)) * (s[k][3] / n - pow(s[k][1] / n, 2)));
+		if (k == 0) {
+			/* 0.58 × 1.0 × exp(-12 / 200) = 0.54 */
+			assert_true(c > 0.4);
+			assert_true(c < 0.7);
+		} else {
+			assert_true(c > 0.9); /* exp(-12 / 200) = 0.94 */
+		}
+	}
+	sc_fview_destroy(view);
+	for (int z = 0; z < NZ; z++)
+		sc_grid_destroy(g[z]);
+	free(prev);
+	free(v);
+}
+
+static void test_next_update(void **state)
+{
+	double v[48];
+	struct sc_grid *g;
+	struct sc_fview *view;
+	struct sc_fc_mode m;
+	char text[4096], mode[300];
+	size_t used = 0;
+
+	(void)state;
+	for (int i = 0; i < 48; i++)
+		v[i] = 100;
+	g = grid_of(T2021, 1800, v, 48);
+	assert_int_equal(sc_fc_mode_parse("perfect", &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
+	assert_true(sc_fview_next_update(view, T2021) == INT64_MAX);
+	sc_fview_destroy(view);
+	assert_int_equal(sc_fc_mode_parse("error:20", &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
+	assert_true(sc_fview_next_update(view, T2021) == T2021 + HOUR);
+	assert_true(sc_fview_next_update(view, T2021 + 1799) == T2021 + HOUR);
+	sc_fview_destroy(view);
+	assert_int_equal(sc_fc_mode_parse("persistence", &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
+	assert_true(sc_fview_next_update(view, T2021 + 100) == T2021 + 1800);
+	sc_fview_destroy(view);
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "issued_at,target,forecast\n");
+	for (int is = 0; is < 3; is++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "2021-01-01T%02d:05:00Z,2021-01-01T%02d:00:00Z,1\n",
+					 2 * is, 2 * is);
+	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("issues.csv", text));
+	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
+	assert_non_null(view);
+	assert_true(sc_fview_next_update(view, T2021 - DAY) == T2021 + 300);
+	assert_true(sc_fview_next_update(view, T2021 + 300) == T2021 + 2 * HOUR + 300);
+	assert_true(sc_fview_next_update(view, T2021 + 2 * HOUR + 299) == T2021 + 2 * HOUR + 300);
+	assert_true(sc_fview_next_update(view, T2021 + 4 * HOUR + 300) == INT64_MAX);
+	sc_fview_destroy(view);
+	sc_grid_destroy(g);
+}
+
 static void test_archive_visibility(void **state)
 {
 	double v[72];
@@ -750,6 +863,163 @@ static void test_forecast_error_source(void **state)
 /* Capacity: the two jobs both want 02:00 on a 4-core cluster; the second
  * waits for the first to end (04:00): queueing delay, apart from the carbon
  * delay. */
+/* Re-planning (--replan): one 1-hour, 4-core job (0.04 kWh × PUE 1.5 =
+ * 0.06 per g/kWh) submitted at 00:00, the truth tiny_v. The forecast
+ * issued at 00:00 shows 05:00 green (100, the rest 400): planned at 05:00,
+ * where the truth is 300 (18 g). The one issued at 02:00 shows 02:00 at
+ * 50: the pass at 02:00 starts the job then, at a true 100 (6 g). */
+static void test_replan(void **state)
+{
+	static const char conf_txt[] =
+		"MaxDelay=8:00:00\nReroute=no\n"
+		"ZoneName=Z Provider=static Intensity=100 ForecastError=0%\n"
+		"PartitionName=p Zone=Z PUE=1.5 CoreWatts=10 Usage=1 MemWattsPerGB=0 DefaultTime=1:00:00\n";
+	struct sc_conf *conf = conf_text(conf_txt);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text("arrival_time,length,cpus\n0,1,4\n", SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+	struct sc_sim_result r;
+	struct sc_err err = { "" };
+	char text[8192], mode[300];
+	size_t used = 0;
+
+	(void)state;
+	used += (size_t)snprintf(text + used, sizeof(text) - used, "issued_at,target,forecast\n");
+	for (int h = 0; h < 24; h++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "2021-01-01T00:00:00Z,2021-01-01T%02d:00:00Z,%d\n",
+					 h, h == 5 ? 100 : 400);
+	for (int h = 2; h < 24; h++)
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "2021-01-01T02:00:00Z,2021-01-01T%02d:00:00Z,%d\n",
+					 h, h == 2 ? 50 : 400);
+	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("replan.csv", text));
+	assert_int_equal(sc_fc_mode_parse(mode, &o.forecast, NULL), 0);
+	sc_trace_anchor(t, T2021);
+
+	/* Off: one-shot. */
+	if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 5 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][0].gco2e, 18, 1e-9);
+	assert_int_equal(r.out[SC_POL_ONESHOT][0].planned, T2021 + 5 * HOUR);
+	assert_int_equal(r.replan, 0);
+	assert_int_equal(r.replan_moves, 0);
+	sc_sim_result_free(&r);
+
+	/* Every hour: the pass at 02:00 (the next issue) starts it. */
+	o.replan = HOUR;
+	if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r.replan, HOUR);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 2 * HOUR);
+	assert_int_equal(r.out[SC_POL_CARBON][0].start, T2021 + 2 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][0].gco2e, 6, 1e-9);
+	assert_int_equal(r.out[SC_POL_ONESHOT][0].planned, T2021 + 5 * HOUR);
+	assert_near(r.out[SC_POL_ONESHOT][0].gco2e, 18, 1e-9);
+	assert_int_equal(r.replan_moves, 1);
+	assert_int_equal(r.replan_jobs, 1);
+	assert_int_equal(r.replan_started, 1);
+	assert_int_equal(r.replan_passes, 1);
+	assert_near(r.pol[SC_POL_CARBON].mean_delay_s, 2 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_ONESHOT].mean_delay_s, 5 * HOUR, 1e-9);
+	/* Baseline 0.06 × 400 = 24 g: 75 % saved, against 25 % one-shot. */
+	assert_near(r.pol[SC_POL_CARBON].savings_pct, 75, 1e-9);
+	assert_near(r.pol[SC_POL_ONESHOT].savings_pct, 25, 1e-9);
+	{
+		json_t *j = sc_sim_json(&r, NULL);
+		char *enc = sc_json_dumps(j);
+		assert_contains(enc, "\"replan_s\":3600");
+		assert_contains(enc, "\"one_shot\":{\"jobs\":1,");
+		assert_contains(enc, "\"replan_moves\":1,\"replanned_pct\":100.0,\"replan_started_pct\":100.0");
+		free(enc);
+		json_decref(j);
+	}
+	{
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&buf, &len);
+		sc_sim_print_text(f, &r, NULL);
+		fclose(f);
+		assert_contains(buf, "re-plans the jobs it holds every 1 h");
+		assert_contains(buf, "1 jobs re-planned (1 started early), 1 changes");
+		assert_contains(buf, "  one-shot ");
+		free(buf);
+	}
+	sc_sim_result_free(&r);
+
+	/* A negative interval is an error. */
+	o.replan = -1;
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err), -1);
+	assert_contains(err.msg, "re-planning interval");
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
+/* Re-planning on 60 days of synthetic data: plans never leave the window
+ * [submit, submit + max delay]; with perfect forecasts a move never costs
+ * carbon. */
+static void test_replan_invariants(void **state)
+{
+	enum { NH = 24 * 60 };
+	double *v = malloc(NH * sizeof(double));
+	struct sc_conf *conf = conf_text("MaxDelay=8:00:00\nReroute=no\nZoneName=Z Provider=static Intensity=1\n"
+					 "PartitionName=p Zone=Z PUE=1.2 CoreWatts=10 DefaultTime=1:00:00\n");
+	struct sc_grid *g;
+	struct sc_trace *t;
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1, .replan = 1800 };
+	struct sc_sim_result r;
+	char *csv = malloc(64 * 1000 + 64);
+	size_t used = 0;
+	struct sc_err err = { "" };
+
+	(void)state;
+	assert_non_null(v);
+	assert_non_null(csv);
+	rnd_state = 7;
+	for (int i = 0; i < NH; i++)
+		v[i] = 200 + 120 * sin(i * 2 * M_PI / 24) + 60 * rnd();
+	g = grid_of(T2021, HOUR, v, NH);
+	used += (size_t)sprintf(csv + used, "arrival_time,length,cpus\n");
+	for (int k = 0; k < 1000; k++)
+		used += (size_t)sprintf(csv + used, "%.3f,%.2f,%d\n", k * 1.3, 0.2 + 6 * rnd(), 1 + (int)(16 * rnd()));
+	t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	assert_non_null(t);
+	sc_trace_anchor(t, T2021);
+	for (int pass = 0; pass < 2; pass++) {
+		assert_int_equal(sc_fc_mode_parse(pass ? "perfect" : "error:25", &o.forecast, NULL), 0);
+		if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err) < 0)
+			fail_msg("%s", err.msg);
+		assert_true(r.jobs > 900);
+		for (size_t k = 0; k < r.n_out; k++) {
+			int64_t d;
+			if (!r.in[k])
+				continue;
+			d = r.out[SC_POL_CARBON][k].planned - t->jobs[k].submit;
+			assert_true(d >= 0 && d <= 8 * HOUR);
+			/* A perfect forecast is the truth: a move only ever
+			 * lowers the job's true carbon (it may find a start inside
+			 * a slot, which the submit-time candidates lack). */
+			if (pass)
+				assert_true(r.out[SC_POL_CARBON][k].gco2e <= r.out[SC_POL_ONESHOT][k].gco2e * (1 + 1e-12));
+			/* Only delayed jobs are re-planned. */
+			if (r.out[SC_POL_ONESHOT][k].planned == t->jobs[k].submit)
+				assert_int_equal(r.out[SC_POL_CARBON][k].planned, t->jobs[k].submit);
+		}
+		if (pass) {
+			assert_true(r.pol[SC_POL_CARBON].gco2e <= r.pol[SC_POL_ONESHOT].gco2e);
+		} else {
+			assert_true(r.replan_moves > 10);
+			assert_true(r.replan_jobs <= r.replan_moves);
+		}
+		sc_sim_result_free(&r);
+	}
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+	free(csv);
+	free(v);
+}
+
 static void test_capacity(void **state)
 {
 	struct sc_sim_result r;
@@ -1142,6 +1412,21 @@ static void test_cli(void **state)
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
 	assert_contains(out, "mean queue");
 	assert_contains(out, "max delay 2 h");
+	/* Re-planning every 30 minutes: the one-shot figures come along. */
+	snprintf(args, sizeof(args),
+		 "simulate --trace %s --config %s --intensity %s --forecast error:25 --replan 30 --format json", trace,
+		 conf, sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	j = json_loads(out, 0, NULL);
+	if (!j)
+		fail_msg("not JSON: %s", out);
+	assert_int_equal(json_integer_value(json_object_get(j, "replan_s")), 1800);
+	assert_non_null(json_object_get(json_object_get(j, "one_shot"), "savings_pct"));
+	assert_non_null(json_object_get(j, "replan_moves"));
+	json_decref(j);
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --replan soon", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	assert_contains(out, "--replan: ");
 	/* Usage errors: 2; bad input: 1. */
 	assert_int_equal(run_scarbon("simulate --config /dev/null", out, sizeof(out)), 2);
 	assert_contains(out, "--trace FILE is required");
@@ -1161,6 +1446,7 @@ static void test_cli(void **state)
 	assert_contains(out, "partition 'nope' is not managed");
 	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
 	assert_contains(out, "--forecast MODE");
+	assert_contains(out, "--replan INTERVAL");
 }
 
 int main(void)
@@ -1176,9 +1462,13 @@ int main(void)
 		cmocka_unit_test(test_fc_mode_parse),
 		cmocka_unit_test(test_persistence_view),
 		cmocka_unit_test(test_error_model),
+		cmocka_unit_test(test_error_across_issues),
+		cmocka_unit_test(test_next_update),
 		cmocka_unit_test(test_archive_visibility),
 		cmocka_unit_test(test_tiny_optimum),
 		cmocka_unit_test(test_forecast_error_source),
+		cmocka_unit_test(test_replan),
+		cmocka_unit_test(test_replan_invariants),
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_reroute),
 		cmocka_unit_test(test_exempt),
