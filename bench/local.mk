@@ -12,6 +12,12 @@ bench_bench_simulate_SOURCES = bench/bench_simulate.c
 bench_bench_simulate_LDADD = $(SC_SIM_LIBS)
 CLEANFILES += bench/bench_simulate
 dist_noinst_SCRIPTS += bench/simulate_tables.py
+# The error model's forecasts as an archive, and their errors against a real one's.
+EXTRA_PROGRAMS += bench/forecast_issues
+bench_forecast_issues_SOURCES = bench/forecast_issues.c
+bench_forecast_issues_LDADD = $(SC_SIM_LIBS)
+CLEANFILES += bench/forecast_issues
+dist_noinst_SCRIPTS += bench/forecast_errors.py
 # job_submit/carbon's time per job_submit call: dlopens the built plugin with stub Slurm
 # symbols (exported from the harness, as slurmctld exports them).
 EXTRA_PROGRAMS += bench/bench_plugin

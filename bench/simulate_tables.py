@@ -8,7 +8,7 @@ SC_DATA  the shared data: intensity/electricitymaps-2021/, intensity/ukci-2023-0
          and traces/ (default: ../shared/data from the source tree's parent)
 SCARBON  the scarbon binary (default: build/cli/scarbon, then cli/scarbon)
 JOBS     simulations run at once (default: the number of CPUs)
-SECTION  zones, uk, reroute, capacity, tuning, minsavings (default: all), in that order
+SECTION  zones, uk, reroute, capacity, tuning, minsavings, replan (default: all), in that order
 """
 import json
 import os
@@ -271,8 +271,94 @@ def section_minsavings():
         print("| %s %% | %s | %.0f %% · %.0f %% | %.1f h |" % (ms, dl, 100 * a[0], 100 * a[1] / a[3], a[2] / a[3]))
 
 
+def share(o):
+    return "%s · %.1f h" % (pct(o["oracle_fraction"]), o["mean_delay_s"] / 3600)
+
+
+def section_replan():
+    """Re-planning held jobs (--replan) against the one-shot decision, under
+    error:25 on the four zones and under the UK archive; then the interval."""
+    uk = conf("uk.conf", "MaxDelay=8:00:00\nZoneName=GB Provider=file Path=%s/actual_national.csv\n"
+                         "PartitionName=compute Zone=GB Default=yes PUE=1.2 CoreWatts=10 DefaultTime=1:00:00\n" % UK)
+    archive = "archive:%s/forecasts_national.csv" % UK
+    keys, jobs = [], []
+    for zone in ZONES:
+        c = zone_conf(zone)
+        for tl, tn in TRACES:
+            for dl, dv in DELAYS:
+                keys.append(("error:25", zone, tl, dl))
+                jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                             "--forecast", "error:25", "--replan", "1:00:00"])
+    for tl, tp in uk_traces():
+        for dl, dv in DELAYS:
+            for ml, mv in [("archive", archive), ("error:25", "error:25")]:
+                keys.append((ml, "GB (UK week)", tl, dl))
+                jobs.append(["--config", uk, "--trace", tp, "--trace-start", "2023-03-14T03:01:00Z", "--max-delay", dv,
+                             "--forecast", mv, "--replan", "30:00" if ml == "archive" else "1:00:00"])
+    res = list(zip(keys, run_all(jobs)))
+    print("\n| forecast | zone | trace | max delay | oracle saving · delay | one-shot | re-planned | jobs moved "
+          "| casdk | cats |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|")
+    for k, j in res:
+        print("| %s | %s | %s | %s | %.2f %% · %.1f h | %s | %s | %.0f %% | %s | %s |" % (
+            k + (j["oracle_savings_pct"], j["oracle"]["mean_delay_s"] / 3600, share(j["one_shot"]), share(j),
+                 j["replanned_pct"], share(j["peers"]["casdk"]), share(j["peers"]["cats"]))))
+    groups = {}
+    for k, j in res:
+        g = groups.setdefault(("%s%s" % (k[0], " (UK week)" if k[1].startswith("GB (") else ", 4 zones"), k[3]), [])
+        g.append(j)
+    print("\n**Means** (share of the oracle's saving · mean delay)\n")
+    print("| forecast | max delay | one-shot | re-planned | gain | jobs moved · started early | casdk | cats |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for (fc, dl), js in groups.items():
+        def mean(f):
+            return sum(f(j) for j in js) / len(js)
+        one = mean(lambda j: j["one_shot"]["oracle_fraction"] or 0)
+        rep = mean(lambda j: j["oracle_fraction"] or 0)
+        print("| %s | %s | %.0f %% · %.1f h | %.0f %% · %.1f h | %+.1f points | %.0f %% · %.1f %% | %.0f %% · %.1f h "
+              "| %.0f %% · %.1f h |" % (
+                  fc, dl, 100 * one, mean(lambda j: j["one_shot"]["mean_delay_s"]) / 3600, 100 * rep,
+                  mean(lambda j: j["mean_delay_s"]) / 3600, 100 * (rep - one), mean(lambda j: j["replanned_pct"]),
+                  mean(lambda j: j["replan_started_pct"]),
+                  100 * mean(lambda j: j["peers"]["casdk"]["oracle_fraction"] or 0),
+                  mean(lambda j: j["peers"]["casdk"]["mean_delay_s"]) / 3600,
+                  100 * mean(lambda j: j["peers"]["cats"]["oracle_fraction"] or 0),
+                  mean(lambda j: j["peers"]["cats"]["mean_delay_s"]) / 3600))
+    # The interval: DE and GB under error:25, and the UK archive; 8 and 24 h.
+    keys, jobs = [], []
+    for iv, ivv in [("30 min", "30:00"), ("1 h", "1:00:00"), ("3 h", "3:00:00")]:
+        for zone in ["DE", "GB"]:
+            c = zone_conf(zone)
+            for tl, tn in TRACES:
+                for dl, dv in DELAYS[1:]:
+                    keys.append(("error:25, DE and GB", dl, iv))
+                    jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", tn), "--max-delay", dv,
+                                 "--forecast", "error:25", "--replan", ivv])
+        for tl, tp in uk_traces():
+            for dl, dv in DELAYS[1:]:
+                keys.append(("archive (UK week)", dl, iv))
+                jobs.append(["--config", uk, "--trace", tp, "--trace-start", "2023-03-14T03:01:00Z", "--max-delay",
+                             dv, "--forecast", archive, "--replan", ivv])
+    res = list(zip(keys, run_all(jobs)))
+    agg = {}
+    for k, j in res:
+        a = agg.setdefault(k, [0.0, 0.0, 0.0, 0.0, 0])
+        a[0] += j["one_shot"]["oracle_fraction"] or 0
+        a[1] += j["oracle_fraction"] or 0
+        a[2] += j["mean_delay_s"] / 3600
+        a[3] += j["replan_moves"] / max(j["jobs"], 1)
+        a[4] += 1
+    print("\n**Re-planning interval** (means; the one-shot figures do not depend on it)\n")
+    print("| forecast | max delay | interval | one-shot | re-planned · mean delay | changes per job |")
+    print("|---|---|---|---:|---:|---:|")
+    for (fc, dl, iv), a in agg.items():
+        n = a[4]
+        print("| %s | %s | %s | %.0f %% | %.0f %% · %.1f h | %.2f |" % (fc, dl, iv, 100 * a[0] / n, 100 * a[1] / n,
+                                                                   a[2] / n, a[3] / n))
+
+
 SECTIONS = {"zones": section_zones, "uk": section_uk, "reroute": section_reroute, "capacity": section_capacity,
-            "tuning": section_tuning, "minsavings": section_minsavings}
+            "tuning": section_tuning, "minsavings": section_minsavings, "replan": section_replan}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or list(SECTIONS)

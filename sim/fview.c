@@ -21,7 +21,7 @@
 #define TAU_TARGET_H 5.5          /* correlation length over target time */
 #define TAU_ISSUE_H 200.0         /* persistence from one issue to the next */
 #define TAU_FRESH_H 4.0           /* the same for the fresh, short-lead part */
-#define RHO0 0.5                  /* share of the persistent part at lead 0 ... */
+#define RHO0 0.3                  /* share of the persistent part at lead 0 ... */
 #define RHO_LEAD_H 3.0            /* ... growing to 1 over this many hours */
 #define LEAD0_H 12.0              /* error growth: sqrt((L + LEAD0) / (24 + LEAD0)) */
 #define KERNEL_HALF 9             /* taps each side: 3 × the kernel's std (TAU/2) */

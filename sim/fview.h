@@ -25,7 +25,7 @@
  *    error for the next hours, 1.2× at 36 h). Across issues it is the mix
  *    ρ(L)·P + sqrt(1 − ρ(L)²)·F of two such fields: P persists from one
  *    issue to the next (correlation exp(−Δ / 200 h) at a fixed target), F
- *    is renewed within hours (exp(−Δ / 4 h)), and ρ(L) = 1 − 0.5·e^(−L/3 h)
+ *    is renewed within hours (exp(−Δ / 4 h)), and ρ(L) = 1 − 0.7·e^(−L/3 h)
  *    — so a forecast issued a day ahead keeps its error issue after issue
  *    until the last hours before the target, when fresh information
  *    replaces part of it (in the archive, the error 0-2 h ahead correlates
