@@ -390,7 +390,8 @@ static void test_archive_forecasts(void **state)
 	assert_int_equal(sc_forecast_rows_read(path, 1, &rows, &err), 0);
 	assert_int_equal(rows.n, 0);
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "cannot read");
+	assert_contains(err.msg, "cannot read forecast archive ");
+	assert_contains(err.msg, "GB-forecasts.csv: No such file or directory");
 
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sb, T0 + 1860, T0 + 1860, 35, 0, &err), 0);
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sa, T0 + 60, T0 + 1900, 35, 0, &err), 0);
@@ -429,7 +430,7 @@ static void test_archive_forecasts(void **state)
 	/* Reading is strict and says where. */
 	write_file(path, "when,what\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "GB-forecasts.csv:1: expected the header 'issued_at,target,forecast'");
+	assert_contains(err.msg, "GB-forecasts.csv:1: the header has no column 'issued_at': expected the header 'issued_at,target,forecast'");
 	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,2022-07-15 00:00:00,68,9\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
 	assert_contains(err.msg, "GB-forecasts.csv:2: 4 fields");
@@ -445,6 +446,38 @@ static void test_archive_forecasts(void **state)
 	text = read_all(path);
 	assert_contains(text, "tomorrow");
 	free(text);
+	write_file(path, "issued_at,target,forecast,forecast\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:1: column 'forecast' appears twice");
+	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,\"2022-07-15 00:00:00,68\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:2: field 2: unterminated quoted field");
+	write_file(path, "");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv: empty; expected the header 'issued_at,target,forecast'");
+	/* Columns by name in any order, others ignored; quotes, ISO 8601
+	 * times, CRLF, comments, blank lines and gaps; each row's line. */
+	write_file(path, "# UK national\r\n\r\nForecast,note,Target,ISSUED_AT\r\n"
+			 "68,\"a, b\",2023-03-14T03:00:00Z,2023-03-14 03:01:00\r\n"
+			 ",,2023-03-14T03:30:00Z,2023-03-14 03:01:00\r\n"
+			 "\r\n"
+			 "\"70\",,2023-03-14T04:30:00+01:00,2023-03-14T03:01:00Z\r\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), 0);
+	assert_int_equal(rows.n, 2);
+	assert_int_equal(rows.issued_at[0], sc_epoch_from_utc(2023, 3, 14, 3, 1, 0));
+	assert_int_equal(rows.issued_at[1], rows.issued_at[0]);
+	assert_int_equal(rows.target[0], sc_epoch_from_utc(2023, 3, 14, 3, 0, 0));
+	assert_int_equal(rows.target[1], sc_epoch_from_utc(2023, 3, 14, 3, 30, 0));
+	assert_near(rows.forecast[0], 68, 1e-9);
+	assert_near(rows.forecast[1], 70, 1e-9);
+	assert_int_equal(rows.line[0], 4);
+	assert_int_equal(rows.line[1], 7);
+	sc_forecast_rows_free(&rows);
+	/* A header alone: no rows, no error. */
+	write_file(path, "issued_at,target,forecast\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), 0);
+	assert_int_equal(rows.n, 0);
+	sc_forecast_rows_free(&rows);
 	/* The published UK archive reads as it is (first rows). */
 	write_file(path, "issued_at,target,forecast\n2023-03-14 03:01:00,2023-03-14 03:00:00,68\n"
 			 "2023-03-14 03:01:00,2023-03-14 03:30:00,69\n");

@@ -586,6 +586,10 @@ static void test_archive_visibility(void **state)
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: forecast '-4' is out of range");
+		snprintf(mode, sizeof(mode), "archive:%s", write_tmp("bad.csv", "issued_at,target,forecast\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
+		assert_contains(err.msg, "bad.csv: no forecasts");
 		assert_int_equal(sc_fc_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "cannot read forecast archive /nonexistent.csv");
