@@ -30,6 +30,8 @@
 #include <slurm/slurmdb.h>
 #include <slurm/spank.h>
 
+#include "bench/benchutil.h"
+
 /* --- what slurmctld provides to plugins (exported with -export-dynamic) --------------- */
 
 slurm_conf_t slurm_conf;
@@ -165,21 +167,6 @@ static void job_free(job_desc_msg_t *jd)
 	free(jd->admin_comment);
 }
 
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 static int run(const char *label, const char *plugin, const char *conf, int calls)
 {
 	void *h;
@@ -209,9 +196,9 @@ static int run(const char *label, const char *plugin, const char *conf, int call
 		int rc;
 
 		job_make(&jd, &shapes[i % NSHAPES]);
-		t0 = now_ns();
+		t0 = bench_now();
 		rc = submit(&jd, 1000, &msg);
-		t1 = now_ns();
+		t1 = bench_now();
 		lat[i] = t1 - t0;
 		if (rc != SLURM_SUCCESS)
 			counts[4]++;
@@ -232,9 +219,10 @@ static int run(const char *label, const char *plugin, const char *conf, int call
 	}
 	fini();
 	dlclose(h);
-	qsort(lat, (size_t)calls, sizeof(*lat), cmp);
+	bench_sort(lat, (size_t)calls);
 	printf("%s\n  %d calls: median %.1f us, p99 %.1f us, max %.1f us\n  decisions:", label, calls,
-	       lat[calls / 2] / 1e3, lat[(size_t)((double)calls * 0.99)] / 1e3, lat[calls - 1] / 1e3);
+	       bench_pct(lat, (size_t)calls, 50) * 1e6, bench_pct(lat, (size_t)calls, 99) * 1e6,
+	       bench_pct(lat, (size_t)calls, 100) * 1e6);
 	for (int k = 0; k < 6; k++)
 		printf(" %s %d%s", names[k], counts[k], k < 5 ? "," : "\n");
 	free(lat);
