@@ -116,14 +116,8 @@ struct sc_sacct *sc_sacct_create(const char *header, char sep, struct sc_err *er
 	for (int c = 0; c < C_COUNT; c++)
 		r->col[c] = -1;
 	for (int i = 0; i < n; i++) {
-		char *name = f[i];
-		size_t len;
+		const char *name = sc_csv_trim(f[i]);
 
-		while (isspace((unsigned char)*name))
-			name++;
-		len = strlen(name);
-		while (len && isspace((unsigned char)name[len - 1]))
-			name[--len] = '\0';
 		for (int k = 0; k < (int)(sizeof(col_names) / sizeof(col_names[0])); k++) {
 			enum col c = col_names[k].col;
 			if (strcasecmp(name, col_names[k].name) == 0 && (r->col[c] < 0 || k < r->rank[c])) {

@@ -170,14 +170,8 @@ static int forecast_header(char **fl, int nf, int *col, const char *path, long l
 	for (int c = 0; c < 3; c++)
 		col[c] = -1;
 	for (int i = 0; i < nf; i++) {
-		char *name = fl[i];
-		size_t len;
+		const char *name = sc_csv_trim(fl[i]);
 
-		while (*name == ' ' || *name == '\t')
-			name++;
-		len = strlen(name);
-		while (len && (name[len - 1] == ' ' || name[len - 1] == '\t'))
-			name[--len] = '\0';
 		for (int c = 0; c < 3; c++) {
 			if (strcasecmp(name, names[c]) != 0)
 				continue;

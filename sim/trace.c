@@ -253,13 +253,8 @@ static int csv_header(char *line, int *col, int *ncols, const char *name, long l
 	for (int c = 0; c < NCOLS; c++)
 		col[c] = -1;
 	for (int i = 0; i < n; i++) {
-		char *s = f[i];
-		size_t len;
-		while (isspace((unsigned char)*s))
-			s++;
-		len = strlen(s);
-		while (len && isspace((unsigned char)s[len - 1]))
-			s[--len] = '\0';
+		const char *s = sc_csv_trim(f[i]);
+
 		for (int c = 0; c < NCOLS; c++) {
 			if (strcasecmp(s, csv_names[c]) == 0 ||
 			    (c == C_REQUESTED && strcasecmp(s, "requested_time") == 0)) {
