@@ -18,6 +18,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,6 +132,8 @@ static char *xdup(const char *s)
 	return p;
 }
 
+static char batch_script[] = "#!/bin/sh\nsrun ./app\n";
+
 static void job_make(job_desc_msg_t *jd, const struct shape *s)
 {
 	char env[64];
@@ -147,6 +151,7 @@ static void job_make(job_desc_msg_t *jd, const struct shape *s)
 	jd->time_min = NO_VAL;
 	jd->het_job_offset = NO_VAL;
 	jd->user_id = 1000;
+	jd->script = batch_script; /* a batch job: interactive ones are left alone */
 	jd->partition = xdup(s->partition);
 	jd->tres_per_node = xdup(s->tres_per_node);
 	if (s->budget) {
@@ -238,7 +243,7 @@ static const char parts_text[] =
 int main(int argc, char **argv)
 {
 	const char *src = getenv("SC_TOP_SRCDIR");
-	char dir[] = "/tmp/bench_plugin.XXXXXX", conf[600], csv[600];
+	char dir[] = "/tmp/bench_plugin.XXXXXX", conf[600], csv[600], abs_src[PATH_MAX];
 	int calls = argc > 2 ? atoi(argv[2]) : 20000;
 	FILE *f;
 	int rc;
@@ -250,6 +255,12 @@ int main(int argc, char **argv)
 	}
 	if (!src || !*src)
 		src = "..";
+	/* carbon.conf resolves relative paths against its own directory. */
+	if (!realpath(src, abs_src)) {
+		fprintf(stderr, "bench_plugin: the sources %s: %s\n", src, strerror(errno));
+		return 1;
+	}
+	src = abs_src;
 	if (!mkdtemp(dir))
 		return 1;
 
