@@ -65,7 +65,7 @@ enum {
 	SC_ODD_TOTALCPU = 1u << 5,   /* TotalCPU above CPUTime (clamped) */
 	SC_ODD_ENERGY = 1u << 6,     /* ConsumedEnergyRaw unreadable or a NO_VAL sentinel */
 	SC_ODD_COUNT = 1u << 7,      /* NNodes/NCPUS unreadable */
-	SC_ODD_REPAIRED = 1u << 8,   /* fields with the separator inside were re-joined */
+	/* 1u << 8 unused: a free-text field re-joined after a '|' inside it is normal, not odd */
 	SC_ODD_TIMELIMIT = 1u << 9,  /* Timelimit/TimelimitRaw unreadable */
 };
 #define SC_ODD_BITS 10
