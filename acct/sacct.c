@@ -17,9 +17,11 @@ enum col {
 	C_JOBID, C_JOBIDRAW, C_CLUSTER, C_USER, C_ACCOUNT, C_PARTITION, C_STATE,
 	C_SUBMIT, C_ELIGIBLE, C_START, C_END, C_ELAPSEDRAW, C_ELAPSED, C_NNODES,
 	C_NCPUS, C_ALLOCTRES, C_REQMEM, C_CPUTIMERAW, C_TOTALCPU, C_ENERGY,
-	C_ADMINCOMMENT, C_SYSTEMCOMMENT, C_COUNT
+	C_ADMINCOMMENT, C_SYSTEMCOMMENT, C_TIMELIMIT, C_TIMELIMITRAW, C_QOS, C_COUNT
 };
 
+/* The names of each column, best first: when a header has two names of one
+ * column, the one listed first here is read. */
 static const struct {
 	const char *name;
 	enum col col;
@@ -28,11 +30,13 @@ static const struct {
 	{ "User", C_USER }, { "Account", C_ACCOUNT }, { "Partition", C_PARTITION },
 	{ "State", C_STATE }, { "Submit", C_SUBMIT }, { "Eligible", C_ELIGIBLE },
 	{ "Start", C_START }, { "End", C_END }, { "ElapsedRaw", C_ELAPSEDRAW },
-	{ "Elapsed", C_ELAPSED }, { "NNodes", C_NNODES }, { "NCPUS", C_NCPUS },
-	{ "AllocCPUS", C_NCPUS }, { "AllocTRES", C_ALLOCTRES }, { "ReqMem", C_REQMEM },
-	{ "CPUTimeRAW", C_CPUTIMERAW }, { "TotalCPU", C_TOTALCPU },
+	{ "Elapsed", C_ELAPSED }, { "NNodes", C_NNODES }, { "AllocNodes", C_NNODES },
+	{ "ReqNodes", C_NNODES }, { "NCPUS", C_NCPUS }, { "AllocCPUS", C_NCPUS },
+	{ "ReqCPUS", C_NCPUS }, { "AllocTRES", C_ALLOCTRES }, { "ReqTRES", C_ALLOCTRES },
+	{ "ReqMem", C_REQMEM }, { "CPUTimeRAW", C_CPUTIMERAW }, { "TotalCPU", C_TOTALCPU },
 	{ "ConsumedEnergyRaw", C_ENERGY }, { "AdminComment", C_ADMINCOMMENT },
-	{ "SystemComment", C_SYSTEMCOMMENT },
+	{ "SystemComment", C_SYSTEMCOMMENT }, { "Timelimit", C_TIMELIMIT },
+	{ "TimelimitRaw", C_TIMELIMITRAW }, { "QOS", C_QOS },
 };
 
 /* Columns that hold free text and may contain the separator. */
@@ -53,6 +57,7 @@ struct sc_sacct {
 	char sep;
 	int ncols;              /* columns in the header */
 	int col[C_COUNT];       /* header index of each known column, -1 absent */
+	int rank[C_COUNT];      /* the col_names entry that named it */
 	int free_idx[MAX_FREE]; /* header indexes of free-text columns */
 	int nfree;
 	char **fields;          /* ncols + MAX_EXTRA + 1 slots */
@@ -64,6 +69,7 @@ struct sc_sacct {
 	char *jbuf;
 	size_t jcap;
 	struct sc_acct_job job;
+	struct sc_err why[SC_ODD_BITS]; /* job.odd_why[k] points to why[k].msg */
 	struct sc_sacct_stats stats;
 };
 
@@ -74,7 +80,7 @@ struct sc_sacct *sc_sacct_create(const char *header, char sep, struct sc_err *er
 	struct sc_sacct *r = calloc(1, sizeof(*r));
 	char *h = header ? strdup(header) : NULL;
 	char **f = NULL;
-	int n, seen_jobid;
+	int n;
 
 	if (!r || !h) {
 		sc_err_set(err, "out of memory");
@@ -110,27 +116,20 @@ struct sc_sacct *sc_sacct_create(const char *header, char sep, struct sc_err *er
 	for (int c = 0; c < C_COUNT; c++)
 		r->col[c] = -1;
 	for (int i = 0; i < n; i++) {
-		char *name = f[i];
-		size_t len;
+		const char *name = sc_csv_trim(f[i]);
 
-		while (isspace((unsigned char)*name))
-			name++;
-		len = strlen(name);
-		while (len && isspace((unsigned char)name[len - 1]))
-			name[--len] = '\0';
-		for (size_t k = 0; k < sizeof(col_names) / sizeof(col_names[0]); k++)
-			if (strcasecmp(name, col_names[k].name) == 0 && r->col[col_names[k].col] < 0)
-				r->col[col_names[k].col] = i;
+		for (int k = 0; k < (int)(sizeof(col_names) / sizeof(col_names[0])); k++) {
+			enum col c = col_names[k].col;
+			if (strcasecmp(name, col_names[k].name) == 0 && (r->col[c] < 0 || k < r->rank[c])) {
+				r->col[c] = i;
+				r->rank[c] = k;
+			}
+		}
 		for (int k = 0; free_text[k]; k++)
 			if (strcasecmp(name, free_text[k]) == 0 && r->nfree < MAX_FREE)
 				r->free_idx[r->nfree++] = i;
 	}
-	seen_jobid = r->col[C_JOBID] >= 0 || r->col[C_JOBIDRAW] >= 0;
-	if (!seen_jobid) {
-		sc_err_set(err, "sacct header has no JobID column (got '%.80s'); run sacct -P -o %s",
-			   header, SC_SACCT_FIELDS);
-		goto error;
-	}
+	r->stats.lines = 1;
 	free(f);
 	free(h);
 	return r;
@@ -157,6 +156,19 @@ const struct sc_sacct_stats *sc_sacct_stats(const struct sc_sacct *r)
 	return &r->stats;
 }
 
+int sc_sacct_has_column(const struct sc_sacct *r, const char *name)
+{
+	for (size_t k = 0; name && k < sizeof(col_names) / sizeof(col_names[0]); k++)
+		if (strcasecmp(name, col_names[k].name) == 0)
+			return r->col[col_names[k].col] >= 0;
+	return 0;
+}
+
+static int has_jobid(const struct sc_sacct *r)
+{
+	return r->col[C_JOBID] >= 0 || r->col[C_JOBIDRAW] >= 0;
+}
+
 /* ---- field parsers ------------------------------------------------------ */
 
 static char *trimmed(const char *s, char *buf, size_t n)
@@ -172,16 +184,22 @@ static char *trimmed(const char *s, char *buf, size_t n)
 	return buf;
 }
 
-int sc_acct_parse_count(const char *s, int64_t *n, struct sc_err *err)
+/* A count; what names it in messages. */
+static int parse_count(const char *s, const char *what, int64_t *n, struct sc_err *err)
 {
 	double v;
 
-	if (sc_parse_number(s, 0, 9007199254740992.0, "count", &v, err) < 0)
+	if (sc_parse_number(s, 0, 9007199254740992.0, what, &v, err) < 0)
 		return -1;
 	if (v != floor(v))
-		return sc_err_set(err, "invalid count '%s': expected a whole number", s);
+		return sc_err_set(err, "invalid %s '%s': expected a whole number", what, s);
 	*n = (int64_t)v;
 	return 0;
+}
+
+int sc_acct_parse_count(const char *s, int64_t *n, struct sc_err *err)
+{
+	return parse_count(s, "count", n, err);
 }
 
 int sc_acct_parse_time(const char *s, int64_t *t, struct sc_err *err)
@@ -478,11 +496,77 @@ static int state_running(const char *st)
 	return 0;
 }
 
+/* For odd(): the message names the column itself. */
+#define NO_COL C_COUNT
+
+/* Marks the job odd for flag, keeping the first reason: "<col>: <msg>",
+ * or msg alone for NO_COL. */
+static void odd(struct sc_sacct *r, unsigned flag, enum col col, const char *msg)
+{
+	int k = __builtin_ctz(flag);
+
+	if (r->job.odd & flag)
+		return;
+	r->job.odd |= flag;
+	if (col == NO_COL)
+		snprintf(r->why[k].msg, sizeof(r->why[k].msg), "%s", msg);
+	else
+		snprintf(r->why[k].msg, sizeof(r->why[k].msg), "%s: %s", col_names[r->rank[col]].name, msg);
+	r->job.odd_why[k] = r->why[k].msg;
+}
+
+/* A time column into *t (0: unknown). */
+static void read_time(struct sc_sacct *r, enum col c, int64_t *t)
+{
+	struct sc_err e;
+
+	if (sc_acct_parse_time(get(r, c), t, &e) < 0)
+		odd(r, SC_ODD_TIME, c, e.msg);
+}
+
+/* A count column into *n; -1 when empty or unreadable. */
+static void read_count(struct sc_sacct *r, enum col c, unsigned flag, int64_t *n)
+{
+	const char *s = get(r, c);
+	struct sc_err e;
+
+	*n = -1;
+	if (*s && parse_count(s, col_names[r->rank[c]].name, n, &e) < 0) {
+		*n = -1;
+		odd(r, flag, NO_COL, e.msg);
+	}
+}
+
+static void read_timelimit(struct sc_sacct *r)
+{
+	struct sc_acct_job *j = &r->job;
+	const char *raw = get(r, C_TIMELIMITRAW), *tl = get(r, C_TIMELIMIT);
+	int raw_unlimited = strcasecmp(raw, "UNLIMITED") == 0;
+	struct sc_err e;
+	int64_t v;
+
+	j->timelimit = -1;
+	if (*raw && !raw_unlimited && strcasecmp(raw, "Partition_Limit") != 0) {
+		if (parse_count(raw, "TimelimitRaw", &v, &e) < 0)
+			odd(r, SC_ODD_TIMELIMIT, NO_COL, e.msg);
+		else
+			j->timelimit = v * 60;
+	} else if (*tl && strcasecmp(tl, "Partition_Limit") != 0) {
+		if (sc_parse_duration(tl, SC_DUR_ALLOW_UNLIMITED, &v, &e) < 0)
+			odd(r, SC_ODD_TIMELIMIT, C_TIMELIMIT, e.msg);
+		else
+			j->timelimit = v == SC_DURATION_UNLIMITED ? 0 : v;
+	} else if (raw_unlimited) {
+		j->timelimit = 0;
+	}
+}
+
 /* Fills r->job from r->joined (pointing into r->jbuf). */
 static void fill_job(struct sc_sacct *r, long lineno)
 {
 	struct sc_acct_job *j = &r->job;
 	struct sc_tres tres;
+	struct sc_err e;
 	const char *s, *plus;
 	int64_t v;
 	double d;
@@ -499,6 +583,7 @@ static void fill_job(struct sc_sacct *r, long lineno)
 	j->user = get(r, C_USER);
 	j->account = get(r, C_ACCOUNT);
 	j->partition = get(r, C_PARTITION);
+	j->qos = get(r, C_QOS);
 	j->state = get(r, C_STATE);
 	j->admin_comment = get(r, C_ADMINCOMMENT);
 	j->system_comment = get(r, C_SYSTEMCOMMENT);
@@ -508,105 +593,100 @@ static void fill_job(struct sc_sacct *r, long lineno)
 		j->het_offset = (int)v;
 	j->array_task = strchr(j->jobid, '_') != NULL;
 
-	if (sc_acct_parse_time(get(r, C_SUBMIT), &j->submit, NULL) < 0 ||
-	    sc_acct_parse_time(get(r, C_ELIGIBLE), &j->eligible, NULL) < 0 ||
-	    sc_acct_parse_time(get(r, C_START), &j->start, NULL) < 0 ||
-	    sc_acct_parse_time(get(r, C_END), &j->end, NULL) < 0)
-		j->odd |= SC_ODD_TIME;
 	/* A failed parse leaves the value 0 (unknown) thanks to memset. */
+	read_time(r, C_SUBMIT, &j->submit);
+	read_time(r, C_ELIGIBLE, &j->eligible);
+	read_time(r, C_START, &j->start);
+	read_time(r, C_END, &j->end);
+	if (j->start > 0 && j->end > 0 && j->end < j->start)
+		odd(r, SC_ODD_TIME, NO_COL, "End is before Start");
 
 	j->elapsed = -1;
 	{
 		const char *raw = get(r, C_ELAPSEDRAW), *el = get(r, C_ELAPSED);
-		int64_t e;
-		int read_ok = 1;
+		struct sc_err e2 = { "" };
+		int64_t el_s;
 
-		if (*raw && sc_acct_parse_count(raw, &v, NULL) == 0)
+		e.msg[0] = '\0';
+		if (*raw && parse_count(raw, "ElapsedRaw", &v, &e) == 0)
 			j->elapsed = v;
-		else if (*el && sc_parse_duration(el, 0, &e, NULL) == 0)
-			j->elapsed = e;
+		else if (*el && sc_parse_duration(el, 0, &el_s, &e2) == 0)
+			j->elapsed = el_s;
 		else {
-			read_ok = 0;
+			/* Unreadable, or empty for a job that started: worth a note. */
+			if (e.msg[0])
+				odd(r, SC_ODD_ELAPSED, NO_COL, e.msg);
+			else if (e2.msg[0])
+				odd(r, SC_ODD_ELAPSED, C_ELAPSED, e2.msg);
+			else if ((r->col[C_ELAPSEDRAW] >= 0 || r->col[C_ELAPSED] >= 0) && j->start > 0)
+				odd(r, SC_ODD_ELAPSED, NO_COL, "Elapsed is empty for a job that started");
 			if (j->start > 0 && j->end >= j->start)
 				j->elapsed = j->end - j->start;
 		}
-		/* Unreadable, or empty for a job that started: worth a note. */
-		if (!read_ok && (r->col[C_ELAPSEDRAW] >= 0 || r->col[C_ELAPSED] >= 0) &&
-		    (*raw || *el || j->start > 0))
-			j->odd |= SC_ODD_ELAPSED;
 	}
 
-	if (sc_acct_parse_tres(get(r, C_ALLOCTRES), &tres, NULL) < 0)
-		j->odd |= SC_ODD_TRES;
-	j->nnodes = -1;
-	j->ncpus = -1;
-	s = get(r, C_NNODES);
-	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
-		j->nnodes = v;
-	else {
-		if (*s)
-			j->odd |= SC_ODD_COUNT;
+	if (sc_acct_parse_tres(get(r, C_ALLOCTRES), &tres, &e) < 0)
+		odd(r, SC_ODD_TRES, C_ALLOCTRES, e.msg);
+	read_count(r, C_NNODES, SC_ODD_COUNT, &j->nnodes);
+	if (j->nnodes < 0)
 		j->nnodes = tres.node;
-	}
-	s = get(r, C_NCPUS);
-	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
-		j->ncpus = v;
-	else {
-		if (*s)
-			j->odd |= SC_ODD_COUNT;
+	read_count(r, C_NCPUS, SC_ODD_COUNT, &j->ncpus);
+	if (j->ncpus < 0)
 		j->ncpus = tres.cpu;
-	}
 	j->gpus = tres.gpu > 0 ? tres.gpu : 0;
-	j->mem_mb = tres.mem_mb;
+	read_timelimit(r);
+
+	j->req_mem_mb = -1;
 	s = get(r, C_REQMEM);
-	if (j->mem_mb < 0 && *s) {
+	/* `0`, `0n`, `0c` (all memory of a node) give no figure. */
+	if (*s && strcmp(s, "0") != 0 && strcmp(s, "0n") != 0 && strcmp(s, "0c") != 0) {
 		char per;
-		if (sc_acct_parse_reqmem(s, &d, &per, NULL) == 0) {
-			if (per == 'c')
-				j->mem_mb = j->ncpus > 0 ? d * (double)j->ncpus : -1;
-			else if (per == 'n')
-				j->mem_mb = j->nnodes > 0 ? d * (double)j->nnodes : -1;
-			else
-				j->mem_mb = d;
+		if (sc_acct_parse_reqmem(s, &d, &per, &e) == 0) {
+			j->req_mem_mb = d;
+			j->req_mem_per = per;
 		} else {
-			j->odd |= SC_ODD_REQMEM;
+			odd(r, SC_ODD_REQMEM, NO_COL, e.msg);
 		}
+	}
+	j->mem_mb = tres.mem_mb;
+	if (j->mem_mb < 0 && j->req_mem_mb >= 0) {
+		if (j->req_mem_per == 'c')
+			j->mem_mb = j->ncpus > 0 ? j->req_mem_mb * (double)j->ncpus : -1;
+		else if (j->req_mem_per == 'n')
+			j->mem_mb = j->nnodes > 0 ? j->req_mem_mb * (double)j->nnodes : -1;
+		else
+			j->mem_mb = j->req_mem_mb;
 	}
 
 	j->cpu_time_s = -1;
-	s = get(r, C_CPUTIMERAW);
-	if (*s && sc_acct_parse_count(s, &v, NULL) == 0)
+	read_count(r, C_CPUTIMERAW, SC_ODD_CPUTIME, &v);
+	if (v >= 0)
 		j->cpu_time_s = (double)v;
-	else {
-		if (*s)
-			j->odd |= SC_ODD_CPUTIME;
-		if (j->ncpus >= 0 && j->elapsed >= 0)
-			j->cpu_time_s = (double)j->ncpus * (double)j->elapsed;
-	}
+	else if (j->ncpus >= 0 && j->elapsed >= 0)
+		j->cpu_time_s = (double)j->ncpus * (double)j->elapsed;
 	j->total_cpu_s = -1;
 	s = get(r, C_TOTALCPU);
 	if (*s) {
-		if (sc_acct_parse_cputime(s, &d, NULL) == 0) {
+		if (sc_acct_parse_cputime(s, &d, &e) == 0) {
 			j->total_cpu_s = d;
 			if (j->cpu_time_s >= 0 && d > j->cpu_time_s) {
 				j->total_cpu_s = j->cpu_time_s;
-				j->odd |= SC_ODD_TOTALCPU;
+				odd(r, SC_ODD_TOTALCPU, NO_COL, "TotalCPU is above the CPU time; clamped");
 			}
 		} else {
-			j->odd |= SC_ODD_CPUTIME;
+			odd(r, SC_ODD_CPUTIME, C_TOTALCPU, e.msg);
 		}
 	}
 
 	j->energy_j = -1;
 	s = get(r, C_ENERGY);
 	if (*s) {
-		if (sc_parse_number(s, 0, 1.9e19, "energy", &d, NULL) == 0 && !is_sentinel(d) &&
-		    d == floor(d)) {
-			if (d > 0)
-				j->energy_j = d;
-		} else {
-			j->odd |= SC_ODD_ENERGY;
-		}
+		if (sc_parse_number(s, 0, 1.9e19, "energy", &d, &e) < 0)
+			odd(r, SC_ODD_ENERGY, C_ENERGY, e.msg);
+		else if (is_sentinel(d) || d != floor(d))
+			odd(r, SC_ODD_ENERGY, C_ENERGY, "not a measured energy (a NO_VAL sentinel or a fraction)");
+		else if (d > 0)
+			j->energy_j = d;
 	}
 	if (j->energy_j < 0 && tres.energy_j > 0 && !is_sentinel(tres.energy_j))
 		j->energy_j = tres.energy_j;
@@ -656,16 +736,15 @@ int sc_sacct_feed(struct sc_sacct *r, char *line, sc_acct_job_fn fn, void *arg, 
 	nf = sc_csv_split(line, r->sep, 0, r->fields, r->ncols + MAX_EXTRA + 1, NULL);
 	if (nf < r->ncols || assign_fields(r, nf) < 0) {
 		r->stats.skipped++;
-		sc_err_set(err, "line %ld: %d fields where the header has %d; line skipped", lineno,
-			   nf, r->ncols);
+		sc_err_set(err, "%d fields where the header has %d", nf, r->ncols);
 		return 0;
 	}
 	id = get(r, C_JOBID);
 	if (!*id)
 		id = get(r, C_JOBIDRAW);
-	if (!*id) {
+	if (!*id && has_jobid(r)) {
 		r->stats.skipped++;
-		sc_err_set(err, "line %ld: empty JobID; line skipped", lineno);
+		sc_err_set(err, "empty JobID");
 		return 0;
 	}
 	if (strchr(id, '.')) {
@@ -696,7 +775,7 @@ int sc_sacct_feed(struct sc_sacct *r, char *line, sc_acct_job_fn fn, void *arg, 
 		if (total > r->jcap) {
 			char *nb = realloc(r->jbuf, total);
 			if (!nb) {
-				sc_err_set(err, "line %ld: out of memory; line skipped", lineno);
+				sc_err_set(err, "out of memory");
 				r->stats.skipped++;
 				return rc;
 			}
@@ -752,6 +831,12 @@ int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *
 		sc_err_prefix(err, "%s:%ld: ", name, lineno);
 		goto out;
 	}
+	if (!has_jobid(r)) {
+		sc_err_set(err, "%s:%ld: sacct header has no JobID column (got '%.80s'); run sacct -P -o %s", name,
+			   lineno, buf, SC_SACCT_FIELDS);
+		rc = -1;
+		goto out;
+	}
 	r->stats.lines = lineno;
 	for (;;) {
 		struct sc_err e = { "" };
@@ -777,7 +862,7 @@ int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *
 			goto out;
 		if (e.msg[0] && warn) {
 			char msg[SC_ERR_MAX + 64];
-			snprintf(msg, sizeof(msg), "%s: %s", name, e.msg);
+			snprintf(msg, sizeof(msg), "%s:%ld: %s; line skipped", name, r->stats.lines, e.msg);
 			warn(msg, arg);
 		}
 	}

@@ -17,6 +17,8 @@
 
 #include "acct/slurmcmd.h"
 
+#define SACCT_MAX_ARGS 32
+
 extern char **environ;
 
 struct sc_proc {
@@ -360,4 +362,36 @@ int sc_slurm_is_operator(void)
 		free(out);
 	}
 	return is;
+}
+
+int sc_sacct_run(char *const args[], sc_acct_job_fn fn, void *arg, void (*warn)(const char *msg, void *arg),
+		 struct sc_sacct_stats *stats, struct sc_err *err)
+{
+	char delim[] = "--delimiter=\x1f", format[] = "--format=" SC_SACCT_FIELDS;
+	char *argv[SACCT_MAX_ARGS + 6];
+	struct sc_proc *p;
+	struct sc_err cerr;
+	int n = 0, rc;
+
+	argv[n++] = (char *)sc_slurm_prog("sacct");
+	argv[n++] = "--parsable2";
+	argv[n++] = "--noconvert";
+	argv[n++] = delim;
+	for (int k = 0; args && args[k]; k++) {
+		if (k == SACCT_MAX_ARGS)
+			return sc_err_set(err, "more than %d sacct arguments", SACCT_MAX_ARGS);
+		argv[n++] = args[k];
+	}
+	argv[n++] = format;
+	argv[n] = NULL;
+	p = sc_proc_open(argv, err);
+	if (!p)
+		return -1;
+	rc = sc_sacct_read(sc_proc_out(p), "sacct", '\x1f', fn, arg, warn, stats, err);
+	if (sc_proc_close(p, &cerr) < 0) {
+		if (err)
+			*err = cerr;
+		rc = -1;
+	}
+	return rc;
 }

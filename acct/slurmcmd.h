@@ -13,6 +13,7 @@
 
 #include <stdio.h>
 
+#include "acct/sacct.h"
 #include "policy/error.h"
 
 /* The program to run for "sacct" or "sacctmgr" (a static string or the
@@ -34,6 +35,16 @@ FILE *sc_proc_out(struct sc_proc *p);
  * Returns 0 when it exited with status 0, else -1 with err: "sacct exited
  * with status 1: <the first lines of its stderr>". */
 int sc_proc_close(struct sc_proc *p, struct sc_err *err);
+
+/* Runs sacct as scarbon reads it (--parsable2 --noconvert, the unit
+ * separator as delimiter, then args, then --format=SC_SACCT_FIELDS) and
+ * reads its output with sc_sacct_read (name "sacct"; fn, arg, warn and
+ * stats as there). args: NULL-terminated, borrowed, at most 32. Returns
+ * what sc_sacct_read returns, or -1 with err when sacct can't be started
+ * or exits non-zero: its own message then replaces any reading error, which
+ * it explains. */
+int sc_sacct_run(char *const args[], sc_acct_job_fn fn, void *arg, void (*warn)(const char *msg, void *arg),
+		 struct sc_sacct_stats *stats, struct sc_err *err);
 
 /* Runs argv to completion with `input` (may be NULL) on stdin. *out and *errout
  * (each optional) receive its stdout and stderr (malloc'd, NUL-terminated;

@@ -18,26 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/benchutil.h"
 #include "policy/decide.h"
 
 #define T0 1764417600
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
 
 static void run(const char *label, size_t nparts, int64_t step, size_t nslots, int64_t max_delay, double error,
 		int calls)
@@ -82,15 +67,15 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 
 	for (int i = 0; i < calls; i++) {
 		int64_t now = T0 + (int64_t)(i % (int)step);
-		double t = now_ns();
+		double t = bench_now();
 		sc_decide(&site, &fc, &req, now, &d);
-		lat[i] = now_ns() - t;
+		lat[i] = bench_now() - t;
 		sink += d.chosen.gco2e;
 		cands = d.n_candidates;
 	}
-	qsort(lat, (size_t)calls, sizeof(*lat), cmp);
+	bench_sort(lat, (size_t)calls);
 	printf("%-48s candidates %6zu  median %8.2f us  p99 %8.2f us  (%d calls)\n", label, cands,
-	       lat[calls / 2] / 1e3, lat[(size_t)((double)calls * 0.99)] / 1e3, calls);
+	       bench_pct(lat, (size_t)calls, 50) * 1e6, bench_pct(lat, (size_t)calls, 99) * 1e6, calls);
 	for (size_t p = 0; p < nparts; p++)
 		sc_grid_destroy(grids[p]);
 	free(v);

@@ -11,31 +11,18 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <time.h>
 
+#include "bench/benchutil.h"
 #include "forecast/csvfile.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
 
-static double now_ms(void)
+/* secs: one timing a run, in seconds. */
+static void report(const char *label, double *secs, int runs)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
-static void report(const char *label, double *ms, int runs)
-{
-	qsort(ms, (size_t)runs, sizeof(*ms), cmp);
-	printf("%-56s median %9.1f us  p99 %9.1f us\n", label, ms[runs / 2] * 1e3, ms[(runs * 99) / 100] * 1e3);
+	bench_sort(secs, (size_t)runs);
+	printf("%-56s median %9.1f us  p99 %9.1f us\n", label, bench_pct(secs, (size_t)runs, 50) * 1e6,
+	       bench_pct(secs, (size_t)runs, 99) * 1e6);
 }
 
 int main(int argc, char **argv)
@@ -45,80 +32,80 @@ int main(int argc, char **argv)
 	struct sc_zone_spec z = { 0 };
 	struct sc_err err = { "" };
 	struct sc_series *s;
-	double *ms;
+	double *secs;
 
 	if (argc < 2 || runs < 1) {
 		fprintf(stderr, "usage: bench_forecast CSV [RUNS]\n");
 		return 2;
 	}
-	ms = calloc((size_t)runs, sizeof(*ms));
+	secs = calloc((size_t)runs, sizeof(*secs));
 	s = sc_csv_read_intensity(argv[1], SC_COLUMN_LCA, &err);
-	if (!ms || !s) {
+	if (!secs || !s) {
 		fprintf(stderr, "bench_forecast: %s\n", s ? "out of memory" : err.msg);
 		return 1;
 	}
 	printf("%s: %zu points, step %lld s\n", argv[1], s->n, (long long)sc_series_step(s));
 
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now();
 		struct sc_series *x = sc_csv_read_intensity(argv[1], SC_COLUMN_LCA, NULL);
 
-		ms[i] = now_ms() - t0;
+		secs[i] = bench_now() - t0;
 		sc_series_destroy(x);
 	}
-	report("read the CSV (sc_csv_read_intensity)", ms, runs);
+	report("read the CSV (sc_csv_read_intensity)", secs, runs);
 
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now();
 		struct sc_grid *g = sc_series_to_grid(s, 0, 0, 0, 6 * 3600, NULL);
 
-		ms[i] = now_ms() - t0;
+		secs[i] = bench_now() - t0;
 		sc_grid_destroy(g);
 	}
-	report("resample the whole series (sc_series_to_grid)", ms, runs);
+	report("resample the whole series (sc_series_to_grid)", secs, runs);
 
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now();
 		struct sc_series *r = sc_series_replay_weekly(s, now, 86400 + 1200, 72 * 3600, NULL);
 		struct sc_grid *g = r ? sc_series_to_grid(r, 0, now - 86400 - 1200, now + 72 * 3600, 6 * 3600, NULL) : NULL;
 
-		ms[i] = now_ms() - t0;
+		secs[i] = bench_now() - t0;
 		sc_grid_destroy(g);
 		sc_series_destroy(r);
 	}
-	report("replay weekly onto 4 days + resample", ms, runs);
+	report("replay weekly onto 4 days + resample", secs, runs);
 
 	z.name = "DE";
 	z.provider = SC_PROV_FILE;
 	z.path = argv[1];
 	z.replay = SC_REPLAY_WEEKLY;
 	for (int i = 0; i < runs; i++) {
-		double t0 = now_ms();
+		double t0 = bench_now();
 		struct sc_snapshot *snap = sc_snapshot_load(&z, 1, NULL, now);
 
-		ms[i] = now_ms() - t0;
+		secs[i] = bench_now() - t0;
 		if (!snap || sc_snapshot_zone(snap, 0)->why) {
 			fprintf(stderr, "bench_forecast: %s\n", snap ? sc_snapshot_zone(snap, 0)->why : "out of memory");
 			return 1;
 		}
 		sc_snapshot_destroy(snap);
 	}
-	report("snapshot of one Replay=weekly zone (sc_snapshot_load)", ms, runs);
+	report("snapshot of one Replay=weekly zone (sc_snapshot_load)", secs, runs);
 
 	{
 		struct sc_snapshot *snap = sc_snapshot_load(&z, 1, NULL, now);
 
 		for (int i = 0; i < runs; i++) {
-			double t0 = now_ms();
+			double t0 = bench_now();
 
 			if (sc_snapshot_outdated(snap, now, 3600))
 				return 1;
-			ms[i] = now_ms() - t0;
+			secs[i] = bench_now() - t0;
 		}
-		report("change check (sc_snapshot_outdated: one stat)", ms, runs);
+		report("change check (sc_snapshot_outdated: one stat)", secs, runs);
 		sc_snapshot_destroy(snap);
 	}
 	sc_series_destroy(s);
-	free(ms);
+	free(secs);
 	return 0;
 }

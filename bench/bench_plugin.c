@@ -18,6 +18,8 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +31,8 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/slurmdb.h>
 #include <slurm/spank.h>
+
+#include "bench/benchutil.h"
 
 /* --- what slurmctld provides to plugins (exported with -export-dynamic) --------------- */
 
@@ -128,6 +132,8 @@ static char *xdup(const char *s)
 	return p;
 }
 
+static char batch_script[] = "#!/bin/sh\nsrun ./app\n";
+
 static void job_make(job_desc_msg_t *jd, const struct shape *s)
 {
 	char env[64];
@@ -145,6 +151,7 @@ static void job_make(job_desc_msg_t *jd, const struct shape *s)
 	jd->time_min = NO_VAL;
 	jd->het_job_offset = NO_VAL;
 	jd->user_id = 1000;
+	jd->script = batch_script; /* a batch job: interactive ones are left alone */
 	jd->partition = xdup(s->partition);
 	jd->tres_per_node = xdup(s->tres_per_node);
 	if (s->budget) {
@@ -163,21 +170,6 @@ static void job_free(job_desc_msg_t *jd)
 	free(jd->partition);
 	free(jd->tres_per_node);
 	free(jd->admin_comment);
-}
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 static int run(const char *label, const char *plugin, const char *conf, int calls)
@@ -209,9 +201,9 @@ static int run(const char *label, const char *plugin, const char *conf, int call
 		int rc;
 
 		job_make(&jd, &shapes[i % NSHAPES]);
-		t0 = now_ns();
+		t0 = bench_now();
 		rc = submit(&jd, 1000, &msg);
-		t1 = now_ns();
+		t1 = bench_now();
 		lat[i] = t1 - t0;
 		if (rc != SLURM_SUCCESS)
 			counts[4]++;
@@ -232,9 +224,10 @@ static int run(const char *label, const char *plugin, const char *conf, int call
 	}
 	fini();
 	dlclose(h);
-	qsort(lat, (size_t)calls, sizeof(*lat), cmp);
+	bench_sort(lat, (size_t)calls);
 	printf("%s\n  %d calls: median %.1f us, p99 %.1f us, max %.1f us\n  decisions:", label, calls,
-	       lat[calls / 2] / 1e3, lat[(size_t)((double)calls * 0.99)] / 1e3, lat[calls - 1] / 1e3);
+	       bench_pct(lat, (size_t)calls, 50) * 1e6, bench_pct(lat, (size_t)calls, 99) * 1e6,
+	       bench_pct(lat, (size_t)calls, 100) * 1e6);
 	for (int k = 0; k < 6; k++)
 		printf(" %s %d%s", names[k], counts[k], k < 5 ? "," : "\n");
 	free(lat);
@@ -250,7 +243,7 @@ static const char parts_text[] =
 int main(int argc, char **argv)
 {
 	const char *src = getenv("SC_TOP_SRCDIR");
-	char dir[] = "/tmp/bench_plugin.XXXXXX", conf[600], csv[600];
+	char dir[] = "/tmp/bench_plugin.XXXXXX", conf[600], csv[600], abs_src[PATH_MAX];
 	int calls = argc > 2 ? atoi(argv[2]) : 20000;
 	FILE *f;
 	int rc;
@@ -262,6 +255,12 @@ int main(int argc, char **argv)
 	}
 	if (!src || !*src)
 		src = "..";
+	/* carbon.conf resolves relative paths against its own directory. */
+	if (!realpath(src, abs_src)) {
+		fprintf(stderr, "bench_plugin: the sources %s: %s\n", src, strerror(errno));
+		return 1;
+	}
+	src = abs_src;
 	if (!mkdtemp(dir))
 		return 1;
 

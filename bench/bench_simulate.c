@@ -18,19 +18,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "bench/benchutil.h"
 #include "config/conf.h"
 #include "sim/sim.h"
 #include "sim/trace.h"
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 int main(int argc, char **argv)
 {
@@ -70,7 +62,7 @@ int main(int argc, char **argv)
 				struct sc_trace *tr;
 				struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1 };
 				struct sc_sim_result res;
-				double t0 = now_s(), t1, t2, t3;
+				double t0 = bench_now(), t1, t2, t3;
 
 				snprintf(path, sizeof(path), "%s/traces/%s", dir, traces[t]);
 				tr = sc_trace_read(path, SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
@@ -78,13 +70,13 @@ int main(int argc, char **argv)
 					fprintf(stderr, "bench_simulate: %s\n", err.msg);
 					return 1;
 				}
-				t1 = now_s();
+				t1 = bench_now();
 				if (sc_sim_truth_load(conf, NULL, &truth, &err) < 0) {
 					fprintf(stderr, "bench_simulate: %s\n", err.msg);
 					return 1;
 				}
 				sc_trace_anchor(tr, truth->start);
-				t2 = now_s();
+				t2 = bench_now();
 				sc_fc_mode_parse(modes[m == 2 ? 0 : m == 3 ? 1 : m], &o.forecast, NULL);
 				o.cores = m == 2 ? 20000 : 0;
 				o.replan = m == 3 ? 1800 : 0;
@@ -92,7 +84,7 @@ int main(int argc, char **argv)
 					fprintf(stderr, "bench_simulate: %s\n", err.msg);
 					return 1;
 				}
-				t3 = now_s();
+				t3 = bench_now();
 				jobs = res.jobs;
 				if (t1 - t0 < best[0])
 					best[0] = t1 - t0;

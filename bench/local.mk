@@ -1,14 +1,14 @@
 # bench/: benchmarks (not run by make check). `make bench` builds them.
 EXTRA_PROGRAMS += bench/bench_decide
-bench_bench_decide_SOURCES = bench/bench_decide.c
+bench_bench_decide_SOURCES = bench/bench_decide.c bench/benchutil.h
 bench_bench_decide_LDADD = policy/libscpolicy.la -lm
 CLEANFILES += bench/bench_decide
 EXTRA_PROGRAMS += bench/bench_forecast
-bench_bench_forecast_SOURCES = bench/bench_forecast.c
+bench_bench_forecast_SOURCES = bench/bench_forecast.c bench/benchutil.h
 bench_bench_forecast_LDADD = $(SC_CORE_LIBS)
 CLEANFILES += bench/bench_forecast
 EXTRA_PROGRAMS += bench/bench_simulate
-bench_bench_simulate_SOURCES = bench/bench_simulate.c
+bench_bench_simulate_SOURCES = bench/bench_simulate.c bench/benchutil.h
 bench_bench_simulate_LDADD = $(SC_SIM_LIBS)
 CLEANFILES += bench/bench_simulate
 dist_noinst_SCRIPTS += bench/simulate_tables.py
@@ -21,7 +21,7 @@ dist_noinst_SCRIPTS += bench/forecast_errors.py
 # job_submit/carbon's time per job_submit call: dlopens the built plugin with stub Slurm
 # symbols (exported from the harness, as slurmctld exports them).
 EXTRA_PROGRAMS += bench/bench_plugin
-bench_bench_plugin_SOURCES = bench/bench_plugin.c
+bench_bench_plugin_SOURCES = bench/bench_plugin.c bench/benchutil.h
 bench_bench_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 bench_bench_plugin_LDFLAGS = $(AM_LDFLAGS) -export-dynamic
 bench_bench_plugin_LDADD = -ldl -lm

@@ -450,18 +450,11 @@ static int run_once(struct ctx *c, const char *input, const char *jobs_arg, int6
 		if (f != stdin)
 			fclose(f);
 	} else {
-		char sarg[64], earg[64], t[40], delim[] = "--delimiter=\x1f";
-		char *argv[16];
+		char sarg[64], earg[64], t[40];
+		char *argv[8];
 		int n = 0;
-		struct sc_proc *p;
-		struct sc_err cerr;
 
-		argv[n++] = (char *)sc_slurm_prog("sacct");
-		argv[n++] = "--parsable2";
-		argv[n++] = "--noconvert";
-		argv[n++] = delim;
 		argv[n++] = "--allusers";
-		argv[n++] = "--format=" SC_SACCT_FIELDS;
 		if (jobs_arg) {
 			argv[n++] = "--jobs";
 			argv[n++] = (char *)jobs_arg;
@@ -476,15 +469,7 @@ static int run_once(struct ctx *c, const char *input, const char *jobs_arg, int6
 			argv[n++] = earg;
 		}
 		argv[n] = NULL;
-		p = sc_proc_open(argv, err);
-		if (!p)
-			return -1;
-		rc = sc_sacct_read(sc_proc_out(p), "sacct", '\x1f', on_job, c, on_warn, &stats, err);
-		/* sacct's own failure explains any reading error that follows from it. */
-		if (sc_proc_close(p, &cerr) < 0) {
-			*err = cerr;
-			rc = -1;
-		}
+		rc = sc_sacct_run(argv, on_job, c, on_warn, &stats, err);
 	}
 	if (rc == 0)
 		flush(c);

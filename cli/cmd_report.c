@@ -141,19 +141,12 @@ static const char *joined(char **list, size_t n, char *buf, size_t cap)
 static int from_sacct(struct rctx *c, const char *from, const char *to, int allusers, struct sc_err *err)
 {
 	const struct filter *f = c->f;
-	char delim[] = "--delimiter=\x1f", sarg[300], earg[300], b[4096];
+	char sarg[300], earg[300], b[4096];
 	char *uarg = NULL, *aarg = NULL, *parg = NULL;
-	char *av[20];
+	char *av[8];
 	int n = 0, rc = -1;
-	struct sc_proc *p;
-	struct sc_err cerr;
 
-	av[n++] = (char *)sc_slurm_prog("sacct");
-	av[n++] = "--parsable2";
-	av[n++] = "--noconvert";
-	av[n++] = delim;
 	av[n++] = "--allocations";
-	av[n++] = "--format=" SC_SACCT_FIELDS;
 	if (from) {
 		snprintf(sarg, sizeof(sarg), "--starttime=%s", from);
 		av[n++] = sarg;
@@ -180,17 +173,9 @@ static int from_sacct(struct rctx *c, const char *from, const char *to, int allu
 		av[n++] = parg;
 	}
 	av[n] = NULL;
-	p = sc_proc_open(av, err);
-	if (!p)
-		goto out;
-	rc = sc_sacct_read(sc_proc_out(p), "sacct", '\x1f', on_job, c, on_warn, NULL, err);
+	rc = sc_sacct_run(av, on_job, c, on_warn, NULL, err);
 	if (rc > 0) {
-		sc_err_set(err, "out of memory");
-		rc = -1;
-	}
-	/* sacct's own failure explains any reading error that follows from it. */
-	if (sc_proc_close(p, &cerr) < 0) {
-		*err = cerr;
+		sc_err_set(err, "out of memory"); /* on_job's only failure */
 		rc = -1;
 	}
 	goto out;

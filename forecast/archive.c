@@ -17,6 +17,7 @@
 #include "policy/units.h"
 
 #define FORECAST_HEADER "issued_at,target,forecast"
+#define FORECAST_MAX_FIELDS 16
 
 char *sc_archive_path(const char *state_dir, const char *zone, const char *kind, struct sc_err *err)
 {
@@ -121,15 +122,17 @@ void sc_forecast_rows_free(struct sc_forecast_rows *rows)
 	free(rows->issued_at);
 	free(rows->target);
 	free(rows->forecast);
+	free(rows->line);
 	memset(rows, 0, sizeof(*rows));
 }
 
-static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target, double v)
+static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target, double v, long line)
 {
 	if (r->n == r->cap) {
 		size_t cap = r->cap ? r->cap * 2 : 1024;
 		int64_t *a = realloc(r->issued_at, cap * sizeof(*a)), *b;
 		double *c;
+		long *l;
 		if (!a)
 			return -1;
 		r->issued_at = a;
@@ -141,29 +144,63 @@ static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target,
 		if (!c)
 			return -1;
 		r->forecast = c;
+		l = realloc(r->line, cap * sizeof(*l));
+		if (!l)
+			return -1;
+		r->line = l;
 		r->cap = cap;
 	}
 	r->issued_at[r->n] = issued;
 	r->target[r->n] = target;
 	r->forecast[r->n] = v;
+	r->line[r->n] = line;
 	r->n++;
+	return 0;
+}
+
+/* Finds the columns issued_at, target and forecast (case-insensitive, any
+ * order, other columns ignored) in the header's nf fields. */
+static int forecast_header(char **fl, int nf, int *col, const char *path, long lineno, struct sc_err *err)
+{
+	static const char *const names[3] = { "issued_at", "target", "forecast" };
+
+	if (nf > FORECAST_MAX_FIELDS)
+		return sc_err_set(err, "%s:%ld: more than %d columns; expected the header '%s'", path, lineno,
+				  FORECAST_MAX_FIELDS, FORECAST_HEADER);
+	for (int c = 0; c < 3; c++)
+		col[c] = -1;
+	for (int i = 0; i < nf; i++) {
+		const char *name = sc_csv_trim(fl[i]);
+
+		for (int c = 0; c < 3; c++) {
+			if (strcasecmp(name, names[c]) != 0)
+				continue;
+			if (col[c] >= 0)
+				return sc_err_set(err, "%s:%ld: column '%s' appears twice", path, lineno, names[c]);
+			col[c] = i;
+		}
+	}
+	for (int c = 0; c < 3; c++)
+		if (col[c] < 0)
+			return sc_err_set(err, "%s:%ld: the header has no column '%s': expected the header '%s'", path,
+					  lineno, names[c], FORECAST_HEADER);
 	return 0;
 }
 
 int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_rows *rows, struct sc_err *err)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *fields[4];
+	char *line = NULL, *fl[FORECAST_MAX_FIELDS];
 	size_t cap = 0;
-	long len;
-	int lineno = 0, rc = -1, header = 0;
+	long len, lineno = 0;
+	int rc = -1, ncols = 0, col[3];
 	struct sc_err e;
 
 	memset(rows, 0, sizeof(*rows));
 	if (!f) {
 		if (errno == ENOENT && missing_ok)
 			return 0;
-		return sc_err_set(err, "cannot read %s: %s", path, strerror(errno));
+		return sc_err_set(err, "cannot read forecast archive %s: %s", path, strerror(errno));
 	}
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
 		int64_t issued, target;
@@ -171,41 +208,48 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 		int n;
 
 		lineno++;
-		if (len == 0 || line[0] == '#')
+		if (len == 0 || line[0] == '#' || strcmp(line, "\r") == 0)
 			continue;
-		if (!header) {
-			if (strncasecmp(line, FORECAST_HEADER, strlen(FORECAST_HEADER)) != 0) {
-				sc_err_set(err, "%s:%d: expected the header '%s'", path, lineno, FORECAST_HEADER);
+		n = sc_csv_split(line, ',', 1, fl, FORECAST_MAX_FIELDS, &e);
+		if (n < 0) {
+			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
+			goto out;
+		}
+		if (!ncols) {
+			if (forecast_header(fl, n, col, path, lineno, err) < 0)
 				goto out;
-			}
-			header = 1;
+			ncols = n;
 			continue;
 		}
-		n = sc_csv_split(line, ',', 0, fields, 4, &e);
-		if (n != 3) {
-			sc_err_set(err, "%s:%d: %d fields; expected issued_at,target,forecast", path, lineno, n);
+		if (n != ncols) {
+			sc_err_set(err, "%s:%ld: %d fields; expected %d as in the header (issued_at,target,forecast)",
+				   path, lineno, n, ncols);
 			goto out;
 		}
-		if (sc_parse_time(fields[0], 0, &issued, &e) < 0 || sc_parse_time(fields[1], 0, &target, &e) < 0) {
-			sc_err_set(err, "%s:%d: %s", path, lineno, e.msg);
+		if (sc_parse_time(fl[col[0]], 0, &issued, &e) < 0 || sc_parse_time(fl[col[1]], 0, &target, &e) < 0) {
+			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
 			goto out;
 		}
-		if (!fields[2][0])
+		if (!fl[col[2]][0])
 			continue; /* no forecast for that target */
-		if (sc_parse_number(fields[2], 0, SC_INTENSITY_MAX, "forecast", &v, &e) < 0) {
-			sc_err_set(err, "%s:%d: %s", path, lineno, e.msg);
+		if (sc_parse_number(fl[col[2]], 0, SC_INTENSITY_MAX, "forecast", &v, &e) < 0) {
+			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
 			goto out;
 		}
-		if (rows_push(rows, issued, target, v) < 0) {
+		if (rows_push(rows, issued, target, v, lineno) < 0) {
 			sc_err_set(err, "out of memory");
 			goto out;
 		}
 	}
 	if (len == -2) {
-		sc_err_set(err, "%s:%d: line too long", path, lineno + 1);
+		sc_err_set(err, "%s:%ld: line too long", path, lineno + 1);
 		goto out;
 	}
-	if (!header) {
+	if (len == -3 || ferror(f)) {
+		sc_err_set(err, "%s: %s", path, len == -3 ? "out of memory" : "read error");
+		goto out;
+	}
+	if (!ncols) {
 		sc_err_set(err, "%s: empty; expected the header '%s'", path, FORECAST_HEADER);
 		goto out;
 	}

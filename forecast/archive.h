@@ -61,17 +61,29 @@ int sc_archive_add_actual(const char *state_dir, const char *zone, const struct 
 int sc_archive_add_forecast(const char *state_dir, const char *zone, const struct sc_series *fc,
 			    int64_t issued_at, int64_t now, int days, size_t max_rows, struct sc_err *err);
 
-/* The rows of a forecasts file. */
+/* The rows of a forecasts file, in file order. */
 struct sc_forecast_rows {
 	int64_t *issued_at;
 	int64_t *target;
 	double *forecast;
+	long *line;  /* each row's line in the file (sc_forecast_rows_read; may be
+		      * NULL in rows built otherwise) */
 	size_t n, cap;
 };
 
-/* Reads a forecasts file (`issued_at,target,forecast`; times as above or
- * ISO 8601). A missing file gives zero rows when missing_ok. Errors name
- * the file and line. Release with sc_forecast_rows_free. */
+/* Reads a forecasts file: the one reader of the format, for the refresher,
+ * the reconciler and `scarbon simulate --forecast archive:FILE`. A header
+ * naming the columns issued_at, target and forecast (case-insensitive, in
+ * any order; other columns are ignored, at most 16 in all), then one row
+ * per forecast value with as many fields as the header. Times as above or
+ * ISO 8601 (with Z or an offset); a forecast within 0..SC_INTENSITY_MAX,
+ * or empty: a gap, no row. Fields may be quoted (RFC 4180); blank lines and
+ * lines starting with '#' are skipped. The file order is kept (duplicates
+ * too: what they mean is the caller's to say). A missing file gives zero
+ * rows when missing_ok; a header without rows gives zero rows. Errors name
+ * the file and line ("GB-forecasts.csv:3: invalid time 'soon': ..."; "...:1:
+ * the header has no column 'issued_at': expected the header
+ * 'issued_at,target,forecast'"). Release with sc_forecast_rows_free. */
 int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_rows *rows, struct sc_err *err);
 
 /* Frees rows' arrays and zeroes it; NULL is a no-op. */

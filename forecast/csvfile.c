@@ -116,8 +116,7 @@ long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len)
 	return (long)len;
 }
 
-/* Leading and trailing blanks removed, in place. */
-static char *trim(char *s)
+char *sc_csv_trim(char *s)
 {
 	char *e;
 
@@ -219,7 +218,7 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		line = buf;
 		if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
 			line += 3; /* a UTF-8 byte order mark */
-		if (line[0] == '#' || !*trim(line))
+		if (line[0] == '#' || !*sc_csv_trim(line))
 			continue;
 		sc_err_clear(&e);
 		nf = sc_csv_split(line, ',', 1, fields, MAX_FIELDS, &e);
@@ -232,7 +231,7 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 			goto error;
 		}
 		for (int i = 0; i < nf; i++)
-			fields[i] = trim(fields[i]);
+			fields[i] = sc_csv_trim(fields[i]);
 		if (!header_line) {
 			if (parse_header(fields, nf, column, &tcol, &vcol, &e) < 0) {
 				sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);

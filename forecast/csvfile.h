@@ -22,6 +22,11 @@
  * an unterminated quote. Quotes are only special with quoted != 0. */
 int sc_csv_split(char *line, char sep, int quoted, char **fields, int max, struct sc_err *err);
 
+/* s without its leading and trailing blanks (spaces, tabs; a trailing
+ * '\r' too), in place: returns a pointer into s. For header names and
+ * fields. */
+char *sc_csv_trim(char *s);
+
 /* Reads one line of any length from f into *buf (grown with realloc as
  * needed, caller frees; *buf may start NULL with *cap 0), without the
  * newline, NUL-terminated. Returns its length (a NUL byte inside the line

@@ -214,6 +214,13 @@ int sc_prov_status_error(const char *url, const struct sc_http_response *r, cons
 	return sc_err_set(err, "GET %s: HTTP %ld%s%s%s", where, r->status, hint, text[0] ? ": " : "", text);
 }
 
+int sc_prov_answer_error(const char *url, struct sc_err *err)
+{
+	char where[512];
+
+	return sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+}
+
 int sc_prov_get(const struct sc_fetch_ctx *ctx, const char *url, const char *const *headers,
 		const char *user, const char *password, const char *auth_hint,
 		struct sc_http_response *resp, struct sc_err *err)

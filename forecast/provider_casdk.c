@@ -152,13 +152,12 @@ static struct sc_series *casdk_get(struct sc_fetch_ctx *ctx, const char *url, pa
 {
 	struct sc_http_response r;
 	struct sc_series *s;
-	char where[512];
 
 	if (sc_prov_get(ctx, url, NULL, NULL, NULL, NULL, &r, err) < 0)
 		return NULL;
 	s = parse(r.body, r.len, err);
 	if (!s)
-		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+		sc_prov_answer_error(url, err);
 	sc_http_response_free(&r);
 	return s;
 }
@@ -202,7 +201,7 @@ int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int
 		     double *ci, struct sc_err *err)
 {
 	struct sc_http_response r;
-	char loc[256], t0[32], t1[32], where[512];
+	char loc[256], t0[32], t1[32];
 	char *url;
 	int rc = -1;
 
@@ -223,7 +222,7 @@ int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int
 		goto out;
 	rc = sc_casdk_parse_average(r.body, r.len, ci, err);
 	if (rc < 0)
-		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+		sc_prov_answer_error(url, err);
 	sc_http_response_free(&r);
 out:
 	free(url);

@@ -82,7 +82,7 @@ static struct sc_series *em_get(const struct sc_zone_spec *z, struct sc_fetch_ct
 {
 	struct sc_http_response r;
 	const char *headers[] = { header, NULL };
-	char region[256], where[512], hint[600];
+	char region[256], hint[600];
 	struct sc_series *s = NULL;
 	char *url;
 
@@ -100,7 +100,7 @@ static struct sc_series *em_get(const struct sc_zone_spec *z, struct sc_fetch_ct
 		goto out;
 	s = sc_em_parse(r.body, r.len, err);
 	if (!s)
-		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+		sc_prov_answer_error(url, err);
 	sc_http_response_free(&r);
 out:
 	free(url);

@@ -57,6 +57,11 @@ char *sc_prov_url(const char *base, const char *fmt, ...) __attribute__((format(
 int sc_prov_status_error(const char *url, const struct sc_http_response *r, const char *auth_hint,
 			 struct sc_err *err);
 
+/* For a 2xx answer whose body could not be read: prefixes err's message
+ * with "GET <url>: " (credentials redacted), as sc_prov_status_error words
+ * its errors. Returns -1. */
+int sc_prov_answer_error(const char *url, struct sc_err *err);
+
 /* GETs url and checks for a 2xx answer; -1 with err otherwise (resp is then
  * released). */
 int sc_prov_get(const struct sc_fetch_ctx *ctx, const char *url, const char *const *headers,

@@ -164,7 +164,7 @@ static struct sc_series *ukci_get(struct sc_fetch_ctx *ctx, const char *base, in
 {
 	struct sc_http_response r;
 	struct sc_series *s = NULL;
-	char where[512], *url;
+	char *url;
 
 	if (id)
 		url = sc_prov_url(base, "/regional/intensity/%s/%s/regionid/%d", from, span, id);
@@ -178,7 +178,7 @@ static struct sc_series *ukci_get(struct sc_fetch_ctx *ctx, const char *base, in
 		goto out;
 	s = sc_ukci_parse(r.body, r.len, field, err);
 	if (!s)
-		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+		sc_prov_answer_error(url, err);
 	sc_http_response_free(&r);
 out:
 	free(url);

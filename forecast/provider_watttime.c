@@ -178,7 +178,7 @@ static int wt_login(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, cons
 		    struct sc_err *err)
 {
 	struct sc_http_response r;
-	char *cred = NULL, *colon, *url = NULL, where[512], hint[600];
+	char *cred = NULL, *colon, *url = NULL, hint[600];
 	int rc = -1;
 
 	if (sc_token_read(z->token_file, &cred, err) < 0)
@@ -200,8 +200,10 @@ static int wt_login(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, cons
 		goto out;
 	}
 	rc = sc_wt_parse_token(r.body, r.len, token, err);
-	if (rc < 0)
-		sc_err_prefix(err, "login: GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+	if (rc < 0) {
+		sc_prov_answer_error(url, err);
+		sc_err_prefix(err, "login: ");
+	}
 	explicit_bzero(r.body, r.len);
 	sc_http_response_free(&r);
 out:
@@ -288,13 +290,12 @@ static struct sc_series *wt_fetch_one(const struct sc_zone_spec *z, struct sc_fe
 {
 	struct sc_http_response r;
 	struct sc_series *s;
-	char where[512];
 
 	if (wt_get(z, ctx, base, url, &r, err) < 0)
 		return NULL;
 	s = sc_wt_parse(r.body, r.len, err);
 	if (!s)
-		sc_err_prefix(err, "GET %s: ", sc_http_redact_url(url, where, sizeof(where)));
+		sc_prov_answer_error(url, err);
 	sc_http_response_free(&r);
 	return s;
 }

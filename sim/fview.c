@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "forecast/csvfile.h"
+#include "forecast/archive.h"
 #include "forecast/series.h"
 #include "policy/units.h"
 #include "sim/fview.h"
@@ -242,84 +242,31 @@ static int cmp_arow(const void *a, const void *b)
 	return x->line < y->line ? -1 : x->line > y->line;
 }
 
+/* Reads the archive (forecast/archive.h's reader) into one grid per issue. */
 static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struct sc_err *err)
 {
 	const char *path = v->mode.path;
-	FILE *f = fopen(path, "r");
+	struct sc_forecast_rows fr;
 	struct arow *rows = NULL;
-	size_t n = 0, cap = 0;
-	char *line = NULL;
-	size_t lcap = 0;
-	long len, lineno = 0;
-	int col[3] = { -1, -1, -1 }, have_header = 0;
 	struct sc_series *s = NULL;
-	static const char *const names[3] = { "issued_at", "target", "forecast" };
+	size_t n;
 
-	if (!f) {
-		sc_err_set(err, "cannot read forecast archive %s: %s", path, strerror(errno));
+	if (sc_forecast_rows_read(path, 0, &fr, err) < 0)
 		return -1;
-	}
-	while ((len = sc_read_line(f, &line, &lcap, 0)) >= 0) {
-		char *fl[16];
-		int nf;
-
-		lineno++;
-		if (!line[0] || line[0] == '#' || (line[0] == '\r' && !line[1]))
-			continue;
-		nf = sc_csv_split(line, ',', 1, fl, 16, err);
-		if (nf < 0) {
-			sc_err_prefix(err, "%s:%ld: ", path, lineno);
-			goto error;
-		}
-		if (!have_header) {
-			for (int i = 0; i < nf && i < 16; i++)
-				for (int c = 0; c < 3; c++)
-					if (strcmp(fl[i], names[c]) == 0)
-						col[c] = i;
-			for (int c = 0; c < 3; c++)
-				if (col[c] < 0) {
-					sc_err_set(err, "%s:%ld: the header has no column '%s': a forecast archive is a CSV with the header issued_at,target,forecast",
-						   path, lineno, names[c]);
-					goto error;
-				}
-			have_header = 1;
-			continue;
-		}
-		if (nf <= col[0] || nf <= col[1] || nf <= col[2] || nf > 16) {
-			sc_err_set(err, "%s:%ld: expected the fields issued_at,target,forecast, found %d fields", path,
-				   lineno, nf);
-			goto error;
-		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 4096;
-			struct arow *nr = realloc(rows, nc * sizeof(*nr));
-			if (!nr) {
-				sc_err_set(err, "out of memory");
-				goto error;
-			}
-			rows = nr;
-			cap = nc;
-		}
-		if (!*fl[col[2]])
-			continue; /* no value: a gap */
-		rows[n].line = lineno;
-		if (sc_parse_time(fl[col[0]], 0, &rows[n].issued, err) < 0 ||
-		    sc_parse_time(fl[col[1]], 0, &rows[n].target, err) < 0 ||
-		    sc_parse_number(fl[col[2]], 0, SC_INTENSITY_MAX, "forecast", &rows[n].v, err) < 0) {
-			sc_err_prefix(err, "%s:%ld: ", path, lineno);
-			goto error;
-		}
-		n++;
-	}
-	if (len == -2) {
-		sc_err_set(err, "%s:%ld: line too long", path, lineno + 1);
-		goto error;
-	}
+	n = fr.n;
 	if (!n) {
 		sc_err_set(err, "%s: no forecasts: expected a header issued_at,target,forecast and one row per forecast value",
 			   path);
 		goto error;
 	}
+	rows = malloc(n * sizeof(*rows));
+	if (!rows) {
+		sc_err_set(err, "out of memory");
+		goto error;
+	}
+	for (size_t i = 0; i < n; i++)
+		rows[i] = (struct arow){ fr.issued_at[i], fr.target[i], fr.forecast[i], fr.line[i] };
+	sc_forecast_rows_free(&fr);
 	qsort(rows, n, sizeof(*rows), cmp_arow);
 	for (size_t i = 0; i < n;) {
 		size_t k = i;
@@ -358,14 +305,11 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 		i = k;
 	}
 	free(rows);
-	free(line);
-	fclose(f);
 	return 0;
 error:
 	sc_series_destroy(s);
+	sc_forecast_rows_free(&fr);
 	free(rows);
-	free(line);
-	fclose(f);
 	return -1;
 }
 

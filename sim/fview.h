@@ -11,7 +11,9 @@
  *  - persistence: the value one day earlier — slot j gets the truth of the
  *    latest slot j − k·day (k >= 1) that had ended by t.
  *  - archive:FILE: real forecasts as they were issued, CSV
- *    `issued_at,target,forecast` (times as in the intensity CSVs); at t the
+ *    `issued_at,target,forecast` as the refresher archives them (read by
+ *    sc_forecast_rows_read, forecast/archive.h; a second value for the same
+ *    issue and target is an error naming both lines); at t the
  *    policy sees only the latest forecast issued at or before t, from the
  *    slot that contains t on. Before the first issue, when the latest issue
  *    is older than max_age (the zone's MaxAge, as the plugin treats a stale

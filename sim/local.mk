@@ -1,5 +1,6 @@
 # sim/: job traces, forecast views, peer rules and the replay engine behind
-# `scarbon simulate` (a convenience library).
+# `scarbon simulate` (a convenience library). It reads sacct traces with
+# acct/'s reader and forecast archives with forecast/'s, so it links before them.
 noinst_LTLIBRARIES += sim/libscsim.la
 sim_libscsim_la_SOURCES = \
 	sim/trace.c sim/trace.h \

@@ -452,7 +452,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	int fallback;
 	const char *fallback_name;
 	double thr_pct = opts->threshold_pct > 0 ? opts->threshold_pct : 30;
-	int have_data = 0;
+	int have_data = 0, rc = -1;
 
 	memset(res, 0, sizeof(*res));
 	if (conf->n_parts == 0 || conf->n_zones == 0)
@@ -739,18 +739,13 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			}
 		}
 	}
-	free(delays);
-	for (int p = 0; p < SC_POL_N; p++)
-		free(pl[p]);
-	free(rs.v);
-	free(jobs);
-	free(watts);
-	free(zone_err);
-	sc_fview_destroy(view);
-	return 0;
+	rc = 0;
+	goto out;
 oom:
 	sc_err_set(err, "out of memory");
 error:
+	sc_sim_result_free(res);
+out:
 	free(delays);
 	free(rs.v);
 	for (int p = 0; p < SC_POL_N; p++)
@@ -759,6 +754,5 @@ error:
 	free(watts);
 	free(zone_err);
 	sc_fview_destroy(view);
-	sc_sim_result_free(res);
-	return -1;
+	return rc;
 }

@@ -253,13 +253,8 @@ static int csv_header(char *line, int *col, int *ncols, const char *name, long l
 	for (int c = 0; c < NCOLS; c++)
 		col[c] = -1;
 	for (int i = 0; i < n; i++) {
-		char *s = f[i];
-		size_t len;
-		while (isspace((unsigned char)*s))
-			s++;
-		len = strlen(s);
-		while (len && isspace((unsigned char)s[len - 1]))
-			s[--len] = '\0';
+		const char *s = sc_csv_trim(f[i]);
+
 		for (int c = 0; c < NCOLS; c++) {
 			if (strcasecmp(s, csv_names[c]) == 0 ||
 			    (c == C_REQUESTED && strcasecmp(s, "requested_time") == 0)) {
@@ -357,182 +352,115 @@ static int csv_finish(struct sc_trace *t, struct csv_row *rows, size_t n, enum s
 
 /* ---------------------------------------------------------------- sacct */
 
-enum sacct_col {
-	S_JOBID, S_SUBMIT, S_START, S_END, S_ELAPSED, S_ELAPSED_RAW, S_TIMELIMIT, S_TIMELIMIT_RAW,
-	S_NCPUS, S_NNODES, S_REQMEM, S_TRES, S_PARTITION, S_USER, S_ACCOUNT, S_QOS, S_STATE, NSCOLS
+/* sacct traces go through acct/'s reader (steps folded into their job,
+ * arrays, heterogeneous jobs, fields with the separator inside); what the
+ * simulator adds is strictness: a value it needs that can't be read stops
+ * the reading with the file and line. */
+
+/* The odd values that stop a trace, in the order they are reported. */
+static const unsigned sacct_fatal[] = { SC_ODD_TIME, SC_ODD_ELAPSED, SC_ODD_COUNT, SC_ODD_TIMELIMIT,
+					SC_ODD_REQMEM, SC_ODD_TRES };
+
+struct sacct_trace {
+	struct sc_sacct *r;
+	struct sc_trace *t;
+	const char *name;
+	long offset;   /* the header's line in the file − 1 */
+	int has_start;
+	struct sc_err *err;
 };
 
-/* Accepted header names per column, best first. */
-static const char *const sacct_names[NSCOLS][3] = {
-	[S_JOBID] = { "JobID", "JobIDRaw", NULL },
-	[S_SUBMIT] = { "Submit", NULL, NULL },
-	[S_START] = { "Start", NULL, NULL },
-	[S_END] = { "End", NULL, NULL },
-	[S_ELAPSED] = { "Elapsed", NULL, NULL },
-	[S_ELAPSED_RAW] = { "ElapsedRaw", NULL, NULL },
-	[S_TIMELIMIT] = { "Timelimit", NULL, NULL },
-	[S_TIMELIMIT_RAW] = { "TimelimitRaw", NULL, NULL },
-	[S_NCPUS] = { "NCPUS", "AllocCPUS", "ReqCPUS" },
-	[S_NNODES] = { "NNodes", "AllocNodes", "ReqNodes" },
-	[S_REQMEM] = { "ReqMem", NULL, NULL },
-	[S_TRES] = { "AllocTRES", "ReqTRES", NULL },
-	[S_PARTITION] = { "Partition", NULL, NULL },
-	[S_USER] = { "User", NULL, NULL },
-	[S_ACCOUNT] = { "Account", NULL, NULL },
-	[S_QOS] = { "QOS", NULL, NULL },
-	[S_STATE] = { "State", NULL, NULL },
-};
-
-static int sacct_header(char *line, int *col, int *ncols, const char *name, long lineno,
-			struct sc_err *err)
+static int sacct_open(struct sacct_trace *st, const char *header, const char *name, long lineno,
+		      struct sc_err *err)
 {
-	char *f[MAX_FIELDS];
-	int n = sc_csv_split(line, '|', 0, f, MAX_FIELDS, err);
-	int rank[NSCOLS];
-
-	if (n < 0)
+	st->r = sc_sacct_create(header, 0, err);
+	if (!st->r)
 		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-	if (n > MAX_FIELDS)
-		return sc_err_set(err, "%s:%ld: more than %d columns", name, lineno, MAX_FIELDS);
-	for (int c = 0; c < NSCOLS; c++) {
-		col[c] = -1;
-		rank[c] = 99;
-	}
-	for (int i = 0; i < n; i++)
-		for (int c = 0; c < NSCOLS; c++)
-			for (int k = 0; k < 3 && sacct_names[c][k]; k++)
-				if (strcasecmp(f[i], sacct_names[c][k]) == 0 && k < rank[c]) {
-					col[c] = i;
-					rank[c] = k;
-				}
-	*ncols = n;
-	if (col[S_SUBMIT] < 0 || col[S_NCPUS] < 0 ||
-	    (col[S_ELAPSED] < 0 && col[S_ELAPSED_RAW] < 0 && (col[S_START] < 0 || col[S_END] < 0)))
+	if (!sc_sacct_has_column(st->r, "Submit") || !sc_sacct_has_column(st->r, "NCPUS") ||
+	    (!sc_sacct_has_column(st->r, "Elapsed") && !sc_sacct_has_column(st->r, "ElapsedRaw") &&
+	     (!sc_sacct_has_column(st->r, "Start") || !sc_sacct_has_column(st->r, "End"))))
 		return sc_err_set(err,
 				  "%s:%ld: a sacct trace needs a header with the columns Submit, Elapsed (or ElapsedRaw, or "
 				  "Start and End) and NCPUS (or AllocCPUS); e.g. sacct -P -X -o "
 				  "JobID,Submit,Start,Elapsed,Timelimit,NCPUS,NNodes,ReqMem,AllocTRES,Partition,User,Account,QOS,State",
 				  name, lineno);
+	st->name = name;
+	st->offset = lineno - 1;
+	st->has_start = sc_sacct_has_column(st->r, "Start");
+	st->err = err;
 	return 0;
 }
 
-static int is_unknown_time(const char *s)
+static int sacct_job(const struct sc_acct_job *aj, void *arg)
 {
-	return !*s || strcasecmp(s, "Unknown") == 0 || strcasecmp(s, "None") == 0;
+	struct sacct_trace *st = arg;
+	struct sc_trace *t = st->t;
+	long line = aj->line + st->offset;
+	struct sc_trace_job *j;
+	int oom = 0;
+
+	for (size_t k = 0; k < sizeof(sacct_fatal) / sizeof(sacct_fatal[0]); k++)
+		if (aj->odd & sacct_fatal[k])
+			return sc_err_set(st->err, "%s:%ld: %s", st->name, line,
+					  aj->odd_why[__builtin_ctz(sacct_fatal[k])]);
+	if (!aj->submit)
+		return sc_err_set(st->err, "%s:%ld: Submit is unknown: every job needs a submit time", st->name,
+				  line);
+	if ((st->has_start && !aj->ran) || aj->elapsed <= 0 || aj->ncpus <= 0) {
+		t->skipped++; /* never started, still running with no Elapsed, or never ran */
+		return 0;
+	}
+	if ((double)aj->elapsed > TIME_MAX_S || (double)aj->timelimit > TIME_MAX_S ||
+	    (double)aj->ncpus > CPUS_MAX || (double)aj->nnodes > CPUS_MAX)
+		return sc_err_set(st->err, "%s:%ld: run time, time limit, CPUs or nodes out of range (at most ten years and %g CPUs or nodes)",
+				  st->name, line, CPUS_MAX);
+	j = new_job(t);
+	if (!j)
+		return sc_err_set(st->err, "out of memory");
+	j->line = (uint32_t)line;
+	j->submit = aj->submit;
+	j->runtime = aj->elapsed;
+	j->requested = aj->timelimit > 0 ? aj->timelimit : 0;
+	j->cpus = (uint32_t)aj->ncpus;
+	j->nodes = aj->nnodes > 0 ? (uint32_t)aj->nnodes : 0;
+	j->gpus = aj->gpus <= UINT32_MAX ? (uint32_t)aj->gpus : 0;
+	if (aj->req_mem_mb >= 0) {
+		if (aj->req_mem_per == 'c')
+			j->mem_per_cpu_mb = (uint64_t)ceil(aj->req_mem_mb);
+		else if (aj->req_mem_per == 'n')
+			j->mem_per_node_mb = (uint64_t)ceil(aj->req_mem_mb);
+		else /* per job (22.05 on): spread over the nodes */
+			j->mem_per_node_mb = (uint64_t)ceil(aj->req_mem_mb / (j->nodes > 1 ? j->nodes : 1));
+	}
+	j->partition = intern(t, aj->partition, &oom);
+	j->user = intern(t, aj->user, &oom);
+	j->account = intern(t, aj->account, &oom);
+	j->qos = intern(t, aj->qos, &oom);
+	if (oom)
+		return sc_err_set(st->err, "out of memory");
+	return 0;
 }
 
-static int sacct_row(struct sc_trace *t, char *line, const int *col, int ncols, const char *name,
-		     long lineno, struct sc_err *err)
+/* One line after the header (blank ones too: the reader counts lines). */
+static int sacct_line(struct sacct_trace *st, char *line, long lineno, struct sc_err *err)
 {
-	char *f[MAX_FIELDS];
-	int n = sc_csv_split(line, '|', 0, f, MAX_FIELDS, err), oom = 0;
-	struct sc_trace_job j;
-	int64_t start = 0, end = 0;
-	double v;
-	const char *s;
+	struct sc_err e = { "" };
 
-	if (n < 0)
-		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-	if (n != ncols)
-		return sc_err_set(err, "%s:%ld: expected %d '|'-separated fields as in the header, found %d", name,
-				  lineno, ncols, n);
-	memset(&j, 0, sizeof(j));
-	j.line = (uint32_t)lineno;
-	if (col[S_JOBID] >= 0 && strchr(f[col[S_JOBID]], '.')) {
-		t->skipped++; /* a job step: its job is counted once */
-		return 0;
-	}
-	s = f[col[S_SUBMIT]];
-	if (is_unknown_time(s) || sc_parse_time(s, 0, &j.submit, err) < 0)
-		return is_unknown_time(s) ? sc_err_set(err, "%s:%ld: Submit is '%s': every job needs a submit time",
-						       name, lineno, s)
-					  : sc_err_prefix(err, "%s:%ld: Submit: ", name, lineno);
-	if (col[S_START] >= 0) {
-		s = f[col[S_START]];
-		if (is_unknown_time(s)) {
-			t->skipped++; /* never started */
-			return 0;
-		}
-		if (sc_parse_time(s, 0, &start, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: Start: ", name, lineno);
-	}
-	if (col[S_ELAPSED_RAW] >= 0) {
-		if (sc_parse_number(f[col[S_ELAPSED_RAW]], 0, TIME_MAX_S, "ElapsedRaw", &v, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-		j.runtime = (int64_t)v;
-	} else if (col[S_ELAPSED] >= 0) {
-		if (sc_parse_duration(f[col[S_ELAPSED]], 0, &j.runtime, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: Elapsed: ", name, lineno);
-	} else {
-		s = f[col[S_END]];
-		if (is_unknown_time(s)) {
-			t->skipped++; /* still running */
-			return 0;
-		}
-		if (sc_parse_time(s, 0, &end, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: End: ", name, lineno);
-		if (end < start)
-			return sc_err_set(err, "%s:%ld: End is before Start", name, lineno);
-		j.runtime = end - start;
-	}
-	if (sc_parse_number(f[col[S_NCPUS]], 0, CPUS_MAX, "NCPUS", &v, err) < 0)
-		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-	j.cpus = (uint32_t)v;
-	if (j.runtime <= 0 || j.cpus == 0) {
-		t->skipped++; /* never ran */
-		return 0;
-	}
-	if (col[S_TIMELIMIT_RAW] >= 0 && *f[col[S_TIMELIMIT_RAW]] &&
-	    strcasecmp(f[col[S_TIMELIMIT_RAW]], "UNLIMITED") != 0 &&
-	    strcasecmp(f[col[S_TIMELIMIT_RAW]], "Partition_Limit") != 0) {
-		if (sc_parse_number(f[col[S_TIMELIMIT_RAW]], 0, TIME_MAX_S / 60, "TimelimitRaw", &v, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-		j.requested = (int64_t)v * 60;
-	} else if (col[S_TIMELIMIT] >= 0 && *f[col[S_TIMELIMIT]] &&
-		   strcasecmp(f[col[S_TIMELIMIT]], "Partition_Limit") != 0) {
-		int64_t lim;
-		if (sc_parse_duration(f[col[S_TIMELIMIT]], SC_DUR_ALLOW_UNLIMITED, &lim, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: Timelimit: ", name, lineno);
-		j.requested = lim == SC_DURATION_UNLIMITED ? 0 : lim;
-	}
-	if (col[S_NNODES] >= 0 && *f[col[S_NNODES]]) {
-		if (sc_parse_number(f[col[S_NNODES]], 0, CPUS_MAX, "NNodes", &v, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-		j.nodes = (uint32_t)v;
-	}
-	if (col[S_REQMEM] >= 0 && *f[col[S_REQMEM]] && strcmp(f[col[S_REQMEM]], "0") != 0 &&
-	    strcmp(f[col[S_REQMEM]], "0n") != 0) {
-		double mb;
-		char per = 0;
-		if (sc_acct_parse_reqmem(f[col[S_REQMEM]], &mb, &per, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: ", name, lineno);
-		if (per == 'c')
-			j.mem_per_cpu_mb = (uint64_t)ceil(mb);
-		else /* per node, or per job (22.05 on): spread over the nodes */
-			j.mem_per_node_mb = (uint64_t)ceil(mb / (j.nodes > 1 ? j.nodes : 1));
-	}
-	if (col[S_TRES] >= 0 && *f[col[S_TRES]]) {
-		struct sc_tres tres;
-		if (sc_acct_parse_tres(f[col[S_TRES]], &tres, err) < 0)
-			return sc_err_prefix(err, "%s:%ld: %s: ", name, lineno, sacct_names[S_TRES][0]);
-		j.gpus = tres.gpu > 0 && tres.gpu <= UINT32_MAX ? (uint32_t)tres.gpu : 0;
-	}
-	if (col[S_PARTITION] >= 0)
-		j.partition = intern(t, f[col[S_PARTITION]], &oom);
-	if (col[S_USER] >= 0)
-		j.user = intern(t, f[col[S_USER]], &oom);
-	if (col[S_ACCOUNT] >= 0)
-		j.account = intern(t, f[col[S_ACCOUNT]], &oom);
-	if (col[S_QOS] >= 0)
-		j.qos = intern(t, f[col[S_QOS]], &oom);
-	if (oom)
-		return sc_err_set(err, "out of memory");
-	{
-		struct sc_trace_job *slot = new_job(t);
-		if (!slot)
-			return sc_err_set(err, "out of memory");
-		*slot = j;
-	}
+	if (sc_sacct_feed(st->r, line, sacct_job, st, &e) != 0)
+		return -1;
+	if (e.msg[0])
+		return sc_err_set(err, "%s:%ld: %s", st->name, lineno, e.msg);
+	return 0;
+}
+
+static int sacct_close(struct sacct_trace *st)
+{
+	const struct sc_sacct_stats *stats = sc_sacct_stats(st->r);
+
+	if (sc_sacct_finish(st->r, sacct_job, st) != 0)
+		return -1;
+	/* Steps are counted once with their job; pending array ranges never ran. */
+	st->t->skipped += (size_t)(stats->steps + stats->orphan_steps + stats->pending);
 	return 0;
 }
 
@@ -546,7 +474,7 @@ static enum sc_trace_format detect(const char *line)
 
 	if (line[0] == ';')
 		return SC_TRACE_SWF;
-	if (strchr(line, '|'))
+	if (strchr(line, '|') || strchr(line, '\x1f'))
 		return SC_TRACE_SACCT;
 	if (n < sizeof(buf)) {
 		memcpy(buf, line, n + 1);
@@ -566,17 +494,24 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 	char *line = NULL;
 	size_t cap = 0;
 	long len, lineno = 0;
-	int col[(int)NSCOLS > (int)NCOLS ? (int)NSCOLS : (int)NCOLS], ncols = 0, have_header = 0;
+	int col[NCOLS], ncols = 0, have_header = 0;
 	int any = 0;
+	struct sacct_trace sacct = { 0 };
 
 	if (!t) {
 		sc_err_set(err, "out of memory");
 		goto error;
 	}
+	sacct.t = t;
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
 		const char *p = line;
 
 		lineno++;
+		if (sacct.r) {
+			if (sacct_line(&sacct, line, lineno, err) < 0)
+				goto error;
+			continue;
+		}
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (!*p || *p == '\r')
@@ -618,15 +553,10 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 			nrows++;
 			break;
 		case SC_TRACE_SACCT:
-			if (!have_header) {
-				if (sacct_header(line, col, &ncols, name, lineno, err) < 0)
-					goto error;
-				have_header = 1;
-				continue;
-			}
-			if (sacct_row(t, line, col, ncols, name, lineno, err) < 0)
+			if (sacct_open(&sacct, line, name, lineno, err) < 0)
 				goto error;
-			break;
+			have_header = 1;
+			continue;
 		case SC_TRACE_AUTO:
 			break;
 		}
@@ -646,6 +576,8 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 			   : "a job trace (SWF, CSV or sacct -P output)");
 		goto error;
 	}
+	if (sacct.r && sacct_close(&sacct) < 0)
+		goto error;
 	t->format = format;
 	if (format == SC_TRACE_CSV) {
 		t->relative = 1;
@@ -659,10 +591,12 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 			t->relative = 1;
 	}
 	sort_jobs(t);
+	sc_sacct_destroy(sacct.r);
 	free(rows);
 	free(line);
 	return t;
 error:
+	sc_sacct_destroy(sacct.r);
 	free(rows);
 	free(line);
 	sc_trace_destroy(t);

@@ -22,16 +22,21 @@
  *    order, case-insensitive) and optionally `requested` (requested time),
  *    `partition`, `user`, `account`; times in the unit given (hours for the
  *    GAIA traces; see enum sc_trace_unit). Rows with length 0 are skipped.
- *  - sacct: `sacct -P` (or -p) output with a header line; columns by name,
- *    case-insensitive: Submit (required), Elapsed or ElapsedRaw (or Start and
- *    End), NCPUS or AllocCPUS or ReqCPUS (required), and optionally JobID or
- *    JobIDRaw (steps, whose id contains '.', are skipped), Timelimit or
- *    TimelimitRaw (minutes), NNodes or AllocNodes or ReqNodes, ReqMem
- *    (`4000M`, `4G`, with Slurm's older `c` per-CPU / `n` per-node suffix;
- *    read by acct/sacct.h), AllocTRES or ReqTRES (`gres/gpu=N`, read by
- *    acct/sacct.h), Partition, User, Account, QOS,
- *    State. Times are read as UTC (run sacct with TZ=UTC). Jobs that never
- *    ran (Start `Unknown`/`None`, elapsed 0) are skipped and counted.
+ *  - sacct: `sacct -P` (or -p, or --delimiter with the unit separator)
+ *    output with a header line, read by acct/sacct.h's reader: columns by
+ *    name, case-insensitive; steps are folded into their job, pending array
+ *    ranges skipped, fields with the separator inside repaired as there.
+ *    Required: Submit, Elapsed or ElapsedRaw (or Start and End), NCPUS (or
+ *    AllocCPUS or ReqCPUS); optional: JobID or JobIDRaw (without it every
+ *    line is a job), Timelimit or TimelimitRaw (minutes), NNodes (or
+ *    AllocNodes or ReqNodes), ReqMem (`4000M`, `4G`, with Slurm's older `c`
+ *    per-CPU / `n` per-node suffix; without one, per job, spread over the
+ *    nodes), AllocTRES or ReqTRES (`gres/gpu=N`), Partition, User, Account,
+ *    QOS, State. Times are read as UTC (run sacct with TZ=UTC). A value the
+ *    simulator uses that can't be read (a time, Elapsed, a count, a time
+ *    limit, ReqMem, the TRES) is an error; steps, pending array ranges and
+ *    jobs that never ran (Start `Unknown`/`None`, elapsed 0) are skipped and
+ *    counted.
  *
  * Every error names the file and line: "trace.swf:12: expected 18 fields,
  * found 17". Pure apart from reading the file.

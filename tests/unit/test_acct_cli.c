@@ -18,24 +18,6 @@ struct run {
 	char *err;
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup("");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Runs "ENV scarbon --config <tests' carbon.conf> ARGS" (a shell fragment). */
 static struct run scarbon(const char *env, const char *fmt, ...)
 {
@@ -58,8 +40,8 @@ static struct run scarbon(const char *env, const char *fmt, ...)
 		 sc_test_path("tests/data/acct/carbon.conf"), args, outp, errp);
 	st = system(cmd);
 	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	r.out = slurp(outp);
-	r.err = slurp(errp);
+	r.out = sc_test_read_file(outp, NULL);
+	r.err = sc_test_read_file(errp, NULL);
 	return r;
 }
 
@@ -111,7 +93,7 @@ static int teardown(void **state)
 static const char *system_comment(const char *id)
 {
 	static char buf[2048];
-	char *all = slurp(dump), *line, *save = NULL;
+	char *all = sc_test_read_file(dump, NULL), *line, *save = NULL;
 
 	buf[0] = '\0';
 	for (line = strtok_r(all, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -159,7 +141,7 @@ static void test_reconcile_writes_once(void **state)
 	assert_int_equal(count(r.out, ": written:"), 8);
 	run_free(&r);
 
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	/* One sacct run for everyone's jobs over the window, in UTC. */
 	assert_int_equal(count(calls, "sacct\n"), 1);
 	assert_contains(calls, "  --parsable2\n  --noconvert\n  --delimiter=\x1f\n  --allusers\n");
@@ -194,7 +176,7 @@ static void test_reconcile_writes_once(void **state)
 	assert_contains(r.out, "reconcile: 12 jobs: 0 written, 8 unchanged, 1 kept, 3 skipped, 0 failed\n");
 	assert_contains(r.out, "1001: unchanged:");
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_int_equal(count(calls, "sacctmgr"), 0);
 	free(calls);
 }
@@ -232,7 +214,7 @@ static void test_reconcile_json_and_dry_run(void **state)
 	}
 	json_decref(j);
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --jobs\n  1012,1003\n");
 	assert_int_equal(count(calls, "sacctmgr"), 0);
 	free(calls);
@@ -254,7 +236,7 @@ static void test_reconcile_epilog(void **state)
 	assert_contains(r.out, "1003_1: written:");
 	assert_contains(r.out, "reconcile: 1 job: 1 written,");
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --jobs\n  1003_1\n");
 	assert_int_equal(count(calls, "sacctmgr argv\n"), 1);
 	free(calls);
@@ -289,7 +271,7 @@ static void test_reconcile_failures(void **state)
 	assert_contains(r.out, "7 written, 0 unchanged, 1 kept, 3 skipped, 1 failed");
 	assert_contains(r.err, "scarbon reconcile: job 1002: sacctmgr (status 0) did not modify it: Nothing modified");
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_int_equal(count(calls, "sacctmgr stdin\n"), 1);
 	assert_int_equal(count(calls, "sacctmgr argv\n"), 1);
 	free(calls);
@@ -417,7 +399,7 @@ static void test_report_sacct_args(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "\"total\":{\"jobs\":10,");
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --parsable2\n  --noconvert\n  --delimiter=\x1f\n  --allocations\n");
 	assert_contains(calls, "  --starttime=2024-03-01\n  --endtime=now\n");
 	/* The tests run as root: an operator, so every user's jobs. */
@@ -429,7 +411,7 @@ static void test_report_sacct_args(void **state)
 	r = scarbon(NULL, "report -u alice -A phys -r compute,gpu");
 	assert_int_equal(r.status, 0);
 	run_free(&r);
-	calls = slurp(calls_log);
+	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --user=alice\n  --accounts=phys\n  --partition=compute,gpu\n");
 	assert_null(strstr(calls, "--allusers"));
 	free(calls);

@@ -518,7 +518,7 @@ static void test_store_bad_files(void **state)
 	assert_true(isnan(c.actual) && isnan(c.forecast) && isnan(c.static_v));
 	assert_contains(warnings, "XX-actual.csv:2");
 	assert_contains(warnings, "archive of actual intensities not used");
-	assert_contains(warnings, "XX-forecasts.csv:1: expected the header 'issued_at,target,forecast'");
+	assert_contains(warnings, "XX-forecasts.csv:1: the header has no column 'issued_at': expected the header 'issued_at,target,forecast'");
 	assert_contains(warnings, "forecast archive not used");
 	assert_contains(warnings, "/nonexistent/xx.csv");
 	/* Read once: no second round of warnings. */
@@ -544,7 +544,8 @@ static void test_fc_archive(void **state)
 	int64_t issued[] = { 7200, 0, 0, 7200 };
 	int64_t target[] = { 7200, 0, 3600, 10800 };
 	double v[] = { 20, 10, 30, 40 };
-	struct sc_forecast_rows rows = { issued, target, v, 4, 4 }, none = { 0 };
+	struct sc_forecast_rows rows = { .issued_at = issued, .target = target, .forecast = v, .n = 4, .cap = 4 },
+				none = { 0 };
 	struct sc_err err;
 	struct sc_fc_archive *a = sc_fc_archive_create(&rows, &err);
 	double m;
@@ -577,7 +578,7 @@ static void test_fc_archive(void **state)
 		int64_t i2[] = { 0, 0, 100, 100 };
 		int64_t t2[] = { 0, 3600, 0, 0 };
 		double v2[] = { 10, 30, 1, 2 };
-		struct sc_forecast_rows r2 = { i2, t2, v2, 4, 4 };
+		struct sc_forecast_rows r2 = { .issued_at = i2, .target = t2, .forecast = v2, .n = 4, .cap = 4 };
 		a = sc_fc_archive_create(&r2, &err);
 		assert_int_equal(sc_fc_archive_mean(a, 200, 300, 0, &m, &at_issue), 0);
 		assert_int_equal(at_issue, 0);

@@ -79,24 +79,6 @@ static struct sc_series *series(int64_t t0, int64_t step, const double *v, size_
 	return s;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return NULL;
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	fclose(f);
-	return buf;
-}
-
 static void write_file(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -164,7 +146,7 @@ static void test_round_trip(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0644);
 	assert_int_equal(hidden_files(dir), 0);
-	text = read_all(path);
+	text = sc_test_read_file(path, NULL);
 	assert_contains(text, "{\"v\":1,\"zone\":\"CAISO\",\"provider\":\"watttime\",\"region\":\"CAISO_NORTH\","
 			      "\"signal\":\"marginal\",\"unit\":\"gCO2e/kWh\",\"source\":\"watttime:CAISO_NORTH\","
 			      "\"fetched_at\":\"2022-07-15T00:00:05Z\",\"issued_at\":\"2022-07-14T23:59:00Z\","
@@ -308,7 +290,7 @@ static void test_atomic_write(void **state)
 	/* A failing writer leaves the old file and no temporary file. */
 	assert_int_equal(sc_atomic_write(path, 0644, fail_fill, NULL, &err), -1);
 	assert_string_equal(err.msg, "the writer gave up");
-	text = read_all(path);
+	text = sc_test_read_file(path, NULL);
 	assert_string_equal(text, "first\n");
 	free(text);
 	assert_int_equal(hidden_files(dir), 0);
@@ -318,7 +300,7 @@ static void test_atomic_write(void **state)
 	assert_int_equal(stat(path, &b), 0);
 	assert_int_not_equal(a.st_ino, b.st_ino);
 	assert_int_equal(b.st_mode & 07777, 0644);
-	text = read_all(path);
+	text = sc_test_read_file(path, NULL);
 	assert_string_equal(text, "second\n");
 	free(text);
 	snprintf(bad, sizeof(bad), "%s/no/such/dir/file", dir);
@@ -351,7 +333,7 @@ static void test_archive_actual(void **state)
 	assert_near(r->v[4], 145, 1e-9);
 	sc_series_destroy(r);
 	{
-		char *text = read_all(path);
+		char *text = sc_test_read_file(path, NULL);
 		assert_contains(text, "Time,Carbon Intensity\n2022-07-15T00:00:00Z,100\n");
 		free(text);
 	}
@@ -369,7 +351,7 @@ static void test_archive_actual(void **state)
 	assert_contains(err.msg, "GB-actual.csv cannot be read (");
 	assert_contains(err.msg, "left alone; move it away to start a new one");
 	{
-		char *text = read_all(path);
+		char *text = sc_test_read_file(path, NULL);
 		assert_string_equal(text, "garbage\n");
 		free(text);
 	}
@@ -390,11 +372,12 @@ static void test_archive_forecasts(void **state)
 	assert_int_equal(sc_forecast_rows_read(path, 1, &rows, &err), 0);
 	assert_int_equal(rows.n, 0);
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "cannot read");
+	assert_contains(err.msg, "cannot read forecast archive ");
+	assert_contains(err.msg, "GB-forecasts.csv: No such file or directory");
 
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sb, T0 + 1860, T0 + 1860, 35, 0, &err), 0);
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sa, T0 + 60, T0 + 1900, 35, 0, &err), 0);
-	text = read_all(path);
+	text = sc_test_read_file(path, NULL);
 	/* The format of the UK forecast archives; sorted by issue, then target. */
 	assert_string_equal(text, "issued_at,target,forecast\n"
 				  "2022-07-15 00:01:00,2022-07-15 00:00:00,68\n"
@@ -429,7 +412,7 @@ static void test_archive_forecasts(void **state)
 	/* Reading is strict and says where. */
 	write_file(path, "when,what\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "GB-forecasts.csv:1: expected the header 'issued_at,target,forecast'");
+	assert_contains(err.msg, "GB-forecasts.csv:1: the header has no column 'issued_at': expected the header 'issued_at,target,forecast'");
 	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,2022-07-15 00:00:00,68,9\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
 	assert_contains(err.msg, "GB-forecasts.csv:2: 4 fields");
@@ -442,9 +425,41 @@ static void test_archive_forecasts(void **state)
 	/* ... and a broken file is never overwritten. */
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sa, T0, T0, 35, 0, &err), -1);
 	assert_contains(err.msg, "cannot be read");
-	text = read_all(path);
+	text = sc_test_read_file(path, NULL);
 	assert_contains(text, "tomorrow");
 	free(text);
+	write_file(path, "issued_at,target,forecast,forecast\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:1: column 'forecast' appears twice");
+	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,\"2022-07-15 00:00:00,68\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:2: field 2: unterminated quoted field");
+	write_file(path, "");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv: empty; expected the header 'issued_at,target,forecast'");
+	/* Columns by name in any order, others ignored; quotes, ISO 8601
+	 * times, CRLF, comments, blank lines and gaps; each row's line. */
+	write_file(path, "# UK national\r\n\r\nForecast,note,Target,ISSUED_AT\r\n"
+			 "68,\"a, b\",2023-03-14T03:00:00Z,2023-03-14 03:01:00\r\n"
+			 ",,2023-03-14T03:30:00Z,2023-03-14 03:01:00\r\n"
+			 "\r\n"
+			 "\"70\",,2023-03-14T04:30:00+01:00,2023-03-14T03:01:00Z\r\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), 0);
+	assert_int_equal(rows.n, 2);
+	assert_int_equal(rows.issued_at[0], sc_epoch_from_utc(2023, 3, 14, 3, 1, 0));
+	assert_int_equal(rows.issued_at[1], rows.issued_at[0]);
+	assert_int_equal(rows.target[0], sc_epoch_from_utc(2023, 3, 14, 3, 0, 0));
+	assert_int_equal(rows.target[1], sc_epoch_from_utc(2023, 3, 14, 3, 30, 0));
+	assert_near(rows.forecast[0], 68, 1e-9);
+	assert_near(rows.forecast[1], 70, 1e-9);
+	assert_int_equal(rows.line[0], 4);
+	assert_int_equal(rows.line[1], 7);
+	sc_forecast_rows_free(&rows);
+	/* A header alone: no rows, no error. */
+	write_file(path, "issued_at,target,forecast\n");
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), 0);
+	assert_int_equal(rows.n, 0);
+	sc_forecast_rows_free(&rows);
 	/* The published UK archive reads as it is (first rows). */
 	write_file(path, "issued_at,target,forecast\n2023-03-14 03:01:00,2023-03-14 03:00:00,68\n"
 			 "2023-03-14 03:01:00,2023-03-14 03:30:00,69\n");

@@ -19,24 +19,6 @@ struct run {
 	char *err;
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	char *buf;
-	long n;
-
-	if (!f)
-		return strdup("");
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = calloc(1, (size_t)n + 1);
-	if (fread(buf, 1, (size_t)n, f) != (size_t)n)
-		buf[0] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* Runs "scarbon ARGS" (a shell fragment; the config is the example unless
  * ARGS gives one) and captures stdout, stderr and the exit status. */
 static struct run scarbon(const char *fmt, ...)
@@ -56,8 +38,8 @@ static struct run scarbon(const char *fmt, ...)
 		 sc_test_path("etc/carbon.conf.example"), build && *build ? build : ".", args, outp, errp);
 	st = system(cmd);
 	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	r.out = slurp(outp);
-	r.err = slurp(errp);
+	r.out = sc_test_read_file(outp, NULL);
+	r.err = sc_test_read_file(errp, NULL);
 	return r;
 }
 

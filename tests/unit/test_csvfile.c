@@ -88,6 +88,17 @@ static FILE *mem(const char *text, size_t len)
 	return f;
 }
 
+static void test_trim(void **state)
+{
+	char a[] = " \t Carbon Intensity \t\r", b[] = "x", c[] = " \t\r", d[] = "a b";
+
+	(void)state;
+	assert_string_equal(sc_csv_trim(a), "Carbon Intensity");
+	assert_string_equal(sc_csv_trim(b), "x");
+	assert_string_equal(sc_csv_trim(c), "");
+	assert_string_equal(sc_csv_trim(d), "a b");
+}
+
 static void test_read_line(void **state)
 {
 	static const char text[] = "one\n\nthree\r\nlast";
@@ -490,6 +501,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_trim),
 		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_contract_format),
 		cmocka_unit_test(test_real_files),

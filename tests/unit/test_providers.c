@@ -16,27 +16,13 @@
 
 #define T(y, mo, d, h, mi, s) sc_epoch_from_utc(y, mo, d, h, mi, s)
 
+/* A recorded answer from tests/data/providers. */
 static char *slurp(const char *name, size_t *len)
 {
 	char rel[256];
-	FILE *f;
-	char *buf;
-	long n;
 
 	snprintf(rel, sizeof(rel), "tests/data/providers/%s", name);
-	f = fopen(sc_test_path(rel), "rb");
-	if (!f)
-		fail_msg("cannot open %s: %s", sc_test_path(rel), strerror(errno));
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	fseek(f, 0, SEEK_SET);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
+	return sc_test_read_file(sc_test_path(rel), len);
 }
 
 typedef struct sc_series *(*parse_fn)(const char *, size_t, struct sc_err *);

@@ -16,7 +16,8 @@
 /* A job as the callback saw it, with its strings copied. */
 struct seen {
 	struct sc_acct_job j;
-	char jobid[32], raw[32], user[32], account[32], partition[32], state[32], admin[512], sys[512];
+	char jobid[32], raw[32], user[32], account[32], partition[32], qos[32], state[32], admin[512], sys[512];
+	char why[SC_ODD_BITS][160]; /* odd_why, "" for NULL */
 };
 
 struct sink {
@@ -41,6 +42,11 @@ static int collect(const struct sc_acct_job *j, void *arg)
 	snprintf(o->state, sizeof(o->state), "%s", j->state);
 	snprintf(o->admin, sizeof(o->admin), "%s", j->admin_comment);
 	snprintf(o->sys, sizeof(o->sys), "%s", j->system_comment);
+	snprintf(o->qos, sizeof(o->qos), "%s", j->qos);
+	for (int k = 0; k < SC_ODD_BITS; k++) {
+		assert_true(!j->odd_why[k] == !(j->odd & (1u << k)));
+		snprintf(o->why[k], sizeof(o->why[k]), "%s", j->odd_why[k] ? j->odd_why[k] : "");
+	}
 	return s->stop_after && s->n == s->stop_after ? 7 : 0;
 }
 
@@ -177,14 +183,20 @@ static void test_odd_fields(void **state)
 		    "sixty", "00:01:00", "x", "", "cpu=3,node=1", "1.5Gc", "", "", "4294967294", "", "")
 		/* A time that isn't one. */
 		JOB("205", "205", "u", "a", "p", "COMPLETED", "yesterday", "2024-03-01T10:01:00",
-		    "60", "00:01:00", "1", "1", "cpu=1,node=1", "", "60", "", "", "", "");
+		    "60", "00:01:00", "1", "1", "cpu=1,node=1", "", "60", "", "", "", "")
+		/* ReqMem that isn't one; End before Start. */
+		JOB("206", "206", "u", "a", "p", "COMPLETED", "2024-03-01T10:01:00", "2024-03-01T10:00:00",
+		    "60", "00:01:00", "1", "1", "cpu=1,node=1", "lots", "60", "", "", "", "");
 	(void)state;
 
 	assert_int_equal(read_text(text, &s, NULL, &err), 0);
-	assert_int_equal(s.n, 6);
+	assert_int_equal(s.n, 7);
 
+	/* 0n: all memory of a node, no figure (and nothing odd). */
 	assert_true(s.jobs[0].j.mem_mb < 0);
-	assert_true(s.jobs[0].j.odd & SC_ODD_REQMEM);
+	assert_true(s.jobs[0].j.req_mem_mb < 0);
+	assert_int_equal(s.jobs[0].j.odd, 0);
+	assert_null(s.jobs[0].j.odd_why[3]);
 
 	assert_int_equal(s.jobs[1].j.elapsed, 600);
 	assert_true(s.jobs[1].j.odd & SC_ODD_ELAPSED);
@@ -197,9 +209,13 @@ static void test_odd_fields(void **state)
 	assert_true(s.jobs[2].j.odd & SC_ODD_TOTALCPU);
 	/* AllocTRES has no mem: ReqMem 100 MB per CPU × 1 CPU. */
 	assert_near(s.jobs[2].j.mem_mb, 100, 1e-9);
+	assert_near(s.jobs[2].j.req_mem_mb, 100, 1e-9);
+	assert_int_equal(s.jobs[2].j.req_mem_per, 'c');
 
 	assert_true(s.jobs[3].j.odd & SC_ODD_TRES);
 	assert_near(s.jobs[3].j.mem_mb, 4096, 1e-9);
+	assert_near(s.jobs[3].j.req_mem_mb, 2048, 1e-9);
+	assert_int_equal(s.jobs[3].j.req_mem_per, 'n');
 	assert_true(s.jobs[3].j.total_cpu_s < 0);
 	assert_true(s.jobs[3].j.odd & SC_ODD_CPUTIME);
 
@@ -216,6 +232,44 @@ static void test_odd_fields(void **state)
 	assert_int_equal(s.jobs[5].j.start, 0);
 	assert_false(s.jobs[5].j.ran);
 	assert_false(s.jobs[5].j.ended);
+
+	assert_true(s.jobs[6].j.odd & SC_ODD_REQMEM);
+	assert_true(s.jobs[6].j.req_mem_mb < 0);
+	assert_true(s.jobs[6].j.odd & SC_ODD_TIME);
+}
+
+/* Each odd value says what was wrong, naming its column. */
+static void test_odd_why(void **state)
+{
+	struct sink s = { 0 };
+	struct sc_err err;
+	const char *text =
+		HDR "\n"
+		JOB("1", "1", "u", "a", "p", "COMPLETED", "yesterday", "2024-03-01T10:01:00", "sixty",
+		    "1:00:00:00", "x", "4", "cpu=4,mem=5X", "lots", "", "00:02:00", "4294967294", "", "")
+		JOB("2", "2", "u", "a", "p", "COMPLETED", "2024-03-01T10:01:00", "2024-03-01T10:00:00", "",
+		    "", "1", "1", "", "", "", "", "", "", "")
+		JOB("3", "3", "u", "a", "p", "COMPLETED", "2024-03-01T10:00:00", "2024-03-01T10:01:00", "60",
+		    "", "1", "many", "", "", "x", "", "", "", "");
+	(void)state;
+
+	assert_int_equal(read_text(text, &s, NULL, &err), 0);
+	assert_int_equal(s.n, 3);
+	assert_contains(s.jobs[0].why[1], "Start: ");
+	assert_contains(s.jobs[0].why[1], "'yesterday'");
+	assert_contains(s.jobs[0].why[0], "invalid ElapsedRaw 'sixty'");
+	assert_contains(s.jobs[0].why[2], "AllocTRES: TRES mem: unknown memory unit in '5X'");
+	assert_contains(s.jobs[0].why[7], "invalid NNodes 'x'");
+	assert_contains(s.jobs[0].why[3], "invalid ReqMem 'lots'");
+	assert_contains(s.jobs[0].why[6], "ConsumedEnergyRaw: not a measured energy");
+	assert_string_equal(s.jobs[0].why[4], ""); /* TotalCPU 2 min, CPU time unknown: fine */
+	/* End before Start; Elapsed empty for a job that started (End − Start unusable). */
+	assert_string_equal(s.jobs[1].why[1], "End is before Start");
+	assert_string_equal(s.jobs[1].why[0], "Elapsed is empty for a job that started");
+	assert_int_equal(s.jobs[1].j.elapsed, -1);
+	assert_contains(s.jobs[2].why[7], "invalid NCPUS 'many'");
+	assert_contains(s.jobs[2].why[4], "invalid CPUTimeRAW 'x'");
+	assert_string_equal(s.jobs[2].why[1], "");
 }
 
 static void test_arrays_het_pending_running(void **state)
@@ -296,9 +350,9 @@ static void test_separator_inside_comments(void **state)
 	assert_true(s.jobs[0].j.odd == 0);
 	assert_string_equal(s.jobs[1].jobid, "603");
 	assert_int_equal(st.skipped, 3);
-	assert_contains(s.warn, "dump: line 3:");
-	assert_contains(s.warn, "line skipped");
-	assert_contains(s.warn, "empty JobID");
+	assert_contains(s.warn, "dump:3: 24 fields where the header has 22; line skipped");
+	assert_contains(s.warn, "dump:4: 4 fields where the header has 22; line skipped");
+	assert_contains(s.warn, "dump:5: empty JobID; line skipped");
 }
 
 static void test_header_variants(void **state)
@@ -329,6 +383,60 @@ static void test_header_variants(void **state)
 	assert_true(s.jobs[0].j.energy_j < 0);
 	assert_true(s.jobs[0].j.ended);
 	assert_string_equal(s.jobs[0].admin, "");
+}
+
+/* Time limits, QOS, the Req* columns in place of the Alloc* ones (the
+ * best name wins whatever the order), a header without JobID. */
+static void test_more_columns(void **state)
+{
+	struct sink s = { 0 };
+	struct sc_err err = { "" };
+	struct sc_sacct *r = sc_sacct_create("ReqCPUS|QOS|Timelimit|TimelimitRaw|NCPUS|ReqNodes|ReqTRES|ReqMem", 0, &err);
+	char l1[] = "2|high|01:00:00||4|3|gres/gpu=2,mem=3G|1Gn";
+	char l2[] = "2|low|UNLIMITED|||1||";
+	char l3[] = "2||2-00:00:00|90|1|||";
+	char l4[] = "2||Partition_Limit|Partition_Limit|1|||";
+	char l5[] = "2||soon||1|||";
+	char l6[] = "1.0||||1|||"; /* no JobID column: a job line like any other */
+	(void)state;
+
+	assert_non_null(r);
+	assert_true(sc_sacct_has_column(r, "ncpus"));
+	assert_true(sc_sacct_has_column(r, "AllocCPUS")); /* read in NCPUS' place */
+	assert_true(sc_sacct_has_column(r, "NNodes"));
+	assert_true(sc_sacct_has_column(r, "Timelimit"));
+	assert_false(sc_sacct_has_column(r, "JobID"));
+	assert_false(sc_sacct_has_column(r, "Submit"));
+	assert_false(sc_sacct_has_column(r, "NoSuchColumn"));
+	assert_false(sc_sacct_has_column(r, NULL));
+	assert_int_equal(sc_sacct_feed(r, l1, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_feed(r, l2, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_feed(r, l3, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_feed(r, l4, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_feed(r, l5, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_feed(r, l6, collect, &s, &err), 0);
+	assert_int_equal(sc_sacct_finish(r, collect, &s), 0);
+	assert_string_equal(err.msg, "");
+	assert_int_equal(s.n, 6);
+	assert_string_equal(s.jobs[0].jobid, "");
+	assert_string_equal(s.jobs[0].qos, "high");
+	assert_int_equal(s.jobs[0].j.line, 2);
+	assert_int_equal(s.jobs[0].j.ncpus, 4); /* NCPUS, not ReqCPUS */
+	assert_int_equal(s.jobs[0].j.nnodes, 3);
+	assert_int_equal(s.jobs[0].j.gpus, 2);
+	assert_near(s.jobs[0].j.mem_mb, 3072, 1e-9); /* the TRES' mem */
+	assert_near(s.jobs[0].j.req_mem_mb, 1024, 1e-9);
+	assert_int_equal(s.jobs[0].j.req_mem_per, 'n');
+	assert_int_equal(s.jobs[0].j.timelimit, 3600);
+	assert_int_equal(s.jobs[1].j.timelimit, 0);
+	assert_int_equal(s.jobs[2].j.timelimit, 90 * 60); /* TimelimitRaw first */
+	assert_int_equal(s.jobs[3].j.timelimit, -1);      /* the partition's */
+	assert_int_equal(s.jobs[4].j.timelimit, -1);
+	assert_true(s.jobs[4].j.odd & SC_ODD_TIMELIMIT);
+	assert_contains(s.jobs[4].why[9], "Timelimit: invalid duration 'soon'");
+	assert_int_equal(s.jobs[5].j.line, 7);
+	assert_int_equal(sc_sacct_stats(r)->steps, 0);
+	sc_sacct_destroy(r);
 }
 
 static void test_header_errors_and_stop(void **state)
@@ -523,9 +631,11 @@ int main(void)
 		cmocka_unit_test(test_plain_job_with_steps),
 		cmocka_unit_test(test_energy_from_steps),
 		cmocka_unit_test(test_odd_fields),
+		cmocka_unit_test(test_odd_why),
 		cmocka_unit_test(test_arrays_het_pending_running),
 		cmocka_unit_test(test_separator_inside_comments),
 		cmocka_unit_test(test_header_variants),
+		cmocka_unit_test(test_more_columns),
 		cmocka_unit_test(test_header_errors_and_stop),
 		cmocka_unit_test(test_long_line),
 		cmocka_unit_test(test_feed_api),

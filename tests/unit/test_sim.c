@@ -265,10 +265,10 @@ static void test_sacct_bad(void **state)
 	trace_bad("Submit|Elapsed\n", SC_TRACE_SACCT, "t.csv:1: a sacct trace needs a header");
 	trace_bad("Submit|Elapsed|NCPUS\n2021-13-01T00:00:00|01:00:00|1\n", SC_TRACE_SACCT, "t.csv:2: Submit: time '2021-13-01T00:00:00' is not a valid");
 	trace_bad("Submit|Elapsed|NCPUS\nUnknown|01:00:00|1\n", SC_TRACE_SACCT,
-		  "t.csv:2: Submit is 'Unknown': every job needs a submit time");
+		  "t.csv:2: Submit is unknown: every job needs a submit time");
 	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|1:00:00:00|1\n", SC_TRACE_SACCT, "t.csv:2: Elapsed: ");
 	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|01:00:00\n", SC_TRACE_SACCT,
-		  "t.csv:2: expected 3 '|'-separated fields as in the header, found 2");
+		  "t.csv:2: 2 fields where the header has 3");
 	trace_bad("Submit|Elapsed|NCPUS\n2021-01-01T00:00:00|01:00:00|many\n", SC_TRACE_SACCT, "t.csv:2: invalid NCPUS 'many'");
 	trace_bad("Submit|Elapsed|NCPUS|ReqMem\n2021-01-01T00:00:00|01:00:00|1|lots\n", SC_TRACE_SACCT,
 		  "t.csv:2: invalid ReqMem 'lots'");
@@ -279,6 +279,70 @@ static void test_sacct_bad(void **state)
 	trace_bad("Submit|Start|End|NCPUS\n2021-01-01T01:00:00|2021-01-01T01:10:00|2021-01-01T01:00:00|1\n",
 		  SC_TRACE_SACCT, "t.csv:2: End is before Start");
 	trace_bad("", SC_TRACE_SACCT, "t.csv: the trace is empty: expected sacct -P output");
+	trace_bad("Submit|ElapsedRaw|NCPUS\n2021-01-01T00:00:00|999999999999|1\n", SC_TRACE_SACCT,
+		  "t.csv:2: run time, time limit, CPUs or nodes out of range");
+	trace_bad("Submit|Elapsed|NCPUS|TimelimitRaw\n2021-01-01T00:00:00|01:00:00|1|x\n", SC_TRACE_SACCT,
+		  "t.csv:2: invalid TimelimitRaw 'x'");
+	trace_bad("JobID|Submit|Elapsed|NCPUS\n|2021-01-01T00:00:00|01:00:00|1\n", SC_TRACE_SACCT,
+		  "t.csv:2: empty JobID");
+	/* Lines are the file's, blank ones before the header and between
+	 * rows included; a job's errors name its line, not the next one's. */
+	trace_bad("\n\nJobID|Submit|Elapsed|NCPUS\n\n1|2021-01-01T00:00:00|01:00:00|1\n1.batch||01:00:00|1\n"
+		  "2|2021-01-01T00:00:00|01:00:00|many\n3|2021-01-01T00:00:00|01:00:00|1\n",
+		  SC_TRACE_SACCT, "t.csv:7: invalid NCPUS 'many'");
+}
+
+/* sacct traces are read by acct/'s reader: the steps of a job, arrays,
+ * heterogeneous jobs, a separator inside a job name, the unit separator,
+ * the Req* columns in place of the Alloc* ones, a report's dump. */
+static void test_sacct_shapes(void **state)
+{
+#define US "\x1f"
+	struct sc_err err = { "" };
+	struct sc_trace *t;
+
+	(void)state;
+	t = trace_text("JobID|JobName|Submit|Start|Elapsed|ReqCPUS|ReqNodes|ReqMem|ReqTRES|State\n"
+		       "10|a|b|2021-01-01T00:00:00|2021-01-01T00:00:00|01:00:00|4|2|2000Mn|cpu=4,gres/gpu=1|COMPLETED\n"
+		       "10.batch|batch|2021-01-01T00:00:00|2021-01-01T00:00:00|01:00:00|4|1||cpu=4|COMPLETED\n"
+		       "10.0|x|2021-01-01T00:00:00|2021-01-01T00:00:00|01:00:00|4|2||cpu=4|COMPLETED\n"
+		       "11_1|arr|2021-01-01T01:00:00|2021-01-01T01:00:00|00:10:00|1|1|1G||COMPLETED\n"
+		       "11_[2-9]|arr|2021-01-01T01:00:00|Unknown|00:00:00|1|1|1G||PENDING\n"
+		       "12+0|het|2021-01-01T02:00:00|2021-01-01T02:00:00|00:20:00|2|1|||COMPLETED\n"
+		       "12+1|het|2021-01-01T02:00:00|2021-01-01T02:00:00|00:20:00|8|1|||COMPLETED\n"
+		       "99.batch|orphan|2021-01-01T00:00:00|2021-01-01T00:00:00|01:00:00|1|1|||COMPLETED\n",
+		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->format, SC_TRACE_SACCT);
+	/* Two steps, a pending array range, an orphan step. */
+	assert_int_equal(t->n, 4);
+	assert_int_equal(t->skipped, 4);
+	assert_int_equal(t->jobs[0].line, 2);
+	assert_int_equal(t->jobs[0].cpus, 4);
+	assert_int_equal(t->jobs[0].nodes, 2);
+	assert_int_equal(t->jobs[0].gpus, 1);
+	/* 2000 MB per node (Slurm's older `n`), not spread over the nodes. */
+	assert_int_equal(t->jobs[0].mem_per_node_mb, 2000);
+	assert_int_equal(t->jobs[1].runtime, 600);
+	assert_int_equal(t->jobs[1].mem_per_node_mb, 1024);
+	assert_int_equal(t->jobs[2].cpus, 2);
+	assert_int_equal(t->jobs[3].cpus, 8);
+	assert_int_equal(t->jobs[3].line, 8);
+	sc_trace_destroy(t);
+
+	/* `sacct --delimiter` with the unit separator; a report's dump, whose
+	 * odd TotalCPU and energy the simulator does not need. */
+	t = trace_text("JobID" US "Submit" US "Start" US "ElapsedRaw" US "NCPUS" US "TotalCPU" US "ConsumedEnergyRaw\n"
+		       "5" US "2021-01-01T00:00:00" US "2021-01-01T00:00:00" US "60" US "1" US "soon" US "4294967294\n",
+		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
+	if (!t)
+		fail_msg("%s", err.msg);
+	assert_int_equal(t->format, SC_TRACE_SACCT);
+	assert_int_equal(t->n, 1);
+	assert_int_equal(t->jobs[0].runtime, 60);
+	sc_trace_destroy(t);
+#undef US
 }
 
 static void test_trace_missing_file(void **state)
@@ -699,6 +763,10 @@ static void test_archive_visibility(void **state)
 		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: forecast '-4' is out of range");
+		snprintf(mode, sizeof(mode), "archive:%s", write_tmp("bad.csv", "issued_at,target,forecast\n"));
+		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
+		assert_contains(err.msg, "bad.csv: no forecasts");
 		assert_int_equal(sc_fc_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "cannot read forecast archive /nonexistent.csv");
@@ -1458,6 +1526,7 @@ int main(void)
 		cmocka_unit_test(test_csv_bad),
 		cmocka_unit_test(test_sacct),
 		cmocka_unit_test(test_sacct_bad),
+		cmocka_unit_test(test_sacct_shapes),
 		cmocka_unit_test(test_trace_missing_file),
 		cmocka_unit_test(test_fc_mode_parse),
 		cmocka_unit_test(test_persistence_view),

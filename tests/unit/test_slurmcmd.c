@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "testutil.h"
 
+#include <sys/stat.h>
+
 #include "acct/slurmcmd.h"
 
 static char script[4096];
@@ -125,6 +127,72 @@ static void test_run(void **state)
 	assert_contains(err.msg, "cannot run /nonexistent/sacctmgr");
 }
 
+static int count_job(const struct sc_acct_job *job, void *arg)
+{
+	(void)job;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* sacct run the way scarbon reads it, with the test's stand-in. */
+static void test_sacct_run(void **state)
+{
+	char dir[] = "/tmp/sc-test-slurmcmd-XXXXXX", wrapper[128], log[128], cmd[512], *args[] = { "--allusers", NULL };
+	struct sc_sacct_stats st;
+	struct sc_err err = { "" };
+	FILE *f;
+	int jobs = 0;
+	(void)state;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(wrapper, sizeof(wrapper), "%s/sacct", dir);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	f = fopen(wrapper, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\nexec /bin/sh '%s' \"$@\"\n", sc_test_path("tests/data/acct/fake-sacct.sh"));
+	fclose(f);
+	assert_int_equal(chmod(wrapper, 0755), 0);
+	setenv("SCARBON_SACCT", wrapper, 1);
+	setenv("SC_FAKE_DUMP", sc_test_path("tests/data/acct/sample.sacct"), 1);
+	setenv("SC_FAKE_LOG", log, 1);
+
+	assert_int_equal(sc_sacct_run(args, count_job, &jobs, NULL, &st, &err), 0);
+	assert_true(jobs > 0);
+	assert_int_equal(st.jobs, jobs);
+	f = fopen(log, "r");
+	assert_non_null(f);
+	{
+		char text[4096];
+		size_t n = fread(text, 1, sizeof(text) - 1, f);
+		text[n] = '\0';
+		assert_contains(text, "sacct\n  --parsable2\n  --noconvert\n  --delimiter=\x1f\n  --allusers\n"
+				      "  --format=" SC_SACCT_FIELDS "\n");
+	}
+	fclose(f);
+
+	/* sacct's failure is the error, whatever the reading made of its output. */
+	setenv("SC_FAKE_SACCT_FAIL", "1", 1);
+	assert_int_equal(sc_sacct_run(NULL, count_job, &jobs, NULL, NULL, &err), -1);
+	assert_contains(err.msg, "Connection refused");
+	unsetenv("SC_FAKE_SACCT_FAIL");
+	setenv("SCARBON_SACCT", "/nonexistent/sacct", 1);
+	assert_int_equal(sc_sacct_run(NULL, count_job, &jobs, NULL, NULL, &err), -1);
+	assert_contains(err.msg, "/nonexistent/sacct");
+	{
+		char *many[34];
+		for (int i = 0; i < 33; i++)
+			many[i] = "--x";
+		many[33] = NULL;
+		assert_int_equal(sc_sacct_run(many, count_job, &jobs, NULL, NULL, &err), -1);
+		assert_contains(err.msg, "more than 32 sacct arguments");
+	}
+	unsetenv("SCARBON_SACCT");
+	unsetenv("SC_FAKE_DUMP");
+	unsetenv("SC_FAKE_LOG");
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_open_args_env),
 		cmocka_unit_test(test_open_failures),
 		cmocka_unit_test(test_run),
+		cmocka_unit_test(test_sacct_run),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

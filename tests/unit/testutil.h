@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -30,6 +31,30 @@ static inline const char *sc_test_path(const char *rel)
 	static char buf[4096];
 
 	snprintf(buf, sizeof(buf), "%s/%s", sc_test_srcdir(), rel);
+	return buf;
+}
+
+/* The whole of the file at path, NUL-terminated (caller frees); *len
+ * (optional) gets its length. Fails the test when it can't be read. */
+static inline char *sc_test_read_file(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n = -1;
+
+	if (!f)
+		fail_msg("cannot open %s: %s", path, strerror(errno));
+	if (fseek(f, 0, SEEK_END) == 0)
+		n = ftell(f);
+	if (n < 0 || fseek(f, 0, SEEK_SET) < 0)
+		fail_msg("cannot read %s: %s", path, strerror(errno));
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
 	return buf;
 }
 
