@@ -346,6 +346,19 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 		}
 		return 0;
 	}
+	if (!job->partition || !*job->partition) {
+		/* Seen in EpilogSlurmctld for jobs of a second: slurmdbd has
+		 * the end but not yet the rest of the record. Named jobs are
+		 * asked for again (--wait); a timer run catches up later. */
+		if (c->final) {
+			c->seen++;
+			if (c->want)
+				c->want_done[which] = 1;
+			report(c, job->jobid, O_SKIPPED, NULL,
+			       "its accounting record is not complete yet (no partition)");
+		}
+		return 0;
+	}
 	c->seen++;
 	if (c->want)
 		c->want_done[which] = 1;

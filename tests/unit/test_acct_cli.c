@@ -249,12 +249,32 @@ static void test_reconcile_epilog(void **state)
 	assert_contains(r.out, "reconcile: 1 job: 0 written, 0 unchanged, 0 kept, 1 skipped, 0 failed\n");
 	assert_contains(r.err, "job 1007: not found as an ended job in accounting");
 	run_free(&r);
+	/* An ended job whose record slurmdbd has only in part (no partition yet,
+	 * as seen for jobs of a second): not written, not called unmanaged. */
+	sh("sed -i 's/^1001|1001|carbontest|alice|phys|compute|/1001|1001|carbontest|alice|phys||/' '%s'", dump);
+	sh(": >'%s'", calls_log);
+	r = scarbon("SLURM_SCRIPT_CONTEXT=epilog_slurmctld SLURM_JOB_ID=1001", "reconcile --wait 0 --verbose");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "1001: skipped (its accounting record is not complete yet (no partition))");
+	assert_int_equal(count(r.out, "not managed"), 0);
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_int_equal(count(calls, "sacctmgr argv\n"), 0);
+	free(calls);
+	assert_string_equal(system_comment("1001"), "");
+	/* Once the record is complete, the next run writes it. */
+	sh("sed -i 's/^1001|1001|carbontest|alice|phys||/1001|1001|carbontest|alice|phys|compute|/' '%s'", dump);
+	r = scarbon("SLURM_SCRIPT_CONTEXT=epilog_slurmctld SLURM_JOB_ID=1001", "reconcile --wait 0");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "1001: written:");
+	run_free(&r);
+
 	/* SLURM_JOB_ID alone (inside a job) is not the epilog. */
 	sh(": >'%s'", calls_log);
 	r = scarbon("SLURM_JOB_ID=1007", "reconcile --dry-run --since 2024-03-01 --now 2024-03-10T00:00:00");
 	assert_int_equal(r.status, 0);
-	/* 1003_1 was written above. */
-	assert_contains(r.out, "7 to write (dry run), 1 unchanged");
+	/* 1003_1 and 1001 were written above. */
+	assert_contains(r.out, "6 to write (dry run), 2 unchanged");
 	run_free(&r);
 }
 
