@@ -485,10 +485,37 @@ cmd_start() {
 	note "cluster $cluster_name is up in $dir; for Slurm's commands: eval \"\$($0 env)\""
 }
 
+# The job steps of this cluster's slurmd (slurmstepd outlives slurmd): found by the
+# SLURM_CONF they inherited, so that nothing of another Slurm is touched.
+stop_steps() {
+	local p left=0 deadline
+	for p in $(pgrep -x slurmstepd 2>/dev/null); do
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf"; then
+			kill -TERM "$p" 2>/dev/null && left=1
+		fi
+	done
+	[ "$left" = 1 ] || return 0
+	deadline=$((SECONDS + 5))
+	while ((SECONDS < deadline)); do
+		left=0
+		for p in $(pgrep -x slurmstepd 2>/dev/null); do
+			tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf" && left=1
+		done
+		[ "$left" = 1 ] || break
+		sleep 0.2
+	done
+	for p in $(pgrep -x slurmstepd 2>/dev/null); do
+		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf"; then
+			kill -KILL "$p" 2>/dev/null && note "job step $p ignored SIGTERM: SIGKILL"
+		fi
+	done
+}
+
 cmd_stop() {
 	local d
 	for d in slurmd slurmctld slurmdbd mariadb munged; do
 		stop_daemon "$d"
+		[ "$d" != slurmd ] || stop_steps
 	done
 }
 
