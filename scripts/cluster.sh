@@ -3,7 +3,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 #   scripts/cluster.sh start      start munged, MariaDB, slurmdbd, slurmctld, slurmd (idempotent)
-#   scripts/cluster.sh stop       stop exactly the daemons this script started, by PID
+#   scripts/cluster.sh stop       cancel the cluster's jobs, then stop exactly the daemons this
+#                                 script started, by PID (and any job step they left)
 #   scripts/cluster.sh restart [slurmctld|slurmd|slurm]
 #                                 stop and start slurmctld and/or slurmd with a freshly
 #                                 written configuration (default: both)
@@ -485,12 +486,20 @@ cmd_start() {
 	note "cluster $cluster_name is up in $dir; for Slurm's commands: eval \"\$($0 env)\""
 }
 
+# kill_tree PID: PID and everything below it, with SIGKILL.
+kill_tree() {
+	local c
+	for c in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$c"; done
+	kill -KILL "$1" 2>/dev/null
+}
+
 # The job steps of this cluster's slurmd (slurmstepd outlives slurmd): found by the
 # SLURM_CONF they inherited, so that nothing of another Slurm is touched.
 stop_steps() {
-	local p left=0 deadline
+	local p c left=0 deadline
 	for p in $(pgrep -x slurmstepd 2>/dev/null); do
 		if tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "SLURM_CONF=$conf"; then
+			for c in $(pgrep -P "$p" 2>/dev/null); do kill_tree "$c"; done # the job's processes
 			kill -TERM "$p" 2>/dev/null && left=1
 		fi
 	done
@@ -511,8 +520,24 @@ stop_steps() {
 	done
 }
 
+# Cancels every job of this cluster and waits (a while) until none is left, so that
+# slurmd ends their processes itself before it stops.
+cancel_jobs() {
+	local ids deadline
+	running slurmctld && running slurmd || return 0
+	ids=$(SLURM_CONF=$conf timeout 10 squeue -h -o %A 2>/dev/null) || return 0
+	[ -n "$ids" ] || return 0
+	# shellcheck disable=SC2086
+	SLURM_CONF=$conf timeout 10 scancel $ids >/dev/null 2>&1
+	deadline=$((SECONDS + 15))
+	while ((SECONDS < deadline)) && [ -n "$(SLURM_CONF=$conf timeout 10 squeue -h -o %A 2>/dev/null)" ]; do
+		sleep 0.5
+	done
+}
+
 cmd_stop() {
 	local d
+	cancel_jobs
 	for d in slurmd slurmctld slurmdbd mariadb munged; do
 		stop_daemon "$d"
 		[ "$d" != slurmd ] || stop_steps
