@@ -221,13 +221,16 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 			continue;
 		}
 		i0 = now > g->start ? (size_t)((now - g->start) / g->step) : 0;
+		from = now > g->start ? now : g->start;
 		to = now + (int64_t)(hours * 3600);
 		if (to > sc_grid_end(g))
 			to = sc_grid_end(g);
+		/* A grid that starts after the hours asked for shows nothing. */
+		if (to < from)
+			to = from;
 		i1 = (size_t)((to - g->start + g->step - 1) / g->step);
 		if (i1 > g->n)
 			i1 = g->n;
-		from = now > g->start ? now : g->start;
 		nwin = greenest(g, from, to, window, win, MAX_WINDOWS);
 		for (size_t i = i0; i < i1; i++)
 			if (g->v[i] > max)

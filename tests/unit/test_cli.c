@@ -256,6 +256,19 @@ static void test_forecast(void **state)
 	assert_int_equal(r.status, 1);
 	assert_contains(r.err, "no zone 'XX'");
 	run_free(&r);
+
+	/* Data that start after now: --hours bounds what is shown. */
+	write_file("later.csv", "Time,Carbon Intensity\n2030-01-02 00:00:00,100\n2030-01-02 01:00:00,101\n"
+				"2030-01-02 02:00:00,102\n2030-01-02 03:00:00,103\n");
+	write_file("later.conf", "ZoneName=L Provider=file Path=later.csv\nPartitionName=p Zone=L\n");
+	r = scarbon("--config later.conf forecast --now 2030-01-01T12:00:00Z --hours 1 --format csv");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "zone,time,intensity\n");
+	run_free(&r);
+	r = scarbon("--config later.conf forecast --now 2030-01-01T22:30:00Z --hours 3 --format csv");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, "zone,time,intensity\nL,2030-01-02T00:00:00Z,100.0\nL,2030-01-02T01:00:00Z,101.0\n");
+	run_free(&r);
 	r = scarbon("forecast --hours 0");
 	assert_int_equal(r.status, 2);
 	run_free(&r);
