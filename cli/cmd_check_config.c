@@ -111,10 +111,15 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 		fprintf(o, "Partitions:\n");
 		for (size_t i = 0; i < conf->n_parts; i++) {
 			const struct sc_partition *pt = &conf->site.parts[i];
-			fprintf(o, "  %-12s zone %-8s PUE %.2f  %g W/core %g W/GPU %g W/GB usage %g%s%s  DefaultTime %s",
+			uint64_t def_mem = conf->part_defaults[i].def_mem_per_cpu_mb;
+			fprintf(o, "  %-12s zone %-8s PUE %.2f  %g W/core %g W/GPU %g W/GB usage %g",
 				pt->name, conf->site.zones[pt->zone], pt->pue, pt->power.core_w, pt->power.gpu_w,
-				pt->power.mem_w_per_gb, pt->power.usage, pt->power.node_w > 0 ? " +node W " : "",
-				pt->power.node_w > 0 ? "" : "", sc_format_duration(pt->default_time, a, sizeof(a)));
+				pt->power.mem_w_per_gb, pt->power.usage);
+			if (pt->power.node_w > 0)
+				fprintf(o, " +%g W/node", pt->power.node_w);
+			fprintf(o, "  DefaultTime %s", sc_format_duration(pt->default_time, a, sizeof(a)));
+			if (def_mem)
+				fprintf(o, "  DefMemPerCPU %lluM", (unsigned long long)def_mem);
 			if (pt->n_alt) {
 				fprintf(o, "  alternatives ");
 				for (size_t j = 0; j < pt->n_alt; j++)

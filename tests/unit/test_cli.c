@@ -154,6 +154,11 @@ static void test_check_config(void **state)
 	assert_contains(r.out, "valid");
 	assert_contains(r.out, "compute-fr");
 	assert_contains(r.out, "2021-11-08T00:00:00Z .. 2021-11-12T00:00:00Z");
+	/* Each partition's whole model, DefMemPerCPU included. */
+	assert_contains(r.out, "\n  compute      zone DE       PUE 1.30  10 W/core 200 W/GPU 0.3725 W/GB usage 1  "
+			       "DefaultTime 01:00:00  DefMemPerCPU 4096M  (default)\n");
+	assert_contains(r.out, "\n  flex         zone DE       PUE 1.30  10 W/core 200 W/GPU 0.3725 W/GB usage 1  "
+			       "DefaultTime 01:00:00  DefMemPerCPU 4096M  alternatives compute-fr\n");
 	run_free(&r);
 	/* --config after the command; a zone whose forecast is stale */
 	r = scarbon("check-config --config '%s' --now 2030-01-01T00:00:00Z --strict",
@@ -179,10 +184,12 @@ static void test_check_config(void **state)
 	write_file("stale.csv", "Time,Carbon Intensity\n2021-01-01 00:00:00,100\n2021-01-01 01:00:00,120\n");
 	write_file("stale.conf", "ZoneName=S Provider=static Intensity=250\n"
 				 "ZoneName=F Provider=file Path=stale.csv\n"
-				 "PartitionName=a Zone=S\nPartitionName=b Zone=F\n");
+				 "PartitionName=a Zone=S NodeWatts=55.5 Usage=0.5\nPartitionName=b Zone=F\n");
 	r = scarbon("--config stale.conf check-config --now 2025-01-01T00:00:00Z");
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "NO USABLE FORECAST");
+	assert_contains(r.out, "\n  a            zone S        PUE 1.56  12 W/core 200 W/GPU 0.3725 W/GB usage 0.5 "
+			       "+55.5 W/node  DefaultTime 01:00:00  (default)\n");
 	run_free(&r);
 	r = scarbon("--config stale.conf check-config --now 2025-01-01T00:00:00Z --strict");
 	assert_int_equal(r.status, 1);
