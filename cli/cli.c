@@ -2,9 +2,11 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 #include <strings.h>
 #include <time.h>
 
@@ -34,6 +36,37 @@ int sc_cli_fail(struct sc_cli *cli, const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', cli->err);
 	return SC_EXIT_ERROR;
+}
+
+int sc_cli_bad_option(struct sc_cli *cli, int c, char **argv, const struct option *lopts)
+{
+	const char *a = optind > 0 ? argv[optind - 1] : "";
+	char list[256] = "";
+	size_t used = 0;
+	int len, matches = 0;
+
+	if (strncmp(a, "--", 2) != 0) {
+		if (c == ':')
+			return sc_cli_usage(cli, "option '-%c' needs a value", optopt);
+		return sc_cli_usage(cli, "unknown option '-%c'", optopt);
+	}
+	len = (int)strcspn(a, "=");
+	if (c == ':')
+		return sc_cli_usage(cli, "option '%.*s' needs a value", len, a);
+	if (optopt && a[len] == '=')
+		return sc_cli_usage(cli, "option '%.*s' takes no value", len, a);
+	/* getopt_long takes unique abbreviations: name what one stands for. */
+	for (const struct option *o = lopts; o && o->name; o++) {
+		if (strncmp(o->name, a + 2, (size_t)len - 2) != 0)
+			continue;
+		matches++;
+		if (used < sizeof(list))
+			used += (size_t)snprintf(list + used, sizeof(list) - used, "%s--%s", used ? ", " : "",
+						 o->name);
+	}
+	if (matches > 1)
+		return sc_cli_usage(cli, "ambiguous option '%.*s' (%s)", len, a, list);
+	return sc_cli_usage(cli, "unknown option '%.*s'", len, a);
 }
 
 struct sc_conf *sc_cli_load_conf(struct sc_cli *cli)
@@ -91,9 +124,8 @@ int sc_cli_choice(struct sc_cli *cli, const char *option, const char *s,
 	for (int i = 0; names[i]; i++)
 		if (s && strcasecmp(s, names[i]) == 0)
 			return i;
-	for (int i = 0; names[i]; i++)
-		used += (size_t)snprintf(list + used, used < sizeof(list) ? sizeof(list) - used : 0,
-					 "%s%s", i ? ", " : "", names[i]);
+	for (int i = 0; names[i] && used < sizeof(list); i++)
+		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
 	sc_cli_usage(cli, "%s: invalid value '%s': expected one of %s", option, s ? s : "", list);
 	return -1;
 }

@@ -43,6 +43,15 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv);
  * cli->err; returns SC_EXIT_USAGE. */
 int sc_cli_usage(struct sc_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Reports the option that getopt_long refused, as a usage error: c is what
+ * it returned ('?' or ':'; the optstring must start with "+:" so that a
+ * missing value gives ':'), argv and lopts (borrowed) what it was given.
+ * Says which option and what was wrong with it: "unknown option '--x'",
+ * "ambiguous option '--n' (--now, --no-archive)", "option '--zone' needs a
+ * value", "option '--quiet' takes no value". Returns SC_EXIT_USAGE. */
+struct option;
+int sc_cli_bad_option(struct sc_cli *cli, int c, char **argv, const struct option *lopts);
+
 /* Prints "scarbon <cmd>: <message>" to cli->err; returns SC_EXIT_ERROR. */
 int sc_cli_fail(struct sc_cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -56,13 +56,13 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'N': now_arg = optarg; break;
 		case 's': strict = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(cli->out); return SC_EXIT_OK;
-		default: return sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]);
+		default: return sc_cli_bad_option(cli, c, argv, lopts);
 		}
 	}
 	if (optind < argc)

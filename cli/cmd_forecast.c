@@ -127,7 +127,7 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 		return sc_cli_fail(cli, "out of memory");
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'z': zones[nz++] = optarg; break;
 		case 'N': now_arg = optarg; break;
@@ -154,7 +154,7 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 			}
 			break;
 		case 'h': help(cli->out); goto out;
-		default: rc = sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]); goto out;
+		default: rc = sc_cli_bad_option(cli, c, argv, lopts); goto out;
 		}
 	}
 	if (optind < argc) {

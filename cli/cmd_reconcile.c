@@ -518,7 +518,7 @@ int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv)
 	c.cli = cli;
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+hvq", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:hvq", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 's': since_arg = optarg; break;
 		case 'j': jobs_arg = optarg; break;
@@ -544,7 +544,7 @@ int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv)
 		case 'i': input = optarg; break;
 		case 'h': help(cli->out); goto out;
 		default:
-			rc = sc_cli_usage(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+			rc = sc_cli_bad_option(cli, opt, argv, lopts);
 			goto out;
 		}
 	}

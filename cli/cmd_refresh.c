@@ -148,7 +148,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 	ro.archive_days = 0; /* 0: carbon.conf's ArchiveDays */
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'z': zones[nz++] = optarg; break;
 		case 'N': now_arg = optarg; break;
@@ -180,7 +180,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 			break;
 		case 'A': ro.no_archive = 1; break;
 		case 'h': help(cli->out); goto out;
-		default: rc = sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]); goto out;
+		default: rc = sc_cli_bad_option(cli, c, argv, lopts); goto out;
 		}
 	}
 	if (optind < argc) {

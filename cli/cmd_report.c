@@ -270,7 +270,7 @@ int sc_cmd_report(struct sc_cli *cli, int argc, char **argv)
 	memset(&info, 0, sizeof(info));
 	optind = 0;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+S:E:g:u:A:r:ah", lopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:S:E:g:u:A:r:ah", lopts, NULL)) != -1) {
 		switch (opt) {
 		case 'S': from = optarg; break;
 		case 'E': to = optarg; break;
@@ -296,7 +296,7 @@ int sc_cmd_report(struct sc_cli *cli, int argc, char **argv)
 		case 'N': now_arg = optarg; break;
 		case 'h': help(cli->out); goto out;
 		default:
-			rc = sc_cli_usage(cli, "unknown or incomplete option '%s'", argv[optind - 1]);
+			rc = sc_cli_bad_option(cli, opt, argv, lopts);
 			goto out;
 		}
 	}

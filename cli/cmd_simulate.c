@@ -109,7 +109,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	opts.forecast.kind = SC_FC_PERFECT;
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		int k;
 		switch (c) {
 		case 't': trace_path = optarg; break;
@@ -153,7 +153,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 		case 'g': svg_path = optarg; break;
 		case 'h': help(cli->out); return SC_EXIT_OK;
 		default:
-			return sc_cli_usage(cli, "unknown option or missing value in '%s'", argv[optind - 1]);
+			return sc_cli_bad_option(cli, c, argv, lopts);
 		}
 	}
 	if (optind < argc)

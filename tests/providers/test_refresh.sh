@@ -299,7 +299,9 @@ is "--zone of a local zone: exit 1" "$rc:$(cat "$tmp/err")" \
 refresh "$tmp/file.conf"
 is "no live zones: nothing to do" "$rc:$(cat "$tmp/out")" "0:No live zones in $tmp/file.conf (Provider=electricitymaps, watttime, ukci or casdk): nothing to refresh."
 refresh "$main" --bogus
-is "an unknown option: exit 2" "$rc" 2
+is "an unknown option: exit 2, named" "$rc:$(head -n1 "$tmp/err")" "2:scarbon refresh: unknown option '--bogus'"
+refresh "$main" --timeout
+is "an option without its value: exit 2, named" "$rc:$(head -n1 "$tmp/err")" "2:scarbon refresh: option '--timeout' needs a value"
 refresh "$main" --retries 11
 is "--retries 11: exit 2" "$rc:$(head -n1 "$tmp/err")" "2:scarbon refresh: --retries '11' is out of range: expected a number from 0 to 10"
 "$scarbon" refresh --help >"$tmp/out" 2>&1

@@ -108,11 +108,15 @@ static void test_help_and_usage(void **state)
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		assert_contains(r.out, cmds[i]);
 	run_free(&r);
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char usage[64];
+
 		r = scarbon("%s --help", cmds[i]);
 		assert_int_equal(r.status, 0);
-		assert_contains(r.out, "Usage: scarbon ");
-		assert_contains(r.out, cmds[i]);
+		snprintf(usage, sizeof(usage), "Usage: scarbon %s ", cmds[i]);
+		assert_contains(r.out, usage);
+		assert_contains(r.out, "Exit status: 0 ");
+		assert_string_equal(r.err, "");
 		run_free(&r);
 	}
 	r = scarbon("");
@@ -126,6 +130,35 @@ static void test_help_and_usage(void **state)
 	assert_int_equal(r.status, 2);
 	assert_contains(r.err, "unknown option '--frobnicate'");
 	assert_contains(r.err, "Try 'scarbon plan --help'");
+	run_free(&r);
+	/* What getopt refused, said precisely, in every command. */
+	r = scarbon("refresh --bogus");
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err, "scarbon refresh: unknown option '--bogus'\nTry 'scarbon refresh --help'.\n");
+	run_free(&r);
+	r = scarbon("forecast --zone");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon forecast: option '--zone' needs a value");
+	run_free(&r);
+	r = scarbon("check-config --strict=yes");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon check-config: option '--strict' takes no value");
+	run_free(&r);
+	r = scarbon("refresh --n");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon refresh: ambiguous option '--n' (--now, --no-archive)");
+	run_free(&r);
+	r = scarbon("report -S");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon report: option '-S' needs a value");
+	run_free(&r);
+	r = scarbon("reconcile -z");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon reconcile: unknown option '-z'");
+	run_free(&r);
+	r = scarbon("simulate --trace");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "scarbon simulate: option '--trace' needs a value");
 	run_free(&r);
 	r = scarbon("forecast --format xml");
 	assert_int_equal(r.status, 2);
@@ -142,6 +175,56 @@ static void test_help_and_usage(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "Slurm");
 	run_free(&r);
+}
+
+/* Every option a command's --help names is one the command accepts (the
+ * words of sacct's command line quoted there aside). */
+static void test_help_options_exist(void **state)
+{
+	static const char *const cmds[] = { "check-config", "forecast", "plan", "refresh", "reconcile",
+					    "report", "simulate" };
+	int checked = 0;
+
+	(void)state;
+	/* Nothing here may reach a real sacct or sacctmgr. */
+	setenv("SCARBON_SACCT", "/bin/false", 1);
+	setenv("SCARBON_SACCTMGR", "/bin/false", 1);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		struct run h = scarbon("%s --help", cmds[i]);
+		char *save = NULL, *names[64];
+		int n = 0;
+
+		assert_int_equal(h.status, 0);
+		for (char *line = strtok_r(h.out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+			if (strstr(line, "sacct"))
+				continue;
+			for (char *p = strstr(line, "--"); p; p = strstr(p + 2, "--")) {
+				size_t len = strspn(p + 2, "abcdefghijklmnopqrstuvwxyz-");
+				int seen = 0;
+
+				if (p[2] < 'a' || p[2] > 'z')
+					continue;
+				for (int k = 0; k < n; k++)
+					seen |= strlen(names[k]) == len && strncmp(names[k], p + 2, len) == 0;
+				if (!seen && n < 64)
+					names[n++] = strndup(p + 2, len);
+			}
+		}
+		assert_true(n >= 3);
+		for (int k = 0; k < n; k++) {
+			struct run r = scarbon("%s --%s=1", cmds[i], names[k]);
+
+			if (strstr(r.err, "unknown option") || strstr(r.err, "ambiguous option"))
+				fail_msg("scarbon %s --help names --%s, which it refuses: %s", cmds[i], names[k], r.err);
+			run_free(&r);
+			free(names[k]);
+			checked++;
+		}
+		run_free(&h);
+	}
+	assert_true(checked > 60);
+	unsetenv("SCARBON_SACCT");
+	unsetenv("SCARBON_SACCTMGR");
 }
 
 static void test_check_config(void **state)
@@ -442,6 +525,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_help_options_exist),
 		cmocka_unit_test(test_check_config),
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_plan_json_hand_calculation),
