@@ -130,6 +130,14 @@ int sc_cli_choice(struct sc_cli *cli, const char *option, const char *s,
 	return -1;
 }
 
+int sc_cli_selected(char *const *names, int n, const char *name)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return 1;
+	return n == 0;
+}
+
 int sc_cli_print_json(struct sc_cli *cli, const struct json_t *j, int pretty)
 {
 	char *s = pretty ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12))

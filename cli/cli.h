@@ -69,6 +69,11 @@ int sc_cli_now(struct sc_cli *cli, const char *arg, int64_t *now);
 int sc_cli_choice(struct sc_cli *cli, const char *option, const char *s,
 		  const char *const *names);
 
+/* Whether name is one of names[0..n-1] (exact, as zone names compare), or
+ * n is 0 (nothing named: everything is selected). For repeatable options
+ * such as --zone. */
+int sc_cli_selected(char *const *names, int n, const char *name);
+
 /* Writes a JSON value (jansson) followed by a newline, with the project's
  * encoding (sc_json_dumps) or indented when pretty. Returns 0 or -1. */
 struct json_t;

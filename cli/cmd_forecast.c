@@ -91,16 +91,6 @@ static void bar(FILE *o, double v, double max)
 		fputc(' ', o);
 }
 
-static int selected(char **zones, int nz, const char *name)
-{
-	if (!nz)
-		return 1;
-	for (int i = 0; i < nz; i++)
-		if (strcmp(zones[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -200,7 +190,7 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 		double max = 0;
 		char t[32];
 
-		if (!selected(zones, nz, z->name))
+		if (!sc_cli_selected(zones, nz, z->name))
 			continue;
 		if (!g || now >= sc_grid_end(g)) {
 			const char *why = st->why ? st->why : "the forecast ends before now";

@@ -70,16 +70,6 @@ static int number(struct sc_cli *cli, const char *opt, const char *s, double lo,
 	return 0;
 }
 
-static int selected(char **zones, int nz, const char *name)
-{
-	if (!nz)
-		return 1;
-	for (int i = 0; i < nz; i++)
-		if (strcmp(zones[i], name) == 0)
-			return 1;
-	return 0;
-}
-
 /* Creates StateDir when its parent exists; takes the refresh lock (two
  * runs at once would race on the archive). Returns the lock's fd or -1. */
 static int prepare_state_dir(struct sc_cli *cli, const char *dir)
@@ -211,7 +201,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		}
 	}
 	for (size_t i = 0; i < conf->n_zones; i++)
-		if (sc_provider_is_live(conf->zones[i].provider) && selected(zones, nz, conf->zones[i].name))
+		if (sc_provider_is_live(conf->zones[i].provider) && sc_cli_selected(zones, nz, conf->zones[i].name))
 			nlive++;
 	if (!nlive) {
 		if (!quiet)
@@ -238,7 +228,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		struct sc_refresh_result res;
 		char a[32], b[32], is[32];
 
-		if (!sc_provider_is_live(z->provider) || !selected(zones, nz, z->name))
+		if (!sc_provider_is_live(z->provider) || !sc_cli_selected(zones, nz, z->name))
 			continue;
 		if (sc_refresh_zone(ref, z, conf->state_dir, &res, &err) < 0) {
 			size_t used = strlen(failed);

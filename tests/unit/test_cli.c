@@ -342,6 +342,22 @@ static void test_forecast(void **state)
 	assert_contains(r.out, "1st greenest 4 h window");
 	assert_contains(r.out, "█");
 	run_free(&r);
+	/* --zone is repeatable; zones come in carbon.conf's order. */
+	r = scarbon("forecast --zone FR --zone DE --now 2021-11-09T00:00:00Z --hours 1 --format csv");
+	assert_int_equal(r.status, 0);
+	assert_true(strncmp(r.out, "zone,time,intensity\nDE,2021-11-09T00:00:00Z,", 44) == 0);
+	assert_contains(r.out, "\nFR,2021-11-09T00:00:00Z,");
+	{
+		int lines = 0;
+		for (const char *c = r.out; *c; c++)
+			lines += *c == '\n';
+		assert_int_equal(lines, 3);
+	}
+	run_free(&r);
+	r = scarbon("forecast --zone FR --now 2021-11-09T00:00:00Z --hours 1 --format csv");
+	assert_int_equal(r.status, 0);
+	assert_null(strstr(r.out, "DE,"));
+	run_free(&r);
 	r = scarbon("forecast --zone XX");
 	assert_int_equal(r.status, 1);
 	assert_contains(r.err, "no zone 'XX'");
