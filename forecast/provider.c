@@ -50,27 +50,6 @@ int sc_prov_time(const char *s, int64_t *t, struct sc_err *err)
 	return 0;
 }
 
-static int pts_push(struct sc_pts *p, int64_t t, double v)
-{
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 64;
-		int64_t *nt = realloc(p->t, cap * sizeof(*nt));
-		double *nv;
-		if (!nt)
-			return -1;
-		p->t = nt;
-		nv = realloc(p->v, cap * sizeof(*nv));
-		if (!nv)
-			return -1;
-		p->v = nv;
-		p->cap = cap;
-	}
-	p->t[p->n] = t;
-	p->v[p->n] = v;
-	p->n++;
-	return 0;
-}
-
 int sc_pts_add_at(struct sc_pts *p, const char *arr, size_t idx, int64_t t, const char *vname,
 		  json_t *jv, double factor, struct sc_err *err)
 {
@@ -93,8 +72,12 @@ int sc_pts_add_at(struct sc_pts *p, const char *arr, size_t idx, int64_t t, cons
 	if (!isfinite(v) || v < 0 || v > SC_INTENSITY_MAX)
 		return sc_err_set(err, "%s[%zu].%s: %g g/kWh is outside 0..%g", arr, idx, vname, v,
 				  SC_INTENSITY_MAX);
-	if (pts_push(p, t, v) < 0)
+	if (!p->s && !(p->s = sc_series_create()))
 		return sc_err_set(err, "out of memory");
+	/* Order and range are checked above; what is left (a time outside
+	 * the years the series holds, memory) is named by the element. */
+	if (sc_series_append(p->s, t, v, err) < 0)
+		return sc_err_prefix(err, "%s[%zu]: ", arr, idx);
 	return 0;
 }
 
@@ -114,37 +97,26 @@ int sc_pts_add(struct sc_pts *p, const char *arr, size_t idx, const char *tname,
 
 void sc_pts_free(struct sc_pts *p)
 {
-	free(p->t);
-	free(p->v);
+	sc_series_destroy(p->s);
 	memset(p, 0, sizeof(*p));
 }
 
 struct sc_series *sc_pts_series(struct sc_pts *p, enum sc_signal signal, int64_t issued_at,
 				const char *what, struct sc_err *err)
 {
-	struct sc_series *s = NULL;
+	struct sc_series *s = p->s;
 
-	if (!p->n) {
+	if (!s) {
 		if (p->nulls)
 			sc_err_set(err, "%s: all %zu values are null; no intensity to plan with", what, p->nulls);
 		else
 			sc_err_set(err, "%s: no data points", what);
-		goto out;
-	}
-	s = sc_series_create();
-	if (!s) {
-		sc_err_set(err, "out of memory");
-		goto out;
+		sc_pts_free(p);
+		return NULL;
 	}
 	s->signal = signal;
 	s->issued_at = issued_at;
-	for (size_t i = 0; i < p->n; i++)
-		if (sc_series_append(s, p->t[i], p->v[i], err) < 0) {
-			sc_series_destroy(s);
-			s = NULL;
-			goto out;
-		}
-out:
+	p->s = NULL;
 	sc_pts_free(p);
 	return s;
 }

@@ -19,11 +19,10 @@ json_t *sc_prov_json(const char *buf, size_t len, struct sc_err *err);
 /* An ISO 8601 time from a provider (must start with a digit: no "now"). */
 int sc_prov_time(const char *s, int64_t *t, struct sc_err *err);
 
-/* Collects points in answer order and applies the rules of provider.h. */
+/* Collects points in answer order and applies the rules of provider.h.
+ * Start from { 0 }. */
 struct sc_pts {
-	int64_t *t;
-	double *v;
-	size_t n, cap;
+	struct sc_series *s; /* the non-null points (NULL until the first) */
 	size_t nulls;
 	int64_t last_t; /* time of the last element, null or not */
 	int any;        /* whether last_t is set */
@@ -40,11 +39,11 @@ int sc_pts_add_at(struct sc_pts *p, const char *arr, size_t idx, int64_t t, cons
 		  json_t *jv, double factor, struct sc_err *err);
 
 /* The series of the collected points (what names the answer in messages:
- * "forecast"). Frees p's arrays either way. */
+ * "forecast"), handed over to the caller; p is left empty either way. */
 struct sc_series *sc_pts_series(struct sc_pts *p, enum sc_signal signal, int64_t issued_at,
 				const char *what, struct sc_err *err);
 
-/* Frees p's arrays (for error paths). */
+/* Frees what p collected (for error paths); p is left empty. */
 void sc_pts_free(struct sc_pts *p);
 
 /* base (trailing slashes dropped) followed by the printf-formatted path.

@@ -222,6 +222,12 @@ static void test_wt_bad(void **state)
 	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"2022-07-15T00:05:00+00:00\",\"value\":870},"
 				 "{\"point_time\":\"2022-07-15T00:00:00+00:00\",\"value\":870}]," WT_META "}",
 		    "data[1]: times not increasing");
+	/* A time before 1970 (by its offset) is named by its element. */
+	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"2022-07-15T00:00:00+00:00\",\"value\":null},"
+				 "{\"point_time\":\"1970-01-01T00:30:00+01:00\",\"value\":870}]," WT_META "}",
+		    "data[1]: times not increasing");
+	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"1970-01-01T00:30:00+01:00\",\"value\":870}]," WT_META "}",
+		    "data[0]: time -1800 is outside the years 1970..9999");
 	/* The error example (not a forecast) is refused cleanly. */
 	{
 		size_t len;
