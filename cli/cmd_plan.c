@@ -247,7 +247,11 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, c
 			break;
 	}
 	if (len == -2)
-		rc = sc_cli_fail(cli, "%s:%d: line too long", path, lineno + 1);
+		rc = sc_cli_fail(cli, "%s:%d: line longer than 1 MiB: expected a batch script", path, lineno + 1);
+	else if (len == -3)
+		rc = sc_cli_fail(cli, "out of memory");
+	else if (!rc && ferror(f))
+		rc = sc_cli_fail(cli, "cannot read batch script %s: read error", path);
 	free(line);
 	if (f != stdin)
 		fclose(f);

@@ -242,7 +242,7 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 		}
 	}
 	if (len == -2) {
-		sc_err_set(err, "%s:%ld: line too long", path, lineno + 1);
+		sc_err_set(err, "%s:%ld: line longer than 1 MiB: expected a CSV line", path, lineno + 1);
 		goto out;
 	}
 	if (len == -3 || ferror(f)) {

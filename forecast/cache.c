@@ -277,6 +277,8 @@ struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec
 	}
 	if (z->max_age > 0 && now - fetched > z->max_age) {
 		char age[32], max[32];
+		/* No path here: this reason ends up in every job record of the
+		 * zone (whose reason field is short), and the zone names it. */
 		sc_err_set(err, "cached forecast fetched at %s (%s ago), older than MaxAge=%s: run scarbon refresh "
 				"(is its timer running?)",
 			   sc_format_time(fetched, a, sizeof(a)), sc_format_delay(now - fetched, age, sizeof(age)),

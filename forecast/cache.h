@@ -63,8 +63,10 @@ struct sc_cache_info {
 
 /* Reads zone z's cache as of now. Returns a new series (source from the
  * file, issued_at the provider's or else the fetch time) and fills info
- * (optional); NULL with err (the reason, naming the file and what to do)
- * under the rules above. */
+ * (optional); NULL with err under the rules above: the reason, naming the
+ * file (except for a cache past MaxAge, whose reason gives the fetch time
+ * and stays short: it goes into the record of every job of the zone) and
+ * what to do. */
 struct sc_series *sc_cache_read(const char *state_dir, const struct sc_zone_spec *z, int64_t now,
 				struct sc_cache_info *info, struct sc_err *err);
 

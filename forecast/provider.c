@@ -227,7 +227,7 @@ int sc_token_read(const char *path, char **secret, struct sc_err *err)
 
 	*secret = NULL;
 	if (!path || !*path)
-		return sc_err_set(err, "no TokenFile= given");
+		return sc_err_set(err, "no TokenFile=: expected a file whose first line is the secret");
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0) {
 		sc_err_set(err, "cannot read TokenFile %s: %s", path, strerror(errno));

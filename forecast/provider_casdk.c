@@ -211,7 +211,8 @@ int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int
 	if (!z->url || !z->region)
 		return sc_err_set(err, "zone %s: Provider=casdk needs URL= and Region=", z->name);
 	if (end <= start)
-		return sc_err_set(err, "an empty interval");
+		return sc_err_set(err, "zone %s: the interval %s to %s is empty: expected an end after the start",
+				  z->name, sc_format_time(start, t0, sizeof(t0)), sc_format_time(end, t1, sizeof(t1)));
 	if (!sc_http_escape(z->region, loc, sizeof(loc)))
 		return sc_err_set(err, "Region= is too long");
 	url = sc_prov_url(z->url, "/emissions/average-carbon-intensity?location=%s&startTime=%s&endTime=%s", loc,

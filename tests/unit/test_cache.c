@@ -434,6 +434,18 @@ static void test_archive_forecasts(void **state)
 	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,\"2022-07-15 00:00:00,68\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
 	assert_contains(err.msg, "GB-forecasts.csv:2: field 2: unterminated quoted field");
+	{
+		size_t n = (1u << 20) + 10;
+		char *big = malloc(n + 64);
+		assert_non_null(big);
+		strcpy(big, "issued_at,target,forecast\n");
+		memset(big + strlen(big), '7', n);
+		strcpy(big + 26 + n, "\n");
+		write_file(path, big);
+		free(big);
+	}
+	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:2: line longer than 1 MiB: expected a CSV line");
 	write_file(path, "");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
 	assert_contains(err.msg, "GB-forecasts.csv: empty; expected the header 'issued_at,target,forecast'");
