@@ -17,7 +17,7 @@
 static void help(FILE *f)
 {
 	fprintf(f,
-		"Usage: scarbon simulate --config FILE --trace FILE [--trace-format swf|csv|sacct]\n"
+		"Usage: scarbon simulate [--config FILE] --trace FILE [--trace-format swf|csv|sacct]\n"
 		"                        [--trace-start TIME] [--trace-unit hours|minutes|seconds]\n"
 		"                        [--intensity FILE] [--partition P] [--forecast MODE]\n"
 		"                        [--max-delay DURATION] [--cores N] [--replan INTERVAL]\n"
@@ -56,7 +56,8 @@ static void help(FILE *f)
 		"  --replan INTERVAL     slurm-carbon re-plans the jobs it holds every INTERVAL\n"
 		"                        (a duration; for archive: forecasts, at each issue at\n"
 		"                        least INTERVAL apart) with the forecasts of that moment,\n"
-		"                        as `scarbon replan` does; 0 turns it off (default: off)\n"
+		"                        a measurement only (the plugin decides once, at\n"
+		"                        submission); 0 turns it off (default: off)\n"
 		"\n"
 		"Output:\n"
 		"  --format text|json    a table (default), or the JSON object of scarbon(1)\n"

@@ -4,7 +4,7 @@
  *
  * One GET at a time, with hard limits: a connect timeout and a total timeout
  * per attempt, a cap on the size of the response body, a bounded number of
- * retries with exponential backoff (honouring Retry-After on 429 and 503),
+ * retries with exponential backoff (honouring Retry-After on 429 and 5xx),
  * TLS verification on (peer and host), CURLOPT_NOSIGNAL (safe in threaded
  * programs), no redirects followed (an auth header must not travel to
  * another host), http and https only. Proxies come from the environment

@@ -15,9 +15,13 @@
  *    [current hour − 1 day, now + Horizon) (sc_series_replay_weekly). A
  *    missing or invalid file: no grid, the reader's error as the reason.
  *  - static: Intensity= from the current hour − 1 day to now + Horizon.
- *  - electricitymaps, watttime, ukci, casdk: read from their cache in
- *    state_dir (not yet: "no cached forecast for zone X (provider P; run
- *    scarbon refresh)").
+ *  - electricitymaps, watttime, ukci, casdk: the cache `scarbon refresh`
+ *    wrote in state_dir (sc_cache_read_file, with the zone's MaxAge),
+ *    resampled like a file from a day before the current hour; a cache
+ *    that is missing, corrupt, of another provider, region or signal,
+ *    older than MaxAge or ending before `now`: no grid, the reason
+ *    ("no cached forecast (StateDir/forecast-X.json does not exist): run
+ *    scarbon refresh, ...").
  */
 #ifndef SC_FORECAST_SNAPSHOT_H
 #define SC_FORECAST_SNAPSHOT_H

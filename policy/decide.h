@@ -165,7 +165,8 @@ struct sc_decision {
 int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out);
 
-/* Re-planning a held job (`scarbon replan`, `scarbon simulate --replan`):
+/* Re-planning a held job (`scarbon simulate --replan` measures it; no
+ * command runs it on a cluster, as BENCHMARKS.md explains):
  * model-predictive control with hysteresis. A job that sc_decide delayed
  * waits for its planned start; forecasts issued since are fresher, so less
  * wrong. sc_redecide reconsiders the plan with the forecasts of `now`:
