@@ -288,6 +288,32 @@ conf "$both" "$(zone BAD uk ok)" "ZoneName=GONE Provider=ukci URL=http://127.0.0
 refresh "$both" --retries 0
 has "a refused connection" "$tmp/err" "zone GONE (ukci): GET http://127.0.0.1:1/intensity/2024-05-15T10:30Z/fw48h: Failed to connect to 127.0.0.1 port 1"
 
+# ---- the archive's bounds: --no-archive, ArchiveDays=, --archive-days ------------
+
+astate=$tmp/astate
+aconf() { { echo "StateDir=$astate"; printf '%s\n' "$@"; zone AR uk3 ok; } >"$tmp/arch.conf"; }
+arefresh() { # NOW ARGS...
+	local at=$1
+	shift
+	"$scarbon" --config "$tmp/arch.conf" refresh --quiet --now "$at" "$@" >"$tmp/out" 2>"$tmp/err"
+	rc=$?
+}
+issues() { sed 1d "$astate/archive/AR-forecasts.csv" | cut -d, -f1 | sort -u | tr '\n' ' '; }
+aconf
+arefresh "$NOW" --no-archive
+is "--no-archive: exit 0" "$rc:$(cat "$tmp/err")" "0:"
+check "--no-archive: the cache is written" test -s "$astate/forecast-AR.json"
+check "--no-archive: no archive" test ! -e "$astate/archive"
+arefresh "$NOW"
+is "the archive holds the first issue" "$(issues)" "2024-05-15 10:20:00 "
+aconf "ArchiveDays=1"
+arefresh 2024-05-17T10:20:00Z
+is "ArchiveDays=1: the issue of two days ago is dropped" "$(issues)" "2024-05-17 10:20:00 "
+is "ArchiveDays=1: so are the actuals older than a day" \
+	"$(sed -n 2p "$astate/archive/AR-actual.csv" | cut -d, -f1)" 2024-05-16T10:30:00Z
+arefresh 2024-05-18T12:00:00Z --archive-days 5
+is "--archive-days overrides ArchiveDays=" "$(issues)" "2024-05-17 10:20:00 2024-05-18 12:00:00 "
+
 # ---- the command line ---------------------------------------------------------
 
 refresh "$main" --zone NOPE

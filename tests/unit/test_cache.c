@@ -256,8 +256,12 @@ static void test_corrupt(void **state)
 			 "\"fetched_at\" is missing");
 	expect_bad_cache(HEAD "\"points\":[]}", "\"points\" is missing or empty");
 	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\",200],[\"2022-07-15T00:00:00Z\",210]]}",
-			 "points[1] (2022-07-15T00:00:00Z): ");
-	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\",5000]]}", "points[0] (2022-07-15T00:30:00Z)");
+			 "points[1] (2022-07-15T00:00:00Z): time 2022-07-15T00:00:00Z is not after the previous point's "
+			 "2022-07-15T00:30:00Z: times must be strictly increasing; run scarbon refresh");
+	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\",5000]]}",
+			 "points[0] (2022-07-15T00:30:00Z): intensity 5000 at 2022-07-15T00:30:00Z is outside 0..3000 gCO2e/kWh");
+	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\",\"200\"]]}", "points[0]: expected [\"<ISO 8601 time>\", <g/kWh>]");
+	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\",200,1]]}", "points[0]: expected [\"<ISO 8601 time>\", <g/kWh>]");
 	expect_bad_cache(HEAD "\"points\":[[\"2022-07-15T00:30:00Z\"]]}", "points[0]: expected [\"<ISO 8601 time>\", <g/kWh>]");
 	expect_bad_cache(HEAD "\"points\":[[\"soon\",3]]}", "points[0]: expected");
 }
@@ -418,10 +422,10 @@ static void test_archive_forecasts(void **state)
 	assert_contains(err.msg, "GB-forecasts.csv:2: 4 fields");
 	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,2022-07-15 00:00:00,-68\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "GB-forecasts.csv:2: ");
+	assert_contains(err.msg, "GB-forecasts.csv:2: forecast '-68' is out of range: expected a number from 0 to 3000");
 	write_file(path, "issued_at,target,forecast\n2022-07-15 00:01:00,tomorrow,68\n");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "GB-forecasts.csv:2: ");
+	assert_contains(err.msg, "GB-forecasts.csv:2: invalid time 'tomorrow'");
 	/* ... and a broken file is never overwritten. */
 	assert_int_equal(sc_archive_add_forecast(dir, "GB", sa, T0, T0, 35, 0, &err), -1);
 	assert_contains(err.msg, "cannot be read");

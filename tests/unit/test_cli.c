@@ -336,6 +336,18 @@ static void test_forecast(void **state)
 	json_decref(j);
 	run_free(&r);
 
+	/* The documented defaults: 48 hours shown, 4-hour windows. */
+	r = scarbon("forecast --zone DE --now 2021-11-09T00:00:00Z --format json");
+	assert_int_equal(r.status, 0);
+	j = json_loads(r.out, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "window_s")), 4 * 3600);
+	de = json_array_get(json_object_get(j, "zones"), 0);
+	assert_int_equal(json_array_size(json_object_get(de, "points")), 48);
+	assert_int_equal(json_array_size(json_object_get(de, "greenest")), 3);
+	json_decref(j);
+	run_free(&r);
+
 	r = scarbon("forecast --zone DE --now 2021-11-09T00:00:00Z --hours 12");
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "Zone DE");

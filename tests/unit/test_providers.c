@@ -577,6 +577,12 @@ static void test_http_helpers(void **state)
 	assert_string_equal(sc_http_escape("CAISO_NORTH", buf, sizeof(buf)), "CAISO_NORTH");
 	assert_string_equal(sc_http_escape("US-CAL/x y&z", buf, sizeof(buf)), "US-CAL%2Fx%20y%26z");
 	assert_null(sc_http_escape("abcdef", buf, 4));
+	/* Exactly as long as the buffer allows (with its NUL), and one over. */
+	assert_string_equal(sc_http_escape("abc", buf, 4), "abc");
+	assert_null(sc_http_escape("abcd", buf, 4));
+	assert_string_equal(sc_http_escape("a b", buf, 6), "a%20b");
+	assert_null(sc_http_escape("a b", buf, 5));
+	assert_string_equal(sc_http_escape("", buf, 1), "");
 	u = sc_prov_url("http://127.0.0.1:8000/em//", "/carbon-intensity/%s?zone=%s", "forecast", "DE");
 	assert_string_equal(u, "http://127.0.0.1:8000/em/carbon-intensity/forecast?zone=DE");
 	free(u);

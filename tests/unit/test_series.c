@@ -569,9 +569,17 @@ static void test_replay_errors(void **state)
 	assert_contains(err.msg, "2021-01-04T00:00:00Z to 2021-01-10T23:00:00Z");
 	sc_series_destroy(src);
 
-	/* One week exactly is enough. */
+	/* One week exactly is enough: repeated week after week. */
 	src = weekly_source(7 * 24);
-	sc_series_destroy(sc_series_replay_weekly(src, now, DAY, 72 * HOUR, &err));
+	{
+		struct repeat_arg arg = { rep_t0(), rep_t0() + WEEK };
+		struct sc_series *r = sc_series_replay_weekly(src, now, DAY, 72 * HOUR, &err);
+
+		if (!r)
+			fail_msg("%s", err.msg);
+		check_replay(r, now - DAY, now + 72 * HOUR, smallest_j, &arg);
+		sc_series_destroy(r);
+	}
 	/* A window that ends before the data begin. */
 	assert_null(sc_series_replay_weekly(src, rep_t0() - 10 * DAY, DAY, 72 * HOUR, &err));
 	assert_contains(err.msg, "onto a window that ends before");
