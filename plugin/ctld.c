@@ -10,6 +10,7 @@
 #include <slurm/slurm.h>
 #include <slurm/slurmdb.h>
 
+#include "plugin/compat.h"
 #include "plugin/ctld.h"
 
 /* From src/common/xmalloc.h (libslurmfull, exported). */
@@ -34,7 +35,7 @@ typedef enum { SC_NO_LOCK, SC_READ_LOCK, SC_WRITE_LOCK } sc_lock_level_t;
 typedef struct {
 	sc_lock_level_t assoc, file, qos, res, tres, user, wckey;
 } sc_assoc_mgr_lock_t;
-extern List assoc_mgr_user_list;
+extern sc_slurm_list_t assoc_mgr_user_list;
 extern void assoc_mgr_lock(sc_assoc_mgr_lock_t *locks);
 extern void assoc_mgr_unlock(sc_assoc_mgr_lock_t *locks);
 extern int assoc_mgr_fill_in_user(void *db_conn, slurmdb_user_rec_t *user, int enforce,

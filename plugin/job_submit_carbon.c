@@ -35,6 +35,7 @@
 #include "config/conf.h"
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
+#include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
 #include "policy/units.h"
@@ -47,7 +48,7 @@ const uint32_t plugin_version = SC_SLURM_VERSION_NUMBER;
 int init(void);
 int fini(void);
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
-int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid);
+int job_modify(SC_JOB_MODIFY_PARAMS);
 
 #define LOG_PREFIX "job_submit/carbon: "
 
@@ -478,9 +479,9 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 
 /* --- job_modify ----------------------------------------------------------------- */
 
-int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid)
+int job_modify(SC_JOB_MODIFY_PARAMS)
 {
-	char hold_s[32], want_s[32], id[32];
+	char hold_s[32], want_s[32], id[32], msg[512];
 	int64_t hold;
 	int r;
 
@@ -488,19 +489,22 @@ int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_
 		return SLURM_SUCCESS;
 	if (sc_ctld_is_operator(submit_uid))
 		return SLURM_SUCCESS;
-	/* scontrol names the job by job_id_str; the API may use job_id. */
+	/* scontrol names the job by job_id_str; the API may use the job id. */
 	if (job_desc->job_id_str)
 		snprintf(id, sizeof(id), "%s", job_desc->job_id_str);
 	else
-		snprintf(id, sizeof(id), "%u", job_desc->job_id);
+		snprintf(id, sizeof(id), "%u", SC_JOB_DESC_JOB_ID(job_desc));
 	r = sc_ctld_job_hold(job_ptr, &hold);
 	if (r < 0)
 		slurm_error(LOG_PREFIX "job %s: unreadable carbon hold, not enforced", id);
 	if (r <= 0 || (int64_t)job_desc->begin_time >= hold)
 		return SLURM_SUCCESS;
+	sc_format_time((int64_t)job_desc->begin_time, want_s, sizeof(want_s));
+	sc_format_time(hold, hold_s, sizeof(hold_s));
 	slurm_info(LOG_PREFIX "refused uid %u moving the start of job %s to %s, before its carbon "
-		   "hold %s (an operator can)", submit_uid, id,
-		   sc_format_time((int64_t)job_desc->begin_time, want_s, sizeof(want_s)),
-		   sc_format_time(hold, hold_s, sizeof(hold_s)));
+		   "hold %s (an operator can)", submit_uid, id, want_s, hold_s);
+	sc_hold_refusal_message(id, want_s, hold_s, msg, sizeof(msg));
+	if (set_message(SC_JOB_MODIFY_ERR_MSG_ARG, msg) < 0)
+		slurm_error(LOG_PREFIX "out of memory for the message to uid %u", submit_uid);
 	return ESLURM_ACCESS_DENIED;
 }

@@ -106,6 +106,18 @@ int sc_hold_find(char *const *env, int64_t *t)
 	return sc_hold_parse(v, t) < 0 ? -1 : 1;
 }
 
+void sc_hold_refusal_message(const char *id, const char *want, const char *hold, char *buf,
+			     size_t n)
+{
+	if (!n)
+		return;
+	snprintf(buf, n,
+		 "carbon: job %s keeps its carbon hold: it was delayed to a greener window and may "
+		 "not start before %s (asked: %s); a later start is allowed, an earlier one only by "
+		 "an operator (root, SlurmUser or an accounting operator/administrator)",
+		 id, hold, want);
+}
+
 static uint32_t u32(uint32_t v)
 {
 	return v == NO_VAL || v == INFINITE ? 0 : v;

@@ -66,6 +66,14 @@ int sc_hold_parse(const char *s, int64_t *t);
  * *t, 0 when the job has none, -1 when the entry is malformed. */
 int sc_hold_find(char *const *env, int64_t *t);
 
+/* The message a user gets when job_modify refuses to move job `id` to start
+ * at `want`, before its carbon hold `hold` (both as sc_format_time words):
+ * what the hold is, when it ends, and who may override. Written into buf
+ * (n bytes, truncated to fit, always NUL-terminated when n > 0). All
+ * arguments borrowed, none NULL. */
+void sc_hold_refusal_message(const char *id, const char *want, const char *hold, char *buf,
+			     size_t n);
+
 /* Fills *f from jd (borrowed: f points into jd and its spank_job_env):
  * NO_VAL/NO_VAL16/NO_VAL64/INFINITE and 0 become "not given"; time limits
  * from minutes to seconds; --mem vs --mem-per-cpu (MEM_PER_CPU); GPUs from

@@ -10,7 +10,7 @@ plugin_libscjobdesc_la_SOURCES = plugin/jobdesc.c plugin/jobdesc.h
 plugin_libscjobdesc_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 
 plugin_LTLIBRARIES += plugin/job_submit_carbon.la
-plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/ctld.c plugin/ctld.h
+plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/ctld.c plugin/ctld.h plugin/compat.h
 plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
@@ -42,8 +42,12 @@ tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
 
 # The integration suite (tests/integration/slurm/run.sh BUILD_DIR) and its helper, which
 # submits jobs with forged spank_job_env entries through Slurm's C API.
+# Built where libslurm is (not in a headers-only build against a release).
+if HAVE_LIBSLURM
 noinst_PROGRAMS += tests/integration/slurm/sc_forge
-tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c
+endif
+EXTRA_DIST += tests/integration/slurm/sc_forge.c
+tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c plugin/compat.h
 tests_integration_slurm_sc_forge_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_integration_slurm_sc_forge_LDADD = $(SLURM_LIBS)
 dist_noinst_SCRIPTS += tests/integration/slurm/run.sh tests/integration/slurm/test_slurm.py

@@ -369,6 +369,22 @@ static void test_env_set(void **state)
 	assert_int_equal(allocs, frees);
 }
 
+static void test_hold_refusal_message(void **state)
+{
+	char buf[512], tiny[16];
+
+	(void)state;
+	sc_hold_refusal_message("42", "2030-03-17T17:00:00Z", "2030-03-17T17:46:40Z", buf, sizeof(buf));
+	assert_string_equal(buf, "carbon: job 42 keeps its carbon hold: it was delayed to a greener "
+				 "window and may not start before 2030-03-17T17:46:40Z (asked: "
+				 "2030-03-17T17:00:00Z); a later start is allowed, an earlier one only "
+				 "by an operator (root, SlurmUser or an accounting operator/administrator)");
+	/* Truncated to the buffer, terminated. */
+	sc_hold_refusal_message("42", "a", "b", tiny, sizeof(tiny));
+	assert_int_equal(strlen(tiny), sizeof(tiny) - 1);
+	assert_string_equal(tiny, "carbon: job 42 ");
+}
+
 static void test_hold_parse(void **state)
 {
 	int64_t t = 42;
@@ -420,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup(test_env_unset, reset_alloc),
 		cmocka_unit_test_setup(test_env_set, reset_alloc),
 		cmocka_unit_test(test_hold_parse),
+		cmocka_unit_test(test_hold_refusal_message),
 		cmocka_unit_test(test_hold_find),
 	};
 

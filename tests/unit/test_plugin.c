@@ -14,13 +14,14 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/spank.h> /* slurm_info, slurm_error, slurm_debug */
 
+#include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "record/record.h"
 
 int init(void);
 int fini(void);
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
-int job_modify(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid);
+int job_modify(SC_JOB_MODIFY_PARAMS);
 
 /* --- the stand-in for slurmctld -------------------------------------------------------- */
 
@@ -529,8 +530,21 @@ static void test_mode_off(void **state)
 
 /* --- job_modify ------------------------------------------------------------------------ */
 
+/* job_modify as this Slurm release calls it; *msg gets what the user is told (always NULL
+ * where job_modify has no err_msg: 22.05). */
+static int modify(job_desc_msg_t *up, struct job_record *job, uint32_t uid, char **msg)
+{
+	*msg = NULL;
+#ifdef SC_JOB_MODIFY_ERR_MSG
+	return job_modify(up, job, uid, msg);
+#else
+	return job_modify(up, job, uid);
+#endif
+}
+
 static void test_modify(void **state)
 {
+	char *msg;
 	char hold[] = "CARBON_NOT_BEFORE=1900000000", bad[] = "CARBON_NOT_BEFORE=tomorrow";
 	char *with[] = { hold, NULL }, *malformed[] = { bad, NULL }, *none[] = { NULL };
 	struct job_record job = { with };
@@ -539,34 +553,52 @@ static void test_modify(void **state)
 	(void)state;
 	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
 	memset(&up, 0, sizeof(up));
-	up.job_id = 42;
+	SC_JOB_DESC_JOB_ID(&up) = 42;
 	/* No start time in the update: nothing to check. */
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	/* Earlier than the hold: refused for a user, logged; allowed for an operator. */
 	up.begin_time = 1899999999;
 	logbuf[0] = '\0';
-	assert_int_equal(job_modify(&up, &job, 1000), ESLURM_ACCESS_DENIED);
+	assert_int_equal(modify(&up, &job, 1000, &msg), ESLURM_ACCESS_DENIED);
 	assert_contains(logbuf, "refused uid 1000 moving the start of job 42");
-	assert_int_equal(job_modify(&up, &job, 0), SLURM_SUCCESS);
+#ifdef SC_JOB_MODIFY_ERR_MSG
+	/* From 23.02 the user is told why, when the hold ends and who may override. */
+	assert_non_null(msg);
+	assert_contains(msg, "carbon: job 42 keeps its carbon hold");
+	assert_contains(msg, "may not start before 2030-03-17T17:46:40Z");
+	assert_contains(msg, "(asked: 2030-03-17T17:46:39Z)");
+	assert_contains(msg, "only by an operator");
+#else
+	assert_null(msg);
+#endif
+	sc_ctld_free(msg);
+	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	/* At or after the hold: allowed. */
 	up.begin_time = 1900000000;
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	up.begin_time = 1900003600;
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	/* No hold, or one that cannot be read: not enforced (the latter logged). */
 	up.begin_time = 1800000000;
 	job.env = none;
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	job.env = malformed;
 	logbuf[0] = '\0';
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	assert_contains(logbuf, "unreadable carbon hold");
 	assert_int_equal(fini(), SLURM_SUCCESS);
 
 	/* Only Mode=enforce holds jobs. */
 	job.env = with;
 	assert_int_equal(start("advise", NULL), SLURM_SUCCESS);
-	assert_int_equal(job_modify(&up, &job, 1000), SLURM_SUCCESS);
+	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
+	assert_null(msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 

@@ -18,6 +18,8 @@
 #include <slurm/slurm.h>
 #include <slurm/slurm_errno.h>
 
+#include "plugin/compat.h"
+
 int main(int argc, char **argv)
 {
 	job_desc_msg_t jd;
@@ -57,7 +59,7 @@ int main(int argc, char **argv)
 		slurm_free_submit_response_response_msg(resp);
 		return 1;
 	}
-	printf("%u\n", resp->job_id);
+	printf("%u\n", SC_SUBMIT_RESPONSE_JOB_ID(resp));
 	slurm_free_submit_response_response_msg(resp);
 	return 0;
 }
