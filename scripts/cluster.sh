@@ -20,6 +20,10 @@
 #   SC_CLUSTER_DIR     scratch directory            [/tmp/slurm-carbon-cluster]
 #   SC_CLUSTER_PORT    first of four TCP ports: slurmctld, slurmd, slurmdbd, MariaDB [16817]
 #   SC_BUILD_DIR       build directory holding plugin/.libs/*.so        [<source>/build]
+#   SC_PLUGIN_DIR      directory holding job_submit_carbon.so and spank_carbon.so, e.g. an
+#                      installed package's                       [$SC_BUILD_DIR/plugin/.libs]
+#   SC_SLURM_PREFIX    a Slurm installed under one prefix (bin/ sbin/ lib/slurm/), e.g. one
+#                      scripts/slurm-build.sh built; empty: Debian's packages   []
 #   SC_CARBON_CONF     carbon.conf to use (read in place, through SLURM_CARBON_CONF, so that
 #                      its relative paths keep working)        [<source>/etc/carbon.conf.example]
 #   SC_CLUSTER_CARBON  1: load job_submit/carbon and spank_carbon; 0: plain Slurm     [1]
@@ -42,7 +46,7 @@ dir=${SC_CLUSTER_DIR:-/tmp/slurm-carbon-cluster}
 
 # `start` and `restart` save the settings in effect; later commands on the same cluster reuse
 # them unless the environment says otherwise.
-settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED SC_CLUSTER_EXTRA_CONF"
+settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_PLUGIN_DIR SC_SLURM_PREFIX SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED SC_CLUSTER_EXTRA_CONF"
 if [ -r "$dir/settings" ]; then
 	while IFS='=' read -r k v; do
 		case " $settings " in *" $k "*) [ -n "${!k+x}" ] || printf -v "$k" '%s' "$v" ;; esac
@@ -50,6 +54,8 @@ if [ -r "$dir/settings" ]; then
 fi
 port=${SC_CLUSTER_PORT:-16817}
 build=${SC_BUILD_DIR:-$top/build}
+plugin_src=${SC_PLUGIN_DIR:-$build/plugin/.libs}
+slurm_prefix=${SC_SLURM_PREFIX:-}
 carbon_conf=${SC_CARBON_CONF:-$top/etc/carbon.conf.example}
 with_carbon=${SC_CLUSTER_CARBON:-1}
 test_user=${SC_CLUSTER_USER:-sctest}
@@ -73,6 +79,16 @@ pids=$dir/pids
 conf=$etc/slurm.conf
 export SLURM_CONF=$conf
 
+# Slurm's programs: those of SC_SLURM_PREFIX, else Debian's (/usr/sbin, /usr/bin).
+if [ -n "$slurm_prefix" ]; then
+	[ -x "$slurm_prefix/sbin/slurmctld" ] ||
+		{ echo "cluster.sh: SC_SLURM_PREFIX=$slurm_prefix has no sbin/slurmctld (build it: scripts/slurm-build.sh VERSION)" >&2; exit 1; }
+	sbin=$slurm_prefix/sbin
+	export PATH=$slurm_prefix/bin:$PATH
+else
+	sbin=/usr/sbin
+fi
+
 die() {
 	echo "cluster.sh: $*" >&2
 	echo "cluster.sh: logs are in $log (and $dir/munge/munged.out, $dir/mysql/mariadb.log)" >&2
@@ -84,6 +100,12 @@ note() { echo "cluster.sh: $*"; }
 # The one Debian directory holding Slurm's own plugins.
 slurm_plugindir() {
 	local f
+	if [ -n "$slurm_prefix" ]; then
+		for f in "$slurm_prefix"/lib/slurm/auth_munge.so "$slurm_prefix"/lib64/slurm/auth_munge.so; do
+			[ -e "$f" ] && { dirname "$f"; return 0; }
+		done
+		return 1
+	fi
 	for f in /usr/lib/*/slurm-wlm/auth_munge.so /usr/lib/slurm/auth_munge.so /usr/lib64/slurm/auth_munge.so; do
 		[ -e "$f" ] && { dirname "$f"; return 0; }
 	done
@@ -304,10 +326,10 @@ install_plugins() {
 	local so
 	mkdir -p "$dir/plugins"
 	for so in job_submit_carbon.so spank_carbon.so; do
-		[ -r "$build/plugin/.libs/$so" ] ||
-			die "$build/plugin/.libs/$so not found: build first (make -C $build) or set SC_BUILD_DIR"
+		[ -r "$plugin_src/$so" ] ||
+			die "$plugin_src/$so not found: build first (make -C $build), or set SC_BUILD_DIR or SC_PLUGIN_DIR"
 		# A copy, so that a rebuild never rewrites a library a daemon has mapped.
-		install -m 755 "$build/plugin/.libs/$so" "$dir/plugins/$so.new"
+		install -m 755 "$plugin_src/$so" "$dir/plugins/$so.new"
 		mv -f "$dir/plugins/$so.new" "$dir/plugins/$so"
 	done
 }
@@ -396,7 +418,7 @@ StorageLoc=slurm_acct_db
 EOF
 	chown slurm:slurm "$etc/slurmdbd.conf"
 	chmod 600 "$etc/slurmdbd.conf"
-	start_daemon slurmdbd "$log/slurmdbd.out" /usr/sbin/slurmdbd -D
+	start_daemon slurmdbd "$log/slurmdbd.out" "$sbin/slurmdbd" -D
 	wait_for slurmdbd "port $dbd_port" sacctmgr -n show cluster
 	note "slurmdbd up (port $dbd_port)"
 }
@@ -424,9 +446,9 @@ start_slurmctld() {
 	[ "${SC_CLUSTER_CLEAR_STATE:-0}" = 1 ] && opts="-c -i"
 	if [ "$with_carbon" = 1 ]; then
 		start_daemon slurmctld "$log/slurmctld.out" \
-			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" /usr/sbin/slurmctld -D $opts
+			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" "$sbin/slurmctld" -D $opts
 	else
-		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" /usr/sbin/slurmctld -D $opts
+		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" "$sbin/slurmctld" -D $opts
 	fi
 	wait_for slurmctld "scontrol ping" sh -c 'scontrol ping | grep -q "is UP"'
 	note "slurmctld up (port $ctld_port)"
@@ -442,7 +464,7 @@ node_ready() {
 start_slurmd() {
 	running slurmd && return 0
 	check_port "$slurmd_port" slurmd
-	start_daemon slurmd "$log/slurmd.out" env SLURM_CONF="$conf" /usr/sbin/slurmd -D -N localhost
+	start_daemon slurmd "$log/slurmd.out" env SLURM_CONF="$conf" "$sbin/slurmd" -D -N localhost
 	wait_for slurmd "node localhost to be idle" node_ready
 	note "slurmd up (port $slurmd_port)"
 }
@@ -575,6 +597,7 @@ cmd_status() {
 
 cmd_env() {
 	echo "export SLURM_CONF='$conf'"
+	[ -z "$slurm_prefix" ] || echo "export PATH='$slurm_prefix/bin':\"\$PATH\""
 	[ "$with_carbon" = 1 ] && echo "export SLURM_CARBON_CONF='$carbon_conf'"
 	return 0
 }

@@ -15,4 +15,10 @@ if [ ! -x "$1/cli/scarbon" ] || [ ! -e "$1/plugin/.libs/job_submit_carbon.so" ] 
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+# On a Slurm built under a prefix (SC_SLURM_PREFIX, as scripts/cluster.sh takes it), its
+# commands come first.
+if [ -n "${SC_SLURM_PREFIX:-}" ]; then
+	PATH=$SC_SLURM_PREFIX/bin:$PATH
+	export PATH
+fi
 exec python3 "$(dirname "$0")/test_slurm.py" "$1"

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: %s PARTITION MINUTES BEGIN NAME=VALUE...\n", argv[0]);
 		return 2;
 	}
+	slurm_init(NULL);
 	slurm_init_job_desc_msg(&jd);
 	jd.name = "sc_forge";
 	jd.partition = argv[1];
@@ -55,7 +57,7 @@ int main(int argc, char **argv)
 	if (resp && resp->job_submit_user_msg)
 		fprintf(stderr, "%s\n", resp->job_submit_user_msg);
 	if (rc != SLURM_SUCCESS) {
-		fprintf(stderr, "sc_forge: submission failed: %s\n", slurm_strerror(slurm_get_errno()));
+		fprintf(stderr, "sc_forge: submission failed: %s\n", slurm_strerror(errno));
 		slurm_free_submit_response_response_msg(resp);
 		return 1;
 	}
