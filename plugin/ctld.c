@@ -21,9 +21,6 @@ extern void slurm_xfree(void **p);
 /* From src/common/read_config.c (libslurmfull). */
 extern slurm_conf_t slurm_conf;
 
-/* From src/common/uid.h (libslurmfull). */
-extern char *uid_to_string_cached(uid_t uid);
-
 /* From src/slurmctld/slurmctld.h and job_mgr.c (the slurmctld binary). */
 extern bool validate_operator(uid_t uid);
 extern char **job_common_env_vars(job_record_t *job_ptr, bool is_complete);
@@ -87,11 +84,6 @@ int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 		sc_ctld_free(env[i]);
 	sc_ctld_free(env);
 	return r;
-}
-
-const char *sc_ctld_user_name(uint32_t uid)
-{
-	return uid_to_string_cached((uid_t)uid);
 }
 
 char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)

@@ -21,12 +21,14 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/types.h>
 
 #include <slurm/slurm.h>
 #include <slurm/slurm_errno.h>
@@ -73,7 +75,49 @@ static struct {
 	pthread_t thread;
 	struct held *current;
 	struct held *retired;
+	/* ExemptUsers resolved to uids at init: exempt_uid[i] belongs to
+	 * conf->exempt_users[i]; (uid_t)-1 where the name is unknown. */
+	uid_t *exempt_uid;
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* --- exempt users ----------------------------------------------------------- */
+
+/* Resolves ExemptUsers once, at init, so that no submission waits on a name
+ * service (and no per-submit cache of slurmctld's is trusted for it). A user
+ * created later is exempt from the next slurmctld restart on. */
+static int exempt_users_resolve(void)
+{
+	const struct sc_conf *c = g.conf;
+
+	free(g.exempt_uid);
+	g.exempt_uid = NULL;
+	if (!c->n_exempt_users)
+		return 0;
+	g.exempt_uid = calloc(c->n_exempt_users, sizeof(*g.exempt_uid));
+	if (!g.exempt_uid)
+		return -1;
+	for (size_t i = 0; i < c->n_exempt_users; i++) {
+		struct passwd pw, *found = NULL;
+		char buf[4096];
+		int rc = getpwnam_r(c->exempt_users[i], &pw, buf, sizeof(buf), &found);
+
+		g.exempt_uid[i] = found ? found->pw_uid : (uid_t)-1;
+		if (!found)
+			slurm_info(LOG_PREFIX "ExemptUsers: no user '%s' on this host (%s): not exempt "
+				   "until slurmctld restarts and finds it", c->exempt_users[i],
+				   rc ? strerror(rc) : "unknown name");
+	}
+	return 0;
+}
+
+/* The ExemptUsers name of uid, or NULL when it is not exempt. Borrowed. */
+static const char *exempt_user_name(uint32_t uid)
+{
+	for (size_t i = 0; g.exempt_uid && i < g.conf->n_exempt_users; i++)
+		if (g.exempt_uid[i] == (uid_t)uid)
+			return g.conf->exempt_users[i];
+	return NULL;
+}
 
 /* --- snapshots -------------------------------------------------------------- */
 
@@ -238,6 +282,10 @@ int init(void)
 	free(path);
 	if (g.conf->mode == SC_MODE_OFF)
 		return SLURM_SUCCESS;
+	if (exempt_users_resolve() < 0) {
+		slurm_error(LOG_PREFIX "out of memory resolving ExemptUsers");
+		return SLURM_ERROR;
+	}
 
 	snapshot_reload((int64_t)time(NULL));
 	g.stop = 0;
@@ -274,6 +322,8 @@ int fini(void)
 		g.current = NULL;
 	}
 	snapshot_reap(1);
+	free(g.exempt_uid);
+	g.exempt_uid = NULL;
 	sc_conf_destroy(g.conf);
 	g.conf = NULL;
 	return SLURM_SUCCESS;
@@ -350,8 +400,7 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap, in
 		leave_alone(ev, jd, now, "%s", why.msg);
 		return 0;
 	}
-	if (g.conf->n_exempt_users)
-		user = sc_ctld_user_name(jd->user_id);
+	user = exempt_user_name(jd->user_id);
 	if (sc_evaluate(g.conf, snap, &f, user, job_account(jd, acct, sizeof(acct)), jd->qos, now,
 			ev) == 0)
 		return 0;
@@ -435,8 +484,12 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 	struct change c;
 	char msg[768];
 
-	/* A hold the user forged is gone whatever happens next. */
+	/* A hold the user forged is gone whatever happens next, also under the name
+	 * slurmctld gives it in the job's environment (SPANK_ + the name), which it
+	 * would not prefix again. */
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_NOT_BEFORE, &sc_ctld_alloc);
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_NOT_BEFORE,
+		     &sc_ctld_alloc);
 
 	if (evaluate(jd, snap, now, &ev) < 0) {
 		snprintf(msg, sizeof(msg), "carbon: %s", ev.err.msg);

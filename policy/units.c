@@ -514,9 +514,14 @@ int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 		p = e ? e + 1 : p + len;
 		if (!len)
 			continue;
-		/* "gres/gpu:2" and "gres:gpu:2" are both in use. */
+		/* "gres/gpu:2" and "gres:gpu:2" are both in use, and from Slurm 24.05 on
+		 * tres_per_task says "gres/gpu=2" and "gres/gpu:a100=2". */
+		q = strchr(item, '=');
+		if (q && (!isdigit((unsigned char)q[1]) || strchr(q + 1, '=') || strchr(q + 1, ':')) &&
+		    strstr(item, "gpu"))
+			return sc_err_set(err, "invalid GPU count in '%s': expected gres/gpu[:type]=N", s);
 		for (q = item; *q; q++)
-			if (*q == '/')
+			if (*q == '/' || *q == '=')
 				*q = ':';
 		q = item;
 		while (nf < 4) {

@@ -68,7 +68,8 @@ int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err);
 /* GPU count in a Slurm TRES/GRES string, as in `tres_per_node`,
  * `tres_per_job`, `tres_per_task`, `--gres`, `--gpus`: a comma-separated
  * list whose gpu entries look like `gres:gpu:2`, `gres/gpu:a100:2`,
- * `gpu:2`, `gpu:a100:2`, `gpu` (= 1), or a bare count `2` (for --gpus).
+ * `gpu:2`, `gpu:a100:2`, `gpu` (= 1), `gres/gpu=2` and `gres/gpu:a100=2` (how
+ * Slurm 24.05 and later write tres_per_task), or a bare count `2` (for --gpus).
  * Other entries (`gres:nic:1`, `license/x:1`) are skipped. The counts of
  * several gpu entries add up. *gpus is 0 when s is NULL or empty. */
 int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err);

@@ -84,11 +84,6 @@ int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 	return sc_hold_find(env, t);
 }
 
-const char *sc_ctld_user_name(uint32_t uid)
-{
-	return uid == 0 ? "root" : "alice";
-}
-
 char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
 {
 	if (uid != 1001)
@@ -284,7 +279,8 @@ static void test_init_logs(void **state)
 
 static void test_delay(void **state)
 {
-	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", "OTHER=1", NULL };
+	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", "OTHER=1",
+					      "SPANK_CARBON_NOT_BEFORE=9999999999", NULL };
 	job_desc_msg_t jd;
 	char *msg = NULL;
 	json_t *r;
@@ -304,8 +300,11 @@ static void test_delay(void **state)
 		char want[64];
 		snprintf(want, sizeof(want), "%lld", (long long)jd.begin_time);
 		assert_string_equal(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_NOT_BEFORE), want);
+		/* Both forged names are gone: slurmctld would read SPANK_CARBON_NOT_BEFORE
+		 * back as a hold. */
 		assert_int_equal(jd.spank_job_env_size, 2);
 		assert_string_equal(jd.spank_job_env[0], "OTHER=1");
+		assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, "SPANK_CARBON_NOT_BEFORE"));
 	}
 	assert_string_equal(jd.partition, "gpu");
 	assert_contains(msg, "carbon: delayed to ");
@@ -512,6 +511,35 @@ static void test_left_alone(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* ExemptUsers are resolved to uids at init; a name no host knows is logged and exempts
+ * nobody. */
+static void test_exempt_users(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("enforce", "ExemptUsers=root,sc-no-such-user"), SLURM_SUCCESS);
+	assert_contains(logbuf, "ExemptUsers: no user 'sc-no-such-user' on this host");
+	job_init(&jd, "gpu", 60, NULL);
+	jd.user_id = 0;
+	assert_int_equal(job_submit(&jd, 0, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_equal(str(r, "reason"), "exempt user");
+	assert_int_equal(jd.begin_time, 0);
+	json_decref(r);
+	job_free(&jd, msg);
+
+	/* Anyone else is planned (delayed to the green window, as in test_delay). */
+	msg = NULL;
+	job_init(&jd, "gpu", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	assert_true(jd.begin_time > 0);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
 static void test_mode_off(void **state)
 {
 	job_desc_msg_t jd;
@@ -621,6 +649,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_forged_options, stop_plugin),
 		cmocka_unit_test_teardown(test_advise, stop_plugin),
 		cmocka_unit_test_teardown(test_left_alone, stop_plugin),
+		cmocka_unit_test_teardown(test_exempt_users, stop_plugin),
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 	};

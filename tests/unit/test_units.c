@@ -273,6 +273,13 @@ static void test_mem_gpus(void **state)
 	assert_int_equal(g, 3);
 	assert_int_equal(sc_parse_gpus("gres:nic:1,gres:gpu:2,license/x:1,gpu:v100:1", &g, &err), 0);
 	assert_int_equal(g, 3);
+	/* Slurm 24.05 and later write tres_per_task with '=' before the count. */
+	assert_int_equal(sc_parse_gpus("cpu=4,gres/gpu=2", &g, &err), 0);
+	assert_int_equal(g, 2);
+	assert_int_equal(sc_parse_gpus("gres/gpu:a100=3", &g, &err), 0);
+	assert_int_equal(g, 3);
+	assert_int_equal(sc_parse_gpus("gres/gpu=many", &g, &err), -1);
+	assert_contains(err.msg, "invalid GPU count");
 	assert_int_equal(sc_parse_gpus("gres:gpu:tesla", &g, &err), 0); /* one GPU of type tesla */
 	assert_int_equal(g, 1);
 	assert_int_equal(sc_parse_gpus("gres:gpu:a100:two", &g, &err), -1);
