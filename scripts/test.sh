@@ -6,10 +6,16 @@
 # (make check), runs them again under valgrind, builds again with
 # --enable-sanitizers (ASan + UBSan) and runs them there, checks
 # `make distcheck`, then runs the integration suites (a real single-host
-# Slurm, real HTTP on loopback, a headless browser). Prints one summary line
-# per stage and a total; exits non-zero if anything failed.
+# Slurm, real HTTP on loopback, a headless browser) on Debian's Slurm 22.05.
+# Then the Slurm matrix: for each newer release in ../shared/slurm, configure,
+# build and `make check` against its headers; on real daemons of 26.05.3
+# (built once by scripts/slurm-build.sh into $SC_SLURM_CACHE) the Slurm and
+# accounting suites again. Prints one summary line per stage and a total;
+# exits non-zero if anything failed.
 #
-# Options: --quick (unit tests in the werror build only), --no-deps.
+# Options: --quick (unit tests in the werror build only), --no-deps,
+#          --full (real daemons of 24.11.7 too: the whole matrix),
+#          --no-matrix (Debian's Slurm only).
 # Build trees go to $SC_BUILD_ROOT (default: <source>/build-test).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -uo pipefail
@@ -18,17 +24,26 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 root=${SC_BUILD_ROOT:-$top/build-test}
 quick=0
 deps=1
+matrix=1
+full=0
 for a in "$@"; do
 	case "$a" in
 	--quick) quick=1 ;;
 	--no-deps) deps=0 ;;
+	--full) full=1 ;;
+	--no-matrix) matrix=0 ;;
 	-h | --help)
-		sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
-	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps)" >&2; exit 2 ;;
+	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps, --full, --no-matrix)" >&2; exit 2 ;;
 	esac
 done
+# The Slurm releases after Debian's: built against their headers; those in `real` also run
+# the integration suites on their own daemons.
+releases="23.11.10 24.05.8 24.11.7 25.05.8 25.11.7 26.05.3"
+real="26.05.3"
+[ "$full" = 0 ] || real="24.11.7 26.05.3"
 
 total_pass=0
 total_fail=0
@@ -142,6 +157,37 @@ if [ "$quick" = 0 ]; then
 		[ -x "$runner" ] || continue
 		name=$(basename "$(dirname "$runner")")
 		suite "integration: $name" "$runner" "$werror"
+	done
+fi
+
+# The Slurm matrix.
+if [ "$quick" = 0 ] && [ "$matrix" = 1 ]; then
+	for v in $releases; do
+		case " $real " in *" $v "*) on_daemons=1 ;; *) on_daemons=0 ;; esac
+		start=$SECONDS
+		if [ "$on_daemons" = 1 ]; then
+			prefix=$("$top/scripts/slurm-build.sh" "$v" | tail -n 1) || prefix=""
+		else
+			prefix=$("$top/scripts/slurm-build.sh" --headers "$v" | tail -n 1) || prefix=""
+		fi
+		if [ -z "$prefix" ] || [ ! -d "$prefix/include/slurm" ]; then
+			record "Slurm $v: build of Slurm" 0 1
+			continue
+		fi
+		dir=$root/slurm-$v
+		if ! build "$dir" --enable-werror --with-slurm="$prefix"; then
+			record "Slurm $v: build" 0 1
+			continue
+		fi
+		grep -m1 -A3 '^  Slurm headers:' "$dir/config.log" | sed "s/^/  [Slurm $v] /"
+		unit "Slurm $v: unit tests" "$dir"
+		if [ "$on_daemons" = 1 ]; then
+			for name in slurm accounting; do
+				PATH=$prefix/bin:$PATH SC_SLURM_PREFIX=$prefix \
+					suite "Slurm $v: integration: $name" "$top/tests/integration/$name/run.sh" "$dir"
+			done
+		fi
+		echo "== Slurm $v: $((SECONDS - start)) s"
 	done
 fi
 

@@ -120,6 +120,16 @@ def run(cmd, user=None, env=None, timeout=120, stdin=None):
                           capture_output=True, text=True, timeout=timeout, input=stdin)
 
 
+def slurm_version():
+    """(major, minor) of the Slurm the commands belong to (`scontrol --version`)."""
+    out = run(["scontrol", "--version"]).stdout.split()
+    try:
+        major, minor = out[1].split(".")[:2]
+        return (int(major), int(minor))
+    except (IndexError, ValueError):
+        return (0, 0)
+
+
 def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t))
 
@@ -399,6 +409,12 @@ def main():
            and "Access/permission denied" in p.stderr and u2.get("EligibleTime") == slurm_time(hold),
            "a user cannot move a delayed job's start before its carbon hold",
            f"{u}\n{p.stderr}\n{u2}")
+    tap.note(f"scontrol update StartTime=now as {USER}:\n{p.stderr.strip()}")
+    if slurm_version() >= (23, 2):
+        # From 23.02 job_modify can tell the user why, at the terminal.
+        tap.ok(f"carbon: job {u_id} keeps its carbon hold" in p.stderr
+               and f"may not start before {iso(hold)}" in p.stderr and "only by an operator" in p.stderr,
+               "... and scontrol prints why: the hold, when it ends, who may override", p.stderr)
     later = hold + 600
     p = run(["scontrol", "update", f"jobid={u_id}", f"StartTime={slurm_time(later)}"], user=USER)
     tap.ok(p.returncode == 0 and show_job(u_id).get("EligibleTime") == slurm_time(later),
