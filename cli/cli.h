@@ -63,6 +63,11 @@ struct sc_conf *sc_cli_load_conf(struct sc_cli *cli);
  * usage error (then exit SC_EXIT_USAGE). */
 int sc_cli_now(struct sc_cli *cli, const char *arg, int64_t *now);
 
+/* The output formats of the subcommands that print data (--format), as
+ * indexes into their lists of names: a command's list names them in this
+ * order, e.g. { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL }. */
+enum sc_out_format { SC_OUT_TEXT, SC_OUT_JSON, SC_OUT_CSV };
+
 /* Index of s in the NULL-terminated list names (exact, case-insensitive),
  * else prints a usage error naming option and the accepted values and
  * returns -1. */

@@ -102,10 +102,11 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const formats[] = { "text", "json", "csv", NULL };
+	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json",
+					       [SC_OUT_CSV] = "csv", NULL };
 	char **zones = calloc((size_t)argc + 1, sizeof(*zones));
 	const char *now_arg = NULL;
-	int nz = 0, fmt = 0, c, rc = SC_EXIT_OK;
+	int nz = 0, fmt = SC_OUT_TEXT, c, rc = SC_EXIT_OK;
 	double hours = 48;
 	int64_t window = 4 * 3600, now;
 	struct sc_conf *conf = NULL;
@@ -170,13 +171,13 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 		rc = sc_cli_fail(cli, "out of memory");
 		goto out;
 	}
-	if (fmt == 1) {
+	if (fmt == SC_OUT_JSON) {
 		jroot = json_object();
 		jzones = json_array();
 		json_object_set_new(jroot, "now", json_integer(now));
 		json_object_set_new(jroot, "window_s", json_integer(window));
 		json_object_set(jroot, "zones", jzones);
-	} else if (fmt == 2) {
+	} else if (fmt == SC_OUT_CSV) {
 		fprintf(cli->out, "zone,time,intensity\n");
 	}
 	for (size_t zi = 0; zi < conf->n_zones; zi++) {
@@ -196,17 +197,17 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 			const char *why = st->why ? st->why : "the forecast ends before now";
 			if (nz)
 				rc = SC_EXIT_ERROR;
-			if (fmt == 1) {
+			if (fmt == SC_OUT_JSON) {
 				json_t *jz = json_object();
 				json_object_set_new(jz, "zone", json_string(z->name));
 				json_object_set_new(jz, "provider", json_string(sc_provider_name(z->provider)));
 				json_object_set_new(jz, "error", json_string(why));
 				json_array_append_new(jzones, jz);
-			} else if (fmt == 0) {
+			} else if (fmt == SC_OUT_TEXT) {
 				fprintf(cli->out, "Zone %s (%s): no usable forecast: %s\n\n", z->name,
 					sc_provider_name(z->provider), why);
 			}
-			if (fmt != 0)
+			if (fmt != SC_OUT_TEXT)
 				fprintf(cli->err, "scarbon forecast: zone %s: no usable forecast: %s\n", z->name, why);
 			continue;
 		}
@@ -226,11 +227,11 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 			if (g->v[i] > max)
 				max = g->v[i];
 
-		if (fmt == 2) {
+		if (fmt == SC_OUT_CSV) {
 			for (size_t i = i0; i < i1; i++)
 				fprintf(cli->out, "%s,%s,%.1f\n", z->name,
 					sc_format_time(g->start + (int64_t)i * g->step, t, sizeof(t)), g->v[i]);
-		} else if (fmt == 1) {
+		} else if (fmt == SC_OUT_JSON) {
 			json_t *jz = json_object(), *pts = json_array(), *jw = json_array();
 			json_object_set_new(jz, "zone", json_string(z->name));
 			json_object_set_new(jz, "provider", json_string(sc_provider_name(z->provider)));
@@ -275,7 +276,7 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 			fputc('\n', cli->out);
 		}
 	}
-	if (fmt == 1)
+	if (fmt == SC_OUT_JSON)
 		sc_cli_print_json(cli, jroot, 0);
 out:
 	json_decref(jzones);

@@ -390,7 +390,7 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 
 int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 {
-	static const char *const formats[] = { "text", "json", NULL };
+	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
 	const char *val[NFIELDS] = { 0 }, *cmdline[NFIELDS] = { 0 }, *script = NULL;
 	char **keep = NULL;
 	size_t nkeep = 0;
@@ -399,7 +399,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 	struct sc_job_fields f;
 	struct sc_eval ev;
 	int64_t now;
-	int rc, fmt = 0;
+	int rc, fmt = SC_OUT_TEXT;
 
 	rc = parse_opts(cli, argc, argv, 1, 0, cmdline, &script);
 	if (rc)
@@ -438,7 +438,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		rc = sc_cli_fail(cli, "%s", ev.err.msg);
 		goto out;
 	}
-	if (fmt == 1) {
+	if (fmt == SC_OUT_JSON) {
 		char *s = sc_eval_admin_comment(conf, &ev, NULL);
 		if (!s) {
 			rc = sc_cli_fail(cli, "out of memory");

@@ -86,7 +86,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static const char *const formats[] = { "text", "json", NULL };
+	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
 	static const char *const tformats[] = { "swf", "csv", "sacct", NULL };
 	static const char *const units[] = { "hours", "minutes", "seconds", NULL };
 	const char *trace_path = NULL, *start_arg = NULL, *intensity = NULL, *part_arg = NULL;
@@ -100,7 +100,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	struct sc_trace *tr = NULL;
 	struct sc_grid **truth = NULL;
 	char fcname[4200];
-	int fmt = 0, c, rc = SC_EXIT_OK, have_res = 0;
+	int fmt = SC_OUT_TEXT, c, rc = SC_EXIT_OK, have_res = 0;
 	struct sc_err err;
 
 	memset(&opts, 0, sizeof(opts));
@@ -218,7 +218,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	info.trace = trace_path;
 	info.forecast = sc_fc_mode_name(&opts.forecast, fcname, sizeof(fcname));
 	info.cores = opts.cores;
-	if (fmt == 1) {
+	if (fmt == SC_OUT_JSON) {
 		json_t *j = sc_sim_json(&res, &info);
 		if (!j || sc_cli_print_json(cli, j, 0) < 0) {
 			json_decref(j);
