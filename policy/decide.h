@@ -5,7 +5,7 @@
  * I/O, no clock, no allocation, no logging. The same function decides in
  * slurmctld (job_submit/carbon), in `scarbon plan` and in `scarbon simulate`.
  *
- * The decision (DESIGN.md, "The decision"):
+ * The decision (README, "How it decides"):
  *  1. runtime = time limit (or the partition's DefaultTime) × runtime_ratio;
  *     power and energy from the partition's model (policy/energy.h);
  *  2. gCO2e of a plan (partition p, start t) = kWh(p) × PUE(p) × mean
