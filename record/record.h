@@ -1,6 +1,7 @@
 /* slurm-carbon: the accounting records — the submit-time estimate written to
  * a job's AdminComment as {"carbon":{...}} and the measured figure written to
- * SystemComment as {"carbon_actual":{...}} (README, "Accounting records": the record format is a contract).
+ * SystemComment as {"carbon_actual":{...}} (their format is a contract: README,
+ * "Accounting records").
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Other content of a comment is preserved: a JSON object gets the key added
