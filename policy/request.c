@@ -72,7 +72,7 @@ enum sc_build sc_request_build(const struct sc_site *site, const struct sc_part_
 				sc_err_set(why, "--carbon-policy=none: this site does not allow opting out (AllowOptOut=no in carbon.conf)");
 				return SC_BUILD_INVALID;
 			}
-			sc_err_set(why, "the user opted out (--carbon-policy=none)");
+			sc_err_set(why, "the user opted out with --carbon-policy=none");
 			return SC_BUILD_OPT_OUT;
 		}
 	}
