@@ -239,7 +239,7 @@ SlurmctldLogFile=$log/slurmctld.log
 SlurmdLogFile=$log/slurmd-%n.log
 SlurmctldDebug=info
 SlurmdDebug=info
-PluginDir=$pdir${plugins:+:$plugins}
+PluginDir=${plugins:+$plugins:}$pdir
 PlugStackConfig=$etc/plugstack.conf
 ProctrackType=proctrack/linuxproc
 TaskPlugin=task/none
@@ -482,6 +482,8 @@ save_settings() {
 	cat >"$dir/settings" <<EOF
 SC_CLUSTER_PORT=$port
 SC_BUILD_DIR=$build
+SC_PLUGIN_DIR=${SC_PLUGIN_DIR:-}
+SC_SLURM_PREFIX=$slurm_prefix
 SC_CARBON_CONF=$carbon_conf
 SC_CLUSTER_CARBON=$with_carbon
 SC_CLUSTER_USER=$test_user

@@ -1,6 +1,6 @@
 #!/bin/sh
 # slurm-carbon: install the project's Debian 12 dependencies (as root).
-# The one place that lists them. Usage: scripts/deps.sh [build|cluster|test|slurm-source|all] ...
+# The one place that lists them. Usage: scripts/deps.sh [build|cluster|test|package|slurm-source|all] ...
 # (default: all; slurm-source is not part of all). Installs nothing when everything is present already.
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -eu
@@ -9,6 +9,8 @@ set -eu
 BUILD="build-essential autoconf automake libtool pkg-config libjansson-dev libcurl4-openssl-dev libcmocka-dev libslurm-dev"
 # A private single-host Slurm for the demo and the integration tests.
 CLUSTER="slurmctld slurmd slurmdbd slurm-client munge mariadb-server mariadb-client procps"
+# Building and checking the packages (debian/, slurm-carbon.spec; tests/integration/package).
+PACKAGE="dpkg-dev debhelper fakeroot lintian rpm"
 # Building a private Slurm from SchedMD's source (scripts/slurm-build.sh): its compiler and
 # autotools come from BUILD; MUNGE for auth/munge, MariaDB's client for accounting_storage/mysql.
 SLURM_SOURCE="build-essential pkg-config python3 libmunge-dev libmariadb-dev libmariadb-dev-compat zlib1g-dev liblz4-dev libreadline-dev libssl-dev xz-utils"
@@ -24,8 +26,9 @@ for group in "$@"; do
 	cluster) want="$want $CLUSTER" ;;
 	test) want="$want $TEST" ;;
 	slurm-source) want="$want $SLURM_SOURCE" ;;
-	all) want="$want $BUILD $CLUSTER $TEST" ;;
-	*) echo "deps.sh: unknown group '$group' (expected build, cluster, test, slurm-source or all)" >&2; exit 2 ;;
+	package) want="$want $PACKAGE" ;;
+	all) want="$want $BUILD $CLUSTER $TEST $PACKAGE" ;;
+	*) echo "deps.sh: unknown group '$group' (expected build, cluster, test, package, slurm-source or all)" >&2; exit 2 ;;
 	esac
 done
 

@@ -116,17 +116,9 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # --- tools -----------------------------------------------------------------------------
-# What building and checking a package takes, besides scripts/deps.sh's groups.
-need=""
-for p in dpkg-dev debhelper fakeroot lintian; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need="$need $p"
-done
-if [ -n "$need" ]; then
-	note "installing the packaging tools:$need"
-	# shellcheck disable=SC2086
-	(export DEBIAN_FRONTEND=noninteractive; apt-get update -q && apt-get install -y -q --no-install-recommends $need) \
-		>"$work/tools.out" 2>&1 || { not_ok "installing$need"; diag <"$work/tools.out"; finish; }
-fi
+# What building and checking a package takes: scripts/deps.sh's group `package`.
+"$top/scripts/deps.sh" package >"$work/tools.out" 2>&1 ||
+	{ not_ok "installing the packaging tools (scripts/deps.sh package)"; diag <"$work/tools.out"; finish; }
 
 # --- build -----------------------------------------------------------------------------
 if [ -n "${SC_DEB_DIR:-}" ]; then
