@@ -30,13 +30,90 @@ struct sc_proc {
 
 const char *sc_slurm_prog(const char *name)
 {
-	const char *v = NULL;
+	static char paths[4][512];
+	static const char *names[4];
+	char var[64];
+	const char *v;
+	size_t i, n = strlen(name);
 
-	if (strcmp(name, "sacct") == 0)
-		v = getenv("SCARBON_SACCT");
-	else if (strcmp(name, "sacctmgr") == 0)
-		v = getenv("SCARBON_SACCTMGR");
-	return v && *v ? v : name;
+	if (n + sizeof("SCARBON_") > sizeof(var))
+		return name;
+	memcpy(var, "SCARBON_", 8);
+	for (i = 0; i <= n; i++)
+		var[8 + i] = (char)toupper((unsigned char)name[i]);
+	v = getenv(var);
+	if (v && *v)
+		return v;
+#ifdef SC_SLURM_BINDIR
+	/* The commands of the Slurm this scarbon was built against, when they are
+	 * there: another release's earlier in PATH would load other plugins. */
+	for (i = 0; i < 4 && names[i]; i++)
+		if (strcmp(names[i], name) == 0)
+			return paths[i];
+	if (i < 4 && (size_t)snprintf(paths[i], sizeof(paths[i]), "%s/%s", SC_SLURM_BINDIR, name) <
+			     sizeof(paths[i]) &&
+	    access(paths[i], X_OK) == 0) {
+		names[i] = name;
+		return paths[i];
+	}
+#else
+	(void)paths;
+	(void)names;
+#endif
+	return name;
+}
+
+int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err)
+{
+	char *argv[] = { (char *)sc_slurm_prog("scontrol"), "--oneliner", "show", "partition", NULL };
+	char *out = NULL, *errout = NULL, *line, *save = NULL;
+	char **v = NULL;
+	size_t cnt = 0;
+	int st;
+
+	*names = NULL;
+	*n = 0;
+	st = sc_proc_run(argv, NULL, &out, &errout, err);
+	if (st < 0)
+		goto fail;
+	if (st != 0) {
+		char *e = errout && *errout ? errout : out ? out : "";
+		size_t l;
+		while (isspace((unsigned char)*e))
+			e++;
+		l = strcspn(e, "\n");
+		sc_err_set(err, "%s exited with status %d: %.*s", argv[0], st, (int)(l > 300 ? 300 : l),
+			   *e ? e : "no output");
+		goto fail;
+	}
+	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		size_t l;
+		char **nv;
+		if (strncmp(line, "PartitionName=", 14) != 0)
+			continue;
+		line += 14;
+		l = strcspn(line, " \t");
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv || !(nv[cnt] = strndup(line, l))) {
+			v = nv ? nv : v;
+			sc_err_set(err, "out of memory");
+			goto fail;
+		}
+		v = nv;
+		cnt++;
+	}
+	free(out);
+	free(errout);
+	*names = v;
+	*n = cnt;
+	return 0;
+fail:
+	for (size_t i = 0; i < cnt; i++)
+		free(v[i]);
+	free(v);
+	free(out);
+	free(errout);
+	return -1;
 }
 
 /* The environment for a child: ours without TZ and SLURM_TIME_FORMAT, then

@@ -2,9 +2,8 @@
  * one adapter between scarbon and slurmdbd.
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Commands run with fork/exec and an argv, never through a shell. The
- * program is $SCARBON_SACCT / $SCARBON_SACCTMGR when set (tests point them at
- * fakes), else `sacct` / `sacctmgr` found in PATH. Children get TZ=UTC and
+ * Commands run with fork/exec and an argv, never through a shell; which
+ * program, sc_slurm_prog says. Children get TZ=UTC and
  * SLURM_TIME_FORMAT=standard, so that sacct prints and reads times as UTC
  * `YYYY-MM-DDTHH:MM:SS`, the way the reader expects them.
  */
@@ -16,9 +15,18 @@
 #include "acct/sacct.h"
 #include "policy/error.h"
 
-/* The program to run for "sacct" or "sacctmgr" (a static string or the
- * environment's). */
+/* The program to run for a Slurm command ("sacct", "sacctmgr", "scontrol"):
+ * $SCARBON_<NAME> when set (tests point it at fakes), else the command in the
+ * bin/ of the Slurm configure was given (--with-slurm=PREFIX) when it is
+ * there, else name itself (found in PATH). A static string or the
+ * environment's; name must stay valid while the result is used. */
 const char *sc_slurm_prog(const char *name);
+
+/* The names of Slurm's partitions (`scontrol --oneliner show partition`).
+ * Returns 0 with *names (malloc'd array of malloc'd strings; caller frees
+ * both) and *n, or -1 with err when scontrol can't be run or fails (its own
+ * message, e.g. slurmctld unreachable); then *names is NULL. */
+int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err);
 
 struct sc_proc;
 

@@ -4,28 +4,32 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "acct/slurmcmd.h"
 #include "cli/cli.h"
 #include "policy/units.h"
 
 static void help(FILE *f)
 {
 	fprintf(f,
-		"Usage: scarbon check-config [--now TIME] [--strict] [--quiet]\n"
+		"Usage: scarbon check-config [--now TIME] [--strict] [--no-slurm] [--quiet]\n"
 		"\n"
 		"Validate carbon.conf (every error with its line number, all in one pass, as\n"
-		"slurmctld will report them at start), then load each zone's forecast and show\n"
-		"what the plugin would plan with.\n"
+		"slurmctld will report them at start), then load each zone's forecast, compare\n"
+		"the partitions with Slurm's (scontrol show partition), and show what the\n"
+		"plugin would plan with.\n"
 		"\n"
 		"  --now TIME   load forecasts as of TIME (default: now)\n"
-		"  --strict     also fail when a zone has no usable forecast (jobs in it would\n"
-		"               run as submitted)\n"
+		"  --strict     also fail when a zone has no usable forecast, or a partition is\n"
+		"               not one of Slurm's (jobs there would run as submitted)\n"
+		"  --no-slurm   do not ask Slurm for its partitions\n"
 		"  --quiet      print nothing when all is well\n"
 		"  -h, --help   this help\n"
 		"\n"
-		"Exit status: 0 valid, 1 invalid (or, with --strict, a zone without forecast),\n"
-		"2 usage error.\n");
+		"Exit status: 0 valid, 1 invalid (or, with --strict, a zone without forecast or\n"
+		"a partition Slurm does not have), 2 usage error.\n");
 }
 
 static void list(FILE *f, const char *key, char **v, size_t n)
@@ -37,17 +41,56 @@ static void list(FILE *f, const char *key, char **v, size_t n)
 		fprintf(f, "%s%s", i ? "," : "", v[i]);
 }
 
+/* Slurm's partitions, to compare carbon.conf's with. 0 with the list, or -1
+ * with why (not an error of carbon.conf: Slurm may not run here). */
+struct slurm_parts {
+	char **names;
+	size_t n;
+	int known;                /* the list was read */
+	char why[SC_ERR_MAX];     /* else why not */
+};
+
+static void slurm_parts_load(struct slurm_parts *sp)
+{
+	struct sc_err err;
+
+	memset(sp, 0, sizeof(*sp));
+	if (sc_slurm_partitions(&sp->names, &sp->n, &err) == 0)
+		sp->known = 1;
+	else
+		snprintf(sp->why, sizeof(sp->why), "%s", err.msg);
+}
+
+static int slurm_has(const struct slurm_parts *sp, const char *name)
+{
+	if (!sp->known)
+		return 1;
+	for (size_t i = 0; i < sp->n; i++)
+		if (strcmp(sp->names[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void slurm_parts_free(struct slurm_parts *sp)
+{
+	for (size_t i = 0; i < sp->n; i++)
+		free(sp->names[i]);
+	free(sp->names);
+}
+
 int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 {
 	static const struct option lopts[] = {
 		{ "now", required_argument, NULL, 'N' },
 		{ "strict", no_argument, NULL, 's' },
+		{ "no-slurm", no_argument, NULL, 'S' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *now_arg = NULL;
-	int strict = 0, quiet = 0, c, missing = 0;
+	int strict = 0, quiet = 0, ask_slurm = 1, c, missing = 0, unknown = 0;
+	struct slurm_parts sp = { 0 };
 	struct sc_conf *conf;
 	struct sc_snapshot *snap;
 	const struct sc_params *p;
@@ -60,6 +103,7 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 		switch (c) {
 		case 'N': now_arg = optarg; break;
 		case 's': strict = 1; break;
+		case 'S': ask_slurm = 0; break;
 		case 'q': quiet = 1; break;
 		case 'h': help(cli->out); return SC_EXIT_OK;
 		default: return sc_cli_bad_option(cli, c, argv, lopts);
@@ -80,7 +124,12 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < conf->n_zones; i++)
 		if (sc_snapshot_zone(snap, i)->why)
 			missing++;
-	if (!quiet || (strict && missing)) {
+	if (ask_slurm)
+		slurm_parts_load(&sp);
+	for (size_t i = 0; i < conf->n_parts; i++)
+		if (!slurm_has(&sp, conf->site.parts[i].name))
+			unknown++;
+	if (!quiet || (strict && (missing || unknown))) {
 		FILE *o = cli->out;
 		p = &conf->site.params;
 		fprintf(o, "%s: valid\n", conf->path);
@@ -125,13 +174,33 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 				for (size_t j = 0; j < pt->n_alt; j++)
 					fprintf(o, "%s%s", j ? "," : "", conf->site.parts[pt->alt[j]].name);
 			}
-			fprintf(o, "%s\n", (int)i == conf->default_part ? "  (default)" : "");
+			fprintf(o, "%s%s\n", (int)i == conf->default_part ? "  (default)" : "",
+				slurm_has(&sp, pt->name) ? "" : "  NOT A SLURM PARTITION");
 		}
+		if (!ask_slurm)
+			fprintf(o, "Slurm's partitions: not asked (--no-slurm)\n");
+		else if (!sp.known)
+			fprintf(o, "Slurm's partitions: not checked: %s\n", sp.why);
+		else
+			fprintf(o, "Slurm's partitions: %zu, %d of carbon.conf's not among them\n", sp.n,
+				unknown);
 	}
+	/* What leaves jobs unplanned is said on stderr too, even with --quiet. */
+	for (size_t i = 0; i < conf->n_parts; i++)
+		if (!slurm_has(&sp, conf->site.parts[i].name))
+			fprintf(cli->err, "scarbon check-config: %s: partition '%s' is not one of Slurm's "
+				"partitions (names compare exactly): its jobs are never planned\n",
+				strict ? "error" : "warning", conf->site.parts[i].name);
+	if (missing)
+		fprintf(cli->err, "scarbon check-config: %s: %d zone%s without a usable forecast: jobs "
+			"there run as submitted%s\n", strict ? "error" : "warning", missing,
+			missing == 1 ? "" : "s", strict ? "" : " (--strict makes this an error)");
+	slurm_parts_free(&sp);
 	sc_snapshot_destroy(snap);
 	sc_conf_destroy(conf);
-	if (strict && missing)
-		return sc_cli_fail(cli, "%d zone%s without a usable forecast (--strict)", missing,
-				   missing == 1 ? "" : "s");
+	if (strict && (missing || unknown))
+		return sc_cli_fail(cli, "%d zone%s without a usable forecast, %d partition%s not in Slurm "
+				   "(--strict)", missing, missing == 1 ? "" : "s", unknown,
+				   unknown == 1 ? "" : "s");
 	return SC_EXIT_OK;
 }

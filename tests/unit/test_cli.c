@@ -53,6 +53,9 @@ static int setup(void **state)
 {
 	(void)state;
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sc-test-cli-XXXXXX");
+	/* No test asks the host's Slurm (check-config would): a test that wants
+	 * Slurm's partitions sets its own fake scontrol. */
+	setenv("SCARBON_SCONTROL", "/bin/false", 1);
 	return mkdtemp(tmpdir) ? 0 : -1;
 }
 
@@ -243,6 +246,46 @@ static void test_check_config(void **state)
 	assert_contains(r.out, "\n  flex         zone DE       PUE 1.30  10 W/core 200 W/GPU 0.3725 W/GB usage 1  "
 			       "DefaultTime 01:00:00  DefMemPerCPU 4096M  alternatives compute-fr\n");
 	run_free(&r);
+	/* Compared with Slurm's partitions: one of carbon.conf's is missing there. */
+	{
+		char fake[600];
+		write_file("scontrol-ok", "#!/bin/sh\n"
+					  "[ \"$*\" = '--oneliner show partition' ] || exit 3\n"
+					  "for p in compute gpu flex debug; do\n"
+					  "  echo \"PartitionName=$p AllowGroups=ALL Default=NO State=UP\"\n"
+					  "done\n");
+		write_file("scontrol-down", "#!/bin/sh\necho 'slurm_load_partitions: Unable to contact "
+					    "slurm controller (connect failure)' >&2\nexit 1\n");
+		snprintf(fake, sizeof(fake), "chmod 755 '%s/scontrol-ok' '%s/scontrol-down'", tmpdir, tmpdir);
+		assert_int_equal(system(fake), 0);
+		snprintf(fake, sizeof(fake), "%s/scontrol-ok", tmpdir);
+		setenv("SCARBON_SCONTROL", fake, 1);
+		r = scarbon("check-config --now 2021-11-09T00:00:00Z");
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, "alternatives compute-fr\n");
+		assert_contains(r.out, "DefMemPerCPU 4096M  NOT A SLURM PARTITION\n");
+		assert_contains(r.out, "Slurm's partitions: 4, 1 of carbon.conf's not among them\n");
+		assert_contains(r.err, "warning: partition 'compute-fr' is not one of Slurm's partitions");
+		run_free(&r);
+		r = scarbon("check-config --now 2021-11-09T00:00:00Z --strict --quiet");
+		assert_int_equal(r.status, 1);
+		assert_contains(r.err, "error: partition 'compute-fr' is not one of Slurm's partitions");
+		assert_contains(r.err, "1 partition not in Slurm (--strict)");
+		run_free(&r);
+		/* Slurm unreachable: said, not an error of carbon.conf. */
+		snprintf(fake, sizeof(fake), "%s/scontrol-down", tmpdir);
+		setenv("SCARBON_SCONTROL", fake, 1);
+		r = scarbon("check-config --now 2021-11-09T00:00:00Z --strict");
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, "Slurm's partitions: not checked: ");
+		assert_contains(r.out, "exited with status 1: slurm_load_partitions: Unable to contact slurm controller");
+		run_free(&r);
+		r = scarbon("check-config --now 2021-11-09T00:00:00Z --no-slurm");
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, "Slurm's partitions: not asked (--no-slurm)\n");
+		run_free(&r);
+		setenv("SCARBON_SCONTROL", "/bin/false", 1);
+	}
 	/* --config after the command; a zone whose forecast is stale */
 	r = scarbon("check-config --config '%s' --now 2030-01-01T00:00:00Z --strict",
 		    sc_test_path("etc/carbon.conf.example"));
@@ -271,6 +314,8 @@ static void test_check_config(void **state)
 	r = scarbon("--config stale.conf check-config --now 2025-01-01T00:00:00Z");
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "NO USABLE FORECAST");
+	assert_contains(r.err, "warning: 1 zone without a usable forecast: jobs there run as submitted "
+			       "(--strict makes this an error)");
 	assert_contains(r.out, "\n  a            zone S        PUE 1.56  12 W/core 200 W/GPU 0.3725 W/GB usage 0.5 "
 			       "+55.5 W/node  DefaultTime 01:00:00  (default)\n");
 	run_free(&r);
