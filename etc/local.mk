@@ -17,7 +17,7 @@ cronexampledir = $(docdir)/cron.d
 cronexample_DATA = etc/cron.d/scarbon-refresh
 CLEANFILES += etc/systemd/scarbon-refresh.service etc/cron.d/scarbon-refresh
 EXTRA_DIST += etc/systemd/scarbon-refresh.service.in etc/cron.d/scarbon-refresh.in
-sc_subst_bindir = sed -e 's|@bindir[@]|$(bindir)|g'
+sc_subst_bindir = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g'
 etc/systemd/scarbon-refresh.service: $(srcdir)/etc/systemd/scarbon-refresh.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_bindir) $(srcdir)/etc/systemd/scarbon-refresh.service.in >$@
 etc/cron.d/scarbon-refresh: $(srcdir)/etc/cron.d/scarbon-refresh.in Makefile
@@ -31,10 +31,14 @@ cronexample_DATA += etc/cron.d/scarbon-reconcile
 pkgdata_SCRIPTS = etc/scarbon-epilog.sh
 CLEANFILES += etc/systemd/scarbon-reconcile.service etc/cron.d/scarbon-reconcile etc/scarbon-epilog.sh
 EXTRA_DIST += etc/systemd/scarbon-reconcile.service.in etc/cron.d/scarbon-reconcile.in etc/scarbon-epilog.sh.in
-sc_subst_paths = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@pkgdatadir[@]|$(pkgdatadir)|g'
+sc_subst_paths = sed -e 's|@bindir[@]|$(bindir)|g' -e 's|@pkgdatadir[@]|$(pkgdatadir)|g' -e 's|@sysconfdir[@]|$(sysconfdir)|g'
 etc/systemd/scarbon-reconcile.service: $(srcdir)/etc/systemd/scarbon-reconcile.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-reconcile.service.in >$@
 etc/cron.d/scarbon-reconcile: $(srcdir)/etc/cron.d/scarbon-reconcile.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-reconcile.in >$@
 etc/scarbon-epilog.sh: $(srcdir)/etc/scarbon-epilog.sh.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc && $(sc_subst_paths) $(srcdir)/etc/scarbon-epilog.sh.in >$@ && chmod +x $@
+
+# The EpilogSlurmctld script as slurmctld runs it (TAP; a stand-in scarbon).
+TESTS += tests/etc/test_epilog.sh
+EXTRA_DIST += tests/etc/test_epilog.sh
