@@ -8,14 +8,14 @@
 # `make distcheck`, then runs the integration suites (a real single-host
 # Slurm, real HTTP on loopback, a headless browser) on Debian's Slurm 22.05.
 # Then the Slurm matrix: for each newer release in ../shared/slurm, configure,
-# build and `make check` against its headers; on real daemons of 26.05.3
-# (built once by scripts/slurm-build.sh into $SC_SLURM_CACHE) the Slurm and
-# accounting suites again. Prints one summary line per stage and a total;
-# exits non-zero if anything failed.
+# build and `make check` against its headers; on real daemons of 24.11.7 and
+# 26.05.3 (built once by scripts/slurm-build.sh into $SC_SLURM_CACHE) the
+# Slurm and accounting suites again. Prints one summary line per stage and a
+# total; exits non-zero if anything failed.
 #
 # Options: --quick (unit tests in the werror build only), --no-deps,
-#          --full (real daemons of 24.11.7 too: the whole matrix),
-#          --no-matrix (Debian's Slurm only).
+#          --no-matrix (Debian's Slurm only), --matrix-daemons=LIST (the
+#          releases whose daemons run the suites; default 24.11.7,26.05.3).
 # Build trees go to $SC_BUILD_ROOT (default: <source>/build-test).
 # SPDX-License-Identifier: GPL-2.0-or-later
 set -uo pipefail
@@ -25,25 +25,23 @@ root=${SC_BUILD_ROOT:-$top/build-test}
 quick=0
 deps=1
 matrix=1
-full=0
+real="24.11.7 26.05.3"
 for a in "$@"; do
 	case "$a" in
 	--quick) quick=1 ;;
 	--no-deps) deps=0 ;;
-	--full) full=1 ;;
+	--matrix-daemons=*) real=$(echo "${a#*=}" | tr ',' ' ') ;;
 	--no-matrix) matrix=0 ;;
 	-h | --help)
-		sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
-	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps, --full, --no-matrix)" >&2; exit 2 ;;
+	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps, --no-matrix, --matrix-daemons=LIST)" >&2; exit 2 ;;
 	esac
 done
 # The Slurm releases after Debian's: built against their headers; those in `real` also run
 # the integration suites on their own daemons.
 releases="23.11.10 24.05.8 24.11.7 25.05.8 25.11.7 26.05.3"
-real="26.05.3"
-[ "$full" = 0 ] || real="24.11.7 26.05.3"
 
 total_pass=0
 total_fail=0
