@@ -33,7 +33,7 @@ for a in "$@"; do
 	--matrix-daemons=*) real=$(echo "${a#*=}" | tr ',' ' ') ;;
 	--no-matrix) matrix=0 ;;
 	-h | --help)
-		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps, --no-matrix, --matrix-daemons=LIST)" >&2; exit 2 ;;
