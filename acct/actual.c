@@ -56,47 +56,105 @@ json_t *sc_acct_comment_get(const char *comment, const char *key)
 	return o;
 }
 
-char *sc_acct_comment_encode(const char *existing, const char *key, json_t *value)
+/* existing with what sacctmgr made of JSON turned back into JSON: the whole
+ * comment when it is one JSON object in the backtick form (someone set JSON
+ * through sacctmgr), else the object that begins "{`key`:". malloc'd; NULL
+ * when out of memory. A copy of existing when neither is there. */
+static char *unbacktick(const char *existing, const char *key)
+{
+	size_t n = strlen(existing), klen = strlen(key);
+	char *out = strdup(existing), *pat;
+	const char *at;
+	json_t *o;
+	json_error_t e;
+
+	if (!out)
+		return NULL;
+	for (char *p = out; *p; p++)
+		if (*p == '`')
+			*p = '"';
+	o = json_loads(out, 0, &e);
+	if (o && json_is_object(o)) {
+		json_decref(o);
+		return out;
+	}
+	json_decref(o);
+	memcpy(out, existing, n + 1);
+	pat = malloc(klen + 5);
+	if (!pat) {
+		free(out);
+		return NULL;
+	}
+	snprintf(pat, klen + 5, "{`%s`:", key);
+	at = strstr(existing, pat);
+	free(pat);
+	if (at) {
+		size_t pos = (size_t)(at - existing), len;
+		for (char *p = out + pos; *p; p++)
+			if (*p == '`')
+				*p = '"';
+		o = json_loads(out + pos, JSON_DISABLE_EOF_CHECK, &e);
+		len = o ? (size_t)e.position : 0;
+		json_decref(o);
+		/* Only the object's own text stays decoded. */
+		memcpy(out + pos + len, existing + pos + len, n - pos - len + 1);
+	}
+	return out;
+}
+
+char *sc_acct_comment_encode(const char *existing, const char *key, json_t *value,
+			     enum sc_comment_form form)
 {
 	char *dec = NULL, *out;
 
+	if (!value)
+		return NULL;
 	if (existing && *existing) {
-		dec = strdup(existing);
+		if (form == SC_COMMENT_SACCTMGR) {
+			/* All of it is stored with backticks anyway: read it
+			 * back as JSON so that every object is found. */
+			dec = strdup(existing);
+			for (char *p = dec; p && *p; p++)
+				if (*p == '`')
+					*p = '"';
+		} else {
+			json_t *plain = sc_comment_get(existing, key);
+			dec = plain ? strdup(existing) : unbacktick(existing, key);
+			json_decref(plain);
+		}
 		if (!dec) {
 			json_decref(value);
 			return NULL;
 		}
-		/* Read the stored form back as JSON so that our object (and any
-		 * other JSON object) is found and replaced, not appended again. */
-		for (char *p = dec; *p; p++)
-			if (*p == '`')
-				*p = '"';
 	}
 	out = sc_comment_set(dec, key, value);
 	free(dec);
-	if (!out)
-		return NULL;
-	for (char *p = out; *p; p++)
-		if (*p == '"' || *p == '\'')
-			*p = '`';
+	if (out && form == SC_COMMENT_SACCTMGR)
+		for (char *p = out; *p; p++)
+			if (*p == '"' || *p == '\'')
+				*p = '`';
 	return out;
 }
 
-static int canon(int c)
+int sc_acct_comment_same(const char *value, const char *stored)
 {
-	if (c == '"' || c == '\'')
-		return '`';
-	return tolower((unsigned char)c);
-}
+	int folded;
 
-int sc_acct_comment_same(const char *a, const char *b)
-{
-	a = a ? a : "";
-	b = b ? b : "";
-	for (; *a && *b; a++, b++)
-		if (canon(*a) != canon(*b))
+	value = value ? value : "";
+	stored = stored ? stored : "";
+	folded = !strchr(stored, '"');
+	for (; *value && *stored; value++, stored++) {
+		int v = (unsigned char)*value, s = (unsigned char)*stored;
+		if (v == s)
+			continue;
+		if (!folded)
 			return 0;
-	return !*a && !*b;
+		if ((v == '"' || v == '\'') && s == '`')
+			continue;
+		if (tolower(v) != tolower(s))
+			return 0;
+	}
+	return !*value && !*stored;
 }
 
 /* ---- records ------------------------------------------------------------ */
@@ -205,7 +263,9 @@ int sc_actual_read(const char *system_comment, struct sc_actual *out)
 
 /* ---- the computation ---------------------------------------------------- */
 
-/* Record strings must survive sacctmgr: no quotes, backticks or backslashes. */
+/* Record strings must survive both writers — sacctmgr, which turns quotes
+ * into backticks, and slurmdbd, which puts the text into its SQL unescaped:
+ * no quotes, backticks or backslashes. */
 static void clean_copy(char *dst, size_t n, const char *src)
 {
 	size_t i = 0;

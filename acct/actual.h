@@ -20,11 +20,14 @@
  *    for), else the zone's static value;
  *  - gCO2e = kWh × PUE × intensity.
  *
- * SystemComment through sacctmgr: Slurm 22.05's sacctmgr turns every '"' and
- * '\'' of a comment into '`' and lower-cases it (23.02 still does the
- * former), so the record is stored as {`carbon_actual`:{`v`:1,...}}.
- * sc_acct_comment_get reads both forms; sc_acct_comment_encode produces the
- * stored form; sc_acct_comment_same compares the way sacctmgr stores.
+ * The stored forms of SystemComment: scarbon writes it through libslurm's
+ * accounting API (acct/slurmdb.h), which stores the contract's plain JSON,
+ * {"carbon_actual":{...}}. Earlier versions, and the sacctmgr fallback
+ * (acct/writer.h), wrote it through sacctmgr, whose strip_quotes() turns
+ * every '"' and '\'' into '`' on every Slurm release (22.05 also lower-cases
+ * the text): {`carbon_actual`:{`v`:1,...}}. sc_acct_comment_get reads both;
+ * sc_acct_comment_encode produces either; sc_acct_comment_same tells whether
+ * a stored comment, in either form, already says what a new one says.
  */
 #ifndef SC_ACCT_ACTUAL_H
 #define SC_ACCT_ACTUAL_H
@@ -133,14 +136,30 @@ json_t *sc_actual_record(const struct sc_actual *a);
  * the backticks sacctmgr leaves). A new reference or NULL. */
 json_t *sc_acct_comment_get(const char *comment, const char *key);
 
-/* The comment text to give sacctmgr so that `existing` (as sacct shows it;
- * NULL for none) gets key set to value (stolen), other content preserved:
- * every '"' and '\'' becomes '`', as sacctmgr would store it anyway. malloc'd
- * (caller frees); NULL when out of memory. */
-char *sc_acct_comment_encode(const char *existing, const char *key, json_t *value);
+/* How a comment is stored: as given (libslurm's API), or as sacctmgr stores
+ * what it is given (every '"' and '\'' a '`'). */
+enum sc_comment_form { SC_COMMENT_JSON = 0, SC_COMMENT_SACCTMGR };
 
-/* Whether two comments are the same once stored by sacctmgr (quotes and
- * backticks alike, case-insensitive). NULL counts as "". */
-int sc_acct_comment_same(const char *a, const char *b);
+/* The whole new comment for a job whose comment is `existing` (as sacct
+ * shows it, in either form; NULL for none) once key is set to value (stolen):
+ * other content is kept, and an object under key already there is replaced in
+ * place, not appended again.
+ *  - SC_COMMENT_JSON: plain JSON. When existing does not hold the key as
+ *    JSON, what sacctmgr made of JSON is turned back into it: the whole
+ *    comment when it is one JSON object in the backtick form, else the
+ *    object under key in that form; other text is kept byte for byte.
+ *  - SC_COMMENT_SACCTMGR: the text sacctmgr will store anyway: every '"' and
+ *    '\'' of the result becomes '`'.
+ * malloc'd (caller frees); NULL when out of memory or value is NULL. */
+char *sc_acct_comment_encode(const char *existing, const char *key, json_t *value,
+			     enum sc_comment_form form);
+
+/* Whether the stored comment (as sacct shows it; NULL counts as "") already
+ * says what value (a comment from sc_acct_comment_encode; NULL counts as "")
+ * says: the same text, or, when stored holds no '"' (sacctmgr's form), the
+ * text sacctmgr makes of value — each '"' or '\'' of value a '`' in stored,
+ * letters in either case. So a record written in either form with the same
+ * figures is not written again. */
+int sc_acct_comment_same(const char *value, const char *stored);
 
 #endif

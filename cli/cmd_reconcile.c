@@ -5,13 +5,12 @@
  * Idempotent: a job whose SystemComment already holds the same figures is
  * not written again, and a figure from a better intensity source (the
  * archive of actual intensities over a forecast, ...) is never replaced by a
- * worse one. Writes go through sacctmgr, many per run of it (one command a
- * line on its stdin); a job whose write is not confirmed is retried alone,
- * so that its error is its own.
+ * worse one. The writing itself is acct/writer.h's: libslurm's accounting
+ * API (plain JSON), or sacctmgr when libslurm cannot be loaded; the writer is
+ * chosen and opened only when there is something to write.
  */
 #include "config.h"
 
-#include <ctype.h>
 #include <getopt.h>
 #include <jansson.h>
 #include <math.h>
@@ -25,14 +24,14 @@
 #include "acct/intensity.h"
 #include "acct/sacct.h"
 #include "acct/slurmcmd.h"
+#include "acct/slurmdb.h"
+#include "acct/writer.h"
 #include "cli/cli.h"
 #include "policy/request.h"
 #include "policy/units.h"
 #include "record/record.h"
 
 #define BATCH 100
-/* sacctmgr reads commands in lines of at most 4095 bytes. */
-#define STDIN_LINE_MAX 4000
 #define DEFAULT_SINCE "now-1day"
 #define EPILOG_WAIT 30
 
@@ -68,12 +67,21 @@ static void help(FILE *f)
 		"  -h, --help         this help\n"
 		"\n"
 		"As EpilogSlurmctld (SLURM_SCRIPT_CONTEXT=epilog_slurmctld), without --since or\n"
-		"--jobs: reconciles the job in SLURM_JOB_ID. sacct and sacctmgr are taken from\n"
-		"PATH, or from $SCARBON_SACCT and $SCARBON_SACCTMGR.\n"
+		"--jobs: reconciles the job in SLURM_JOB_ID.\n"
+		"\n"
+		"SystemComment is written through libslurm's accounting API (plain JSON), loaded\n"
+		"at run time from $SCARBON_LIBSLURM, else\n"
+		"  %s\n"
+		"(a libslurmfull.so in Slurm's plugin directory next to it is preferred). When\n"
+		"libslurm cannot be loaded, through sacctmgr instead, with a warning: sacctmgr\n"
+		"stores every '\"' as '`', so the record reads {`carbon_actual`:...}, not plain\n"
+		"JSON. SCARBON_ACCT_WRITER=slurmdb or sacctmgr uses that writer whatever happens.\n"
+		"sacct and sacctmgr are $SCARBON_SACCT and $SCARBON_SACCTMGR when set, else those\n"
+		"in the bin/ of the Slurm scarbon was built against, else PATH's.\n"
 		"\n"
 		"Exit status: 0 success (jobs skipped for lack of data included), 1 an error\n"
 		"(sacct failed, a write failed, invalid configuration), 2 usage error.\n",
-		DEFAULT_SINCE, EPILOG_WAIT, SC_SACCT_FIELDS);
+		DEFAULT_SINCE, EPILOG_WAIT, SC_SACCT_FIELDS, SC_LIBSLURM_PATH);
 }
 
 enum outcome { O_WRITTEN, O_WOULD, O_UNCHANGED, O_KEPT, O_SKIPPED, O_FAILED, O_N };
@@ -81,8 +89,9 @@ static const char *const outcome_names[] = { "written", "would-write", "unchange
 					     "skipped", "failed" };
 
 struct pending {
-	char *jobid, *raw, *cluster, *value;
-	json_t *rec; /* the carbon_actual object, for the report line */
+	char *jobid, *raw, *cluster;
+	char *existing; /* the SystemComment sacct showed; NULL for none */
+	json_t *rec;    /* the carbon_actual object */
 };
 
 struct ctx {
@@ -98,8 +107,11 @@ struct ctx {
 	size_t n_pend;
 	long count[O_N];
 	long seen;
-	int sacctmgr_missing;
-	char sacctmgr_err[SC_ERR_MAX]; /* why sacctmgr could not be run */
+	const char *writer_name;                /* $SCARBON_ACCT_WRITER */
+	const struct sc_comment_writer *writer; /* opened at the first write */
+	void *writer_state;
+	int writer_failed;
+	char writer_err[SC_ERR_MAX];            /* why it could not be opened */
 	int final;         /* the last attempt: report jobs that haven't ended */
 };
 
@@ -150,6 +162,13 @@ static void report(struct ctx *c, const char *jobid, enum outcome o, json_t *rec
 	fputc('\n', c->cli->out);
 }
 
+static void on_warn(const char *msg, void *arg)
+{
+	struct ctx *c = arg;
+
+	fprintf(c->cli->err, "%s %s: warning: %s\n", c->cli->prog, c->cli->cmd, msg);
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static void free_pending(struct pending *p)
@@ -157,147 +176,59 @@ static void free_pending(struct pending *p)
 	free(p->jobid);
 	free(p->raw);
 	free(p->cluster);
-	free(p->value);
+	free(p->existing);
 	json_decref(p->rec);
 	memset(p, 0, sizeof(*p));
 }
 
-/* Whether sacctmgr confirmed a modification of raw in out ("  <raw> submitted at ..."). */
-static int confirmed(const char *out, const char *raw)
-{
-	size_t n = strlen(raw);
-
-	for (const char *p = out; p && (p = strstr(p, raw)); p += n) {
-		if ((p == out || !isdigit((unsigned char)p[-1])) && strncmp(p + n, " submitted at", 13) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-static int stdin_safe(const struct pending *p)
-{
-	for (const char *s = p->value; *s; s++)
-		if (*s == '"' || *s == '\'' || *s == '\n' || *s == '\r')
-			return 0;
-	return strlen(p->value) < STDIN_LINE_MAX && !strpbrk(p->jobid, " \t\"'") &&
-	       !strpbrk(p->cluster, " \t\"'=");
-}
-
-static void where_args(const struct pending *p, char *jobarg, size_t nj, char *clarg, size_t nc)
-{
-	snprintf(jobarg, nj, "jobid=%s", p->jobid);
-	if (*p->cluster)
-		snprintf(clarg, nc, "cluster=%s", p->cluster);
-	else
-		clarg[0] = '\0';
-}
-
-/* One job, its own sacctmgr run (argv: no quoting rules to respect). */
-static int write_one(struct ctx *c, struct pending *p, char *why, size_t nwhy)
-{
-	char jobarg[128], clarg[160], *set = NULL, *out = NULL, *errout = NULL;
-	char *argv[10];
-	int n = 0, st, ok = 0;
-	struct sc_err err;
-	size_t len = strlen(p->value) + 16;
-
-	where_args(p, jobarg, sizeof(jobarg), clarg, sizeof(clarg));
-	set = malloc(len);
-	if (!set) {
-		snprintf(why, nwhy, "out of memory");
-		return -1;
-	}
-	snprintf(set, len, "SystemComment=%s", p->value);
-	argv[n++] = (char *)sc_slurm_prog("sacctmgr");
-	argv[n++] = "-i";
-	argv[n++] = "modify";
-	argv[n++] = "job";
-	argv[n++] = "where";
-	argv[n++] = jobarg;
-	if (clarg[0])
-		argv[n++] = clarg;
-	argv[n++] = "set";
-	argv[n++] = set;
-	argv[n] = NULL;
-	st = sc_proc_run(argv, NULL, &out, &errout, &err);
-	if (st < 0) {
-		snprintf(why, nwhy, "%s", err.msg);
-		c->sacctmgr_missing = 1;
-		snprintf(c->sacctmgr_err, sizeof(c->sacctmgr_err), "%s", err.msg);
-	} else if (out && confirmed(out, p->raw)) {
-		ok = 1;
-	} else {
-		char *e = errout && *errout ? errout : out ? out : "";
-		size_t l;
-		while (isspace((unsigned char)*e))
-			e++;
-		snprintf(why, nwhy, "sacctmgr (status %d) did not modify it: %s", st, *e ? e : "no output");
-		l = strlen(why);
-		while (l && isspace((unsigned char)why[l - 1]))
-			why[--l] = '\0';
-		for (char *q = why; *q; q++)
-			if (*q == '\n')
-				*q = ' ';
-	}
-	free(set);
-	free(out);
-	free(errout);
-	return ok ? 0 : -1;
-}
-
+/* Writes the pending jobs, each comment in the form its writer stores. */
 static void flush(struct ctx *c)
 {
-	char *input = NULL, *out = NULL;
-	size_t len = 0, cap = 0;
-	int batched = 0;
+	struct sc_comment_write w[BATCH];
+	char *values[BATCH];
+	size_t n = 0, k = 0;
 
 	if (!c->n_pend)
 		return;
-	/* The lines that can go through sacctmgr's stdin, in one run. */
+	if (!c->writer && !c->writer_failed) {
+		struct sc_err err = { "" };
+		c->writer = sc_comment_writer_open(c->writer_name, on_warn, c, &c->writer_state, &err);
+		if (!c->writer) {
+			c->writer_failed = 1;
+			snprintf(c->writer_err, sizeof(c->writer_err), "%s", err.msg);
+		}
+	}
+	/* Only the comments that could be made are written, in order. */
 	for (size_t i = 0; i < c->n_pend; i++) {
 		struct pending *p = &c->pend[i];
-		char jobarg[128], clarg[160];
-		size_t need;
-		if (!stdin_safe(p))
+		values[i] = NULL;
+		if (!c->writer)
 			continue;
-		where_args(p, jobarg, sizeof(jobarg), clarg, sizeof(clarg));
-		need = strlen(p->value) + 256;
-		if (len + need > cap) {
-			char *ni = realloc(input, cap + need + 4096);
-			if (!ni)
-				break;
-			input = ni;
-			cap += need + 4096;
-		}
-		len += (size_t)snprintf(input + len, cap - len, "modify job where %s %s set SystemComment=\"%s\"\n",
-					jobarg, clarg, p->value);
-		batched++;
+		json_incref(p->rec);
+		values[i] = sc_acct_comment_encode(p->existing, SC_ACTUAL_KEY, p->rec, c->writer->form);
+		if (!values[i])
+			continue;
+		memset(&w[n], 0, sizeof(w[n]));
+		w[n].jobid = p->jobid;
+		w[n].jobid_raw = p->raw;
+		w[n].cluster = p->cluster;
+		w[n].value = values[i];
+		n++;
 	}
-	if (batched > 1 && !c->sacctmgr_missing) {
-		char *argv[] = { (char *)sc_slurm_prog("sacctmgr"), "-i", NULL };
-		struct sc_err err;
-		if (sc_proc_run(argv, input, &out, NULL, &err) < 0) {
-			c->sacctmgr_missing = 1;
-			snprintf(c->sacctmgr_err, sizeof(c->sacctmgr_err), "%s", err.msg);
-		}
-	}
+	if (n)
+		c->writer->write(c->writer_state, w, n);
 	for (size_t i = 0; i < c->n_pend; i++) {
 		struct pending *p = &c->pend[i];
-		char why[SC_ERR_MAX + 128];
-		if (out && stdin_safe(p) && confirmed(out, p->raw)) {
+		if (!values[i])
+			report(c, p->jobid, O_FAILED, p->rec, c->writer ? "out of memory" : c->writer_err);
+		else if (w[k++].written)
 			report(c, p->jobid, O_WRITTEN, p->rec, NULL);
-		} else if (c->sacctmgr_missing) {
-			report(c, p->jobid, O_FAILED, p->rec, c->sacctmgr_err);
-		} else if (write_one(c, p, why, sizeof(why)) == 0) {
-			report(c, p->jobid, O_WRITTEN, p->rec, NULL);
-		} else {
-			report(c, p->jobid, O_FAILED, p->rec, why);
-		}
+		else
+			report(c, p->jobid, O_FAILED, p->rec, w[k - 1].why);
+		free(values[i]);
 		free_pending(p);
 	}
 	c->n_pend = 0;
-	free(input);
-	free(out);
 }
 
 /* ---- the jobs ----------------------------------------------------------- */
@@ -394,8 +325,11 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 		json_decref(rec);
 		return 0;
 	}
+	/* Unchanged when the stored comment already says the same, in either
+	 * form: a record sacctmgr stored with backticks is not rewritten for
+	 * its quotes alone. */
 	json_incref(rec);
-	value = sc_acct_comment_encode(job->system_comment, SC_ACTUAL_KEY, rec);
+	value = sc_acct_comment_encode(job->system_comment, SC_ACTUAL_KEY, rec, SC_COMMENT_JSON);
 	if (!value) {
 		json_decref(rec);
 		return -1;
@@ -409,11 +343,10 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 		p->jobid = strdup(job->jobid);
 		p->raw = strdup(job->jobid_raw);
 		p->cluster = strdup(job->cluster);
-		p->value = value;
+		p->existing = job->system_comment ? strdup(job->system_comment) : NULL;
 		p->rec = rec;
-		value = NULL;
 		rec = NULL;
-		if (!p->jobid || !p->raw || !p->cluster) {
+		if (!p->jobid || !p->raw || !p->cluster || (job->system_comment && !p->existing)) {
 			free_pending(p);
 			return -1;
 		}
@@ -423,13 +356,6 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 	free(value);
 	json_decref(rec);
 	return 0;
-}
-
-static void on_warn(const char *msg, void *arg)
-{
-	struct ctx *c = arg;
-
-	fprintf(c->cli->err, "%s %s: warning: %s\n", c->cli->prog, c->cli->cmd, msg);
 }
 
 /* Checks an id as sacct -j takes it: N, N_T or N+K. */
@@ -615,6 +541,12 @@ int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv)
 		}
 	}
 
+	c.writer_name = getenv(SC_ACCT_WRITER_ENV);
+	if (c.writer_name && *c.writer_name && !sc_comment_writer_find(c.writer_name, &err)) {
+		rc = sc_cli_fail(cli, "%s: %s", SC_ACCT_WRITER_ENV, err.msg);
+		goto out;
+	}
+
 	conf = sc_cli_load_conf(cli);
 	if (!conf) {
 		rc = SC_EXIT_ERROR;
@@ -662,6 +594,7 @@ int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv)
 			goto out;
 		}
 		json_object_set(root, "jobs", c.jobs);
+		json_object_set_new(root, "writer", c.writer ? json_string(c.writer->name) : json_null());
 		for (int o = 0; o < O_N; o++)
 			json_object_set_new(root, outcome_names[o], json_integer(c.count[o]));
 		sc_cli_print_json(cli, root, 0);
@@ -677,6 +610,8 @@ int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv)
 out:
 	for (size_t i = 0; i < c.n_pend; i++)
 		free_pending(&c.pend[i]);
+	if (c.writer)
+		c.writer->close(c.writer_state);
 	json_decref(c.jobs);
 	sc_ci_store_destroy(c.store);
 	sc_conf_destroy(conf);

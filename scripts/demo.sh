@@ -7,8 +7,11 @@
 # (etc/carbon.conf.example with Mode=enforce and ExemptAccounts=ops) on the bundled offline
 # forecast (etc/sample: real German and French grid intensities replayed onto this week),
 # submits a handful of realistic jobs as an ordinary user, and shows what happened: the
-# plugin's messages, squeue with start times, then sacct with the AdminComment figures of
-# the jobs that ran, and scarbon report. The cluster keeps running for you to explore.
+# plugin's messages, squeue with start times, sacct with the AdminComment estimates of the
+# jobs that ran, then the loop a site runs after each job: EpilogSlurmctld (the installed
+# scarbon-epilog.sh) runs `scarbon reconcile`, which records the job's actual emissions in
+# its SystemComment as plain JSON (sacct -o SystemComment), and scarbon report by user
+# counts those reconciled figures. The cluster keeps running for you to explore.
 #
 #   scripts/demo.sh          run the demo
 #   scripts/demo.sh --env    print the `export ...` lines for Slurm's commands on the demo cluster
@@ -54,6 +57,19 @@ chmod 755 "$dir" "$dir/demo" "$dir/demo/sample"
 # The example configuration, enforcing, with an exempt account; its forecasts next to it
 # (relative paths in carbon.conf are relative to its directory, and SlurmUser must read them).
 cp "$top"/etc/sample/intensity-*.csv "$dir/demo/sample/"
+# EpilogSlurmctld: the script `make install` puts in $(pkgdatadir), told where this cluster,
+# its scarbon and carbon.conf are. slurmctld runs it as SlurmUser, for every job that ends.
+cat >"$dir/demo/epilog.sh" <<EOF
+#!/bin/sh
+export SLURM_CONF=$dir/etc/slurm.conf
+export SCARBON=$build/cli/scarbon SCARBON_CONFIG=$SC_CARBON_CONF SCARBON_EPILOG_LOG=$dir/demo/epilog.log
+exec /bin/sh $build/etc/scarbon-epilog.sh
+EOF
+chmod 755 "$dir/demo/epilog.sh"
+: >"$dir/demo/epilog.log"
+chown slurm "$dir/demo/epilog.log"
+echo "EpilogSlurmctld=$dir/demo/epilog.sh" >"$dir/demo/slurm-extra.conf"
+export SC_CLUSTER_EXTRA_CONF=$dir/demo/slurm-extra.conf
 sed -e 's/^Mode=advise$/Mode=enforce/' -e 's/^#ExemptAccounts=ops$/ExemptAccounts=ops/' \
 	-e "s#^StateDir=.*#StateDir=$dir/demo/state#" \
 	"$top/etc/carbon.conf.example" >"$SC_CARBON_CONF"
@@ -93,6 +109,8 @@ submit backup 15 -A ops -p compute -t 1:00:00
 short+=("$last")
 submit smoke-test 15 -p compute -n 2 -t 0:30:00 --carbon-max-delay=0
 short+=("$last")
+submit gpu-smoke 60 -p gpu --gres=gpu:2 -c 8 -t 0:30:00 --carbon-max-delay=0
+short+=("$last")
 
 step "squeue: delayed jobs wait for their greener window (START_TIME, reason BeginTime)"
 squeue -o "%.6i %.10j %.8u %.10P %.9T %.20S %.12r"
@@ -122,12 +140,47 @@ echo
 echo "One record in full (sacct -o AdminComment):"
 sacct -X -n -P -j "${short[0]}" -o AdminComment | sed 's/^/  /'
 
-step "scarbon report -g partition (what ran so far)"
-$scarbon report -g partition -a -S "$(date -u '+%Y-%m-%dT00:00:00')" || true
+step "EpilogSlurmctld: scarbon reconcile records each finished job's actual emissions"
+echo "slurm.conf: $(cat "$SC_CLUSTER_EXTRA_CONF")  ->  $build/etc/scarbon-epilog.sh"
+for _ in $(seq 1 45); do
+	rec_n=$(sacct -X -n -P -j "$list" -o SystemComment 2>/dev/null | grep -c '"carbon_actual"' || true)
+	[ "$rec_n" -ge "${#short[@]}" ] && break
+	sleep 2
+done
+echo "${rec_n:-0} of ${#short[@]} finished jobs reconciled by the epilog"
+if [ -s "$dir/demo/epilog.log" ]; then
+	echo "The epilog's log ($dir/demo/epilog.log):"
+	sed 's/^/  /' "$dir/demo/epilog.log"
+fi
+
+step "sacct: the actual emissions of each finished job, from its SystemComment"
+printf '%-6s %-11s %-11s %10s %-9s %8s %-9s %5s %9s %9s\n' JobID JobName Partition kWh "(from)" \
+	gCO2/kWh "(from)" PUE gCO2e estimate
+sacct -X -n -P -j "$list" -o JobID,JobName,Partition,SystemComment,AdminComment |
+	while IFS='|' read -r id name part sc ac; do
+		printf '%-6s %-11s %-11s %10s %-9s %8s %-9s %5s %9s %9s\n' "$id" "$name" "$part" \
+			"$(field kwh "$sc")" "$(field energy_source "$sc")" "$(field ci "$sc")" \
+			"$(field ci_source "$sc")" "$(field pue "$sc")" "$(field gco2e "$sc")" "$(field gco2e "$ac")"
+	done
+echo "(estimate: the plugin's at submission, for the whole time limit; gCO2e: what the job's"
+echo " real run emitted, on the intensity over its run)"
+echo
+echo "One record in full (sacct -P -n -o SystemComment -j ${short[0]}): plain JSON, as jq or python read it"
+sacct -X -n -P -j "${short[0]}" -o SystemComment | sed 's/^/  /'
+if sacct -X -n -P -j "${short[0]}" -o SystemComment |
+	python3 -c 'import json, sys; json.loads(sys.stdin.read())["carbon_actual"]' 2>/dev/null; then
+	echo "  (json.loads reads it: valid JSON)"
+else
+	echo "  (not valid JSON: was libslurm loadable? see the epilog's log)"
+fi
+
+step "scarbon report (by user): the reconciled figures, then what is still an estimate"
+$scarbon report -a -S "$(date -u '+%Y-%m-%dT00:00:00')" || true
 
 cat <<EOF
 
-The demo cluster keeps running in $dir; the delayed jobs start in their windows.
+The demo cluster keeps running in $dir; the delayed jobs start in their windows, and
+EpilogSlurmctld reconciles each one as it ends.
   eval "\$($0 --env)"            # then squeue, scontrol show job N, sacct, ...
   $build/cli/scarbon --config $SC_CARBON_CONF plan -p gpu --gres=gpu:1 -t 4:00:00
   $0 --stop                      # stops every daemon the demo started

@@ -1,16 +1,25 @@
 /* slurm-carbon: end-to-end tests of `scarbon reconcile` and `scarbon report`
- * with stand-ins for sacct and sacctmgr (tests/data/acct/fake-*.sh) that keep
- * the accounting "database" in a sacct -P dump.
+ * with stand-ins for sacct and sacctmgr (tests/data/acct/fake-*.sh) and for
+ * libslurm's accounting API (tests/unit/fake_libslurm.c) that keep the
+ * accounting "database" in a sacct -P dump.
  * SPDX-License-Identifier: GPL-2.0-or-later */
-#include "tests/unit/testutil.h"
+#include "tests/unit/acct_testutil.h"
 
 #include <jansson.h>
 #include <math.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <slurm/slurm_version.h>
+
+#include "acct/slurmdb.h"
+
 static char tmpdir[256];
 static char dump[300], calls_log[300];
+/* The environment every run gets before its own: the sacctmgr writer (the
+ * tests written for it), and the stand-in libslurm for those that ask for
+ * the default writer with SCARBON_ACCT_WRITER=. */
+static char base_env[4400];
 
 struct run {
 	int status;
@@ -18,10 +27,11 @@ struct run {
 	char *err;
 };
 
-/* Runs "ENV scarbon --config <tests' carbon.conf> ARGS" (a shell fragment). */
+/* Runs "ENV scarbon --config <tests' carbon.conf> ARGS" (a shell fragment;
+ * ENV after base_env, so that it overrides it). */
 static struct run scarbon(const char *env, const char *fmt, ...)
 {
-	char args[4096], cmd[12288], outp[300], errp[300];
+	char args[4096], cmd[16384], outp[300], errp[300];
 	const char *build = getenv("SC_TOP_BUILDDIR");
 	va_list ap;
 	struct run r;
@@ -33,10 +43,10 @@ static struct run scarbon(const char *env, const char *fmt, ...)
 	snprintf(outp, sizeof(outp), "%s/out", tmpdir);
 	snprintf(errp, sizeof(errp), "%s/err", tmpdir);
 	snprintf(cmd, sizeof(cmd),
-		 "cd '%s' && env -u SLURM_SCRIPT_CONTEXT -u SLURM_JOB_ID SCARBON_SACCT='%s/sacct' "
-		 "SCARBON_SACCTMGR='%s/sacctmgr' SC_FAKE_DUMP='%s' SC_FAKE_LOG='%s' %s '%s/cli/scarbon' "
+		 "cd '%s' && env -u SLURM_SCRIPT_CONTEXT -u SLURM_JOB_ID -u SLURM_CONF SCARBON_SACCT='%s/sacct' "
+		 "SCARBON_SACCTMGR='%s/sacctmgr' SC_FAKE_DUMP='%s' SC_FAKE_LOG='%s' %s %s '%s/cli/scarbon' "
 		 "--config '%s' %s >'%s' 2>'%s'",
-		 tmpdir, tmpdir, tmpdir, dump, calls_log, env ? env : "", build && *build ? build : ".",
+		 tmpdir, tmpdir, tmpdir, dump, calls_log, base_env, env ? env : "", build && *build ? build : ".",
 		 sc_test_path("tests/data/acct/carbon.conf"), args, outp, errp);
 	st = system(cmd);
 	r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
@@ -70,7 +80,13 @@ static void fresh(void)
 
 static int setup(void **state)
 {
+	const char *build = getenv("SC_TOP_BUILDDIR");
 	(void)state;
+	snprintf(base_env, sizeof(base_env),
+		 "SCARBON_ACCT_WRITER=sacctmgr SCARBON_LIBSLURM='%s/tests/unit/.libs/fake_libslurm.so' "
+		 "SC_FAKE_API_VERSION=%d",
+		 build && *build ? build : ".",
+		 sc_slurmdb_api_of(SLURM_VERSION_MAJOR(SLURM_VERSION_NUMBER), SLURM_VERSION_MINOR(SLURM_VERSION_NUMBER)));
 	snprintf(tmpdir, sizeof(tmpdir), "/tmp/sc-test-acct-XXXXXX");
 	if (!mkdtemp(tmpdir))
 		return -1;
@@ -83,10 +99,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[512];
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-	return system(cmd) == 0 ? 0 : -1;
+	return sc_test_rmdir(tmpdir);
 }
 
 /* The SystemComment of JobID id in the dump (static buffer). */
@@ -109,15 +123,6 @@ static const char *system_comment(const char *id)
 	return buf;
 }
 
-static int count(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
-		n++;
-	return n;
-}
-
 static void test_reconcile_writes_once(void **state)
 {
 	struct run r;
@@ -138,19 +143,19 @@ static void test_reconcile_writes_once(void **state)
 	assert_contains(r.out, "1004+1: written: 0.620745 kWh (model) x PUE 1.30 x 400.0 gCO2e/kWh (static) = 322.787 gCO2e\n");
 	/* 1012: the archive's actual mean over 03:10-04:40 (7160/90); 4 cores × 10 W × 0.5. */
 	assert_contains(r.out, "1012: written: 0.03 kWh (model) x PUE 1.10 x 79.6 gCO2e/kWh (actual) = 2.625 gCO2e\n");
-	assert_int_equal(count(r.out, ": written:"), 8);
+	assert_int_equal(sc_test_count(r.out, ": written:"), 8);
 	run_free(&r);
 
 	calls = sc_test_read_file(calls_log, NULL);
 	/* One sacct run for everyone's jobs over the window, in UTC. */
-	assert_int_equal(count(calls, "sacct\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacct\n"), 1);
 	assert_contains(calls, "  --parsable2\n  --noconvert\n  --delimiter=\x1f\n  --allusers\n");
 	assert_contains(calls, "  --starttime=2024-03-01T00:00:00\n  --endtime=2024-03-10T00:00:00\n");
 	assert_contains(calls, "  --format=JobID,JobIDRaw,Cluster,User,");
 	/* One sacctmgr run for all eight writes, through its stdin. */
-	assert_int_equal(count(calls, "sacctmgr stdin\n"), 1);
-	assert_int_equal(count(calls, "sacctmgr argv\n"), 0);
-	assert_int_equal(count(calls, "modify "), 8);
+	assert_int_equal(sc_test_count(calls, "sacctmgr stdin\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacctmgr argv\n"), 0);
+	assert_int_equal(sc_test_count(calls, "modify "), 8);
 	/* Array tasks and components are named exactly. */
 	assert_contains(calls, "modify 1003_1 {`carbon_actual`:");
 	assert_contains(calls, "modify 1004+1 {`carbon_actual`:");
@@ -177,7 +182,7 @@ static void test_reconcile_writes_once(void **state)
 	assert_contains(r.out, "1001: unchanged:");
 	run_free(&r);
 	calls = sc_test_read_file(calls_log, NULL);
-	assert_int_equal(count(calls, "sacctmgr"), 0);
+	assert_int_equal(sc_test_count(calls, "sacctmgr"), 0);
 	free(calls);
 }
 
@@ -216,7 +221,7 @@ static void test_reconcile_json_and_dry_run(void **state)
 	run_free(&r);
 	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --jobs\n  1012,1003\n");
-	assert_int_equal(count(calls, "sacctmgr"), 0);
+	assert_int_equal(sc_test_count(calls, "sacctmgr"), 0);
 	free(calls);
 	assert_string_equal(system_comment("1012"), "");
 }
@@ -238,7 +243,7 @@ static void test_reconcile_epilog(void **state)
 	run_free(&r);
 	calls = sc_test_read_file(calls_log, NULL);
 	assert_contains(calls, "  --jobs\n  1003_1\n");
-	assert_int_equal(count(calls, "sacctmgr argv\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacctmgr argv\n"), 1);
 	free(calls);
 	assert_contains(system_comment("1003_1"), "{`carbon_actual`:");
 	assert_string_equal(system_comment("1003_2"), "");
@@ -256,10 +261,10 @@ static void test_reconcile_epilog(void **state)
 	r = scarbon("SLURM_SCRIPT_CONTEXT=epilog_slurmctld SLURM_JOB_ID=1001", "reconcile --wait 0 --verbose");
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "1001: skipped (its accounting record is not complete yet (no partition))");
-	assert_int_equal(count(r.out, "not managed"), 0);
+	assert_int_equal(sc_test_count(r.out, "not managed"), 0);
 	run_free(&r);
 	calls = sc_test_read_file(calls_log, NULL);
-	assert_int_equal(count(calls, "sacctmgr argv\n"), 0);
+	assert_int_equal(sc_test_count(calls, "sacctmgr argv\n"), 0);
 	free(calls);
 	assert_string_equal(system_comment("1001"), "");
 	/* Once the record is complete, the next run writes it. */
@@ -292,8 +297,8 @@ static void test_reconcile_failures(void **state)
 	assert_contains(r.err, "scarbon reconcile: job 1002: sacctmgr (status 0) did not modify it: Nothing modified");
 	run_free(&r);
 	calls = sc_test_read_file(calls_log, NULL);
-	assert_int_equal(count(calls, "sacctmgr stdin\n"), 1);
-	assert_int_equal(count(calls, "sacctmgr argv\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacctmgr stdin\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacctmgr argv\n"), 1);
 	free(calls);
 	assert_string_equal(system_comment("1002"), "");
 
@@ -313,7 +318,7 @@ static void test_reconcile_failures(void **state)
 	r = scarbon("SCARBON_SACCTMGR=/nonexistent/sacctmgr", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
 	assert_int_equal(r.status, 1);
 	assert_contains(r.out, "0 written, 0 unchanged, 1 kept, 3 skipped, 8 failed");
-	assert_int_equal(count(r.err, "cannot run /nonexistent/sacctmgr: No such file or directory"), 8);
+	assert_int_equal(sc_test_count(r.err, "cannot run /nonexistent/sacctmgr: No such file or directory"), 8);
 	run_free(&r);
 
 	/* Usage. */
@@ -461,6 +466,217 @@ static void test_report_sacct_args(void **state)
 	run_free(&r);
 }
 
+/* The JSON object that the whole SystemComment of id is (fails when it isn't one). */
+static json_t *comment_json(const char *id)
+{
+	json_error_t e;
+	json_t *j = json_loads(system_comment(id), 0, &e);
+
+	if (!j)
+		fail_msg("SystemComment of %s is not JSON (%s): %s", id, e.text, system_comment(id));
+	return j;
+}
+
+static void test_reconcile_slurmdb(void **state)
+{
+	struct run r;
+	char *calls;
+	json_t *j, *rec;
+	(void)state;
+
+	/* The default writer: libslurm's API (the stand-in), plain JSON. */
+	fresh();
+	r = scarbon("SCARBON_ACCT_WRITER=", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	assert_contains(r.out, "reconcile: 12 jobs: 8 written, 0 unchanged, 1 kept, 3 skipped, 0 failed\n");
+	assert_contains(r.out, "1001: written: 0.02298 kWh (model) x PUE 1.30 x 380.0 gCO2e/kWh (submit) = 11.352 gCO2e\n");
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_int_equal(sc_test_count(calls, "slurm_init\n"), 1);
+	assert_int_equal(sc_test_count(calls, "connect\n"), 1);
+	assert_int_equal(sc_test_count(calls, "modify cluster=carbontest job="), 8);
+	assert_int_equal(sc_test_count(calls, "commit 1\n"), 8);
+	assert_int_equal(sc_test_count(calls, "close\n"), 1);
+	assert_int_equal(sc_test_count(calls, "sacctmgr"), 0);
+	/* Array tasks and components by their own ids. */
+	assert_contains(calls, "modify cluster=carbontest job=1003_1 SystemComment={\"carbon_actual\":");
+	assert_contains(calls, "modify cluster=carbontest job=1004+1 SystemComment={\"carbon_actual\":");
+	free(calls);
+
+	/* Stored exactly as the contract says: JSON, nothing lower-cased. */
+	assert_string_equal(system_comment("1001"),
+			    "{\"carbon_actual\":{\"v\":1,\"kwh\":0.02298,\"gco2e\":11.352,\"ci\":380.0,\"pue\":1.3,"
+			    "\"energy_source\":\"model\",\"ci_source\":\"submit\",\"partition\":\"compute\",\"zone\":\"DE\","
+			    "\"start\":1709546400,\"end\":1709550000,\"elapsed_s\":3600,\"watts\":23.0}}");
+	j = comment_json("1002");
+	rec = json_object_get(j, "carbon_actual");
+	assert_near(json_number_value(json_object_get(rec, "gco2e")), 364, 1e-9);
+	assert_string_equal(json_string_value(json_object_get(rec, "energy_source")), "measured");
+	json_decref(j);
+	j = comment_json("1004+1");
+	json_decref(j);
+	assert_null(strchr(system_comment("1003_1"), '`'));
+	/* Another tool's text is kept as it was. */
+	assert_contains(system_comment("1009"), "requeued by ops {\"carbon_actual\":{\"v\":1,\"kwh\":0.0025,");
+	/* The better figure stored by sacctmgr earlier is kept, backticks and all. */
+	assert_contains(system_comment("1013"), "{`carbon_actual`:{`v`:1,`kwh`:0.5,`gco2e`:100,");
+
+	/* Again: nothing to write, libslurm not even loaded. */
+	sh(": >'%s'", calls_log);
+	r = scarbon("SCARBON_ACCT_WRITER=", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "reconcile: 12 jobs: 0 written, 8 unchanged, 1 kept, 3 skipped, 0 failed\n");
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_int_equal(sc_test_count(calls, "slurm_init"), 0);
+	assert_int_equal(sc_test_count(calls, "modify"), 0);
+	free(calls);
+
+	/* JSON output names the writer. */
+	r = scarbon("SCARBON_ACCT_WRITER=slurmdb", "reconcile --jobs 1012 --format json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"writer\":null");
+	run_free(&r);
+	sh("sed -i 's/^\\(1012|.*|\\)[^|]*$/\\1/' '%s'", dump);
+	assert_string_equal(system_comment("1012"), "");
+	r = scarbon("SCARBON_ACCT_WRITER=slurmdb", "reconcile --jobs 1012 --format json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"writer\":\"slurmdb\"");
+	assert_contains(r.out, "\"written\":1,");
+	run_free(&r);
+	j = comment_json("1012");
+	json_decref(j);
+}
+
+static void test_reconcile_backtick_records(void **state)
+{
+	struct run r;
+	char *calls;
+	json_t *j;
+	(void)state;
+
+	/* Records written by sacctmgr (backticks, lower case as 22.05 stores
+	 * them) hold the same figures: nothing to write. */
+	fresh();
+	r = scarbon(NULL, "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00 --quiet");
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	assert_contains(system_comment("1001"), "{`carbon_actual`:{`v`:1,");
+	assert_contains(system_comment("1001"), "`zone`:`de`");
+	sh(": >'%s'", calls_log);
+	r = scarbon("SCARBON_ACCT_WRITER=", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00 --verbose");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "reconcile: 12 jobs: 0 written, 8 unchanged, 1 kept, 3 skipped, 0 failed\n");
+	assert_contains(r.out, "1001: unchanged:");
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_int_equal(sc_test_count(calls, "modify"), 0);
+	free(calls);
+
+	/* A backtick record with other figures is replaced by plain JSON; other
+	 * text stays as it is. */
+	sh("sed -i -e '/^1001|/s/`gco2e`:11.352/`gco2e`:9.5/' -e '/^1009|/s/`kwh`:0.0025,/`kwh`:0.003,/' '%s'", dump);
+	r = scarbon("SCARBON_ACCT_WRITER=", "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "reconcile: 12 jobs: 2 written, 6 unchanged, 1 kept, 3 skipped, 0 failed\n");
+	assert_contains(r.out, "1001: written:");
+	assert_contains(r.out, "1009: written:");
+	run_free(&r);
+	j = comment_json("1001");
+	assert_near(json_number_value(json_object_get(json_object_get(j, "carbon_actual"), "gco2e")), 11.352, 1e-9);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(j, "carbon_actual"), "zone")), "DE");
+	json_decref(j);
+	assert_contains(system_comment("1009"), "requeued by ops {\"carbon_actual\":{\"v\":1,\"kwh\":0.0025,");
+	assert_null(strchr(system_comment("1009"), '`'));
+	/* The others keep their backtick records. */
+	assert_contains(system_comment("1002"), "{`carbon_actual`:");
+	/* And the report reads both forms alike. */
+	r = scarbon(NULL, "report --input '%s' --format json", dump);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"jobs_reconciled\":9,");
+	run_free(&r);
+}
+
+static void test_reconcile_writer_choice(void **state)
+{
+	struct run r;
+	char *calls;
+	(void)state;
+
+	/* An unknown writer: said before anything runs. */
+	fresh();
+	r = scarbon("SCARBON_ACCT_WRITER=jq", "reconcile --jobs 1001");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "scarbon reconcile: SCARBON_ACCT_WRITER: unknown writer 'jq': expected slurmdb or sacctmgr\n");
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_string_equal(calls, "");
+	free(calls);
+
+	/* libslurm cannot be loaded: sacctmgr, with a warning that says so. */
+	r = scarbon("SCARBON_ACCT_WRITER= SCARBON_LIBSLURM=/nonexistent/libslurm.so.38",
+		    "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00 --format json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "scarbon reconcile: warning: cannot load libslurm /nonexistent/libslurm.so.38: ");
+	assert_contains(r.err, "writing SystemComment through sacctmgr instead, which stores every '\"' as '`'");
+	assert_int_equal(sc_test_count(r.err, "warning"), 1);
+	assert_contains(r.out, "\"writer\":\"sacctmgr\"");
+	assert_contains(r.out, "\"written\":8,");
+	run_free(&r);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_int_equal(sc_test_count(calls, "sacctmgr stdin\n"), 1);
+	free(calls);
+	assert_contains(system_comment("1001"), "{`carbon_actual`:");
+
+	/* slurmdb asked for: no fallback, every job says why. */
+	fresh();
+	r = scarbon("SCARBON_ACCT_WRITER=slurmdb SCARBON_LIBSLURM=/nonexistent/libslurm.so.38",
+		    "reconcile --since 2024-03-01 --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.out, "0 written, 0 unchanged, 1 kept, 3 skipped, 8 failed");
+	assert_int_equal(sc_test_count(r.err, ": slurmdb: cannot load libslurm /nonexistent/libslurm.so.38: "), 8);
+	assert_contains(r.err, "scarbon reconcile: job 1001: slurmdb: cannot load libslurm");
+	assert_null(strstr(r.err, "warning"));
+	run_free(&r);
+	assert_string_equal(system_comment("1001"), "");
+
+	/* slurmdbd down, or the user not allowed: the job fails with the reason. */
+	r = scarbon("SCARBON_ACCT_WRITER= SC_FAKE_DBD_DOWN=1", "reconcile --jobs 1001,1002");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "job 1001: slurmdb: cannot reach slurmdbd at dbd.example:6819");
+	assert_contains(r.err, "job 1002: slurmdb: cannot reach slurmdbd at dbd.example:6819");
+	run_free(&r);
+	r = scarbon("SCARBON_ACCT_WRITER= SC_FAKE_DENY=1", "reconcile --jobs 1001");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "scarbon reconcile: job 1001: permission denied: only root, SlurmUser and users "
+			       "with AdminLevel Operator or Administrator may set SystemComment");
+	run_free(&r);
+	r = scarbon("SCARBON_ACCT_WRITER= SC_FAKE_FAIL=1001", "reconcile --jobs 1001,1002");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.out, "1 written, 0 unchanged, 0 kept, 0 skipped, 1 failed");
+	assert_contains(r.err, "job 1001: not found in accounting on cluster carbontest (Nothing modified)");
+	run_free(&r);
+	assert_string_equal(system_comment("1001"), "");
+	assert_contains(system_comment("1002"), "{\"carbon_actual\":");
+
+	/* A comment whose other text has a quote: not sent to slurmdbd. */
+	sh("sed -i 's/^\\(1009|.*|\\)requeued by ops$/\\1requeued by o'\"'\"'brien/' '%s'", dump);
+	assert_string_equal(system_comment("1009"), "requeued by o'brien");
+	r = scarbon("SCARBON_ACCT_WRITER=", "reconcile --jobs 1009");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "job 1009: the new SystemComment holds a ' or a \\");
+	run_free(&r);
+	assert_string_equal(system_comment("1009"), "requeued by o'brien");
+
+	/* The help says where libslurm comes from and what the writers do. */
+	r = scarbon(NULL, "reconcile --help");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "$SCARBON_LIBSLURM, else\n  " SC_LIBSLURM_PATH "\n");
+	assert_contains(r.out, "SCARBON_ACCT_WRITER=slurmdb");
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,6 +684,9 @@ int main(void)
 		cmocka_unit_test(test_reconcile_json_and_dry_run),
 		cmocka_unit_test(test_reconcile_epilog),
 		cmocka_unit_test(test_reconcile_failures),
+		cmocka_unit_test(test_reconcile_slurmdb),
+		cmocka_unit_test(test_reconcile_backtick_records),
+		cmocka_unit_test(test_reconcile_writer_choice),
 		cmocka_unit_test(test_report_from_input),
 		cmocka_unit_test(test_report_sacct_args),
 	};

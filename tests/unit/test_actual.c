@@ -234,7 +234,7 @@ static void test_record_roundtrip(void **state)
 
 	/* As sacctmgr 22.05 stores it: backticks, lower case. Read back. */
 	json_incref(rec); /* encode takes a reference */
-	stored = sc_acct_comment_encode("", SC_ACTUAL_KEY, rec);
+	stored = sc_acct_comment_encode("", SC_ACTUAL_KEY, rec, SC_COMMENT_SACCTMGR);
 	assert_non_null(stored);
 	assert_null(strchr(stored, '"'));
 	for (char *p = stored; *p; p++)
@@ -273,29 +273,62 @@ static void test_comments(void **state)
 	json_t *o;
 	(void)state;
 
-	/* Nothing before: the object alone, in stored form. */
-	s = sc_acct_comment_encode(NULL, "carbon_actual", json_pack("{s:i}", "v", 1));
-	assert_string_equal(s, "{`carbon_actual`:{`v`:1}}");
-	free(s);
-	/* Another tool's text is kept; its quotes become backticks, as sacctmgr would. */
-	s = sc_acct_comment_encode("requeued by 'ops'", "carbon_actual", json_pack("{s:i}", "v", 2));
-	assert_string_equal(s, "requeued by `ops` {`carbon_actual`:{`v`:2}}");
-	/* Written again: replaced in place, not appended. */
-	{
-		char *t = sc_acct_comment_encode(s, "carbon_actual", json_pack("{s:i}", "v", 3));
-		assert_string_equal(t, "requeued by `ops` {`carbon_actual`:{`v`:3}}");
-		free(t);
+	/* What is there, the record {"v":V} to set, the form, the comment written. */
+	static const struct {
+		const char *existing;
+		int v;
+		enum sc_comment_form form;
+		const char *want;
+	} cases[] = {
+		/* sacctmgr's form (the fallback writer). Nothing before: the object alone. */
+		{ NULL, 1, SC_COMMENT_SACCTMGR, "{`carbon_actual`:{`v`:1}}" },
+		/* Another tool's text is kept; its quotes become backticks, as sacctmgr would. */
+		{ "requeued by 'ops'", 2, SC_COMMENT_SACCTMGR, "requeued by `ops` {`carbon_actual`:{`v`:2}}" },
+		/* Written again: replaced in place, not appended. */
+		{ "requeued by `ops` {`carbon_actual`:{`v`:2}}", 3, SC_COMMENT_SACCTMGR,
+		  "requeued by `ops` {`carbon_actual`:{`v`:3}}" },
+		/* Another tool's JSON object: our key joins it. */
+		{ "{`other`:{`x`:1}}", 1, SC_COMMENT_SACCTMGR, "{`other`:{`x`:1},`carbon_actual`:{`v`:1}}" },
+		/* Plain JSON (libslurm's API): the contract's text, exactly. */
+		{ NULL, 1, SC_COMMENT_JSON, "{\"carbon_actual\":{\"v\":1}}" },
+		{ "", 1, SC_COMMENT_JSON, "{\"carbon_actual\":{\"v\":1}}" },
+		/* Other text is kept byte for byte, quotes included; written again, replaced. */
+		{ "requeued by \"ops\"", 2, SC_COMMENT_JSON, "requeued by \"ops\" {\"carbon_actual\":{\"v\":2}}" },
+		{ "requeued by \"ops\" {\"carbon_actual\":{\"v\":2}}", 3, SC_COMMENT_JSON,
+		  "requeued by \"ops\" {\"carbon_actual\":{\"v\":3}}" },
+		/* Another JSON object: our key joins it, its other keys kept in order. */
+		{ "{\"other\":{\"x\":1},\"z\":[1,2]}", 1, SC_COMMENT_JSON,
+		  "{\"other\":{\"x\":1},\"z\":[1,2],\"carbon_actual\":{\"v\":1}}" },
+		/* A record sacctmgr stored with backticks becomes JSON; only that
+		 * object: other text keeps its backticks. */
+		{ "requeued by `ops` {`carbon_actual`:{`v`:1,`zone`:`de`}} at 12:00", 2, SC_COMMENT_JSON,
+		  "requeued by `ops` {\"carbon_actual\":{\"v\":2}} at 12:00" },
+		/* A whole comment that is one JSON object in backtick form: JSON again,
+		 * whether it held our key or not (another tool's JSON set through sacctmgr). */
+		{ "{`other`:{`x`:`a`},`carbon_actual`:{`v`:1}}", 2, SC_COMMENT_JSON,
+		  "{\"other\":{\"x\":\"a\"},\"carbon_actual\":{\"v\":2}}" },
+		{ "{`ops`:{`ticket`:42}}", 1, SC_COMMENT_JSON, "{\"ops\":{\"ticket\":42},\"carbon_actual\":{\"v\":1}}" },
+		/* Backticks that are not our record are left alone. */
+		{ "see `man sacct`", 1, SC_COMMENT_JSON, "see `man sacct` {\"carbon_actual\":{\"v\":1}}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = sc_acct_comment_encode(cases[i].existing, "carbon_actual", json_pack("{s:i}", "v", cases[i].v),
+					   cases[i].form);
+		if (!s || strcmp(s, cases[i].want) != 0)
+			fail_msg("case %zu: %s, expected %s", i, s ? s : "NULL", cases[i].want);
+		free(s);
 	}
+	s = sc_acct_comment_encode(NULL, "carbon_actual", json_pack("{s:i,s:s}", "v", 1, "zone", "DE"),
+				   SC_COMMENT_JSON);
+	assert_string_equal(s, "{\"carbon_actual\":{\"v\":1,\"zone\":\"DE\"}}");
 	free(s);
-	/* Another tool's JSON object: our key joins it. */
-	s = sc_acct_comment_encode("{`other`:{`x`:1}}", "carbon_actual", json_pack("{s:i}", "v", 1));
-	assert_string_equal(s, "{`other`:{`x`:1},`carbon_actual`:{`v`:1}}");
-	o = sc_acct_comment_get(s, "other");
+	o = sc_acct_comment_get("{`other`:{`x`:1},`carbon_actual`:{`v`:1}}", "other");
 	assert_non_null(o);
 	assert_int_equal(json_integer_value(json_object_get(o, "x")), 1);
 	json_decref(o);
-	free(s);
-	assert_null(sc_acct_comment_encode("x", "k", NULL));
+	assert_null(sc_acct_comment_encode("x", "k", NULL, SC_COMMENT_SACCTMGR));
+	assert_null(sc_acct_comment_encode("x", "k", NULL, SC_COMMENT_JSON));
 
 	/* Both forms read. */
 	o = sc_acct_comment_get("{\"carbon\":{\"v\":1}}", "carbon");
@@ -308,11 +341,20 @@ static void test_comments(void **state)
 	assert_null(sc_acct_comment_get("", "carbon"));
 	assert_null(sc_acct_comment_get(NULL, "carbon"));
 
-	/* Compared the way sacctmgr stores. */
-	assert_true(sc_acct_comment_same("{`A`:1}", "{\"a\":1}"));
+	/* The same record, stored in either form, is the same: a record that
+	 * sacctmgr stored (backticks, lower case on 22.05) is not written again
+	 * for its quotes alone. */
+	assert_true(sc_acct_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{\"carbon_actual\":{\"zone\":\"DE\"}}"));
+	assert_true(sc_acct_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{`carbon_actual`:{`zone`:`de`}}"));
+	assert_true(sc_acct_comment_same("{`A`:1}", "{`a`:1}"));
 	assert_true(sc_acct_comment_same("it's", "IT`S"));
 	assert_true(sc_acct_comment_same(NULL, ""));
-	assert_false(sc_acct_comment_same("{`a`:1}", "{`a`:2}"));
+	/* Plain JSON stored is compared exactly. */
+	assert_false(sc_acct_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{\"carbon_actual\":{\"zone\":\"de\"}}"));
+	assert_false(sc_acct_comment_same("{`a`:1}", "{\"a\":1}"));
+	/* Backticks never stand for anything but a quote. */
+	assert_false(sc_acct_comment_same("a`b", "a\"b"));
+	assert_false(sc_acct_comment_same("{\"a\":1}", "{`a`:2}"));
 	assert_false(sc_acct_comment_same("ab", "abc"));
 	assert_false(sc_acct_comment_same("abc", "ab"));
 }

@@ -8,6 +8,12 @@
 #   verify.py totals DUMP REPORT.json   `scarbon report --format json` totals against sums
 #                                       over the dump (the reconciled figure, else the
 #                                       submit-time estimate)
+#   verify.py json COMMENTS [JOBID...]  each line "JobID|SystemComment" (as `sacct -P -n -X -o
+#                                       SystemComment -j JobID` prints it) is the contract's
+#                                       plain JSON: json.loads reads the whole comment, an
+#                                       object with "carbon_actual" and its keys, no backtick;
+#                                       for the JobIDs named, other text comes first and the
+#                                       JSON object follows it
 #
 # DUMP: `sacct -P -X -o JobID,JobIDRaw,User,Partition,State,Start,End,ElapsedRaw,NCPUS,NNodes,
 # AllocTRES,ReqMem,CPUTimeRAW,SystemComment,AdminComment`. MODEL.json: {"partitions": {name:
@@ -49,7 +55,8 @@ def gpus(r):
 
 
 def record(comment, key="carbon_actual"):
-    m = re.search(r"[{][`\"]" + key + r"[`\"]:([{][^{}]*[}])", comment)
+    # Either form (JSON, or sacctmgr's backticks), alone or beside other keys.
+    m = re.search(r"[{,][`\"]" + key + r"[`\"]:([{][^{}]*[}])", comment)
     if not m:
         return None
     return json.loads(m.group(1).replace("`", '"'))
@@ -138,8 +145,49 @@ def totals(dump, report_path):
     return 1 if bad or not jobs else 0
 
 
+ACTUAL_KEYS = {"v": int, "kwh": (int, float), "gco2e": (int, float), "ci": (int, float), "pue": (int, float),
+               "energy_source": str, "ci_source": str}
+
+
+def plain_json(path, with_text):
+    bad = checked = 0
+    with open(path) as f:
+        lines = [l.rstrip("\n") for l in f if l.strip()]
+    for l in lines:
+        job, comment = l.split("|", 1)
+        text = comment
+        if job in with_text:
+            # "<other text> {...}": the text is kept, the object after it is JSON.
+            if not comment.find(" {") > 0:
+                print(f"job {job}: expected other text, then the JSON object: {comment!r}")
+                bad += 1
+                continue
+            text = comment[comment.find(" {") + 1:]
+        try:
+            c = json.loads(text)
+        except ValueError as e:
+            print(f"job {job}: SystemComment is not JSON ({e}): {comment!r}")
+            bad += 1
+            continue
+        rec = c.get("carbon_actual") if isinstance(c, dict) else None
+        if "`" in comment or not isinstance(rec, dict):
+            print(f"job {job}: no plain carbon_actual object: {comment!r}")
+            bad += 1
+            continue
+        wrong = [k for k, t in ACTUAL_KEYS.items() if not isinstance(rec.get(k), t)]
+        if wrong or rec["v"] != 1 or rec["energy_source"] not in ("measured", "model"):
+            print(f"job {job}: carbon_actual lacks or mistypes {wrong}: {comment!r}")
+            bad += 1
+            continue
+        checked += 1
+    print(f"json: {checked} comments checked, {bad} problems")
+    return 1 if bad or not checked else 0
+
+
 if __name__ == "__main__":
+    if len(sys.argv) >= 3 and sys.argv[1] == "json":
+        sys.exit(plain_json(sys.argv[2], set(sys.argv[3:])))
     if len(sys.argv) != 4 or sys.argv[1] not in ("figures", "totals"):
-        print("usage: verify.py figures|totals DUMP JSON", file=sys.stderr)
+        print("usage: verify.py figures|totals DUMP JSON, or verify.py json COMMENTS [JOBID...]", file=sys.stderr)
         sys.exit(2)
     sys.exit(figures(sys.argv[2], sys.argv[3]) if sys.argv[1] == "figures" else totals(sys.argv[2], sys.argv[3]))
