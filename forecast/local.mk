@@ -33,7 +33,7 @@ tests_unit_test_snapshot_LDADD = $(SC_TEST_LIBS)
 # Linked by scarbon, not by the plugins, which only read the cache.
 noinst_LTLIBRARIES += forecast/libscfetch.la
 forecast_libscfetch_la_SOURCES = \
-	forecast/http.c forecast/http.h forecast/provider.c forecast/provider.h forecast/provider_int.h \
+	forecast/http.c forecast/http.h forecast/http_util.c forecast/provider.c forecast/provider.h forecast/provider_int.h \
 	forecast/provider_electricitymaps.c forecast/provider_watttime.c forecast/provider_ukci.c \
 	forecast/provider_casdk.c forecast/refresh.c forecast/refresh.h
 forecast_libscfetch_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
