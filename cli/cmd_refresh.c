@@ -19,16 +19,24 @@
 #include "forecast/refresh.h"
 #include "policy/units.h"
 
+/* "Provider=a, b or c": the live providers of forecast/provider.h. */
+static char *live_providers(char *buf, size_t n)
+{
+	return sc_provider_list(SC_PROVIDER_KIND_BIT(SC_PROVIDER_LIVE), "Provider=", buf, n);
+}
+
 static void help(FILE *f)
 {
+	char live[256];
+
 	fprintf(f,
 		"Usage: scarbon refresh [--zone ZONE]... [--now TIME] [--quiet] [OPTIONS]\n"
 		"\n"
-		"Fetch the forecast of every live zone of carbon.conf (Provider=electricitymaps,\n"
-		"watttime, ukci or casdk), or of the zones named, and replace each zone's cache\n"
-		"in StateDir (StateDir/forecast-ZONE.json, written atomically); the plugin picks\n"
-		"the new files up by itself. What was fetched is also archived in\n"
-		"StateDir/archive/ (ZONE-actual.csv, ZONE-forecasts.csv) for the reconciler.\n"
+		"Fetch the forecast of every live zone of carbon.conf, or of the zones named,\n"
+		"and replace each zone's cache in StateDir (StateDir/forecast-ZONE.json, written\n"
+		"atomically); the plugin picks the new files up by itself. What was fetched is\n"
+		"also archived in StateDir/archive/ (ZONE-actual.csv, ZONE-forecasts.csv) for\n"
+		"the reconciler. Live zones: %s.\n"
 		"A zone that fails keeps its last good forecast (used until it is older than\n"
 		"the zone's MaxAge) and does not stop the others. Run it from\n"
 		"scarbon-refresh.timer or cron every 10 to 30 minutes.\n"
@@ -55,8 +63,8 @@ static void help(FILE *f)
 		"Exit status: 0 every zone refreshed, 1 a zone failed (each failure is named,\n"
 		"with why; the other zones were refreshed) or the configuration is invalid,\n"
 		"2 usage error.\n",
-		SC_HTTP_TIMEOUT_S, SC_HTTP_CONNECT_TIMEOUT_S, SC_HTTP_RETRIES, SC_HTTP_MAX_WAIT_S,
-		SC_HTTP_MAX_BYTES, SC_ARCHIVE_DAYS);
+		live_providers(live, sizeof(live)), SC_HTTP_TIMEOUT_S, SC_HTTP_CONNECT_TIMEOUT_S, SC_HTTP_RETRIES,
+		SC_HTTP_MAX_WAIT_S, SC_HTTP_MAX_BYTES, SC_ARCHIVE_DAYS);
 }
 
 static int number(struct sc_cli *cli, const char *opt, const char *s, double lo, double hi, double *out)
@@ -126,7 +134,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 	struct sc_refresh_opts ro;
 	struct sc_refresher *ref = NULL;
 	struct sc_conf *conf = NULL;
-	char failed[1024] = "";
+	char failed[1024] = "", buf[256];
 	int nz = 0, quiet = 0, c, rc = SC_EXIT_OK, lock = -1, nfail = 0, ndone = 0, nlive = 0;
 	struct sc_err err;
 	double d;
@@ -205,8 +213,8 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 			nlive++;
 	if (!nlive) {
 		if (!quiet)
-			fprintf(cli->out, "No live zones in %s (Provider=electricitymaps, watttime, ukci or casdk): nothing to refresh.\n",
-				conf->path);
+			fprintf(cli->out, "No live zones in %s (%s): nothing to refresh.\n", conf->path,
+				live_providers(buf, sizeof(buf)));
 		goto out;
 	}
 	lock = prepare_state_dir(cli, conf->state_dir);
