@@ -9,11 +9,8 @@
  *  - StateDir/archive/<zone>-actual.csv: the contract's intensity CSV
  *    (header `Time,Carbon Intensity`, ISO 8601 UTC times, gCO2e/kWh; read
  *    it with sc_csv_read_intensity), the actual (historical) intensity of
- *    the zone as its provider published it: Electricity Maps' history,
- *    WattTime's historical co2_moer (converted, marginal), UK national
- *    actuals (regional UK: the service's retrospective estimates, as it
- *    publishes no regional actuals), the Carbon Aware SDK's emissions by
- *    location. Each refresh merges what it fetched into the file: rows are
+ *    the zone as its provider published it (each provider's file,
+ *    forecast/provider_*.c, says which of its series that is). Each refresh merges what it fetched into the file: rows are
  *    sorted by time, one per time, a newer value replacing an older one
  *    (providers revise recent values).
  *

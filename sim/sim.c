@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "forecast/series.h"
 #include "policy/energy.h"
 #include "policy/request.h"
@@ -27,6 +28,13 @@ const char *sc_sim_policy_name(enum sc_sim_policy p)
 	case SC_POL_N: break;
 	}
 	return "?";
+}
+
+/* The kind of data a zone's provider gives (forecast/provider.h), -1 when
+ * it has none. */
+static int kind(const struct sc_zone_spec *z)
+{
+	return z->provider ? (int)z->provider->kind : -1;
 }
 
 /* What forecast/snapshot.c uses when a zone's MaxGap is 0. */
@@ -56,7 +64,7 @@ int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct 
 					goto error;
 			}
 			truth[z] = sc_series_to_grid(shared[c], spec->step, 0, 0, max_gap, err);
-		} else if (spec->provider == SC_PROV_FILE && spec->path) {
+		} else if (kind(spec) == SC_PROVIDER_CSV && spec->path) {
 			s = sc_csv_read_intensity(spec->path, spec->column, err);
 			if (!s) {
 				sc_err_prefix(err, "zone %s: ", spec->name);
@@ -64,14 +72,17 @@ int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct 
 			}
 			truth[z] = sc_series_to_grid(s, spec->step, 0, 0, max_gap, err);
 			sc_series_destroy(s);
-		} else if (spec->provider == SC_PROV_STATIC) {
+		} else if (kind(spec) == SC_PROVIDER_CONSTANT) {
 			continue;
 		} else {
 			if (used) {
+				char csv[128];
 				sc_err_set(err,
 					   "zone %s (provider %s) has no past intensity to replay: give its history with "
-					   "--intensity FILE, or simulate with a Provider=file zone",
-					   spec->name, sc_provider_name(spec->provider));
+					   "--intensity FILE, or simulate with a %s zone",
+					   spec->name, sc_provider_name(spec->provider),
+					   sc_provider_list(SC_PROVIDER_KIND_BIT(SC_PROVIDER_CSV), "Provider=", csv,
+							    sizeof(csv)));
 				goto error;
 			}
 			continue;
@@ -114,7 +125,7 @@ int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace
 		size_t n = (size_t)((hi - lo) / 3600 + 2);
 		double *v;
 
-		if (spec->provider != SC_PROV_STATIC || truth[z])
+		if (kind(spec) != SC_PROVIDER_CONSTANT || truth[z])
 			continue;
 		if (n > ((size_t)1 << 26))
 			return sc_err_set(err, "zone %s: the trace spans too long a time", spec->name);

@@ -126,7 +126,7 @@ struct sc_sim_result {
 
 /* The actual intensity of every zone (truth[0..conf->n_zones-1], filled;
  * caller frees each with sc_grid_destroy): the CSV at `intensity` for every
- * zone when not NULL, else each Provider=file zone's Path= (Column= as
+ * zone when not NULL, else each CSV zone's Path= (forecast/provider.h; Column= as
  * configured). Each becomes a grid the way the plugin's snapshot builds it
  * (sc_series_to_grid with the zone's Step= and MaxGap=, from the data's
  * first point). Static zones are left NULL (see sc_sim_truth_static); so
@@ -136,7 +136,7 @@ struct sc_sim_result {
 int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct sc_grid **truth,
 		      struct sc_err *err);
 
-/* Provider=static zones still NULL in truth get their constant, hourly,
+/* Constant zones (forecast/provider.h) still NULL in truth get their constant, hourly,
  * over the span the trace's jobs need (first submit to the last job's
  * submit + max_delay + run time). Returns 0 or -1 with err. */
 int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace, int64_t max_delay,
