@@ -525,7 +525,6 @@ struct sim_policy {
 static int decide_at_submit(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			    struct plan *c)
 {
-	(void)r, (void)j, (void)self, (void)c;
 	return 0;
 }
 
@@ -535,7 +534,6 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 {
 	struct sc_decision d;
 
-	(void)self;
 	if (sc_decide(&r->site_pol, j->fc, j->req, j->t0, &d) != 0 || d.action == SC_ACT_NONE ||
 	    d.action == SC_ACT_REJECT)
 		return 1;
@@ -551,7 +549,6 @@ static int decide_oracle(const struct sim_run *r, const struct sim_job *j, const
 	struct sc_request req = *j->req;
 	struct sc_decision d;
 
-	(void)self;
 	req.time_limit = j->tj->runtime;
 	if (sc_decide(&r->site_orc, &r->truth_set, &req, j->t0, &d) == 0 && d.action != SC_ACT_NONE &&
 	    d.action != SC_ACT_REJECT) {
@@ -577,20 +574,17 @@ static int decide_peer(const struct sim_run *r, const struct sim_job *j, const s
 static int decide_oneshot(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			  struct plan *c)
 {
-	(void)r, (void)self;
 	*c = j->decided[SC_POL_CARBON];
 	return j->none[SC_POL_CARBON];
 }
 
 static void rule_casdk(const struct sc_peer_job *pj, double pct, struct sc_peer_choice *pc)
 {
-	(void)pct;
 	sc_peer_casdk(pj, pc);
 }
 
 static void rule_cats(const struct sc_peer_job *pj, double pct, struct sc_peer_choice *pc)
 {
-	(void)pct;
 	sc_peer_cats(pj, pc);
 }
 
