@@ -126,6 +126,62 @@ void sc_forecast_rows_free(struct sc_forecast_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
+struct row_key {
+	int64_t issued, target;
+	size_t i; /* position before sorting */
+};
+
+static int row_key_cmp(const void *a, const void *b)
+{
+	const struct row_key *x = a, *y = b;
+
+	if (x->issued != y->issued)
+		return x->issued < y->issued ? -1 : 1;
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err)
+{
+	size_t n = rows->n;
+	struct row_key *k = malloc((n ? n : 1) * sizeof(*k));
+	int64_t *issued = malloc((n ? n : 1) * sizeof(*issued));
+	int64_t *target = malloc((n ? n : 1) * sizeof(*target));
+	double *forecast = malloc((n ? n : 1) * sizeof(*forecast));
+	long *line = rows->line ? malloc((n ? n : 1) * sizeof(*line)) : NULL;
+
+	if (!k || !issued || !target || !forecast || (rows->line && !line)) {
+		free(k);
+		free(issued);
+		free(target);
+		free(forecast);
+		free(line);
+		return sc_err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct row_key){ rows->issued_at[i], rows->target[i], i };
+	qsort(k, n, sizeof(*k), row_key_cmp);
+	for (size_t i = 0; i < n; i++) {
+		issued[i] = k[i].issued;
+		target[i] = k[i].target;
+		forecast[i] = rows->forecast[k[i].i];
+		if (line)
+			line[i] = rows->line[k[i].i];
+	}
+	free(k);
+	free(rows->issued_at);
+	free(rows->target);
+	free(rows->forecast);
+	free(rows->line);
+	rows->issued_at = issued;
+	rows->target = target;
+	rows->forecast = forecast;
+	rows->line = line;
+	rows->cap = n ? n : 1;
+	return 0;
+}
+
 static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target, double v, long line)
 {
 	if (r->n == r->cap) {

@@ -269,29 +269,12 @@ char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n)
 
 /* ------------------------------------------------------------ archive */
 
-struct arow {
-	int64_t issued, target;
-	double v;
-	long line;
-};
-
-static int cmp_arow(const void *a, const void *b)
-{
-	const struct arow *x = a, *y = b;
-
-	if (x->issued != y->issued)
-		return x->issued < y->issued ? -1 : 1;
-	if (x->target != y->target)
-		return x->target < y->target ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Reads the archive (forecast/archive.h's reader) into one grid per issue. */
+/* Reads the archive (forecast/archive.h's reader, in its order) into one
+ * grid per issue. */
 static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struct sc_err *err)
 {
 	const char *path = v->mode.path;
 	struct sc_forecast_rows fr;
-	struct arow *rows = NULL;
 	struct sc_series *s = NULL;
 	size_t n;
 
@@ -303,15 +286,8 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			   path);
 		goto error;
 	}
-	rows = malloc(n * sizeof(*rows));
-	if (!rows) {
-		sc_err_set(err, "out of memory");
+	if (sc_forecast_rows_sort(&fr, err) < 0)
 		goto error;
-	}
-	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct arow){ fr.issued_at[i], fr.target[i], fr.forecast[i], fr.line[i] };
-	sc_forecast_rows_free(&fr);
-	qsort(rows, n, sizeof(*rows), cmp_arow);
 	for (size_t i = 0; i < n;) {
 		size_t k = i;
 		struct archive_issue *ni;
@@ -322,16 +298,16 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			sc_err_set(err, "out of memory");
 			goto error;
 		}
-		for (; k < n && rows[k].issued == rows[i].issued; k++) {
-			if (k > i && rows[k].target == rows[k - 1].target) {
+		for (; k < n && fr.issued_at[k] == fr.issued_at[i]; k++) {
+			if (k > i && fr.target[k] == fr.target[k - 1]) {
 				char a[32], b[32];
 				sc_err_set(err, "%s:%ld: a second forecast for %s issued at %s (first on line %ld)", path,
-					   rows[k].line, sc_format_time(rows[k].target, a, sizeof(a)),
-					   sc_format_time(rows[k].issued, b, sizeof(b)), rows[k - 1].line);
+					   fr.line[k], sc_format_time(fr.target[k], a, sizeof(a)),
+					   sc_format_time(fr.issued_at[k], b, sizeof(b)), fr.line[k - 1]);
 				goto error;
 			}
-			if (sc_series_append(s, rows[k].target, rows[k].v, err) < 0) {
-				sc_err_prefix(err, "%s:%ld: ", path, rows[k].line);
+			if (sc_series_append(s, fr.target[k], fr.forecast[k], err) < 0) {
+				sc_err_prefix(err, "%s:%ld: ", path, fr.line[k]);
 				goto error;
 			}
 		}
@@ -341,19 +317,18 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			goto error;
 		}
 		v->issues = ni;
-		ni[v->n_issues].issued = rows[i].issued;
+		ni[v->n_issues].issued = fr.issued_at[i];
 		ni[v->n_issues].grid = sc_series_to_grid(s, step, 0, 0, max_gap, &gerr);
 		v->n_issues++;
 		sc_series_destroy(s);
 		s = NULL;
 		i = k;
 	}
-	free(rows);
+	sc_forecast_rows_free(&fr);
 	return 0;
 error:
 	sc_series_destroy(s);
 	sc_forecast_rows_free(&fr);
-	free(rows);
 	return -1;
 }
 
