@@ -126,14 +126,17 @@ void sc_forecast_rows_free(struct sc_forecast_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
-struct row_key {
+/* One forecast row, for sorting; i: its position before, so that the
+ * sort is stable. */
+struct row {
 	int64_t issued, target;
-	size_t i; /* position before sorting */
+	double v;
+	size_t i;
 };
 
-static int row_key_cmp(const void *a, const void *b)
+static int row_cmp(const void *a, const void *b)
 {
-	const struct row_key *x = a, *y = b;
+	const struct row *x = a, *y = b;
 
 	if (x->issued != y->issued)
 		return x->issued < y->issued ? -1 : 1;
@@ -145,7 +148,7 @@ static int row_key_cmp(const void *a, const void *b)
 int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err)
 {
 	size_t n = rows->n;
-	struct row_key *k = malloc((n ? n : 1) * sizeof(*k));
+	struct row *k = malloc((n ? n : 1) * sizeof(*k));
 	int64_t *issued = malloc((n ? n : 1) * sizeof(*issued));
 	int64_t *target = malloc((n ? n : 1) * sizeof(*target));
 	double *forecast = malloc((n ? n : 1) * sizeof(*forecast));
@@ -160,12 +163,12 @@ int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err)
 		return sc_err_set(err, "out of memory");
 	}
 	for (size_t i = 0; i < n; i++)
-		k[i] = (struct row_key){ rows->issued_at[i], rows->target[i], i };
-	qsort(k, n, sizeof(*k), row_key_cmp);
+		k[i] = (struct row){ rows->issued_at[i], rows->target[i], rows->forecast[i], i };
+	qsort(k, n, sizeof(*k), row_cmp);
 	for (size_t i = 0; i < n; i++) {
 		issued[i] = k[i].issued;
 		target[i] = k[i].target;
-		forecast[i] = rows->forecast[k[i].i];
+		forecast[i] = k[i].v;
 		if (line)
 			line[i] = rows->line[k[i].i];
 	}
@@ -318,22 +321,6 @@ out:
 	return rc;
 }
 
-struct row {
-	int64_t issued, target;
-	double v;
-};
-
-static int row_cmp(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-
-	if (x->issued != y->issued)
-		return x->issued < y->issued ? -1 : 1;
-	if (x->target != y->target)
-		return x->target < y->target ? -1 : 1;
-	return 0;
-}
-
 struct rows_out {
 	const struct row *r;
 	size_t from, n;
@@ -390,11 +377,15 @@ int sc_archive_add_forecast(const char *state_dir, const char *zone, const struc
 		goto out;
 	}
 	for (size_t i = 0; i < old.n; i++)
-		if (old.issued_at[i] != issued_at && old.issued_at[i] >= cutoff)
-			r[n++] = (struct row){ old.issued_at[i], old.target[i], old.forecast[i] };
+		if (old.issued_at[i] != issued_at && old.issued_at[i] >= cutoff) {
+			r[n] = (struct row){ old.issued_at[i], old.target[i], old.forecast[i], n };
+			n++;
+		}
 	if (issued_at >= cutoff)
-		for (size_t i = 0; fc && i < fc->n; i++)
-			r[n++] = (struct row){ issued_at, fc->t[i], fc->v[i] };
+		for (size_t i = 0; fc && i < fc->n; i++) {
+			r[n] = (struct row){ issued_at, fc->t[i], fc->v[i], n };
+			n++;
+		}
 	qsort(r, n, sizeof(*r), row_cmp);
 	/* Over the cap: drop whole issues, oldest first. */
 	if (n > max_rows) {
