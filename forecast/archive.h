@@ -86,4 +86,10 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 /* Frees rows' arrays and zeroes it; NULL is a no-op. */
 void sc_forecast_rows_free(struct sc_forecast_rows *rows);
 
+/* Puts rows (borrowed, changed in place) in the archive's order: by
+ * issued_at, then target; rows equal in both keep their order (a stable
+ * sort), so that of two values for one issue and target the first read
+ * comes first. Returns 0, or -1 with err (out of memory: rows unchanged). */
+int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err);
+
 #endif

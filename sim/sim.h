@@ -29,8 +29,9 @@
  * is not inside every zone's truth is "outside the data": counted, not
  * replayed.
  *
- * With replan > 0, slurm-carbon re-plans the jobs it delayed, as `scarbon
- * replan` run every `replan` seconds does: at each pass (times that are
+ * With replan > 0, slurm-carbon re-plans the jobs it delayed every `replan`
+ * seconds (the plugin itself decides once, at submission: this measures
+ * what re-planning would add): at each pass (times that are
  * multiples of replan; for archive: forecasts, each issue time at least
  * replan after the previous pass) every job whose planned start is still
  * ahead is reconsidered by sc_redecide with the forecasts of that moment,
