@@ -12,6 +12,7 @@
 
 #include "acct/intensity.h"
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "policy/units.h"
 
 /* How many older issues a lookup tries when the latest doesn't cover. */
@@ -242,7 +243,7 @@ static struct zone_state *load(struct sc_ci_store *st, size_t i)
 		}
 		free(path);
 	}
-	if (z->provider == SC_PROV_FILE && z->path) {
+	if (z->provider && z->provider->kind == SC_PROVIDER_CSV && z->path) {
 		zs->file = sc_csv_read_intensity(z->path, z->column, &e);
 		if (!zs->file)
 			say(st, "%s; the zone's file not used", e.msg);
@@ -287,7 +288,7 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 			out->forecast = m;
 		}
 	}
-	if (z->provider == SC_PROV_STATIC && isfinite(z->intensity))
+	if (z->provider && z->provider->kind == SC_PROVIDER_CONSTANT && isfinite(z->intensity))
 		out->static_v = z->intensity;
 	return 0;
 }

@@ -14,6 +14,7 @@
 
 #include "bench/benchutil.h"
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
 
@@ -76,7 +77,7 @@ int main(int argc, char **argv)
 	report("replay weekly onto 4 days + resample", secs, runs);
 
 	z.name = "DE";
-	z.provider = SC_PROV_FILE;
+	z.provider = sc_provider_find("file");
 	z.path = argv[1];
 	z.replay = SC_REPLAY_WEEKLY;
 	for (int i = 0; i < runs; i++) {

@@ -19,16 +19,24 @@
 #include "forecast/refresh.h"
 #include "policy/units.h"
 
+/* "Provider=a, b or c": the live providers of forecast/provider.h. */
+static char *live_providers(char *buf, size_t n)
+{
+	return sc_provider_list(SC_PROVIDER_KIND_BIT(SC_PROVIDER_LIVE), "Provider=", buf, n);
+}
+
 static void help(FILE *f)
 {
+	char live[256];
+
 	fprintf(f,
 		"Usage: scarbon refresh [--zone ZONE]... [--now TIME] [--quiet] [OPTIONS]\n"
 		"\n"
-		"Fetch the forecast of every live zone of carbon.conf (Provider=electricitymaps,\n"
-		"watttime, ukci or casdk), or of the zones named, and replace each zone's cache\n"
-		"in StateDir (StateDir/forecast-ZONE.json, written atomically); the plugin picks\n"
-		"the new files up by itself. What was fetched is also archived in\n"
-		"StateDir/archive/ (ZONE-actual.csv, ZONE-forecasts.csv) for the reconciler.\n"
+		"Fetch the forecast of every live zone of carbon.conf, or of the zones named,\n"
+		"and replace each zone's cache in StateDir (StateDir/forecast-ZONE.json, written\n"
+		"atomically); the plugin picks the new files up by itself. What was fetched is\n"
+		"also archived in StateDir/archive/ (ZONE-actual.csv, ZONE-forecasts.csv) for\n"
+		"the reconciler. Live zones: %s.\n"
 		"A zone that fails keeps its last good forecast (used until it is older than\n"
 		"the zone's MaxAge) and does not stop the others. Run it from\n"
 		"scarbon-refresh.timer or cron every 10 to 30 minutes.\n"
@@ -55,8 +63,8 @@ static void help(FILE *f)
 		"Exit status: 0 every zone refreshed, 1 a zone failed (each failure is named,\n"
 		"with why; the other zones were refreshed) or the configuration is invalid,\n"
 		"2 usage error.\n",
-		SC_HTTP_TIMEOUT_S, SC_HTTP_CONNECT_TIMEOUT_S, SC_HTTP_RETRIES, SC_HTTP_MAX_WAIT_S,
-		SC_HTTP_MAX_BYTES, SC_ARCHIVE_DAYS);
+		live_providers(live, sizeof(live)), SC_HTTP_TIMEOUT_S, SC_HTTP_CONNECT_TIMEOUT_S, SC_HTTP_RETRIES,
+		SC_HTTP_MAX_WAIT_S, SC_HTTP_MAX_BYTES, SC_ARCHIVE_DAYS);
 }
 
 static int number(struct sc_cli *cli, const char *opt, const char *s, double lo, double hi, double *out)
@@ -106,6 +114,81 @@ static int prepare_state_dir(struct sc_cli *cli, const char *dir)
 	return fd;
 }
 
+/* The live zones among those selected (all when nz is 0) into *nlive;
+ * a --zone that is unknown or not live is an error (its exit status). */
+static int count_live(struct sc_cli *cli, const struct sc_conf *conf, char **zones, int nz, size_t *nlive)
+{
+	for (int i = 0; i < nz; i++) {
+		int zi = sc_conf_find_zone(conf, zones[i]);
+		if (zi < 0)
+			return sc_cli_fail(cli, "--zone: no zone '%s' in %s", zones[i], conf->path);
+		if (!sc_provider_is_live(conf->zones[zi].provider))
+			return sc_cli_fail(cli, "--zone: zone %s has Provider=%s, which reads local data: nothing to refresh",
+					   zones[i], sc_provider_name(conf->zones[zi].provider));
+	}
+	*nlive = 0;
+	for (size_t i = 0; i < conf->n_zones; i++)
+		if (sc_provider_is_live(conf->zones[i].provider) && sc_cli_selected(zones, nz, conf->zones[i].name))
+			(*nlive)++;
+	return SC_EXIT_OK;
+}
+
+/* What refreshing zone z gave: a line on stdout (unless quiet), the
+ * warning on stderr. */
+static void report_zone(struct sc_cli *cli, const struct sc_zone_spec *z, const struct sc_refresh_result *res,
+			int quiet)
+{
+	char a[32], b[32], is[32];
+
+	if (!quiet) {
+		fprintf(cli->out, "%s: %zu points, %s .. %s", z->name, res->points,
+			sc_format_time(res->first, a, sizeof(a)), sc_format_time(res->end, b, sizeof(b)));
+		if (res->issued_at)
+			fprintf(cli->out, ", issued %s", sc_format_time(res->issued_at, is, sizeof(is)));
+		fprintf(cli->out, ", %s signal from %s:%s", sc_signal_name(z->signal), sc_provider_name(z->provider),
+			z->region ? z->region : "");
+		if (res->actual_points)
+			fprintf(cli->out, "; %zu actual point%s archived", res->actual_points,
+				res->actual_points == 1 ? "" : "s");
+		fputc('\n', cli->out);
+	}
+	if (res->warning[0])
+		fprintf(cli->err, "%s %s: zone %s (%s): warning: %s\n", cli->prog, cli->cmd, z->name,
+			sc_provider_name(z->provider), res->warning);
+}
+
+/* Refreshes the selected live zones; a zone that fails does not stop the
+ * others. The exit status: SC_EXIT_OK, or the failure naming them. */
+static int refresh_zones(struct sc_cli *cli, const struct sc_conf *conf, struct sc_refresher *ref, char **zones,
+			 int nz, int quiet)
+{
+	char failed[1024] = "";
+	int nfail = 0, ndone = 0;
+	struct sc_err err;
+
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct sc_zone_spec *z = &conf->zones[i];
+		struct sc_refresh_result res;
+
+		if (!sc_provider_is_live(z->provider) || !sc_cli_selected(zones, nz, z->name))
+			continue;
+		if (sc_refresh_zone(ref, z, conf->state_dir, &res, &err) < 0) {
+			size_t used = strlen(failed);
+			fprintf(cli->err, "%s %s: %s; the zone keeps its last good forecast, if any\n", cli->prog, cli->cmd,
+				err.msg);
+			snprintf(failed + used, sizeof(failed) - used, "%s%s", used ? ", " : "", z->name);
+			nfail++;
+			continue;
+		}
+		ndone++;
+		report_zone(cli, z, &res, quiet);
+	}
+	if (nfail)
+		return sc_cli_fail(cli, "%d of %d zone%s failed: %s", nfail, nfail + ndone, nfail + ndone == 1 ? "" : "s",
+				   failed);
+	return SC_EXIT_OK;
+}
+
 int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -126,8 +209,9 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 	struct sc_refresh_opts ro;
 	struct sc_refresher *ref = NULL;
 	struct sc_conf *conf = NULL;
-	char failed[1024] = "";
-	int nz = 0, quiet = 0, c, rc = SC_EXIT_OK, lock = -1, nfail = 0, ndone = 0, nlive = 0;
+	char buf[256];
+	size_t nlive = 0;
+	int nz = 0, quiet = 0, c, rc = SC_EXIT_OK, lock = -1;
 	struct sc_err err;
 	double d;
 
@@ -188,25 +272,12 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 	}
 	if (!ro.archive_days)
 		ro.archive_days = conf->archive_days;
-	for (int i = 0; i < nz; i++) {
-		int zi = sc_conf_find_zone(conf, zones[i]);
-		if (zi < 0) {
-			rc = sc_cli_fail(cli, "--zone: no zone '%s' in %s", zones[i], conf->path);
-			goto out;
-		}
-		if (!sc_provider_is_live(conf->zones[zi].provider)) {
-			rc = sc_cli_fail(cli, "--zone: zone %s has Provider=%s, which reads local data: nothing to refresh",
-					 zones[i], sc_provider_name(conf->zones[zi].provider));
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < conf->n_zones; i++)
-		if (sc_provider_is_live(conf->zones[i].provider) && sc_cli_selected(zones, nz, conf->zones[i].name))
-			nlive++;
+	if ((rc = count_live(cli, conf, zones, nz, &nlive)))
+		goto out;
 	if (!nlive) {
 		if (!quiet)
-			fprintf(cli->out, "No live zones in %s (Provider=electricitymaps, watttime, ukci or casdk): nothing to refresh.\n",
-				conf->path);
+			fprintf(cli->out, "No live zones in %s (%s): nothing to refresh.\n", conf->path,
+				live_providers(buf, sizeof(buf)));
 		goto out;
 	}
 	lock = prepare_state_dir(cli, conf->state_dir);
@@ -223,41 +294,7 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		rc = sc_cli_fail(cli, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < conf->n_zones; i++) {
-		const struct sc_zone_spec *z = &conf->zones[i];
-		struct sc_refresh_result res;
-		char a[32], b[32], is[32];
-
-		if (!sc_provider_is_live(z->provider) || !sc_cli_selected(zones, nz, z->name))
-			continue;
-		if (sc_refresh_zone(ref, z, conf->state_dir, &res, &err) < 0) {
-			size_t used = strlen(failed);
-			fprintf(cli->err, "%s %s: %s; the zone keeps its last good forecast, if any\n", cli->prog, cli->cmd,
-				err.msg);
-			snprintf(failed + used, sizeof(failed) - used, "%s%s", used ? ", " : "", z->name);
-			nfail++;
-			continue;
-		}
-		ndone++;
-		if (!quiet) {
-			fprintf(cli->out, "%s: %zu points, %s .. %s", z->name, res.points,
-				sc_format_time(res.first, a, sizeof(a)), sc_format_time(res.end, b, sizeof(b)));
-			if (res.issued_at)
-				fprintf(cli->out, ", issued %s", sc_format_time(res.issued_at, is, sizeof(is)));
-			fprintf(cli->out, ", %s signal from %s:%s", sc_signal_name(z->signal), sc_provider_name(z->provider),
-				z->region ? z->region : "");
-			if (res.actual_points)
-				fprintf(cli->out, "; %zu actual point%s archived", res.actual_points,
-					res.actual_points == 1 ? "" : "s");
-			fputc('\n', cli->out);
-		}
-		if (res.warning[0])
-			fprintf(cli->err, "%s %s: zone %s (%s): warning: %s\n", cli->prog, cli->cmd, z->name,
-				sc_provider_name(z->provider), res.warning);
-	}
-	if (nfail)
-		rc = sc_cli_fail(cli, "%d of %d zone%s failed: %s", nfail, nfail + ndone, nfail + ndone == 1 ? "" : "s",
-				 failed);
+	rc = refresh_zones(cli, conf, ref, zones, nz, quiet);
 out:
 	sc_refresher_destroy(ref);
 	if (lock >= 0)

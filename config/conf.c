@@ -19,6 +19,7 @@
 
 #include "config/conf.h"
 #include "forecast/archive.h"
+#include "forecast/provider.h"
 #include "policy/units.h"
 
 /* ---- the keys ------------------------------------------------------------ */
@@ -35,19 +36,16 @@ enum key_id {
 	K_COUNT
 };
 
-/* Providers as bits, for the keys that apply to some of them only. */
-#define P_BIT(p) (1u << (p))
-#define P_FILE P_BIT(SC_PROV_FILE)
-#define P_STATIC P_BIT(SC_PROV_STATIC)
-#define P_LIVE (P_BIT(SC_PROV_ELECTRICITYMAPS) | P_BIT(SC_PROV_WATTTIME) | P_BIT(SC_PROV_UKCI) | \
-		P_BIT(SC_PROV_CASDK))
-#define P_ALL (P_FILE | P_STATIC | P_LIVE)
-#define N_PROVIDERS (SC_PROV_CASDK + 1)
+/* Kinds of provider as bits, for the keys that apply to some of them only. */
+#define P_CSV SC_PROVIDER_KIND_BIT(SC_PROVIDER_CSV)
+#define P_CONSTANT SC_PROVIDER_KIND_BIT(SC_PROVIDER_CONSTANT)
+#define P_LIVE SC_PROVIDER_KIND_BIT(SC_PROVIDER_LIVE)
+#define P_ALL (P_CSV | P_CONSTANT | P_LIVE)
 
 static const struct key_def {
 	const char *name;
 	enum ctx ctx;
-	unsigned provs; /* zone keys: the providers the key applies to */
+	unsigned provs; /* zone keys: the kinds of provider the key applies to */
 } keys[K_COUNT] = {
 	[K_MODE] = { "Mode", CTX_GLOBAL, 0 },
 	[K_MAXDELAY] = { "MaxDelay", CTX_GLOBAL, 0 },
@@ -66,10 +64,10 @@ static const struct key_def {
 	[K_EXEMPTQOS] = { "ExemptQOS", CTX_GLOBAL, 0 },
 	[K_ZONENAME] = { "ZoneName", CTX_ZONE, P_ALL },
 	[K_PROVIDER] = { "Provider", CTX_ZONE, P_ALL },
-	[K_PATH] = { "Path", CTX_ZONE, P_FILE },
-	[K_INTENSITY] = { "Intensity", CTX_ZONE, P_STATIC },
-	[K_REPLAY] = { "Replay", CTX_ZONE, P_FILE },
-	[K_COLUMN] = { "Column", CTX_ZONE, P_FILE },
+	[K_PATH] = { "Path", CTX_ZONE, P_CSV },
+	[K_INTENSITY] = { "Intensity", CTX_ZONE, P_CONSTANT },
+	[K_REPLAY] = { "Replay", CTX_ZONE, P_CSV },
+	[K_COLUMN] = { "Column", CTX_ZONE, P_CSV },
 	[K_REGION] = { "Region", CTX_ZONE, P_LIVE },
 	[K_URL] = { "URL", CTX_ZONE, P_LIVE },
 	[K_TOKENFILE] = { "TokenFile", CTX_ZONE, P_LIVE },
@@ -99,15 +97,14 @@ static const char *const ctx_what[] = {
 	[CTX_PART] = "PartitionName record keys",
 };
 
-static const char providers_accepted[] = "file, static, electricitymaps, watttime, ukci or casdk";
 static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
 
 /* Defaults (conf.h, doc/carbon.conf.5). */
 #define DEF_MAX_DELAY (8 * 3600)
 #define DEF_MIN_SAVINGS 0.0
-/* Live providers' forecasts are 20-30 % wrong (the UK national archive:
- * 19-30 % by lead time); files and static values are taken as exact. */
-#define DEF_FORECAST_ERROR_LIVE 25.0
+/* A replayed history is a seasonal-naive forecast, at least as wrong as a
+ * live one (forecast/provider.h). */
+#define DEF_FORECAST_ERROR_REPLAY SC_FORECAST_ERROR_LIVE
 #define DEF_RELOAD 10
 #define DEF_STATE_DIR "/var/lib/slurm-carbon"
 #define DEF_HORIZON (72 * 3600)
@@ -352,24 +349,16 @@ static char *key_list(enum ctx c, char *buf, size_t n)
 	return buf;
 }
 
-/* "Provider=file" or "Provider=electricitymaps, watttime, ukci or casdk". */
+/* "Provider=a, b or c": the providers whose kind is in provs. */
 static char *provider_list(unsigned provs, char *buf, size_t n)
 {
-	size_t used = 0;
-	int count = 0, total = 0;
+	return sc_provider_list(provs, "Provider=", buf, n);
+}
 
-	for (int p = 0; p < N_PROVIDERS; p++)
-		total += !!(provs & P_BIT(p));
-	buf[0] = '\0';
-	for (int p = 0; p < N_PROVIDERS && used < n; p++) {
-		if (!(provs & P_BIT(p)))
-			continue;
-		count++;
-		used += (size_t)snprintf(buf + used, n - used, "%s%s",
-					 count == 1 ? "Provider=" : count == total ? " or " : ", ",
-					 sc_provider_name((enum sc_provider)p));
-	}
-	return buf;
+/* Every provider: "a, b, ... or z". */
+static char *providers_accepted(char *buf, size_t n)
+{
+	return sc_provider_list(P_ALL, "", buf, n);
 }
 
 static int is_name_char(char c)
@@ -582,7 +571,7 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 static void zone_init(struct sc_zone_spec *z)
 {
 	memset(z, 0, sizeof(*z));
-	z->provider = SC_PROV_FILE;
+	z->provider = NULL; /* Provider= is required */
 	z->replay = SC_REPLAY_NONE;
 	z->column = SC_COLUMN_LCA;
 	z->signal = SC_SIGNAL_AVERAGE;
@@ -615,13 +604,16 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 	static const char *const replays[] = { "none", "weekly" };   /* = enum sc_replay */
 	static const char *const columns[] = { "lca", "direct" };    /* = enum sc_column */
 	static const char *const signals[] = { "average", "marginal" }; /* = enum sc_signal */
+	const struct sc_provider_ops *prov;
+	char buf[256];
 	int w = 0;
 
 	switch (id) {
 	case K_PROVIDER:
-		if ((w = sc_provider_from_name(v)) < 0)
-			return sc_err_set(err, "invalid value '%.80s'; expected %s", v, providers_accepted);
-		z->provider = (enum sc_provider)w;
+		if (!(prov = sc_provider_find(v)))
+			return sc_err_set(err, "invalid value '%.80s'; expected %s", v,
+					  providers_accepted(buf, sizeof(buf)));
+		z->provider = prov;
 		return 0;
 	case K_PATH:
 		return replace_str(&z->path, resolve_path(ps, v, err));
@@ -956,27 +948,66 @@ static int record_room(struct parser *ps, int line)
 	return 0;
 }
 
-/* Providers whose signal kind is fixed: what they publish. */
-static int fixed_signal(enum sc_provider p, enum sc_signal *s)
-{
-	switch (p) {
-	case SC_PROV_WATTTIME:
-		*s = SC_SIGNAL_MARGINAL;
-		return 1;
-	case SC_PROV_ELECTRICITYMAPS:
-	case SC_PROV_UKCI:
-		*s = SC_SIGNAL_AVERAGE;
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Whether a zone with provider prov has key id, by its own line or by
  * inheritance (given, even if its value was wrong: no second error). */
-static int zone_given(const struct parser *ps, const int *own, int id, int prov)
+static int zone_given(const struct parser *ps, const int *own, int id, const struct sc_provider_ops *prov)
 {
-	return own[id] >= 0 || ((ps->zdef.val[id] || ps->zdef.bad[id]) && (keys[id].provs & P_BIT(prov)));
+	return own[id] >= 0 ||
+	       ((ps->zdef.val[id] || ps->zdef.bad[id]) && (keys[id].provs & SC_PROVIDER_KIND_BIT(prov->kind)));
+}
+
+/* Whether key id applies to the zones of provider prov. */
+static int applies(int id, const struct sc_provider_ops *prov)
+{
+	return (keys[id].provs & SC_PROVIDER_KIND_BIT(prov->kind)) != 0;
+}
+
+/* What a zone of provider prov must have, and what follows from it
+ * (ForecastError's default, a default Region=, a fixed signal). */
+static void zone_complete(struct parser *ps, struct sc_zone_spec *z, const int *own, int line)
+{
+	const struct sc_provider_ops *prov = z->provider;
+	const char *name = z->name;
+
+	/* A file is exact only as a forecast someone else made; replayed history
+	 * is a seasonal-naive forecast, at least as wrong as a live one. */
+	if (!z->forecast_error_set)
+		z->forecast_error_pct = z->replay != SC_REPLAY_NONE && applies(K_REPLAY, prov)
+						? DEF_FORECAST_ERROR_REPLAY
+						: prov->forecast_error_pct;
+
+	switch (prov->kind) {
+	case SC_PROVIDER_CSV:
+		if (!zone_given(ps, own, K_PATH, prov))
+			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Path=; expected Path=<intensity CSV file>", name,
+			     prov->name);
+		break;
+	case SC_PROVIDER_CONSTANT:
+		if (!zone_given(ps, own, K_INTENSITY, prov))
+			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Intensity=; expected Intensity=<gCO2e/kWh, 0 to 3000>",
+			     name, prov->name);
+		break;
+	case SC_PROVIDER_LIVE:
+		if (zone_given(ps, own, K_REGION, prov))
+			break;
+		if (prov->default_region) {
+			if (!(z->region = xstrdup(ps, prov->default_region)))
+				return;
+		} else {
+			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Region=; expected Region=<the provider's id for the area>",
+			     name, prov->name);
+		}
+		break;
+	}
+	if (prov->token_line && !zone_given(ps, own, K_TOKENFILE, prov))
+		perr(ps, line, "ZoneName=%.80s has Provider=%s but no TokenFile=; expected TokenFile=<file whose first line is the %s>",
+		     name, prov->name, prov->token_line);
+	if (prov->signal_fixed) {
+		if (own[K_SIGNAL] >= 0 && z->signal != prov->signal)
+			perr(ps, line, "Provider=%s publishes %s intensities only; omit Signal= or say Signal=%s",
+			     prov->name, sc_signal_name(prov->signal), sc_signal_name(prov->signal));
+		z->signal = prov->signal;
+	}
 }
 
 static void zone_line(struct parser *ps, int line)
@@ -985,9 +1016,8 @@ static void zone_line(struct parser *ps, int line)
 	struct sc_conf *c = ps->conf;
 	struct sc_zone_spec *z;
 	int own[K_COUNT];
-	int prov = -1;
-	enum sc_signal fixed;
-	char buf[128];
+	const struct sc_provider_ops *prov = NULL;
+	char buf[256];
 	struct sc_err err;
 
 	classify(ps, 1, CTX_ZONE, "ZoneName", line, own);
@@ -1027,18 +1057,19 @@ static void zone_line(struct parser *ps, int line)
 		if (zone_set(ps, z, K_PROVIDER, ps->tok[own[K_PROVIDER]].val, &err) < 0)
 			perr(ps, line, "Provider: %s", err.msg);
 		else
-			prov = (int)z->provider;
+			prov = z->provider;
 	} else if (ps->zdef.val[K_PROVIDER]) {
 		zone_set(ps, z, K_PROVIDER, ps->zdef.val[K_PROVIDER], NULL);
-		prov = (int)z->provider;
+		prov = z->provider;
 	} else if (!ps->zdef.bad[K_PROVIDER]) {
-		perr(ps, line, "ZoneName=%.80s has no Provider=; expected Provider=%s", name, providers_accepted);
+		perr(ps, line, "ZoneName=%.80s has no Provider=; expected Provider=%s", name,
+		     providers_accepted(buf, sizeof(buf)));
 	}
 
-	for (int id = K_PROVIDER + 1; id <= K_FORECASTERROR && prov >= 0; id++) {
-		if (own[id] >= 0 || !ps->zdef.val[id] || !(keys[id].provs & P_BIT(prov)))
+	for (int id = K_PROVIDER + 1; id <= K_FORECASTERROR && prov; id++) {
+		if (own[id] >= 0 || !ps->zdef.val[id] || !applies(id, prov))
 			continue;
-		if (id == K_SIGNAL && fixed_signal((enum sc_provider)prov, &fixed))
+		if (id == K_SIGNAL && prov->signal_fixed)
 			continue;
 		sc_err_clear(&err);
 		if (zone_set(ps, z, id, ps->zdef.val[id], &err) < 0 && !ps->oom)
@@ -1048,55 +1079,18 @@ static void zone_line(struct parser *ps, int line)
 		struct tok *t = &ps->tok[i];
 		if (!t->use || t->id == K_PROVIDER)
 			continue;
-		if (prov >= 0 && !(keys[t->id].provs & P_BIT(prov))) {
+		if (prov && !applies(t->id, prov)) {
 			perr(ps, line, "%s= applies only to %s; ZoneName=%.80s has Provider=%s", keys[t->id].name,
-			     provider_list(keys[t->id].provs, buf, sizeof(buf)), name,
-			     sc_provider_name((enum sc_provider)prov));
+			     provider_list(keys[t->id].provs, buf, sizeof(buf)), name, prov->name);
 			continue;
 		}
 		sc_err_clear(&err);
 		if (zone_set(ps, z, t->id, t->val, &err) < 0 && !ps->oom)
 			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
 	}
-	if (prov < 0 || ps->oom)
+	if (!prov || ps->oom)
 		return;
-	/* A file is exact only as a forecast someone else made; replayed history
-	 * is a seasonal-naive forecast, at least as wrong as a live one. */
-	if (!z->forecast_error_set)
-		z->forecast_error_pct = prov == SC_PROV_STATIC || (prov == SC_PROV_FILE && z->replay == SC_REPLAY_NONE)
-						? 0
-						: DEF_FORECAST_ERROR_LIVE;
-
-	switch ((enum sc_provider)prov) {
-	case SC_PROV_FILE:
-		if (!zone_given(ps, own, K_PATH, prov))
-			perr(ps, line, "ZoneName=%.80s has Provider=file but no Path=; expected Path=<intensity CSV file>", name);
-		break;
-	case SC_PROV_STATIC:
-		if (!zone_given(ps, own, K_INTENSITY, prov))
-			perr(ps, line, "ZoneName=%.80s has Provider=static but no Intensity=; expected Intensity=<gCO2e/kWh, 0 to 3000>",
-			     name);
-		break;
-	case SC_PROV_UKCI:
-		if (!zone_given(ps, own, K_REGION, prov) && !(z->region = xstrdup(ps, "national")))
-			return;
-		break;
-	default:
-		if (!zone_given(ps, own, K_REGION, prov))
-			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Region=; expected Region=<the provider's id for the area>",
-			     name, sc_provider_name((enum sc_provider)prov));
-		break;
-	}
-	if ((prov == SC_PROV_ELECTRICITYMAPS || prov == SC_PROV_WATTTIME) && !zone_given(ps, own, K_TOKENFILE, prov))
-		perr(ps, line, "ZoneName=%.80s has Provider=%s but no TokenFile=; expected TokenFile=<file whose first line is the %s>",
-		     name, sc_provider_name((enum sc_provider)prov),
-		     prov == SC_PROV_WATTTIME ? "username:password" : "API token");
-	if (fixed_signal((enum sc_provider)prov, &fixed)) {
-		if (own[K_SIGNAL] >= 0 && z->signal != fixed)
-			perr(ps, line, "Provider=%s publishes %s intensities only; omit Signal= or say Signal=%s",
-			     sc_provider_name((enum sc_provider)prov), sc_signal_name(fixed), sc_signal_name(fixed));
-		z->signal = fixed;
-	}
+	zone_complete(ps, z, own, line);
 }
 
 static void part_line(struct parser *ps, int line)

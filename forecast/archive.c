@@ -126,6 +126,65 @@ void sc_forecast_rows_free(struct sc_forecast_rows *rows)
 	memset(rows, 0, sizeof(*rows));
 }
 
+/* One forecast row, for sorting; i: its position before, so that the
+ * sort is stable. */
+struct row {
+	int64_t issued, target;
+	double v;
+	size_t i;
+};
+
+static int row_cmp(const void *a, const void *b)
+{
+	const struct row *x = a, *y = b;
+
+	if (x->issued != y->issued)
+		return x->issued < y->issued ? -1 : 1;
+	if (x->target != y->target)
+		return x->target < y->target ? -1 : 1;
+	return x->i < y->i ? -1 : x->i > y->i;
+}
+
+int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err)
+{
+	size_t n = rows->n;
+	struct row *k = malloc((n ? n : 1) * sizeof(*k));
+	int64_t *issued = malloc((n ? n : 1) * sizeof(*issued));
+	int64_t *target = malloc((n ? n : 1) * sizeof(*target));
+	double *forecast = malloc((n ? n : 1) * sizeof(*forecast));
+	long *line = rows->line ? malloc((n ? n : 1) * sizeof(*line)) : NULL;
+
+	if (!k || !issued || !target || !forecast || (rows->line && !line)) {
+		free(k);
+		free(issued);
+		free(target);
+		free(forecast);
+		free(line);
+		return sc_err_set(err, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct row){ rows->issued_at[i], rows->target[i], rows->forecast[i], i };
+	qsort(k, n, sizeof(*k), row_cmp);
+	for (size_t i = 0; i < n; i++) {
+		issued[i] = k[i].issued;
+		target[i] = k[i].target;
+		forecast[i] = k[i].v;
+		if (line)
+			line[i] = rows->line[k[i].i];
+	}
+	free(k);
+	free(rows->issued_at);
+	free(rows->target);
+	free(rows->forecast);
+	free(rows->line);
+	rows->issued_at = issued;
+	rows->target = target;
+	rows->forecast = forecast;
+	rows->line = line;
+	rows->cap = n ? n : 1;
+	return 0;
+}
+
 static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target, double v, long line)
 {
 	if (r->n == r->cap) {
@@ -262,22 +321,6 @@ out:
 	return rc;
 }
 
-struct row {
-	int64_t issued, target;
-	double v;
-};
-
-static int row_cmp(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-
-	if (x->issued != y->issued)
-		return x->issued < y->issued ? -1 : 1;
-	if (x->target != y->target)
-		return x->target < y->target ? -1 : 1;
-	return 0;
-}
-
 struct rows_out {
 	const struct row *r;
 	size_t from, n;
@@ -334,11 +377,15 @@ int sc_archive_add_forecast(const char *state_dir, const char *zone, const struc
 		goto out;
 	}
 	for (size_t i = 0; i < old.n; i++)
-		if (old.issued_at[i] != issued_at && old.issued_at[i] >= cutoff)
-			r[n++] = (struct row){ old.issued_at[i], old.target[i], old.forecast[i] };
+		if (old.issued_at[i] != issued_at && old.issued_at[i] >= cutoff) {
+			r[n] = (struct row){ old.issued_at[i], old.target[i], old.forecast[i], n };
+			n++;
+		}
 	if (issued_at >= cutoff)
-		for (size_t i = 0; fc && i < fc->n; i++)
-			r[n++] = (struct row){ issued_at, fc->t[i], fc->v[i] };
+		for (size_t i = 0; fc && i < fc->n; i++) {
+			r[n] = (struct row){ issued_at, fc->t[i], fc->v[i], n };
+			n++;
+		}
 	qsort(r, n, sizeof(*r), row_cmp);
 	/* Over the cap: drop whole issues, oldest first. */
 	if (n > max_rows) {

@@ -9,11 +9,8 @@
  *  - StateDir/archive/<zone>-actual.csv: the contract's intensity CSV
  *    (header `Time,Carbon Intensity`, ISO 8601 UTC times, gCO2e/kWh; read
  *    it with sc_csv_read_intensity), the actual (historical) intensity of
- *    the zone as its provider published it: Electricity Maps' history,
- *    WattTime's historical co2_moer (converted, marginal), UK national
- *    actuals (regional UK: the service's retrospective estimates, as it
- *    publishes no regional actuals), the Carbon Aware SDK's emissions by
- *    location. Each refresh merges what it fetched into the file: rows are
+ *    the zone as its provider published it (each provider's file,
+ *    forecast/provider_*.c, says which of its series that is). Each refresh merges what it fetched into the file: rows are
  *    sorted by time, one per time, a newer value replacing an older one
  *    (providers revise recent values).
  *
@@ -88,5 +85,11 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 
 /* Frees rows' arrays and zeroes it; NULL is a no-op. */
 void sc_forecast_rows_free(struct sc_forecast_rows *rows);
+
+/* Puts rows (borrowed, changed in place) in the archive's order: by
+ * issued_at, then target; rows equal in both keep their order (a stable
+ * sort), so that of two values for one issue and target the first read
+ * comes first. Returns 0, or -1 with err (out of memory: rows unchanged). */
+int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err);
 
 #endif

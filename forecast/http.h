@@ -71,6 +71,9 @@ int sc_http_get(const struct sc_http_opts *o, const char *url, const char *const
 		const char *user, const char *password, struct sc_http_response *resp,
 		struct sc_err *err);
 
+/* The three functions below need no libcurl (forecast/http_util.c): the
+ * providers use them and are linked where libcurl is not. */
+
 /* Frees resp's body and zeroes it; NULL is a no-op. */
 void sc_http_response_free(struct sc_http_response *resp);
 

@@ -1,7 +1,15 @@
-# forecast/: intensity series, the file and static providers, snapshots.
+# forecast/: intensity series, the providers, snapshots. The providers are here
+# (the table is what config/ and the plugins consult) but need no libcurl: their
+# GETs go through the client that sc_fetch_ctx hands them (forecast/http.c).
 noinst_LTLIBRARIES += forecast/libscforecast.la
 forecast_libscforecast_la_SOURCES = \
 	forecast/zone.c forecast/zone.h \
+	forecast/provider.c forecast/provider.h forecast/provider_int.h forecast/provider_common.c \
+	forecast/provider_electricitymaps.c forecast/provider_electricitymaps.h \
+	forecast/provider_watttime.c forecast/provider_watttime.h \
+	forecast/provider_ukci.c forecast/provider_ukci.h \
+	forecast/provider_casdk.c forecast/provider_casdk.h \
+	forecast/http_util.c \
 	forecast/series.c forecast/series.h \
 	forecast/csvfile.c forecast/csvfile.h \
 	forecast/snapshot.c forecast/snapshot.h \
@@ -29,13 +37,11 @@ tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/testuti
 tests_unit_test_snapshot_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_snapshot_LDADD = $(SC_TEST_LIBS)
 
-# The live providers: the only code that touches the network (libcurl).
-# Linked by scarbon, not by the plugins, which only read the cache.
+# The HTTP client and the refresh: the only code that touches the network
+# (libcurl). Linked by scarbon, not by the plugins, which only read the cache.
 noinst_LTLIBRARIES += forecast/libscfetch.la
 forecast_libscfetch_la_SOURCES = \
-	forecast/http.c forecast/http.h forecast/provider.c forecast/provider.h forecast/provider_int.h \
-	forecast/provider_electricitymaps.c forecast/provider_watttime.c forecast/provider_ukci.c \
-	forecast/provider_casdk.c forecast/refresh.c forecast/refresh.h
+	forecast/http.c forecast/http.h forecast/refresh.c forecast/refresh.h
 forecast_libscfetch_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS) $(CURL_CFLAGS)
 SC_FETCH_LIBS = forecast/libscfetch.la $(CURL_LIBS)
 

@@ -1,30 +1,37 @@
-/* slurm-carbon: the live forecast providers — Electricity Maps, WattTime,
- * UK Carbon Intensity (NESO) and the Carbon Aware SDK WebAPI.
+/* slurm-carbon: where a zone's intensities come from — the providers, one
+ * `const struct sc_provider_ops` each, listed once in forecast/provider.c
+ * (as curl lists its TLS backends, lib/vtls/vtls_int.h).
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Two layers:
- *  - pure parsers, one per response format, over a buffer (no I/O, no
- *    clock), unit-tested on the providers' published examples;
- *  - sc_provider_fetch(), which builds the URLs from the zone's Region= and
- *    URL=, authenticates, GETs through forecast/http.h and parses.
+ * Everything outside the providers' own files asks the table, never a
+ * provider by name: config/ for the keys a zone needs and its defaults,
+ * forecast/snapshot.c, sim/ and acct/ for the kind of data it holds, the
+ * refresh for the fetch.
+ *
+ * Adding a provider: write forecast/provider_NAME.c defining
+ * `const struct sc_provider_ops sc_provider_NAME` (its parsers, its fetch,
+ * its defaults; the helpers of forecast/provider_int.h do the GETs, the
+ * JSON and the validation rules below), add the file to forecast/local.mk
+ * and one line to the table in forecast/provider.c. Its position in the
+ * table is its position in the lists that messages and help print.
+ * Parsers the tests call directly go in forecast/provider_NAME.h.
  *
  * What every parser guarantees of the series it returns (else it returns
  * NULL with err saying which element was wrong and how):
  *  - times strictly increasing (a response out of order is refused, not
  *    sorted: it is a sign of a broken answer);
  *  - values converted to gCO2e/kWh, finite, within 0..SC_INTENSITY_MAX;
- *    the unit must be known (WattTime states it; the others have one);
+ *    the unit must be known;
  *  - the null rule: a point whose value is null is dropped. The series then
  *    has a gap there, which the planner interpolates linearly when it is no
  *    longer than the zone's MaxGap and otherwise treats as the end of what
  *    it can see (sc_series_to_grid). A response without a single non-null
  *    value is an error;
- *  - at least one point; signal set (WattTime's co2_moer is marginal, the
- *    others average; sc_provider_fetch then applies the zone's own kind,
- *    which config/ has fixed for the providers that publish one kind);
+ *  - at least one point; signal set (sc_provider_fetch then applies the
+ *    zone's own kind, which config/ has fixed for the providers that
+ *    publish one kind);
  *  - issued_at set when the response says when it was made, else 0.
- * Parsers never copy secrets: none of these formats carries one, except
- * the WattTime login answer, whose token goes only to *token.
+ * Parsers never copy secrets into series or messages.
  *
  * Times in the providers' answers are ISO 8601 (`2018-01-20T12:00Z`,
  * `2022-07-15T00:00:00+00:00`, `2019-05-21T00:00:00.000Z`); a time without
@@ -41,74 +48,65 @@
 #include "forecast/zone.h"
 #include "policy/error.h"
 
-/* Default base URLs (URL= overrides them; the Carbon Aware SDK has none:
- * it is a service the site runs). */
-#define SC_EM_BASE_URL "https://api.electricitymaps.com/v3"
-#define SC_WT_BASE_URL "https://api.watttime.org"
-#define SC_UKCI_BASE_URL "https://api.carbonintensity.org.uk"
+struct sc_fetch_ctx;
+struct sc_fetch;
 
-/* WattTime: lbs CO2/MWh to g/kWh. */
-#define SC_LBS_PER_MWH_TO_G_PER_KWH 0.45359237
+/* The default ForecastError of the live providers: their forecasts are
+ * 20-30 % wrong (the UK national archive: 19-30 % by lead time). */
+#define SC_FORECAST_ERROR_LIVE 25.0
 
-/* WattTime tokens live 30 minutes; one older than this is renewed first. */
-#define SC_WT_TOKEN_RENEW_S (25 * 60)
+/* What a zone of the provider holds, and so which keys of carbon.conf
+ * apply to it and how the plugin and the simulator read it. */
+enum sc_provider_kind {
+	SC_PROVIDER_CSV = 0,  /* an intensity CSV (Path=, Replay=, Column=) */
+	SC_PROVIDER_CONSTANT, /* one value (Intensity=) */
+	SC_PROVIDER_LIVE,     /* fetched by scarbon refresh into the cache
+			       * (Region=, URL=, TokenFile=) */
+};
 
-/* ---- parsers ------------------------------------------------------------- */
+/* A kind as a bit, for sets of kinds (sc_provider_list). */
+#define SC_PROVIDER_KIND_BIT(k) (1u << (k))
 
-/* Electricity Maps v3 carbon-intensity answers: `forecast` (an array
- * under "forecast", issued_at from "updatedAt"), `history` ("history"),
- * `past-range` ("data"), or `latest` (one row object). Rows carry
- * "carbonIntensity" (gCO2eq/kWh, may be null) and "datetime"; an
- * "emissionFactorType" other than lifecycle or direct is an unknown unit.
- * Unknown fields are ignored. */
-struct sc_series *sc_em_parse(const char *buf, size_t len, struct sc_err *err);
+struct sc_provider_ops {
+	const char *name; /* the Provider= value, lower case */
+	enum sc_provider_kind kind;
+	/* Whether the provider publishes one kind of signal only (then
+	 * Signal= may only repeat it), and which. */
+	int signal_fixed;
+	enum sc_signal signal;
+	/* What the first line of TokenFile= holds ("API token"), for
+	 * providers that cannot be used without one; NULL: not required. */
+	const char *token_line;
+	/* Region= when the zone gives none; NULL: a live zone must give one. */
+	const char *default_region;
+	/* ForecastError= when the zone gives none (a replayed file excepted:
+	 * config/ treats it as a seasonal-naive forecast). */
+	double forecast_error_pct;
+	/* Live providers: fetches zone z's forecast and recent actuals into
+	 * out (zeroed by the caller), the contract of sc_provider_fetch
+	 * without the checks it adds; NULL for local kinds. */
+	int (*fetch)(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
+		     struct sc_err *err);
+	/* Live providers: the parser of the forecast answer (a caller-owned
+	 * buffer; the series is the caller's); NULL for local kinds. */
+	struct sc_series *(*parse)(const char *buf, size_t len, struct sc_err *err);
+};
 
-/* WattTime v3 `forecast` and `historical` answers: "data":[{"point_time",
- * "value"}] with "meta":{"units","signal_type","generated_at"}. units must
- * be lbs_co2_per_mwh (converted ×0.45359237), kg_co2_per_mwh or
- * g_co2_per_kwh (as is); signal_type, when present, co2_moer. Marginal. */
-struct sc_series *sc_wt_parse(const char *buf, size_t len, struct sc_err *err);
+/* ---- the table ------------------------------------------------------------ */
 
-/* WattTime login answer {"token":"..."}: *token gets a malloc'd copy
- * (caller frees, preferably after zeroing it). */
-int sc_wt_parse_token(const char *buf, size_t len, char **token, struct sc_err *err);
+/* The i-th provider of the table, NULL past the end (to iterate). */
+const struct sc_provider_ops *sc_provider_at(size_t i);
 
-/* Whether a WattTime token obtained at `obtained_at` may still be used at
- * `now` (younger than SC_WT_TOKEN_RENEW_S; a clock that went backwards
- * also renews). */
-int sc_wt_token_fresh(int64_t obtained_at, int64_t now);
+/* The provider called name (case-insensitive), NULL if none or name is NULL. */
+const struct sc_provider_ops *sc_provider_find(const char *name);
 
-/* UK Carbon Intensity answers: national `/intensity/...` ({"data":[slot]})
- * and regional `/regional/intensity/.../regionid/N` in the live object form
- * ({"data":{"regionid",...,"data":[slot]}}) and the documented array form
- * ({"data":[{"regionid",...,"data":[slot]}]}); a slot is {"from","to",
- * "intensity":{"forecast","actual","index"}}. A point's time is its slot's
- * "from" (a slot's value holds over [from, to)); slots must be contiguous
- * or increasing, each with to > from. field picks "forecast" or "actual"
- * (regional slots have no actual: then every slot counts as null). */
-enum sc_ukci_field { SC_UKCI_FORECAST = 0, SC_UKCI_ACTUAL };
-struct sc_series *sc_ukci_parse(const char *buf, size_t len, enum sc_ukci_field field,
-				struct sc_err *err);
+/* Writes "<prefix>a, b or c" into buf (n bytes): the names, in table order,
+ * of the providers whose kind is in the set `kinds` (SC_PROVIDER_KIND_BIT).
+ * Truncated to fit; returns buf. */
+char *sc_provider_list(unsigned kinds, const char *prefix, char *buf, size_t n);
 
-/* The {from} to request at `now`: now rounded up to the next half hour
- * (itself when on one). The service's first slot is the one that ENDS at
- * {from}, so that slot is the one holding `now`. */
-int64_t sc_ukci_from(int64_t now);
-
-/* Carbon Aware SDK `emissions/forecasts/current`: an array of forecasts
- * (the first is used) with "forecastData":[{"timestamp","duration","value"}]
- * and "generatedAt" (issued_at); "optimalDataPoints" (array) or the
- * documented "optimalDataPoint" (object) must be well formed when present.
- * Signal: average (sc_provider_fetch applies the zone's Signal=). */
-struct sc_series *sc_casdk_parse_forecast(const char *buf, size_t len, struct sc_err *err);
-
-/* Carbon Aware SDK `emissions/bylocation`: [{"time","rating","duration"}],
- * the past intensities (rating in g/kWh). */
-struct sc_series *sc_casdk_parse_bylocation(const char *buf, size_t len, struct sc_err *err);
-
-/* Carbon Aware SDK `emissions/average-carbon-intensity`:
- * {"carbonIntensity": x} (the mean over [startTime, endTime]). */
-int sc_casdk_parse_average(const char *buf, size_t len, double *ci, struct sc_err *err);
+/* Whether p is fetched over the network; NULL is not. */
+int sc_provider_is_live(const struct sc_provider_ops *p);
 
 /* ---- credentials -------------------------------------------------------- */
 
@@ -120,17 +118,24 @@ int sc_casdk_parse_average(const char *buf, size_t len, double *ci, struct sc_er
  * content. */
 int sc_token_read(const char *path, char **secret, struct sc_err *err);
 
-/* ---- fetching ------------------------------------------------------------- */
-
-/* WattTime tokens obtained during a run, per (TokenFile, base URL), so that
- * zones sharing an account log in once. Held only in memory; tokens are
- * zeroed when dropped. Not thread-safe: one per thread. */
+/* Secrets that providers obtain during a run by logging in (session
+ * tokens), kept per key (the provider's choice, e.g. TokenFile and base
+ * URL) so that zones sharing an account log in once. Held only in memory;
+ * secrets are zeroed when dropped. Not thread-safe: one per thread. */
 struct sc_token_cache;
-struct sc_token_cache *sc_token_cache_create(void);
+struct sc_token_cache *sc_token_cache_create(void); /* NULL when out of memory */
 void sc_token_cache_destroy(struct sc_token_cache *c); /* NULL is a no-op */
+
+/* ---- fetching ------------------------------------------------------------- */
 
 struct sc_fetch_ctx {
 	const struct sc_http_opts *http; /* NULL: defaults */
+	/* The GET (sc_http_get, or a test's stand-in); required. It is passed
+	 * in so that the providers need no libcurl where they are linked
+	 * without it (the plugins). */
+	int (*get)(const struct sc_http_opts *o, const char *url, const char *const *headers,
+		   const char *user, const char *password, struct sc_http_response *resp,
+		   struct sc_err *err);
 	int64_t now;                     /* the refresh's notion of now (URLs, checks) */
 	struct sc_token_cache *tokens;   /* may be NULL: no reuse */
 	/* Wall clock for token ages (NULL: time()). */
@@ -149,21 +154,12 @@ struct sc_fetch {
  * (-1, err names the provider and what went wrong: the request without
  * credentials, the HTTP status and the provider's own message, or the
  * element of the answer that failed validation); a failure to get the
- * actuals only fills out->warning. Providers `file` and `static` are
+ * actuals only fills out->warning. Providers that read local data are
  * refused (nothing to fetch). Release out with sc_fetch_release. */
 int sc_provider_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
 		      struct sc_err *err);
 
 /* Frees what out holds; NULL is a no-op. */
 void sc_fetch_release(struct sc_fetch *out);
-
-/* The Carbon Aware SDK's mean intensity of zone z (Provider=casdk) over
- * [start, end) (`emissions/average-carbon-intensity`): what the reconciler
- * of actual emissions asks for a job's actual run. 0, or -1 with err. */
-int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int64_t start, int64_t end,
-		     double *ci, struct sc_err *err);
-
-/* Whether provider p is fetched over the network. */
-int sc_provider_is_live(enum sc_provider p);
 
 #endif

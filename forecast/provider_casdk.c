@@ -9,9 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast/provider_casdk.h"
 #include "forecast/provider_int.h"
 #include "policy/grid.h"
 #include "policy/units.h"
+
+extern const struct sc_provider_ops sc_provider_casdk;
 
 /* An optimal data point must look like a forecast point. */
 static int check_point(json_t *p, const char *what, struct sc_err *err)
@@ -146,28 +149,11 @@ out:
 	return rc;
 }
 
-typedef struct sc_series *(*parse_fn)(const char *, size_t, struct sc_err *);
-
-static struct sc_series *casdk_get(struct sc_fetch_ctx *ctx, const char *url, parse_fn parse, struct sc_err *err)
-{
-	struct sc_http_response r;
-	struct sc_series *s;
-
-	if (sc_prov_get(ctx, url, NULL, NULL, NULL, NULL, &r, err) < 0)
-		return NULL;
-	s = parse(r.body, r.len, err);
-	if (!s)
-		sc_prov_answer_error(url, err);
-	sc_http_response_free(&r);
-	return s;
-}
-
-int sc_casdk_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		   struct sc_err *err)
+static int casdk_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
+		       struct sc_err *err)
 {
 	char loc[256], t0[32], t1[32];
 	char *url = NULL, *hurl = NULL;
-	struct sc_err e;
 	int rc = -1;
 
 	if (!z->url)
@@ -184,12 +170,10 @@ int sc_casdk_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struc
 		sc_err_set(err, "out of memory");
 		goto out;
 	}
-	out->forecast = casdk_get(ctx, url, sc_casdk_parse_forecast, err);
+	out->forecast = sc_prov_get_series(ctx, url, NULL, NULL, sc_casdk_parse_forecast, err);
 	if (!out->forecast)
 		goto out;
-	out->actual = casdk_get(ctx, hurl, sc_casdk_parse_bylocation, &e);
-	if (!out->actual)
-		snprintf(out->warning, sizeof(out->warning), "actual intensities not fetched: %s", e.msg);
+	sc_prov_get_actual(ctx, hurl, NULL, NULL, sc_casdk_parse_bylocation, out);
 	rc = 0;
 out:
 	free(url);
@@ -205,7 +189,7 @@ int sc_casdk_average(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, int
 	char *url;
 	int rc = -1;
 
-	if (z->provider != SC_PROV_CASDK)
+	if (z->provider != &sc_provider_casdk)
 		return sc_err_set(err, "zone %s: Provider=%s has no average-carbon-intensity", z->name,
 				  sc_provider_name(z->provider));
 	if (!z->url || !z->region)
@@ -229,3 +213,12 @@ out:
 	free(url);
 	return rc;
 }
+
+const struct sc_provider_ops sc_provider_casdk = {
+	.name = "casdk",
+	.kind = SC_PROVIDER_LIVE,
+	/* The WebAPI serves whatever source the site gave it: Signal= says. */
+	.forecast_error_pct = SC_FORECAST_ERROR_LIVE,
+	.fetch = casdk_fetch,
+	.parse = sc_casdk_parse_forecast,
+};

@@ -7,7 +7,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "forecast/provider_electricitymaps.h"
 #include "forecast/provider_int.h"
+
+#define BASE_URL "https://api.electricitymaps.com/v3"
 
 static int known_factor_type(const char *s)
 {
@@ -76,42 +79,26 @@ out:
 	return s;
 }
 
-/* GET base/path?zone=REGION with the token; parses the answer. */
-static struct sc_series *em_get(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const char *header,
-				const char *path, struct sc_err *err)
+/* GET base/carbon-intensity/path?zone=REGION with the token header. */
+static char *em_url(const struct sc_zone_spec *z, const char *path, struct sc_err *err)
 {
-	struct sc_http_response r;
-	const char *headers[] = { header, NULL };
-	char region[256], hint[600];
-	struct sc_series *s = NULL;
-	char *url;
+	char region[256], *url;
 
 	if (!sc_http_escape(z->region, region, sizeof(region))) {
 		sc_err_set(err, "Region= is too long");
 		return NULL;
 	}
-	url = sc_prov_url(z->url ? z->url : SC_EM_BASE_URL, "/carbon-intensity/%s?zone=%s", path, region);
-	if (!url) {
+	url = sc_prov_url(z->url ? z->url : BASE_URL, "/carbon-intensity/%s?zone=%s", path, region);
+	if (!url)
 		sc_err_set(err, "out of memory");
-		return NULL;
-	}
-	snprintf(hint, sizeof(hint), "the token was refused: check the API token in TokenFile=%s", z->token_file);
-	if (sc_prov_get(ctx, url, headers, NULL, NULL, hint, &r, err) < 0)
-		goto out;
-	s = sc_em_parse(r.body, r.len, err);
-	if (!s)
-		sc_prov_answer_error(url, err);
-	sc_http_response_free(&r);
-out:
-	free(url);
-	return s;
+	return url;
 }
 
-int sc_em_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		struct sc_err *err)
+static int em_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
+		    struct sc_err *err)
 {
-	struct sc_err e;
-	char *token = NULL, *header = NULL;
+	char *token = NULL, *header = NULL, *url = NULL, *hurl = NULL, hint[600];
+	const char *headers[] = { NULL, NULL };
 	int rc = -1;
 
 	if (!z->region)
@@ -123,15 +110,30 @@ int sc_em_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct s
 		sc_err_set(err, "out of memory");
 		goto out;
 	}
-	out->forecast = em_get(z, ctx, header, "forecast", err);
+	headers[0] = header;
+	if (!(url = em_url(z, "forecast", err)) || !(hurl = em_url(z, "history", err)))
+		goto out;
+	snprintf(hint, sizeof(hint), "the token was refused: check the API token in TokenFile=%s", z->token_file);
+	out->forecast = sc_prov_get_series(ctx, url, headers, hint, sc_em_parse, err);
 	if (!out->forecast)
 		goto out;
-	out->actual = em_get(z, ctx, header, "history", &e);
-	if (!out->actual)
-		snprintf(out->warning, sizeof(out->warning), "actual intensities not fetched: %s", e.msg);
+	sc_prov_get_actual(ctx, hurl, headers, hint, sc_em_parse, out);
 	rc = 0;
 out:
+	free(url);
+	free(hurl);
 	sc_secret_free(header);
 	sc_secret_free(token);
 	return rc;
 }
+
+const struct sc_provider_ops sc_provider_electricitymaps = {
+	.name = "electricitymaps",
+	.kind = SC_PROVIDER_LIVE,
+	.signal_fixed = 1,
+	.signal = SC_SIGNAL_AVERAGE,
+	.token_line = "API token",
+	.forecast_error_pct = SC_FORECAST_ERROR_LIVE,
+	.fetch = em_fetch,
+	.parse = sc_em_parse,
+};

@@ -1,5 +1,6 @@
-/* slurm-carbon: what the provider_*.c files share (not an interface of the
- * library: see forecast/provider.h).
+/* slurm-carbon: the helpers the provider_*.c files share (not an interface
+ * of the library: see forecast/provider.h). forecast/provider_common.c
+ * implements them and calls no provider: the providers call it.
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef SC_FORECAST_PROVIDER_INT_H
@@ -61,24 +62,55 @@ int sc_prov_status_error(const char *url, const struct sc_http_response *r, cons
  * its errors. Returns -1. */
 int sc_prov_answer_error(const char *url, struct sc_err *err);
 
-/* GETs url and checks for a 2xx answer; -1 with err otherwise (resp is then
- * released). */
+/* GETs url through ctx->get and checks for a 2xx answer; -1 with err
+ * otherwise (resp is then released). headers, user, password: as
+ * sc_http_get; auth_hint: see sc_prov_status_error (may be NULL). */
 int sc_prov_get(const struct sc_fetch_ctx *ctx, const char *url, const char *const *headers,
 		const char *user, const char *password, const char *auth_hint,
 		struct sc_http_response *resp, struct sc_err *err);
 
+/* Parses a 2xx answer r with parse and releases r. The series is the
+ * caller's; NULL with err prefixed as sc_prov_answer_error words it. */
+struct sc_series *sc_prov_parse_answer(const char *url, struct sc_http_response *r,
+				       struct sc_series *(*parse)(const char *, size_t, struct sc_err *),
+				       struct sc_err *err);
+
+/* GET, check, parse, add the URL to the error: sc_prov_get then
+ * sc_prov_parse_answer. */
+struct sc_series *sc_prov_get_series(const struct sc_fetch_ctx *ctx, const char *url,
+				     const char *const *headers, const char *auth_hint,
+				     struct sc_series *(*parse)(const char *, size_t, struct sc_err *),
+				     struct sc_err *err);
+
+/* Fetches the actuals into out->actual with sc_prov_get_series; a failure
+ * only fills out->warning (sc_prov_set_actual). */
+void sc_prov_get_actual(const struct sc_fetch_ctx *ctx, const char *url, const char *const *headers,
+			const char *auth_hint, struct sc_series *(*parse)(const char *, size_t, struct sc_err *),
+			struct sc_fetch *out);
+
+/* Hands actual (may be NULL) to out->actual; when NULL, out->warning says
+ * why from e: "actual intensities not fetched: <e>". */
+void sc_prov_set_actual(struct sc_fetch *out, struct sc_series *actual, const struct sc_err *e);
+
 /* Zeroes and frees a secret; NULL is a no-op. */
 void sc_secret_free(char *s);
 
-/* Per-provider fetchers (the contract of sc_provider_fetch, without the
- * common post-processing). */
-int sc_em_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		struct sc_err *err);
-int sc_wt_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		struct sc_err *err);
-int sc_ukci_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		  struct sc_err *err);
-int sc_casdk_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		   struct sc_err *err);
+/* The wall clock of ctx (ctx->clock, else time()). */
+int64_t sc_prov_wall(const struct sc_fetch_ctx *ctx);
+
+/* The token cache's entry for key (borrowed; valid until the next
+ * sc_token_get on c), created empty when absent; NULL when c is NULL or
+ * out of memory. The entry's token is the cache's
+ * (a malloc'd secret or NULL); replace it with sc_token_set. */
+struct sc_token {
+	char *key;
+	char *token;     /* secret, NULL when none */
+	int64_t obtained; /* wall-clock time it was obtained */
+};
+struct sc_token *sc_token_get(struct sc_token_cache *c, const char *key);
+
+/* Drops t's token (zeroed) and takes ownership of token (may be NULL),
+ * obtained at `at`. */
+void sc_token_set(struct sc_token *t, char *token, int64_t at);
 
 #endif

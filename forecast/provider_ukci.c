@@ -18,9 +18,11 @@
 #include <strings.h>
 
 #include "forecast/provider_int.h"
+#include "forecast/provider_ukci.h"
 #include "policy/units.h"
 
 #define SLOT 1800
+#define BASE_URL "https://api.carbonintensity.org.uk"
 
 int64_t sc_ukci_from(int64_t now)
 {
@@ -159,50 +161,63 @@ bad:
 			  "15 England, 16 Scotland, 17 Wales)", region);
 }
 
-static struct sc_series *ukci_get(struct sc_fetch_ctx *ctx, const char *base, int id, const char *from,
-				  const char *span, enum sc_ukci_field field, struct sc_err *err)
+static struct sc_series *parse_forecast(const char *buf, size_t len, struct sc_err *err)
 {
-	struct sc_http_response r;
-	struct sc_series *s = NULL;
+	return sc_ukci_parse(buf, len, SC_UKCI_FORECAST, err);
+}
+
+static struct sc_series *parse_actual(const char *buf, size_t len, struct sc_err *err)
+{
+	return sc_ukci_parse(buf, len, SC_UKCI_ACTUAL, err);
+}
+
+/* The URL of a span ("fw48h", "pt24h") from {from} of region id (0:
+ * national); NULL with err. */
+static char *ukci_url(const char *base, int id, const char *from, const char *span, struct sc_err *err)
+{
 	char *url;
 
 	if (id)
 		url = sc_prov_url(base, "/regional/intensity/%s/%s/regionid/%d", from, span, id);
 	else
 		url = sc_prov_url(base, "/intensity/%s/%s", from, span);
-	if (!url) {
+	if (!url)
 		sc_err_set(err, "out of memory");
-		return NULL;
-	}
-	if (sc_prov_get(ctx, url, NULL, NULL, NULL, NULL, &r, err) < 0)
-		goto out;
-	s = sc_ukci_parse(r.body, r.len, field, err);
-	if (!s)
-		sc_prov_answer_error(url, err);
-	sc_http_response_free(&r);
-out:
-	free(url);
-	return s;
+	return url;
 }
 
-int sc_ukci_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		  struct sc_err *err)
+static int ukci_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
+		      struct sc_err *err)
 {
-	const char *base = z->url ? z->url : SC_UKCI_BASE_URL;
-	int64_t from = sc_ukci_from(ctx->now);
-	char t[32], fs[32];
-	struct sc_err e;
-	int id;
+	const char *base = z->url ? z->url : BASE_URL;
+	char t[32], fs[32], *url = NULL, *hurl = NULL;
+	int id, rc = -1;
 
 	if (region_id(z->region, &id, err) < 0)
 		return -1;
-	sc_format_time(from, t, sizeof(t));
+	sc_format_time(sc_ukci_from(ctx->now), t, sizeof(t));
 	snprintf(fs, sizeof(fs), "%.16sZ", t); /* the API's YYYY-MM-DDTHH:MMZ */
-	out->forecast = ukci_get(ctx, base, id, fs, "fw48h", SC_UKCI_FORECAST, err);
+	if (!(url = ukci_url(base, id, fs, "fw48h", err)) || !(hurl = ukci_url(base, id, fs, "pt24h", err)))
+		goto out;
+	out->forecast = sc_prov_get_series(ctx, url, NULL, NULL, parse_forecast, err);
 	if (!out->forecast)
-		return -1;
-	out->actual = ukci_get(ctx, base, id, fs, "pt24h", id ? SC_UKCI_FORECAST : SC_UKCI_ACTUAL, &e);
-	if (!out->actual)
-		snprintf(out->warning, sizeof(out->warning), "actual intensities not fetched: %s", e.msg);
-	return 0;
+		goto out;
+	/* No regional actuals: the archive gets the retrospective estimates. */
+	sc_prov_get_actual(ctx, hurl, NULL, NULL, id ? parse_forecast : parse_actual, out);
+	rc = 0;
+out:
+	free(url);
+	free(hurl);
+	return rc;
 }
+
+const struct sc_provider_ops sc_provider_ukci = {
+	.name = "ukci",
+	.kind = SC_PROVIDER_LIVE,
+	.signal_fixed = 1,
+	.signal = SC_SIGNAL_AVERAGE,
+	.default_region = "national",
+	.forecast_error_pct = SC_FORECAST_ERROR_LIVE,
+	.fetch = ukci_fetch,
+	.parse = parse_forecast,
+};

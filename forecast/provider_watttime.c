@@ -13,9 +13,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "forecast/provider_int.h"
+#include "forecast/provider_watttime.h"
+
+#define BASE_URL "https://api.watttime.org"
 #include "policy/units.h"
 
 static const struct {
@@ -116,63 +118,6 @@ int sc_wt_token_fresh(int64_t obtained_at, int64_t now)
 	return now >= obtained_at && now - obtained_at < SC_WT_TOKEN_RENEW_S;
 }
 
-/* ---- the token cache ------------------------------------------------------ */
-
-struct tok {
-	char *key;   /* TokenFile "\n" base URL */
-	char *token; /* secret */
-	int64_t at;
-};
-
-struct sc_token_cache {
-	struct tok *v;
-	size_t n;
-};
-
-struct sc_token_cache *sc_token_cache_create(void)
-{
-	return calloc(1, sizeof(struct sc_token_cache));
-}
-
-void sc_token_cache_destroy(struct sc_token_cache *c)
-{
-	if (!c)
-		return;
-	for (size_t i = 0; i < c->n; i++) {
-		free(c->v[i].key);
-		sc_secret_free(c->v[i].token);
-	}
-	free(c->v);
-	free(c);
-}
-
-static struct tok *tok_find(struct sc_token_cache *c, const char *key, int create)
-{
-	struct tok *nv;
-
-	if (!c)
-		return NULL;
-	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->v[i].key, key) == 0)
-			return &c->v[i];
-	if (!create)
-		return NULL;
-	nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
-	if (!nv)
-		return NULL;
-	c->v = nv;
-	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
-	c->v[c->n].key = strdup(key);
-	if (!c->v[c->n].key)
-		return NULL;
-	return &c->v[c->n++];
-}
-
-static int64_t wall(const struct sc_fetch_ctx *ctx)
-{
-	return ctx->clock ? ctx->clock(ctx->clock_ctx) : (int64_t)time(NULL);
-}
-
 /* Logs in with the credentials of z's TokenFile; *token is malloc'd. */
 static int wt_login(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const char *base, char **token,
 		    struct sc_err *err)
@@ -221,7 +166,7 @@ static int wt_get(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const 
 {
 	struct sc_token_cache *own = NULL;
 	char key[8192], *header = NULL;
-	struct tok *t;
+	struct sc_token *t;
 	int fresh_login = 0, rc = -1;
 
 	if (!ctx->tokens) {
@@ -231,20 +176,18 @@ static int wt_get(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const 
 		ctx->tokens = own;
 	}
 	snprintf(key, sizeof(key), "%s\n%s", z->token_file, base);
-	t = tok_find(ctx->tokens, key, 1);
+	t = sc_token_get(ctx->tokens, key);
 	if (!t) {
 		sc_err_set(err, "out of memory");
 		goto out;
 	}
 	for (int round = 0; round < 2; round++) {
-		if (!t->token || !sc_wt_token_fresh(t->at, wall(ctx))) {
+		if (!t->token || !sc_wt_token_fresh(t->obtained, sc_prov_wall(ctx))) {
 			char *tok = NULL;
-			sc_secret_free(t->token);
-			t->token = NULL;
+			sc_token_set(t, NULL, 0);
 			if (wt_login(z, ctx, base, &tok, err) < 0)
 				goto out;
-			t->token = tok;
-			t->at = wall(ctx);
+			sc_token_set(t, tok, sc_prov_wall(ctx));
 			fresh_login = 1;
 		}
 		sc_secret_free(header);
@@ -255,7 +198,11 @@ static int wt_get(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const 
 		}
 		{
 			const char *headers[] = { header, NULL };
-			if (sc_http_get(ctx->http, url, headers, NULL, NULL, r, err) < 0) {
+			if (!ctx->get) {
+				sc_err_set(err, "internal error: no HTTP client to GET %s with", url);
+				goto out;
+			}
+			if (ctx->get(ctx->http, url, headers, NULL, NULL, r, err) < 0) {
 				sc_http_response_free(r);
 				goto out;
 			}
@@ -263,8 +210,7 @@ static int wt_get(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, const 
 		if (r->status == 401 && !fresh_login && round == 0) {
 			/* Revoked or expired early: log in again, once. */
 			sc_http_response_free(r);
-			sc_secret_free(t->token);
-			t->token = NULL;
+			sc_token_set(t, NULL, 0);
 			continue;
 		}
 		break;
@@ -289,21 +235,16 @@ static struct sc_series *wt_fetch_one(const struct sc_zone_spec *z, struct sc_fe
 				      const char *url, struct sc_err *err)
 {
 	struct sc_http_response r;
-	struct sc_series *s;
 
 	if (wt_get(z, ctx, base, url, &r, err) < 0)
 		return NULL;
-	s = sc_wt_parse(r.body, r.len, err);
-	if (!s)
-		sc_prov_answer_error(url, err);
-	sc_http_response_free(&r);
-	return s;
+	return sc_prov_parse_answer(url, &r, sc_wt_parse, err);
 }
 
-int sc_wt_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
-		struct sc_err *err)
+static int wt_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct sc_fetch *out,
+		    struct sc_err *err)
 {
-	const char *base = z->url ? z->url : SC_WT_BASE_URL;
+	const char *base = z->url ? z->url : BASE_URL;
 	char region[256], t0[32], t1[32];
 	char *url = NULL, *hurl = NULL;
 	struct sc_err e;
@@ -325,12 +266,21 @@ int sc_wt_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, struct s
 	out->forecast = wt_fetch_one(z, ctx, base, url, err);
 	if (!out->forecast)
 		goto out;
-	out->actual = wt_fetch_one(z, ctx, base, hurl, &e);
-	if (!out->actual)
-		snprintf(out->warning, sizeof(out->warning), "actual intensities not fetched: %s", e.msg);
+	sc_prov_set_actual(out, wt_fetch_one(z, ctx, base, hurl, &e), &e);
 	rc = 0;
 out:
 	free(url);
 	free(hurl);
 	return rc;
 }
+
+const struct sc_provider_ops sc_provider_watttime = {
+	.name = "watttime",
+	.kind = SC_PROVIDER_LIVE,
+	.signal_fixed = 1,
+	.signal = SC_SIGNAL_MARGINAL, /* co2_moer */
+	.token_line = "username:password",
+	.forecast_error_pct = SC_FORECAST_ERROR_LIVE,
+	.fetch = wt_fetch,
+	.parse = sc_wt_parse,
+};

@@ -51,6 +51,7 @@ int sc_refresh_zone(struct sc_refresher *r, const struct sc_zone_spec *z, const 
 {
 	struct sc_fetch_ctx ctx = {
 		.http = &r->o.http,
+		.get = sc_http_get,
 		.now = r->o.now,
 		.tokens = r->tokens,
 		.clock = r->o.clock,

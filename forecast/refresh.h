@@ -31,7 +31,8 @@ struct sc_refresh_opts {
 
 struct sc_refresher;
 
-/* A refresher for one run (it keeps WattTime tokens between zones). opts
+/* A refresher for one run (it keeps the providers' session tokens between
+ * zones: struct sc_token_cache). opts
  * is copied. NULL when out of memory. */
 struct sc_refresher *sc_refresher_create(const struct sc_refresh_opts *opts);
 

@@ -16,6 +16,7 @@
 
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
 
@@ -115,7 +116,7 @@ static int load_file(const struct sc_zone_spec *z, int64_t now, struct zone_load
 	char a[32], b[32];
 
 	if (!z->path) {
-		r->why = dupf("zone %s: Provider=file needs Path=<CSV file>", z->name);
+		r->why = dupf("zone %s: Provider=%s needs Path=<CSV file>", z->name, z->provider->name);
 		return r->why ? 0 : -1;
 	}
 	r->watch = strdup(z->path);
@@ -205,7 +206,7 @@ static int load_static(const struct sc_zone_spec *z, int64_t now, struct zone_lo
 	return r->source ? 0 : -1;
 }
 
-/* The live providers (electricitymaps, watttime, ukci, casdk) are read from
+/* The live providers are read from
  * their cache files in state_dir, which `scarbon refresh` writes
  * (forecast/cache.h): missing, corrupt, stale (older than MaxAge) or
  * mismatched caches leave the zone without a grid and with the reason. The
@@ -263,18 +264,17 @@ out:
 static int load_zone(const struct sc_zone_spec *z, const char *state_dir, int64_t now,
 		     struct zone_load *r)
 {
-	switch (z->provider) {
-	case SC_PROV_FILE:
-		return load_file(z, now, r);
-	case SC_PROV_STATIC:
-		return load_static(z, now, r);
-	case SC_PROV_ELECTRICITYMAPS:
-	case SC_PROV_WATTTIME:
-	case SC_PROV_UKCI:
-	case SC_PROV_CASDK:
-		return load_live(z, state_dir, now, r);
+	if (z->provider) {
+		switch (z->provider->kind) {
+		case SC_PROVIDER_CSV:
+			return load_file(z, now, r);
+		case SC_PROVIDER_CONSTANT:
+			return load_static(z, now, r);
+		case SC_PROVIDER_LIVE:
+			return load_live(z, state_dir, now, r);
+		}
 	}
-	r->why = dupf("zone %s: unknown provider %d", z->name, (int)z->provider);
+	r->why = dupf("zone %s: unknown provider %s", z->name, sc_provider_name(z->provider));
 	return r->why ? 0 : -1;
 }
 

@@ -7,15 +7,16 @@
  * no grid and a reason; the others are unaffected (fail open per zone).
  * A snapshot is immutable once loaded and may be shared between threads.
  *
- * Per provider (zone spec fields that are 0 take the defaults: Horizon 72 h,
- * MaxGap 6 h, Step the series' own, for static 1 h):
- *  - file: the CSV (sc_csv_read_intensity, Column=) resampled from a day
+ * Per kind of provider (forecast/provider.h; zone spec fields that are 0
+ * take the defaults: Horizon 72 h, MaxGap 6 h, Step the series' own, for a
+ * constant 1 h):
+ *  - CSV: the file (sc_csv_read_intensity, Column=) resampled from a day
  *    before the current hour to the end of the data; data that end before
  *    `now` are stale: no grid, a reason. Replay=weekly lays the file onto
  *    [current hour − 1 day, now + Horizon) (sc_series_replay_weekly). A
  *    missing or invalid file: no grid, the reader's error as the reason.
- *  - static: Intensity= from the current hour − 1 day to now + Horizon.
- *  - electricitymaps, watttime, ukci, casdk: the cache `scarbon refresh`
+ *  - constant: Intensity= from the current hour − 1 day to now + Horizon.
+ *  - live: the cache `scarbon refresh`
  *    wrote in state_dir (sc_cache_read_file, with the zone's MaxAge),
  *    resampled like a file from a day before the current hour; a cache
  *    that is missing, corrupt, of another provider, region or signal,

@@ -1,5 +1,10 @@
 /* slurm-carbon: forecast views for the simulator.
- * SPDX-License-Identifier: GPL-2.0-or-later */
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * Each mode is one entry of modes[] (at the end): how --forecast spells it,
+ * how a view readies itself, what it shows at t, when that changes and how
+ * far off it is 24 h ahead. A new mode is its functions, one table line and
+ * its value in fview.h's enum. */
 #include "config.h"
 
 #include <ctype.h>
@@ -122,8 +127,32 @@ struct archive_issue {
 	struct sc_grid *grid; /* NULL: the issue covers nothing usable */
 };
 
+/* One forecast mode (the table modes[] at the end, by enum sc_fc_kind). */
+struct fc_mode_ops {
+	const char *name;    /* as --forecast spells it; with parse_arg, the part before ':' */
+	/* Reads arg, the text after "name:", into m; s is the whole mode, for
+	 * messages. Returns 0, or -1 with err. NULL: the mode takes no argument. */
+	int (*parse_arg)(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err);
+	/* The mode's name with its argument into buf. NULL: name alone. */
+	void (*format)(const struct sc_fc_mode *m, char *buf, size_t n);
+	/* Readies a new view (mode, truth, n and span set). Returns 0, or -1
+	 * with err. NULL: nothing to ready. */
+	int (*create)(struct sc_fview *v, int64_t max_gap, struct sc_err *err);
+	/* The forecast of zone i (which has truth) at t, or NULL with
+	 * v->why[i] set. */
+	const struct sc_grid *(*at)(struct sc_fview *v, size_t i, int64_t t);
+	int64_t (*next_update)(const struct sc_fview *v, int64_t t);  /* sc_fview_next_update */
+	/* sc_fview_error_24h for a zone whose truth is g (NULL: none). */
+	double (*error_24h)(const struct sc_fview *v, const struct sc_grid *g);
+};
+
+#define N_MODES (SC_FC_ERROR + 1)
+
+static const struct fc_mode_ops modes[N_MODES];
+
 struct sc_fview {
 	struct sc_fc_mode mode;
+	const struct fc_mode_ops *ops;
 	const struct sc_grid *const *truth;
 	size_t n;
 	int64_t span;
@@ -155,99 +184,97 @@ double sc_fview_error_growth(int64_t lead)
 	return sqrt((l + LEAD0_H) / (24.0 + LEAD0_H));
 }
 
+static int archive_parse(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err)
+{
+	if (!*arg || strlen(arg) >= sizeof(m->path))
+		return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", s);
+	strcpy(m->path, arg);
+	return 0;
+}
+
+static void archive_format(const struct sc_fc_mode *m, char *buf, size_t n)
+{
+	snprintf(buf, n, "archive:%s", m->path);
+}
+
+/* The message of a mode no entry of modes[] accepts. */
+static const char accepted[] =
+	"expected perfect, persistence, archive:FILE (CSV issued_at,target,forecast) or error:PCT[:SEED]";
+
+static int error_parse(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err)
+{
+	char buf[64];
+	const char *colon = strchr(arg, ':');
+	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
+
+	if (len >= sizeof(buf))
+		return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+	memcpy(buf, arg, len);
+	buf[len] = '\0';
+	if (sc_parse_percent(buf, 0, 200, &m->error_pct, err) < 0)
+		return sc_err_prefix(err, "invalid forecast mode '%s': ", s);
+	if (colon) {
+		char *end;
+		unsigned long long v;
+		errno = 0;
+		v = strtoull(colon + 1, &end, 10);
+		if (!isdigit((unsigned char)colon[1]) || *end || errno)
+			return sc_err_set(err, "invalid forecast mode '%s': the seed must be a whole number", s);
+		m->seed = v;
+	}
+	return 0;
+}
+
+static void error_format(const struct sc_fc_mode *m, char *buf, size_t n)
+{
+	if (m->seed != 1)
+		snprintf(buf, n, "error:%g%%:%llu", m->error_pct, (unsigned long long)m->seed);
+	else
+		snprintf(buf, n, "error:%g%%", m->error_pct);
+}
+
 int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err)
 {
-	static const char *accepted =
-		"expected perfect, persistence, archive:FILE (CSV issued_at,target,forecast) or error:PCT[:SEED]";
 	struct sc_fc_mode m;
 
 	memset(&m, 0, sizeof(m));
 	m.seed = 1;
 	if (!s)
 		s = "";
-	if (strcmp(s, "perfect") == 0) {
-		m.kind = SC_FC_PERFECT;
-	} else if (strcmp(s, "persistence") == 0) {
-		m.kind = SC_FC_PERSISTENCE;
-	} else if (strncmp(s, "archive:", 8) == 0) {
-		m.kind = SC_FC_ARCHIVE;
-		if (!s[8] || strlen(s + 8) >= sizeof(m.path))
-			return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", s);
-		strcpy(m.path, s + 8);
-	} else if (strncmp(s, "error:", 6) == 0) {
-		char buf[64];
-		const char *colon = strchr(s + 6, ':');
-		size_t len = colon ? (size_t)(colon - (s + 6)) : strlen(s + 6);
-		m.kind = SC_FC_ERROR;
-		if (len >= sizeof(buf))
-			return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
-		memcpy(buf, s + 6, len);
-		buf[len] = '\0';
-		if (sc_parse_percent(buf, 0, 200, &m.error_pct, err) < 0)
-			return sc_err_prefix(err, "invalid forecast mode '%s': ", s);
-		if (colon) {
-			char *end;
-			unsigned long long v;
-			errno = 0;
-			v = strtoull(colon + 1, &end, 10);
-			if (!isdigit((unsigned char)colon[1]) || *end || errno)
-				return sc_err_set(err, "invalid forecast mode '%s': the seed must be a whole number", s);
-			m.seed = v;
-		}
-	} else {
-		return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+	for (int k = 0; k < N_MODES; k++) {
+		const struct fc_mode_ops *o = &modes[k];
+		size_t len = strlen(o->name);
+
+		if (o->parse_arg ? strncmp(s, o->name, len) != 0 || s[len] != ':' : strcmp(s, o->name) != 0)
+			continue;
+		m.kind = (enum sc_fc_kind)k;
+		if (o->parse_arg && o->parse_arg(s, s + len + 1, &m, err) < 0)
+			return -1;
+		*mode = m;
+		return 0;
 	}
-	*mode = m;
-	return 0;
+	return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
 }
 
 char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n)
 {
-	switch (mode->kind) {
-	case SC_FC_PERFECT:
-		snprintf(buf, n, "perfect");
-		break;
-	case SC_FC_PERSISTENCE:
-		snprintf(buf, n, "persistence");
-		break;
-	case SC_FC_ARCHIVE:
-		snprintf(buf, n, "archive:%s", mode->path);
-		break;
-	case SC_FC_ERROR:
-		if (mode->seed != 1)
-			snprintf(buf, n, "error:%g%%:%llu", mode->error_pct, (unsigned long long)mode->seed);
-		else
-			snprintf(buf, n, "error:%g%%", mode->error_pct);
-		break;
-	}
+	const struct fc_mode_ops *o = &modes[mode->kind];
+
+	if (o->format)
+		o->format(mode, buf, n);
+	else
+		snprintf(buf, n, "%s", o->name);
 	return buf;
 }
 
 /* ------------------------------------------------------------ archive */
 
-struct arow {
-	int64_t issued, target;
-	double v;
-	long line;
-};
-
-static int cmp_arow(const void *a, const void *b)
-{
-	const struct arow *x = a, *y = b;
-
-	if (x->issued != y->issued)
-		return x->issued < y->issued ? -1 : 1;
-	if (x->target != y->target)
-		return x->target < y->target ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
-}
-
-/* Reads the archive (forecast/archive.h's reader) into one grid per issue. */
+/* Reads the archive (forecast/archive.h's reader, in its order) into one
+ * grid per issue. */
 static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struct sc_err *err)
 {
 	const char *path = v->mode.path;
 	struct sc_forecast_rows fr;
-	struct arow *rows = NULL;
 	struct sc_series *s = NULL;
 	size_t n;
 
@@ -259,15 +286,8 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			   path);
 		goto error;
 	}
-	rows = malloc(n * sizeof(*rows));
-	if (!rows) {
-		sc_err_set(err, "out of memory");
+	if (sc_forecast_rows_sort(&fr, err) < 0)
 		goto error;
-	}
-	for (size_t i = 0; i < n; i++)
-		rows[i] = (struct arow){ fr.issued_at[i], fr.target[i], fr.forecast[i], fr.line[i] };
-	sc_forecast_rows_free(&fr);
-	qsort(rows, n, sizeof(*rows), cmp_arow);
 	for (size_t i = 0; i < n;) {
 		size_t k = i;
 		struct archive_issue *ni;
@@ -278,16 +298,16 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			sc_err_set(err, "out of memory");
 			goto error;
 		}
-		for (; k < n && rows[k].issued == rows[i].issued; k++) {
-			if (k > i && rows[k].target == rows[k - 1].target) {
+		for (; k < n && fr.issued_at[k] == fr.issued_at[i]; k++) {
+			if (k > i && fr.target[k] == fr.target[k - 1]) {
 				char a[32], b[32];
 				sc_err_set(err, "%s:%ld: a second forecast for %s issued at %s (first on line %ld)", path,
-					   rows[k].line, sc_format_time(rows[k].target, a, sizeof(a)),
-					   sc_format_time(rows[k].issued, b, sizeof(b)), rows[k - 1].line);
+					   fr.line[k], sc_format_time(fr.target[k], a, sizeof(a)),
+					   sc_format_time(fr.issued_at[k], b, sizeof(b)), fr.line[k - 1]);
 				goto error;
 			}
-			if (sc_series_append(s, rows[k].target, rows[k].v, err) < 0) {
-				sc_err_prefix(err, "%s:%ld: ", path, rows[k].line);
+			if (sc_series_append(s, fr.target[k], fr.forecast[k], err) < 0) {
+				sc_err_prefix(err, "%s:%ld: ", path, fr.line[k]);
 				goto error;
 			}
 		}
@@ -297,19 +317,18 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 			goto error;
 		}
 		v->issues = ni;
-		ni[v->n_issues].issued = rows[i].issued;
+		ni[v->n_issues].issued = fr.issued_at[i];
 		ni[v->n_issues].grid = sc_series_to_grid(s, step, 0, 0, max_gap, &gerr);
 		v->n_issues++;
 		sc_series_destroy(s);
 		s = NULL;
 		i = k;
 	}
-	free(rows);
+	sc_forecast_rows_free(&fr);
 	return 0;
 error:
 	sc_series_destroy(s);
 	sc_forecast_rows_free(&fr);
-	free(rows);
 	return -1;
 }
 
@@ -419,6 +438,85 @@ void sc_fview_destroy(struct sc_fview *v)
 	free(v);
 }
 
+/* The buffers persistence and error build their grids in: per zone with
+ * truth, span past the slot containing t. */
+static int alloc_bufs(struct sc_fview *v, struct sc_err *err)
+{
+	for (size_t i = 0; i < v->n; i++) {
+		const struct sc_grid *g = v->truth[i];
+		size_t cap;
+
+		if (!g)
+			continue;
+		cap = (size_t)(v->span / g->step) + 3;
+		if (cap > g->n + 1)
+			cap = g->n + 1;
+		v->vbuf[i] = malloc(cap * sizeof(double));
+		v->cbuf[i] = malloc((cap + 1) * sizeof(double));
+		if (!v->vbuf[i] || !v->cbuf[i])
+			return sc_err_set(err, "out of memory");
+		v->bufcap[i] = cap;
+	}
+	return 0;
+}
+
+static int persistence_create(struct sc_fview *v, int64_t max_gap, struct sc_err *err)
+{
+	return alloc_bufs(v, err);
+}
+
+/* The smoothing kernel, the fields' AR(1) coefficients and each zone's
+ * levels and seeded fields. */
+static int error_create(struct sc_fview *v, int64_t max_gap, struct sc_err *err)
+{
+	double s = TAU_TARGET_H / 2.0, norm = 0;
+
+	if (alloc_bufs(v, err) < 0)
+		return -1;
+	v->H = v->span / KNOT + 3;
+	v->W = v->H + 2 * KERNEL_HALF + 2;
+	for (int k = -KERNEL_HALF; k <= KERNEL_HALF; k++) {
+		v->kernel[k + KERNEL_HALF] = exp(-(double)(k * k) / (2 * s * s));
+		norm += v->kernel[k + KERNEL_HALF] * v->kernel[k + KERNEL_HALF];
+	}
+	for (int k = 0; k < 2 * KERNEL_HALF + 1; k++)
+		v->kernel[k] /= sqrt(norm);
+	v->alpha[0] = exp(-(double)KNOT / 3600.0 / TAU_ISSUE_H);
+	v->alpha[1] = exp(-(double)KNOT / 3600.0 / TAU_FRESH_H);
+	for (int k = 0; k < 2; k++)
+		v->beta[k] = sqrt(1 - v->alpha[k] * v->alpha[k]);
+	v->ze = calloc(v->n ? v->n : 1, sizeof(*v->ze));
+	if (!v->ze)
+		return sc_err_set(err, "out of memory");
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->truth[i] && error_levels(v, i, v->truth[i]) < 0)
+			return sc_err_set(err, "out of memory");
+		for (int k = 0; k < 2; k++) {
+			struct efield *ef = &v->ze[i].f[k];
+			ef->u = malloc((size_t)v->W * sizeof(double));
+			ef->z = malloc((size_t)(v->H + 2) * sizeof(double));
+			if (!ef->u || !ef->z)
+				return sc_err_set(err, "out of memory");
+			/* Field 0 keeps the stream it always had. */
+			rng_seed(&ef->rng, (v->mode.seed * 0x100000001b3ULL + i) ^ (k ? 0x5851f42d4c957f2dULL : 0));
+		}
+		v->ze[i].q = INT64_MIN;
+		v->ze[i].zq = INT64_MIN;
+	}
+	return 0;
+}
+
+/* The archive's issues, on the step of the first zone with truth. */
+static int archive_create(struct sc_fview *v, int64_t max_gap, struct sc_err *err)
+{
+	int64_t step = 0;
+
+	for (size_t i = 0; i < v->n; i++)
+		if (v->truth[i] && !step)
+			step = v->truth[i]->step;
+	return load_archive(v, step, max_gap, err);
+}
+
 struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
 				 size_t n, int64_t span, int64_t max_gap, int64_t max_age,
 				 struct sc_err *err)
@@ -428,6 +526,7 @@ struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_
 	if (!v)
 		goto oom;
 	v->mode = *mode;
+	v->ops = &modes[mode->kind];
 	v->max_age = max_age;
 	v->truth = truth;
 	v->n = n;
@@ -444,64 +543,8 @@ struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_
 	v->set.grids = v->grids;
 	v->set.why = v->why;
 	v->set.n = n;
-
-	if (mode->kind == SC_FC_PERSISTENCE || mode->kind == SC_FC_ERROR) {
-		for (size_t i = 0; i < n; i++) {
-			size_t cap;
-			if (!truth[i])
-				continue;
-			cap = (size_t)(v->span / truth[i]->step) + 3;
-			if (cap > truth[i]->n + 1)
-				cap = truth[i]->n + 1;
-			v->vbuf[i] = malloc(cap * sizeof(double));
-			v->cbuf[i] = malloc((cap + 1) * sizeof(double));
-			if (!v->vbuf[i] || !v->cbuf[i])
-				goto oom;
-			v->bufcap[i] = cap;
-		}
-	}
-	if (mode->kind == SC_FC_ERROR) {
-		double s = TAU_TARGET_H / 2.0, norm = 0;
-
-		v->H = v->span / KNOT + 3;
-		v->W = v->H + 2 * KERNEL_HALF + 2;
-		for (int k = -KERNEL_HALF; k <= KERNEL_HALF; k++) {
-			v->kernel[k + KERNEL_HALF] = exp(-(double)(k * k) / (2 * s * s));
-			norm += v->kernel[k + KERNEL_HALF] * v->kernel[k + KERNEL_HALF];
-		}
-		for (int k = 0; k < 2 * KERNEL_HALF + 1; k++)
-			v->kernel[k] /= sqrt(norm);
-		v->alpha[0] = exp(-(double)KNOT / 3600.0 / TAU_ISSUE_H);
-		v->alpha[1] = exp(-(double)KNOT / 3600.0 / TAU_FRESH_H);
-		for (int k = 0; k < 2; k++)
-			v->beta[k] = sqrt(1 - v->alpha[k] * v->alpha[k]);
-		v->ze = calloc(n ? n : 1, sizeof(*v->ze));
-		if (!v->ze)
-			goto oom;
-		for (size_t i = 0; i < n; i++) {
-			if (truth[i] && error_levels(v, i, truth[i]) < 0)
-				goto oom;
-			for (int k = 0; k < 2; k++) {
-				struct efield *ef = &v->ze[i].f[k];
-				ef->u = malloc((size_t)v->W * sizeof(double));
-				ef->z = malloc((size_t)(v->H + 2) * sizeof(double));
-				if (!ef->u || !ef->z)
-					goto oom;
-				/* Field 0 keeps the stream it always had. */
-				rng_seed(&ef->rng, (mode->seed * 0x100000001b3ULL + i) ^ (k ? 0x5851f42d4c957f2dULL : 0));
-			}
-			v->ze[i].q = INT64_MIN;
-			v->ze[i].zq = INT64_MIN;
-		}
-	}
-	if (mode->kind == SC_FC_ARCHIVE) {
-		int64_t step = 0;
-		for (size_t i = 0; i < n; i++)
-			if (truth[i] && !step)
-				step = truth[i]->step;
-		if (load_archive(v, step, max_gap, err) < 0)
-			goto error;
-	}
+	if (v->ops->create && v->ops->create(v, max_gap, err) < 0)
+		goto error;
 	return v;
 oom:
 	sc_err_set(err, "out of memory");
@@ -697,70 +740,113 @@ static const struct sc_grid *archive_at(struct sc_fview *v, size_t i, int64_t t)
 	return g;
 }
 
+static const struct sc_grid *perfect_at(struct sc_fview *v, size_t i, int64_t t)
+{
+	return v->truth[i];
+}
+
+static int64_t never(const struct sc_fview *v, int64_t t)
+{
+	return INT64_MAX;
+}
+
+static int64_t error_next_update(const struct sc_fview *v, int64_t t)
+{
+	return (floor_div(t, KNOT) + 1) * KNOT;
+}
+
+/* The next slot boundary of the first zone with data. */
+static int64_t persistence_next_update(const struct sc_fview *v, int64_t t)
+{
+	for (size_t i = 0; i < v->n; i++)
+		if (v->truth[i]) {
+			const struct sc_grid *g = v->truth[i];
+			return g->start + (floor_div(t - g->start, g->step) + 1) * g->step;
+		}
+	return INT64_MAX;
+}
+
+/* The first issue after t. */
+static int64_t archive_next_update(const struct sc_fview *v, int64_t t)
+{
+	size_t lo = 0, hi = v->n_issues;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->issues[mid].issued <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->n_issues ? v->issues[lo].issued : INT64_MAX;
+}
+
+static double perfect_error_24h(const struct sc_fview *v, const struct sc_grid *g)
+{
+	return 0;
+}
+
+static double error_error_24h(const struct sc_fview *v, const struct sc_grid *g)
+{
+	return v->mode.error_pct;
+}
+
+/* Every slot's value against the day before. */
+static double persistence_error_24h(const struct sc_fview *v, const struct sc_grid *g)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	if (!g)
+		return NAN;
+	for (size_t j = (size_t)(DAY / g->step); j < g->n; j++)
+		if (g->v[j] > 0) {
+			sum += fabs(g->v[j] - g->v[j - (size_t)(DAY / g->step)]) / g->v[j];
+			n++;
+		}
+	return n ? 100 * sum / (double)n : NAN;
+}
+
+/* Every archived forecast's value for 24 h after its issue. */
+static double archive_error_24h(const struct sc_fview *v, const struct sc_grid *g)
+{
+	double sum = 0;
+	size_t n = 0;
+
+	if (!g)
+		return NAN;
+	for (size_t k = 0; k < v->n_issues; k++) {
+		const struct sc_grid *f = v->issues[k].grid;
+		int64_t t = v->issues[k].issued + DAY;
+		double a = sc_grid_at(g, t), x = f ? sc_grid_at(f, t) : -1;
+		if (a > 0 && x >= 0) {
+			sum += fabs(x - a) / a;
+			n++;
+		}
+	}
+	return n ? 100 * sum / (double)n : NAN;
+}
+
+/* ------------------------------------------------------------ the modes */
+
+static const struct fc_mode_ops modes[N_MODES] = {
+	[SC_FC_PERFECT] = { "perfect", NULL, NULL, NULL, perfect_at, never, perfect_error_24h },
+	[SC_FC_PERSISTENCE] = { "persistence", NULL, NULL, persistence_create, persistence_at,
+				persistence_next_update, persistence_error_24h },
+	[SC_FC_ARCHIVE] = { "archive", archive_parse, archive_format, archive_create, archive_at,
+			    archive_next_update, archive_error_24h },
+	[SC_FC_ERROR] = { "error", error_parse, error_format, error_create, error_at, error_next_update,
+			  error_error_24h },
+};
+
 int64_t sc_fview_next_update(const struct sc_fview *v, int64_t t)
 {
-	switch (v->mode.kind) {
-	case SC_FC_PERFECT:
-		return INT64_MAX;
-	case SC_FC_ERROR:
-		return (floor_div(t, KNOT) + 1) * KNOT;
-	case SC_FC_PERSISTENCE:
-		for (size_t i = 0; i < v->n; i++)
-			if (v->truth[i]) {
-				const struct sc_grid *g = v->truth[i];
-				return g->start + (floor_div(t - g->start, g->step) + 1) * g->step;
-			}
-		return INT64_MAX;
-	case SC_FC_ARCHIVE: {
-		size_t lo = 0, hi = v->n_issues; /* the first issue after t */
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			if (v->issues[mid].issued <= t)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
-		return lo < v->n_issues ? v->issues[lo].issued : INT64_MAX;
-	}
-	}
-	return INT64_MAX;
+	return v->ops->next_update(v, t);
 }
 
 double sc_fview_error_24h(const struct sc_fview *v, size_t i)
 {
-	const struct sc_grid *g = i < v->n ? v->truth[i] : NULL;
-	double sum = 0;
-	size_t n = 0;
-
-	switch (v->mode.kind) {
-	case SC_FC_PERFECT:
-		return 0;
-	case SC_FC_ERROR:
-		return v->mode.error_pct;
-	case SC_FC_PERSISTENCE:
-		if (!g)
-			return NAN;
-		for (size_t j = (size_t)(DAY / g->step); j < g->n; j++)
-			if (g->v[j] > 0) {
-				sum += fabs(g->v[j] - g->v[j - (size_t)(DAY / g->step)]) / g->v[j];
-				n++;
-			}
-		break;
-	case SC_FC_ARCHIVE:
-		if (!g)
-			return NAN;
-		for (size_t k = 0; k < v->n_issues; k++) {
-			const struct sc_grid *f = v->issues[k].grid;
-			int64_t t = v->issues[k].issued + DAY;
-			double a = sc_grid_at(g, t), x = f ? sc_grid_at(f, t) : -1;
-			if (a > 0 && x >= 0) {
-				sum += fabs(x - a) / a;
-				n++;
-			}
-		}
-		break;
-	}
-	return n ? 100 * sum / (double)n : NAN;
+	return v->ops->error_24h(v, i < v->n ? v->truth[i] : NULL);
 }
 
 const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t)
@@ -772,20 +858,7 @@ const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t)
 			v->why[i] = "the zone has no intensity data";
 			continue;
 		}
-		switch (v->mode.kind) {
-		case SC_FC_PERFECT:
-			v->grids[i] = v->truth[i];
-			break;
-		case SC_FC_PERSISTENCE:
-			v->grids[i] = persistence_at(v, i, t);
-			break;
-		case SC_FC_ERROR:
-			v->grids[i] = error_at(v, i, t);
-			break;
-		case SC_FC_ARCHIVE:
-			v->grids[i] = archive_at(v, i, t);
-			break;
-		}
+		v->grids[i] = v->ops->at(v, i, t);
 	}
 	return &v->set;
 }

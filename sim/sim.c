@@ -1,5 +1,12 @@
 /* slurm-carbon: the replay engine.
- * SPDX-License-Identifier: GPL-2.0-or-later */
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * sc_sim_run in three steps: set up (options, data window, forecast view),
+ * then each job of the trace (run_job: the request, then every policy of
+ * policies[] decides it and each plan is priced), then each policy
+ * (policy_finish: the capacity model over its plans, then its totals).
+ * A policy is a decide function and one line of policies[] (and its value
+ * in sim.h's enum); a capacity model is one function (sim_run.capacity). */
 #include "config.h"
 
 #include <math.h>
@@ -7,6 +14,7 @@
 #include <string.h>
 
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "forecast/series.h"
 #include "policy/energy.h"
 #include "policy/request.h"
@@ -14,19 +22,11 @@
 #include "sim/peers.h"
 #include "sim/sim.h"
 
-const char *sc_sim_policy_name(enum sc_sim_policy p)
+/* The kind of data a zone's provider gives (forecast/provider.h), -1 when
+ * it has none. */
+static int kind(const struct sc_zone_spec *z)
 {
-	switch (p) {
-	case SC_POL_BASELINE: return "baseline";
-	case SC_POL_CARBON: return "slurm-carbon";
-	case SC_POL_ORACLE: return "oracle";
-	case SC_POL_CASDK: return "casdk";
-	case SC_POL_CATS: return "cats";
-	case SC_POL_THRESHOLD: return "threshold";
-	case SC_POL_ONESHOT: return "one-shot";
-	case SC_POL_N: break;
-	}
-	return "?";
+	return z->provider ? (int)z->provider->kind : -1;
 }
 
 /* What forecast/snapshot.c uses when a zone's MaxGap is 0. */
@@ -56,7 +56,7 @@ int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct 
 					goto error;
 			}
 			truth[z] = sc_series_to_grid(shared[c], spec->step, 0, 0, max_gap, err);
-		} else if (spec->provider == SC_PROV_FILE && spec->path) {
+		} else if (kind(spec) == SC_PROVIDER_CSV && spec->path) {
 			s = sc_csv_read_intensity(spec->path, spec->column, err);
 			if (!s) {
 				sc_err_prefix(err, "zone %s: ", spec->name);
@@ -64,14 +64,17 @@ int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct 
 			}
 			truth[z] = sc_series_to_grid(s, spec->step, 0, 0, max_gap, err);
 			sc_series_destroy(s);
-		} else if (spec->provider == SC_PROV_STATIC) {
+		} else if (kind(spec) == SC_PROVIDER_CONSTANT) {
 			continue;
 		} else {
 			if (used) {
+				char csv[128];
 				sc_err_set(err,
 					   "zone %s (provider %s) has no past intensity to replay: give its history with "
-					   "--intensity FILE, or simulate with a Provider=file zone",
-					   spec->name, sc_provider_name(spec->provider));
+					   "--intensity FILE, or simulate with a %s zone",
+					   spec->name, sc_provider_name(spec->provider),
+					   sc_provider_list(SC_PROVIDER_KIND_BIT(SC_PROVIDER_CSV), "Provider=", csv,
+							    sizeof(csv)));
 				goto error;
 			}
 			continue;
@@ -114,7 +117,7 @@ int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace
 		size_t n = (size_t)((hi - lo) / 3600 + 2);
 		double *v;
 
-		if (spec->provider != SC_PROV_STATIC || truth[z])
+		if (kind(spec) != SC_PROVIDER_CONSTANT || truth[z])
 			continue;
 		if (n > ((size_t)1 << 26))
 			return sc_err_set(err, "zone %s: the trace spans too long a time", spec->name);
@@ -161,6 +164,35 @@ struct replan_state {
 	size_t n, cap;
 	int64_t next;             /* the next pass; INT64_MAX: none */
 	int64_t last;             /* the previous pass; INT64_MIN: none */
+};
+
+/* One run of sc_sim_run: set up once (run_setup, run_alloc, run_view),
+ * grown job by job (run_job), then finished policy by policy
+ * (policy_finish: the capacity model, then the statistics). */
+struct sim_run {
+	const struct sc_conf *conf;
+	const struct sc_grid *const *truth;
+	const struct sc_sim_opts *opts;
+	struct sc_sim_result *res;
+	struct sc_site site_pol;          /* slurm-carbon's and the peers' site: the simulation's max delay */
+	struct sc_site site_orc;          /* the oracle's: no margins, the true run time */
+	struct sc_forecast_set truth_set; /* the oracle's forecasts: the truth */
+	struct sc_fview *view;            /* what slurm-carbon and the peers see */
+	double *zone_err;                 /* the ForecastError slurm-carbon plans with, per zone */
+	int64_t max_delay;
+	int fallback;                     /* partition of the jobs the config does not manage */
+	const char *fallback_name;
+	double thr_pct;                   /* the threshold peer's percentile */
+	struct rjob *jobs;                /* the replayed jobs: nj of them */
+	double *watts;                    /* jobs[i].watts point in here */
+	size_t nj;
+	struct plan *pl[SC_POL_N];        /* pl[p][i]: policy p's plan for replayed job i */
+	int64_t *scratch;                 /* nj values for the percentiles */
+	struct replan_state rs;
+	/* The capacity model: moves the starts of one policy's plans pl[0..nj-1]
+	 * where the cluster has no room for them (re-pricing them). Returns 0,
+	 * or -1 when out of memory. NULL: unlimited capacity. */
+	int (*capacity)(const struct sim_run *r, struct plan *pl);
 };
 
 void sc_sim_result_free(struct sc_sim_result *res)
@@ -272,10 +304,13 @@ static int cmp_key(const void *a, const void *b)
 	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-/* First come first served in planned-start order on `cores` cores. */
-static int run_capacity(const struct sc_conf *conf, const struct sc_grid *const *truth,
-			struct rjob *jobs, struct plan *pl, size_t n, uint32_t cores)
+/* The capacity model of --cores: first come first served in planned-start
+ * order on opts->cores cores. */
+static int capacity_fcfs(const struct sim_run *r, struct plan *pl)
 {
+	const struct rjob *jobs = r->jobs;
+	size_t n = r->nj;
+	uint32_t cores = r->opts->cores;
 	struct key *ord = malloc((n ? n : 1) * sizeof(*ord));
 	struct run *heap = malloc((n ? n : 1) * sizeof(*heap));
 	size_t nh = 0;
@@ -298,21 +333,21 @@ static int run_capacity(const struct sc_conf *conf, const struct sc_grid *const 
 		int64_t start = pl[i].planned > last ? pl[i].planned : last;
 
 		while (nh && heap[0].end <= start) {
-			struct run r = heap_pop(heap, &nh);
-			freec += r.cores;
+			struct run ru = heap_pop(heap, &nh);
+			freec += ru.cores;
 		}
 		while (freec < need) {
-			struct run r = heap_pop(heap, &nh);
-			freec += r.cores;
-			if (r.end > start)
-				start = r.end;
+			struct run ru = heap_pop(heap, &nh);
+			freec += ru.cores;
+			if (ru.end > start)
+				start = ru.end;
 		}
 		freec -= need;
 		heap_push(heap, &nh, (struct run){ start + jobs[i].runtime, need });
 		last = start;
 		if (start != pl[i].start) {
 			pl[i].start = start;
-			pl[i].g = price(conf, truth, pl[i].part, jobs[i].watts[pl[i].part], start,
+			pl[i].g = price(r->conf, r->truth, pl[i].part, jobs[i].watts[pl[i].part], start,
 					jobs[i].runtime);
 		}
 	}
@@ -361,31 +396,36 @@ static size_t allowed_parts(const struct sc_site *site, const struct sc_request 
 	return n;
 }
 
-/* The first pass after t: a multiple of interval; for archive views the
- * first issue after t that is at least interval after the previous pass. */
-static int64_t next_pass(struct sc_fview *view, const struct sc_sim_opts *opts, int64_t last, int64_t t)
-{
-	int64_t q;
+/* ------------------------------------------------------------ re-planning */
 
-	if (opts->forecast.kind == SC_FC_ARCHIVE) {
-		int64_t n = sc_fview_next_update(view, t);
-		while (n != INT64_MAX && last != INT64_MIN && n - last < opts->replan)
-			n = sc_fview_next_update(view, n);
+/* The first pass after t: a multiple of the interval; for archive views the
+ * first issue after t that is at least the interval after the previous
+ * pass (last; INT64_MIN: none). */
+static int64_t next_pass(const struct sim_run *r, int64_t last, int64_t t)
+{
+	int64_t replan = r->opts->replan, q;
+
+	if (r->opts->forecast.kind == SC_FC_ARCHIVE) {
+		int64_t n = sc_fview_next_update(r->view, t);
+		while (n != INT64_MAX && last != INT64_MIN && n - last < replan)
+			n = sc_fview_next_update(r->view, n);
 		return n;
 	}
-	q = t / opts->replan;
-	if (t % opts->replan && t < 0)
+	q = t / replan;
+	if (t % replan && t < 0)
 		q--;
-	return (q + 1) * opts->replan;
+	return (q + 1) * replan;
 }
 
 /* One re-planning pass at time t over the held jobs: each is reconsidered
  * with the forecasts of t; a job whose planned start has come leaves the
  * list. */
-static void replan_pass(const struct sc_conf *conf, const struct sc_grid *const *truth,
-			const struct sc_site *site, struct sc_fview *view, struct replan_state *rs,
-			struct rjob *jobs, struct plan *pl, int64_t t, struct sc_sim_result *res)
+static void replan_pass(struct sim_run *r, int64_t t)
 {
+	const struct sc_conf *conf = r->conf;
+	struct replan_state *rs = &r->rs;
+	struct sc_sim_result *res = r->res;
+	struct plan *pl = r->pl[SC_POL_CARBON];
 	const struct sc_forecast_set *fc = NULL;
 	size_t k = 0;
 
@@ -396,15 +436,15 @@ static void replan_pass(const struct sc_conf *conf, const struct sc_grid *const 
 
 		if (p->planned > t) {
 			if (!fc)
-				fc = sc_fview_at(view, t);
-			if (sc_redecide(site, fc, &hj->req, &hj->h, t, &rp) == 0 && rp.action == SC_REPLAN_MOVE &&
-			    truth[conf->site.parts[rp.chosen.part].zone]) {
+				fc = sc_fview_at(r->view, t);
+			if (sc_redecide(&r->site_pol, fc, &hj->req, &hj->h, t, &rp) == 0 &&
+			    rp.action == SC_REPLAN_MOVE && r->truth[conf->site.parts[rp.chosen.part].zone]) {
 				hj->h.part = rp.chosen.part;
 				hj->h.start = rp.chosen.start;
 				p->part = rp.chosen.part;
 				p->planned = p->start = rp.chosen.start;
-				p->g = price(conf, truth, p->part, jobs[hj->i].watts[p->part], p->start,
-					     jobs[hj->i].runtime);
+				p->g = price(conf, r->truth, p->part, r->jobs[hj->i].watts[p->part], p->start,
+					     r->jobs[hj->i].runtime);
 				res->replan_moves++;
 				res->replan_jobs += !hj->moved;
 				hj->moved = 1;
@@ -422,39 +462,170 @@ static void replan_pass(const struct sc_conf *conf, const struct sc_grid *const 
 
 /* Passes up to and including time t (all remaining ones when t is
  * INT64_MAX); passes while nothing is held are skipped. */
-static void replan_until(const struct sc_conf *conf, const struct sc_grid *const *truth,
-			 const struct sc_site *site, struct sc_fview *view, const struct sc_sim_opts *opts,
-			 struct replan_state *rs, struct rjob *jobs, struct plan *pl, int64_t t,
-			 struct sc_sim_result *res)
+static void replan_until(struct sim_run *r, int64_t t)
 {
+	struct replan_state *rs = &r->rs;
+
 	while (rs->n && rs->next != INT64_MAX && rs->next <= t) {
-		replan_pass(conf, truth, site, view, rs, jobs, pl, rs->next, res);
-		rs->next = next_pass(view, opts, rs->last, rs->next);
+		replan_pass(r, rs->next);
+		rs->next = next_pass(r, rs->last, rs->next);
 	}
 	if (!rs->n)
 		rs->next = INT64_MAX; /* set again when a job is held */
 }
 
-int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
-	       const struct sc_trace *trace, const struct sc_sim_opts *opts,
-	       struct sc_sim_result *res, struct sc_err *err)
+/* Holds replayed job i (request req, borrowed: copied), which slurm-carbon
+ * planned after its submission t0, for the next passes. Returns 0, or -1
+ * when out of memory. */
+static int replan_hold(struct sim_run *r, size_t i, const struct sc_request *req, int64_t t0)
 {
-	struct replan_state rs = { NULL, 0, 0, INT64_MAX, INT64_MIN };
-	struct sc_site site_pol, site_orc;
-	struct sc_forecast_set truth_set;
-	struct sc_fview *view = NULL;
-	struct rjob *jobs = NULL;
-	double *watts = NULL, *zone_err = NULL;
-	struct plan *pl[SC_POL_N] = { 0 };
-	int64_t *delays = NULL;
-	size_t nj = 0;
-	int64_t max_delay, span = 0, max_step = 1;
-	int fallback;
-	const char *fallback_name;
-	double thr_pct = opts->threshold_pct > 0 ? opts->threshold_pct : 30;
-	int have_data = 0, rc = -1;
+	struct replan_state *rs = &r->rs;
+	const struct plan *p = &r->pl[SC_POL_CARBON][i];
+	struct held *hj;
+	int64_t md = r->max_delay;
 
-	memset(res, 0, sizeof(*res));
+	if (rs->n == rs->cap) {
+		size_t nc = rs->cap ? 2 * rs->cap : 256;
+		struct held *nv = realloc(rs->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		rs->v = nv;
+		rs->cap = nc;
+	}
+	hj = &rs->v[rs->n++];
+	hj->i = i;
+	hj->req = *req;
+	hj->moved = 0;
+	hj->h.part = p->part;
+	hj->h.start = p->planned;
+	hj->h.earliest = req->begin > t0 ? req->begin : t0;
+	if (req->max_delay >= 0 && req->max_delay < md)
+		md = req->max_delay;
+	hj->h.latest = hj->h.earliest + md;
+	if (rs->next == INT64_MAX)
+		rs->next = next_pass(r, rs->last, t0);
+	return 0;
+}
+
+/* ------------------------------------------------------------ the policies */
+
+/* One replayed job at its submission, as the policies see it. */
+struct sim_job {
+	const struct sc_trace_job *tj;
+	const struct sc_request *req;   /* as the plugin builds it */
+	int64_t t0;                     /* submission */
+	const struct sc_forecast_set *fc; /* the view at t0 */
+	struct sc_peer_job pj;          /* the same, as the peers' rules take it */
+	const struct plan *decided;     /* this job's plans of the policies decided before */
+	const unsigned char *none;      /* ... and whether each had no forecast */
+};
+
+/* One policy of the comparison. */
+struct sim_policy {
+	const char *name;
+	/* Decides job j at its submission (never called for exempt jobs): c
+	 * comes in as a start at submission on the job's partition; the policy
+	 * may change c->part and c->planned. Returns 1 when it left the job
+	 * alone for want of a forecast (counted in decided_none), else 0. */
+	int (*decide)(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+		      struct plan *c);
+	/* decide_peer: the peer's rule (pct: the threshold rule's percentile). */
+	void (*rule)(const struct sc_peer_job *pj, double pct, struct sc_peer_choice *pc);
+};
+
+static int decide_at_submit(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			    struct plan *c)
+{
+	return 0;
+}
+
+/* slurm-carbon: the plugin's decision on the view's forecasts. */
+static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			 struct plan *c)
+{
+	struct sc_decision d;
+
+	if (sc_decide(&r->site_pol, j->fc, j->req, j->t0, &d) != 0 || d.action == SC_ACT_NONE ||
+	    d.action == SC_ACT_REJECT)
+		return 1;
+	c->part = d.chosen.part;
+	c->planned = d.chosen.start;
+	return 0;
+}
+
+/* The oracle: sc_decide on the truth with the true run time. */
+static int decide_oracle(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			 struct plan *c)
+{
+	struct sc_request req = *j->req;
+	struct sc_decision d;
+
+	req.time_limit = j->tj->runtime;
+	if (sc_decide(&r->site_orc, &r->truth_set, &req, j->t0, &d) == 0 && d.action != SC_ACT_NONE &&
+	    d.action != SC_ACT_REJECT) {
+		c->part = d.chosen.part;
+		c->planned = d.chosen.start;
+	}
+	return 0;
+}
+
+/* A peer: its rule on the same forecasts and planned run time. */
+static int decide_peer(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+		       struct plan *c)
+{
+	struct sc_peer_choice pc;
+
+	self->rule(&j->pj, r->thr_pct, &pc);
+	c->part = pc.part;
+	c->planned = pc.start;
+	return pc.none != 0;
+}
+
+/* one-shot: slurm-carbon's submit-time plan, which re-planning leaves be. */
+static int decide_oneshot(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			  struct plan *c)
+{
+	*c = j->decided[SC_POL_CARBON];
+	return j->none[SC_POL_CARBON];
+}
+
+static void rule_casdk(const struct sc_peer_job *pj, double pct, struct sc_peer_choice *pc)
+{
+	sc_peer_casdk(pj, pc);
+}
+
+static void rule_cats(const struct sc_peer_job *pj, double pct, struct sc_peer_choice *pc)
+{
+	sc_peer_cats(pj, pc);
+}
+
+/* Decided in this order for each job (one-shot after slurm-carbon). */
+static const struct sim_policy policies[SC_POL_N] = {
+	[SC_POL_BASELINE] = { "baseline", decide_at_submit, NULL },
+	[SC_POL_CARBON] = { "slurm-carbon", decide_carbon, NULL },
+	[SC_POL_ORACLE] = { "oracle", decide_oracle, NULL },
+	[SC_POL_CASDK] = { "casdk", decide_peer, rule_casdk },
+	[SC_POL_CATS] = { "cats", decide_peer, rule_cats },
+	[SC_POL_THRESHOLD] = { "threshold", decide_peer, sc_peer_threshold },
+	[SC_POL_ONESHOT] = { "one-shot", decide_oneshot, NULL },
+};
+
+const char *sc_sim_policy_name(enum sc_sim_policy p)
+{
+	return (unsigned)p < SC_POL_N ? policies[p].name : "?";
+}
+
+/* ------------------------------------------------------------ the run */
+
+/* Checks the options and finds the window where every zone with data has
+ * data; sets r's settings and the sites. Allocates nothing. */
+static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *max_step, struct sc_err *err)
+{
+	const struct sc_conf *conf = r->conf;
+	const struct sc_sim_opts *opts = r->opts;
+	struct sc_sim_result *res = r->res;
+	int have_data = 0;
+
 	if (conf->n_parts == 0 || conf->n_zones == 0)
 		return sc_err_set(err, "the configuration manages no partition: nothing to simulate");
 	if (conf->site.n_parts > SC_PEER_MAX_PARTS)
@@ -463,61 +634,80 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 		return sc_err_set(err, "the trace's times are relative: anchor them first");
 	if (opts->replan < 0)
 		return sc_err_set(err, "the re-planning interval must be positive (0: off)");
-	fallback = opts->fallback_part >= 0 ? opts->fallback_part : conf->default_part;
-	if (fallback < 0 || (size_t)fallback >= conf->n_parts)
-		fallback = 0;
-	fallback_name = conf->site.parts[fallback].name;
-	max_delay = opts->max_delay >= 0 ? opts->max_delay : conf->site.params.max_delay;
+	r->fallback = opts->fallback_part >= 0 ? opts->fallback_part : conf->default_part;
+	if (r->fallback < 0 || (size_t)r->fallback >= conf->n_parts)
+		r->fallback = 0;
+	r->fallback_name = conf->site.parts[r->fallback].name;
+	r->max_delay = opts->max_delay >= 0 ? opts->max_delay : conf->site.params.max_delay;
+	r->thr_pct = opts->threshold_pct > 0 ? opts->threshold_pct : 30;
+	r->capacity = opts->cores > 0 ? capacity_fcfs : NULL;
 
-	/* The window where every zone with data has data. */
 	res->data_start = INT64_MIN;
 	res->data_end = INT64_MAX;
+	*max_step = 1;
 	for (size_t z = 0; z < conf->n_zones; z++) {
-		if (!truth[z])
+		const struct sc_grid *g = r->truth[z];
+		if (!g)
 			continue;
 		have_data = 1;
-		if (truth[z]->start > res->data_start)
-			res->data_start = truth[z]->start;
-		if (sc_grid_end(truth[z]) < res->data_end)
-			res->data_end = sc_grid_end(truth[z]);
-		if (truth[z]->step > max_step)
-			max_step = truth[z]->step;
+		if (g->start > res->data_start)
+			res->data_start = g->start;
+		if (sc_grid_end(g) < res->data_end)
+			res->data_end = sc_grid_end(g);
+		if (g->step > *max_step)
+			*max_step = g->step;
 	}
 	if (!have_data)
 		return sc_err_set(err, "no zone has intensity data");
-	res->max_delay = max_delay;
+	res->max_delay = r->max_delay;
 	res->replan = opts->replan;
 
-	site_pol = conf->site;
-	site_pol.params.max_delay = max_delay;
-	site_orc = site_pol;
-	site_orc.params.min_savings_pct = 0;
-	site_orc.params.near_best_pct = 0;
-	site_orc.params.runtime_ratio = 1;
-	truth_set.grids = truth;
-	truth_set.why = NULL;
-	truth_set.n = conf->n_zones;
+	r->site_pol = conf->site;
+	r->site_pol.params.max_delay = r->max_delay;
+	r->site_orc = r->site_pol;
+	r->site_orc.params.min_savings_pct = 0;
+	r->site_orc.params.near_best_pct = 0;
+	r->site_orc.params.runtime_ratio = 1;
+	r->site_orc.zone_error = NULL;
+	r->truth_set.grids = r->truth;
+	r->truth_set.why = NULL;
+	r->truth_set.n = conf->n_zones;
+	return 0;
+}
 
-	jobs = calloc(trace->n ? trace->n : 1, sizeof(*jobs));
-	watts = calloc((trace->n ? trace->n : 1) * conf->site.n_parts, sizeof(*watts));
+/* Room for every job of the trace, in r and (keep_jobs) in the result. */
+static int run_alloc(struct sim_run *r, size_t n_trace, struct sc_err *err)
+{
+	size_t n = n_trace ? n_trace : 1;
+
+	r->jobs = calloc(n, sizeof(*r->jobs));
+	r->watts = calloc(n * r->conf->site.n_parts, sizeof(*r->watts));
+	r->scratch = malloc(n * sizeof(*r->scratch));
+	if (!r->jobs || !r->watts || !r->scratch)
+		return sc_err_set(err, "out of memory");
 	for (int p = 0; p < SC_POL_N; p++)
-		pl[p] = calloc(trace->n ? trace->n : 1, sizeof(*pl[p]));
-	for (int p = 0; p < SC_POL_N; p++)
-		if (!pl[p])
-			goto oom;
-	if (!jobs || !watts)
-		goto oom;
-	if (opts->keep_jobs) {
-		res->in = calloc(trace->n ? trace->n : 1, 1);
-		if (!res->in)
-			goto oom;
-		for (int p = 0; p < SC_POL_N; p++) {
-			res->out[p] = calloc(trace->n ? trace->n : 1, sizeof(*res->out[p]));
-			if (!res->out[p])
-				goto oom;
-		}
-		res->n_out = trace->n;
+		if (!(r->pl[p] = calloc(n, sizeof(*r->pl[p]))))
+			return sc_err_set(err, "out of memory");
+	if (r->opts->keep_jobs) {
+		r->res->in = calloc(n, 1);
+		if (!r->res->in)
+			return sc_err_set(err, "out of memory");
+		for (int p = 0; p < SC_POL_N; p++)
+			if (!(r->res->out[p] = calloc(n, sizeof(*r->res->out[p]))))
+				return sc_err_set(err, "out of memory");
+		r->res->n_out = n_trace;
 	}
+	return 0;
+}
+
+/* The forecast view, reaching the longest planned run past the max delay,
+ * and the ForecastError slurm-carbon plans with in each zone: the
+ * configured one, else the view's. */
+static int run_view(struct sim_run *r, const struct sc_trace *trace, int64_t max_step, struct sc_err *err)
+{
+	const struct sc_conf *conf = r->conf;
+	int64_t span = 0;
+	size_t fz = conf->site.parts[r->fallback].zone;
 
 	for (size_t k = 0; k < trace->n; k++) {
 		const struct sc_trace_job *tj = &trace->jobs[k];
@@ -525,234 +715,250 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 		if (planned > span)
 			span = planned;
 	}
-	span += max_delay + 2 * max_step;
-	view = sc_fview_create(&opts->forecast, truth, conf->n_zones, span,
-			       conf->zones[0].max_gap > 0 ? conf->zones[0].max_gap : DEFAULT_MAX_GAP,
-			       conf->zones[0].max_age, err);
-	if (!view)
-		goto error;
-	/* What slurm-carbon assumes of its forecasts' error, per zone. */
-	zone_err = calloc(conf->n_zones, sizeof(*zone_err));
-	if (!zone_err)
-		goto oom;
+	span += r->max_delay + 2 * max_step;
+	r->view = sc_fview_create(&r->opts->forecast, r->truth, conf->n_zones, span,
+				  conf->zones[0].max_gap > 0 ? conf->zones[0].max_gap : DEFAULT_MAX_GAP,
+				  conf->zones[0].max_age, err);
+	if (!r->view)
+		return -1;
+	r->zone_err = calloc(conf->n_zones, sizeof(*r->zone_err));
+	if (!r->zone_err)
+		return sc_err_set(err, "out of memory");
 	for (size_t z = 0; z < conf->n_zones; z++) {
 		if (conf->zones[z].forecast_error_set) {
-			zone_err[z] = conf->zones[z].forecast_error_pct;
+			r->zone_err[z] = conf->zones[z].forecast_error_pct;
 		} else {
-			double e = sc_fview_error_24h(view, z);
-			zone_err[z] = isfinite(e) ? e : conf->zones[z].forecast_error_pct;
+			double e = sc_fview_error_24h(r->view, z);
+			r->zone_err[z] = isfinite(e) ? e : conf->zones[z].forecast_error_pct;
 		}
 	}
-	site_pol.zone_error = zone_err;
-	site_orc.zone_error = NULL;
-	{
-		size_t fz = conf->site.parts[fallback].zone;
-		res->forecast_error_pct = zone_err[fz];
-		res->forecast_error_configured = conf->zones[fz].forecast_error_set;
+	r->site_pol.zone_error = r->zone_err;
+	r->res->forecast_error_pct = r->zone_err[fz];
+	r->res->forecast_error_configured = conf->zones[fz].forecast_error_set;
+	return 0;
+}
+
+/* Builds tj's request as the plugin would (a partition the config does not
+ * manage: the fallback one). Returns 0, or -1 when the job is not replayed
+ * (counted as skipped or outside the data). */
+static int job_request(struct sim_run *r, const struct sc_trace_job *tj, struct sc_request *req)
+{
+	const struct sc_conf *conf = r->conf;
+	struct sc_sim_result *res = r->res;
+	int64_t limit = tj->requested > 0 ? tj->requested : tj->runtime;
+	const char *part = tj->partition && *tj->partition ? tj->partition : r->fallback_name;
+	struct sc_job_fields f;
+	struct sc_err why;
+	enum sc_build b;
+
+	make_fields(tj, part, limit, &f);
+	b = sc_request_build(&conf->site, conf->part_defaults, r->fallback, 1, &f, req, &why);
+	if (b == SC_BUILD_UNMANAGED) {
+		make_fields(tj, r->fallback_name, limit, &f);
+		b = sc_request_build(&conf->site, conf->part_defaults, r->fallback, 1, &f, req, &why);
 	}
-
-	res->jobs_skipped = trace->skipped;
-	for (size_t k = 0; k < trace->n; k++) {
-		const struct sc_trace_job *tj = &trace->jobs[k];
-		struct rjob *rj = &jobs[nj];
-		struct sc_job_fields f;
-		struct sc_request req, req_o;
-		struct sc_decision d;
-		struct sc_err why;
-		const struct sc_forecast_set *fc;
-		struct sc_peer_job pj;
-		struct sc_peer_choice pc;
-		int64_t t0 = tj->submit, limit = tj->requested > 0 ? tj->requested : tj->runtime;
-		const char *part = tj->partition;
-		enum sc_build b;
-		int exempt;
-		struct plan c[SC_POL_N];
-
-		if (!part || !*part)
-			part = fallback_name;
-		make_fields(tj, part, limit, &f);
-		b = sc_request_build(&conf->site, conf->part_defaults, fallback, 1, &f, &req, &why);
-		if (b == SC_BUILD_UNMANAGED) {
-			make_fields(tj, fallback_name, limit, &f);
-			b = sc_request_build(&conf->site, conf->part_defaults, fallback, 1, &f, &req, &why);
-		}
-		if (b != SC_BUILD_OK || !truth[conf->site.parts[req.parts[0]].zone]) {
-			res->jobs_skipped++;
-			continue;
-		}
-		if (t0 < res->data_start || t0 > res->data_end - max_delay - tj->runtime) {
-			res->jobs_outside_data++;
-			continue;
-		}
-		exempt = sc_conf_exempt(conf, tj->user, tj->account, tj->qos) != NULL;
-		res->jobs_exempt += exempt != 0;
-
-		memset(rj, 0, sizeof(*rj));
-		rj->k = k;
-		rj->submit = t0;
-		rj->runtime = tj->runtime;
-		rj->cores = req.shape.cores ? req.shape.cores : 1;
-		rj->home = req.parts[0];
-		rj->watts = watts + nj * conf->site.n_parts;
-		for (size_t p = 0; p < conf->site.n_parts; p++)
-			rj->watts[p] = sc_power_watts(&conf->site.parts[p].power, &req.shape);
-
-		for (int p = 0; p < SC_POL_N; p++) {
-			c[p].part = rj->home;
-			c[p].planned = t0;
-		}
-		if (opts->replan > 0)
-			replan_until(conf, truth, &site_pol, view, opts, &rs, jobs, pl[SC_POL_CARBON], t0, res);
-		if (!exempt) {
-			fc = sc_fview_at(view, t0);
-			/* slurm-carbon: the plugin's decision. */
-			if (sc_decide(&site_pol, fc, &req, t0, &d) == 0 && d.action != SC_ACT_NONE &&
-			    d.action != SC_ACT_REJECT) {
-				c[SC_POL_CARBON].part = d.chosen.part;
-				c[SC_POL_CARBON].planned = d.chosen.start;
-			} else {
-				res->pol[SC_POL_CARBON].decided_none++;
-			}
-			/* The oracle: the truth and the true run time. */
-			req_o = req;
-			req_o.time_limit = tj->runtime;
-			if (sc_decide(&site_orc, &truth_set, &req_o, t0, &d) == 0 && d.action != SC_ACT_NONE &&
-			    d.action != SC_ACT_REJECT) {
-				c[SC_POL_ORACLE].part = d.chosen.part;
-				c[SC_POL_ORACLE].planned = d.chosen.start;
-			}
-			/* The peers, on the same forecasts and planned run time. */
-			memset(&pj, 0, sizeof(pj));
-			pj.site = &site_pol;
-			pj.fc = fc;
-			pj.n_parts = allowed_parts(&site_pol, &req, pj.parts);
-			pj.runtime = (int64_t)ceil((double)limit * site_pol.params.runtime_ratio);
-			if (pj.runtime < 1)
-				pj.runtime = 1;
-			pj.t0 = t0;
-			pj.max_delay = max_delay;
-			for (size_t p = 0; p < pj.n_parts; p++)
-				pj.factor[p] = sc_energy_kwh(rj->watts[pj.parts[p]], pj.runtime) *
-					       conf->site.parts[pj.parts[p]].pue;
-			sc_peer_casdk(&pj, &pc);
-			c[SC_POL_CASDK].part = pc.part;
-			c[SC_POL_CASDK].planned = pc.start;
-			res->pol[SC_POL_CASDK].decided_none += pc.none != 0;
-			sc_peer_cats(&pj, &pc);
-			c[SC_POL_CATS].part = pc.part;
-			c[SC_POL_CATS].planned = pc.start;
-			res->pol[SC_POL_CATS].decided_none += pc.none != 0;
-			sc_peer_threshold(&pj, thr_pct, &pc);
-			c[SC_POL_THRESHOLD].part = pc.part;
-			c[SC_POL_THRESHOLD].planned = pc.start;
-			res->pol[SC_POL_THRESHOLD].decided_none += pc.none != 0;
-		}
-		c[SC_POL_ONESHOT] = c[SC_POL_CARBON];
-		res->pol[SC_POL_ONESHOT].decided_none = res->pol[SC_POL_CARBON].decided_none;
-		for (int p = 0; p < SC_POL_N; p++) {
-			/* A plan on a partition without truth cannot be priced:
-			 * it is no candidate for anyone (sc_decide skips zones
-			 * without forecast, and forecasts come from the truth). */
-			if (!truth[conf->site.parts[c[p].part].zone])
-				c[p].part = rj->home, c[p].planned = t0;
-			c[p].start = c[p].planned;
-			c[p].g = price(conf, truth, c[p].part, rj->watts[c[p].part], c[p].start, rj->runtime);
-			pl[p][nj] = c[p];
-		}
-		if (opts->replan > 0 && pl[SC_POL_CARBON][nj].planned > t0) {
-			struct held *hj;
-			int64_t md = max_delay;
-			if (rs.n == rs.cap) {
-				size_t nc = rs.cap ? 2 * rs.cap : 256;
-				struct held *nv = realloc(rs.v, nc * sizeof(*nv));
-				if (!nv)
-					goto oom;
-				rs.v = nv;
-				rs.cap = nc;
-			}
-			hj = &rs.v[rs.n++];
-			hj->i = nj;
-			hj->req = req;
-			hj->moved = 0;
-			hj->h.part = pl[SC_POL_CARBON][nj].part;
-			hj->h.start = pl[SC_POL_CARBON][nj].planned;
-			hj->h.earliest = req.begin > t0 ? req.begin : t0;
-			if (req.max_delay >= 0 && req.max_delay < md)
-				md = req.max_delay;
-			hj->h.latest = hj->h.earliest + md;
-			if (rs.next == INT64_MAX)
-				rs.next = next_pass(view, opts, rs.last, t0);
-		}
-		nj++;
+	if (b != SC_BUILD_OK || !r->truth[conf->site.parts[req->parts[0]].zone]) {
+		res->jobs_skipped++;
+		return -1;
 	}
-	res->jobs = nj;
-	if (opts->replan > 0)
-		replan_until(conf, truth, &site_pol, view, opts, &rs, jobs, pl[SC_POL_CARBON], INT64_MAX, res);
+	if (tj->submit < res->data_start || tj->submit > res->data_end - r->max_delay - tj->runtime) {
+		res->jobs_outside_data++;
+		return -1;
+	}
+	return 0;
+}
 
-	if (opts->cores > 0)
-		for (int p = 0; p < SC_POL_N; p++)
-			if (run_capacity(conf, truth, jobs, pl[p], nj, opts->cores) < 0)
-				goto oom;
+/* What the policies see of job j (tj, req and t0 set) at its submission:
+ * the view's forecasts, and the job as the peers' rules take it. */
+static void job_view(const struct sim_run *r, const struct rjob *rj, struct sim_job *j)
+{
+	const struct sc_site *site = &r->site_pol;
+	struct sc_peer_job *pj = &j->pj;
+	int64_t limit = j->tj->requested > 0 ? j->tj->requested : j->tj->runtime;
 
-	delays = malloc((nj ? nj : 1) * sizeof(*delays));
-	if (!delays)
-		goto oom;
+	j->fc = sc_fview_at(r->view, j->t0);
+	memset(pj, 0, sizeof(*pj));
+	pj->site = site;
+	pj->fc = j->fc;
+	pj->n_parts = allowed_parts(site, j->req, pj->parts);
+	pj->runtime = (int64_t)ceil((double)limit * site->params.runtime_ratio);
+	if (pj->runtime < 1)
+		pj->runtime = 1;
+	pj->t0 = j->t0;
+	pj->max_delay = r->max_delay;
+	for (size_t p = 0; p < pj->n_parts; p++)
+		pj->factor[p] = sc_energy_kwh(rj->watts[pj->parts[p]], pj->runtime) * site->parts[pj->parts[p]].pue;
+}
+
+/* Replays trace job k: every policy decides it at its submission (exempt
+ * jobs start then under all), each plan is priced on the truth, and
+ * slurm-carbon's delayed plans are held for re-planning. Returns 0, or -1
+ * with err (out of memory). */
+static int run_job(struct sim_run *r, const struct sc_trace_job *tj, size_t k, struct sc_err *err)
+{
+	const struct sc_conf *conf = r->conf;
+	struct sc_sim_result *res = r->res;
+	struct rjob *rj = &r->jobs[r->nj];
+	struct sc_request req;
+	struct plan c[SC_POL_N];
+	unsigned char none[SC_POL_N] = { 0 };
+	struct sim_job j = { .tj = tj, .req = &req, .t0 = tj->submit, .decided = c, .none = none };
+	int exempt;
+
+	if (job_request(r, tj, &req) < 0)
+		return 0;
+	exempt = sc_conf_exempt(conf, tj->user, tj->account, tj->qos) != NULL;
+	res->jobs_exempt += exempt != 0;
+
+	memset(rj, 0, sizeof(*rj));
+	rj->k = k;
+	rj->submit = j.t0;
+	rj->runtime = tj->runtime;
+	rj->cores = req.shape.cores ? req.shape.cores : 1;
+	rj->home = req.parts[0];
+	rj->watts = r->watts + r->nj * conf->site.n_parts;
+	for (size_t p = 0; p < conf->site.n_parts; p++)
+		rj->watts[p] = sc_power_watts(&conf->site.parts[p].power, &req.shape);
+
 	for (int p = 0; p < SC_POL_N; p++) {
-		struct sc_sim_stats *s = &res->pol[p];
-		double sum = 0, qsum = 0;
-		size_t moved = 0;
-
-		s->gco2e = 0;
-		for (size_t i = 0; i < nj; i++) {
-			s->gco2e += pl[p][i].g;
-			delays[i] = pl[p][i].planned - jobs[i].submit;
-			sum += (double)delays[i];
-			moved += pl[p][i].part != jobs[i].home;
+		c[p].part = rj->home;
+		c[p].planned = j.t0;
+	}
+	if (r->opts->replan > 0)
+		replan_until(r, j.t0);
+	if (!exempt) {
+		job_view(r, rj, &j);
+		for (int p = 0; p < SC_POL_N; p++) {
+			none[p] = (unsigned char)policies[p].decide(r, &j, &policies[p], &c[p]);
+			res->pol[p].decided_none += none[p];
 		}
-		s->mean_delay_s = nj ? sum / (double)nj : 0;
-		s->p95_delay_s = p95(delays, nj);
-		s->rerouted_pct = nj ? 100.0 * (double)moved / (double)nj : 0;
-		for (size_t i = 0; i < nj; i++) {
-			delays[i] = pl[p][i].start - pl[p][i].planned;
-			qsum += (double)delays[i];
-		}
-		s->mean_queue_s = nj ? qsum / (double)nj : 0;
-		s->p95_queue_s = p95(delays, nj);
 	}
 	for (int p = 0; p < SC_POL_N; p++) {
-		double base = res->pol[SC_POL_BASELINE].gco2e;
+		/* A plan on a partition without truth cannot be priced: it is
+		 * no candidate for anyone (sc_decide skips zones without
+		 * forecast, and forecasts come from the truth). */
+		if (!r->truth[conf->site.parts[c[p].part].zone])
+			c[p].part = rj->home, c[p].planned = j.t0;
+		c[p].start = c[p].planned;
+		c[p].g = price(conf, r->truth, c[p].part, rj->watts[c[p].part], c[p].start, rj->runtime);
+		r->pl[p][r->nj] = c[p];
+	}
+	if (r->opts->replan > 0 && c[SC_POL_CARBON].planned > j.t0 && replan_hold(r, r->nj, &req, j.t0) < 0)
+		return sc_err_set(err, "out of memory");
+	r->nj++;
+	return 0;
+}
+
+/* Policy p's totals over the replayed jobs, but for the figures relative to
+ * other policies (run_relative). */
+static void policy_stats(struct sim_run *r, int p)
+{
+	struct sc_sim_stats *s = &r->res->pol[p];
+	const struct plan *pl = r->pl[p];
+	int64_t *v = r->scratch;
+	size_t nj = r->nj, moved = 0;
+	double sum = 0, qsum = 0;
+
+	s->gco2e = 0;
+	for (size_t i = 0; i < nj; i++) {
+		s->gco2e += pl[i].g;
+		v[i] = pl[i].planned - r->jobs[i].submit;
+		sum += (double)v[i];
+		moved += pl[i].part != r->jobs[i].home;
+	}
+	s->mean_delay_s = nj ? sum / (double)nj : 0;
+	s->p95_delay_s = p95(v, nj);
+	s->rerouted_pct = nj ? 100.0 * (double)moved / (double)nj : 0;
+	for (size_t i = 0; i < nj; i++) {
+		v[i] = pl[i].start - pl[i].planned;
+		qsum += (double)v[i];
+	}
+	s->mean_queue_s = nj ? qsum / (double)nj : 0;
+	s->p95_queue_s = p95(v, nj);
+}
+
+/* Policy p after the last job: its plans through the capacity model, then
+ * its totals. Returns 0, or -1 with err (out of memory). */
+static int policy_finish(struct sim_run *r, int p, struct sc_err *err)
+{
+	if (r->capacity && r->capacity(r, r->pl[p]) < 0)
+		return sc_err_set(err, "out of memory");
+	policy_stats(r, p);
+	return 0;
+}
+
+/* The savings against the baseline and the share of the oracle's. */
+static void run_relative(struct sc_sim_result *res)
+{
+	double base = res->pol[SC_POL_BASELINE].gco2e, o;
+
+	for (int p = 0; p < SC_POL_N; p++)
 		res->pol[p].savings_pct = base > 0 ? 100.0 * (base - res->pol[p].gco2e) / base : 0;
-	}
-	for (int p = 0; p < SC_POL_N; p++) {
-		double o = res->pol[SC_POL_ORACLE].savings_pct;
+	o = res->pol[SC_POL_ORACLE].savings_pct;
+	for (int p = 0; p < SC_POL_N; p++)
 		res->pol[p].oracle_fraction = o > 1e-9 ? res->pol[p].savings_pct / o : NAN;
-	}
-	if (opts->keep_jobs) {
-		for (size_t i = 0; i < nj; i++) {
-			res->in[jobs[i].k] = 1;
-			for (int p = 0; p < SC_POL_N; p++) {
-				struct sc_sim_out *o = &res->out[p][jobs[i].k];
-				o->part = pl[p][i].part;
-				o->planned = pl[p][i].planned;
-				o->start = pl[p][i].start;
-				o->gco2e = pl[p][i].g;
-			}
+}
+
+/* keep_jobs: each replayed job's outcome under each policy. */
+static void run_keep(struct sim_run *r)
+{
+	for (size_t i = 0; i < r->nj; i++) {
+		size_t k = r->jobs[i].k;
+		r->res->in[k] = 1;
+		for (int p = 0; p < SC_POL_N; p++) {
+			struct sc_sim_out *o = &r->res->out[p][k];
+			o->part = r->pl[p][i].part;
+			o->planned = r->pl[p][i].planned;
+			o->start = r->pl[p][i].start;
+			o->gco2e = r->pl[p][i].g;
 		}
 	}
+}
+
+static void run_free(struct sim_run *r)
+{
+	free(r->scratch);
+	free(r->rs.v);
+	for (int p = 0; p < SC_POL_N; p++)
+		free(r->pl[p]);
+	free(r->jobs);
+	free(r->watts);
+	free(r->zone_err);
+	sc_fview_destroy(r->view);
+}
+
+int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
+	       const struct sc_trace *trace, const struct sc_sim_opts *opts,
+	       struct sc_sim_result *res, struct sc_err *err)
+{
+	struct sim_run r = { .conf = conf, .truth = truth, .opts = opts, .res = res,
+			     .rs = { NULL, 0, 0, INT64_MAX, INT64_MIN } };
+	int64_t max_step = 1;
+	int rc = -1;
+
+	memset(res, 0, sizeof(*res));
+	if (run_setup(&r, trace, &max_step, err) < 0)
+		return -1;
+	if (run_alloc(&r, trace->n, err) < 0 || run_view(&r, trace, max_step, err) < 0)
+		goto error;
+	res->jobs_skipped = trace->skipped;
+	for (size_t k = 0; k < trace->n; k++)
+		if (run_job(&r, &trace->jobs[k], k, err) < 0)
+			goto error;
+	res->jobs = r.nj;
+	if (opts->replan > 0)
+		replan_until(&r, INT64_MAX);
+	for (int p = 0; p < SC_POL_N; p++)
+		if (policy_finish(&r, p, err) < 0)
+			goto error;
+	run_relative(res);
+	if (opts->keep_jobs)
+		run_keep(&r);
 	rc = 0;
 	goto out;
-oom:
-	sc_err_set(err, "out of memory");
 error:
 	sc_sim_result_free(res);
 out:
-	free(delays);
-	free(rs.v);
-	for (int p = 0; p < SC_POL_N; p++)
-		free(pl[p]);
-	free(jobs);
-	free(watts);
-	free(zone_err);
-	sc_fview_destroy(view);
+	run_free(&r);
 	return rc;
 }

@@ -29,8 +29,9 @@
  * is not inside every zone's truth is "outside the data": counted, not
  * replayed.
  *
- * With replan > 0, slurm-carbon re-plans the jobs it delayed, as `scarbon
- * replan` run every `replan` seconds does: at each pass (times that are
+ * With replan > 0, slurm-carbon re-plans the jobs it delayed every `replan`
+ * seconds (the plugin itself decides once, at submission: this measures
+ * what re-planning would add): at each pass (times that are
  * multiples of replan; for archive: forecasts, each issue time at least
  * replan after the previous pass) every job whose planned start is still
  * ahead is reconsidered by sc_redecide with the forecasts of that moment,
@@ -126,7 +127,7 @@ struct sc_sim_result {
 
 /* The actual intensity of every zone (truth[0..conf->n_zones-1], filled;
  * caller frees each with sc_grid_destroy): the CSV at `intensity` for every
- * zone when not NULL, else each Provider=file zone's Path= (Column= as
+ * zone when not NULL, else each CSV zone's Path= (forecast/provider.h; Column= as
  * configured). Each becomes a grid the way the plugin's snapshot builds it
  * (sc_series_to_grid with the zone's Step= and MaxGap=, from the data's
  * first point). Static zones are left NULL (see sc_sim_truth_static); so
@@ -136,7 +137,7 @@ struct sc_sim_result {
 int sc_sim_truth_load(const struct sc_conf *conf, const char *intensity, struct sc_grid **truth,
 		      struct sc_err *err);
 
-/* Provider=static zones still NULL in truth get their constant, hourly,
+/* Constant zones (forecast/provider.h) still NULL in truth get their constant, hourly,
  * over the span the trace's jobs need (first submit to the last job's
  * submit + max_delay + run time). Returns 0 or -1 with err. */
 int sc_sim_truth_static(const struct sc_conf *conf, const struct sc_trace *trace, int64_t max_delay,

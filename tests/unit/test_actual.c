@@ -8,6 +8,7 @@
 
 #include "acct/actual.h"
 #include "acct/intensity.h"
+#include "forecast/provider.h"
 #include "policy/units.h"
 #include "record/record.h"
 
@@ -454,17 +455,17 @@ static void test_store(void **state)
 	snprintf(file, sizeof(file), "%s", sc_test_path("tests/data/acct/file-zone.csv"));
 	memset(zones, 0, sizeof(zones));
 	zones[0].name = "GB";
-	zones[0].provider = SC_PROV_UKCI;
+	zones[0].provider = sc_provider_find("ukci");
 	zones[0].max_gap = 3600;
 	zones[1].name = "FILEZ";
-	zones[1].provider = SC_PROV_FILE;
+	zones[1].provider = sc_provider_find("file");
 	zones[1].path = file;
 	zones[1].max_gap = 3600;
 	zones[2].name = "STAT";
-	zones[2].provider = SC_PROV_STATIC;
+	zones[2].provider = sc_provider_find("static");
 	zones[2].intensity = 123;
 	zones[3].name = "EMPTY";
-	zones[3].provider = SC_PROV_ELECTRICITYMAPS;
+	zones[3].provider = sc_provider_find("electricitymaps");
 	warnings[0] = '\0';
 	st = sc_ci_store_create(zones, 4, state_dir, warned, NULL);
 	assert_non_null(st);
@@ -549,10 +550,10 @@ static void test_store_bad_files(void **state)
 	snprintf(state_dir, sizeof(state_dir), "%s", sc_test_path("tests/data/acct/state-bad"));
 	memset(zones, 0, sizeof(zones));
 	zones[0].name = "XX";
-	zones[0].provider = SC_PROV_FILE;
+	zones[0].provider = sc_provider_find("file");
 	zones[0].path = "/nonexistent/xx.csv";
 	zones[1].name = "a/b";
-	zones[1].provider = SC_PROV_STATIC;
+	zones[1].provider = sc_provider_find("static");
 	zones[1].intensity = 5;
 	warnings[0] = '\0';
 	st = sc_ci_store_create(zones, 2, state_dir, warned, NULL);

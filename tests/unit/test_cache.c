@@ -11,6 +11,7 @@
 #include "forecast/archive.h"
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
+#include "forecast/provider.h"
 #include "policy/units.h"
 
 #define HOUR 3600
@@ -54,7 +55,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct sc_zone_spec zone(const char *name, enum sc_provider p, const char *region, enum sc_signal sig)
+static struct sc_zone_spec zone(const char *name, const struct sc_provider_ops *p, const char *region, enum sc_signal sig)
 {
 	struct sc_zone_spec z;
 
@@ -130,7 +131,7 @@ static void test_paths(void **state)
 static void test_round_trip(void **state)
 {
 	const double v[] = { 394.6253619, 390.1, 0, 3000 };
-	struct sc_zone_spec z = zone("CAISO", SC_PROV_WATTTIME, "CAISO_NORTH", SC_SIGNAL_MARGINAL);
+	struct sc_zone_spec z = zone("CAISO", sc_provider_find("watttime"), "CAISO_NORTH", SC_SIGNAL_MARGINAL);
 	struct sc_series *s = series(T0, 300, v, 4), *r;
 	struct sc_cache_info info;
 	struct sc_err err = { "" };
@@ -190,7 +191,7 @@ static void test_round_trip(void **state)
 static void test_stale_and_missing(void **state)
 {
 	const double v[] = { 200, 210 };
-	struct sc_zone_spec z = zone("GB", SC_PROV_UKCI, "national", SC_SIGNAL_AVERAGE);
+	struct sc_zone_spec z = zone("GB", sc_provider_find("ukci"), "national", SC_SIGNAL_AVERAGE);
 	struct sc_series *s = series(T0, 1800, v, 2), *r;
 	struct sc_err err = { "" };
 
@@ -220,7 +221,7 @@ static void test_stale_and_missing(void **state)
 /* Writes text as GB's cache and expects reading it to fail with want. */
 static void expect_bad_cache(const char *text, const char *want)
 {
-	struct sc_zone_spec z = zone("GB", SC_PROV_UKCI, "national", SC_SIGNAL_AVERAGE);
+	struct sc_zone_spec z = zone("GB", sc_provider_find("ukci"), "national", SC_SIGNAL_AVERAGE);
 	struct sc_err err = { "" };
 	char path[128];
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "config/conf.h"
+#include "forecast/provider.h"
 
 #define NAME "/etc/slurm/carbon.conf"
 
@@ -94,7 +95,7 @@ static void test_full(void **state)
 	z = &c->zones[0];
 	assert_string_equal(z->name, "DE");
 	assert_int_equal(z->line, 6);
-	assert_int_equal(z->provider, SC_PROV_FILE);
+	assert_ptr_equal(z->provider, sc_provider_find("file"));
 	assert_string_equal(z->path, "/etc/slurm/sample/DE.csv");
 	assert_int_equal(z->replay, SC_REPLAY_WEEKLY);
 	assert_int_equal(z->column, SC_COLUMN_DIRECT);
@@ -104,25 +105,25 @@ static void test_full(void **state)
 	assert_int_equal(z->max_gap, 3600);
 	assert_int_equal(z->step, 1800);
 	z = &c->zones[1];
-	assert_int_equal(z->provider, SC_PROV_STATIC);
+	assert_ptr_equal(z->provider, sc_provider_find("static"));
 	assert_near(z->intensity, 120.5, 1e-12);
 	assert_int_equal(z->signal, SC_SIGNAL_AVERAGE);
 	assert_int_equal(z->horizon, 86400);
 	assert_null(z->path);
 	z = &c->zones[2];
-	assert_int_equal(z->provider, SC_PROV_ELECTRICITYMAPS);
+	assert_ptr_equal(z->provider, sc_provider_find("electricitymaps"));
 	assert_string_equal(z->region, "DE");
 	assert_string_equal(z->url, "http://127.0.0.1:8080/v3/");
 	assert_string_equal(z->token_file, "/run/em.token");
 	assert_int_equal(z->signal, SC_SIGNAL_AVERAGE);
 	z = &c->zones[3];
-	assert_int_equal(z->provider, SC_PROV_WATTTIME);
+	assert_ptr_equal(z->provider, sc_provider_find("watttime"));
 	assert_string_equal(z->region, "CAISO_NORTH");
 	assert_string_equal(z->token_file, "/etc/slurm/wt.secret");
 	assert_null(z->url);
 	assert_int_equal(z->signal, SC_SIGNAL_MARGINAL);
 	z = &c->zones[4];
-	assert_int_equal(z->provider, SC_PROV_UKCI);
+	assert_ptr_equal(z->provider, sc_provider_find("ukci"));
 	assert_string_equal(z->region, "national");
 	assert_null(z->token_file);
 	z = &c->zones[5];
@@ -130,7 +131,7 @@ static void test_full(void **state)
 	assert_string_equal(z->url, "https://api.carbonintensity.org.uk");
 	assert_string_equal(z->token_file, "/etc/slurm/none");
 	z = &c->zones[6];
-	assert_int_equal(z->provider, SC_PROV_CASDK);
+	assert_ptr_equal(z->provider, sc_provider_find("casdk"));
 	assert_string_equal(z->region, "eastus");
 	assert_int_equal(z->signal, SC_SIGNAL_MARGINAL);
 	for (size_t i = 0; i < c->n_zones; i++)
@@ -495,7 +496,7 @@ static void test_case_insensitive(void **state)
 	assert_int_equal(c->mode, SC_MODE_ENFORCE);
 	assert_int_equal(c->site.params.max_delay, 3600);
 	assert_int_equal(c->site.params.reroute, 0);
-	assert_int_equal(c->zones[0].provider, SC_PROV_STATIC);
+	assert_ptr_equal(c->zones[0].provider, sc_provider_find("static"));
 	assert_int_equal(c->zones[0].signal, SC_SIGNAL_MARGINAL);
 	assert_int_equal(c->zones[1].replay, SC_REPLAY_WEEKLY);
 	assert_int_equal(c->zones[1].column, SC_COLUMN_DIRECT);
@@ -558,18 +559,18 @@ static void test_default_records(void **state)
 
 	(void)state;
 	assert_int_equal(c->n_zones, 3);
-	assert_int_equal(c->zones[0].provider, SC_PROV_FILE);
+	assert_ptr_equal(c->zones[0].provider, sc_provider_find("file"));
 	assert_int_equal(c->zones[0].replay, SC_REPLAY_WEEKLY);
 	assert_int_equal(c->zones[0].horizon, 48 * 3600);
 	assert_string_equal(c->zones[0].path, "/etc/slurm/DE.csv");
 	/* Replay does not apply to a static zone: not inherited; Horizon is. */
-	assert_int_equal(c->zones[1].provider, SC_PROV_STATIC);
+	assert_ptr_equal(c->zones[1].provider, sc_provider_find("static"));
 	assert_int_equal(c->zones[1].replay, SC_REPLAY_NONE);
 	assert_int_equal(c->zones[1].horizon, 48 * 3600);
 	/* A later DEFAULT line overrides key by key; the record's own keys win. */
 	assert_int_equal(c->zones[2].horizon, 24 * 3600);
 	assert_int_equal(c->zones[2].replay, SC_REPLAY_NONE);
-	assert_int_equal(c->zones[2].provider, SC_PROV_FILE);
+	assert_ptr_equal(c->zones[2].provider, sc_provider_find("file"));
 
 	assert_int_equal(c->n_parts, 3);
 	assert_string_equal(c->parts[0].name, "a");
@@ -989,7 +990,7 @@ static void test_example(void **state)
 	assert_string_equal(c->zones[0].name, "DE");
 	assert_string_equal(c->zones[1].name, "FR");
 	for (size_t i = 0; i < 2; i++) {
-		assert_int_equal(c->zones[i].provider, SC_PROV_FILE);
+		assert_ptr_equal(c->zones[i].provider, sc_provider_find("file"));
 		assert_int_equal(c->zones[i].replay, SC_REPLAY_WEEKLY);
 		snprintf(expect, sizeof(expect), "%s/etc/sample/intensity-%s.csv", sc_test_srcdir(), c->zones[i].name);
 		assert_string_equal(c->zones[i].path, expect);
@@ -1046,10 +1047,10 @@ static void test_example(void **state)
 	assert_non_null(c);
 	assert_int_equal(c->mode, SC_MODE_ENFORCE);
 	assert_int_equal(c->n_zones, 5);
-	assert_int_equal(c->zones[2].provider, SC_PROV_STATIC);
-	assert_int_equal(c->zones[3].provider, SC_PROV_ELECTRICITYMAPS);
+	assert_ptr_equal(c->zones[2].provider, sc_provider_find("static"));
+	assert_ptr_equal(c->zones[3].provider, sc_provider_find("electricitymaps"));
 	assert_string_equal(c->zones[3].region, "DE");
-	assert_int_equal(c->zones[4].provider, SC_PROV_UKCI);
+	assert_ptr_equal(c->zones[4].provider, sc_provider_find("ukci"));
 	assert_string_equal(sc_conf_exempt(c, NULL, "ops", NULL), "exempt account");
 	sc_conf_destroy(c);
 	free(text);

@@ -16,6 +16,7 @@
 
 #include "forecast/http.h"
 #include "forecast/provider.h"
+#include "forecast/provider_casdk.h"
 #include "policy/units.h"
 
 extern char **environ;
@@ -307,8 +308,8 @@ static void test_watttime_token_renewal(void **state)
 	struct sc_http_opts o = opts(&w);
 	struct sc_token_cache *tokens = sc_token_cache_create();
 	int64_t wall = 1000000;
-	struct sc_fetch_ctx ctx = { .http = &o, .now = 0, .tokens = tokens, .clock = fake_clock, .clock_ctx = &wall };
-	struct sc_zone_spec z = { .name = "WT", .provider = SC_PROV_WATTTIME, .region = "CAISO_NORTH",
+	struct sc_fetch_ctx ctx = { .http = &o, .get = sc_http_get, .now = 0, .tokens = tokens, .clock = fake_clock, .clock_ctx = &wall };
+	struct sc_zone_spec z = { .name = "WT", .provider = sc_provider_find("watttime"), .region = "CAISO_NORTH",
 				  .signal = SC_SIGNAL_MARGINAL };
 	char url[256], tok[128];
 	struct sc_fetch f;
@@ -355,9 +356,9 @@ static void test_casdk_average(void **state)
 {
 	struct waits w = { 0 };
 	struct sc_http_opts o = opts(&w);
-	struct sc_fetch_ctx ctx = { .http = &o };
+	struct sc_fetch_ctx ctx = { .http = &o, .get = sc_http_get };
 	char url[256];
-	struct sc_zone_spec z = { .name = "CA", .provider = SC_PROV_CASDK, .region = "eastus" };
+	struct sc_zone_spec z = { .name = "CA", .provider = sc_provider_find("casdk"), .region = "eastus" };
 	struct sc_err err = { "" };
 	double ci = -1;
 	int64_t t = sc_epoch_from_utc(2024, 5, 15, 11, 0, 0);
@@ -378,7 +379,7 @@ static void test_casdk_average(void **state)
 	assert_int_equal(sc_casdk_average(&z, &ctx, t, t + 3600, &ci, &err), -1);
 	assert_contains(err.msg, "/e500/ca/emissions/average-carbon-intensity?location=eastus&startTime=2024-05-15T11:00:00Z"
 				 "&endTime=2024-05-15T12:00:00Z: HTTP 500 (after 1 attempt): upstream database unavailable");
-	z.provider = SC_PROV_UKCI;
+	z.provider = sc_provider_find("ukci");
 	assert_int_equal(sc_casdk_average(&z, &ctx, t, t + 3600, &ci, &err), -1);
 	assert_contains(err.msg, "Provider=ukci has no average-carbon-intensity");
 }
@@ -387,8 +388,8 @@ static void test_fetch_errors(void **state)
 {
 	struct waits w = { 0 };
 	struct sc_http_opts o = opts(&w);
-	struct sc_fetch_ctx ctx = { .http = &o };
-	struct sc_zone_spec z = { .name = "X", .provider = SC_PROV_CASDK, .region = "eastus" };
+	struct sc_fetch_ctx ctx = { .http = &o, .get = sc_http_get };
+	struct sc_zone_spec z = { .name = "X", .provider = sc_provider_find("casdk"), .region = "eastus" };
 	struct sc_fetch f;
 	struct sc_err err = { "" };
 
@@ -396,15 +397,15 @@ static void test_fetch_errors(void **state)
 	ctx.now = mock_now;
 	assert_int_equal(sc_provider_fetch(&z, &ctx, &f, &err), -1);
 	assert_contains(err.msg, "no URL=: the Carbon Aware SDK WebAPI is a service the site runs");
-	z.provider = SC_PROV_UKCI;
+	z.provider = sc_provider_find("ukci");
 	z.region = "18";
 	assert_int_equal(sc_provider_fetch(&z, &ctx, &f, &err), -1);
 	assert_contains(err.msg, "Region=18: expected national or a region id from 1 to 17");
-	z.provider = SC_PROV_STATIC;
+	z.provider = sc_provider_find("static");
 	assert_int_equal(sc_provider_fetch(&z, &ctx, &f, &err), -1);
 	assert_contains(err.msg, "provider static reads local data: nothing to fetch");
 	assert_null(f.forecast);
-	z.provider = SC_PROV_WATTTIME;
+	z.provider = sc_provider_find("watttime");
 	z.region = "CAISO_NORTH";
 	assert_int_equal(sc_provider_fetch(&z, &ctx, &f, &err), -1);
 	assert_contains(err.msg, "no TokenFile=");

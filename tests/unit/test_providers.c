@@ -11,7 +11,11 @@
 
 #include "forecast/http.h"
 #include "forecast/provider.h"
+#include "forecast/provider_casdk.h"
+#include "forecast/provider_electricitymaps.h"
 #include "forecast/provider_int.h"
+#include "forecast/provider_ukci.h"
+#include "forecast/provider_watttime.h"
 #include "policy/units.h"
 
 #define T(y, mo, d, h, mi, s) sc_epoch_from_utc(y, mo, d, h, mi, s)
@@ -586,10 +590,10 @@ static void test_http_helpers(void **state)
 	u = sc_prov_url("http://127.0.0.1:8000/em//", "/carbon-intensity/%s?zone=%s", "forecast", "DE");
 	assert_string_equal(u, "http://127.0.0.1:8000/em/carbon-intensity/forecast?zone=DE");
 	free(u);
-	assert_true(sc_provider_is_live(SC_PROV_WATTTIME));
-	assert_true(sc_provider_is_live(SC_PROV_CASDK));
-	assert_false(sc_provider_is_live(SC_PROV_FILE));
-	assert_false(sc_provider_is_live(SC_PROV_STATIC));
+	assert_true(sc_provider_is_live(sc_provider_find("watttime")));
+	assert_true(sc_provider_is_live(sc_provider_find("casdk")));
+	assert_false(sc_provider_is_live(sc_provider_find("file")));
+	assert_false(sc_provider_is_live(sc_provider_find("static")));
 }
 
 int main(void)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "forecast/cache.h"
+#include "forecast/provider.h"
 #include "forecast/snapshot.h"
 #include "policy/units.h"
 
@@ -95,7 +96,7 @@ static struct sc_zone_spec file_zone(const char *name, char *path)
 	struct sc_zone_spec z = { 0 };
 
 	z.name = (char *)name;
-	z.provider = SC_PROV_FILE;
+	z.provider = sc_provider_find("file");
 	z.path = path;
 	return z;
 }
@@ -129,14 +130,14 @@ static void test_load(void **state)
 
 	z[0] = file_zone("DE", de);
 	z[0].signal = SC_SIGNAL_MARGINAL;
-	z[1] = (struct sc_zone_spec){ .name = "S", .provider = SC_PROV_STATIC, .intensity = 123, .horizon = 48 * HOUR };
+	z[1] = (struct sc_zone_spec){ .name = "S", .provider = sc_provider_find("static"), .intensity = 123, .horizon = 48 * HOUR };
 	z[2] = file_zone("R", past);
 	z[2].replay = SC_REPLAY_WEEKLY;
 	z[2].horizon = 48 * HOUR;
 	z[3] = file_zone("M", missing);
 	z[4] = file_zone("OLD", old);
 	z[5] = file_zone("BAD", bad);
-	z[6] = (struct sc_zone_spec){ .name = "EM", .provider = SC_PROV_ELECTRICITYMAPS, .region = "DE" };
+	z[6] = (struct sc_zone_spec){ .name = "EM", .provider = sc_provider_find("electricitymaps"), .region = "DE" };
 	z[7] = file_zone("GAP", gap);
 	z[7].max_gap = HOUR;
 	z[8] = file_zone("SHORT", shortp);
@@ -251,7 +252,7 @@ static void test_load(void **state)
 
 static void test_static_invalid(void **state)
 {
-	struct sc_zone_spec z = { .name = "S", .provider = SC_PROV_STATIC, .intensity = 4000 };
+	struct sc_zone_spec z = { .name = "S", .provider = sc_provider_find("static"), .intensity = 4000 };
 	struct sc_snapshot *snap = sc_snapshot_load(&z, 1, NULL, now_ts());
 	const struct sc_grid *g;
 
@@ -339,7 +340,7 @@ static void test_outdated_windows(void **state)
 	int64_t now = now_ts(), hour0 = now - now % HOUR;
 	char *past = path_of("past2.csv");
 	struct sc_zone_spec rz = file_zone("R", past);
-	struct sc_zone_spec sz = { .name = "S", .provider = SC_PROV_STATIC, .intensity = 50 };
+	struct sc_zone_spec sz = { .name = "S", .provider = sc_provider_find("static"), .intensity = 50 };
 	struct sc_snapshot *snap;
 
 	(void)state;
@@ -375,7 +376,7 @@ static void test_outdated_windows(void **state)
 static void test_live(void **state)
 {
 	int64_t now = now_ts(), hour0 = now - now % HOUR;
-	struct sc_zone_spec z = { .name = "WT", .provider = SC_PROV_WATTTIME, .region = "CAISO_NORTH",
+	struct sc_zone_spec z = { .name = "WT", .provider = sc_provider_find("watttime"), .region = "CAISO_NORTH",
 				  .signal = SC_SIGNAL_MARGINAL, .max_age = 2 * HOUR };
 	struct sc_series *s = sc_series_create();
 	struct sc_err err = { "" };
@@ -429,7 +430,7 @@ static void test_live(void **state)
 	assert_contains(sc_snapshot_zone(snap, 0)->why, want);
 	sc_snapshot_destroy(snap);
 	/* Another provider now: refused until refreshed. */
-	z.provider = SC_PROV_ELECTRICITYMAPS;
+	z.provider = sc_provider_find("electricitymaps");
 	z.signal = SC_SIGNAL_AVERAGE;
 	snap = sc_snapshot_load(&z, 1, dir, now);
 	assert_contains(sc_snapshot_zone(snap, 0)->why, "fetched from watttime, but the zone now uses Provider=electricitymaps");
