@@ -37,7 +37,7 @@
 
 #include "acct/sacct.h"
 #include "policy/energy.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 #define SC_ACTUAL_KEY "carbon_actual"
 #define SC_ESTIMATE_KEY "carbon"

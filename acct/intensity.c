@@ -13,7 +13,7 @@
 #include "acct/intensity.h"
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* How many older issues a lookup tries when the latest doesn't cover. */
 #define FC_MAX_TRIES 64

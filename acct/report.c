@@ -8,9 +8,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "acct/actual.h"
 #include "acct/report.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "record/record.h"
 
 #define MAX_ZONES 16

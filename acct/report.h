@@ -28,7 +28,7 @@
 
 #include "acct/sacct.h"
 #include "forecast/series.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 enum sc_group_by { SC_BY_USER = 0, SC_BY_ACCOUNT, SC_BY_PARTITION };
 

@@ -10,7 +10,7 @@
 
 #include "acct/sacct.h"
 #include "forecast/csvfile.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* Columns the reader understands. */
 enum col {

@@ -37,7 +37,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 /* The columns scarbon asks sacct for (sacct -o), in this order. */
 #define SC_SACCT_FIELDS                                                                   \

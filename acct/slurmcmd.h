@@ -13,7 +13,7 @@
 #include <stdio.h>
 
 #include "acct/sacct.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* The program to run for a Slurm command ("sacct", "sacctmgr", "scontrol"):
  * $SCARBON_<NAME> when set (tests point it at fakes), else the command in the

@@ -26,7 +26,7 @@
 #ifndef SC_ACCT_SLURMDB_H
 #define SC_ACCT_SLURMDB_H
 
-#include "policy/error.h"
+#include "base/error.h"
 
 /* The environment variable that names the libslurm to load. */
 #define SC_LIBSLURM_ENV "SCARBON_LIBSLURM"

@@ -19,7 +19,7 @@
 #include <stddef.h>
 
 #include "acct/actual.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 #define SC_ACCT_WRITER_ENV "SCARBON_ACCT_WRITER"
 

@@ -16,7 +16,7 @@
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
 #include "forecast/snapshot.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* secs: one timing a run, in seconds. */
 static void report(const char *label, double *secs, int runs)

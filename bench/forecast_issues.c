@@ -17,7 +17,7 @@
 
 #include "forecast/csvfile.h"
 #include "forecast/series.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/fview.h"
 
 int main(int argc, char **argv)

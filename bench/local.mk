@@ -1,7 +1,7 @@
 # bench/: benchmarks (not run by make check). `make bench` builds them.
 EXTRA_PROGRAMS += bench/bench_decide
 bench_bench_decide_SOURCES = bench/bench_decide.c bench/benchutil.h
-bench_bench_decide_LDADD = policy/libscpolicy.la -lm
+bench_bench_decide_LDADD = policy/libscpolicy.la base/libscbase.la -lm
 CLEANFILES += bench/bench_decide
 EXTRA_PROGRAMS += bench/bench_forecast
 bench_bench_forecast_SOURCES = bench/bench_forecast.c bench/benchutil.h

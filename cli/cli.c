@@ -10,8 +10,9 @@
 #include <strings.h>
 #include <time.h>
 
+#include "base/json.h"
 #include "cli/cli.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "record/record.h"
 
 int sc_cli_usage(struct sc_cli *cli, const char *fmt, ...)

@@ -9,7 +9,7 @@
 
 #include "acct/slurmcmd.h"
 #include "cli/cli.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 static void help(FILE *f)
 {

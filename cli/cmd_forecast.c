@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define MAX_WINDOWS 3
 #define BAR_WIDTH 40

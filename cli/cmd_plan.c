@@ -12,7 +12,7 @@
 #include "cli/cli.h"
 #include "forecast/csvfile.h"
 #include "plan/plan.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 enum field {
 	F_PARTITION, F_NODES, F_NTASKS, F_CPT, F_NTPN, F_MEM, F_MEM_PER_CPU, F_GPUS, F_GRES,

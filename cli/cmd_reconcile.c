@@ -28,7 +28,7 @@
 #include "acct/writer.h"
 #include "cli/cli.h"
 #include "policy/request.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "record/record.h"
 
 #define BATCH 100

@@ -17,7 +17,7 @@
 #include "forecast/archive.h"
 #include "forecast/provider.h"
 #include "forecast/refresh.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* "Provider=a, b or c": the live providers of forecast/provider.h. */
 static char *live_providers(char *buf, size_t n)

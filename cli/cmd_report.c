@@ -19,7 +19,7 @@
 #include "acct/sacct.h"
 #include "acct/slurmcmd.h"
 #include "cli/cli.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 static void help(FILE *f)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/report.h"
 #include "sim/sim.h"
 

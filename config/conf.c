@@ -5,7 +5,7 @@
  * references between records (a partition's Zone and Alternatives, the
  * signal kinds they mix) are checked once the whole file is read, so a
  * record may refer to one defined further down. Values go through the
- * shared parsers of policy/units.h.
+ * shared parsers of base/units.h.
  */
 #include "config.h"
 
@@ -20,7 +20,7 @@
 #include "config/conf.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* ---- the keys ------------------------------------------------------------ */
 

@@ -33,7 +33,7 @@
 
 #include "forecast/zone.h"
 #include "policy/decide.h"
-#include "policy/error.h"
+#include "base/error.h"
 #include "policy/request.h"
 
 #define SC_CONF_MAX_SIZE (16u << 20)

@@ -14,7 +14,7 @@
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "policy/grid.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define FORECAST_HEADER "issued_at,target,forecast"
 #define FORECAST_MAX_FIELDS 16

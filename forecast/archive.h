@@ -38,7 +38,7 @@
 #include <stdint.h>
 
 #include "forecast/series.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 #define SC_ARCHIVE_DAYS 35
 #define SC_ARCHIVE_MAX_ROWS 500000

@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "forecast/cache.h"
-#include "policy/units.h"
-#include "record/record.h"
+#include "base/units.h"
+#include "base/json.h"
 
 char *sc_cache_path(const char *state_dir, const char *zone, struct sc_err *err)
 {

@@ -29,7 +29,7 @@
 
 #include "forecast/series.h"
 #include "forecast/zone.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 #define SC_CACHE_VERSION 1
 #define SC_CACHE_UNIT "gCO2e/kWh"

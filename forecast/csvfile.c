@@ -9,7 +9,7 @@
 
 #include "forecast/csvfile.h"
 #include "policy/grid.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define LINE_MAX_DEFAULT ((size_t)1 << 20)
 #define MAX_FIELDS 64

@@ -10,7 +10,7 @@
 
 #include "forecast/series.h"
 #include "forecast/zone.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* Splits one line of RFC 4180 CSV (sep = ',' or another single byte, e.g.
  * '|' for `sacct -P`) in place into at most max fields: quoted fields may

@@ -19,7 +19,7 @@
 
 #include <stddef.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 /* Defaults of struct sc_http_opts (sc_http_opts_init). */
 #define SC_HTTP_CONNECT_TIMEOUT_S 10

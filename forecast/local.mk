@@ -85,7 +85,7 @@ tests_unit_test_cache_LDADD = $(SC_TEST_LIBS)
 FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_CSV_SRCS = $(srcdir)/tests/fuzz/fuzz_csv.c $(srcdir)/forecast/csvfile.c \
-	$(srcdir)/forecast/series.c $(srcdir)/policy/units.c $(srcdir)/policy/error.c \
+	$(srcdir)/forecast/series.c $(srcdir)/base/units.c $(srcdir)/base/error.c \
 	$(srcdir)/policy/grid.c
 tests/fuzz/fuzz_csv: $(FUZZ_CSV_SRCS)
 	@$(MKDIR_P) tests/fuzz

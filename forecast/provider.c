@@ -8,7 +8,7 @@
 #include <strings.h>
 
 #include "forecast/provider.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* The providers that read local data have no code of their own: the kind
  * says what forecast/snapshot.c, sim/ and acct/ do with their zones. */

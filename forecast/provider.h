@@ -46,7 +46,7 @@
 #include "forecast/http.h"
 #include "forecast/series.h"
 #include "forecast/zone.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 struct sc_fetch_ctx;
 struct sc_fetch;

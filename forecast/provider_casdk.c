@@ -12,7 +12,7 @@
 #include "forecast/provider_casdk.h"
 #include "forecast/provider_int.h"
 #include "policy/grid.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 extern const struct sc_provider_ops sc_provider_casdk;
 

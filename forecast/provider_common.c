@@ -18,7 +18,7 @@
 
 #include "forecast/provider_int.h"
 #include "policy/grid.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define TOKEN_FILE_MAX (64 * 1024)
 

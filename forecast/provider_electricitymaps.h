@@ -9,7 +9,7 @@
 #include <stddef.h>
 
 #include "forecast/series.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* Electricity Maps v3 carbon-intensity answers: `forecast` (an array
  * under "forecast", issued_at from "updatedAt"), `history` ("history"),

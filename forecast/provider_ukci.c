@@ -19,7 +19,7 @@
 
 #include "forecast/provider_int.h"
 #include "forecast/provider_ukci.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define SLOT 1800
 #define BASE_URL "https://api.carbonintensity.org.uk"

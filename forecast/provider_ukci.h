@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "forecast/series.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* UK Carbon Intensity answers: national `/intensity/...` ({"data":[slot]})
  * and regional `/regional/intensity/.../regionid/N` in the live object form

@@ -18,7 +18,7 @@
 #include "forecast/provider_watttime.h"
 
 #define BASE_URL "https://api.watttime.org"
-#include "policy/units.h"
+#include "base/units.h"
 
 static const struct {
 	const char *name;

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "forecast/series.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* lbs CO2/MWh to g/kWh. */
 #define SC_LBS_PER_MWH_TO_G_PER_KWH 0.45359237

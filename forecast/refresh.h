@@ -16,7 +16,7 @@
 
 #include "forecast/http.h"
 #include "forecast/zone.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 struct sc_refresh_opts {
 	struct sc_http_opts http;  /* sc_http_opts_init() then adjust */

@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "forecast/series.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define WEEK (7 * 86400LL)
 

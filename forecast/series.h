@@ -15,7 +15,7 @@
 #include <stdint.h>
 
 #include "policy/decide.h"
-#include "policy/error.h"
+#include "base/error.h"
 #include "policy/grid.h"
 
 struct sc_series {

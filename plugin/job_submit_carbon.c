@@ -40,7 +40,7 @@
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* The symbols Slurm's plugin loader looks up (and the only ones exported). */
 const char plugin_name[] = "carbon-aware scheduling (slurm-carbon " PACKAGE_VERSION ")";

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "plugin/jobdesc.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 static int entry_is(const char *entry, const char *name, size_t len)
 {

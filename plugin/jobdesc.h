@@ -16,7 +16,7 @@
 
 #include <slurm/slurm.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 #include "policy/request.h"
 
 /* spank_job_env names. The SPANK plugin sets the option ones from sbatch's

@@ -16,14 +16,14 @@ plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|init|fini|job_submit|job_modify)$$'
 plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la plan/libscplan.la config/libscconf.la \
-	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la $(JANSSON_LIBS) -lm
+	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la base/libscbase.la $(JANSSON_LIBS) -lm
 
 plugin_LTLIBRARIES += plugin/spank_carbon.la
 plugin_spank_carbon_la_SOURCES = plugin/spank_carbon.c
 plugin_spank_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_spank_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|spank_plugin_version|slurm_spank_init|slurm_spank_init_post_opt|slurm_spank_exit)$$'
-plugin_spank_carbon_la_LIBADD = policy/libscpolicy.la -lm
+plugin_spank_carbon_la_LIBADD = policy/libscpolicy.la base/libscbase.la -lm
 
 check_PROGRAMS += tests/unit/test_jobdesc
 TESTS += tests/unit/test_jobdesc

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "policy/decide.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define MAX_ALLOWED 64
 

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 /* Read-only after creation; share freely between threads. */
 struct sc_grid {

@@ -1,18 +1,13 @@
-# policy/: the pure decision engine (libc only).
+# policy/: the pure decision engine (libc and base/ only).
 noinst_LTLIBRARIES += policy/libscpolicy.la
 policy_libscpolicy_la_SOURCES = \
-	policy/error.c policy/error.h \
-	policy/units.c policy/units.h \
 	policy/energy.c policy/energy.h \
 	policy/grid.c policy/grid.h \
 	policy/decide.c policy/decide.h \
 	policy/request.c policy/request.h
 
-check_PROGRAMS += tests/unit/test_units tests/unit/test_decide
-TESTS += tests/unit/test_units tests/unit/test_decide
-tests_unit_test_units_SOURCES = tests/unit/test_units.c tests/unit/testutil.h
-tests_unit_test_units_CFLAGS = $(SC_TEST_CFLAGS)
-tests_unit_test_units_LDADD = $(SC_TEST_LIBS)
+check_PROGRAMS += tests/unit/test_decide
+TESTS += tests/unit/test_decide
 tests_unit_test_decide_SOURCES = tests/unit/test_decide.c tests/unit/testutil.h
 tests_unit_test_decide_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_decide_LDADD = $(SC_TEST_LIBS)

@@ -6,7 +6,7 @@
 #include <strings.h>
 
 #include "policy/request.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 int sc_site_find(const struct sc_site *site, const char *name)
 {

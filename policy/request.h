@@ -11,7 +11,7 @@
 #include <stdint.h>
 
 #include "policy/decide.h"
-#include "policy/error.h"
+#include "base/error.h"
 
 /* A job's request as Slurm carries it; 0 / NULL means "not given". */
 struct sc_job_fields {

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "record/record.h"
 
 double sc_round(double x, double q)
@@ -20,11 +21,6 @@ double sc_round(double x, double q)
 		return r == 0 ? 0 : r;
 	snprintf(b, sizeof(b), "%.12g", r);
 	return strtod(b, NULL);
-}
-
-char *sc_json_dumps(const json_t *j)
-{
-	return json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
 }
 
 static int put(json_t *o, const char *k, json_t *v)

@@ -52,9 +52,5 @@ json_t *sc_comment_get(const char *comment, const char *key);
 /* Rounds x to a multiple of q (for record numbers). */
 double sc_round(double x, double q);
 
-/* Compact JSON with at most 12 significant digits per real, keys in
- * insertion order: how every slurm-carbon record and JSON output is
- * encoded. malloc'd (caller frees); NULL when out of memory. */
-char *sc_json_dumps(const json_t *j);
 
 #endif

@@ -16,7 +16,7 @@
 
 #include "forecast/archive.h"
 #include "forecast/series.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/fview.h"
 
 /* The error model (see fview.h). The error field lives on hourly knots,

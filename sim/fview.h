@@ -46,7 +46,7 @@
 #include <stdint.h>
 
 #include "policy/decide.h"
-#include "policy/error.h"
+#include "base/error.h"
 #include "policy/grid.h"
 
 enum sc_fc_kind { SC_FC_PERFECT = 0, SC_FC_PERSISTENCE, SC_FC_ARCHIVE, SC_FC_ERROR };

@@ -5,7 +5,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "policy/units.h"
+#include "base/units.h"
 #include "record/record.h"
 #include "sim/report.h"
 

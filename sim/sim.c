@@ -18,7 +18,7 @@
 #include "forecast/series.h"
 #include "policy/energy.h"
 #include "policy/request.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/peers.h"
 #include "sim/sim.h"
 

@@ -52,7 +52,7 @@
 #include <stdint.h>
 
 #include "config/conf.h"
-#include "policy/error.h"
+#include "base/error.h"
 #include "policy/grid.h"
 #include "sim/fview.h"
 #include "sim/trace.h"

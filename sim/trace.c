@@ -11,7 +11,7 @@
 
 #include "acct/sacct.h"
 #include "forecast/csvfile.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/trace.h"
 
 #define MAX_FIELDS 64

@@ -48,7 +48,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 enum sc_trace_format { SC_TRACE_AUTO = 0, SC_TRACE_SWF, SC_TRACE_CSV, SC_TRACE_SACCT };
 

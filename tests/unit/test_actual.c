@@ -6,10 +6,11 @@
 #include <ctype.h>
 #include <math.h>
 
+#include "base/json.h"
 #include "acct/actual.h"
 #include "acct/intensity.h"
 #include "forecast/provider.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "record/record.h"
 
 /* 2 CPUs, 1 GPU, 4096 MB, one node, one hour, ended. */

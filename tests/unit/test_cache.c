@@ -12,7 +12,7 @@
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define HOUR 3600
 #define T0 sc_epoch_from_utc(2022, 7, 15, 0, 0, 0)

@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "policy/units.h"
+#include "base/units.h"
 
 static char tmpdir[256];
 

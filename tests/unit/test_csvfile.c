@@ -6,7 +6,7 @@
 #include <unistd.h>
 
 #include "forecast/csvfile.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 /* --- sc_csv_split ------------------------------------------------------- */
 

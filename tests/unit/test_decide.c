@@ -7,7 +7,7 @@
 
 #include "policy/decide.h"
 #include "policy/request.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define T0 1764417600 /* 2025-11-29T12:00:00Z */
 #define H 3600

@@ -17,7 +17,7 @@
 #include "forecast/http.h"
 #include "forecast/provider.h"
 #include "forecast/provider_casdk.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 extern char **environ;
 

@@ -16,7 +16,7 @@
 #include "forecast/provider_int.h"
 #include "forecast/provider_ukci.h"
 #include "forecast/provider_watttime.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define T(y, mo, d, h, mi, s) sc_epoch_from_utc(y, mo, d, h, mi, s)
 

@@ -4,6 +4,7 @@
 
 #include <jansson.h>
 
+#include "base/json.h"
 #include "record/record.h"
 
 #define T0 1764417600

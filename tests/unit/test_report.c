@@ -7,7 +7,7 @@
 
 #include "acct/report.h"
 #include "forecast/series.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 static int64_t at(const char *s)
 {

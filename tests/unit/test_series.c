@@ -5,7 +5,7 @@
 #include <math.h>
 
 #include "forecast/series.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define MIN 60
 #define HOUR 3600

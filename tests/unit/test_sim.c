@@ -8,11 +8,12 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "config/conf.h"
 #include "forecast/csvfile.h"
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
-#include "policy/units.h"
+#include "base/units.h"
 #include "sim/fview.h"
 #include "sim/peers.h"
 #include "sim/report.h"

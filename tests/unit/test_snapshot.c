@@ -10,7 +10,7 @@
 #include "forecast/cache.h"
 #include "forecast/provider.h"
 #include "forecast/snapshot.h"
-#include "policy/units.h"
+#include "base/units.h"
 
 #define HOUR 3600
 #define DAY 86400

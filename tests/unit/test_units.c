@@ -1,10 +1,10 @@
-/* slurm-carbon: tests of policy/units.
+/* slurm-carbon: tests of base/units.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
 
 #include <math.h>
 
-#include "policy/units.h"
+#include "base/units.h"
 
 static void carbon_ok(const char *s, double want)
 {

@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "policy/units.h"
+#include "base/units.h"
 
 #define DUR_MAX_S (365LL * 86400)
 

@@ -6,8 +6,8 @@
  * can act on: what was wrong and what is accepted. Library code never prints,
  * exits or aborts.
  */
-#ifndef SC_POLICY_ERROR_H
-#define SC_POLICY_ERROR_H
+#ifndef SC_BASE_ERROR_H
+#define SC_BASE_ERROR_H
 
 #include <stddef.h>
 

@@ -9,13 +9,13 @@
  * the syntax is an error ("trailing garbage"). Pure: no I/O, no clock, no
  * locale (decimal point is always '.').
  */
-#ifndef SC_POLICY_UNITS_H
-#define SC_POLICY_UNITS_H
+#ifndef SC_BASE_UNITS_H
+#define SC_BASE_UNITS_H
 
 #include <stddef.h>
 #include <stdint.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 /* Largest carbon amount accepted: 1e15 g (a billion tonnes). */
 #define SC_CARBON_MAX_G 1e15

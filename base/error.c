@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "policy/error.h"
+#include "base/error.h"
 
 int sc_err_set(struct sc_err *err, const char *fmt, ...)
 {

@@ -1,0 +1,73 @@
+/* slurm-carbon: tests of base/ — growing arrays and the JSON encoding (errors and units
+ * have test_units.c).
+ * SPDX-License-Identifier: GPL-2.0-or-later */
+#include "tests/unit/testutil.h"
+
+#include <stdint.h>
+
+#include "base/grow.h"
+#include "base/json.h"
+
+static void test_grow_cap(void **state)
+{
+	(void)state;
+	assert_int_equal(sc_grow_cap(0, 1, 8), 16);
+	assert_int_equal(sc_grow_cap(16, 16, 8), 16);
+	assert_int_equal(sc_grow_cap(16, 17, 8), 32);
+	assert_int_equal(sc_grow_cap(16, 1000, 1), 1024);
+	/* Overflow of need × elem: refused. */
+	assert_int_equal(sc_grow_cap(0, SIZE_MAX / 4 + 1, 8), 0);
+	assert_int_equal(sc_grow_cap(0, 1, 0), 0);
+	/* Doubling past what fits: exactly what is needed. */
+	assert_int_equal(sc_grow_cap(SIZE_MAX / 8 - 10, SIZE_MAX / 8 - 9, 8), SIZE_MAX / 8 - 9);
+}
+
+static void test_grow(void **state)
+{
+	int *v = NULL;
+	size_t cap = 0, n = 0;
+
+	(void)state;
+	for (int i = 0; i < 1000; i++) {
+		assert_int_equal(SC_GROW(v, cap, n + 1), 0);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 1024);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(v[i], i);
+	/* Already big enough: nothing changes. */
+	{
+		int *before = v;
+		assert_int_equal(SC_GROW(v, cap, 10), 0);
+		assert_ptr_equal(v, before);
+	}
+	/* A size that cannot be: -1, the array and its capacity untouched. */
+	assert_int_equal(SC_GROW(v, cap, SIZE_MAX / 2), -1);
+	assert_int_equal(cap, 1024);
+	assert_int_equal(v[999], 999);
+	free(v);
+}
+
+static void test_json_dumps(void **state)
+{
+	json_t *j = json_pack("{s:f, s:s, s:[i, b]}", "kwh", 1.0 / 3.0, "zone", "DE", "a", 7, 1);
+	char *s;
+
+	(void)state;
+	assert_non_null(j);
+	s = sc_json_dumps(j);
+	/* Compact, insertion order, 12 significant digits. */
+	assert_string_equal(s, "{\"kwh\":0.333333333333,\"zone\":\"DE\",\"a\":[7,true]}");
+	free(s);
+	json_decref(j);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grow_cap),
+		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_json_dumps),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
