@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "base/error.h"
+#include "base/grow.h"
 
 int sc_err_set(struct sc_err *err, const char *fmt, ...)
 {
@@ -54,15 +55,9 @@ int sc_diag_add(struct sc_diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 8;
-		char **m = realloc(d->msgs, cap * sizeof(*m));
-		if (!m) {
-			d->alloc_failed = 1;
-			return -1;
-		}
-		d->msgs = m;
-		d->cap = cap;
+	if (SC_GROW(d->msgs, d->cap, d->n + 1) < 0) {
+		d->alloc_failed = 1;
+		return -1;
 	}
 	copy = strdup(buf);
 	if (!copy) {

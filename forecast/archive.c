@@ -14,6 +14,7 @@
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "policy/grid.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 #define FORECAST_HEADER "issued_at,target,forecast"
@@ -188,26 +189,18 @@ int sc_forecast_rows_sort(struct sc_forecast_rows *rows, struct sc_err *err)
 static int rows_push(struct sc_forecast_rows *r, int64_t issued, int64_t target, double v, long line)
 {
 	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 1024;
-		int64_t *a = realloc(r->issued_at, cap * sizeof(*a)), *b;
-		double *c;
-		long *l;
-		if (!a)
+		/* Four arrays, one capacity: each grows from the same cap to the
+		 * same need, so all end at the same size; r->cap moves only when
+		 * all four have (one that grew before another failed is merely
+		 * larger than r->cap says). */
+		size_t ca = r->cap, cb = r->cap, cc = r->cap, cl = r->cap;
+
+		if (SC_GROW(r->issued_at, ca, r->n + 1) < 0 || SC_GROW(r->target, cb, r->n + 1) < 0 ||
+		    SC_GROW(r->forecast, cc, r->n + 1) < 0 || SC_GROW(r->line, cl, r->n + 1) < 0)
 			return -1;
-		r->issued_at = a;
-		b = realloc(r->target, cap * sizeof(*b));
-		if (!b)
-			return -1;
-		r->target = b;
-		c = realloc(r->forecast, cap * sizeof(*c));
-		if (!c)
-			return -1;
-		r->forecast = c;
-		l = realloc(r->line, cap * sizeof(*l));
-		if (!l)
-			return -1;
-		r->line = l;
-		r->cap = cap;
+		r->cap = ca < cb ? ca : cb;
+		r->cap = r->cap < cc ? r->cap : cc;
+		r->cap = r->cap < cl ? r->cap : cl;
 	}
 	r->issued_at[r->n] = issued;
 	r->target[r->n] = target;

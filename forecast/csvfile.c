@@ -9,6 +9,7 @@
 
 #include "forecast/csvfile.h"
 #include "policy/grid.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 #define LINE_MAX_DEFAULT ((size_t)1 << 20)
@@ -84,19 +85,10 @@ long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len)
 			too_long = 1;
 			continue;
 		}
-		if (len + 1 >= *cap) {
-			size_t ncap = *cap ? *cap * 2 : 256;
-			char *nb;
-
-			while (ncap <= len + 1)
-				ncap *= 2;
-			nb = realloc(*buf, ncap);
-			if (!nb) {
-				funlockfile(f);
-				return -3;
-			}
-			*buf = nb;
-			*cap = ncap;
+		/* room for this character and the NUL */
+		if (SC_GROW(*buf, *cap, len + 2) < 0) {
+			funlockfile(f);
+			return -3;
 		}
 		(*buf)[len++] = (char)c;
 	}

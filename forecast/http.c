@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "forecast/http.h"
+#include "base/grow.h"
 
 void sc_http_opts_init(struct sc_http_opts *o)
 {
@@ -46,18 +47,9 @@ static size_t on_data(char *data, size_t size, size_t nmemb, void *userp)
 		s->too_big = 1;
 		return 0; /* aborts the transfer: CURLE_WRITE_ERROR */
 	}
-	if (s->len + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 16384;
-		char *nb;
-		while (cap < s->len + n + 1)
-			cap *= 2;
-		nb = realloc(s->buf, cap);
-		if (!nb) {
-			s->oom = 1;
-			return 0;
-		}
-		s->buf = nb;
-		s->cap = cap;
+	if (SC_GROW(s->buf, s->cap, s->len + n + 1) < 0) {
+		s->oom = 1;
+		return 0;
 	}
 	memcpy(s->buf + s->len, data, n);
 	s->len += n;

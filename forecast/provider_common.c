@@ -18,6 +18,7 @@
 
 #include "forecast/provider_int.h"
 #include "policy/grid.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 #define TOKEN_FILE_MAX (64 * 1024)
@@ -349,7 +350,7 @@ int64_t sc_prov_wall(const struct sc_fetch_ctx *ctx)
 
 struct sc_token_cache {
 	struct sc_token *v;
-	size_t n;
+	size_t n, cap;
 };
 
 struct sc_token_cache *sc_token_cache_create(void)
@@ -371,17 +372,13 @@ void sc_token_cache_destroy(struct sc_token_cache *c)
 
 struct sc_token *sc_token_get(struct sc_token_cache *c, const char *key)
 {
-	struct sc_token *nv;
-
 	if (!c)
 		return NULL;
 	for (size_t i = 0; i < c->n; i++)
 		if (strcmp(c->v[i].key, key) == 0)
 			return &c->v[i];
-	nv = realloc(c->v, (c->n + 1) * sizeof(*nv));
-	if (!nv)
+	if (SC_GROW(c->v, c->cap, c->n + 1) < 0)
 		return NULL;
-	c->v = nv;
 	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
 	c->v[c->n].key = strdup(key);
 	if (!c->v[c->n].key)

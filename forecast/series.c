@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "forecast/series.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 #define WEEK (7 * 86400LL)
@@ -56,17 +57,12 @@ int sc_series_append(struct sc_series *s, int64_t t, double v, struct sc_err *er
 		return sc_err_set(err, "intensity %g at %s is outside 0..%g gCO2e/kWh", v,
 				  sc_format_time(t, a, sizeof(a)), SC_INTENSITY_MAX);
 	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		int64_t *nt = realloc(s->t, cap * sizeof(*nt));
+		/* Two arrays, one capacity (as rows_push in archive.c). */
+		size_t ct = s->cap, cv = s->cap;
 
-		if (!nt)
+		if (SC_GROW(s->t, ct, s->n + 1) < 0 || SC_GROW(s->v, cv, s->n + 1) < 0)
 			return sc_err_set(err, "out of memory");
-		s->t = nt;
-		double *nv = realloc(s->v, cap * sizeof(*nv));
-		if (!nv)
-			return sc_err_set(err, "out of memory");
-		s->v = nv;
-		s->cap = cap;
+		s->cap = ct < cv ? ct : cv;
 	}
 	s->t[s->n] = t;
 	s->v[s->n] = v;
