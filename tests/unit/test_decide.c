@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "policy/decide.h"
+#include "policy/message.h"
 #include "policy/request.h"
 #include "base/units.h"
 
