@@ -16,29 +16,26 @@
 #include "base/units.h"
 
 /* How many older issues a lookup tries when the latest doesn't cover. */
-#define FC_MAX_TRIES 64
+#define MAX_OLDER_ISSUES 64
 
-struct fc_row {
-	int64_t issued, target;
-	double v;
-};
-
-struct fc_issue {
+/* The rows [first, first + n) of one issue. */
+struct issue {
 	int64_t issued;
 	size_t first, n;
 };
 
+/* An archive of issued forecasts: its rows (owned copies) in the
+ * archive's order (sc_forecast_rows_sort), indexed by issue. */
 struct sc_fc_archive {
-	struct fc_row *rows;
-	size_t n;
-	struct fc_issue *issues;
+	struct sc_forecast_rows rows;
+	struct issue *issues;
 	size_t n_issues;
 };
 
 struct zone_state {
 	int loaded;
 	struct sc_series *actual;
-	struct sc_fc_archive *fc;
+	struct sc_fc_archive *forecasts;
 	struct sc_series *file;
 	struct sc_series *replayed; /* the last one drawn */
 };
@@ -54,22 +51,11 @@ struct sc_ci_store {
 
 /* ---- forecast archives -------------------------------------------------- */
 
-static int row_cmp(const void *a, const void *b)
-{
-	const struct fc_row *x = a, *y = b;
-
-	if (x->issued != y->issued)
-		return x->issued < y->issued ? -1 : 1;
-	if (x->target != y->target)
-		return x->target < y->target ? -1 : 1;
-	return 0;
-}
-
 void sc_fc_archive_destroy(struct sc_fc_archive *a)
 {
 	if (!a)
 		return;
-	free(a->rows);
+	sc_forecast_rows_free(&a->rows);
 	free(a->issues);
 	free(a);
 }
@@ -77,28 +63,35 @@ void sc_fc_archive_destroy(struct sc_fc_archive *a)
 struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err)
 {
 	struct sc_fc_archive *a = calloc(1, sizeof(*a));
+	struct sc_forecast_rows *r;
+	size_t n = rows->n;
 
 	if (!a)
 		goto nomem;
-	if (rows->n) {
-		a->rows = malloc(rows->n * sizeof(*a->rows));
-		a->issues = malloc(rows->n * sizeof(*a->issues));
-		if (!a->rows || !a->issues)
+	r = &a->rows;
+	if (n) {
+		r->issued_at = malloc(n * sizeof(*r->issued_at));
+		r->target = malloc(n * sizeof(*r->target));
+		r->forecast = malloc(n * sizeof(*r->forecast));
+		a->issues = malloc(n * sizeof(*a->issues));
+		if (!r->issued_at || !r->target || !r->forecast || !a->issues)
 			goto nomem;
+		memcpy(r->issued_at, rows->issued_at, n * sizeof(*r->issued_at));
+		memcpy(r->target, rows->target, n * sizeof(*r->target));
+		memcpy(r->forecast, rows->forecast, n * sizeof(*r->forecast));
 	}
-	for (size_t i = 0; i < rows->n; i++)
-		a->rows[i] = (struct fc_row){ rows->issued_at[i], rows->target[i], rows->forecast[i] };
-	a->n = rows->n;
-	if (a->n > 1)
-		qsort(a->rows, a->n, sizeof(*a->rows), row_cmp);
-	for (size_t i = 0; i < a->n; i++) {
-		if (!i || a->rows[i].issued != a->rows[i - 1].issued)
-			a->issues[a->n_issues++] = (struct fc_issue){ a->rows[i].issued, i, 0 };
+	r->n = r->cap = n;
+	if (sc_forecast_rows_sort(r, err) < 0)
+		goto error;
+	for (size_t i = 0; i < n; i++) {
+		if (!i || r->issued_at[i] != r->issued_at[i - 1])
+			a->issues[a->n_issues++] = (struct issue){ r->issued_at[i], i, 0 };
 		a->issues[a->n_issues - 1].n++;
 	}
 	return a;
 nomem:
 	sc_err_set(err, "out of memory");
+error:
 	sc_fc_archive_destroy(a);
 	return NULL;
 }
@@ -120,8 +113,8 @@ int sc_fc_archive_mean(const struct sc_fc_archive *a, int64_t t0, int64_t t1, in
 		else
 			hi = mid;
 	}
-	for (size_t k = lo; k-- > 0 && tries < FC_MAX_TRIES; tries++) {
-		const struct fc_issue *is = &a->issues[k];
+	for (size_t k = lo; k-- > 0 && tries < MAX_OLDER_ISSUES; tries++) {
+		const struct issue *is = &a->issues[k];
 		struct sc_series *s = sc_series_create();
 		double m;
 		int ok;
@@ -131,7 +124,7 @@ int sc_fc_archive_mean(const struct sc_fc_archive *a, int64_t t0, int64_t t1, in
 		/* An issue with a target twice is not one forecast: skipped. */
 		ok = 1;
 		for (size_t i = is->first; ok && i < is->first + is->n; i++)
-			ok = sc_series_append(s, a->rows[i].target, a->rows[i].v, NULL) == 0;
+			ok = sc_series_append(s, a->rows.target[i], a->rows.forecast[i], NULL) == 0;
 		ok = ok && s->n && sc_series_mean(s, t0, t1, max_gap, &m) == 0;
 		sc_series_destroy(s);
 		if (ok) {
@@ -175,7 +168,7 @@ void sc_ci_store_destroy(struct sc_ci_store *st)
 		sc_series_destroy(st->st[i].actual);
 		sc_series_destroy(st->st[i].file);
 		sc_series_destroy(st->st[i].replayed);
-		sc_fc_archive_destroy(st->st[i].fc);
+		sc_fc_archive_destroy(st->st[i].forecasts);
 	}
 	free(st->st);
 	free(st);
@@ -237,7 +230,7 @@ static struct zone_state *load(struct sc_ci_store *st, size_t i)
 		if (sc_forecast_rows_read(path, 1, &rows, &e) < 0) {
 			say(st, "%s; forecast archive not used", e.msg);
 		} else {
-			if (rows.n && !(zs->fc = sc_fc_archive_create(&rows, &e)))
+			if (rows.n && !(zs->forecasts = sc_fc_archive_create(&rows, &e)))
 				say(st, "%s: %s; forecast archive not used", path, e.msg);
 			sc_forecast_rows_free(&rows);
 		}
@@ -276,7 +269,7 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 	zs = load(st, (size_t)i);
 	if (zs->actual && sc_series_mean(zs->actual, t0, t1, z->max_gap, &m) == 0)
 		out->actual = m;
-	if (zs->fc && sc_fc_archive_mean(zs->fc, t0, t1, z->max_gap, &m, NULL) == 0)
+	if (zs->forecasts && sc_fc_archive_mean(zs->forecasts, t0, t1, z->max_gap, &m, NULL) == 0)
 		out->forecast = m;
 	if (!isfinite(out->forecast) && zs->file) {
 		if (z->replay == SC_REPLAY_WEEKLY) {
