@@ -33,7 +33,7 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	struct sc_grid *grids[8];
 	double errs[8];
 	const struct sc_grid *cgrids[8];
-	struct sc_forecast_set fc = { cgrids, NULL, nparts };
+	struct sc_forecast_set forecasts = { cgrids, NULL, nparts };
 	double *v = malloc(nslots * sizeof(*v));
 	double *lat = malloc((size_t)calls * sizeof(*lat));
 	struct sc_site site;
@@ -68,7 +68,7 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	for (int i = 0; i < calls; i++) {
 		int64_t now = T0 + (int64_t)(i % (int)step);
 		double t = bench_now();
-		sc_decide(&site, &fc, &req, now, &d);
+		sc_decide(&site, &forecasts, &req, now, &d);
 		lat[i] = bench_now() - t;
 		sink += d.chosen.gco2e;
 		cands = d.n_candidates;

@@ -364,7 +364,7 @@ static int allowed_list(const struct sc_site *site, const struct sc_request *req
 
 /* Sets up one partition's context; returns 1 if usable, 0 if its zone has
  * no data at t0 (with *why set), -1 on inconsistent arguments. */
-static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
+static int setup_partition(struct search *s, const struct sc_forecast_set *forecasts,
 			   const struct sc_request *req, size_t part, size_t order,
 			   struct pctx *p, char *why, size_t nwhy)
 {
@@ -374,13 +374,13 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
 	int64_t limit, latest, end, max_delay;
 	char a[32], b[32];
 
-	if (pt->zone >= site->n_zones || pt->zone >= fc->n) {
+	if (pt->zone >= site->n_zones || pt->zone >= forecasts->n) {
 		snprintf(why, nwhy, "partition %s: zone index out of range", pt->name);
 		return -1;
 	}
-	g = fc->grids[pt->zone];
+	g = forecasts->grids[pt->zone];
 	if (!g) {
-		const char *w = fc->why ? fc->why[pt->zone] : NULL;
+		const char *w = forecasts->why ? forecasts->why[pt->zone] : NULL;
 		snprintf(why, nwhy, "no usable forecast for zone %s%s%s", site->zones[pt->zone],
 			 w ? ": " : "", w ? w : "");
 		return 0;
@@ -423,7 +423,7 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *fc,
 	return 1;
 }
 
-int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
+int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out)
 {
 	struct search s;
@@ -443,7 +443,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 		return -1;
 
 	for (size_t i = 0; i < nallowed; i++) {
-		int r = setup_partition(&s, fc, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		int r = setup_partition(&s, forecasts, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
 			return -1;
@@ -572,7 +572,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	return 0;
 }
 
-int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
+int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
 		const struct sc_request *req, const struct sc_held *cur, int64_t now,
 		struct sc_replan *out)
 {
@@ -609,7 +609,7 @@ int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	for (size_t i = 0; i < nallowed; i++)
 		if (allowed[i] == cur->part)
 			ref_order = i;
-	r = setup_partition(&s, fc, req, cur->part, ref_order, &refp, why, sizeof(why));
+	r = setup_partition(&s, forecasts, req, cur->part, ref_order, &refp, why, sizeof(why));
 	if (r < 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s", why);
 		return -1;
@@ -640,7 +640,7 @@ int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
 	}
 
 	for (size_t i = 0; i < nallowed; i++) {
-		r = setup_partition(&s, fc, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		r = setup_partition(&s, forecasts, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
 			out->action = SC_REPLAN_NONE;

@@ -162,7 +162,7 @@ struct sc_decision {
  * decision), or -1 when the arguments are inconsistent (a partition or zone
  * index out of range, no requested partition, a non-positive runtime);
  * out->reason then says what. */
-int sc_decide(const struct sc_site *site, const struct sc_forecast_set *fc,
+int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out);
 
 /* Re-planning a held job (`scarbon simulate --replan` measures it; no
@@ -222,7 +222,7 @@ struct sc_replan {
  * open: the plan stays) — or -1 when the arguments are inconsistent (a
  * partition or zone index out of range, no requested partition, a
  * non-positive runtime); out->reason then says what. */
-int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *fc,
+int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
 		const struct sc_request *req, const struct sc_held *held, int64_t now,
 		struct sc_replan *out);
 
