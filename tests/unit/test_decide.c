@@ -98,39 +98,60 @@ static void test_grid(void **state)
 	assert_contains(err.msg, "positive step");
 }
 
-/* Zone A: dirty now, clean from +2 h to +4 h; zone B flat 150. */
+/* The zones' forecasts a decision reads: zone A's and zone B's grids (NULL:
+ * no forecast, "cache missing"). Declare it `= { 0 }`, set it with
+ * fixture_init (again to replace the grids), release it with fixture_free. */
 struct fixture {
 	struct sc_grid *ga, *gb;
 	const struct sc_grid *grids[2];
 	const char *why[2];
-	struct sc_forecast_set fc;
+	struct sc_forecast_set forecasts;
 };
-
-static void fixture_init(struct fixture *fx, const double *a, size_t na, const double *b, size_t nb)
-{
-	fx->ga = a ? sc_grid_create(T0, H, a, na, NULL) : NULL;
-	fx->gb = b ? sc_grid_create(T0, H, b, nb, NULL) : NULL;
-	fx->grids[0] = fx->ga;
-	fx->grids[1] = fx->gb;
-	fx->why[0] = a ? NULL : "cache missing";
-	fx->why[1] = b ? NULL : "cache missing";
-	fx->fc.grids = fx->grids;
-	fx->fc.why = fx->why;
-	fx->fc.n = 2;
-}
 
 static void fixture_free(struct fixture *fx)
 {
 	sc_grid_destroy(fx->ga);
 	sc_grid_destroy(fx->gb);
+	fx->ga = fx->gb = NULL;
 }
 
+/* Zone A's forecast from a[0..na), zone B's from b[0..nb), in slots of step
+ * seconds from T0; replaces those fx had. */
+static void fixture_init_step(struct fixture *fx, int64_t step, const double *a, size_t na, const double *b,
+			      size_t nb)
+{
+	fixture_free(fx);
+	fx->ga = a ? sc_grid_create(T0, step, a, na, NULL) : NULL;
+	fx->gb = b ? sc_grid_create(T0, step, b, nb, NULL) : NULL;
+	fx->grids[0] = fx->ga;
+	fx->grids[1] = fx->gb;
+	fx->why[0] = a ? NULL : "cache missing";
+	fx->why[1] = b ? NULL : "cache missing";
+	fx->forecasts.grids = fx->grids;
+	fx->forecasts.why = fx->why;
+	fx->forecasts.n = 2;
+}
+
+/* fixture_init_step with hourly slots. */
+static void fixture_init(struct fixture *fx, const double *a, size_t na, const double *b, size_t nb)
+{
+	fixture_init_step(fx, H, a, na, b, nb);
+}
+
+/* a[0..n) = v: a flat forecast, for tests to carve windows into. */
+static void flat(double *a, size_t n, double v)
+{
+	for (size_t i = 0; i < n; i++)
+		a[i] = v;
+}
+
+/* Zone A: dirty now, clean from +2 h to +4 h; zone B flat 150. */
 static const double A[] = { 400, 400, 100, 100, 400, 400, 400, 400, 400, 400, 400, 400 };
 static const double B[] = { 150, 150, 150, 150, 150, 150, 150, 150, 150, 150, 150, 150 };
 
 static void test_delay_golden(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H); /* gpu partition: no alternatives */
 	struct sc_decision d;
@@ -138,7 +159,7 @@ static void test_delay_golden(void **state)
 
 	(void)state;
 	fixture_init(&fx, A, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.part, 1);
 	assert_int_equal(d.chosen.start, T0 + 2 * H);
@@ -164,7 +185,7 @@ static void test_delay_golden(void **state)
 
 static void test_start_inside_slot(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_decision d;
@@ -172,7 +193,7 @@ static void test_start_inside_slot(void **state)
 	(void)state;
 	fixture_init(&fx, A, 12, B, 12);
 	/* now = 12:30: run now covers ½ h of 400 + 1 h of 400 + ½ h of 100 */
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + H / 2, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 + H / 2, &d), 0);
 	assert_near(d.baseline.ci, (0.5 * 400 + 400 + 0.5 * 100) / 2, 1e-9);
 	assert_int_equal(d.chosen.start, T0 + 2 * H);
 	fixture_free(&fx);
@@ -180,25 +201,24 @@ static void test_start_inside_slot(void **state)
 
 static void test_min_savings(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_decision d;
 	double a[12];
 
 	(void)state;
-	for (int i = 0; i < 12; i++)
-		a[i] = 100;
+	flat(a, 12, 100);
 	a[5] = 92;
 	a[6] = 92; /* an 8% saving, below MinSavings 10% */
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_int_equal(d.chosen.start, T0);
 	assert_near(d.best_gco2e, 0.16 * 1.5 * 92, 1e-9);
 	assert_contains(d.reason, "less than MinSavings");
 	site.params.min_savings_pct = 5;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.start, T0 + 5 * H);
 	fixture_free(&fx);
@@ -206,24 +226,22 @@ static void test_min_savings(void **state)
 
 static void test_ties(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, H);
 	struct sc_decision d;
 	double a[12];
 
 	(void)state;
-	for (int i = 0; i < 12; i++)
-		a[i] = 300;
+	flat(a, 12, 300);
 	a[3] = a[6] = 100; /* two equal windows: the earlier wins */
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 3 * H);
-	fixture_free(&fx);
 
 	/* Flat everywhere: run now as requested. */
 	fixture_init(&fx, B, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_int_equal(d.chosen.part, 1);
 	assert_int_equal(d.chosen.start, T0);
@@ -233,18 +251,18 @@ static void test_ties(void **state)
 	req.parts[1] = 0;
 	req.n_parts = 2;
 	site.params.reroute = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.part, 1);
 	req.parts[0] = 0;
 	req.parts[1] = 1;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.part, 0);
 	fixture_free(&fx);
 }
 
 static void test_reroute(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(0, 8, 2 * H); /* cpu: alternative green in zone B */
 	struct sc_decision d;
@@ -252,10 +270,9 @@ static void test_reroute(void **state)
 	char msg[512];
 
 	(void)state;
-	for (int i = 0; i < 12; i++)
-		a[i] = 400;
+	flat(a, 12, 400);
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_REROUTE);
 	assert_int_equal(d.chosen.part, 2);
 	assert_int_equal(d.chosen.start, T0);
@@ -266,9 +283,8 @@ static void test_reroute(void **state)
 	assert_string_equal(msg, "carbon: rerouted to partition green (greener zone B): est. 28.8 gCO2e instead of 96 gCO2e (-70%)");
 	/* Reroute=no: only waiting is possible, and A is flat: run. */
 	site.params.reroute = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
-	fixture_free(&fx);
 
 	/* Delay + reroute: B is clean from +3 h. */
 	{
@@ -277,15 +293,14 @@ static void test_reroute(void **state)
 			b[i] = i >= 3 && i < 5 ? 20 : 400;
 		site.params.reroute = 1;
 		fixture_init(&fx, a, 12, b, 12);
-		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 		assert_int_equal(d.action, SC_ACT_DELAY_REROUTE);
 		assert_int_equal(d.chosen.part, 2);
 		assert_int_equal(d.chosen.start, T0 + 3 * H);
-		fixture_free(&fx);
 	}
 	/* The alternative's zone has no forecast: skipped, not fatal. */
 	fixture_init(&fx, A, 12, NULL, 0);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.part, 0);
 	fixture_free(&fx);
@@ -293,7 +308,7 @@ static void test_reroute(void **state)
 
 static void test_budget(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_decision d;
@@ -302,22 +317,21 @@ static void test_budget(void **state)
 
 	(void)state;
 	/* 400 400 250 250 100 100 400 ... : best at +4 h (24 g); run now 96 g. */
-	for (int i = 0; i < 12; i++)
-		a[i] = 400;
+	flat(a, 12, 400);
 	a[2] = a[3] = 250;
 	a[4] = a[5] = 100;
 	fixture_init(&fx, a, 12, B, 12);
 
 	/* The site's choice (24 g) is within a 70 g budget. */
 	req.budget_g = 70;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.start, T0 + 4 * H);
 
 	/* MinSavings 80% keeps the site at "run now" (96 g) — over a 70 g
 	 * budget: the earliest plan under the budget is +2 h (250: 60 g). */
 	site.params.min_savings_pct = 80;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.start, T0 + 2 * H);
 	assert_near(d.chosen.gco2e, 60, 1e-9);
@@ -326,7 +340,7 @@ static void test_budget(void **state)
 	/* Budget 10 g: nothing fits; best 24 g; the time limit that fits at
 	 * 100 g/kWh × 1.5 with 80 W: 10 g / (80/3.6e6 × 150) s = 3000 s. */
 	req.budget_g = 10;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_REJECT);
 	assert_near(d.chosen.gco2e, 24, 1e-9);
 	assert_int_equal(d.chosen.start, T0 + 4 * H);
@@ -339,7 +353,7 @@ static void test_budget(void **state)
 	assert_contains(msg, "time limit of at most 00:50:00");
 	/* A budget of 0 is legal and rejects anything that emits. */
 	req.budget_g = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_REJECT);
 	assert_int_equal(d.fit_runtime, 0);
 	fixture_free(&fx);
@@ -347,7 +361,7 @@ static void test_budget(void **state)
 
 static void test_bounds(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_decision d;
@@ -356,105 +370,103 @@ static void test_bounds(void **state)
 	fixture_init(&fx, A, 12, B, 12);
 	/* The user's max delay of 1 h excludes the clean window at +2 h. */
 	req.max_delay = H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + H); /* +1 h: ½ 400 + ½ 100 = 250 */
 	assert_near(d.chosen.ci, 250, 1e-9);
 	/* ...but cannot lengthen the site's: with site MaxDelay 1 h, a user's 8 h is ignored. */
 	req.max_delay = 8 * H;
 	site.params.max_delay = H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + H);
 	site.params.max_delay = 8 * H;
 	req.max_delay = -1;
 	/* A deadline at +3 h allows starts up to +1 h only. */
 	req.deadline = T0 + 3 * H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + H);
 	req.deadline = 0;
 	/* A begin time in the future is t0: the baseline starts there. */
 	req.begin = T0 + 3 * H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.baseline.start, T0 + 3 * H);
 	assert_int_equal(d.t0, T0 + 3 * H);
 	assert_true(d.chosen.start >= T0 + 3 * H);
 	req.begin = 0;
 	/* MaxDelay 0: only t0. */
 	site.params.max_delay = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_int_equal(d.n_candidates, 1);
 	site.params.max_delay = 8 * H;
 	/* The horizon: a 10 h job may start at +0..+2 h only. */
 	req.time_limit = 10 * H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.n_candidates, 3);
 	/* Longer than the forecast: one partial candidate. */
 	req.time_limit = 20 * H;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_true(d.chosen.partial);
 	assert_near(d.chosen.ci, (10 * 400 + 2 * 100) / 12.0, 1e-9);
 	/* Default time from the partition, scaled by RuntimeRatio. */
 	req.time_limit = 0;
 	site.params.runtime_ratio = 0.5;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.runtime, 1800);
 	fixture_free(&fx);
 }
 
 static void test_fail_open(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_decision d;
 
 	(void)state;
 	fixture_init(&fx, NULL, 0, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_NONE);
 	assert_string_equal(d.reason, "no usable forecast for zone A: cache missing");
-	fixture_free(&fx);
 
 	fixture_init(&fx, A, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 12 * H, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 + 12 * H, &d), 0);
 	assert_int_equal(d.action, SC_ACT_NONE);
 	assert_contains(d.reason, "not the job's start 2025-11-30T00:00:00Z");
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 - 1, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 - 1, &d), 0);
 	assert_int_equal(d.action, SC_ACT_NONE);
 
 	/* Inconsistent arguments are errors, not decisions. */
 	req.parts[0] = 7;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), -1);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), -1);
 	assert_contains(d.reason, "out of range");
 	req.parts[0] = 1;
 	req.n_parts = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), -1);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), -1);
 	fixture_free(&fx);
 }
 
 static void test_near_best(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, H);
 	struct sc_decision d;
 	double a[12];
 
 	(void)state;
-	for (int i = 0; i < 12; i++)
-		a[i] = 400;
+	flat(a, 12, 400);
 	a[2] = 105;
 	a[7] = 100;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H);
 	site.params.near_best_pct = 10;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 2 * H);
 	assert_contains(d.reason, "close to the lowest");
 	site.params.near_best_pct = 4;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H);
 	fixture_free(&fx);
 }
@@ -468,7 +480,7 @@ static void test_near_best(void **state)
  * has 0.219616, correlation exp(-1.568), saving sd 0.251092. */
 static void test_forecast_error(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, H);
 	struct sc_decision d;
@@ -476,51 +488,46 @@ static void test_forecast_error(void **state)
 	double a[12];
 
 	(void)state;
-	for (int i = 0; i < 12; i++)
-		a[i] = 400;
+	flat(a, 12, 400);
 	a[2] = 300; /* 25 % now + 2 h: score 0.25 - 0.5 × 0.090466 = 0.2048 */
 	a[7] = 270; /* 32.5 % at + 7 h: score 0.325 - 0.5 × 0.251092 = 0.1995 */
 	fixture_init(&fx, a, 12, B, 12);
 	site.params.min_savings_pct = 0;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H); /* the forecast taken as exact */
 	site.zone_error = none;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H);
 	site.zone_error = err_a;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_DELAY);
 	assert_int_equal(d.chosen.start, T0 + 2 * H);
 	assert_near(d.saving_pct, 25, 1e-9);
 	assert_contains(d.reason, "allowing for the forecast's error");
-	fixture_free(&fx);
 
 	/* +7 h at 37.5 %: 0.375 - 0.1255 = 0.2495 beats +2 h. */
 	a[7] = 250;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H);
-	fixture_free(&fx);
 
 	/* Only +7 h at 10 %: 0.10 - 0.1255 < 0, noise: run now. */
 	a[2] = 400;
 	a[7] = 360;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_contains(d.reason, "forecast saving of 10.0% is within the forecast's error");
-	fixture_free(&fx);
 
 	/* +7 h at 15 %: 0.0245 left, taken with MinSavings 0, not with 10 %. */
 	a[7] = 340;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.chosen.start, T0 + 7 * H);
 	site.params.min_savings_pct = 10;
-	assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 	assert_int_equal(d.action, SC_ACT_RUN);
 	assert_contains(d.reason, "saves 15.0% by the forecast, 2.4% allowing for its error: less than MinSavings 10.0%");
-	fixture_free(&fx);
 
 	/* Another zone's errors are independent: rerouting from A (25 %) to
 	 * the exact zone B at the same time needs 0.5 × 0.175833 = 8.8 %
@@ -528,25 +535,20 @@ static void test_forecast_error(void **state)
 	site.params.min_savings_pct = 0;
 	req = make_req(0, 8, H);
 	site.params.max_delay = 0;
-	for (int i = 0; i < 12; i++)
-		a[i] = 400;
+	flat(a, 12, 400);
 	{
 		double b[12];
 		/* cpu PUE 1.5 at 400 = 600 per kWh; green PUE 1.2 at 460 = 552:
 		 * 8 % less by the forecast, less than its error: stay. */
-		for (int i = 0; i < 12; i++)
-			b[i] = 460;
+		flat(b, 12, 460);
 		fixture_init(&fx, a, 12, b, 12);
-		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 		assert_int_equal(d.action, SC_ACT_RUN);
-		fixture_free(&fx);
 		/* at 400: 480 per kWh, 20 % less: reroute. */
-		for (int i = 0; i < 12; i++)
-			b[i] = 400;
+		flat(b, 12, 400);
 		fixture_init(&fx, a, 12, b, 12);
-		assert_int_equal(sc_decide(&site, &fx.fc, &req, T0, &d), 0);
+		assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &d), 0);
 		assert_int_equal(d.action, SC_ACT_REROUTE);
-		fixture_free(&fx);
 	}
 
 	/* Random cases: zero errors decide exactly as no errors; with errors,
@@ -568,14 +570,14 @@ static void test_forecast_error(void **state)
 			site.params.min_savings_pct = rand_r(&seed) % 2 ? 0 : 5;
 			site.params.max_delay = (int64_t)(rand_r(&seed) % 30) * 1800;
 			req = make_req(rand_r(&seed) % 3, 1 + rand_r(&seed) % 64, (int64_t)(1 + rand_r(&seed) % 20) * 1200);
-			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d0), 0);
+			assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 + 600, &d0), 0);
 			site.zone_error = none;
-			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d1), 0);
+			assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 + 600, &d1), 0);
 			assert_int_equal(d0.action, d1.action);
 			assert_int_equal(d0.chosen.start, d1.chosen.start);
 			assert_int_equal(d0.chosen.part, d1.chosen.part);
 			site.zone_error = errs;
-			assert_int_equal(sc_decide(&site, &fx.fc, &req, T0 + 600, &d2), 0);
+			assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0 + 600, &d2), 0);
 			if (d2.action != SC_ACT_RUN) {
 				assert_true(d2.chosen.gco2e < d2.baseline.gco2e);
 				assert_true(d2.saving_pct >= site.params.min_savings_pct);
@@ -612,9 +614,7 @@ static void test_random_vs_brute_force(void **state)
 		size_t n = 4 + (size_t)(rand_r(&seed) % 100);
 		int64_t step = (rand_r(&seed) % 3 == 0) ? 900 : (rand_r(&seed) % 2 ? 1800 : 3600);
 		double va[120], vb[120];
-		struct sc_grid *ga, *gb;
-		const struct sc_grid *grids[2];
-		struct sc_forecast_set fc = { grids, NULL, 2 };
+		struct fixture fx = { 0 };
 		struct sc_request req = make_req((size_t)(rand_r(&seed) % 2), 1 + (uint32_t)(rand_r(&seed) % 64),
 						 60 * (1 + rand_r(&seed) % 600));
 		struct sc_decision d;
@@ -628,17 +628,14 @@ static void test_random_vs_brute_force(void **state)
 			va[i] = 50.0 * (rand_r(&seed) % 12);
 			vb[i] = 50.0 * (rand_r(&seed) % 12);
 		}
-		ga = sc_grid_create(T0, step, va, n, NULL);
-		gb = sc_grid_create(T0, step, vb, n, NULL);
-		grids[0] = ga;
-		grids[1] = gb;
+		fixture_init_step(&fx, step, va, n, vb, n);
 		site.params.max_delay = 60 * (rand_r(&seed) % 1500);
 		site.params.min_savings_pct = rand_r(&seed) % 2 ? 0 : 10;
 		site.params.reroute = rand_r(&seed) % 2;
 		if (rand_r(&seed) % 4 == 0)
 			req.deadline = now + 3600 * (1 + rand_r(&seed) % 12);
 
-		assert_int_equal(sc_decide(&site, &fc, &req, now, &d), 0);
+		assert_int_equal(sc_decide(&site, &fx.forecasts, &req, now, &d), 0);
 
 		/* Enumerate the same candidate set independently. */
 		{
@@ -646,7 +643,7 @@ static void test_random_vs_brute_force(void **state)
 			size_t na = (site.params.reroute && req.parts[0] == 0) ? 2 : 1;
 			for (size_t k = 0; k < na; k++) {
 				const struct sc_partition *pt = &parts[allowed[k]];
-				const struct sc_grid *g = grids[pt->zone];
+				const struct sc_grid *g = fx.grids[pt->zone];
 				int64_t r = req.time_limit, end = sc_grid_end(g);
 				int64_t latest = now + site.params.max_delay;
 				double w = sc_power_watts(&pt->power, &req.shape);
@@ -689,8 +686,7 @@ static void test_random_vs_brute_force(void **state)
 				 iter, sc_action_name(d.action), d.chosen.part, (long long)(d.chosen.start - now),
 				 d.chosen.gco2e, base, best, best_p, (long long)(best_t - now));
 		}
-		sc_grid_destroy(ga);
-		sc_grid_destroy(gb);
+		fixture_free(&fx);
 	}
 }
 
@@ -797,15 +793,9 @@ static struct sc_held held_at(size_t part, int64_t start)
 	return h;
 }
 
-static void flat(double *a, size_t n, double v)
-{
-	for (size_t i = 0; i < n; i++)
-		a[i] = v;
-}
-
 static void test_redecide_exact(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_held h = held_at(1, T0 + 6 * H);
@@ -819,19 +809,18 @@ static void test_redecide_exact(void **state)
 	/* The same forecast: nothing lower, keep. Candidates: now (+1 h) and
 	 * the boundaries +2 h .. +8 h. */
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	assert_near(rp.current.gco2e, 48, 1e-9);
 	assert_int_equal(rp.current.start, T0 + 6 * H);
 	assert_int_equal(rp.chosen.start, T0 + 6 * H);
 	assert_int_equal(rp.n_candidates, 8);
 	assert_contains(rp.reason, "no plan is lower");
-	fixture_free(&fx);
 
 	/* A fresher forecast finds +3 h at 100: 24 g, half the current. */
 	a[3] = a[4] = 100;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.part, 1);
 	assert_int_equal(rp.chosen.start, T0 + 3 * H);
@@ -840,26 +829,25 @@ static void test_redecide_exact(void **state)
 	assert_contains(rp.reason, "an earlier plan: 50.0% less");
 	/* A fixed point: from the new plan, the same forecast moves nothing. */
 	h.start = rp.chosen.start;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &again), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &again), 0);
 	assert_int_equal(again.action, SC_REPLAN_KEEP);
 	h.start = T0 + 6 * H;
 	/* With a budget of 20 g the 24 g plan is no candidate (the current
 	 * plan, over it too, stays); with 30 g it is. */
 	req.budget_g = 20;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	req.budget_g = 30;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + 3 * H);
 	req.budget_g = -1;
-	fixture_free(&fx);
 
 	/* Now is greenest: start now. */
 	a[3] = a[4] = 400;
 	a[1] = a[2] = 50;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + H);
 	assert_near(rp.chosen.gco2e, 12, 1e-9);
@@ -867,36 +855,34 @@ static void test_redecide_exact(void **state)
 	/* ... unless the job may not start before +2 h (its begin time):
 	 * [+2 h, +4 h) averages 225, more than 200. */
 	h.earliest = T0 + 2 * H;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	assert_int_equal(rp.n_candidates, 7);
 	h.earliest = T0;
 	/* Inside a slot (now = +1 h 30): now covers ½ h of 50, 1 h of 50 and
 	 * ½ h of 400. */
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H + H / 2, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H + H / 2, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + H + H / 2);
 	assert_near(rp.chosen.ci, (1.5 * 50 + 0.5 * 400) / 2, 1e-9);
-	fixture_free(&fx);
 
 	/* Never later than the latest start the job had at submission. */
 	a[1] = a[2] = 400;
 	a[9] = a[10] = 50;
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP); /* [+8 h, +10 h) averages 225 */
 	h.latest = T0 + 9 * H;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + 9 * H);
 	assert_contains(rp.reason, "a later plan");
 	/* A deadline still applies: done by +10 h means starting by +8 h. */
 	req.deadline = T0 + 10 * H;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	req.deadline = 0;
 	h.latest = T0 + 8 * H;
-	fixture_free(&fx);
 
 	/* Rerouting: cpu may move to green (zone B, flat 150, PUE 1.2):
 	 * 0.16 × 1.2 × 150 = 28.8 g against 0.16 × 1.5 × 200 = 48 g, from now
@@ -905,7 +891,7 @@ static void test_redecide_exact(void **state)
 	fixture_init(&fx, a, 12, B, 12);
 	req = make_req(0, 8, 2 * H);
 	h = held_at(0, T0 + 6 * H);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.part, 2);
 	assert_int_equal(rp.chosen.start, T0 + H);
@@ -913,42 +899,39 @@ static void test_redecide_exact(void **state)
 	/* From a rerouted plan (green at +6 h) the job may go back: cpu at
 	 * +6 h is 48 g, green now is as low: keep (a tie is no gain). */
 	h.part = 2;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	site.params.reroute = 0;
 	h.part = 0;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	site.params.reroute = 1;
-	fixture_free(&fx);
 
 	/* Nothing to reconsider: the planned start has come; the zone has no
 	 * forecast; the forecast ends before the current plan does. */
 	req = make_req(1, 8, 2 * H);
 	h = held_at(1, T0 + H);
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_NONE);
 	assert_contains(rp.reason, "planned start has come");
-	fixture_free(&fx);
 	h = held_at(1, T0 + 6 * H);
 	fixture_init(&fx, NULL, 0, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_NONE);
 	assert_string_equal(rp.reason, "no usable forecast for zone A: cache missing");
-	fixture_free(&fx);
 	fixture_init(&fx, a, 7, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_NONE);
 	assert_contains(rp.reason, "does not cover the current plan's window");
 
 	/* Inconsistent arguments. */
 	h.part = 7;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), -1);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), -1);
 	assert_contains(rp.reason, "out of range");
 	h.part = 1;
 	req.n_parts = 0;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), -1);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), -1);
 	assert_contains(rp.reason, "names no partition");
 	fixture_free(&fx);
 }
@@ -960,7 +943,7 @@ static void test_redecide_exact(void **state)
  * plan's). */
 static void test_redecide_hysteresis(void **state)
 {
-	struct fixture fx;
+	struct fixture fx = { 0 };
 	struct sc_site site = make_site();
 	struct sc_request req = make_req(1, 8, 2 * H);
 	struct sc_held h = held_at(1, T0 + 6 * H);
@@ -974,33 +957,30 @@ static void test_redecide_hysteresis(void **state)
 	a[1] = a[2] = 184; /* 8 % lower: within the error */
 	fixture_init(&fx, a, 12, B, 12);
 	site.zone_error = err_a;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
 	assert_near(rp.gain_pct, 8, 1e-9);
 	assert_contains(rp.reason, "8.0% lower by the latest forecast, within its error");
 	site.zone_error = NULL; /* taken as exact: any gain moves */
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
-	fixture_free(&fx);
 
 	a[1] = a[2] = 176; /* 12 %: 0.12 − 0.0959 = 2.41 % left */
 	fixture_init(&fx, a, 12, B, 12);
 	site.zone_error = err_a;
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + H);
 	assert_near(rp.score_pct, 12 - 9.589467, 1e-4);
-	fixture_free(&fx);
 
 	a[1] = a[2] = 400;
 	a[3] = a[4] = 190; /* +3 h, 5 % lower: within 6.61 % */
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_KEEP);
-	fixture_free(&fx);
 	a[3] = a[4] = 180; /* 10 %: 3.39 % left */
 	fixture_init(&fx, a, 12, B, 12);
-	assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, T0 + H, &rp), 0);
+	assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, T0 + H, &rp), 0);
 	assert_int_equal(rp.action, SC_REPLAN_MOVE);
 	assert_int_equal(rp.chosen.start, T0 + 3 * H);
 	assert_near(rp.score_pct, 10 - 6.613173, 1e-4);
@@ -1019,7 +999,7 @@ static void test_redecide_random(void **state)
 	for (int round = 0; round < 1500; round++) {
 		struct sc_site site = make_site();
 		double va[48], vb[48];
-		struct fixture fx;
+		struct fixture fx = { 0 };
 		struct sc_request req = make_req(rand_r(&seed) % 3, 1 + rand_r(&seed) % 64,
 						 (int64_t)(1 + rand_r(&seed) % 12) * 1200);
 		struct sc_held h;
@@ -1040,7 +1020,7 @@ static void test_redecide_random(void **state)
 		h.part = req.parts[0];
 		if (site.params.reroute && rand_r(&seed) % 2 && site.parts[req.parts[0]].n_alt)
 			h.part = site.parts[req.parts[0]].alt[0];
-		assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, now, &rp), 0);
+		assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, now, &rp), 0);
 		assert_int_not_equal(rp.action, SC_REPLAN_NONE);
 		if (rp.action == SC_REPLAN_MOVE) {
 			assert_true(rp.chosen.start >= now);
@@ -1049,7 +1029,7 @@ static void test_redecide_random(void **state)
 			h.part = rp.chosen.part;
 			h.start = rp.chosen.start;
 			if (h.start > now) {
-				assert_int_equal(sc_redecide(&site, &fx.fc, &req, &h, now, &again), 0);
+				assert_int_equal(sc_redecide(&site, &fx.forecasts, &req, &h, now, &again), 0);
 				assert_int_equal(again.action, SC_REPLAN_KEEP);
 			}
 		}
