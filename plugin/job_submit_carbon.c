@@ -34,13 +34,14 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/spank.h>
 
+#include "base/units.h"
 #include "config/conf.h"
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
-#include "base/units.h"
+#include "policy/message.h"
 
 /* The symbols Slurm's plugin loader looks up (and the only ones exported). */
 const char plugin_name[] = "carbon-aware scheduling (slurm-carbon " PACKAGE_VERSION ")";
