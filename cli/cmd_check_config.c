@@ -9,6 +9,7 @@
 
 #include "acct/slurmcmd.h"
 #include "cli/cli.h"
+#include "forecast/provider.h"
 #include "base/units.h"
 
 static void help(FILE *f)

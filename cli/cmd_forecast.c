@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "forecast/provider.h"
 #include "base/units.h"
 
 #define MAX_WINDOWS 3

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "forecast/csvfile.h"
 #include "plan/plan.h"
+#include "policy/message.h"
 #include "base/units.h"
 
 enum field {

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "forecast/cache.h"
+#include "forecast/provider.h"
 #include "base/units.h"
 #include "base/json.h"
 

@@ -117,3 +117,8 @@ error:
 	sc_fetch_release(out);
 	return -1;
 }
+
+const char *sc_provider_name(const struct sc_provider_ops *p)
+{
+	return p ? p->name : "unknown";
+}

@@ -162,4 +162,7 @@ int sc_provider_fetch(const struct sc_zone_spec *z, struct sc_fetch_ctx *ctx, st
 /* Frees what out holds; NULL is a no-op. */
 void sc_fetch_release(struct sc_fetch *out);
 
+/* p's name (Provider=), "unknown" for NULL. */
+const char *sc_provider_name(const struct sc_provider_ops *p);
+
 #endif

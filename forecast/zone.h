@@ -37,8 +37,6 @@ struct sc_zone_spec {
 	int line;               /* carbon.conf line of the record, for messages */
 };
 
-/* p's name (Provider=), "unknown" for NULL. */
-const char *sc_provider_name(const struct sc_provider_ops *p);
 
 /* "average", "marginal". */
 const char *sc_signal_name(enum sc_signal s);

@@ -239,10 +239,4 @@ int sc_action_from_name(const char *s);
 /* "off", "advise", "enforce". */
 const char *sc_mode_name(enum sc_mode m);
 
-/* Transitional: plugin/job_submit_carbon.c and cli/cmd_plan.c still find
- * sc_decision_message and sc_decision_explain through this header. Once they
- * include policy/message.h themselves, delete this line: the engine's header
- * needs nothing from the wording. */
-#include "policy/message.h"
-
 #endif
