@@ -127,6 +127,9 @@ suite() {
 	record "$name" "$pass" "$fail"
 }
 
+# The architecture the README draws: includes run downward, no circles.
+suite "layers (scripts/check-layers.py)" python3 "$top/scripts/check-layers.py" "$top"
+
 werror=$root/werror
 if build "$werror" --enable-werror; then
 	unit "unit tests (werror build)" "$werror"
