@@ -26,6 +26,7 @@
 #include "acct/slurmcmd.h"
 #include "acct/slurmdb.h"
 #include "acct/writer.h"
+#include "record/comment.h"
 #include "cli/cli.h"
 #include "policy/request.h"
 #include "base/units.h"
@@ -43,7 +44,7 @@ static void help(FILE *f)
 		"                         [--input FILE]\n"
 		"\n"
 		"Compute the actual emissions of ended jobs and record them in Slurm accounting,\n"
-		"in each job's SystemComment as {\"carbon_actual\":{...}} (other content is kept):\n"
+		"in each job's SystemComment as {\"" SC_RECORD_ACTUAL_KEY "\":{...}} (other content is kept):\n"
 		"energy from Slurm's ConsumedEnergyRaw when measured and plausible, else the\n"
 		"partition's power model on the job's elapsed time and allocated TRES; intensity\n"
 		"from the archive of actual intensities over the job's run, else the forecast\n"
@@ -74,7 +75,7 @@ static void help(FILE *f)
 		"  %s\n"
 		"(a libslurmfull.so in Slurm's plugin directory next to it is preferred). When\n"
 		"libslurm cannot be loaded, through sacctmgr instead, with a warning: sacctmgr\n"
-		"stores every '\"' as '`', so the record reads {`carbon_actual`:...}, not plain\n"
+		"stores every '\"' as '`', so the record reads {`" SC_RECORD_ACTUAL_KEY "`:...}, not plain\n"
 		"JSON. SCARBON_ACCT_WRITER=slurmdb or sacctmgr uses that writer whatever happens.\n"
 		"sacct and sacctmgr are $SCARBON_SACCT and $SCARBON_SACCTMGR when set, else those\n"
 		"in the bin/ of the Slurm scarbon was built against, else PATH's.\n"
@@ -91,7 +92,7 @@ static const char *const outcome_names[] = { "written", "would-write", "unchange
 struct pending {
 	char *jobid, *raw, *cluster;
 	char *existing; /* the SystemComment sacct showed; NULL for none */
-	json_t *rec;    /* the carbon_actual object */
+	json_t *rec;    /* the actual record */
 };
 
 struct ctx {
@@ -137,7 +138,7 @@ static void report(struct ctx *c, const char *jobid, enum outcome o, json_t *rec
 		if (why)
 			json_object_set_new(j, "reason", json_string(why));
 		if (rec)
-			json_object_set(j, SC_ACTUAL_KEY, rec);
+			json_object_set(j, SC_RECORD_ACTUAL_KEY, rec);
 		json_array_append_new(c->jobs, j);
 		return;
 	}
@@ -205,7 +206,7 @@ static void flush(struct ctx *c)
 		if (!c->writer)
 			continue;
 		json_incref(p->rec);
-		values[i] = sc_acct_comment_encode(p->existing, SC_ACTUAL_KEY, p->rec, c->writer->form);
+		values[i] = sc_comment_encode(p->existing, SC_RECORD_ACTUAL_KEY, p->rec, c->writer->form);
 		if (!values[i])
 			continue;
 		memset(&w[n], 0, sizeof(w[n]));
@@ -329,12 +330,12 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 	 * form: a record sacctmgr stored with backticks is not rewritten for
 	 * its quotes alone. */
 	json_incref(rec);
-	value = sc_acct_comment_encode(job->system_comment, SC_ACTUAL_KEY, rec, SC_COMMENT_JSON);
+	value = sc_comment_encode(job->system_comment, SC_RECORD_ACTUAL_KEY, rec, SC_COMMENT_JSON);
 	if (!value) {
 		json_decref(rec);
 		return -1;
 	}
-	if (sc_acct_comment_same(value, job->system_comment)) {
+	if (sc_comment_same(value, job->system_comment)) {
 		report(c, job->jobid, O_UNCHANGED, rec, NULL);
 	} else if (c->dry_run) {
 		report(c, job->jobid, O_WOULD, rec, NULL);
