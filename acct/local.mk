@@ -9,6 +9,7 @@ acct_libscacct_la_SOURCES = \
 	acct/report.c acct/report.h \
 	acct/slurmcmd.c acct/slurmcmd.h \
 	acct/slurmdb.c acct/slurmdb.h \
+	acct/reconcile.c acct/reconcile.h \
 	acct/writer.c acct/writer.h acct/writer_sacctmgr.c
 acct_libscacct_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 acct_libscacct_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
@@ -22,9 +23,9 @@ tests_unit_fake_libslurm_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_fake_libslurm_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared -rpath /nowhere
 
 check_PROGRAMS += tests/unit/test_sacct tests/unit/test_actual tests/unit/test_report \
-	tests/unit/test_slurmcmd tests/unit/test_writer tests/unit/test_acct_cli
+	tests/unit/test_slurmcmd tests/unit/test_writer tests/unit/test_acct_cli tests/unit/test_reconcile
 TESTS += tests/unit/test_sacct tests/unit/test_actual tests/unit/test_report \
-	tests/unit/test_slurmcmd tests/unit/test_writer tests/unit/test_acct_cli
+	tests/unit/test_slurmcmd tests/unit/test_writer tests/unit/test_acct_cli tests/unit/test_reconcile
 tests_unit_test_sacct_SOURCES = tests/unit/test_sacct.c tests/unit/testutil.h
 tests_unit_test_sacct_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_sacct_LDADD = $(SC_ACCT_LIBS)
@@ -37,6 +38,9 @@ tests_unit_test_report_LDADD = $(SC_ACCT_LIBS)
 tests_unit_test_slurmcmd_SOURCES = tests/unit/test_slurmcmd.c tests/unit/testutil.h
 tests_unit_test_slurmcmd_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_slurmcmd_LDADD = $(SC_ACCT_LIBS)
+tests_unit_test_reconcile_SOURCES = tests/unit/test_reconcile.c tests/unit/testutil.h
+tests_unit_test_reconcile_CFLAGS = $(SC_TEST_CFLAGS)
+tests_unit_test_reconcile_LDADD = $(SC_ACCT_LIBS)
 # The writers of SystemComment and libslurm's loading, against the stand-in.
 tests_unit_test_writer_SOURCES = tests/unit/test_writer.c tests/unit/testutil.h tests/unit/acct_testutil.h
 tests_unit_test_writer_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)

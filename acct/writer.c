@@ -7,6 +7,7 @@
 
 #include "acct/slurmdb.h"
 #include "acct/writer.h"
+#include "record/record.h"
 
 /* ---- slurmdb: one request per job on one connection, each committed ------- */
 
@@ -71,7 +72,7 @@ const struct sc_comment_writer *sc_comment_writer_open(const char *name,
 				char msg[SC_ERR_MAX + 320];
 				snprintf(msg, sizeof(msg),
 					 "%s; writing SystemComment through sacctmgr instead, which stores every "
-					 "'\"' as '`' ({`carbon_actual`:...}, not plain JSON): set %s to Slurm's "
+					 "'\"' as '`' ({`" SC_RECORD_ACTUAL_KEY "`:...}, not plain JSON): set %s to Slurm's "
 					 "libslurm.so to write plain JSON",
 					 why.msg, SC_LIBSLURM_ENV);
 				warn(msg, arg);

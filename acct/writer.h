@@ -3,12 +3,12 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  *  - "slurmdb" (the default): libslurm's accounting API (acct/slurmdb.h),
- *    which stores the comment as given: the record is the contract's plain
- *    JSON, {"carbon_actual":{...}}.
+ *    which stores the comment as given: the actual record (record/record.h)
+ *    in the contract's plain JSON.
  *  - "sacctmgr": `sacctmgr -i modify job where jobid=J cluster=C set
  *    SystemComment=V` (acct/slurmcmd.h), many jobs per run through its stdin.
  *    Its strip_quotes() stores every '"' as '`' (22.05 also lower-cases), so
- *    the record becomes {`carbon_actual`:{...}}. Used when libslurm cannot be
+ *    the record is stored in the backtick form (record/comment.h). Used when libslurm cannot be
  *    loaded (with a warning), when asked for, and by the tests, with a
  *    stand-in named by $SCARBON_SACCTMGR.
  * $SCARBON_ACCT_WRITER names one of them to use it whatever happens.
@@ -18,7 +18,7 @@
 
 #include <stddef.h>
 
-#include "acct/actual.h"
+#include "record/comment.h"
 #include "base/error.h"
 
 #define SC_ACCT_WRITER_ENV "SCARBON_ACCT_WRITER"

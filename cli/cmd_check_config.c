@@ -79,6 +79,67 @@ static void slurm_parts_free(struct slurm_parts *sp)
 	free(sp->names);
 }
 
+/* The configuration as read, zone by zone and partition by partition. */
+static void print_config(FILE *o, const struct sc_conf *conf, const struct sc_snapshot *snap,
+			 const struct slurm_parts *sp, int ask_slurm, int unknown, int64_t now)
+{
+	const struct sc_params *p = &conf->site.params;
+	char a[32], b[32];
+
+	fprintf(o, "%s: valid\n", conf->path);
+	fprintf(o, "Mode=%s MaxDelay=%s MinSavings=%g%% NearBest=%g%% RuntimeRatio=%g Reroute=%s AllowOptOut=%s\n",
+		sc_mode_name(conf->mode), sc_format_duration(p->max_delay, a, sizeof(a)),
+		p->min_savings_pct, p->near_best_pct, p->runtime_ratio, p->reroute ? "yes" : "no",
+		conf->allow_opt_out ? "yes" : "no");
+	fprintf(o, "StateDir=%s", conf->state_dir ? conf->state_dir : "");
+	list(o, "ExemptUsers", conf->exempt_users, conf->n_exempt_users);
+	list(o, "ExemptAccounts", conf->exempt_accounts, conf->n_exempt_accounts);
+	list(o, "ExemptQOS", conf->exempt_qos, conf->n_exempt_qos);
+	fprintf(o, "\nZones:\n");
+	for (size_t i = 0; i < conf->n_zones; i++) {
+		const struct sc_zone_spec *z = &conf->zones[i];
+		const struct sc_zone_state *st = sc_snapshot_zone(snap, i);
+		const struct sc_grid *g = sc_snapshot_set(snap)->grids[i];
+		fprintf(o, "  %-12s %-15s %-8s ", z->name, sc_provider_name(z->provider),
+			sc_signal_name(st->signal));
+		if (st->why)
+			fprintf(o, "NO USABLE FORECAST: %s (jobs in this zone run as submitted)\n", st->why);
+		else
+			fprintf(o, "%s .. %s, %.0f h ahead, step %lld s; %s\n",
+				sc_format_time(g->start, a, sizeof(a)),
+				sc_format_time(sc_grid_end(g), b, sizeof(b)),
+				(double)(sc_grid_end(g) - now) / 3600.0, (long long)g->step,
+				st->source ? st->source : "");
+	}
+	fprintf(o, "Partitions:\n");
+	for (size_t i = 0; i < conf->n_parts; i++) {
+		const struct sc_partition *pt = &conf->site.parts[i];
+		uint64_t def_mem = conf->part_defaults[i].def_mem_per_cpu_mb;
+		fprintf(o, "  %-12s zone %-8s PUE %.2f  %g W/core %g W/GPU %g W/GB usage %g",
+			pt->name, conf->site.zones[pt->zone], pt->pue, pt->power.core_w, pt->power.gpu_w,
+			pt->power.mem_w_per_gb, pt->power.usage);
+		if (pt->power.node_w > 0)
+			fprintf(o, " +%g W/node", pt->power.node_w);
+		fprintf(o, "  DefaultTime %s", sc_format_duration(pt->default_time, a, sizeof(a)));
+		if (def_mem)
+			fprintf(o, "  DefMemPerCPU %lluM", (unsigned long long)def_mem);
+		if (pt->n_alt) {
+			fprintf(o, "  alternatives ");
+			for (size_t j = 0; j < pt->n_alt; j++)
+				fprintf(o, "%s%s", j ? "," : "", conf->site.parts[pt->alt[j]].name);
+		}
+		fprintf(o, "%s%s\n", (int)i == conf->default_part ? "  (default)" : "",
+			slurm_has(sp, pt->name) ? "" : "  NOT A SLURM PARTITION");
+	}
+	if (!ask_slurm)
+		fprintf(o, "Slurm's partitions: not asked (--no-slurm)\n");
+	else if (!sp->known)
+		fprintf(o, "Slurm's partitions: not checked: %s\n", sp->why);
+	else
+		fprintf(o, "Slurm's partitions: %zu, %d of carbon.conf's not among them\n", sp->n,
+			unknown);
+}
+
 int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 {
 	static const struct option lopts[] = {
@@ -94,8 +155,6 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 	struct slurm_parts sp = { 0 };
 	struct sc_conf *conf;
 	struct sc_snapshot *snap;
-	const struct sc_params *p;
-	char a[32], b[32];
 	int64_t now;
 
 	optind = 0;
@@ -130,62 +189,8 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < conf->n_parts; i++)
 		if (!slurm_has(&sp, conf->site.parts[i].name))
 			unknown++;
-	if (!quiet || (strict && (missing || unknown))) {
-		FILE *o = cli->out;
-		p = &conf->site.params;
-		fprintf(o, "%s: valid\n", conf->path);
-		fprintf(o, "Mode=%s MaxDelay=%s MinSavings=%g%% NearBest=%g%% RuntimeRatio=%g Reroute=%s AllowOptOut=%s\n",
-			sc_mode_name(conf->mode), sc_format_duration(p->max_delay, a, sizeof(a)),
-			p->min_savings_pct, p->near_best_pct, p->runtime_ratio, p->reroute ? "yes" : "no",
-			conf->allow_opt_out ? "yes" : "no");
-		fprintf(o, "StateDir=%s", conf->state_dir ? conf->state_dir : "");
-		list(o, "ExemptUsers", conf->exempt_users, conf->n_exempt_users);
-		list(o, "ExemptAccounts", conf->exempt_accounts, conf->n_exempt_accounts);
-		list(o, "ExemptQOS", conf->exempt_qos, conf->n_exempt_qos);
-		fprintf(o, "\nZones:\n");
-		for (size_t i = 0; i < conf->n_zones; i++) {
-			const struct sc_zone_spec *z = &conf->zones[i];
-			const struct sc_zone_state *st = sc_snapshot_zone(snap, i);
-			const struct sc_grid *g = sc_snapshot_set(snap)->grids[i];
-			fprintf(o, "  %-12s %-15s %-8s ", z->name, sc_provider_name(z->provider),
-				sc_signal_name(st->signal));
-			if (st->why)
-				fprintf(o, "NO USABLE FORECAST: %s (jobs in this zone run as submitted)\n", st->why);
-			else
-				fprintf(o, "%s .. %s, %.0f h ahead, step %lld s; %s\n",
-					sc_format_time(g->start, a, sizeof(a)),
-					sc_format_time(sc_grid_end(g), b, sizeof(b)),
-					(double)(sc_grid_end(g) - now) / 3600.0, (long long)g->step,
-					st->source ? st->source : "");
-		}
-		fprintf(o, "Partitions:\n");
-		for (size_t i = 0; i < conf->n_parts; i++) {
-			const struct sc_partition *pt = &conf->site.parts[i];
-			uint64_t def_mem = conf->part_defaults[i].def_mem_per_cpu_mb;
-			fprintf(o, "  %-12s zone %-8s PUE %.2f  %g W/core %g W/GPU %g W/GB usage %g",
-				pt->name, conf->site.zones[pt->zone], pt->pue, pt->power.core_w, pt->power.gpu_w,
-				pt->power.mem_w_per_gb, pt->power.usage);
-			if (pt->power.node_w > 0)
-				fprintf(o, " +%g W/node", pt->power.node_w);
-			fprintf(o, "  DefaultTime %s", sc_format_duration(pt->default_time, a, sizeof(a)));
-			if (def_mem)
-				fprintf(o, "  DefMemPerCPU %lluM", (unsigned long long)def_mem);
-			if (pt->n_alt) {
-				fprintf(o, "  alternatives ");
-				for (size_t j = 0; j < pt->n_alt; j++)
-					fprintf(o, "%s%s", j ? "," : "", conf->site.parts[pt->alt[j]].name);
-			}
-			fprintf(o, "%s%s\n", (int)i == conf->default_part ? "  (default)" : "",
-				slurm_has(&sp, pt->name) ? "" : "  NOT A SLURM PARTITION");
-		}
-		if (!ask_slurm)
-			fprintf(o, "Slurm's partitions: not asked (--no-slurm)\n");
-		else if (!sp.known)
-			fprintf(o, "Slurm's partitions: not checked: %s\n", sp.why);
-		else
-			fprintf(o, "Slurm's partitions: %zu, %d of carbon.conf's not among them\n", sp.n,
-				unknown);
-	}
+	if (!quiet || (strict && (missing || unknown)))
+		print_config(cli->out, conf, snap, &sp, ask_slurm, unknown, now);
 	/* What leaves jobs unplanned is said on stderr too, even with --quiet. */
 	for (size_t i = 0; i < conf->n_parts; i++)
 		if (!slurm_has(&sp, conf->site.parts[i].name))

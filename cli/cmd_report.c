@@ -234,7 +234,17 @@ static size_t load_curves(struct sc_cli *cli, struct sc_report *rep, struct sc_c
 	return n;
 }
 
-int sc_cmd_report(struct sc_cli *cli, int argc, char **argv)
+/* What the command was asked for. */
+struct args {
+	const char *from, *to, *input, *now_arg;
+	char *users, *accounts, *parts;
+	int allusers, fmt, by;
+	int64_t now;
+};
+
+/* Parses the options into *a and the filter *flt. Returns -1 to go on, else
+ * the exit status. */
+static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args *a, struct filter *flt)
 {
 	static const struct option lopts[] = {
 		{ "starttime", required_argument, NULL, 'S' },
@@ -252,131 +262,118 @@ int sc_cmd_report(struct sc_cli *cli, int argc, char **argv)
 	};
 	static const char *const formats[] = { "table", "parsable", "csv", "json", "html", NULL };
 	static const char *const groups[] = { "user", "account", "partition", NULL };
-	const char *from = NULL, *to = NULL, *input = NULL, *now_arg = NULL;
-	char *users = NULL, *accounts = NULL, *parts = NULL;
-	int opt, rc = SC_EXIT_OK, allusers = 0, fmt = SC_RF_TABLE, by = SC_BY_USER, k;
-	struct filter flt;
-	struct rctx c;
 	struct sc_err err = { "" };
-	struct sc_conf *conf = NULL;
-	struct sc_ci_store *store = NULL;
-	struct sc_report_curve curves[4];
-	struct sc_report_info info;
-	char note[SC_ERR_MAX + 64] = "";
-	int64_t now;
+	int opt;
 
-	memset(&flt, 0, sizeof(flt));
-	memset(&c, 0, sizeof(c));
-	memset(&info, 0, sizeof(info));
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+:S:E:g:u:A:r:ah", lopts, NULL)) != -1) {
 		switch (opt) {
-		case 'S': from = optarg; break;
-		case 'E': to = optarg; break;
+		case 'S': a->from = optarg; break;
+		case 'E': a->to = optarg; break;
 		case 'g':
-			if ((k = sc_cli_choice(cli, "--group-by", optarg, groups)) < 0) {
-				rc = SC_EXIT_USAGE;
-				goto out;
-			}
-			by = k;
+			if ((a->by = sc_cli_choice(cli, "--group-by", optarg, groups)) < 0)
+				return SC_EXIT_USAGE;
 			break;
-		case 'u': users = optarg; break;
-		case 'A': accounts = optarg; break;
-		case 'r': parts = optarg; break;
-		case 'a': allusers = 1; break;
+		case 'u': a->users = optarg; break;
+		case 'A': a->accounts = optarg; break;
+		case 'r': a->parts = optarg; break;
+		case 'a': a->allusers = 1; break;
 		case 'f':
-			if ((k = sc_cli_choice(cli, "--format", optarg, formats)) < 0) {
-				rc = SC_EXIT_USAGE;
-				goto out;
-			}
-			fmt = k;
+			if ((a->fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)
+				return SC_EXIT_USAGE;
 			break;
-		case 'i': input = optarg; break;
-		case 'N': now_arg = optarg; break;
-		case 'h': help(cli->out); goto out;
-		default:
-			rc = sc_cli_bad_option(cli, opt, argv, lopts);
-			goto out;
+		case 'i': a->input = optarg; break;
+		case 'N': a->now_arg = optarg; break;
+		case 'h': help(cli->out); return SC_EXIT_OK;
+		default: return sc_cli_bad_option(cli, opt, argv, lopts);
 		}
 	}
-	if (optind < argc) {
-		rc = sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if ((from && !*from) || (to && !*to) || (users && !*users) || (accounts && !*accounts) ||
-	    (parts && !*parts)) {
-		rc = sc_cli_usage(cli, "an option was given an empty value");
-		goto out;
-	}
-	if (sc_cli_now(cli, now_arg, &now) < 0) {
-		rc = SC_EXIT_USAGE;
-		goto out;
-	}
-	if ((users && split_list(users, &flt.users, &flt.n_users) < 0) ||
-	    (accounts && split_list(accounts, &flt.accounts, &flt.n_accounts) < 0) ||
-	    (parts && split_list(parts, &flt.parts, &flt.n_parts) < 0)) {
-		rc = sc_cli_fail(cli, "out of memory");
-		goto out;
-	}
-	if (input) {
+	if (optind < argc)
+		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if ((a->from && !*a->from) || (a->to && !*a->to) || (a->users && !*a->users) ||
+	    (a->accounts && !*a->accounts) || (a->parts && !*a->parts))
+		return sc_cli_usage(cli, "an option was given an empty value");
+	if (sc_cli_now(cli, a->now_arg, &a->now) < 0)
+		return SC_EXIT_USAGE;
+	if ((a->users && split_list(a->users, &flt->users, &flt->n_users) < 0) ||
+	    (a->accounts && split_list(a->accounts, &flt->accounts, &flt->n_accounts) < 0) ||
+	    (a->parts && split_list(a->parts, &flt->parts, &flt->n_parts) < 0))
+		return sc_cli_fail(cli, "out of memory");
+	if (a->input) {
 		/* No sacct to apply the window: do it here. */
-		if (from && sc_parse_time(from, now, &flt.from, &err) < 0) {
-			rc = sc_cli_usage(cli, "--starttime: %s (with --input)", err.msg);
-			goto out;
-		}
-		if (to && sc_parse_time(to, now, &flt.to, &err) < 0) {
-			rc = sc_cli_usage(cli, "--endtime: %s (with --input)", err.msg);
-			goto out;
-		}
+		if (a->from && sc_parse_time(a->from, a->now, &flt->from, &err) < 0)
+			return sc_cli_usage(cli, "--starttime: %s (with --input)", err.msg);
+		if (a->to && sc_parse_time(a->to, a->now, &flt->to, &err) < 0)
+			return sc_cli_usage(cli, "--endtime: %s (with --input)", err.msg);
 	}
+	return -1;
+}
 
-	c.cli = cli;
-	c.f = &flt;
-	c.rep = sc_report_create((enum sc_group_by)by);
-	if (!c.rep) {
-		rc = sc_cli_fail(cli, "out of memory");
-		goto out;
-	}
-	if (input) {
-		FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");
-		if (!f) {
-			rc = sc_cli_fail(cli, "cannot read %s: %m", input);
-			goto out;
-		}
-		k = sc_sacct_read(f, input, 0, on_job, &c, on_warn, NULL, &err);
+/* Adds the jobs of --input or sacct to c->rep. Returns 0, or -1 after
+ * printing the error. */
+static int collect(struct sc_cli *cli, struct args *a, struct rctx *c)
+{
+	struct sc_err err = { "" };
+	int k;
+
+	if (a->input) {
+		FILE *f = strcmp(a->input, "-") == 0 ? stdin : fopen(a->input, "r");
+		if (!f)
+			return sc_cli_fail(cli, "cannot read %s: %m", a->input), -1;
+		k = sc_sacct_read(f, a->input, 0, on_job, c, on_warn, NULL, &err);
 		if (f != stdin)
 			fclose(f);
-		if (k) {
-			rc = sc_cli_fail(cli, "%s", k < 0 ? err.msg : "out of memory");
-			goto out;
-		}
+		if (k)
+			return sc_cli_fail(cli, "%s", k < 0 ? err.msg : "out of memory"), -1;
 	} else {
 		/* Only operators get everyone's jobs unasked; sacct has the last word. */
-		if (!allusers && !flt.n_users)
-			allusers = sc_slurm_is_operator();
-		if (from_sacct(&c, from, to, allusers, &err) < 0) {
-			rc = sc_cli_fail(cli, "%s", err.msg);
-			goto out;
-		}
+		if (!a->allusers && !c->f->n_users)
+			a->allusers = sc_slurm_is_operator();
+		if (from_sacct(c, a->from, a->to, a->allusers, &err) < 0)
+			return sc_cli_fail(cli, "%s", err.msg), -1;
 	}
-	if (c.warnings > 10)
+	if (c->warnings > 10)
 		fprintf(cli->err, "%s %s: warning: %ld more malformed lines skipped\n", cli->prog, cli->cmd,
-			c.warnings - 10);
+			c->warnings - 10);
+	return 0;
+}
 
-	info.from = from;
-	info.to = to;
-	info.generated = now;
-	if (fmt == SC_RF_HTML) {
+int sc_cmd_report(struct sc_cli *cli, int argc, char **argv)
+{
+	struct args a = { .fmt = SC_RF_TABLE, .by = SC_BY_USER };
+	struct filter flt = { .n_users = 0 };
+	struct rctx c = { .cli = cli, .f = &flt };
+	struct sc_err err = { "" };
+	struct sc_conf *conf = NULL;
+	struct sc_ci_store *store = NULL;
+	struct sc_report_curve curves[4];
+	struct sc_report_info info = { .n_curves = 0 };
+	char note[SC_ERR_MAX + 64] = "";
+	int rc;
+
+	if ((rc = parse_options(cli, argc, argv, &a, &flt)) >= 0)
+		goto out;
+	rc = SC_EXIT_ERROR;
+	c.rep = sc_report_create((enum sc_group_by)a.by);
+	if (!c.rep) {
+		sc_cli_fail(cli, "out of memory");
+		goto out;
+	}
+	if (collect(cli, &a, &c) < 0)
+		goto out;
+	info.from = a.from;
+	info.to = a.to;
+	info.generated = a.now;
+	if (a.fmt == SC_RF_HTML) {
 		info.n_curves = load_curves(cli, c.rep, &conf, &store, curves, 4, note, sizeof(note));
 		info.curves = curves;
 		info.curve_note = note[0] ? note : NULL;
-		if (cli->config_path && !conf) {
-			rc = SC_EXIT_ERROR;
+		if (cli->config_path && !conf)
 			goto out;
-		}
 	}
-	if (sc_report_write(c.rep, (enum sc_report_format)fmt, &info, cli->out, &err) < 0)
+	rc = SC_EXIT_OK;
+	if (sc_report_write(c.rep, (enum sc_report_format)a.fmt, &info, cli->out, &err) < 0)
 		rc = sc_cli_fail(cli, "%s", err.msg);
 out:
 	sc_ci_store_destroy(store);

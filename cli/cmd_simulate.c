@@ -68,7 +68,17 @@ static void help(FILE *f)
 		"invalid configuration), 2 usage error.\n");
 }
 
-int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
+/* What the command was asked for. */
+struct args {
+	const char *trace_path, *start_arg, *intensity, *part_arg, *svg_path;
+	enum sc_trace_format tfmt;
+	enum sc_trace_unit unit;
+	int fmt;
+	struct sc_sim_opts opts;
+};
+
+/* Parses the options into *a. Returns -1 to go on, else the exit status. */
+static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args *a)
 {
 	static const struct option lopts[] = {
 		{ "trace", required_argument, NULL, 't' },
@@ -89,69 +99,51 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
 	static const char *const tformats[] = { "swf", "csv", "sacct", NULL };
 	static const char *const units[] = { "hours", "minutes", "seconds", NULL };
-	const char *trace_path = NULL, *start_arg = NULL, *intensity = NULL, *part_arg = NULL;
-	const char *svg_path = NULL;
-	enum sc_trace_format tfmt = SC_TRACE_AUTO;
-	enum sc_trace_unit unit = SC_UNIT_AUTO;
-	struct sc_sim_opts opts;
-	struct sc_sim_result res;
-	struct sc_sim_info info;
-	struct sc_conf *conf = NULL;
-	struct sc_trace *tr = NULL;
-	struct sc_grid **truth = NULL;
-	char fcname[4200];
-	int fmt = SC_OUT_TEXT, c, rc = SC_EXIT_OK, have_res = 0;
 	struct sc_err err;
+	int c, k;
+	double v;
 
-	memset(&opts, 0, sizeof(opts));
-	memset(&res, 0, sizeof(res));
-	opts.max_delay = -1;
-	opts.fallback_part = -1;
-	opts.forecast.kind = SC_FC_PERFECT;
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
-		int k;
 		switch (c) {
-		case 't': trace_path = optarg; break;
+		case 't': a->trace_path = optarg; break;
 		case 'F':
 			if ((k = sc_cli_choice(cli, "--trace-format", optarg, tformats)) < 0)
 				return SC_EXIT_USAGE;
-			tfmt = k == 0 ? SC_TRACE_SWF : k == 1 ? SC_TRACE_CSV : SC_TRACE_SACCT;
+			a->tfmt = k == 0 ? SC_TRACE_SWF : k == 1 ? SC_TRACE_CSV : SC_TRACE_SACCT;
 			break;
-		case 'S': start_arg = optarg; break;
+		case 'S': a->start_arg = optarg; break;
 		case 'U':
 			if ((k = sc_cli_choice(cli, "--trace-unit", optarg, units)) < 0)
 				return SC_EXIT_USAGE;
-			unit = k == 0 ? SC_UNIT_HOURS : k == 1 ? SC_UNIT_MINUTES : SC_UNIT_SECONDS;
+			a->unit = k == 0 ? SC_UNIT_HOURS : k == 1 ? SC_UNIT_MINUTES : SC_UNIT_SECONDS;
 			break;
-		case 'i': intensity = optarg; break;
-		case 'p': part_arg = optarg; break;
+		case 'i': a->intensity = optarg; break;
+		case 'p': a->part_arg = optarg; break;
 		case 'c':
-			if (sc_fc_mode_parse(optarg, &opts.forecast, &err) < 0)
+			if (sc_fc_mode_parse(optarg, &a->opts.forecast, &err) < 0)
 				return sc_cli_usage(cli, "--forecast: %s", err.msg);
 			break;
 		case 'd':
-			if (sc_parse_duration(optarg, 0, &opts.max_delay, &err) < 0)
+			if (sc_parse_duration(optarg, 0, &a->opts.max_delay, &err) < 0)
 				return sc_cli_usage(cli, "--max-delay: %s", err.msg);
 			break;
-		case 'n': {
-			double v;
+		case 'n':
 			if (sc_parse_number(optarg, 1, 1e9, "--cores", &v, &err) < 0 || v != (double)(uint32_t)v)
 				return sc_cli_usage(cli, "--cores: invalid value '%s': expected a whole number from 1 to 1000000000",
 						    optarg);
-			opts.cores = (uint32_t)v;
+			a->opts.cores = (uint32_t)v;
 			break;
-		}
 		case 'r':
-			if (sc_parse_duration(optarg, 0, &opts.replan, &err) < 0)
+			if (sc_parse_duration(optarg, 0, &a->opts.replan, &err) < 0)
 				return sc_cli_usage(cli, "--replan: %s", err.msg);
 			break;
 		case 'f':
-			if ((fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)
+			if ((a->fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)
 				return SC_EXIT_USAGE;
 			break;
-		case 'g': svg_path = optarg; break;
+		case 'g': a->svg_path = optarg; break;
 		case 'h': help(cli->out); return SC_EXIT_OK;
 		default:
 			return sc_cli_bad_option(cli, c, argv, lopts);
@@ -159,88 +151,116 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	}
 	if (optind < argc)
 		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-	if (!trace_path)
+	if (!a->trace_path)
 		return sc_cli_usage(cli, "--trace FILE is required");
-	if (start_arg && sc_parse_time(start_arg, 0, &(int64_t){ 0 }, &err) < 0)
+	if (a->start_arg && sc_parse_time(a->start_arg, 0, &(int64_t){ 0 }, &err) < 0)
 		return sc_cli_usage(cli, "--trace-start: %s", err.msg);
+	return -1;
+}
 
-	conf = sc_cli_load_conf(cli);
-	if (!conf)
-		return SC_EXIT_ERROR;
-	if (part_arg) {
-		int idx = sc_site_find(&conf->site, part_arg);
-		if (idx < 0) {
-			rc = sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s", part_arg, conf->path);
-			goto out;
-		}
-		opts.fallback_part = idx;
+/* Reads the intensities (truth, conf->n_zones of them) and the trace, dated
+ * by --trace-start or the intensity data when its times are relative.
+ * Returns 0, or -1 after printing the error. */
+static int load_inputs(struct sc_cli *cli, struct args *a, const struct sc_conf *conf, struct sc_grid **truth,
+		       struct sc_trace **tr)
+{
+	struct sc_err err;
+
+	if (a->part_arg) {
+		int idx = sc_site_find(&conf->site, a->part_arg);
+		if (idx < 0)
+			return sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s", a->part_arg,
+					   conf->path), -1;
+		a->opts.fallback_part = idx;
 	}
-	truth = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*truth));
-	if (!truth) {
-		rc = sc_cli_fail(cli, "out of memory");
-		goto out;
-	}
-	if (sc_sim_truth_load(conf, intensity, truth, &err) < 0) {
-		rc = sc_cli_fail(cli, "%s", err.msg);
-		goto out;
-	}
-	tr = sc_trace_read(trace_path, tfmt, unit, &err);
-	if (!tr) {
-		rc = sc_cli_fail(cli, "%s", err.msg);
-		goto out;
-	}
-	if (tr->relative) {
+	if (sc_sim_truth_load(conf, a->intensity, truth, &err) < 0 ||
+	    !(*tr = sc_trace_read(a->trace_path, a->tfmt, a->unit, &err)))
+		return sc_cli_fail(cli, "%s", err.msg), -1;
+	if ((*tr)->relative) {
 		int64_t start = INT64_MIN;
-		if (start_arg) {
-			sc_parse_time(start_arg, 0, &start, NULL);
+		if (a->start_arg) {
+			sc_parse_time(a->start_arg, 0, &start, NULL);
 		} else {
 			for (size_t z = 0; z < conf->n_zones; z++)
 				if (truth[z] && truth[z]->start > start)
 					start = truth[z]->start;
-			if (start == INT64_MIN) {
-				rc = sc_cli_fail(cli, "the trace's times are relative and no zone has dated intensity "
-						      "data: give --trace-start TIME");
-				goto out;
-			}
+			if (start == INT64_MIN)
+				return sc_cli_fail(cli, "the trace's times are relative and no zone has dated intensity "
+							"data: give --trace-start TIME"), -1;
 		}
-		sc_trace_anchor(tr, start);
+		sc_trace_anchor(*tr, start);
 	}
-	if (sc_sim_truth_static(conf, tr, opts.max_delay >= 0 ? opts.max_delay : conf->site.params.max_delay,
-				truth, &err) < 0) {
-		rc = sc_cli_fail(cli, "%s", err.msg);
+	if (sc_sim_truth_static(conf, *tr, a->opts.max_delay >= 0 ? a->opts.max_delay : conf->site.params.max_delay,
+				truth, &err) < 0)
+		return sc_cli_fail(cli, "%s", err.msg), -1;
+	return 0;
+}
+
+/* Prints the result and writes the SVG. Returns the exit status. */
+static int render(struct sc_cli *cli, const struct args *a, const struct sc_sim_result *res,
+		  const struct sc_sim_info *info)
+{
+	FILE *f;
+	int w;
+
+	if (a->fmt == SC_OUT_JSON) {
+		json_t *j = sc_sim_json(res, info);
+		int bad = !j || sc_cli_print_json(cli, j, 0) < 0;
+		json_decref(j);
+		if (bad)
+			return sc_cli_fail(cli, "out of memory");
+	} else {
+		sc_sim_print_text(cli->out, res, info);
+	}
+	if (!a->svg_path)
+		return SC_EXIT_OK;
+	f = fopen(a->svg_path, "w");
+	if (!f)
+		return sc_cli_fail(cli, "cannot write %s: %s", a->svg_path, strerror(errno));
+	w = sc_sim_write_svg(f, res, info);
+	if (fclose(f) != 0 || w < 0)
+		return sc_cli_fail(cli, "cannot write %s: %s", a->svg_path, strerror(errno));
+	return SC_EXIT_OK;
+}
+
+int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
+{
+	struct args a = { .tfmt = SC_TRACE_AUTO, .unit = SC_UNIT_AUTO, .fmt = SC_OUT_TEXT };
+	struct sc_sim_result res;
+	struct sc_sim_info info;
+	struct sc_conf *conf = NULL;
+	struct sc_trace *tr = NULL;
+	struct sc_grid **truth = NULL;
+	char fcname[4200];
+	int rc, have_res = 0;
+	struct sc_err err;
+
+	memset(&res, 0, sizeof(res));
+	a.opts.max_delay = -1;
+	a.opts.fallback_part = -1;
+	a.opts.forecast.kind = SC_FC_PERFECT;
+	if ((rc = parse_options(cli, argc, argv, &a)) >= 0)
+		return rc;
+	conf = sc_cli_load_conf(cli);
+	if (!conf)
+		return SC_EXIT_ERROR;
+	rc = SC_EXIT_ERROR;
+	truth = calloc(conf->n_zones ? conf->n_zones : 1, sizeof(*truth));
+	if (!truth) {
+		sc_cli_fail(cli, "out of memory");
 		goto out;
 	}
-	if (sc_sim_run(conf, (const struct sc_grid *const *)truth, tr, &opts, &res, &err) < 0) {
-		rc = sc_cli_fail(cli, "%s", err.msg);
+	if (load_inputs(cli, &a, conf, truth, &tr) < 0)
+		goto out;
+	if (sc_sim_run(conf, (const struct sc_grid *const *)truth, tr, &a.opts, &res, &err) < 0) {
+		sc_cli_fail(cli, "%s", err.msg);
 		goto out;
 	}
 	have_res = 1;
-	info.trace = trace_path;
-	info.forecast = sc_fc_mode_name(&opts.forecast, fcname, sizeof(fcname));
-	info.cores = opts.cores;
-	if (fmt == SC_OUT_JSON) {
-		json_t *j = sc_sim_json(&res, &info);
-		if (!j || sc_cli_print_json(cli, j, 0) < 0) {
-			json_decref(j);
-			rc = sc_cli_fail(cli, "out of memory");
-			goto out;
-		}
-		json_decref(j);
-	} else {
-		sc_sim_print_text(cli->out, &res, &info);
-	}
-	if (svg_path) {
-		FILE *f = fopen(svg_path, "w");
-		if (!f) {
-			rc = sc_cli_fail(cli, "cannot write %s: %s", svg_path, strerror(errno));
-			goto out;
-		}
-		int w = sc_sim_write_svg(f, &res, &info);
-		if (fclose(f) != 0 || w < 0) {
-			rc = sc_cli_fail(cli, "cannot write %s: %s", svg_path, strerror(errno));
-			goto out;
-		}
-	}
+	info.trace = a.trace_path;
+	info.forecast = sc_fc_mode_name(&a.opts.forecast, fcname, sizeof(fcname));
+	info.cores = a.opts.cores;
+	rc = render(cli, &a, &res, &info);
 out:
 	if (have_res)
 		sc_sim_result_free(&res);

@@ -72,9 +72,5 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 char *sc_eval_admin_comment(const struct sc_conf *conf, const struct sc_eval *ev,
 			    const char *existing)
 {
-	json_t *rec = sc_record_carbon(&conf->site, &ev->d, &ev->ctx);
-
-	if (!rec)
-		return NULL;
-	return sc_comment_set(existing, "carbon", rec);
+	return sc_record_estimate_comment(existing, &conf->site, &ev->d, &ev->ctx);
 }

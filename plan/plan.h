@@ -39,8 +39,8 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const struct sc_job_fields *f, const char *user, const char *account,
 		const char *qos, int64_t now, struct sc_eval *out);
 
-/* The contract's {"carbon":{...}} AdminComment content for ev, merged into
- * `existing` (may be NULL) with sc_comment_set. malloc'd; NULL when out of
+/* The AdminComment for ev: existing (may be NULL) with ev's estimate record
+ * set in it (sc_record_estimate_comment). malloc'd; NULL when out of
  * memory. */
 char *sc_eval_admin_comment(const struct sc_conf *conf, const struct sc_eval *ev,
 			    const char *existing);

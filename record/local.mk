@@ -1,6 +1,6 @@
 # record/: the AdminComment / SystemComment JSON records (jansson).
 noinst_LTLIBRARIES += record/libscrecord.la
-record_libscrecord_la_SOURCES = record/record.c record/record.h
+record_libscrecord_la_SOURCES = record/record.c record/record.h record/comment.c record/comment.h
 record_libscrecord_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 
 check_PROGRAMS += tests/unit/test_record

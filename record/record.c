@@ -6,8 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "base/json.h"
+#include "record/comment.h"
 #include "record/record.h"
 
 double sc_round(double x, double q)
@@ -92,111 +93,183 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 	return o;
 }
 
-/* Position of the last top-level JSON object in s that contains key as a
- * member, parsed into *obj; -1 if none. */
-static long find_object(const char *s, const char *key, json_t **obj)
+char *sc_record_estimate_comment(const char *existing, const struct sc_site *site,
+				 const struct sc_decision *d, const struct sc_record_ctx *ctx)
 {
-	long best = -1;
+	json_t *rec = sc_record_carbon(site, d, ctx);
 
-	*obj = NULL;
-	for (const char *p = s; (p = strchr(p, '{')); p++) {
-		json_error_t e;
-		json_t *o = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
-		if (!o)
-			continue;
-		if (json_is_object(o) && json_object_get(o, key)) {
-			json_decref(*obj);
-			*obj = o;
-			best = p - s;
-			p += e.position - 1; /* skip over the object */
-		} else {
-			json_decref(o);
-		}
-	}
-	return best;
+	if (!rec)
+		return NULL;
+	return sc_comment_set(existing, SC_RECORD_ESTIMATE_KEY, rec);
 }
 
-char *sc_comment_set(const char *existing, const char *key, json_t *value)
-{
-	json_t *root = NULL;
-	json_error_t e;
-	char *out = NULL, *enc = NULL;
-	size_t n;
+/* ---- the actual record --------------------------------------------------- */
 
-	if (!value)
-		return NULL;
-	if (!existing || !*existing) {
-		root = json_object();
-		if (!root || json_object_set_new(root, key, value)) {
-			json_decref(root);
-			return NULL;
-		}
-		out = sc_json_dumps(root);
-		json_decref(root);
-		return out;
-	}
-	root = json_loads(existing, 0, &e);
-	if (root && json_is_object(root)) {
-		/* The whole comment is one JSON object: add or replace the key. */
-		if (json_object_set_new(root, key, value)) {
-			json_decref(root);
-			return NULL;
-		}
-		out = sc_json_dumps(root);
-		json_decref(root);
-		return out;
-	}
-	json_decref(root);
-	{
-		/* Text with our object somewhere: replace that object only. */
-		json_t *old;
-		long pos = find_object(existing, key, &old);
-		json_t *wrap = json_object();
-		if (!wrap || json_object_set_new(wrap, key, value)) {
-			json_decref(wrap);
-			json_decref(old);
-			return NULL;
-		}
-		enc = sc_json_dumps(wrap);
-		json_decref(wrap);
-		if (!enc) {
-			json_decref(old);
-			return NULL;
-		}
-		if (pos >= 0) {
-			json_error_t e2;
-			json_t *again = json_loads(existing + pos, JSON_DISABLE_EOF_CHECK, &e2);
-			size_t oldlen = e2.position;
-			const char *tail = existing + pos + oldlen;
-			json_decref(again);
-			json_decref(old);
-			n = (size_t)pos + strlen(enc) + strlen(tail) + 1;
-			out = malloc(n);
-			if (out)
-				snprintf(out, n, "%.*s%s%s", (int)pos, existing, enc, tail);
-		} else {
-			n = strlen(existing) + 1 + strlen(enc) + 1;
-			out = malloc(n);
-			if (out)
-				snprintf(out, n, "%s %s", existing, enc);
-		}
-		free(enc);
-		return out;
-	}
+const char *sc_energy_source_name(enum sc_energy_source s)
+{
+	return s == SC_ENERGY_MEASURED ? "measured" : "model";
 }
 
-json_t *sc_comment_get(const char *comment, const char *key)
-{
-	json_t *o, *v;
+static const char *const ci_names[] = { "none", "static", "submit", "forecast", "actual" };
 
-	if (!comment || find_object(comment, key, &o) < 0)
+const char *sc_ci_source_name(enum sc_ci_source s)
+{
+	return (unsigned)s < sizeof(ci_names) / sizeof(ci_names[0]) ? ci_names[s] : "none";
+}
+
+int sc_ci_source_from_name(const char *s)
+{
+	for (size_t i = 0; s && i < sizeof(ci_names) / sizeof(ci_names[0]); i++)
+		if (strcasecmp(s, ci_names[i]) == 0)
+			return (int)i;
+	return -1;
+}
+
+void sc_record_clean(char *dst, size_t n, const char *src)
+{
+	size_t i = 0;
+
+	for (; src && *src && i + 1 < n; src++)
+		dst[i++] = (*src == '"' || *src == '\'' || *src == '`' || *src == '\\' ||
+			    (unsigned char)*src < 0x20) ? '_' : *src;
+	dst[i] = '\0';
+}
+
+json_t *sc_actual_record(const struct sc_actual *a)
+{
+	json_t *o = json_object();
+	int rc = 0;
+
+	if (!o)
 		return NULL;
-	v = json_object_get(o, key);
-	if (!json_is_object(v)) {
+	rc |= json_object_set_new(o, "v", json_integer(SC_RECORD_ACTUAL_VERSION));
+	rc |= json_object_set_new(o, "kwh", json_real(sc_round(a->kwh, 1e-6)));
+	rc |= json_object_set_new(o, "gco2e", json_real(sc_round(a->gco2e, 1e-3)));
+	rc |= json_object_set_new(o, "ci", json_real(sc_round(a->ci, 0.1)));
+	rc |= json_object_set_new(o, "pue", json_real(sc_round(a->pue, 0.01)));
+	rc |= json_object_set_new(o, "energy_source", json_string(sc_energy_source_name(a->energy_source)));
+	rc |= json_object_set_new(o, "ci_source", json_string(sc_ci_source_name(a->ci_source)));
+	if (a->partition[0])
+		rc |= json_object_set_new(o, "partition", json_string(a->partition));
+	if (a->zone[0])
+		rc |= json_object_set_new(o, "zone", json_string(a->zone));
+	rc |= json_object_set_new(o, "start", json_integer(a->start));
+	rc |= json_object_set_new(o, "end", json_integer(a->end));
+	rc |= json_object_set_new(o, "elapsed_s", json_integer(a->elapsed));
+	if (isfinite(a->watts))
+		rc |= json_object_set_new(o, "watts", json_real(sc_round(a->watts, 0.1)));
+	if (a->note[0]) {
+		char note[sizeof(a->note)];
+		sc_record_clean(note, sizeof(note), a->note);
+		rc |= json_object_set_new(o, "note", json_string(note));
+	}
+	if (rc) {
 		json_decref(o);
 		return NULL;
 	}
-	json_incref(v);
+	return o;
+}
+
+/* ---- reading the records back ---------------------------------------- */
+
+static double num(const json_t *o, const char *k)
+{
+	const json_t *v = json_object_get(o, k);
+
+	return json_is_number(v) ? json_number_value(v) : NAN;
+}
+
+static void str(const json_t *o, const char *k, char *buf, size_t n)
+{
+	const json_t *v = json_object_get(o, k);
+
+	snprintf(buf, n, "%s", json_is_string(v) ? json_string_value(v) : "");
+}
+
+int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
+{
+	json_t *o = sc_comment_get(admin_comment, SC_RECORD_ESTIMATE_KEY);
+	const json_t *v;
+	double d;
+
+	memset(out, 0, sizeof(*out));
+	out->applied = 1;
+	out->delay_s = -1;
+	out->kwh = out->pue = out->ci = out->gco2e = out->baseline_gco2e = NAN;
+	if (!o)
+		return 0;
+	out->present = 1;
+	str(o, "decision", out->decision, sizeof(out->decision));
+	str(o, "partition", out->partition, sizeof(out->partition));
+	str(o, "zone", out->zone, sizeof(out->zone));
+	v = json_object_get(o, "applied");
+	if (json_is_boolean(v))
+		out->applied = json_is_true(v);
+	d = num(o, "start");
+	if (isfinite(d) && d > 0)
+		out->start = (int64_t)d;
+	d = num(o, "delay_s");
+	if (isfinite(d) && d >= 0)
+		out->delay_s = (int64_t)d;
+	out->kwh = num(o, "kwh");
+	out->pue = num(o, "pue");
+	out->ci = num(o, "ci");
+	out->gco2e = num(o, "gco2e");
+	out->baseline_gco2e = num(o, "baseline_gco2e");
 	json_decref(o);
-	return v;
+	return 1;
+}
+
+int sc_estimate_usable(const struct sc_estimate *e)
+{
+	return e->present && strcasecmp(e->decision, "none") != 0 &&
+	       strcasecmp(e->decision, "reject") != 0 && isfinite(e->kwh) && e->kwh >= 0 &&
+	       isfinite(e->gco2e) && e->gco2e >= 0;
+}
+
+double sc_estimate_avoided_g(const struct sc_estimate *e)
+{
+	if (!e->present || !e->applied || strcasecmp(e->decision, "none") == 0 ||
+	    strcasecmp(e->decision, "reject") == 0 || !*e->decision)
+		return e->present ? 0 : NAN;
+	if (!isfinite(e->baseline_gco2e) || !isfinite(e->gco2e))
+		return NAN;
+	return e->baseline_gco2e - e->gco2e;
+}
+
+int sc_actual_read(const char *system_comment, struct sc_actual *out)
+{
+	json_t *o = sc_comment_get(system_comment, SC_RECORD_ACTUAL_KEY);
+	char b[32];
+	double d;
+	int ci;
+
+	memset(out, 0, sizeof(*out));
+	out->kwh = out->pue = out->ci = out->gco2e = out->watts = NAN;
+	out->elapsed = -1;
+	if (!o)
+		return 0;
+	out->kwh = num(o, "kwh");
+	out->gco2e = num(o, "gco2e");
+	out->ci = num(o, "ci");
+	out->pue = num(o, "pue");
+	out->watts = num(o, "watts");
+	str(o, "energy_source", b, sizeof(b));
+	out->energy_source = strcasecmp(b, "measured") == 0 ? SC_ENERGY_MEASURED : SC_ENERGY_MODEL;
+	str(o, "ci_source", b, sizeof(b));
+	ci = sc_ci_source_from_name(b);
+	out->ci_source = ci < 0 ? SC_CI_NONE : (enum sc_ci_source)ci;
+	str(o, "partition", out->partition, sizeof(out->partition));
+	str(o, "zone", out->zone, sizeof(out->zone));
+	str(o, "note", out->note, sizeof(out->note));
+	if (isfinite(d = num(o, "start")))
+		out->start = (int64_t)d;
+	if (isfinite(d = num(o, "end")))
+		out->end = (int64_t)d;
+	if (isfinite(d = num(o, "elapsed_s")))
+		out->elapsed = (int64_t)d;
+	json_decref(o);
+	out->present = isfinite(out->kwh) && isfinite(out->gco2e) && isfinite(out->ci) &&
+		       isfinite(out->pue) && out->kwh >= 0 && out->gco2e >= 0;
+	return out->present;
 }

@@ -1,22 +1,28 @@
-/* slurm-carbon: the accounting records — the submit-time estimate written to
- * a job's AdminComment as {"carbon":{...}} and the measured figure written to
- * SystemComment as {"carbon_actual":{...}} (their format is a contract: README,
- * "Accounting records").
+/* slurm-carbon: the accounting records — their one owner. The submit-time
+ * estimate, written to a job's AdminComment under SC_RECORD_ESTIMATE_KEY, and
+ * the measured figure, written to SystemComment under SC_RECORD_ACTUAL_KEY
+ * (their format is a contract: README, "Accounting records"): the keys, the
+ * versions, building both records and reading them back. Where a record sits
+ * in a comment, and the forms a comment is stored in, are record/comment.h's.
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
- * Other content of a comment is preserved: a JSON object gets the key added
- * or replaced; any other text is kept and the object is appended after a
- * blank.
+ * Pure: no I/O, no clock.
  */
 #ifndef SC_RECORD_RECORD_H
 #define SC_RECORD_RECORD_H
 
 #include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "policy/decide.h"
+#include "record/comment.h"
 
+/* The keys of the two records in a comment, and their versions ("v"). */
+#define SC_RECORD_ESTIMATE_KEY "carbon"
+#define SC_RECORD_ACTUAL_KEY "carbon_actual"
 #define SC_RECORD_VERSION 1
+#define SC_RECORD_ACTUAL_VERSION 1
 
 /* What the decision record adds beyond the decision itself. */
 struct sc_record_ctx {
@@ -29,7 +35,7 @@ struct sc_record_ctx {
 	int64_t submit;        /* when the decision was made */
 };
 
-/* The contract's "carbon" object for decision d: v, decision, partition,
+/* The estimate record (SC_RECORD_ESTIMATE_KEY) for decision d: v, decision, partition,
  * zone, start, kwh, pue, ci, gco2e, baseline_gco2e, budget_gco2e (when a
  * budget was given), reason (when the job was left alone or rejected), and
  * more: mode, applied, runtime_s, watts, delay_s, saving_pct,
@@ -40,17 +46,85 @@ struct sc_record_ctx {
 json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d,
 			 const struct sc_record_ctx *ctx);
 
-/* Sets key to value (stolen) in the comment `existing` (borrowed; NULL or ""
- * for none), preserving its other content. Returns a malloc'd string (caller
- * frees), NULL when out of memory. */
-char *sc_comment_set(const char *existing, const char *key, json_t *value);
+/* existing (borrowed; NULL for none) with the estimate record for decision d
+ * set in it (record/comment.h's sc_comment_set: plain JSON, other content
+ * kept), as job_submit writes AdminComment. malloc'd (caller frees); NULL
+ * when out of memory. */
+char *sc_record_estimate_comment(const char *existing, const struct sc_site *site,
+				 const struct sc_decision *d, const struct sc_record_ctx *ctx);
 
-/* Finds key's object in a comment written by sc_comment_set (or by hand).
- * Returns a new reference, or NULL when absent or not an object. */
-json_t *sc_comment_get(const char *comment, const char *key);
+enum sc_energy_source { SC_ENERGY_MODEL = 0, SC_ENERGY_MEASURED };
+
+/* Best last: a record is never replaced by one with a worse source. */
+enum sc_ci_source { SC_CI_NONE = 0, SC_CI_STATIC, SC_CI_SUBMIT, SC_CI_FORECAST, SC_CI_ACTUAL };
+
+/* "model", "measured". */
+const char *sc_energy_source_name(enum sc_energy_source s);
+/* "none", "static", "submit", "forecast", "actual". */
+const char *sc_ci_source_name(enum sc_ci_source s);
+/* -1 if unknown (case-insensitive). */
+int sc_ci_source_from_name(const char *s);
+
+/* The submit-time estimate. Numbers are NAN when the record lacks them. */
+struct sc_estimate {
+	int present;          /* an object under SC_RECORD_ESTIMATE_KEY was found */
+	char decision[16];    /* "run", "delay", ...; "" when absent */
+	char partition[64];
+	char zone[64];
+	int applied;          /* 0 only when the record says "applied":false */
+	int64_t start;        /* 0 when absent */
+	int64_t delay_s;      /* -1 when absent */
+	double kwh, pue, ci, gco2e, baseline_gco2e;
+};
+
+/* The reconciled figure. */
+struct sc_actual {
+	int present;
+	double kwh;           /* IT energy, before PUE */
+	double pue;
+	double ci;            /* gCO2e/kWh */
+	double gco2e;
+	double watts;         /* mean power over the job */
+	enum sc_energy_source energy_source;
+	enum sc_ci_source ci_source;
+	char partition[64];
+	char zone[64];
+	int64_t start, end, elapsed;
+	char note[128];       /* why measured energy was not used, etc.; "" for none */
+};
+
+/* Reads the estimate from an AdminComment (NULL or "" for none). Returns 1
+ * when present, 0 when not (out->present says the same). */
+int sc_estimate_read(const char *admin_comment, struct sc_estimate *out);
+
+/* Reads the reconciled figure from a SystemComment (either stored form).
+ * Returns 1 when a record with kwh, gco2e, ci and pue was found, else 0. */
+int sc_actual_read(const char *system_comment, struct sc_actual *out);
+
+/* Whether the estimate has figures a report can use (a decision other than
+ * none/reject, with kwh and gco2e). */
+int sc_estimate_usable(const struct sc_estimate *e);
+
+/* gCO2e avoided against running at submit: baseline − chosen when the
+ * decision was applied, else 0. NAN when the record lacks the figures. */
+double sc_estimate_avoided_g(const struct sc_estimate *e);
+
+/* The actual record (SC_RECORD_ACTUAL_KEY): v, kwh, gco2e, ci, pue,
+ * energy_source, ci_source, then partition, zone, start, end, elapsed_s,
+ * watts, note (when set). Rounded so that the same inputs give the same
+ * text, finer than the AdminComment record because small jobs add up: kWh to
+ * 1e-6, g to 1e-3, g/kWh and W to 0.1, PUE to 0.01 (gco2e is computed from
+ * the unrounded figures). A new reference; NULL when out of memory. */
+json_t *sc_actual_record(const struct sc_actual *a);
+
+/* Copies src (NULL for "") into dst (n bytes, truncating) as a record string
+ * may hold it: every quote, backtick, backslash or control character becomes
+ * '_', so that it survives both writers of SystemComment — sacctmgr, which
+ * turns quotes into backticks, and slurmdbd, which puts the text into its SQL
+ * unescaped. */
+void sc_record_clean(char *dst, size_t n, const char *src);
 
 /* Rounds x to a multiple of q (for record numbers). */
 double sc_round(double x, double q);
-
 
 #endif

@@ -1,8 +1,11 @@
-/* slurm-carbon: tests of record/ (AdminComment / SystemComment JSON).
+/* slurm-carbon: tests of record/ (the AdminComment / SystemComment records
+ * and the comment API).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
 
+#include <ctype.h>
 #include <jansson.h>
+#include <math.h>
 
 #include "base/json.h"
 #include "record/record.h"
@@ -154,12 +157,171 @@ static void test_comment_merge(void **state)
 	assert_null(sc_comment_set("x", "carbon", NULL));
 }
 
+static void test_comments(void **state)
+{
+	char *s;
+	json_t *o;
+	(void)state;
+
+	/* What is there, the record {"v":V} to set, the form, the comment written. */
+	static const struct {
+		const char *existing;
+		int v;
+		enum sc_comment_form form;
+		const char *want;
+	} cases[] = {
+		/* sacctmgr's form (the fallback writer). Nothing before: the object alone. */
+		{ NULL, 1, SC_COMMENT_SACCTMGR, "{`carbon_actual`:{`v`:1}}" },
+		/* Another tool's text is kept; its quotes become backticks, as sacctmgr would. */
+		{ "requeued by 'ops'", 2, SC_COMMENT_SACCTMGR, "requeued by `ops` {`carbon_actual`:{`v`:2}}" },
+		/* Written again: replaced in place, not appended. */
+		{ "requeued by `ops` {`carbon_actual`:{`v`:2}}", 3, SC_COMMENT_SACCTMGR,
+		  "requeued by `ops` {`carbon_actual`:{`v`:3}}" },
+		/* Another tool's JSON object: our key joins it. */
+		{ "{`other`:{`x`:1}}", 1, SC_COMMENT_SACCTMGR, "{`other`:{`x`:1},`carbon_actual`:{`v`:1}}" },
+		/* Plain JSON (libslurm's API): the contract's text, exactly. */
+		{ NULL, 1, SC_COMMENT_JSON, "{\"carbon_actual\":{\"v\":1}}" },
+		{ "", 1, SC_COMMENT_JSON, "{\"carbon_actual\":{\"v\":1}}" },
+		/* Other text is kept byte for byte, quotes included; written again, replaced. */
+		{ "requeued by \"ops\"", 2, SC_COMMENT_JSON, "requeued by \"ops\" {\"carbon_actual\":{\"v\":2}}" },
+		{ "requeued by \"ops\" {\"carbon_actual\":{\"v\":2}}", 3, SC_COMMENT_JSON,
+		  "requeued by \"ops\" {\"carbon_actual\":{\"v\":3}}" },
+		/* Another JSON object: our key joins it, its other keys kept in order. */
+		{ "{\"other\":{\"x\":1},\"z\":[1,2]}", 1, SC_COMMENT_JSON,
+		  "{\"other\":{\"x\":1},\"z\":[1,2],\"carbon_actual\":{\"v\":1}}" },
+		/* A record sacctmgr stored with backticks becomes JSON; only that
+		 * object: other text keeps its backticks. */
+		{ "requeued by `ops` {`carbon_actual`:{`v`:1,`zone`:`de`}} at 12:00", 2, SC_COMMENT_JSON,
+		  "requeued by `ops` {\"carbon_actual\":{\"v\":2}} at 12:00" },
+		/* A whole comment that is one JSON object in backtick form: JSON again,
+		 * whether it held our key or not (another tool's JSON set through sacctmgr). */
+		{ "{`other`:{`x`:`a`},`carbon_actual`:{`v`:1}}", 2, SC_COMMENT_JSON,
+		  "{\"other\":{\"x\":\"a\"},\"carbon_actual\":{\"v\":2}}" },
+		{ "{`ops`:{`ticket`:42}}", 1, SC_COMMENT_JSON, "{\"ops\":{\"ticket\":42},\"carbon_actual\":{\"v\":1}}" },
+		/* Backticks that are not our record are left alone. */
+		{ "see `man sacct`", 1, SC_COMMENT_JSON, "see `man sacct` {\"carbon_actual\":{\"v\":1}}" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		s = sc_comment_encode(cases[i].existing, "carbon_actual", json_pack("{s:i}", "v", cases[i].v),
+					   cases[i].form);
+		if (!s || strcmp(s, cases[i].want) != 0)
+			fail_msg("case %zu: %s, expected %s", i, s ? s : "NULL", cases[i].want);
+		free(s);
+	}
+	s = sc_comment_encode(NULL, "carbon_actual", json_pack("{s:i,s:s}", "v", 1, "zone", "DE"),
+				   SC_COMMENT_JSON);
+	assert_string_equal(s, "{\"carbon_actual\":{\"v\":1,\"zone\":\"DE\"}}");
+	free(s);
+	o = sc_comment_get("{`other`:{`x`:1},`carbon_actual`:{`v`:1}}", "other");
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "x")), 1);
+	json_decref(o);
+	assert_null(sc_comment_encode("x", "k", NULL, SC_COMMENT_SACCTMGR));
+	assert_null(sc_comment_encode("x", "k", NULL, SC_COMMENT_JSON));
+
+	/* Both forms read. */
+	o = sc_comment_get("{\"carbon\":{\"v\":1}}", "carbon");
+	assert_non_null(o);
+	json_decref(o);
+	o = sc_comment_get("pre {`carbon`:{`v`:1}} post", "carbon");
+	assert_non_null(o);
+	json_decref(o);
+	assert_null(sc_comment_get("{`carbon`:1}", "carbon"));
+	assert_null(sc_comment_get("", "carbon"));
+	assert_null(sc_comment_get(NULL, "carbon"));
+
+	/* The same record, stored in either form, is the same: a record that
+	 * sacctmgr stored (backticks, lower case on 22.05) is not written again
+	 * for its quotes alone. */
+	assert_true(sc_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{\"carbon_actual\":{\"zone\":\"DE\"}}"));
+	assert_true(sc_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{`carbon_actual`:{`zone`:`de`}}"));
+	assert_true(sc_comment_same("{`A`:1}", "{`a`:1}"));
+	assert_true(sc_comment_same("it's", "IT`S"));
+	assert_true(sc_comment_same(NULL, ""));
+	/* Plain JSON stored is compared exactly. */
+	assert_false(sc_comment_same("{\"carbon_actual\":{\"zone\":\"DE\"}}", "{\"carbon_actual\":{\"zone\":\"de\"}}"));
+	assert_false(sc_comment_same("{`a`:1}", "{\"a\":1}"));
+	/* Backticks never stand for anything but a quote. */
+	assert_false(sc_comment_same("a`b", "a\"b"));
+	assert_false(sc_comment_same("{\"a\":1}", "{`a`:2}"));
+	assert_false(sc_comment_same("ab", "abc"));
+	assert_false(sc_comment_same("abc", "ab"));
+}
+
+static void test_estimate(void **state)
+{
+	struct sc_estimate e;
+	(void)state;
+
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"decision\":\"delay\",\"partition\":\"cpu\","
+					  "\"zone\":\"DE\",\"start\":1700000000,\"kwh\":1.5,\"pue\":1.3,\"ci\":200,"
+					  "\"gco2e\":390,\"baseline_gco2e\":500,\"delay_s\":7200,\"applied\":true}}", &e), 1);
+	assert_string_equal(e.decision, "delay");
+	assert_string_equal(e.partition, "cpu");
+	assert_string_equal(e.zone, "DE");
+	assert_int_equal(e.start, 1700000000);
+	assert_int_equal(e.delay_s, 7200);
+	assert_true(e.applied);
+	assert_near(e.kwh, 1.5, 0);
+	assert_true(sc_estimate_usable(&e));
+	assert_near(sc_estimate_avoided_g(&e), 110, 1e-9);
+
+	/* Advice not applied: the job ran as submitted, nothing avoided. */
+	assert_int_equal(sc_estimate_read("x {\"carbon\":{\"decision\":\"delay\",\"applied\":false,\"kwh\":1,"
+					  "\"gco2e\":3,\"baseline_gco2e\":5}}", &e), 1);
+	assert_false(e.applied);
+	assert_near(sc_estimate_avoided_g(&e), 0, 0);
+	/* Left alone: no figures to use, nothing avoided. */
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"decision\":\"none\",\"reason\":\"no forecast\"}}", &e), 1);
+	assert_false(sc_estimate_usable(&e));
+	assert_near(sc_estimate_avoided_g(&e), 0, 0);
+	assert_int_equal(e.delay_s, -1);
+	assert_true(isnan(e.kwh));
+	/* Rejected jobs never ran. */
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"decision\":\"reject\",\"kwh\":1,\"gco2e\":3}}", &e), 1);
+	assert_false(sc_estimate_usable(&e));
+	/* A record without its baseline. */
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"decision\":\"run\",\"kwh\":1,\"gco2e\":3}}", &e), 1);
+	assert_true(sc_estimate_usable(&e));
+	assert_true(isnan(sc_estimate_avoided_g(&e)));
+	/* None at all. */
+	assert_int_equal(sc_estimate_read("", &e), 0);
+	assert_false(e.present);
+	assert_true(isnan(sc_estimate_avoided_g(&e)));
+	assert_false(sc_estimate_usable(&e));
+	assert_int_equal(sc_estimate_read("{\"carbon\":\"text\"}", &e), 0);
+	/* Negative figures aren't usable. */
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"decision\":\"run\",\"kwh\":-1,\"gco2e\":3}}", &e), 1);
+	assert_false(sc_estimate_usable(&e));
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(sc_energy_source_name(SC_ENERGY_MEASURED), "measured");
+	assert_string_equal(sc_energy_source_name(SC_ENERGY_MODEL), "model");
+	assert_string_equal(sc_ci_source_name(SC_CI_ACTUAL), "actual");
+	assert_string_equal(sc_ci_source_name(SC_CI_SUBMIT), "submit");
+	assert_string_equal(sc_ci_source_name((enum sc_ci_source)99), "none");
+	assert_int_equal(sc_ci_source_from_name("FORECAST"), SC_CI_FORECAST);
+	assert_int_equal(sc_ci_source_from_name("static"), SC_CI_STATIC);
+	assert_int_equal(sc_ci_source_from_name("x"), -1);
+	assert_int_equal(sc_ci_source_from_name(NULL), -1);
+	assert_true(SC_CI_ACTUAL > SC_CI_FORECAST && SC_CI_FORECAST > SC_CI_SUBMIT && SC_CI_SUBMIT > SC_CI_STATIC);
+}
+
+/* ---- intensity sources -------------------------------------------------- */
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_fields),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_comment_merge),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_estimate),
+		cmocka_unit_test(test_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
