@@ -19,6 +19,7 @@
 #include "policy/energy.h"
 #include "policy/request.h"
 #include "base/units.h"
+#include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/sim.h"
 
@@ -175,8 +176,6 @@ struct sim_run {
 	const struct sc_sim_opts *opts;
 	struct sc_sim_result *res;
 	struct sc_site site_pol;          /* slurm-carbon's and the peers' site: the simulation's max delay */
-	struct sc_site site_orc;          /* the oracle's: no margins, the true run time */
-	struct sc_forecast_set truth_set; /* the oracle's forecasts: the truth */
 	struct sc_fview *view;            /* what slurm-carbon and the peers see */
 	double *zone_err;                 /* the ForecastError slurm-carbon plans with, per zone */
 	int64_t max_delay;
@@ -512,6 +511,7 @@ static int replan_hold(struct sim_run *r, size_t i, const struct sc_request *req
 /* One replayed job at its submission, as the policies see it. */
 struct sim_job {
 	const struct sc_trace_job *tj;
+	const struct rjob *rj;          /* the replayed job */
 	const struct sc_request *req;   /* as the plugin builds it */
 	int64_t t0;                     /* submission */
 	const struct sc_forecast_set *fc; /* the view at t0 */
@@ -553,18 +553,31 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 	return 0;
 }
 
-/* The oracle: sc_decide on the truth with the true run time. */
+/* The oracle: the true minimum (sim/oracle.h) over the allowed partitions
+ * and every start in [t0, t0 + max delay] (the user's when shorter; before
+ * the deadline), with the job's true run time on the truth. */
 static int decide_oracle(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			 struct plan *c)
 {
-	struct sc_request req = *j->req;
-	struct sc_decision d;
+	const struct sc_request *req = j->req;
+	struct sc_oracle_part op[SC_PEER_MAX_PARTS];
+	int64_t rt = j->rj->runtime, t0 = req->begin > j->t0 ? req->begin : j->t0, md = r->max_delay;
+	size_t n = j->pj.n_parts, best;
+	int64_t start;
 
-	req.time_limit = j->tj->runtime;
-	if (sc_decide(&r->site_orc, &r->truth_set, &req, j->t0, &d) == 0 && d.action != SC_ACT_NONE &&
-	    d.action != SC_ACT_REJECT) {
-		c->part = d.chosen.part;
-		c->planned = d.chosen.start;
+	if (req->max_delay >= 0 && req->max_delay < md)
+		md = req->max_delay;
+	for (size_t k = 0; k < n; k++) {
+		const struct sc_partition *pt = &r->conf->site.parts[j->pj.parts[k]];
+		op[k].truth = r->truth[pt->zone];
+		op[k].factor = sc_carbon_g(sc_energy_kwh(j->rj->watts[j->pj.parts[k]], rt), pt->pue, 1);
+		op[k].latest = t0 + md;
+		if (req->deadline > 0 && req->deadline - rt < op[k].latest)
+			op[k].latest = req->deadline - rt;
+	}
+	if (sc_oracle_best(op, n, t0, rt, &best, &start, NULL) == 0) {
+		c->part = j->pj.parts[best];
+		c->planned = start;
 	}
 	return 0;
 }
@@ -664,14 +677,6 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 
 	r->site_pol = conf->site;
 	r->site_pol.params.max_delay = r->max_delay;
-	r->site_orc = r->site_pol;
-	r->site_orc.params.min_savings_pct = 0;
-	r->site_orc.params.near_best_pct = 0;
-	r->site_orc.params.runtime_ratio = 1;
-	r->site_orc.zone_error = NULL;
-	r->truth_set.grids = r->truth;
-	r->truth_set.why = NULL;
-	r->truth_set.n = conf->n_zones;
 	return 0;
 }
 
@@ -802,7 +807,7 @@ static int run_job(struct sim_run *r, const struct sc_trace_job *tj, size_t k, s
 	struct sc_request req;
 	struct plan c[SC_POL_N];
 	unsigned char none[SC_POL_N] = { 0 };
-	struct sim_job j = { .tj = tj, .req = &req, .t0 = tj->submit, .decided = c, .none = none };
+	struct sim_job j = { .tj = tj, .rj = rj, .req = &req, .t0 = tj->submit, .decided = c, .none = none };
 	int exempt;
 
 	if (job_request(r, tj, &req) < 0)

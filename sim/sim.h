@@ -14,9 +14,10 @@
  *    error of what the policy is shown (sc_fview_error_24h): 0 for perfect,
  *    PCT for error:PCT, measured for persistence and archive — as a site
  *    would set it from its forecasts' measured accuracy;
- *  - oracle: sc_decide on the truth with the job's true run time and no
- *    minimum saving: the lowest carbon any start (t0 or a later slot
- *    boundary within the max delay) and allowed partition gives;
+ *  - oracle: the true minimum (sim/oracle.h) on the truth with the job's
+ *    true run time: the lowest carbon of any start, to the second, in
+ *    [t0, t0 + max delay] on any allowed partition (not only the slot
+ *    boundaries sc_decide considers);
  *  - casdk, cats, threshold: the peers' rules (sim/peers.h) on the same
  *    forecasts, with the same max delay and allowed partitions.
  * Each plan is then priced on the truth: kWh of the true run time on the

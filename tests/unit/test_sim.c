@@ -15,6 +15,7 @@
 #include "plan/plan.h"
 #include "base/units.h"
 #include "sim/fview.h"
+#include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/report.h"
 #include "sim/sim.h"
@@ -1190,6 +1191,58 @@ static void test_exempt(void **state)
 	sc_conf_destroy(conf);
 }
 
+/* The oracle is the true minimum over every start in the window, not only
+ * the slot boundaries: hand-computed on hourly grids. */
+static void test_oracle_exact(void **state)
+{
+	static const double v1[6] = { 300, 100, 500, 500, 500, 500 };
+	static const double v2[6] = { 500, 100, 500, 500, 500, 500 };
+	struct sc_grid *g1 = grid_of(T2021, HOUR, v1, 6), *g2 = grid_of(T2021, HOUR, v2, 6);
+	struct sc_oracle_part op[2] = { { g1, 2.0, T2021 + 4 * HOUR }, { g1, 2.0, T2021 + 4 * HOUR } };
+	struct sc_sim_result r;
+	size_t part = 9;
+	int64_t start = 0;
+	double g = 0;
+
+	(void)state;
+	/* 1.5 h from 00:00: on a boundary the best is 01:00, (100 + 250) / 1.5;
+	 * ending on one, 00:30 gives (150 + 100) / 1.5. Two equal partitions:
+	 * the first. */
+	assert_int_equal(sc_oracle_best(op, 2, T2021, 3 * HOUR / 2, &part, &start, &g), 0);
+	assert_int_equal(part, 0);
+	assert_int_equal(start, T2021 + HOUR / 2);
+	assert_near(g, 2.0 * 250 / 1.5, 1e-9);
+	/* A cheaper second partition wins. */
+	op[1].factor = 1.0;
+	assert_int_equal(sc_oracle_best(op, 2, T2021, 3 * HOUR / 2, &part, &start, &g), 0);
+	assert_int_equal(part, 1);
+	/* The window's end is a candidate though no boundary: 1 h from 00:10,
+	 * latest 00:50, gives (500 × 10 + 100 × 50) / 60. */
+	op[0] = (struct sc_oracle_part){ g2, 1.0, T2021 + 50 * 60 };
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 600, HOUR, &part, &start, &g), 0);
+	assert_int_equal(start, T2021 + 50 * 60);
+	assert_near(g, (500.0 * 10 + 100 * 50) / 60, 1e-9);
+	/* No window inside the data (or latest before t0): no plan. */
+	op[0].latest = T2021;
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 600, HOUR, &part, &start, &g), -1);
+	op[0] = (struct sc_oracle_part){ NULL, 1.0, T2021 + HOUR };
+	assert_int_equal(sc_oracle_best(op, 1, T2021, HOUR, &part, &start, &g), -1);
+	op[0] = (struct sc_oracle_part){ g2, 1.0, T2021 + 9 * HOUR };
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 5 * HOUR, 2 * HOUR, &part, &start, &g), -1);
+	sc_grid_destroy(g1);
+	sc_grid_destroy(g2);
+
+	/* In the engine: 1.5 h submitted at 03:00 on tiny_v (100 300 300 50
+	 * 400 from 03:00): boundaries give at best 03:00 or 06:00,
+	 * (100 + 150) / 1.5; 05:30 gives (150 + 50) / 1.5. 4 cores × 10 W ×
+	 * 1.5 h × PUE 1.5 = 0.09 kWh. */
+	run_tiny("arrival_time,length,cpus\n3,1.5,4\n", "perfect", 0, &r);
+	assert_int_equal(r.out[SC_POL_ORACLE][0].planned, T2021 + 5 * HOUR + HOUR / 2);
+	assert_near(r.out[SC_POL_ORACLE][0].gco2e, 0.09 * 200 / 1.5, 1e-9);
+	assert_true(r.out[SC_POL_CARBON][0].gco2e > r.out[SC_POL_ORACLE][0].gco2e + 1);
+	sc_sim_result_free(&r);
+}
+
 /* Property: with unlimited capacity, no policy ever beats the oracle, job
  * by job, on random series, traces and forecasts (one and two zones, with
  * rerouting). */
@@ -1542,6 +1595,7 @@ int main(void)
 		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_reroute),
 		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_oracle_exact),
 		cmocka_unit_test(test_oracle_never_beaten),
 		cmocka_unit_test(test_same_as_plan),
 		cmocka_unit_test(test_peers),
