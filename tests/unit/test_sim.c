@@ -1602,6 +1602,79 @@ static void test_report(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* Utilisation, idle core-hours and idle emissions, hand-computed: two 2 h
+ * jobs of 4 cores on 4 cores (test_capacity's schedules), idle cores at
+ * 5 W, PUE 1.5, on tiny_v (400 400 100 100 300 300 from 00:00). */
+static void test_capacity_report(void **state)
+{
+	struct sc_conf *conf = conf_text(tiny_conf);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text("arrival_time,length,cpus\n0,2,4\n0,2,4\n", SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .cores = 4, .idle_watts_per_core = 5 };
+	struct sc_sim_info info = { "t.csv", "perfect", 4 };
+	struct sc_sim_result r;
+	json_t *j;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
+	/* The window: 00:00 to 06:00, the oracle's second job's end. */
+	assert_int_equal(r.window_start, T2021);
+	assert_int_equal(r.window_end, T2021 + 6 * HOUR);
+	for (int p = 0; p < SC_POL_N; p++) {
+		assert_near(r.pol[p].utilisation_pct, 100.0 * 16 / 24, 1e-9);
+		assert_near(r.pol[p].idle_core_h, 8, 1e-9);
+		assert_near(r.pol[p].idle_kwh, 8 * 0.005, 1e-12);
+	}
+	/* Idle core-hours × intensity: 4 × 1600 − 4 × (800 + 200) for the
+	 * baseline (jobs 00-02, 02-04), 4 × 1600 − 4 × (200 + 600) for the
+	 * oracle (02-04, 04-06); × 5 W × PUE 1.5. Shifting moves the idling
+	 * into the dirty hours. */
+	assert_near(r.pol[SC_POL_BASELINE].idle_gco2e, 2400 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].idle_gco2e, 3200 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].mean_wait_s, 3 * HOUR, 1e-9);
+	j = sc_sim_json(&r, &info);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "easy");
+	assert_near(json_real_value(json_object_get(json_object_get(j, "baseline"), "idle_gco2e")), 18, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(j, "oracle"), "idle_gco2e")), 24, 1e-9);
+	assert_near(json_real_value(json_object_get(j, "utilisation_pct")), 66.67, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(json_object_get(j, "peers"), "cats"),
+						    "idle_core_h")), 8, 1e-9);
+	assert_non_null(json_object_get(j, "mean_wait_s"));
+	json_decref(j);
+	f = open_memstream(&s, &len);
+	sc_sim_print_text(f, &r, &info);
+	fclose(f);
+	assert_contains(s, "EASY backfill");
+	assert_contains(s, "idle emissions");
+	assert_contains(s, "66.7%");
+	free(s);
+	sc_sim_result_free(&r);
+	/* Options, as the CLI sets them. */
+	assert_int_equal(sc_sim_opt_set(&o, "capacity-model", "fcfs", NULL), 0);
+	assert_int_equal(o.capacity_model, SC_CAP_FCFS);
+	assert_int_equal(sc_sim_opt_set(&o, "gpus", "8", NULL), 0);
+	assert_int_equal(o.gpus, 8);
+	assert_int_equal(sc_sim_opt_set(&o, "nodes", "2", NULL), 0);
+	assert_int_equal(o.nodes, 2);
+	{
+		struct sc_err err = { "" };
+		assert_int_equal(sc_sim_opt_set(&o, "capacity-model", "sjf", &err), -1);
+		assert_contains(err.msg, "expected easy or fcfs");
+		assert_int_equal(sc_sim_opt_set(&o, "gpus", "0", &err), -1);
+		assert_contains(err.msg, "--gpus: invalid value '0'");
+		assert_int_equal(sc_sim_opt_set(&o, "idle-watts-per-core", "-1", &err), -1);
+		assert_int_equal(o.gpus, 8);
+	}
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
 /* Runs scarbon with args; returns its exit status, output in out. */
 static int run_scarbon(const char *args, char *out, size_t n)
 {
@@ -1648,6 +1721,20 @@ static void test_cli(void **state)
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
 	assert_contains(out, "mean queue");
 	assert_contains(out, "max delay 2 h");
+	assert_contains(out, "EASY backfill");
+	snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s --cores 4 --capacity-model fcfs "
+		 "--idle-watts-per-core 2.5 --format json", trace, conf,
+		 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	j = json_loads(out, 0, NULL);
+	if (!j)
+		fail_msg("not JSON: %s", out);
+	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "fcfs");
+	assert_non_null(json_object_get(json_object_get(j, "baseline"), "idle_gco2e"));
+	json_decref(j);
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --capacity-model sjf", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	assert_contains(out, "expected easy or fcfs");
 	/* Re-planning every 30 minutes: the one-shot figures come along. */
 	snprintf(args, sizeof(args),
 		 "simulate --trace %s --config %s --intensity %s --forecast error:25 --replan 30 --format json", trace,
@@ -1683,6 +1770,7 @@ static void test_cli(void **state)
 	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
 	assert_contains(out, "--forecast MODE");
 	assert_contains(out, "--replan INTERVAL");
+	assert_contains(out, "--capacity-model M");
 }
 
 int main(void)
@@ -1717,6 +1805,7 @@ int main(void)
 		cmocka_unit_test(test_same_as_plan),
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_capacity_report),
 		cmocka_unit_test(test_cli),
 	};
 
