@@ -18,6 +18,7 @@ bench_forecast_issues_SOURCES = bench/forecast_issues.c
 bench_forecast_issues_LDADD = $(SC_SIM_LIBS)
 CLEANFILES += bench/forecast_issues
 dist_noinst_SCRIPTS += bench/forecast_errors.py
+dist_noinst_SCRIPTS += bench/oracle_check.py
 # job_submit/carbon's time per job_submit call: dlopens the built plugin with stub Slurm
 # symbols (exported from the harness, as slurmctld exports them).
 EXTRA_PROGRAMS += bench/bench_plugin

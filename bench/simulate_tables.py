@@ -183,28 +183,93 @@ def section_reroute():
         print(row("%s | %s | %s" % k, j, rerouted=True))
 
 
+def mean_load(path):
+    """Cores busy on average over the trace's year (core-hours / 8,760 h)."""
+    with open(path) as f:
+        next(f)
+        return sum(float(r.split(",")[1]) * int(r.split(",")[2]) for r in f) / 8760
+
+
+IDLE_W = 4  # an idle core draws 40 % of the 10 W a busy one does
+
+
 def section_capacity():
+    """Each trace on DE at 60, 75 and 90 % utilisation (cores from its mean
+    load) and unlimited, max delay 8 h, perfect and error:25 forecasts; EASY
+    backfill (the default), and the baseline's queue under FCFS for
+    comparison."""
     keys, jobs = [], []
     c = zone_conf("DE")
-    for cores in [0, 400, 240]:
-        for fc in ["perfect", "error:25"]:
-            keys.append((cores, fc))
-            jobs.append(["--config", c, "--trace", os.path.join(DATA, "traces", "azure-100k.csv"),
-                         "--max-delay", "8:00:00", "--forecast", fc] + (["--cores", str(cores)] if cores else []))
+    for tl, tn in TRACES:
+        path = os.path.join(DATA, "traces", tn)
+        load = mean_load(path)
+        for util in [0, 60, 75, 90]:
+            cores = int(round(load * 100 / util)) if util else 0
+            for fc in ["perfect", "error:25"]:
+                for model in ["easy", "fcfs"] if cores and fc == "perfect" else ["easy"]:
+                    keys.append((tl, load, util, cores, fc, model))
+                    jobs.append(["--config", c, "--trace", path, "--max-delay", "8:00:00", "--forecast", fc,
+                                 "--capacity-model", model, "--idle-watts-per-core", str(IDLE_W)] +
+                                (["--cores", str(cores)] if cores else []))
     res = list(zip(keys, run_all(jobs)))
-    print("\n| cores | forecast | policy | saving | mean carbon delay | mean queueing | p95 queueing |")
-    print("|---:|---|---|---:|---:|---:|---:|")
+    unl = {(k[0], k[4]): j for k, j in res if not k[2]}
+    h = lambda s: "%.1f h" % (s / 3600)
+
+    def net(j, o):
+        """Saving with the idle cores' emissions counted."""
+        b = j["baseline_gco2e"] + j["baseline"]["idle_gco2e"]
+        return 100 * (b - o["policy_gco2e"] - o["idle_gco2e"]) / b
+    print("\n| trace | utilisation · cores | forecast | baseline queue: mean · p95 | slurm-carbon: saving "
+          "(of unlimited) · queue mean · p95 | net of idle | casdk: saving · queue | cats: saving · queue "
+          "| oracle: saving · queue |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
     for k, j in res:
-        for name, o in [("baseline", j.get("baseline", {})), ("slurm-carbon", j), ("oracle", j["oracle"]),
-                        ("cats", j["peers"]["cats"])]:
-            if name == "baseline" and k[1] != "perfect":
-                continue
-            sav = j["oracle_savings_pct"] if name == "oracle" else 0 if name == "baseline" else o["savings_pct"]
-            o = dict(o, mean_delay_s=o.get("mean_delay_s", 0))
-            q = "%.1f h · %.1f h" % (o.get("mean_queue_s", 0) / 3600, o.get("p95_queue_s", 0) / 3600) \
-                if k[0] else "– · –"
-            print("| %s | %s | %s | %.2f %% | %.1f h | %s |" % (
-                k[0] or "unlimited", k[1], name, sav, o["mean_delay_s"] / 3600, q.replace(" · ", " | ")))
+        tl, load, util, cores, fc, model = k
+        if model != "easy":
+            continue
+        u = unl[(tl, fc)]
+        peers = j["peers"]
+        if not cores:
+            print("| %s | unlimited (load %.0f) | %s | – | %.2f %% · – | – | %.2f %% | %.2f %% | %.2f %% |" % (
+                tl, load, fc, j["savings_pct"], peers["casdk"]["savings_pct"], peers["cats"]["savings_pct"],
+                j["oracle_savings_pct"]))
+            continue
+        orc = dict(j["oracle"], policy_gco2e=j["oracle_gco2e"])
+        print("| %s | %d %% (%.1f %%) · %d | %s | %s · %s | %.2f %% (%.0f %%) · %s · %s | %.2f %% | %.2f %% · %s "
+              "| %.2f %% · %s | %.2f %% · %s |" % (
+                  tl, util, j["baseline"]["utilisation_pct"], cores, fc, h(j["baseline"]["mean_queue_s"]),
+                  h(j["baseline"]["p95_queue_s"]), j["savings_pct"], 100 * j["savings_pct"] / u["savings_pct"],
+                  h(j["mean_queue_s"]), h(j["p95_queue_s"]), net(j, j),
+                  peers["casdk"]["savings_pct"], h(peers["casdk"]["mean_queue_s"]),
+                  peers["cats"]["savings_pct"], h(peers["cats"]["mean_queue_s"]),
+                  j["oracle_savings_pct"], h(orc["mean_queue_s"])))
+    print("\n**At 75 %** (the goal: slurm-carbon keeps 80 % of its unlimited saving, adds at most 25 % to the "
+          "baseline's mean queue, saves more than casdk and cats at no more total wait)\n")
+    print("| trace | forecast | share of unlimited saving | added mean queue | total wait: slurm-carbon · casdk "
+          "· cats · baseline | saving: slurm-carbon · casdk · cats |")
+    print("|---|---|---:|---:|---:|---:|")
+    for k, j in res:
+        tl, load, util, cores, fc, model = k
+        if util != 75 or model != "easy":
+            continue
+        u = unl[(tl, fc)]
+        b = j["baseline"]["mean_queue_s"]
+        p = j["peers"]
+        print("| %s | %s | %.0f %% | %+.0f %% (%s) | %s · %s · %s · %s | %.2f · %.2f · %.2f %% |" % (
+            tl, fc, 100 * j["savings_pct"] / u["savings_pct"], 100 * (j["mean_queue_s"] - b) / b if b else 0,
+            h(j["mean_queue_s"] - b), h(j["mean_wait_s"]), h(p["casdk"]["mean_wait_s"]), h(p["cats"]["mean_wait_s"]),
+            h(j["baseline"]["mean_wait_s"]), j["savings_pct"], p["casdk"]["savings_pct"], p["cats"]["savings_pct"]))
+    print("\n**The baseline's queue, EASY against FCFS** (perfect forecast; mean · p95)\n")
+    print("| trace | utilisation · cores | EASY | FCFS | slurm-carbon saving: EASY · FCFS |")
+    print("|---|---|---:|---:|---:|")
+    fc_res = {(k[0], k[2], k[5]): j for k, j in res if k[3] and k[4] == "perfect"}
+    for (tl, util, model), j in fc_res.items():
+        if model != "easy":
+            continue
+        f = fc_res[(tl, util, "fcfs")]
+        print("| %s | %d %% · %d | %s · %s | %s · %s | %.2f · %.2f %% |" % (
+            tl, util, j["cores"], h(j["baseline"]["mean_queue_s"]), h(j["baseline"]["p95_queue_s"]),
+            h(f["baseline"]["mean_queue_s"]), h(f["baseline"]["p95_queue_s"]), j["savings_pct"], f["savings_pct"]))
 
 
 def section_tuning():

@@ -21,6 +21,8 @@ static void help(FILE *f)
 		"                        [--trace-start TIME] [--trace-unit hours|minutes|seconds]\n"
 		"                        [--intensity FILE] [--partition P] [--forecast MODE]\n"
 		"                        [--max-delay DURATION] [--cores N] [--replan INTERVAL]\n"
+		"                        [--gpus N] [--nodes N] [--capacity-model easy|fcfs]\n"
+		"                        [--idle-watts-per-core W]\n"
 		"                        [--format text|json] [--svg FILE]\n"
 		"\n"
 		"Replay a job trace through slurm-carbon's policy (the code the plugin runs), an\n"
@@ -51,8 +53,14 @@ static void help(FILE *f)
 		"                        (the actual plus a realistic error, PCT %% mean absolute\n"
 		"                        error 24 h ahead)\n"
 		"  --max-delay DURATION  longest delay for every policy (default: MaxDelay)\n"
-		"  --cores N             cluster capacity: jobs queue for free cores, first come\n"
-		"                        first served in planned-start order (default: unlimited)\n"
+		"  --cores N             cluster capacity: jobs queue for free cores (default:\n"
+		"                        unlimited)\n"
+		"  --gpus N, --nodes N   the same for GPUs and nodes (traces that give them)\n"
+		"  --capacity-model M    easy (default): EASY backfill on the time limits, in\n"
+		"                        submit order; fcfs: first come first served in\n"
+		"                        planned-start order, no backfill\n"
+		"  --idle-watts-per-core W  what an idle powered-on core draws: report the idle\n"
+		"                        cores' energy and emissions (with --cores)\n"
 		"  --replan INTERVAL     slurm-carbon re-plans the jobs it holds every INTERVAL\n"
 		"                        (a duration; for archive: forecasts, at each issue at\n"
 		"                        least INTERVAL apart) with the forecasts of that moment,\n"
@@ -91,6 +99,10 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		{ "max-delay", required_argument, NULL, 'd' },
 		{ "cores", required_argument, NULL, 'n' },
 		{ "replan", required_argument, NULL, 'r' },
+		{ "capacity-model", required_argument, NULL, 'X' },
+		{ "gpus", required_argument, NULL, 'X' },
+		{ "nodes", required_argument, NULL, 'X' },
+		{ "idle-watts-per-core", required_argument, NULL, 'X' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -100,12 +112,12 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 	static const char *const tformats[] = { "swf", "csv", "sacct", NULL };
 	static const char *const units[] = { "hours", "minutes", "seconds", NULL };
 	struct sc_err err;
-	int c, k;
+	int c, k, li = 0;
 	double v;
 
 	optind = 0;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:h", lopts, &li)) != -1) {
 		switch (c) {
 		case 't': a->trace_path = optarg; break;
 		case 'F':
@@ -138,6 +150,10 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		case 'r':
 			if (sc_parse_duration(optarg, 0, &a->opts.replan, &err) < 0)
 				return sc_cli_usage(cli, "--replan: %s", err.msg);
+			break;
+		case 'X':
+			if (sc_sim_opt_set(&a->opts, lopts[li].name, optarg, &err) < 0)
+				return sc_cli_usage(cli, "%s", err.msg);
 			break;
 		case 'f':
 			if ((a->fmt = sc_cli_choice(cli, "--format", optarg, formats)) < 0)

@@ -7,11 +7,37 @@
 
 #include "base/units.h"
 #include "record/record.h"
+#include "sim/capacity.h"
 #include "sim/report.h"
 
 static int set_real(json_t *o, const char *key, double v, double q)
 {
 	return json_object_set_new(o, key, isfinite(v) ? json_real(sc_round(v, q)) : json_null());
+}
+
+/* Whether the run had a capacity (queueing is reported). */
+static int has_capacity(const struct sc_sim_result *res, const struct sc_sim_info *info)
+{
+	return (info && info->cores) || res->cores || res->gpus || res->nodes;
+}
+
+/* The queueing and capacity keys of one policy object. */
+static int capacity_keys(json_t *o, const struct sc_sim_result *res, const struct sc_sim_stats *s)
+{
+	int rc = 0;
+
+	rc |= set_real(o, "mean_queue_s", s->mean_queue_s, 1);
+	rc |= set_real(o, "p95_queue_s", s->p95_queue_s, 1);
+	rc |= set_real(o, "mean_wait_s", s->mean_wait_s, 1);
+	if (res->cores) {
+		rc |= set_real(o, "utilisation_pct", s->utilisation_pct, 0.01);
+		rc |= set_real(o, "idle_core_h", s->idle_core_h, 0.1);
+	}
+	if (res->cores && res->idle_watts_per_core > 0) {
+		rc |= set_real(o, "idle_kwh", s->idle_kwh, 0.1);
+		rc |= set_real(o, "idle_gco2e", s->idle_gco2e, 0.1);
+	}
+	return rc;
 }
 
 /* The keys every policy object shares. */
@@ -35,10 +61,8 @@ static json_t *policy_obj(const struct sc_sim_result *res, enum sc_sim_policy p,
 	rc |= set_real(o, "mean_delay_s", s->mean_delay_s, 1);
 	rc |= set_real(o, "p95_delay_s", s->p95_delay_s, 1);
 	rc |= set_real(o, "rerouted_pct", s->rerouted_pct, 0.01);
-	if (info && info->cores) {
-		rc |= set_real(o, "mean_queue_s", s->mean_queue_s, 1);
-		rc |= set_real(o, "p95_queue_s", s->p95_queue_s, 1);
-	}
+	if (has_capacity(res, info))
+		rc |= capacity_keys(o, res, s);
 	if (rc) {
 		json_decref(o);
 		return NULL;
@@ -73,8 +97,14 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 	}
 	rc |= json_object_set_new(top, "jobs_skipped", json_integer((json_int_t)res->jobs_skipped));
 	rc |= json_object_set_new(top, "jobs_exempt", json_integer((json_int_t)res->jobs_exempt));
-	if (info && info->cores)
-		rc |= json_object_set_new(top, "cores", json_integer((json_int_t)info->cores));
+	if (has_capacity(res, info)) {
+		rc |= json_object_set_new(top, "cores", json_integer((json_int_t)(res->cores ? res->cores : info->cores)));
+		rc |= json_object_set_new(top, "gpus", json_integer((json_int_t)res->gpus));
+		rc |= json_object_set_new(top, "nodes", json_integer((json_int_t)res->nodes));
+		rc |= json_object_set_new(top, "capacity_model",
+					  json_string(sc_cap_model_name((enum sc_cap_model)res->capacity_model)));
+		rc |= set_real(top, "idle_watts_per_core", res->idle_watts_per_core, 0.01);
+	}
 	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
 		json_t *o = policy_obj(res, peers[i], info);
 		if (!o)
@@ -86,18 +116,16 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 	rc |= set_real(orc, "mean_delay_s", res->pol[SC_POL_ORACLE].mean_delay_s, 1);
 	rc |= set_real(orc, "p95_delay_s", res->pol[SC_POL_ORACLE].p95_delay_s, 1);
 	rc |= set_real(orc, "rerouted_pct", res->pol[SC_POL_ORACLE].rerouted_pct, 0.01);
-	if (info && info->cores) {
-		rc |= set_real(orc, "mean_queue_s", res->pol[SC_POL_ORACLE].mean_queue_s, 1);
-		rc |= set_real(orc, "p95_queue_s", res->pol[SC_POL_ORACLE].p95_queue_s, 1);
-	}
+	if (has_capacity(res, info))
+		rc |= capacity_keys(orc, res, &res->pol[SC_POL_ORACLE]);
 	rc |= json_object_set_new(top, "oracle", orc);
 	orc = NULL;
-	if (info && info->cores) {
+	if (has_capacity(res, info)) {
 		json_t *b = json_object();
 		if (!b)
 			goto error;
-		rc |= set_real(b, "mean_queue_s", res->pol[SC_POL_BASELINE].mean_queue_s, 1);
-		rc |= set_real(b, "p95_queue_s", res->pol[SC_POL_BASELINE].p95_queue_s, 1);
+		rc |= capacity_keys(b, res, &res->pol[SC_POL_BASELINE]);
+		rc |= set_real(b, "gco2e", res->pol[SC_POL_BASELINE].gco2e, 0.1);
 		rc |= json_object_set_new(top, "baseline", b);
 	}
 	if (rc)
@@ -125,10 +153,33 @@ static char *fmt_delay(double s, char *buf, size_t n)
 	return buf;
 }
 
+/* The capacity line(s) of the text report. */
+static void print_capacity(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info)
+{
+	char a[32], b[32];
+
+	fprintf(f, "Capacity: ");
+	if (res->cores || (info && info->cores))
+		fprintf(f, "%u cores", res->cores ? res->cores : info->cores);
+	if (res->gpus)
+		fprintf(f, "%s%u GPUs", res->cores ? ", " : "", res->gpus);
+	if (res->nodes)
+		fprintf(f, "%s%u nodes", res->cores || res->gpus ? ", " : "", res->nodes);
+	fprintf(f, "; %s\n", res->capacity_model == SC_CAP_FCFS
+				     ? "first come first served in planned-start order, no backfill"
+				     : "EASY backfill on the time limits, priority in submit order");
+	if (res->cores)
+		fprintf(f, "Utilisation counted from %s to %s (the last end under any policy)\n",
+			sc_format_time(res->window_start, a, sizeof(a)), sc_format_time(res->window_end, b, sizeof(b)));
+	if (res->cores && res->idle_watts_per_core > 0)
+		fprintf(f, "Idle cores draw %g W each: their emissions are apart from the jobs' (baseline: %.0f kWh)\n",
+			res->idle_watts_per_core, res->pol[SC_POL_BASELINE].idle_kwh);
+}
+
 void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info)
 {
 	char a[32], b[32], md[32];
-	int cap = info && info->cores;
+	int cap = has_capacity(res, info), idle = res->cores && res->idle_watts_per_core > 0;
 
 	fprintf(f, "Simulated %zu jobs%s%s: max delay %s, forecast %s%s\n", res->jobs,
 		info && info->trace ? " of " : "", info && info->trace ? info->trace : "",
@@ -136,7 +187,7 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		info && info->forecast ? info->forecast : "perfect",
 		cap ? "" : ", unlimited capacity");
 	if (cap)
-		fprintf(f, "Capacity: %u cores, first come first served in planned-start order\n", info->cores);
+		print_capacity(f, res, info);
 	fprintf(f, "slurm-carbon plans with ForecastError %.1f%% (%s)\n", res->forecast_error_pct,
 		res->forecast_error_configured ? "carbon.conf" : "the error of the forecast it is shown");
 	if (res->replan > 0)
@@ -151,6 +202,10 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		"mean delay", "p95 delay", "rerouted");
 	if (cap)
 		fprintf(f, " %11s %10s", "mean queue", "p95 queue");
+	if (res->cores)
+		fprintf(f, " %7s %12s", "util", "idle core-h");
+	if (idle)
+		fprintf(f, " %14s", "idle emissions");
 	fputc('\n', f);
 	for (size_t i = 0; i < NORDER; i++) {
 		const struct sc_sim_stats *s = &res->pol[order[i]];
@@ -169,6 +224,10 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		if (cap)
 			fprintf(f, " %11s %10s", fmt_delay(s->mean_queue_s, d1, sizeof(d1)),
 				fmt_delay(s->p95_queue_s, d2, sizeof(d2)));
+		if (res->cores)
+			fprintf(f, " %6.1f%% %12.0f", s->utilisation_pct, s->idle_core_h);
+		if (idle)
+			fprintf(f, " %14s", sc_format_carbon(s->idle_gco2e, g, sizeof(g)));
 		fputc('\n', f);
 	}
 	if (res->pol[SC_POL_CARBON].decided_none)

@@ -26,8 +26,12 @@ struct sc_sim_info {
  * cats, threshold) with the same keys. Also: policy, forecast, max_delay_s,
  * forecast_error_pct (the ForecastError slurm-carbon planned with),
  * jobs_skipped, jobs_exempt, "oracle" (its delays and rerouting), and with
- * a capacity cores, mean_queue_s and p95_queue_s (in every policy object,
- * and in "baseline": the queueing without any shifting). replan_s (0: off);
+ * a capacity (cores, GPUs or nodes) cores, gpus, nodes (0: unlimited),
+ * capacity_model ("easy" or "fcfs"), idle_watts_per_core, and in every
+ * policy object, in "oracle" and in "baseline" (the queueing without any
+ * shifting; also its gco2e) mean_queue_s, p95_queue_s, mean_wait_s (carbon
+ * delay plus queueing), with cores utilisation_pct and idle_core_h, and
+ * with idle watts idle_kwh and idle_gco2e (sim.h). replan_s (0: off);
  * with re-planning, slurm-carbon's figures are the re-planned ones and
  * "one_shot" holds its submit-time plans alone (same keys), with
  * replan_moves, replanned_pct (jobs whose plan changed) and
@@ -37,7 +41,9 @@ struct sc_sim_info {
 json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *info);
 
 /* A table: one row per policy with its emissions, saving, share of the
- * oracle's saving, delays and rerouting (and queueing with a capacity);
+ * oracle's saving, delays and rerouting (and queueing with a capacity;
+ * utilisation and idle core-hours with cores; idle emissions with idle
+ * watts);
  * with re-planning also a "one-shot" row. */
 void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc_sim_info *info);
 

@@ -4,7 +4,8 @@
  * sc_sim_run in three steps: set up (options, data window, forecast view),
  * then each job of the trace (run_job: the request, then every policy of
  * policies[] decides it and each plan is priced), then each policy
- * (policy_finish: the capacity model over its plans, then its totals).
+ * (the capacity model over its plans, then the window every policy's
+ * utilisation is counted in, then its totals).
  * A policy is a decide function and one line of policies[] (and its value
  * in sim.h's enum); a capacity model is one function (sim_run.capacity). */
 #include "config.h"
@@ -19,6 +20,8 @@
 #include "policy/energy.h"
 #include "policy/request.h"
 #include "base/units.h"
+#include "sim/capacity.h"
+#include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/sim.h"
 
@@ -139,7 +142,8 @@ struct rjob {
 	size_t k;           /* index in the trace */
 	int64_t submit;
 	int64_t runtime;    /* true */
-	uint32_t cores;
+	int64_t limit;      /* requested (else the true run time) */
+	uint32_t cores, gpus, nodes;
 	size_t home;        /* requested partition */
 	double *watts;      /* per partition of the site */
 };
@@ -168,15 +172,13 @@ struct replan_state {
 
 /* One run of sc_sim_run: set up once (run_setup, run_alloc, run_view),
  * grown job by job (run_job), then finished policy by policy
- * (policy_finish: the capacity model, then the statistics). */
+ * (the capacity model, then the statistics). */
 struct sim_run {
 	const struct sc_conf *conf;
 	const struct sc_grid *const *truth;
 	const struct sc_sim_opts *opts;
 	struct sc_sim_result *res;
 	struct sc_site site_pol;          /* slurm-carbon's and the peers' site: the simulation's max delay */
-	struct sc_site site_orc;          /* the oracle's: no margins, the true run time */
-	struct sc_forecast_set truth_set; /* the oracle's forecasts: the truth */
 	struct sc_fview *view;            /* what slurm-carbon and the peers see */
 	double *zone_err;                 /* the ForecastError slurm-carbon plans with, per zone */
 	int64_t max_delay;
@@ -246,114 +248,36 @@ static double p95(int64_t *v, size_t n)
 	return (double)v[r ? r - 1 : 0];
 }
 
-/* A min-heap of (end time, cores) for the capacity model. */
-struct run {
-	int64_t end;
-	uint32_t cores;
-};
-
-static void heap_push(struct run *h, size_t *n, struct run r)
+/* The capacity model (sim/capacity.h) over one policy's plans: released
+ * at their planned starts, in submit order; moved starts are re-priced. */
+static int capacity_model(const struct sim_run *r, struct plan *pl)
 {
-	size_t i = (*n)++;
+	const struct sc_sim_opts *o = r->opts;
+	const uint32_t cap[SC_CAP_RES] = { o->cores, o->gpus, o->nodes };
+	struct sc_cap_job *cj = malloc((r->nj ? r->nj : 1) * sizeof(*cj));
+	int64_t *start = malloc((r->nj ? r->nj : 1) * sizeof(*start));
+	int rc = -1;
 
-	while (i > 0) {
-		size_t up = (i - 1) / 2;
-		if (h[up].end <= r.end)
-			break;
-		h[i] = h[up];
-		i = up;
+	if (!cj || !start)
+		goto out;
+	for (size_t i = 0; i < r->nj; i++) {
+		const struct rjob *j = &r->jobs[i];
+		cj[i] = (struct sc_cap_job){ pl[i].planned, j->runtime, j->limit, { j->cores, j->gpus, j->nodes } };
 	}
-	h[i] = r;
-}
-
-static struct run heap_pop(struct run *h, size_t *n)
-{
-	struct run top = h[0], last = h[--(*n)];
-	size_t i = 0;
-
-	for (;;) {
-		size_t l = 2 * i + 1, m = l + 1, s = i;
-		int64_t se = last.end;
-		if (l < *n && h[l].end < se) {
-			s = l;
-			se = h[l].end;
-		}
-		if (m < *n && h[m].end < se)
-			s = m;
-		if (s == i)
-			break;
-		h[i] = h[s];
-		i = s;
+	if (sc_cap_schedule(o->capacity_model, cap, cj, r->nj, start) < 0)
+		goto out;
+	for (size_t i = 0; i < r->nj; i++) {
+		if (start[i] == pl[i].start)
+			continue;
+		pl[i].start = start[i];
+		pl[i].g = price(r->conf, r->truth, pl[i].part, r->jobs[i].watts[pl[i].part], start[i],
+				r->jobs[i].runtime);
 	}
-	if (*n)
-		h[i] = last;
-	return top;
-}
-
-struct key {
-	int64_t planned;
-	size_t i;
-};
-
-static int cmp_key(const void *a, const void *b)
-{
-	const struct key *x = a, *y = b;
-
-	if (x->planned != y->planned)
-		return x->planned < y->planned ? -1 : 1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
-/* The capacity model of --cores: first come first served in planned-start
- * order on opts->cores cores. */
-static int capacity_fcfs(const struct sim_run *r, struct plan *pl)
-{
-	const struct rjob *jobs = r->jobs;
-	size_t n = r->nj;
-	uint32_t cores = r->opts->cores;
-	struct key *ord = malloc((n ? n : 1) * sizeof(*ord));
-	struct run *heap = malloc((n ? n : 1) * sizeof(*heap));
-	size_t nh = 0;
-	uint32_t freec = cores;
-	int64_t last = INT64_MIN;
-
-	if (!ord || !heap) {
-		free(ord);
-		free(heap);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		ord[i].planned = pl[i].planned;
-		ord[i].i = i;
-	}
-	qsort(ord, n, sizeof(*ord), cmp_key);
-	for (size_t oi = 0; oi < n; oi++) {
-		size_t i = ord[oi].i;
-		uint32_t need = jobs[i].cores < cores ? jobs[i].cores : cores;
-		int64_t start = pl[i].planned > last ? pl[i].planned : last;
-
-		while (nh && heap[0].end <= start) {
-			struct run ru = heap_pop(heap, &nh);
-			freec += ru.cores;
-		}
-		while (freec < need) {
-			struct run ru = heap_pop(heap, &nh);
-			freec += ru.cores;
-			if (ru.end > start)
-				start = ru.end;
-		}
-		freec -= need;
-		heap_push(heap, &nh, (struct run){ start + jobs[i].runtime, need });
-		last = start;
-		if (start != pl[i].start) {
-			pl[i].start = start;
-			pl[i].g = price(r->conf, r->truth, pl[i].part, jobs[i].watts[pl[i].part], start,
-					jobs[i].runtime);
-		}
-	}
-	free(ord);
-	free(heap);
-	return 0;
+	rc = 0;
+out:
+	free(cj);
+	free(start);
+	return rc;
 }
 
 static void make_fields(const struct sc_trace_job *tj, const char *partition, int64_t limit,
@@ -512,6 +436,7 @@ static int replan_hold(struct sim_run *r, size_t i, const struct sc_request *req
 /* One replayed job at its submission, as the policies see it. */
 struct sim_job {
 	const struct sc_trace_job *tj;
+	const struct rjob *rj;          /* the replayed job */
 	const struct sc_request *req;   /* as the plugin builds it */
 	int64_t t0;                     /* submission */
 	const struct sc_forecast_set *fc; /* the view at t0 */
@@ -553,18 +478,31 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 	return 0;
 }
 
-/* The oracle: sc_decide on the truth with the true run time. */
+/* The oracle: the true minimum (sim/oracle.h) over the allowed partitions
+ * and every start in [t0, t0 + max delay] (the user's when shorter; before
+ * the deadline), with the job's true run time on the truth. */
 static int decide_oracle(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			 struct plan *c)
 {
-	struct sc_request req = *j->req;
-	struct sc_decision d;
+	const struct sc_request *req = j->req;
+	struct sc_oracle_part op[SC_PEER_MAX_PARTS];
+	int64_t rt = j->rj->runtime, t0 = req->begin > j->t0 ? req->begin : j->t0, md = r->max_delay;
+	size_t n = j->pj.n_parts, best;
+	int64_t start;
 
-	req.time_limit = j->tj->runtime;
-	if (sc_decide(&r->site_orc, &r->truth_set, &req, j->t0, &d) == 0 && d.action != SC_ACT_NONE &&
-	    d.action != SC_ACT_REJECT) {
-		c->part = d.chosen.part;
-		c->planned = d.chosen.start;
+	if (req->max_delay >= 0 && req->max_delay < md)
+		md = req->max_delay;
+	for (size_t k = 0; k < n; k++) {
+		const struct sc_partition *pt = &r->conf->site.parts[j->pj.parts[k]];
+		op[k].truth = r->truth[pt->zone];
+		op[k].factor = sc_carbon_g(sc_energy_kwh(j->rj->watts[j->pj.parts[k]], rt), pt->pue, 1);
+		op[k].latest = t0 + md;
+		if (req->deadline > 0 && req->deadline - rt < op[k].latest)
+			op[k].latest = req->deadline - rt;
+	}
+	if (sc_oracle_best(op, n, t0, rt, &best, &start, NULL) == 0) {
+		c->part = j->pj.parts[best];
+		c->planned = start;
 	}
 	return 0;
 }
@@ -610,6 +548,31 @@ static const struct sim_policy policies[SC_POL_N] = {
 	[SC_POL_ONESHOT] = { "one-shot", decide_oneshot, NULL },
 };
 
+int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, struct sc_err *err)
+{
+	double v;
+
+	if (!strcmp(name, "capacity-model")) {
+		for (int m = SC_CAP_EASY; m <= SC_CAP_FCFS; m++)
+			if (!strcmp(value, sc_cap_model_name((enum sc_cap_model)m)))
+				return o->capacity_model = m, 0;
+		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs", value);
+	}
+	if (!strcmp(name, "idle-watts-per-core")) {
+		if (sc_parse_number(value, 0, 1e6, "--idle-watts-per-core", &v, err) < 0)
+			return -1;
+		o->idle_watts_per_core = v;
+		return 0;
+	}
+	if (strcmp(name, "gpus") && strcmp(name, "nodes"))
+		return sc_err_set(err, "unknown simulation option '%s'", name);
+	if (sc_parse_number(value, 1, 1e9, name, &v, NULL) < 0 || v != (double)(uint32_t)v)
+		return sc_err_set(err, "--%s: invalid value '%s': expected a whole number from 1 to 1000000000", name,
+				  value);
+	*(name[0] == 'g' ? &o->gpus : &o->nodes) = (uint32_t)v;
+	return 0;
+}
+
 const char *sc_sim_policy_name(enum sc_sim_policy p)
 {
 	return (unsigned)p < SC_POL_N ? policies[p].name : "?";
@@ -640,7 +603,16 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 	r->fallback_name = conf->site.parts[r->fallback].name;
 	r->max_delay = opts->max_delay >= 0 ? opts->max_delay : conf->site.params.max_delay;
 	r->thr_pct = opts->threshold_pct > 0 ? opts->threshold_pct : 30;
-	r->capacity = opts->cores > 0 ? capacity_fcfs : NULL;
+	r->capacity = opts->cores || opts->gpus || opts->nodes ? capacity_model : NULL;
+	if (!sc_cap_model_name(opts->capacity_model))
+		return sc_err_set(err, "unknown capacity model %d", opts->capacity_model);
+	if (!(opts->idle_watts_per_core >= 0) || !isfinite(opts->idle_watts_per_core))
+		return sc_err_set(err, "the idle power per core must be a finite number of watts >= 0");
+	res->cores = opts->cores;
+	res->gpus = opts->gpus;
+	res->nodes = opts->nodes;
+	res->capacity_model = opts->capacity_model;
+	res->idle_watts_per_core = opts->idle_watts_per_core;
 
 	res->data_start = INT64_MIN;
 	res->data_end = INT64_MAX;
@@ -664,14 +636,6 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 
 	r->site_pol = conf->site;
 	r->site_pol.params.max_delay = r->max_delay;
-	r->site_orc = r->site_pol;
-	r->site_orc.params.min_savings_pct = 0;
-	r->site_orc.params.near_best_pct = 0;
-	r->site_orc.params.runtime_ratio = 1;
-	r->site_orc.zone_error = NULL;
-	r->truth_set.grids = r->truth;
-	r->truth_set.why = NULL;
-	r->truth_set.n = conf->n_zones;
 	return 0;
 }
 
@@ -802,7 +766,7 @@ static int run_job(struct sim_run *r, const struct sc_trace_job *tj, size_t k, s
 	struct sc_request req;
 	struct plan c[SC_POL_N];
 	unsigned char none[SC_POL_N] = { 0 };
-	struct sim_job j = { .tj = tj, .req = &req, .t0 = tj->submit, .decided = c, .none = none };
+	struct sim_job j = { .tj = tj, .rj = rj, .req = &req, .t0 = tj->submit, .decided = c, .none = none };
 	int exempt;
 
 	if (job_request(r, tj, &req) < 0)
@@ -814,7 +778,10 @@ static int run_job(struct sim_run *r, const struct sc_trace_job *tj, size_t k, s
 	rj->k = k;
 	rj->submit = j.t0;
 	rj->runtime = tj->runtime;
+	rj->limit = tj->requested > 0 ? tj->requested : tj->runtime;
 	rj->cores = req.shape.cores ? req.shape.cores : 1;
+	rj->gpus = tj->gpus;
+	rj->nodes = tj->nodes;
 	rj->home = req.parts[0];
 	rj->watts = r->watts + r->nj * conf->site.n_parts;
 	for (size_t p = 0; p < conf->site.n_parts; p++)
@@ -849,6 +816,57 @@ static int run_job(struct sim_run *r, const struct sc_trace_job *tj, size_t k, s
 	return 0;
 }
 
+/* The utilisation window (with cores): from the first replayed submission
+ * to the last end under any policy. */
+static void run_window(struct sim_run *r)
+{
+	struct sc_sim_result *res = r->res;
+
+	res->window_start = r->nj ? r->jobs[0].submit : 0;
+	res->window_end = res->window_start;
+	for (int p = 0; p < SC_POL_N; p++)
+		for (size_t i = 0; i < r->nj; i++)
+			if (r->pl[p][i].start + r->jobs[i].runtime > res->window_end)
+				res->window_end = r->pl[p][i].start + r->jobs[i].runtime;
+}
+
+/* Integral of g over [a, b), in (gCO2e/kWh) × s, clamped to its data. */
+static double integral_s(const struct sc_grid *g, int64_t a, int64_t b)
+{
+	return (sc_grid_integral(g, b) - sc_grid_integral(g, a)) * (double)g->step;
+}
+
+/* Policy p's utilisation and idle figures over the window: busy
+ * core-seconds are the same for every policy, when the cores idle is not. */
+static void policy_idle(struct sim_run *r, int p)
+{
+	struct sc_sim_stats *s = &r->res->pol[p];
+	const struct sc_partition *home = &r->conf->site.parts[r->fallback];
+	const struct sc_grid *g = r->truth[home->zone];
+	const struct plan *pl = r->pl[p];
+	uint32_t cores = r->opts->cores;
+	double win = (double)(r->res->window_end - r->res->window_start), busy = 0, busy_ci = 0, idle_s;
+
+	s->utilisation_pct = s->idle_core_h = s->idle_kwh = s->idle_gco2e = NAN;
+	if (!cores || win <= 0)
+		return;
+	for (size_t i = 0; i < r->nj; i++) {
+		double c = r->jobs[i].cores < cores ? r->jobs[i].cores : cores;
+		busy += c * (double)r->jobs[i].runtime;
+		if (g)
+			busy_ci += c * integral_s(g, pl[i].start, pl[i].start + r->jobs[i].runtime);
+	}
+	idle_s = (double)cores * win - busy;
+	s->utilisation_pct = 100.0 * busy / ((double)cores * win);
+	s->idle_core_h = idle_s / 3600;
+	if (r->opts->idle_watts_per_core <= 0)
+		return;
+	s->idle_kwh = sc_energy_kwh(r->opts->idle_watts_per_core, 1) * idle_s;
+	if (g)
+		s->idle_gco2e = sc_carbon_g(sc_energy_kwh(r->opts->idle_watts_per_core, 1), home->pue, 1) *
+				((double)cores * integral_s(g, r->res->window_start, r->res->window_end) - busy_ci);
+}
+
 /* Policy p's totals over the replayed jobs, but for the figures relative to
  * other policies (run_relative). */
 static void policy_stats(struct sim_run *r, int p)
@@ -875,16 +893,8 @@ static void policy_stats(struct sim_run *r, int p)
 	}
 	s->mean_queue_s = nj ? qsum / (double)nj : 0;
 	s->p95_queue_s = p95(v, nj);
-}
-
-/* Policy p after the last job: its plans through the capacity model, then
- * its totals. Returns 0, or -1 with err (out of memory). */
-static int policy_finish(struct sim_run *r, int p, struct sc_err *err)
-{
-	if (r->capacity && r->capacity(r, r->pl[p]) < 0)
-		return sc_err_set(err, "out of memory");
-	policy_stats(r, p);
-	return 0;
+	s->mean_wait_s = s->mean_delay_s + s->mean_queue_s;
+	policy_idle(r, p);
 }
 
 /* The savings against the baseline and the share of the oracle's. */
@@ -949,8 +959,13 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 	if (opts->replan > 0)
 		replan_until(&r, INT64_MAX);
 	for (int p = 0; p < SC_POL_N; p++)
-		if (policy_finish(&r, p, err) < 0)
+		if (r.capacity && r.capacity(&r, r.pl[p]) < 0) {
+			sc_err_set(err, "out of memory");
 			goto error;
+		}
+	run_window(&r);
+	for (int p = 0; p < SC_POL_N; p++)
+		policy_stats(&r, p);
 	run_relative(res);
 	if (opts->keep_jobs)
 		run_keep(&r);

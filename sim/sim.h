@@ -14,9 +14,10 @@
  *    error of what the policy is shown (sc_fview_error_24h): 0 for perfect,
  *    PCT for error:PCT, measured for persistence and archive — as a site
  *    would set it from its forecasts' measured accuracy;
- *  - oracle: sc_decide on the truth with the job's true run time and no
- *    minimum saving: the lowest carbon any start (t0 or a later slot
- *    boundary within the max delay) and allowed partition gives;
+ *  - oracle: the true minimum (sim/oracle.h) on the truth with the job's
+ *    true run time: the lowest carbon of any start, to the second, in
+ *    [t0, t0 + max delay] on any allowed partition (not only the slot
+ *    boundaries sc_decide considers);
  *  - casdk, cats, threshold: the peers' rules (sim/peers.h) on the same
  *    forecasts, with the same max delay and allowed partitions.
  * Each plan is then priced on the truth: kWh of the true run time on the
@@ -39,11 +40,18 @@
  * allowed partitions. The submit-time decisions alone are reported as
  * "one-shot"; the peers stay one-shot.
  *
- * With cores > 0 the cluster has that many cores (one pool): each policy's
- * jobs start at their planned time or, first come first served in
- * planned-start order, when enough cores are free (a job larger than the
- * cluster takes all of it); the wait is queueing delay, reported apart from
- * the carbon delay (planned start − submit).
+ * With cores, GPUs or nodes > 0 the cluster has that many (one pool each;
+ * 0: that resource does not limit): each policy's jobs are released at their
+ * planned time and start when the capacity model (sim/capacity.h: EASY
+ * backfill on the time limits, by default; or the first FCFS model) starts
+ * them, in submit order of priority; a job larger than the cluster takes all
+ * of it. The wait is queueing delay, reported apart from the carbon delay
+ * (planned start − submit). With cores, each policy's utilisation and idle
+ * core-hours are counted over one window for all policies: from the first
+ * replayed submission to the last end under any policy; with
+ * idle_watts_per_core > 0 also the idle cores' energy and emissions, priced
+ * on the truth of the fallback partition's zone with its PUE (the cluster's
+ * home), apart from the jobs'.
  */
 #ifndef SC_SIM_SIM_H
 #define SC_SIM_SIM_H
@@ -80,7 +88,16 @@ struct sc_sim_opts {
 	double threshold_pct;       /* the threshold peer's percentile; 0: 30 */
 	int keep_jobs;              /* fill sc_sim_result.out per job */
 	int64_t replan;             /* re-planning interval, seconds; 0: off (see below) */
+	uint32_t gpus, nodes;       /* capacity beside cores; 0: unlimited */
+	int capacity_model;         /* enum sc_cap_model (sim/capacity.h): 0 EASY backfill, 1 FCFS */
+	double idle_watts_per_core; /* >= 0: what a powered-on idle core draws; 0: not priced */
 };
+
+/* Sets the capacity option named name ("capacity-model": easy|fcfs,
+ * "gpus", "nodes": whole numbers >= 1, "idle-watts-per-core": watts >= 0)
+ * from value (borrowed), for the CLI. Returns 0, or -1 with err ("--gpus:
+ * invalid value 'x': ...") and o unchanged. */
+int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, struct sc_err *err);
 
 /* Totals of one policy over the jobs inside the data. */
 struct sc_sim_stats {
@@ -92,6 +109,11 @@ struct sc_sim_stats {
 	double rerouted_pct;   /* jobs on another partition than their own */
 	double mean_queue_s;   /* with cores: start − planned start */
 	double p95_queue_s;
+	double mean_wait_s;    /* start − submit: carbon delay plus queueing */
+	double utilisation_pct;/* with cores: busy core-seconds / (cores × the window); else NAN */
+	double idle_core_h;    /* with cores: idle core-hours in the window; else NAN */
+	double idle_kwh;       /* with idle_watts_per_core: the idle cores' energy; else NAN */
+	double idle_gco2e;     /* ... and its emissions (× PUE × the intensity when idle) */
 	size_t decided_none;   /* jobs the policy left alone for want of a forecast */
 };
 
@@ -117,6 +139,10 @@ struct sc_sim_result {
 	size_t replan_jobs;           /* jobs whose plan changed at least once */
 	size_t replan_started;        /* of those, jobs started at a pass ("start now") */
 	int forecast_error_configured; /* it came from carbon.conf (else from the forecast mode) */
+	uint32_t cores, gpus, nodes;  /* the capacity, as used (0: unlimited) */
+	int capacity_model;           /* as used (with a capacity) */
+	double idle_watts_per_core;   /* as used */
+	int64_t window_start, window_end; /* the utilisation window (with cores) */
 	struct sc_sim_stats pol[SC_POL_N];
 	/* keep_jobs: out[p][k] for the trace's job k (NULL rows when not kept);
 	 * in[k] says whether job k was replayed. */

@@ -14,7 +14,9 @@
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
 #include "base/units.h"
+#include "sim/capacity.h"
 #include "sim/fview.h"
+#include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/report.h"
 #include "sim/sim.h"
@@ -1117,6 +1119,119 @@ static void test_capacity(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* Runs model m on cap (cores, GPUs, nodes) and checks the starts. */
+static void check_schedule(enum sc_cap_model m, const uint32_t *cap, const struct sc_cap_job *j, size_t n,
+			   const int64_t *want)
+{
+	int64_t start[16];
+
+	assert_true(n <= 16);
+	assert_int_equal(sc_cap_schedule(m, cap, j, n, start), 0);
+	for (size_t i = 0; i < n; i++)
+		if (start[i] != want[i])
+			fail_msg("%s, job %zu: starts at %lld, expected %lld", sc_cap_model_name(m), i,
+				 (long long)start[i], (long long)want[i]);
+}
+
+/* EASY backfill, hand-checked on 10 cores (times in seconds). */
+static void test_easy_backfill(void **state)
+{
+	static const uint32_t ten[SC_CAP_RES] = { 10, 0, 0 };
+	/* A wide job (1) behind a 4-core one: its reservation is at 10, when
+	 * job 0 ends by its limit. Job 2 (6 cores, ends by 10) backfills
+	 * around it at 0; job 3 finds no core free until 1 is done. */
+	struct sc_cap_job a[4] = { { 0, 10, 10, { 4, 0, 0 } }, { 0, 5, 5, { 10, 0, 0 } },
+				   { 0, 10, 10, { 6, 0, 0 } }, { 1, 5, 5, { 1, 0, 0 } } };
+	/* Job 2 would end at 11 and would need cores the reservation holds:
+	 * not backfilled, nor job 3 (2 cores past the reservation). */
+	struct sc_cap_job b[4] = { { 0, 10, 10, { 4, 0, 0 } }, { 0, 5, 5, { 10, 0, 0 } },
+				   { 0, 11, 11, { 6, 0, 0 } }, { 0, 20, 20, { 2, 0, 0 } } };
+	/* The head (8 cores) leaves 2 spare at its reservation: job 2 takes
+	 * them for longer, job 3 then may not; job 4 ends by 10. */
+	struct sc_cap_job c[5] = { { 0, 10, 10, { 4, 0, 0 } }, { 0, 5, 5, { 8, 0, 0 } },
+				   { 0, 100, 100, { 2, 0, 0 } }, { 0, 100, 100, { 2, 0, 0 } },
+				   { 0, 10, 10, { 3, 0, 0 } } };
+	/* Limits, not run times, make the reservation: job 0 asks for 10 but
+	 * ends at 4, so the head starts at 4 though job 2 was backfilled as
+	 * ending by 10 (it runs 3). */
+	struct sc_cap_job d[3] = { { 0, 4, 10, { 4, 0, 0 } }, { 0, 5, 5, { 10, 0, 0 } },
+				   { 0, 3, 10, { 6, 0, 0 } } };
+	/* Priority is submit (array) order, not release: job 0, released at
+	 * 5, goes before job 2, queued since 1. A job larger than the cluster
+	 * takes all of it. */
+	struct sc_cap_job e[3] = { { 5, 10, 10, { 8, 0, 0 } }, { 0, 10, 10, { 40, 0, 0 } },
+				   { 1, 1, 1, { 4, 0, 0 } } };
+
+	(void)state;
+	check_schedule(SC_CAP_EASY, ten, a, 4, (const int64_t[]){ 0, 10, 0, 15 });
+	check_schedule(SC_CAP_FCFS, ten, a, 4, (const int64_t[]){ 0, 10, 15, 15 });
+	check_schedule(SC_CAP_EASY, ten, b, 4, (const int64_t[]){ 0, 10, 15, 15 });
+	check_schedule(SC_CAP_EASY, ten, c, 5, (const int64_t[]){ 0, 10, 0, 15, 0 });
+	check_schedule(SC_CAP_EASY, ten, d, 3, (const int64_t[]){ 0, 4, 0 });
+	check_schedule(SC_CAP_EASY, ten, e, 3, (const int64_t[]){ 10, 0, 20 });
+	check_schedule(SC_CAP_FCFS, ten, e, 3, (const int64_t[]){ 11, 0, 10 });
+	/* Unlimited: everyone at its release. */
+	check_schedule(SC_CAP_EASY, (const uint32_t[]){ 0, 0, 0 }, e, 3, (const int64_t[]){ 5, 0, 1 });
+}
+
+/* GPUs and nodes are resources of their own. */
+static void test_easy_gpus(void **state)
+{
+	/* 10 cores, 2 GPUs: job 1 waits for job 0's GPUs (reservation at 10,
+	 * one GPU and 9 cores spare then); job 2 needs no GPU and backfills
+	 * on spare cores; job 3 has no GPU free before 10. */
+	struct sc_cap_job g[4] = { { 0, 10, 10, { 1, 2, 0 } }, { 0, 5, 5, { 1, 1, 0 } },
+				   { 0, 100, 100, { 4, 0, 0 } }, { 0, 5, 5, { 1, 1, 0 } } };
+	struct sc_cap_job nd[2] = { { 0, 10, 10, { 1, 0, 2 } }, { 0, 5, 5, { 1, 0, 1 } } };
+
+	(void)state;
+	check_schedule(SC_CAP_EASY, (const uint32_t[]){ 10, 2, 0 }, g, 4, (const int64_t[]){ 0, 10, 0, 10 });
+	check_schedule(SC_CAP_EASY, (const uint32_t[]){ 10, 0, 0 }, g, 4, (const int64_t[]){ 0, 0, 0, 0 });
+	check_schedule(SC_CAP_EASY, (const uint32_t[]){ 10, 0, 2 }, nd, 2, (const int64_t[]){ 0, 10 });
+	check_schedule(SC_CAP_EASY, (const uint32_t[]){ 10, 0, 3 }, nd, 2, (const int64_t[]){ 0, 0 });
+}
+
+/* Property, on random workloads (exact and generous limits): every job
+ * starts at or after its release and no resource is ever over-committed,
+ * under both models; on these workloads EASY waits less than FCFS in total
+ * (not a theorem, but what backfilling is for). */
+static void test_easy_random(void **state)
+{
+	enum { N = 400 };
+	static struct sc_cap_job j[N];
+	static int64_t st[N];
+	const uint32_t cap[SC_CAP_RES] = { 64, 8, 0 };
+
+	(void)state;
+	for (int round = 0; round < 20; round++) {
+		double wait[2] = { 0, 0 };
+		for (int i = 0; i < N; i++) {
+			j[i].release = (int64_t)(rnd() * 20000);
+			j[i].runtime = 1 + (int64_t)(rnd() * rnd() * 3000);
+			j[i].limit = round % 2 ? j[i].runtime : j[i].runtime + (int64_t)(rnd() * 2000);
+			j[i].need[0] = 1 + (uint32_t)(rnd() * rnd() * 80);
+			j[i].need[1] = rnd() < 0.2 ? 1 + (uint32_t)(rnd() * 4) : 0;
+			j[i].need[2] = 7;
+		}
+		for (int m = 0; m < 2; m++) {
+			assert_int_equal(sc_cap_schedule((enum sc_cap_model)m, cap, j, N, st), 0);
+			for (int i = 0; i < N; i++) {
+				uint32_t used[2] = { 0, 0 };
+				assert_true(st[i] >= j[i].release);
+				wait[m] += (double)(st[i] - j[i].release);
+				/* Usage just after job i starts. */
+				for (int k = 0; k < N; k++)
+					if (st[k] <= st[i] && st[i] < st[k] + j[k].runtime)
+						for (int r = 0; r < 2; r++)
+							used[r] += j[k].need[r] < cap[r] ? j[k].need[r] : cap[r];
+				assert_true(used[0] <= cap[0]);
+				assert_true(used[1] <= cap[1]);
+			}
+		}
+		assert_true(wait[SC_CAP_EASY] <= wait[SC_CAP_FCFS]);
+	}
+}
+
 /* Rerouting: a DE partition with an FR alternative. */
 static void test_reroute(void **state)
 {
@@ -1188,6 +1303,58 @@ static void test_exempt(void **state)
 	sc_trace_destroy(t);
 	sc_grid_destroy(g);
 	sc_conf_destroy(conf);
+}
+
+/* The oracle is the true minimum over every start in the window, not only
+ * the slot boundaries: hand-computed on hourly grids. */
+static void test_oracle_exact(void **state)
+{
+	static const double v1[6] = { 300, 100, 500, 500, 500, 500 };
+	static const double v2[6] = { 500, 100, 500, 500, 500, 500 };
+	struct sc_grid *g1 = grid_of(T2021, HOUR, v1, 6), *g2 = grid_of(T2021, HOUR, v2, 6);
+	struct sc_oracle_part op[2] = { { g1, 2.0, T2021 + 4 * HOUR }, { g1, 2.0, T2021 + 4 * HOUR } };
+	struct sc_sim_result r;
+	size_t part = 9;
+	int64_t start = 0;
+	double g = 0;
+
+	(void)state;
+	/* 1.5 h from 00:00: on a boundary the best is 01:00, (100 + 250) / 1.5;
+	 * ending on one, 00:30 gives (150 + 100) / 1.5. Two equal partitions:
+	 * the first. */
+	assert_int_equal(sc_oracle_best(op, 2, T2021, 3 * HOUR / 2, &part, &start, &g), 0);
+	assert_int_equal(part, 0);
+	assert_int_equal(start, T2021 + HOUR / 2);
+	assert_near(g, 2.0 * 250 / 1.5, 1e-9);
+	/* A cheaper second partition wins. */
+	op[1].factor = 1.0;
+	assert_int_equal(sc_oracle_best(op, 2, T2021, 3 * HOUR / 2, &part, &start, &g), 0);
+	assert_int_equal(part, 1);
+	/* The window's end is a candidate though no boundary: 1 h from 00:10,
+	 * latest 00:50, gives (500 × 10 + 100 × 50) / 60. */
+	op[0] = (struct sc_oracle_part){ g2, 1.0, T2021 + 50 * 60 };
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 600, HOUR, &part, &start, &g), 0);
+	assert_int_equal(start, T2021 + 50 * 60);
+	assert_near(g, (500.0 * 10 + 100 * 50) / 60, 1e-9);
+	/* No window inside the data (or latest before t0): no plan. */
+	op[0].latest = T2021;
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 600, HOUR, &part, &start, &g), -1);
+	op[0] = (struct sc_oracle_part){ NULL, 1.0, T2021 + HOUR };
+	assert_int_equal(sc_oracle_best(op, 1, T2021, HOUR, &part, &start, &g), -1);
+	op[0] = (struct sc_oracle_part){ g2, 1.0, T2021 + 9 * HOUR };
+	assert_int_equal(sc_oracle_best(op, 1, T2021 + 5 * HOUR, 2 * HOUR, &part, &start, &g), -1);
+	sc_grid_destroy(g1);
+	sc_grid_destroy(g2);
+
+	/* In the engine: 1.5 h submitted at 03:00 on tiny_v (100 300 300 50
+	 * 400 from 03:00): boundaries give at best 03:00 or 06:00,
+	 * (100 + 150) / 1.5; 05:30 gives (150 + 50) / 1.5. 4 cores × 10 W ×
+	 * 1.5 h × PUE 1.5 = 0.09 kWh. */
+	run_tiny("arrival_time,length,cpus\n3,1.5,4\n", "perfect", 0, &r);
+	assert_int_equal(r.out[SC_POL_ORACLE][0].planned, T2021 + 5 * HOUR + HOUR / 2);
+	assert_near(r.out[SC_POL_ORACLE][0].gco2e, 0.09 * 200 / 1.5, 1e-9);
+	assert_true(r.out[SC_POL_CARBON][0].gco2e > r.out[SC_POL_ORACLE][0].gco2e + 1);
+	sc_sim_result_free(&r);
 }
 
 /* Property: with unlimited capacity, no policy ever beats the oracle, job
@@ -1435,6 +1602,79 @@ static void test_report(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* Utilisation, idle core-hours and idle emissions, hand-computed: two 2 h
+ * jobs of 4 cores on 4 cores (test_capacity's schedules), idle cores at
+ * 5 W, PUE 1.5, on tiny_v (400 400 100 100 300 300 from 00:00). */
+static void test_capacity_report(void **state)
+{
+	struct sc_conf *conf = conf_text(tiny_conf);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text("arrival_time,length,cpus\n0,2,4\n0,2,4\n", SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .cores = 4, .idle_watts_per_core = 5 };
+	struct sc_sim_info info = { "t.csv", "perfect", 4 };
+	struct sc_sim_result r;
+	json_t *j;
+	char *s = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	sc_trace_anchor(t, T2021);
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
+	/* The window: 00:00 to 06:00, the oracle's second job's end. */
+	assert_int_equal(r.window_start, T2021);
+	assert_int_equal(r.window_end, T2021 + 6 * HOUR);
+	for (int p = 0; p < SC_POL_N; p++) {
+		assert_near(r.pol[p].utilisation_pct, 100.0 * 16 / 24, 1e-9);
+		assert_near(r.pol[p].idle_core_h, 8, 1e-9);
+		assert_near(r.pol[p].idle_kwh, 8 * 0.005, 1e-12);
+	}
+	/* Idle core-hours × intensity: 4 × 1600 − 4 × (800 + 200) for the
+	 * baseline (jobs 00-02, 02-04), 4 × 1600 − 4 × (200 + 600) for the
+	 * oracle (02-04, 04-06); × 5 W × PUE 1.5. Shifting moves the idling
+	 * into the dirty hours. */
+	assert_near(r.pol[SC_POL_BASELINE].idle_gco2e, 2400 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].idle_gco2e, 3200 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].mean_wait_s, 3 * HOUR, 1e-9);
+	j = sc_sim_json(&r, &info);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "easy");
+	assert_near(json_real_value(json_object_get(json_object_get(j, "baseline"), "idle_gco2e")), 18, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(j, "oracle"), "idle_gco2e")), 24, 1e-9);
+	assert_near(json_real_value(json_object_get(j, "utilisation_pct")), 66.67, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(json_object_get(j, "peers"), "cats"),
+						    "idle_core_h")), 8, 1e-9);
+	assert_non_null(json_object_get(j, "mean_wait_s"));
+	json_decref(j);
+	f = open_memstream(&s, &len);
+	sc_sim_print_text(f, &r, &info);
+	fclose(f);
+	assert_contains(s, "EASY backfill");
+	assert_contains(s, "idle emissions");
+	assert_contains(s, "66.7%");
+	free(s);
+	sc_sim_result_free(&r);
+	/* Options, as the CLI sets them. */
+	assert_int_equal(sc_sim_opt_set(&o, "capacity-model", "fcfs", NULL), 0);
+	assert_int_equal(o.capacity_model, SC_CAP_FCFS);
+	assert_int_equal(sc_sim_opt_set(&o, "gpus", "8", NULL), 0);
+	assert_int_equal(o.gpus, 8);
+	assert_int_equal(sc_sim_opt_set(&o, "nodes", "2", NULL), 0);
+	assert_int_equal(o.nodes, 2);
+	{
+		struct sc_err err = { "" };
+		assert_int_equal(sc_sim_opt_set(&o, "capacity-model", "sjf", &err), -1);
+		assert_contains(err.msg, "expected easy or fcfs");
+		assert_int_equal(sc_sim_opt_set(&o, "gpus", "0", &err), -1);
+		assert_contains(err.msg, "--gpus: invalid value '0'");
+		assert_int_equal(sc_sim_opt_set(&o, "idle-watts-per-core", "-1", &err), -1);
+		assert_int_equal(o.gpus, 8);
+	}
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
 /* Runs scarbon with args; returns its exit status, output in out. */
 static int run_scarbon(const char *args, char *out, size_t n)
 {
@@ -1481,6 +1721,20 @@ static void test_cli(void **state)
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
 	assert_contains(out, "mean queue");
 	assert_contains(out, "max delay 2 h");
+	assert_contains(out, "EASY backfill");
+	snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s --cores 4 --capacity-model fcfs "
+		 "--idle-watts-per-core 2.5 --format json", trace, conf,
+		 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	j = json_loads(out, 0, NULL);
+	if (!j)
+		fail_msg("not JSON: %s", out);
+	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "fcfs");
+	assert_non_null(json_object_get(json_object_get(j, "baseline"), "idle_gco2e"));
+	json_decref(j);
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --capacity-model sjf", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
+	assert_contains(out, "expected easy or fcfs");
 	/* Re-planning every 30 minutes: the one-shot figures come along. */
 	snprintf(args, sizeof(args),
 		 "simulate --trace %s --config %s --intensity %s --forecast error:25 --replan 30 --format json", trace,
@@ -1516,6 +1770,7 @@ static void test_cli(void **state)
 	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
 	assert_contains(out, "--forecast MODE");
 	assert_contains(out, "--replan INTERVAL");
+	assert_contains(out, "--capacity-model M");
 }
 
 int main(void)
@@ -1540,12 +1795,17 @@ int main(void)
 		cmocka_unit_test(test_replan),
 		cmocka_unit_test(test_replan_invariants),
 		cmocka_unit_test(test_capacity),
+		cmocka_unit_test(test_easy_backfill),
+		cmocka_unit_test(test_easy_gpus),
+		cmocka_unit_test(test_easy_random),
 		cmocka_unit_test(test_reroute),
 		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_oracle_exact),
 		cmocka_unit_test(test_oracle_never_beaten),
 		cmocka_unit_test(test_same_as_plan),
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_report),
+		cmocka_unit_test(test_capacity_report),
 		cmocka_unit_test(test_cli),
 	};
 
