@@ -20,6 +20,7 @@
 #include "config/conf.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 /* ---- the keys ------------------------------------------------------------ */
@@ -182,13 +183,11 @@ struct parser {
 
 static void perr(struct parser *ps, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void out_of_memory(struct parser *ps);
-static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size);
 
 static void perr(struct parser *ps, int line, const char *fmt, ...)
 {
 	char msg[SC_ERR_MAX];
 	va_list ap;
-	struct perr_msg *m;
 	char *text;
 
 	if (ps->stop)
@@ -201,9 +200,10 @@ static void perr(struct parser *ps, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	if (!(m = grow(ps, ps->errs, ps->n_errs, &ps->cap_errs, sizeof(*m))))
+	if (SC_GROW(ps->errs, ps->cap_errs, ps->n_errs + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	ps->errs = m;
+	}
 	if (asprintf(&text, "%s:%d: %s", ps->name, line, msg) < 0) {
 		out_of_memory(ps);
 		return;
@@ -251,23 +251,6 @@ static char *xstrdup(struct parser *ps, const char *s)
 	if (!r)
 		out_of_memory(ps);
 	return r;
-}
-
-/* Room for one more element in arr (n used of *cap, each size bytes):
- * returns arr or its reallocation, NULL when out of memory (arr unchanged). */
-static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *m;
-
-	if (n < *cap)
-		return arr;
-	if (!(m = realloc(arr, ncap * size))) {
-		out_of_memory(ps);
-		return NULL;
-	}
-	*cap = ncap;
-	return m;
 }
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -428,7 +411,7 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 	for (;;) {
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *item, **m;
+		char *item;
 
 		if (!len) {
 			sc_err_set(err, "empty item in list '%.80s'; expected names separated by commas (a,b,c)", v);
@@ -446,9 +429,8 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 				goto error;
 			}
 		}
-		if (!(m = grow(ps, items, n, &cap, sizeof(*m))))
-			goto error;
-		items = m;
+		if (SC_GROW(items, cap, n + 1) < 0)
+			goto oom;
 		if (!(item = strndup(p, len)))
 			goto oom;
 		items[n++] = item;
@@ -732,11 +714,10 @@ static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v
 
 static int push_tok(struct parser *ps, char *key, char *val)
 {
-	struct tok *t = grow(ps, ps->tok, ps->n_tok, &ps->cap_tok, sizeof(*t));
-
-	if (!t)
+	if (SC_GROW(ps->tok, ps->cap_tok, ps->n_tok + 1) < 0) {
+		out_of_memory(ps);
 		return -1;
-	ps->tok = t;
+	}
 	ps->tok[ps->n_tok++] = (struct tok){ key, val, key_lookup(key), 0 };
 	return 0;
 }
@@ -1041,9 +1022,10 @@ static void zone_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (!(z = grow(ps, c->zones, c->n_zones, &ps->cap_zones, sizeof(*z))))
+	if (SC_GROW(c->zones, ps->cap_zones, c->n_zones + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	c->zones = z;
+	}
 	z = &c->zones[c->n_zones];
 	zone_init(z);
 	z->line = line;
@@ -1124,9 +1106,10 @@ static void part_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (!(p = grow(ps, ps->prec, ps->n_prec, &ps->cap_prec, sizeof(*p))))
+	if (SC_GROW(ps->prec, ps->cap_prec, ps->n_prec + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	ps->prec = p;
+	}
 	p = &ps->prec[ps->n_prec];
 	part_init(p);
 	p->line = line;
@@ -1452,15 +1435,10 @@ struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
 		goto read_error;
 	for (;;) {
 		size_t got;
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *m;
-			if (!(m = realloc(text, ncap))) {
-				sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
-				goto error;
-			}
-			text = m;
-			cap = ncap;
+		/* Room for at least 8 KiB more (the capacity doubles). */
+		if (len == cap && SC_GROW(text, cap, len + 8192) < 0) {
+			sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
+			goto error;
 		}
 		got = fread(text + len, 1, cap - len, f);
 		len += got;
