@@ -10,6 +10,7 @@
 
 #include "acct/sacct.h"
 #include "forecast/csvfile.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 /* Columns the reader understands. */
@@ -812,15 +813,10 @@ int sc_sacct_feed(struct sc_sacct *r, char *line, sc_acct_job_fn fn, void *arg, 
 		size_t total = 0;
 		for (int i = 0; i < r->ncols; i++)
 			total += strlen(r->joined[i]) + 1;
-		if (total > r->jcap) {
-			char *nb = realloc(r->jbuf, total);
-			if (!nb) {
-				sc_err_set(err, "out of memory");
-				r->stats.skipped++;
-				return rc;
-			}
-			r->jbuf = nb;
-			r->jcap = total;
+		if (SC_GROW(r->jbuf, r->jcap, total) < 0) {
+			sc_err_set(err, "out of memory");
+			r->stats.skipped++;
+			return rc;
 		}
 		total = 0;
 		for (int i = 0; i < r->ncols; i++) {
