@@ -11,6 +11,7 @@
 #include "base/json.h"
 #include "acct/actual.h"
 #include "acct/report.h"
+#include "base/grow.h"
 #include "base/units.h"
 #include "record/record.h"
 
@@ -182,14 +183,8 @@ static struct sc_report_row *row_for(struct sc_report *r, const char *name)
 	for (i = hash_str(name) & (r->cap_index - 1); r->index[i] != (size_t)-1; i = (i + 1) & (r->cap_index - 1))
 		if (strcmp(r->rows[r->index[i]].name, name) == 0)
 			return &r->rows[r->index[i]];
-	if (r->n == r->cap) {
-		size_t ncap = r->cap ? r->cap * 2 : 16;
-		struct sc_report_row *nr = realloc(r->rows, ncap * sizeof(*nr));
-		if (!nr)
-			return NULL;
-		r->rows = nr;
-		r->cap = ncap;
-	}
+	if (SC_GROW(r->rows, r->cap, r->n + 1) < 0)
+		return NULL;
 	memset(&r->rows[r->n], 0, sizeof(r->rows[r->n]));
 	r->rows[r->n].name = strdup(name);
 	if (!r->rows[r->n].name)

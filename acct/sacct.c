@@ -10,6 +10,7 @@
 
 #include "acct/sacct.h"
 #include "forecast/csvfile.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 /* Columns the reader understands. */
@@ -561,18 +562,13 @@ static void read_timelimit(struct sc_sacct *r)
 	}
 }
 
-/* Fills r->job from r->joined (pointing into r->jbuf). */
-static void fill_job(struct sc_sacct *r, long lineno)
+/* The job's identity and its text fields (pointing into r->jbuf). */
+static void read_ids(struct sc_sacct *r)
 {
 	struct sc_acct_job *j = &r->job;
-	struct sc_tres tres;
-	struct sc_err e;
-	const char *s, *plus;
+	const char *plus;
 	int64_t v;
-	double d;
 
-	memset(j, 0, sizeof(*j));
-	j->line = lineno;
 	j->jobid = get(r, C_JOBID);
 	j->jobid_raw = get(r, C_JOBIDRAW);
 	if (!*j->jobid)
@@ -592,52 +588,44 @@ static void fill_job(struct sc_sacct *r, long lineno)
 	if (plus && sc_acct_parse_count(plus + 1, &v, NULL) == 0 && v < 1000000)
 		j->het_offset = (int)v;
 	j->array_task = strchr(j->jobid, '_') != NULL;
+}
 
-	/* A failed parse leaves the value 0 (unknown) thanks to memset. */
-	read_time(r, C_SUBMIT, &j->submit);
-	read_time(r, C_ELIGIBLE, &j->eligible);
-	read_time(r, C_START, &j->start);
-	read_time(r, C_END, &j->end);
-	if (j->start > 0 && j->end > 0 && j->end < j->start)
-		odd(r, SC_ODD_TIME, NO_COL, "End is before Start");
+/* ElapsedRaw, else Elapsed, else End − Start; -1 when unknown. */
+static void read_elapsed(struct sc_sacct *r)
+{
+	struct sc_acct_job *j = &r->job;
+	const char *raw = get(r, C_ELAPSEDRAW), *el = get(r, C_ELAPSED);
+	struct sc_err e = { "" }, e2 = { "" };
+	int64_t v, el_s;
 
 	j->elapsed = -1;
-	{
-		const char *raw = get(r, C_ELAPSEDRAW), *el = get(r, C_ELAPSED);
-		struct sc_err e2 = { "" };
-		int64_t el_s;
-
-		e.msg[0] = '\0';
-		if (*raw && parse_count(raw, "ElapsedRaw", &v, &e) == 0)
-			j->elapsed = v;
-		else if (*el && sc_parse_duration(el, 0, &el_s, &e2) == 0)
-			j->elapsed = el_s;
-		else {
-			/* Unreadable, or empty for a job that started: worth a note. */
-			if (e.msg[0])
-				odd(r, SC_ODD_ELAPSED, NO_COL, e.msg);
-			else if (e2.msg[0])
-				odd(r, SC_ODD_ELAPSED, C_ELAPSED, e2.msg);
-			else if ((r->col[C_ELAPSEDRAW] >= 0 || r->col[C_ELAPSED] >= 0) && j->start > 0)
-				odd(r, SC_ODD_ELAPSED, NO_COL, "Elapsed is empty for a job that started");
-			if (j->start > 0 && j->end >= j->start)
-				j->elapsed = j->end - j->start;
-		}
+	if (*raw && parse_count(raw, "ElapsedRaw", &v, &e) == 0)
+		j->elapsed = v;
+	else if (*el && sc_parse_duration(el, 0, &el_s, &e2) == 0)
+		j->elapsed = el_s;
+	else {
+		/* Unreadable, or empty for a job that started: worth a note. */
+		if (e.msg[0])
+			odd(r, SC_ODD_ELAPSED, NO_COL, e.msg);
+		else if (e2.msg[0])
+			odd(r, SC_ODD_ELAPSED, C_ELAPSED, e2.msg);
+		else if ((r->col[C_ELAPSEDRAW] >= 0 || r->col[C_ELAPSED] >= 0) && j->start > 0)
+			odd(r, SC_ODD_ELAPSED, NO_COL, "Elapsed is empty for a job that started");
+		if (j->start > 0 && j->end >= j->start)
+			j->elapsed = j->end - j->start;
 	}
+}
 
-	if (sc_acct_parse_tres(get(r, C_ALLOCTRES), &tres, &e) < 0)
-		odd(r, SC_ODD_TRES, C_ALLOCTRES, e.msg);
-	read_count(r, C_NNODES, SC_ODD_COUNT, &j->nnodes);
-	if (j->nnodes < 0)
-		j->nnodes = tres.node;
-	read_count(r, C_NCPUS, SC_ODD_COUNT, &j->ncpus);
-	if (j->ncpus < 0)
-		j->ncpus = tres.cpu;
-	j->gpus = tres.gpu > 0 ? tres.gpu : 0;
-	read_timelimit(r);
+/* ReqMem, and the job's memory: AllocTRES's, else ReqMem per CPU or node
+ * times their count; -1 when unknown. */
+static void read_memory(struct sc_sacct *r, const struct sc_tres *tres)
+{
+	struct sc_acct_job *j = &r->job;
+	const char *s = get(r, C_REQMEM);
+	struct sc_err e;
+	double d;
 
 	j->req_mem_mb = -1;
-	s = get(r, C_REQMEM);
 	/* `0`, `0n`, `0c` (all memory of a node) give no figure. */
 	if (*s && strcmp(s, "0") != 0 && strcmp(s, "0n") != 0 && strcmp(s, "0c") != 0) {
 		char per;
@@ -648,7 +636,7 @@ static void fill_job(struct sc_sacct *r, long lineno)
 			odd(r, SC_ODD_REQMEM, NO_COL, e.msg);
 		}
 	}
-	j->mem_mb = tres.mem_mb;
+	j->mem_mb = tres->mem_mb;
 	if (j->mem_mb < 0 && j->req_mem_mb >= 0) {
 		if (j->req_mem_per == 'c')
 			j->mem_mb = j->ncpus > 0 ? j->req_mem_mb * (double)j->ncpus : -1;
@@ -657,6 +645,16 @@ static void fill_job(struct sc_sacct *r, long lineno)
 		else
 			j->mem_mb = j->req_mem_mb;
 	}
+}
+
+/* CPUTimeRAW (else NCPUS × elapsed) and TotalCPU, clamped to it. */
+static void read_cpu_time(struct sc_sacct *r)
+{
+	struct sc_acct_job *j = &r->job;
+	const char *s;
+	struct sc_err e;
+	int64_t v;
+	double d;
 
 	j->cpu_time_s = -1;
 	read_count(r, C_CPUTIMERAW, SC_ODD_CPUTIME, &v);
@@ -677,9 +675,17 @@ static void fill_job(struct sc_sacct *r, long lineno)
 			odd(r, SC_ODD_CPUTIME, C_TOTALCPU, e.msg);
 		}
 	}
+}
+
+/* ConsumedEnergyRaw, else AllocTRES's energy; -1 when not measured. */
+static void read_energy(struct sc_sacct *r, const struct sc_tres *tres)
+{
+	struct sc_acct_job *j = &r->job;
+	const char *s = get(r, C_ENERGY);
+	struct sc_err e;
+	double d;
 
 	j->energy_j = -1;
-	s = get(r, C_ENERGY);
 	if (*s) {
 		if (sc_parse_number(s, 0, 1.9e19, "energy", &d, &e) < 0)
 			odd(r, SC_ODD_ENERGY, C_ENERGY, e.msg);
@@ -688,8 +694,43 @@ static void fill_job(struct sc_sacct *r, long lineno)
 		else if (d > 0)
 			j->energy_j = d;
 	}
-	if (j->energy_j < 0 && tres.energy_j > 0 && !is_sentinel(tres.energy_j))
-		j->energy_j = tres.energy_j;
+	if (j->energy_j < 0 && tres->energy_j > 0 && !is_sentinel(tres->energy_j))
+		j->energy_j = tres->energy_j;
+}
+
+/* Fills r->job from r->joined (pointing into r->jbuf). */
+static void fill_job(struct sc_sacct *r, long lineno)
+{
+	struct sc_acct_job *j = &r->job;
+	struct sc_tres tres;
+	struct sc_err e;
+
+	memset(j, 0, sizeof(*j));
+	j->line = lineno;
+	read_ids(r);
+
+	/* A failed parse leaves the value 0 (unknown) thanks to memset. */
+	read_time(r, C_SUBMIT, &j->submit);
+	read_time(r, C_ELIGIBLE, &j->eligible);
+	read_time(r, C_START, &j->start);
+	read_time(r, C_END, &j->end);
+	if (j->start > 0 && j->end > 0 && j->end < j->start)
+		odd(r, SC_ODD_TIME, NO_COL, "End is before Start");
+	read_elapsed(r);
+
+	if (sc_acct_parse_tres(get(r, C_ALLOCTRES), &tres, &e) < 0)
+		odd(r, SC_ODD_TRES, C_ALLOCTRES, e.msg);
+	read_count(r, C_NNODES, SC_ODD_COUNT, &j->nnodes);
+	if (j->nnodes < 0)
+		j->nnodes = tres.node;
+	read_count(r, C_NCPUS, SC_ODD_COUNT, &j->ncpus);
+	if (j->ncpus < 0)
+		j->ncpus = tres.cpu;
+	j->gpus = tres.gpu > 0 ? tres.gpu : 0;
+	read_timelimit(r);
+	read_memory(r, &tres);
+	read_cpu_time(r);
+	read_energy(r, &tres);
 
 	j->ran = j->start > 0;
 	j->ended = j->ran && j->end > 0 && !state_running(j->state);
@@ -772,15 +813,10 @@ int sc_sacct_feed(struct sc_sacct *r, char *line, sc_acct_job_fn fn, void *arg, 
 		size_t total = 0;
 		for (int i = 0; i < r->ncols; i++)
 			total += strlen(r->joined[i]) + 1;
-		if (total > r->jcap) {
-			char *nb = realloc(r->jbuf, total);
-			if (!nb) {
-				sc_err_set(err, "out of memory");
-				r->stats.skipped++;
-				return rc;
-			}
-			r->jbuf = nb;
-			r->jcap = total;
+		if (SC_GROW(r->jbuf, r->jcap, total) < 0) {
+			sc_err_set(err, "out of memory");
+			r->stats.skipped++;
+			return rc;
 		}
 		total = 0;
 		for (int i = 0; i < r->ncols; i++) {

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "acct/slurmcmd.h"
+#include "base/grow.h"
 
 #define SACCT_MAX_ARGS 32
 
@@ -68,7 +69,7 @@ int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err)
 	char *argv[] = { (char *)sc_slurm_prog("scontrol"), "--oneliner", "show", "partition", NULL };
 	char *out = NULL, *errout = NULL, *line, *save = NULL;
 	char **v = NULL;
-	size_t cnt = 0;
+	size_t cnt = 0, vcap = 0;
 	int st;
 
 	*names = NULL;
@@ -88,18 +89,14 @@ int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err)
 	}
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		size_t l;
-		char **nv;
 		if (strncmp(line, "PartitionName=", 14) != 0)
 			continue;
 		line += 14;
 		l = strcspn(line, " \t");
-		nv = realloc(v, (cnt + 1) * sizeof(*v));
-		if (!nv || !(nv[cnt] = strndup(line, l))) {
-			v = nv ? nv : v;
+		if (SC_GROW(v, vcap, cnt + 1) < 0 || !(v[cnt] = strndup(line, l))) {
 			sc_err_set(err, "out of memory");
 			goto fail;
 		}
-		v = nv;
 		cnt++;
 	}
 	free(out);

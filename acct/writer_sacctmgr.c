@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "acct/slurmcmd.h"
+#include "base/grow.h"
 #include "acct/writer.h"
 
 /* sacctmgr reads commands in lines of at most 4095 bytes. */
@@ -130,13 +131,8 @@ static void sacctmgr_write(void *state, struct sc_comment_write *w, size_t n)
 			continue;
 		where_args(&w[i], jobarg, sizeof(jobarg), clarg, sizeof(clarg));
 		need = strlen(w[i].value) + 256;
-		if (len + need > cap) {
-			char *ni = realloc(input, cap + need + 4096);
-			if (!ni)
-				break;
-			input = ni;
-			cap += need + 4096;
-		}
+		if (SC_GROW(input, cap, len + need) < 0)
+			break;
 		len += (size_t)snprintf(input + len, cap - len, "modify job where %s %s set SystemComment=\"%s\"\n",
 					jobarg, clarg, w[i].value);
 		batched++;

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "forecast/csvfile.h"
 #include "plan/plan.h"
+#include "base/grow.h"
 #include "policy/message.h"
 #include "base/units.h"
 
@@ -199,10 +200,16 @@ static int split_words(char *s, char **words, int max)
 	return n;
 }
 
+/* The strings that val[] points into, read from a batch script. */
+struct kept {
+	char **v;
+	size_t n, cap;
+};
+
 /* Reads the #SBATCH options of a batch script (up to the first command),
- * storing them into val[] with the strings kept in *keep (caller frees). */
-static int read_script(struct sc_cli *cli, const char *path, const char **val, char ***keep,
-		       size_t *nkeep)
+ * storing them into val[] with the strings kept in *keep (caller frees
+ * keep->v and its strings, also after an error). */
+static int read_script(struct sc_cli *cli, const char *path, const char **val, struct kept *keep)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
 	char *line = NULL;
@@ -213,7 +220,7 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, c
 	if (!f)
 		return sc_cli_fail(cli, "cannot read batch script %s: %s", path, strerror(errno));
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
-		char *p = line, *copy, **words, **tmp;
+		char *p = line, *copy, **words;
 		const char *dummy = NULL;
 		int n;
 
@@ -230,17 +237,13 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, c
 			continue;
 		copy = strdup(p + 7);
 		words = calloc(65, sizeof(*words));
-		tmp = realloc(*keep, (*nkeep + 1) * sizeof(**keep));
-		if (!copy || !words || !tmp) {
+		if (!copy || !words || SC_GROW(keep->v, keep->cap, keep->n + 1) < 0) {
 			free(copy);
 			free(words);
-			if (tmp)
-				*keep = tmp;
 			rc = sc_cli_fail(cli, "out of memory");
 			break;
 		}
-		*keep = tmp;
-		(*keep)[(*nkeep)++] = copy;
+		keep->v[keep->n++] = copy;
 		n = split_words(copy, words + 1, 64);
 		rc = parse_opts(cli, n + 1, words, 1, 1, val, &dummy);
 		free(words);
@@ -393,8 +396,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 {
 	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
 	const char *val[NFIELDS] = { 0 }, *cmdline[NFIELDS] = { 0 }, *script = NULL;
-	char **keep = NULL;
-	size_t nkeep = 0;
+	struct kept keep = { NULL, 0, 0 };
 	struct sc_conf *conf = NULL;
 	struct sc_snapshot *snap = NULL;
 	struct sc_job_fields f;
@@ -418,7 +420,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		rc = SC_EXIT_USAGE;
 		goto out;
 	}
-	if (script && (rc = read_script(cli, script, val, &keep, &nkeep)))
+	if (script && (rc = read_script(cli, script, val, &keep)))
 		goto out;
 	for (int i = 0; i < NFIELDS; i++)
 		if (cmdline[i])
@@ -452,9 +454,9 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 	}
 	rc = SC_EXIT_OK;
 out:
-	for (size_t i = 0; i < nkeep; i++)
-		free(keep[i]);
-	free(keep);
+	for (size_t i = 0; i < keep.n; i++)
+		free(keep.v[i]);
+	free(keep.v);
 	sc_snapshot_destroy(snap);
 	sc_conf_destroy(conf);
 	return rc;

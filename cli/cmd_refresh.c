@@ -189,7 +189,15 @@ static int refresh_zones(struct sc_cli *cli, const struct sc_conf *conf, struct 
 	return SC_EXIT_OK;
 }
 
-int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
+/* What the command was asked for. */
+struct args {
+	char **zones; /* the --zone values (argc + 1 slots) */
+	int nz, quiet;
+	struct sc_refresh_opts ro;
+};
+
+/* Parses the options into *a. Returns -1 to go on, else the exit status. */
+static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args *a)
 {
 	static const struct option lopts[] = {
 		{ "zone", required_argument, NULL, 'z' },
@@ -204,78 +212,78 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	char **zones = calloc((size_t)argc + 1, sizeof(*zones));
+	struct sc_refresh_opts *ro = &a->ro;
 	const char *now_arg = NULL;
-	struct sc_refresh_opts ro;
-	struct sc_refresher *ref = NULL;
-	struct sc_conf *conf = NULL;
-	char buf[256];
-	size_t nlive = 0;
-	int nz = 0, quiet = 0, c, rc = SC_EXIT_OK, lock = -1;
-	struct sc_err err;
+	int c, rc;
 	double d;
 
-	if (!zones)
-		return sc_cli_fail(cli, "out of memory");
-	memset(&ro, 0, sizeof(ro));
-	sc_http_opts_init(&ro.http);
-	ro.archive_days = 0; /* 0: carbon.conf's ArchiveDays */
+	memset(ro, 0, sizeof(*ro));
+	sc_http_opts_init(&ro->http);
+	ro->archive_days = 0; /* 0: carbon.conf's ArchiveDays */
 	optind = 0;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:h", lopts, NULL)) != -1) {
 		switch (c) {
-		case 'z': zones[nz++] = optarg; break;
+		case 'z': a->zones[a->nz++] = optarg; break;
 		case 'N': now_arg = optarg; break;
-		case 'q': quiet = 1; break;
+		case 'q': a->quiet = 1; break;
 		case 't':
 			if ((rc = number(cli, "--timeout", optarg, 1, 600, &d)))
-				goto out;
-			ro.http.timeout_s = (long)d;
+				return rc;
+			ro->http.timeout_s = (long)d;
 			break;
 		case 'c':
 			if ((rc = number(cli, "--connect-timeout", optarg, 1, 600, &d)))
-				goto out;
-			ro.http.connect_timeout_s = (long)d;
+				return rc;
+			ro->http.connect_timeout_s = (long)d;
 			break;
 		case 'r':
 			if ((rc = number(cli, "--retries", optarg, 0, 10, &d)))
-				goto out;
-			ro.http.retries = (int)d;
+				return rc;
+			ro->http.retries = (int)d;
 			break;
 		case 'm':
 			if ((rc = number(cli, "--max-size", optarg, 1024, 1073741824.0, &d)))
-				goto out;
-			ro.http.max_bytes = (size_t)d;
+				return rc;
+			ro->http.max_bytes = (size_t)d;
 			break;
 		case 'a':
 			if ((rc = number(cli, "--archive-days", optarg, 1, 3650, &d)))
-				goto out;
-			ro.archive_days = (int)d;
+				return rc;
+			ro->archive_days = (int)d;
 			break;
-		case 'A': ro.no_archive = 1; break;
-		case 'h': help(cli->out); goto out;
-		default: rc = sc_cli_bad_option(cli, c, argv, lopts); goto out;
+		case 'A': ro->no_archive = 1; break;
+		case 'h': help(cli->out); return SC_EXIT_OK;
+		default: return sc_cli_bad_option(cli, c, argv, lopts);
 		}
 	}
-	if (optind < argc) {
-		rc = sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
-		goto out;
-	}
-	if (sc_cli_now(cli, now_arg, &ro.now) < 0) {
-		rc = SC_EXIT_USAGE;
-		goto out;
-	}
+	if (optind < argc)
+		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+	if (sc_cli_now(cli, now_arg, &ro->now) < 0)
+		return SC_EXIT_USAGE;
+	return -1;
+}
+
+/* Refreshes the zones a asks for, under StateDir's lock. Returns the exit
+ * status. */
+static int run(struct sc_cli *cli, struct args *a)
+{
+	struct sc_refresher *ref = NULL;
+	struct sc_conf *conf = NULL;
+	char buf[256];
+	size_t nlive = 0;
+	int rc, lock = -1;
+	struct sc_err err;
+
 	conf = sc_cli_load_conf(cli);
-	if (!conf) {
-		rc = SC_EXIT_ERROR;
-		goto out;
-	}
-	if (!ro.archive_days)
-		ro.archive_days = conf->archive_days;
-	if ((rc = count_live(cli, conf, zones, nz, &nlive)))
+	if (!conf)
+		return SC_EXIT_ERROR;
+	if (!a->ro.archive_days)
+		a->ro.archive_days = conf->archive_days;
+	if ((rc = count_live(cli, conf, a->zones, a->nz, &nlive)))
 		goto out;
 	if (!nlive) {
-		if (!quiet)
+		if (!a->quiet)
 			fprintf(cli->out, "No live zones in %s (%s): nothing to refresh.\n", conf->path,
 				live_providers(buf, sizeof(buf)));
 		goto out;
@@ -289,17 +297,31 @@ int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
 		rc = sc_cli_fail(cli, "%s", err.msg);
 		goto out;
 	}
-	ref = sc_refresher_create(&ro);
+	ref = sc_refresher_create(&a->ro);
 	if (!ref) {
 		rc = sc_cli_fail(cli, "out of memory");
 		goto out;
 	}
-	rc = refresh_zones(cli, conf, ref, zones, nz, quiet);
+	rc = refresh_zones(cli, conf, ref, a->zones, a->nz, a->quiet);
 out:
 	sc_refresher_destroy(ref);
 	if (lock >= 0)
 		close(lock);
 	sc_conf_destroy(conf);
-	free(zones);
+	return rc;
+}
+
+int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv)
+{
+	struct args a = { .nz = 0 };
+	int rc;
+
+	a.zones = calloc((size_t)argc + 1, sizeof(*a.zones));
+	if (!a.zones)
+		return sc_cli_fail(cli, "out of memory");
+	rc = parse_options(cli, argc, argv, &a);
+	if (rc < 0)
+		rc = run(cli, &a);
+	free(a.zones);
 	return rc;
 }

@@ -20,6 +20,7 @@
 #include "config/conf.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
+#include "base/grow.h"
 #include "base/units.h"
 
 /* ---- the keys ------------------------------------------------------------ */
@@ -182,13 +183,11 @@ struct parser {
 
 static void perr(struct parser *ps, int line, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static void out_of_memory(struct parser *ps);
-static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size);
 
 static void perr(struct parser *ps, int line, const char *fmt, ...)
 {
 	char msg[SC_ERR_MAX];
 	va_list ap;
-	struct perr_msg *m;
 	char *text;
 
 	if (ps->stop)
@@ -201,9 +200,10 @@ static void perr(struct parser *ps, int line, const char *fmt, ...)
 		vsnprintf(msg, sizeof(msg), fmt, ap);
 		va_end(ap);
 	}
-	if (!(m = grow(ps, ps->errs, ps->n_errs, &ps->cap_errs, sizeof(*m))))
+	if (SC_GROW(ps->errs, ps->cap_errs, ps->n_errs + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	ps->errs = m;
+	}
 	if (asprintf(&text, "%s:%d: %s", ps->name, line, msg) < 0) {
 		out_of_memory(ps);
 		return;
@@ -251,23 +251,6 @@ static char *xstrdup(struct parser *ps, const char *s)
 	if (!r)
 		out_of_memory(ps);
 	return r;
-}
-
-/* Room for one more element in arr (n used of *cap, each size bytes):
- * returns arr or its reallocation, NULL when out of memory (arr unchanged). */
-static void *grow(struct parser *ps, void *arr, size_t n, size_t *cap, size_t size)
-{
-	size_t ncap = *cap ? *cap * 2 : 8;
-	void *m;
-
-	if (n < *cap)
-		return arr;
-	if (!(m = realloc(arr, ncap * size))) {
-		out_of_memory(ps);
-		return NULL;
-	}
-	*cap = ncap;
-	return m;
 }
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -428,7 +411,7 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 	for (;;) {
 		const char *e = strchr(p, ',');
 		size_t len = e ? (size_t)(e - p) : strlen(p);
-		char *item, **m;
+		char *item;
 
 		if (!len) {
 			sc_err_set(err, "empty item in list '%.80s'; expected names separated by commas (a,b,c)", v);
@@ -446,9 +429,8 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 				goto error;
 			}
 		}
-		if (!(m = grow(ps, items, n, &cap, sizeof(*m))))
-			goto error;
-		items = m;
+		if (SC_GROW(items, cap, n + 1) < 0)
+			goto oom;
 		if (!(item = strndup(p, len)))
 			goto oom;
 		items[n++] = item;
@@ -732,11 +714,10 @@ static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v
 
 static int push_tok(struct parser *ps, char *key, char *val)
 {
-	struct tok *t = grow(ps, ps->tok, ps->n_tok, &ps->cap_tok, sizeof(*t));
-
-	if (!t)
+	if (SC_GROW(ps->tok, ps->cap_tok, ps->n_tok + 1) < 0) {
+		out_of_memory(ps);
 		return -1;
-	ps->tok = t;
+	}
 	ps->tok[ps->n_tok++] = (struct tok){ key, val, key_lookup(key), 0 };
 	return 0;
 }
@@ -1041,9 +1022,10 @@ static void zone_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (!(z = grow(ps, c->zones, c->n_zones, &ps->cap_zones, sizeof(*z))))
+	if (SC_GROW(c->zones, ps->cap_zones, c->n_zones + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	c->zones = z;
+	}
 	z = &c->zones[c->n_zones];
 	zone_init(z);
 	z->line = line;
@@ -1124,9 +1106,10 @@ static void part_line(struct parser *ps, int line)
 		}
 	if (!record_room(ps, line))
 		return;
-	if (!(p = grow(ps, ps->prec, ps->n_prec, &ps->cap_prec, sizeof(*p))))
+	if (SC_GROW(ps->prec, ps->cap_prec, ps->n_prec + 1) < 0) {
+		out_of_memory(ps);
 		return;
-	ps->prec = p;
+	}
 	p = &ps->prec[ps->n_prec];
 	part_init(p);
 	p->line = line;
@@ -1208,16 +1191,19 @@ static char *zone_list(const struct sc_conf *c, char *buf, size_t n)
 	return buf;
 }
 
-/* Builds the engine's view from the records and checks the references. */
-static int resolve(struct parser *ps)
+/* resolve's lookup tables: zones and partitions by name, and for each
+ * partition the last one (+1) whose Alternatives named it. */
+struct tables {
+	struct name_ix *zix, *pix;
+	size_t *stamp;
+};
+
+/* Allocates the engine's arrays in ps->conf and the tables *t (freed by
+ * the caller, allocated or not). Returns 0, or -1 when out of memory. */
+static int resolve_alloc(struct parser *ps, struct tables *t)
 {
 	struct sc_conf *c = ps->conf;
-	struct name_ix *zix = NULL, *pix = NULL;
-	size_t n_alt = 0, used = 0;
-	size_t *stamp = NULL;
-	struct sc_partition *parts;
-	char buf[256];
-	int rc = -1;
+	size_t n_alt = 0;
 
 	c->n_parts = ps->n_prec;
 	c->zone_names = calloc(c->n_zones + 1, sizeof(*c->zone_names));
@@ -1226,23 +1212,31 @@ static int resolve(struct parser *ps)
 	c->part_names = calloc(ps->n_prec + 1, sizeof(*c->part_names));
 	c->part_defaults = calloc(ps->n_prec + 1, sizeof(*c->part_defaults));
 	c->part_lines = calloc(ps->n_prec + 1, sizeof(*c->part_lines));
-	zix = calloc(c->n_zones + 1, sizeof(*zix));
-	pix = calloc(ps->n_prec + 1, sizeof(*pix));
-	stamp = calloc(ps->n_prec + 1, sizeof(*stamp));
+	t->zix = calloc(c->n_zones + 1, sizeof(*t->zix));
+	t->pix = calloc(ps->n_prec + 1, sizeof(*t->pix));
+	t->stamp = calloc(ps->n_prec + 1, sizeof(*t->stamp));
 	for (size_t i = 0; i < ps->n_prec; i++)
 		n_alt += ps->prec[i].n_alts;
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
-	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines || !zix || !pix ||
-	    !stamp || !c->alt_store)
-		goto error;
-	parts = c->parts;
+	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines ||
+	    !t->zix || !t->pix || !t->stamp || !c->alt_store)
+		return -1;
+	return 0;
+}
+
+/* Copies the zones' and partitions' own values into the engine's view (the
+ * partitions' names move there) and indexes their names in *t. */
+static void resolve_copy(struct parser *ps, struct tables *t)
+{
+	struct sc_conf *c = ps->conf;
+	struct sc_partition *parts = c->parts;
 
 	for (size_t i = 0; i < c->n_zones; i++) {
 		c->zone_names[i] = c->zones[i].name;
 		c->zone_error[i] = c->zones[i].forecast_error_pct;
-		zix[i] = (struct name_ix){ c->zones[i].name, i };
+		t->zix[i] = (struct name_ix){ c->zones[i].name, i };
 	}
-	qsort(zix, c->n_zones, sizeof(*zix), name_ix_cmp);
+	qsort(t->zix, c->n_zones, sizeof(*t->zix), name_ix_cmp);
 	for (size_t i = 0; i < ps->n_prec; i++) {
 		struct part_rec *r = &ps->prec[i];
 		c->part_names[i] = r->name;
@@ -1253,9 +1247,17 @@ static int resolve(struct parser *ps)
 		parts[i].default_time = r->default_time;
 		c->part_defaults[i].def_mem_per_cpu_mb = r->def_mem;
 		c->part_lines[i] = r->line;
-		pix[i] = (struct name_ix){ c->part_names[i], i };
+		t->pix[i] = (struct name_ix){ c->part_names[i], i };
 	}
-	qsort(pix, ps->n_prec, sizeof(*pix), name_ix_cmp);
+	qsort(t->pix, ps->n_prec, sizeof(*t->pix), name_ix_cmp);
+}
+
+/* The default partition: the one with Default=yes (at most one may say
+ * so), else the first. */
+static void resolve_default(struct parser *ps)
+{
+	struct sc_conf *c = ps->conf;
+	const struct sc_partition *parts = c->parts;
 
 	c->default_part = ps->n_prec ? 0 : -1;
 	for (size_t i = 0, seen = 0; i < ps->n_prec; i++) {
@@ -1268,47 +1270,71 @@ static int resolve(struct parser *ps)
 		else
 			c->default_part = (int)i;
 	}
+}
 
-	for (size_t i = 0; i < ps->n_prec; i++) {
-		struct part_rec *r = &ps->prec[i];
-		long z = r->zone ? name_ix_find(zix, c->n_zones, r->zone) : -1;
-		if (r->zone && z < 0) {
-			if (c->n_zones)
-				perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; defined zones: %s",
-				     r->zone, parts[i].name, zone_list(c, buf, sizeof(buf)));
-			else
-				perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; define it with a ZoneName=%s line",
-				     r->zone, parts[i].name, r->zone);
-		}
-		parts[i].zone = z < 0 ? 0 : (size_t)z;
-		r->zone_ok = z >= 0;
-		size_t first = used;
-		parts[i].alt = c->alt_store + used;
-		for (size_t k = 0; k < r->n_alts; k++) {
-			long a = name_ix_find(pix, ps->n_prec, r->alts[k]);
-			if (a == (long)i) {
-				if (!r->alts_inherited)
-					perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself; expected other managed partitions",
-					     parts[i].name);
-				continue;
-			}
-			if (a < 0) {
-				perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' is not a PartitionName record of this file; expected managed partitions",
-				     parts[i].name, r->alts[k]);
-				continue;
-			}
-			if (stamp[a] == i + 1) {
-				perr(ps, r->line, "Alternatives= of PartitionName=%s names '%s' twice; name each partition once",
-				     parts[i].name, r->alts[k]);
-				continue;
-			}
-			stamp[a] = i + 1;
-			c->alt_store[used++] = (size_t)a;
-		}
-		parts[i].n_alt = used - first;
+/* Zone= of partition i: its zone index (0 and zone_ok unset when it names
+ * no ZoneName record). */
+static void resolve_zone(struct parser *ps, size_t i, const struct tables *t)
+{
+	struct sc_conf *c = ps->conf;
+	struct sc_partition *parts = c->parts;
+	struct part_rec *r = &ps->prec[i];
+	long z = r->zone ? name_ix_find(t->zix, c->n_zones, r->zone) : -1;
+	char buf[256];
+
+	if (r->zone && z < 0) {
+		if (c->n_zones)
+			perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; defined zones: %s",
+			     r->zone, parts[i].name, zone_list(c, buf, sizeof(buf)));
+		else
+			perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; define it with a ZoneName=%s line",
+			     r->zone, parts[i].name, r->zone);
 	}
+	parts[i].zone = z < 0 ? 0 : (size_t)z;
+	r->zone_ok = z >= 0;
+}
 
-	/* Signals: checked only where the zones resolved. */
+/* Alternatives= of partition i: the valid ones stored in alt_store from
+ * *used on (*used advances past them), the others reported. */
+static void resolve_alts(struct parser *ps, size_t i, struct tables *t, size_t *used)
+{
+	struct sc_conf *c = ps->conf;
+	struct sc_partition *parts = c->parts;
+	struct part_rec *r = &ps->prec[i];
+	size_t first = *used;
+
+	parts[i].alt = c->alt_store + *used;
+	for (size_t k = 0; k < r->n_alts; k++) {
+		long a = name_ix_find(t->pix, ps->n_prec, r->alts[k]);
+		if (a == (long)i) {
+			if (!r->alts_inherited)
+				perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself; expected other managed partitions",
+				     parts[i].name);
+			continue;
+		}
+		if (a < 0) {
+			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' is not a PartitionName record of this file; expected managed partitions",
+			     parts[i].name, r->alts[k]);
+			continue;
+		}
+		if (t->stamp[a] == i + 1) {
+			perr(ps, r->line, "Alternatives= of PartitionName=%s names '%s' twice; name each partition once",
+			     parts[i].name, r->alts[k]);
+			continue;
+		}
+		t->stamp[a] = i + 1;
+		c->alt_store[(*used)++] = (size_t)a;
+	}
+	parts[i].n_alt = *used - first;
+}
+
+/* Signals: a partition and its alternatives use one kind of intensity
+ * unless AllowMixedSignals=yes; checked only where the zones resolved. */
+static void check_signals(struct parser *ps)
+{
+	struct sc_conf *c = ps->conf;
+	const struct sc_partition *parts = c->parts;
+
 	for (size_t i = 0; i < ps->n_prec && !c->allow_mixed_signals; i++) {
 		struct part_rec *r = &ps->prec[i];
 		const struct sc_zone_spec *zp;
@@ -1328,8 +1354,29 @@ static int resolve(struct parser *ps)
 				     sc_signal_name(za->signal));
 		}
 	}
+}
 
-	c->site.parts = parts;
+/* Builds the engine's view from the records and checks the references.
+ * Returns 0 (errors in the records are reported with perr), or -1 when out
+ * of memory. */
+static int resolve(struct parser *ps)
+{
+	struct sc_conf *c = ps->conf;
+	struct tables t = { NULL, NULL, NULL };
+	size_t used = 0;
+	int rc = -1;
+
+	if (resolve_alloc(ps, &t) < 0)
+		goto error;
+	resolve_copy(ps, &t);
+	resolve_default(ps);
+	for (size_t i = 0; i < ps->n_prec; i++) {
+		resolve_zone(ps, i, &t);
+		resolve_alts(ps, i, &t, &used);
+	}
+	check_signals(ps);
+
+	c->site.parts = c->parts;
 	c->site.n_parts = c->n_parts;
 	c->site.zones = (const char *const *)c->zone_names;
 	c->site.n_zones = c->n_zones;
@@ -1338,9 +1385,9 @@ static int resolve(struct parser *ps)
 error:
 	if (rc < 0)
 		out_of_memory(ps);
-	free(zix);
-	free(pix);
-	free(stamp);
+	free(t.zix);
+	free(t.pix);
+	free(t.stamp);
 	return rc;
 }
 
@@ -1452,15 +1499,10 @@ struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
 		goto read_error;
 	for (;;) {
 		size_t got;
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8192;
-			char *m;
-			if (!(m = realloc(text, ncap))) {
-				sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
-				goto error;
-			}
-			text = m;
-			cap = ncap;
+		/* Room for at least 8 KiB more (the capacity doubles). */
+		if (len == cap && SC_GROW(text, cap, len + 8192) < 0) {
+			sc_diag_add(diag, "%s: out of memory while reading the configuration", path);
+			goto error;
 		}
 		got = fread(text + len, 1, cap - len, f);
 		len += got;

@@ -288,22 +288,20 @@ static void plan_of(const struct sc_site *site, const struct pctx *p, const stru
 	out->partial = c->partial;
 }
 
-static void fill_plan(const struct search *s, const struct cand *c, struct sc_plan *out)
+/* The partition context of order in the search (orders are unique). */
+static const struct pctx *ctx_of(const struct search *s, size_t order)
 {
 	const struct pctx *p = NULL;
 
 	for (size_t i = 0; i < s->np; i++)
-		if (s->p[i].order == c->order)
+		if (s->p[i].order == order)
 			p = &s->p[i];
-	out->part = c->part;
-	out->start = c->start;
-	out->runtime = p->runtime;
-	out->watts = p->watts;
-	out->kwh = p->kwh;
-	out->pue = s->site->parts[c->part].pue;
-	out->ci = c->ci;
-	out->gco2e = c->g;
-	out->partial = c->partial;
+	return p;
+}
+
+static void fill_plan(const struct search *s, const struct cand *c, struct sc_plan *out)
+{
+	plan_of(s->site, ctx_of(s, c->order), c, out);
 }
 
 void sc_decision_none(struct sc_decision *out, const char *fmt, ...)
@@ -423,27 +421,30 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *forec
 	return 1;
 }
 
-int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
-	      const struct sc_request *req, int64_t now, struct sc_decision *out)
+/* Starts sc_decide: *s for req at now, with a context for every allowed
+ * partition that has data, the requested one first; *out a NONE decision.
+ * Returns 1 to search, 0 when the decision is made (the requested
+ * partition's zone has no data: fail open, out->reason says why), or -1 on
+ * inconsistent arguments (out->reason says which). */
+static int decide_setup(struct search *s, const struct sc_site *site, const struct sc_forecast_set *forecasts,
+			const struct sc_request *req, int64_t now, struct sc_decision *out)
 {
-	struct search s;
 	size_t allowed[MAX_ALLOWED], nallowed = 0;
-	const struct sc_params *prm = &site->params;
 	char why[sizeof(out->reason)];
 
-	memset(&s, 0, sizeof(s));
+	memset(s, 0, sizeof(*s));
 	sc_decision_none(out, "no decision");
-	s.site = site;
-	s.budget = -1;
-	s.t0 = req->begin > now ? req->begin : now;
-	out->t0 = s.t0;
+	s->site = site;
+	s->budget = -1;
+	s->t0 = req->begin > now ? req->begin : now;
+	out->t0 = s->t0;
 	out->budget_g = req->budget_g;
 
 	if (allowed_list(site, req, allowed, &nallowed, out->reason, sizeof(out->reason)) < 0)
 		return -1;
 
 	for (size_t i = 0; i < nallowed; i++) {
-		int r = setup_partition(&s, forecasts, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		int r = setup_partition(s, forecasts, req, allowed[i], i, &s->p[s->np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
 			return -1;
@@ -451,145 +452,196 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecast
 		if (r == 0) {
 			if (i == 0) { /* the baseline's zone: fail open */
 				sc_decision_none(out, "%s", why);
-				out->t0 = s.t0;
+				out->t0 = s->t0;
 				return 0;
 			}
 			continue; /* an alternative without data is no candidate */
 		}
-		s.np++;
+		s->np++;
 	}
+	return 1;
+}
 
+/* The plan rule 4 takes, and the rule that took it. */
+struct choice {
+	struct cand c;
+	const char *rule; /* a constant, or why */
+	int taken;        /* a plan other than the baseline, by its saving */
+	char why[sizeof(((struct sc_decision *)0)->reason)];
+};
+
+/* Rule 4 on uncertain forecasts, when a plan emits less than the baseline
+ * (base_g > 0) by saving_pct: forecasts are wrong by tens of percent, more
+ * so further ahead, so a saving counts for what is left of it after
+ * SC_ERROR_CONFIDENCE standard deviations of its error. */
+static void choose_with_error(struct search *s, int64_t now, const struct sc_params *prm, double saving_pct,
+			      struct choice *ch)
+{
+	double base_g = s->base.g;
+	const struct pctx *bp;
+
+	s->now = now;
+	s->base_sd = window_sd(s, &s->p[0], s->t0);
+	s->ref_grid = s->p[0].grid;
+	s->ref_start = s->t0;
+	s->inv_base = 1 / base_g;
+	s->have_top = 0;
+	/* Seed with the lowest-carbon plan: a good score early lets the scan
+	 * skip most candidates. */
+	bp = ctx_of(s, s->best.order);
+	if (bp) {
+		double lb = 0;
+		score(s, bp, &s->best, &lb);
+	}
+	scan(s, PASS_SCORE);
+	if (s->have_top && s->top.g < base_g && s->score > 0 && 100 * s->score >= prm->min_savings_pct) {
+		ch->c = s->top;
+		ch->rule = "lowest-carbon plan, allowing for the forecast's error";
+		ch->taken = 1;
+	} else if (s->have_top && s->score > 0) {
+		snprintf(ch->why, sizeof(ch->why),
+			 "the best plan saves %.1f%% by the forecast, %.1f%% allowing for its error: less than MinSavings %.1f%%",
+			 100 * (base_g - s->top.g) / base_g, 100 * s->score, prm->min_savings_pct);
+		ch->rule = ch->why;
+	} else {
+		snprintf(ch->why, sizeof(ch->why),
+			 "the best plan's forecast saving of %.1f%% is within the forecast's error", saving_pct);
+		ch->rule = ch->why;
+	}
+}
+
+/* NearBest: the earliest plan close to the chosen one that still saves
+ * MinSavings, for less delay at almost the same saving. */
+static void prefer_near(struct search *s, const struct sc_params *prm, struct choice *ch)
+{
+	double lim = ch->c.g * (1 + prm->near_best_pct / 100.0);
+	double need = s->base.g * (1 - prm->min_savings_pct / 100.0);
+
+	s->limit = lim < need ? lim : need;
+	s->have_pick = 0;
+	scan(s, PASS_NEAR);
+	if (s->have_pick && earlier(&s->pick, &ch->c)) {
+		ch->c = s->pick;
+		ch->rule = "earliest plan close to the lowest-carbon one";
+	}
+}
+
+/* Rule 4 before the budget, after PASS_BEST: the baseline unless a plan
+ * saves at least MinSavings (allowing for the forecast's error where the
+ * zones have one). */
+static void choose(struct search *s, int64_t now, const struct sc_params *prm, struct choice *ch)
+{
+	double base_g = s->base.g;
+	double saving = base_g > 0 ? 100.0 * (base_g - s->best.g) / base_g : 0;
+	int uncertain = 0;
+
+	ch->c = s->base;
+	ch->rule = "no later window or other partition emits less";
+	ch->taken = 0;
+	for (size_t i = 0; i < s->np; i++)
+		uncertain |= s->p[i].sig > 0;
+	if (base_g > 0 && uncertain && lower_carbon(&s->best, &s->base)) {
+		choose_with_error(s, now, prm, saving, ch);
+	} else if (base_g > 0 && lower_carbon(&s->best, &s->base) && saving >= prm->min_savings_pct && saving > 0) {
+		ch->c = s->best;
+		ch->rule = "lowest-carbon plan";
+		ch->taken = 1;
+	} else if (base_g > 0 && saving > 0) {
+		snprintf(ch->why, sizeof(ch->why), "the best plan saves %.1f%%, less than MinSavings %.1f%%", saving,
+			 prm->min_savings_pct);
+		ch->rule = ch->why;
+	}
+	if (ch->taken && prm->near_best_pct > 0)
+		prefer_near(s, prm, ch);
+}
+
+/* No plan fits req's budget: *out rejects the job, with the lowest-carbon
+ * plan and the time limit that would fit. */
+static void reject_over_budget(const struct search *s, const struct sc_request *req, struct sc_decision *out)
+{
+	const struct sc_params *prm = &s->site->params;
+	const struct pctx *bp = ctx_of(s, s->best.order);
+	double base_g = s->base.g;
+	double per_s;
+
+	fill_plan(s, &s->best, &out->chosen);
+	out->action = SC_ACT_REJECT;
+	out->saving_pct = base_g > 0 ? 100.0 * (base_g - s->best.g) / base_g : 0;
+	per_s = bp->watts / 3.6e6 * s->site->parts[s->best.part].pue * s->best.ci;
+	/* Whole minutes, as Slurm's time limits. */
+	out->fit_runtime = per_s > 0 ? 60 * (int64_t)floor(req->budget_g / per_s / prm->runtime_ratio / 60) : 0;
+	snprintf(out->reason, sizeof(out->reason), "no plan fits the budget: the best achievable is %.1f gCO2e",
+		 s->best.g);
+}
+
+/* The budget of rule 4, a hard cap on the site's choice: returns 0 with
+ * ch within req's budget (the earliest plan under it if the choice was
+ * over), or -1 when no plan fits. */
+static int apply_budget(struct search *s, const struct sc_request *req, struct choice *ch)
+{
+	if (!(req->budget_g >= 0 && ch->c.g > req->budget_g * (1 + 1e-12)))
+		return 0;
+	s->limit = req->budget_g;
+	s->have_pick = 0;
+	scan(s, PASS_BUDGET);
+	if (!s->have_pick)
+		return -1;
+	ch->c = s->pick;
+	ch->rule = "earliest plan within the carbon budget";
+	return 0;
+}
+
+int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+	      const struct sc_request *req, int64_t now, struct sc_decision *out)
+{
+	struct search s;
+	struct choice ch;
+	double base_g;
+	int r = decide_setup(&s, site, forecasts, req, now, out);
+
+	if (r <= 0)
+		return r;
 	scan(&s, PASS_BEST);
 	out->n_candidates = s.count;
 	out->has_baseline = s.have_base;
 	fill_plan(&s, &s.base, &out->baseline);
 	out->best_gco2e = s.best.g;
 
-	{
-		struct cand chosen = s.base;
-		const char *rule = "no later window or other partition emits less";
-		double base_g = s.base.g;
-		double saving = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
-
-		int uncertain = 0, taken = 0;
-
-		for (size_t i = 0; i < s.np; i++)
-			uncertain |= s.p[i].sig > 0;
-		if (base_g > 0 && uncertain && lower_carbon(&s.best, &s.base)) {
-			/* Forecasts are wrong by tens of percent, more so further
-			 * ahead: a saving counts for what is left of it after
-			 * SC_ERROR_CONFIDENCE standard deviations of its error. */
-			s.now = now;
-			s.base_sd = window_sd(&s, &s.p[0], s.t0);
-			s.ref_grid = s.p[0].grid;
-			s.ref_start = s.t0;
-			s.inv_base = 1 / base_g;
-			s.have_top = 0;
-			/* Seed with the lowest-carbon plan: a good score early
-			 * lets the scan skip most candidates. */
-			for (size_t i = 0; i < s.np; i++)
-				if (s.p[i].order == s.best.order) {
-					double lb = 0;
-					score(&s, &s.p[i], &s.best, &lb);
-				}
-			scan(&s, PASS_SCORE);
-			if (s.have_top && s.top.g < base_g && s.score > 0 && 100 * s.score >= prm->min_savings_pct) {
-				chosen = s.top;
-				rule = "lowest-carbon plan, allowing for the forecast's error";
-				taken = 1;
-			} else if (s.have_top && s.score > 0) {
-				snprintf(why, sizeof(why),
-					 "the best plan saves %.1f%% by the forecast, %.1f%% allowing for its error: less than MinSavings %.1f%%",
-					 100 * (base_g - s.top.g) / base_g, 100 * s.score, prm->min_savings_pct);
-				rule = why;
-			} else {
-				snprintf(why, sizeof(why),
-					 "the best plan's forecast saving of %.1f%% is within the forecast's error",
-					 saving);
-				rule = why;
-			}
-		} else if (base_g > 0 && lower_carbon(&s.best, &s.base) && saving >= prm->min_savings_pct &&
-			   saving > 0) {
-			chosen = s.best;
-			rule = "lowest-carbon plan";
-			taken = 1;
-		} else if (base_g > 0 && saving > 0) {
-			snprintf(why, sizeof(why),
-				 "the best plan saves %.1f%%, less than MinSavings %.1f%%",
-				 saving, prm->min_savings_pct);
-			rule = why;
-		}
-		if (taken && prm->near_best_pct > 0) {
-			/* Take the earliest plan close to the chosen one that
-			 * still saves MinSavings: less delay for almost the same
-			 * saving. */
-			double lim = chosen.g * (1 + prm->near_best_pct / 100.0);
-			double need = base_g * (1 - prm->min_savings_pct / 100.0);
-			s.limit = lim < need ? lim : need;
-			s.have_pick = 0;
-			scan(&s, PASS_NEAR);
-			if (s.have_pick && earlier(&s.pick, &chosen)) {
-				chosen = s.pick;
-				rule = "earliest plan close to the lowest-carbon one";
-			}
-		}
-
-		if (req->budget_g >= 0 && chosen.g > req->budget_g * (1 + 1e-12)) {
-			s.limit = req->budget_g;
-			s.have_pick = 0;
-			scan(&s, PASS_BUDGET);
-			if (s.have_pick) {
-				chosen = s.pick;
-				rule = "earliest plan within the carbon budget";
-			} else {
-				const struct pctx *bp = NULL;
-				double per_s;
-				for (size_t i = 0; i < s.np; i++)
-					if (s.p[i].order == s.best.order)
-						bp = &s.p[i];
-				fill_plan(&s, &s.best, &out->chosen);
-				out->action = SC_ACT_REJECT;
-				out->saving_pct = base_g > 0 ? 100.0 * (base_g - s.best.g) / base_g : 0;
-				per_s = bp->watts / 3.6e6 * site->parts[s.best.part].pue * s.best.ci;
-				/* Whole minutes, as Slurm's time limits. */
-				out->fit_runtime = per_s > 0 ? 60 * (int64_t)floor(req->budget_g / per_s /
-										   prm->runtime_ratio / 60)
-							     : 0;
-				snprintf(out->reason, sizeof(out->reason),
-					 "no plan fits the budget: the best achievable is %.1f gCO2e", s.best.g);
-				return 0;
-			}
-		}
-
-		fill_plan(&s, &chosen, &out->chosen);
-		out->saving_pct = base_g > 0 ? 100.0 * (base_g - chosen.g) / base_g : 0;
-		if (chosen.part != s.base.part)
-			out->action = chosen.start > s.t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
-		else
-			out->action = chosen.start > s.t0 ? SC_ACT_DELAY : SC_ACT_RUN;
-		snprintf(out->reason, sizeof(out->reason), "%s", rule);
+	choose(&s, now, &site->params, &ch);
+	if (apply_budget(&s, req, &ch) < 0) {
+		reject_over_budget(&s, req, out);
+		return 0;
 	}
+	base_g = s.base.g;
+	fill_plan(&s, &ch.c, &out->chosen);
+	out->saving_pct = base_g > 0 ? 100.0 * (base_g - ch.c.g) / base_g : 0;
+	if (ch.c.part != s.base.part)
+		out->action = ch.c.start > s.t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
+	else
+		out->action = ch.c.start > s.t0 ? SC_ACT_DELAY : SC_ACT_RUN;
+	snprintf(out->reason, sizeof(out->reason), "%s", ch.rule);
 	return 0;
 }
 
-int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
-		const struct sc_request *req, const struct sc_held *cur, int64_t now,
-		struct sc_replan *out)
+/* Starts sc_redecide: *s for req at now within cur's window, *ref the
+ * current plan priced on these forecasts (its context in *refp), *out a
+ * KEEP of it. Returns 1 to search, 0 when the answer is made (out says
+ * why), -1 on inconsistent arguments (out->reason says which). */
+static int redecide_setup(struct search *s, const struct sc_site *site, const struct sc_forecast_set *forecasts,
+			  const struct sc_request *req, const struct sc_held *cur, int64_t now, struct pctx *refp,
+			  struct cand *ref, struct sc_replan *out)
 {
-	struct search s;
 	size_t allowed[MAX_ALLOWED], nallowed = 0, ref_order;
-	struct pctx refp;
-	struct cand ref;
 	char why[sizeof(out->reason)];
 	int r;
 
-	memset(&s, 0, sizeof(s));
+	memset(s, 0, sizeof(*s));
 	memset(out, 0, sizeof(*out));
 	out->action = SC_REPLAN_NONE;
-	s.site = site;
-	s.now = now;
-	s.exact = 1;
-	s.budget = req->budget_g;
+	s->site = site;
+	s->now = now;
+	s->exact = 1;
+	s->budget = req->budget_g;
 	if (allowed_list(site, req, allowed, &nallowed, out->reason, sizeof(out->reason)) < 0)
 		return -1;
 	if (cur->part >= site->n_parts) {
@@ -600,112 +652,131 @@ int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *foreca
 		snprintf(out->reason, sizeof(out->reason), "the job's planned start has come");
 		return 0;
 	}
-	s.t0 = now > cur->earliest ? now : cur->earliest;
-	s.latest_cap = cur->latest;
-	s.have_latest_cap = 1;
+	s->t0 = now > cur->earliest ? now : cur->earliest;
+	s->latest_cap = cur->latest;
+	s->have_latest_cap = 1;
 
 	/* The reference: the current plan, priced on these forecasts. */
 	ref_order = nallowed;
 	for (size_t i = 0; i < nallowed; i++)
 		if (allowed[i] == cur->part)
 			ref_order = i;
-	r = setup_partition(&s, forecasts, req, cur->part, ref_order, &refp, why, sizeof(why));
-	if (r < 0) {
+	r = setup_partition(s, forecasts, req, cur->part, ref_order, refp, why, sizeof(why));
+	if (r <= 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s", why);
-		return -1;
+		return r;
 	}
-	if (r == 0) {
-		snprintf(out->reason, sizeof(out->reason), "%s", why);
-		return 0;
-	}
-	if (cur->start < refp.grid->start || cur->start + refp.runtime > sc_grid_end(refp.grid)) {
+	if (cur->start < refp->grid->start || cur->start + refp->runtime > sc_grid_end(refp->grid)) {
 		char a[32];
 		snprintf(out->reason, sizeof(out->reason),
 			 "the forecast for zone %s does not cover the current plan's window (from %s)",
 			 site->zones[site->parts[cur->part].zone], sc_format_time(cur->start, a, sizeof(a)));
 		return 0;
 	}
-	memset(&ref, 0, sizeof(ref));
-	ref.part = cur->part;
-	ref.order = ref_order;
-	ref.start = cur->start;
-	sc_grid_mean(refp.grid, cur->start, cur->start + refp.runtime, &ref.ci);
-	ref.g = refp.factor * ref.ci;
-	plan_of(site, &refp, &ref, &out->current);
+	memset(ref, 0, sizeof(*ref));
+	ref->part = cur->part;
+	ref->order = ref_order;
+	ref->start = cur->start;
+	sc_grid_mean(refp->grid, cur->start, cur->start + refp->runtime, &ref->ci);
+	ref->g = refp->factor * ref->ci;
+	plan_of(site, refp, ref, &out->current);
 	out->chosen = out->current;
 	out->action = SC_REPLAN_KEEP;
-	if (!(ref.g > 0)) {
+	if (!(ref->g > 0)) {
 		snprintf(out->reason, sizeof(out->reason), "the current plan emits nothing by the forecast");
 		return 0;
 	}
 
 	for (size_t i = 0; i < nallowed; i++) {
-		r = setup_partition(&s, forecasts, req, allowed[i], i, &s.p[s.np], why, sizeof(why));
+		r = setup_partition(s, forecasts, req, allowed[i], i, &s->p[s->np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
 			out->action = SC_REPLAN_NONE;
 			return -1;
 		}
 		/* No data, or a window longer than the forecast: no candidate. */
-		if (r == 1 && !s.p[s.np].partial)
-			s.np++;
+		if (r == 1 && !s->p[s->np].partial)
+			s->np++;
 	}
-	/* The best plan against the current one; then the same from the plan
-	 * taken, until no plan beats its predecessor by the margin: the result
-	 * is a fixed point, so a second pass with the same forecasts changes
-	 * nothing. Each step lowers the forecast carbon, so this ends. */
-	{
-		struct cand from = ref, lowest = ref;
-		const struct pctx *fp = &refp;
-		double last_score = 0;
-		int moved = 0;
+	return 1;
+}
 
-		/* Bounded by the number of candidates; the cap is a safeguard. */
-		for (size_t step = 0; step < 100000; step++) {
-			s.base = from;
-			s.base_sd = window_sd(&s, fp, from.start);
-			s.inv_base = 1 / from.g;
-			s.ref_grid = fp->grid;
-			s.ref_start = from.start;
-			s.have_top = 0;
-			s.have_best = 0;
-			s.count = 0;
-			scan(&s, PASS_SCORE);
-			if (!step) {
-				out->n_candidates = s.count;
-				if (s.have_best)
-					lowest = s.best;
-			}
-			if (!(s.have_top && s.score > 1e-9 && (s.top.part != from.part || s.top.start != from.start) &&
-			      s.top.g < from.g))
-				break;
-			last_score = s.score;
-			from = s.top;
-			for (size_t i = 0; i < s.np; i++)
-				if (s.p[i].order == from.order)
-					fp = &s.p[i];
-			moved = 1;
+/* Where sc_redecide's walk ends. */
+struct walk {
+	struct cand from;        /* the plan taken last (ref when none) */
+	const struct pctx *fp;   /* its partition's context */
+	struct cand lowest;      /* the lowest-carbon plan of the first step */
+	double last_score;       /* the last move's score */
+	int moved;
+};
+
+/* The best plan against the reference; then the same from the plan taken,
+ * until no plan beats its predecessor by the margin: the result is a fixed
+ * point, so a second pass with the same forecasts changes nothing. Each
+ * step lowers the forecast carbon, so this ends. Sets out->n_candidates. */
+static void replan_walk(struct search *s, const struct cand *ref, const struct pctx *refp, struct walk *w,
+			struct sc_replan *out)
+{
+	w->from = *ref;
+	w->lowest = *ref;
+	w->fp = refp;
+	w->last_score = 0;
+	w->moved = 0;
+	/* Bounded by the number of candidates; the cap is a safeguard. */
+	for (size_t step = 0; step < 100000; step++) {
+		s->base = w->from;
+		s->base_sd = window_sd(s, w->fp, w->from.start);
+		s->inv_base = 1 / w->from.g;
+		s->ref_grid = w->fp->grid;
+		s->ref_start = w->from.start;
+		s->have_top = 0;
+		s->have_best = 0;
+		s->count = 0;
+		scan(s, PASS_SCORE);
+		if (!step) {
+			out->n_candidates = s->count;
+			if (s->have_best)
+				w->lowest = s->best;
 		}
-		if (moved) {
-			plan_of(site, fp, &from, &out->chosen);
-			out->action = SC_REPLAN_MOVE;
-			out->gain_pct = 100 * (ref.g - from.g) / ref.g;
-			out->score_pct = 100 * last_score;
-			snprintf(out->reason, sizeof(out->reason),
-				 "%s: %.1f%% less than the current plan by the latest forecast (%.1f%% allowing for its error)",
-				 from.start == now ? "start now" : from.start < ref.start ? "an earlier plan" : "a later plan",
-				 out->gain_pct, out->score_pct);
-		} else {
-			if (lowest.g < ref.g * (1 - 1e-9)) {
-				out->gain_pct = 100 * (ref.g - lowest.g) / ref.g;
-				snprintf(out->reason, sizeof(out->reason),
-					 "the best other plan is %.1f%% lower by the latest forecast, within its error: keep the current plan",
-					 out->gain_pct);
-			} else {
-				snprintf(out->reason, sizeof(out->reason),
-					 "no plan is lower than the current one by the latest forecast");
-			}
-		}
+		if (!(s->have_top && s->score > 1e-9 &&
+		      (s->top.part != w->from.part || s->top.start != w->from.start) && s->top.g < w->from.g))
+			break;
+		w->last_score = s->score;
+		w->from = s->top;
+		w->fp = ctx_of(s, w->from.order);
+		w->moved = 1;
+	}
+}
+
+int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+		const struct sc_request *req, const struct sc_held *cur, int64_t now,
+		struct sc_replan *out)
+{
+	struct search s;
+	struct pctx refp;
+	struct cand ref;
+	struct walk w;
+	int r = redecide_setup(&s, site, forecasts, req, cur, now, &refp, &ref, out);
+
+	if (r <= 0)
+		return r;
+	replan_walk(&s, &ref, &refp, &w, out);
+	if (w.moved) {
+		plan_of(site, w.fp, &w.from, &out->chosen);
+		out->action = SC_REPLAN_MOVE;
+		out->gain_pct = 100 * (ref.g - w.from.g) / ref.g;
+		out->score_pct = 100 * w.last_score;
+		snprintf(out->reason, sizeof(out->reason),
+			 "%s: %.1f%% less than the current plan by the latest forecast (%.1f%% allowing for its error)",
+			 w.from.start == now ? "start now" : w.from.start < ref.start ? "an earlier plan" : "a later plan",
+			 out->gain_pct, out->score_pct);
+	} else if (w.lowest.g < ref.g * (1 - 1e-9)) {
+		out->gain_pct = 100 * (ref.g - w.lowest.g) / ref.g;
+		snprintf(out->reason, sizeof(out->reason),
+			 "the best other plan is %.1f%% lower by the latest forecast, within its error: keep the current plan",
+			 out->gain_pct);
+	} else {
+		snprintf(out->reason, sizeof(out->reason), "no plan is lower than the current one by the latest forecast");
 	}
 	return 0;
 }
