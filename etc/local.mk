@@ -40,5 +40,19 @@ etc/scarbon-epilog.sh: $(srcdir)/etc/scarbon-epilog.sh.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc && $(sc_subst_paths) $(srcdir)/etc/scarbon-epilog.sh.in >$@ && chmod +x $@
 
 # The EpilogSlurmctld script as slurmctld runs it (TAP; a stand-in scarbon).
-TESTS += tests/etc/test_epilog.sh
-EXTRA_DIST += tests/etc/test_epilog.sh
+TESTS += tests/etc/test_epilog.sh tests/etc/test_metrics.sh
+EXTRA_DIST += tests/etc/test_epilog.sh tests/etc/test_metrics.sh
+
+# The metrics for Prometheus (scarbon metrics): a systemd service and timer, a cron example,
+# and a Grafana dashboard over them.
+systemdunit_DATA += etc/systemd/scarbon-metrics.service
+dist_systemdunit_DATA += etc/systemd/scarbon-metrics.timer
+cronexample_DATA += etc/cron.d/scarbon-metrics
+CLEANFILES += etc/systemd/scarbon-metrics.service etc/cron.d/scarbon-metrics
+EXTRA_DIST += etc/systemd/scarbon-metrics.service.in etc/cron.d/scarbon-metrics.in
+etc/systemd/scarbon-metrics.service: $(srcdir)/etc/systemd/scarbon-metrics.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-metrics.service.in >$@
+etc/cron.d/scarbon-metrics: $(srcdir)/etc/cron.d/scarbon-metrics.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-metrics.in >$@
+grafanadir = $(docdir)/grafana
+dist_grafana_DATA = etc/grafana/slurm-carbon.json

@@ -37,6 +37,7 @@
 #include "base/units.h"
 #include "config/conf.h"
 #include "forecast/snapshot.h"
+#include "metrics/counters.h"
 #include "plan/plan.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
@@ -79,7 +80,15 @@ static struct {
 	/* ExemptUsers resolved to uids at init: exempt_uid[i] belongs to
 	 * conf->exempt_users[i]; (uid_t)-1 where the name is unknown. */
 	uid_t *exempt_uid;
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER };
+	/* The decisions counted (metrics/counters.h): `counts` under count_lock, updated at
+	 * each submission; the reloader copies it into `saved` and writes that to
+	 * counters_path (NULL: not counted) without holding the lock. */
+	pthread_mutex_t count_lock;
+	struct sc_counters counts, saved;
+	int counts_dirty;
+	int counters_failing; /* the last save failed (logged once) */
+	char *counters_path;
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* --- exempt users ----------------------------------------------------------- */
 
@@ -118,6 +127,122 @@ static const char *exempt_user_name(uint32_t uid)
 		if (g.exempt_uid[i] == (uid_t)uid)
 			return g.conf->exempt_users[i];
 	return NULL;
+}
+
+/* --- counters --------------------------------------------------------------- */
+
+/* Loads the counts saved before this start (so that they only grow), at init. A missing
+ * StateDir or an unreadable file is logged: counting then starts from zero. */
+static void counters_start(void)
+{
+	struct sc_err err;
+	char **names;
+
+	g.counters_path = sc_counters_path(g.conf->state_dir, &err);
+	if (!g.counters_path) {
+		slurm_info(LOG_PREFIX "decisions are not counted for scarbon metrics: %s", err.msg);
+		return;
+	}
+	if (sc_counters_init(&g.counts, g.conf->part_names, g.conf->n_parts) < 0)
+		goto oom;
+	if (sc_counters_load(&g.counts, g.counters_path, &err) < 0)
+		slurm_error(LOG_PREFIX "%s: counting from zero", err.msg);
+	names = calloc(g.counts.n + 1, sizeof(*names));
+	if (!names)
+		goto oom;
+	for (size_t i = 0; i < g.counts.n; i++)
+		names[i] = g.counts.rows[i].partition;
+	if (sc_counters_init(&g.saved, names, g.counts.n) < 0) {
+		free(names);
+		goto oom;
+	}
+	free(names);
+	return;
+oom:
+	slurm_error(LOG_PREFIX "out of memory: decisions are not counted");
+	sc_counters_free(&g.counts);
+	free(g.counters_path);
+	g.counters_path = NULL;
+}
+
+/* The counters' row of a job: the partition its baseline plan priced (the first it asked
+ * for), else the first it names that carbon.conf manages, else the default; -1: none. */
+static int counter_row(const job_desc_msg_t *jd, const struct sc_eval *ev)
+{
+	const char *p = jd->partition;
+
+	if (ev->build == SC_BUILD_UNMANAGED)
+		return -1;
+	if (ev->d.has_baseline)
+		return (int)ev->d.baseline.part;
+	while (p && *p) {
+		size_t len = strcspn(p, ",");
+		for (size_t i = 0; i < g.conf->n_parts; i++)
+			if (strlen(g.conf->part_names[i]) == len && strncmp(g.conf->part_names[i], p, len) == 0)
+				return (int)i;
+		p += len + (p[len] == ',');
+	}
+	return jd->partition && *jd->partition ? -1 : g.conf->default_part;
+}
+
+/* Counts a submission's decision (invalid: its options were refused). */
+static void count(const job_desc_msg_t *jd, const struct sc_eval *ev, int invalid)
+{
+	const struct sc_decision *d = &ev->d;
+	enum sc_counter_kind k = invalid ? SC_KIND_INVALID : sc_counter_kind_of(d->action);
+	int enforce = g.conf->mode == SC_MODE_ENFORCE, moved = k == SC_KIND_DELAY ||
+		      k == SC_KIND_REROUTE || k == SC_KIND_DELAY_REROUTE;
+	double est = 0, avoided = 0;
+	int row;
+
+	if (!g.counters_path || (row = counter_row(jd, ev)) < 0)
+		return;
+	if (k == SC_KIND_RUN || (moved && !enforce))
+		est = d->has_baseline ? d->baseline.gco2e : d->chosen.gco2e;
+	else if (moved) {
+		est = d->chosen.gco2e;
+		avoided = d->has_baseline ? d->baseline.gco2e - d->chosen.gco2e : 0;
+	}
+	pthread_mutex_lock(&g.count_lock);
+	sc_counters_add(&g.counts, (size_t)row, k, est, avoided);
+	g.counts_dirty = 1;
+	pthread_mutex_unlock(&g.count_lock);
+}
+
+/* Saves the counts when they changed since the last save (the reloader; fini). */
+static void counters_save(void)
+{
+	struct sc_err err;
+	int dirty;
+
+	if (!g.counters_path)
+		return;
+	pthread_mutex_lock(&g.count_lock);
+	dirty = g.counts_dirty;
+	if (dirty && sc_counters_copy(&g.saved, &g.counts) == 0)
+		g.counts_dirty = 0;
+	pthread_mutex_unlock(&g.count_lock);
+	if (!dirty)
+		return;
+	/* Said once, not every ReloadInterval, until it works again. */
+	if (sc_counters_save(&g.saved, g.counters_path, (int64_t)time(NULL), &err) < 0) {
+		if (!g.counters_failing)
+			slurm_error(LOG_PREFIX "cannot save the decision counters (scarbon metrics "
+				    "shows older ones until this works): %s", err.msg);
+		g.counters_failing = 1;
+	} else {
+		g.counters_failing = 0;
+	}
+}
+
+static void counters_stop(void)
+{
+	counters_save();
+	sc_counters_free(&g.counts);
+	sc_counters_free(&g.saved);
+	free(g.counters_path);
+	g.counters_path = NULL;
+	g.counts_dirty = 0;
 }
 
 /* --- snapshots -------------------------------------------------------------- */
@@ -244,6 +369,7 @@ static void *reloader(void *arg)
 		if (!cur || sc_snapshot_outdated(cur->snap, now, WINDOW_REFRESH))
 			snapshot_reload(now);
 		snapshot_reap(0);
+		counters_save();
 
 		pthread_mutex_lock(&g.lock);
 	}
@@ -287,6 +413,7 @@ int init(void)
 		slurm_error(LOG_PREFIX "out of memory resolving ExemptUsers");
 		return SLURM_ERROR;
 	}
+	counters_start();
 
 	snapshot_reload((int64_t)time(NULL));
 	g.stop = 0;
@@ -323,6 +450,7 @@ int fini(void)
 		g.current = NULL;
 	}
 	snapshot_reap(1);
+	counters_stop();
 	free(g.exempt_uid);
 	g.exempt_uid = NULL;
 	sc_conf_destroy(g.conf);
@@ -493,11 +621,13 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 		     &sc_ctld_alloc);
 
 	if (evaluate(jd, snap, now, &ev) < 0) {
+		count(jd, &ev, 1);
 		snprintf(msg, sizeof(msg), "carbon: %s", ev.err.msg);
 		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, ev.err.msg);
 		set_message(err_msg, msg);
 		return SLURM_ERROR;
 	}
+	count(jd, &ev, 0);
 	sc_decision_message(&g.conf->site, &ev.d, g.conf->mode, now, msg, sizeof(msg));
 	if (g.conf->mode == SC_MODE_ENFORCE && ev.d.action == SC_ACT_REJECT) {
 		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, msg);

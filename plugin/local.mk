@@ -15,7 +15,7 @@ plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|init|fini|job_submit|job_modify)$$'
-plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la plan/libscplan.la config/libscconf.la \
+plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la metrics/libscmetrics.la plan/libscplan.la config/libscconf.la \
 	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la base/libscbase.la $(JANSSON_LIBS) -lm
 
 plugin_LTLIBRARIES += plugin/spank_carbon.la
@@ -38,7 +38,7 @@ TESTS += tests/unit/test_plugin
 tests_unit_test_plugin_SOURCES = tests/unit/test_plugin.c tests/unit/testutil.h plugin/job_submit_carbon.c
 tests_unit_test_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_plugin_CFLAGS = $(SC_TEST_CFLAGS)
-tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
+tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la metrics/libscmetrics.la $(SC_TEST_LIBS)
 
 # The integration suite (tests/integration/slurm/run.sh BUILD_DIR) and its helper, which
 # submits jobs with forged spank_job_env entries through Slurm's C API.

@@ -52,8 +52,10 @@ scarbon="$build/cli/scarbon --config $SC_CARBON_CONF"
 
 step "Starting a throwaway single-host Slurm in $dir"
 "$cluster" clean >/dev/null
-mkdir -p "$dir/demo/sample"
+mkdir -p "$dir/demo/sample" "$dir/demo/state"
 chmod 755 "$dir" "$dir/demo" "$dir/demo/sample"
+# StateDir: the plugin (as SlurmUser) saves its decision counters there (scarbon metrics).
+chown slurm:slurm "$dir/demo/state"
 # The example configuration, enforcing, with an exempt account; its forecasts next to it
 # (relative paths in carbon.conf are relative to its directory, and SlurmUser must read them).
 cp "$top"/etc/sample/intensity-*.csv "$dir/demo/sample/"
@@ -176,6 +178,9 @@ fi
 
 step "scarbon report (by user): the reconciled figures, then what is still an estimate"
 $scarbon report -a -S "$(date -u '+%Y-%m-%dT00:00:00')" || true
+
+step "scarbon metrics: what Prometheus would scrape (the plugin's counters, the zones)"
+$scarbon metrics | grep -v '^#' | grep -E 'decisions_total\{.*\} [1-9]|avoided|intensity_' || true
 
 cat <<EOF
 

@@ -14,6 +14,7 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/spank.h> /* slurm_info, slurm_error, slurm_debug */
 
+#include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "record/record.h"
@@ -511,6 +512,50 @@ static void test_left_alone(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* Decisions are counted for scarbon metrics, saved in StateDir by fini (and the reloader),
+ * and a restart goes on from the saved counts. */
+static void test_counters(void **state)
+{
+	static const char *const bad[] = { "CARBON_BUDGET=lots", NULL };
+	char *names[] = { "compute", "gpu", "flex", "compute-fr" };
+	struct sc_counters c;
+	struct sc_err err;
+	job_desc_msg_t jd;
+	char *msg = NULL, path[600];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/counters.json", dir);
+	unlink(path);
+	for (int round = 1; round <= 2; round++) {
+		assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+		job_init(&jd, "gpu", 60, NULL); /* delayed to the green window */
+		assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+		job_free(&jd, msg);
+		msg = NULL;
+		job_init(&jd, "gpu", 60, bad); /* refused: an invalid option */
+		assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_ERROR);
+		job_free(&jd, msg);
+		msg = NULL;
+		job_init(&jd, "debug", 60, NULL); /* unmanaged: not counted */
+		assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+		job_free(&jd, msg);
+		msg = NULL;
+		assert_int_equal(fini(), SLURM_SUCCESS);
+
+		assert_int_equal(sc_counters_init(&c, names, 4), 0);
+		assert_int_equal(sc_counters_load(&c, path, &err), 0);
+		assert_int_equal(c.n, 4);
+		assert_int_equal(c.rows[1].n[SC_KIND_DELAY], round);
+		assert_int_equal(c.rows[1].n[SC_KIND_INVALID], round);
+		/* -80 %: what the plan avoids is four times what it emits. */
+		assert_true(c.rows[1].estimated_g > 0 && c.rows[1].avoided_g > 3 * c.rows[1].estimated_g);
+		for (int k = 0; k < SC_KIND_N; k++)
+			assert_int_equal(c.rows[0].n[k], 0);
+		assert_true(c.updated > 0);
+		sc_counters_free(&c);
+	}
+}
+
 /* ExemptUsers are resolved to uids at init; a name no host knows is logged and exempts
  * nobody. */
 static void test_exempt_users(void **state)
@@ -650,6 +695,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_advise, stop_plugin),
 		cmocka_unit_test_teardown(test_left_alone, stop_plugin),
 		cmocka_unit_test_teardown(test_exempt_users, stop_plugin),
+		cmocka_unit_test_teardown(test_counters, stop_plugin),
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 	};

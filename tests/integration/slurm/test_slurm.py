@@ -276,6 +276,9 @@ def main():
     os.makedirs(DATA, exist_ok=True)
     os.chmod(DIR, 0o755)
     os.chmod(DATA, 0o755)
+    # StateDir: the plugin (as SlurmUser) saves its decision counters there.
+    os.makedirs(os.path.join(DATA, "state"), exist_ok=True)
+    shutil.chown(os.path.join(DATA, "state"), "slurm", "slurm")
     with open(CONF, "w") as f:
         f.write(CONF_TEXT.format(data=DATA, fr=FR))
     write_forecast(t0, [long_window])
@@ -486,6 +489,26 @@ def main():
     tap.note(f"1,000 submissions in {took:.1f} s (8 parallel sbatch)")
     run(["scancel", "-u", USER])
     run(["scancel", "-u", "root"])
+
+    # The plugin counted them (800 in managed partitions), saved the counts in StateDir within
+    # its ReloadInterval, and scarbon metrics shows them in Prometheus' format.
+    def decided():
+        m = run([SCARBON, "--config", CONF, "metrics"])
+        total = sum(float(line.rsplit(" ", 1)[1]) for line in m.stdout.splitlines()
+                    if line.startswith("slurm_carbon_decisions_total{"))
+        return total, m
+    total, m = 0, None
+    for _ in range(30):
+        total, m = decided()
+        if total >= 800:
+            break
+        time.sleep(1)
+    promtool = shutil.which("promtool")
+    checked = run([promtool, "check", "metrics"], stdin=m.stdout) if promtool else None
+    tap.ok(total >= 800 and 'partition="debug"' not in m.stdout and
+           (checked is None or checked.returncode == 0),
+           "scarbon metrics counts the plugin's decisions (promtool check metrics passes)",
+           f"{total} decisions\n{m.stderr}\n{checked.stdout + checked.stderr if checked else 'no promtool'}")
 
     # A broken carbon.conf stops slurmctld at start, with file, line and reason in its log;
     # the good one starts it again.
