@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "acct/slurmcmd.h"
 
@@ -15,20 +16,40 @@ static int setup(void **state)
 	return 0;
 }
 
+/* What sc_slurm_prog gives for name when the environment says nothing: the command in the
+ * bin/ of the Slurm configure was given (--with-slurm), when it is there, else the name. */
+static const char *default_prog(const char *name, char *buf, size_t n)
+{
+#ifdef SC_SLURM_BINDIR
+	snprintf(buf, n, "%s/%s", SC_SLURM_BINDIR, name);
+	if (access(buf, X_OK) == 0)
+		return buf;
+#endif
+	snprintf(buf, n, "%s", name);
+	return buf;
+}
+
 static void test_prog(void **state)
 {
+	char want[512];
+
 	(void)state;
 	unsetenv("SCARBON_SACCT");
 	unsetenv("SCARBON_SACCTMGR");
-	assert_string_equal(sc_slurm_prog("sacct"), "sacct");
-	assert_string_equal(sc_slurm_prog("sacctmgr"), "sacctmgr");
+	unsetenv("SCARBON_SCONTROL");
+	assert_string_equal(sc_slurm_prog("sacct"), default_prog("sacct", want, sizeof(want)));
+	assert_string_equal(sc_slurm_prog("sacctmgr"), default_prog("sacctmgr", want, sizeof(want)));
+	/* The environment wins; empty counts as unset; any command has its variable. */
 	setenv("SCARBON_SACCT", "/opt/x/sacct", 1);
 	setenv("SCARBON_SACCTMGR", "", 1);
+	setenv("SCARBON_SCONTROL", "/opt/x/scontrol", 1);
 	assert_string_equal(sc_slurm_prog("sacct"), "/opt/x/sacct");
-	assert_string_equal(sc_slurm_prog("sacctmgr"), "sacctmgr");
-	assert_string_equal(sc_slurm_prog("other"), "other");
+	assert_string_equal(sc_slurm_prog("sacctmgr"), default_prog("sacctmgr", want, sizeof(want)));
+	assert_string_equal(sc_slurm_prog("scontrol"), "/opt/x/scontrol");
+	assert_string_equal(sc_slurm_prog("sc-no-such-command"), "sc-no-such-command");
 	unsetenv("SCARBON_SACCT");
 	unsetenv("SCARBON_SACCTMGR");
+	unsetenv("SCARBON_SCONTROL");
 }
 
 static void test_open_args_env(void **state)
