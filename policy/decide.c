@@ -536,7 +536,7 @@ static void choose(struct search *s, int64_t now, const struct sc_params *prm, s
 	int uncertain = 0;
 
 	ch->c = s->base;
-	ch->rule = "no later window or other partition emits less";
+	ch->rule = "no start within the allowed delay, nor another allowed partition, emits less";
 	ch->taken = 0;
 	for (size_t i = 0; i < s->np; i++)
 		uncertain |= s->p[i].sig > 0;
