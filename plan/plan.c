@@ -6,6 +6,31 @@
 
 #include "plan/plan.h"
 
+/* Someone waits at a terminal (PlanInteractive=no): never delay or move them. Their
+ * options were checked; a budget still caps the job (it is the user's own hard cap):
+ * priced to run now, as requested, and rejected when even that is over it. Returns 1 with
+ * out->d the rejection, else 0 with out->d "left alone", its budget recorded. */
+static int interactive_over_budget(const struct sc_conf *conf, const struct sc_snapshot *snap,
+				   int64_t now, struct sc_eval *out)
+{
+	struct sc_site site = conf->site;
+	struct sc_request req = out->req;
+	struct sc_decision d;
+
+	if (req.budget_g >= 0) {
+		site.params.reroute = 0;
+		req.max_delay = 0;
+		if (sc_decide(&site, sc_snapshot_set(snap), &req, now, &d) == 0 &&
+		    d.action == SC_ACT_REJECT) {
+			out->d = d;
+			return 1;
+		}
+	}
+	sc_decision_none(&out->d, "interactive job, PlanInteractive=no");
+	out->d.budget_g = out->req.budget_g;
+	return 0;
+}
+
 int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const struct sc_job_fields *f, const char *user, const char *account,
 		const char *qos, int64_t now, struct sc_eval *out)
@@ -42,18 +67,15 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		out->err = why;
 		return -1;
 	}
-	if (f->interactive && !conf->plan_interactive) {
-		/* Someone waits at a terminal: never delay them. The options
-		 * were still checked, and the budget is recorded. */
-		sc_decision_none(&out->d, "interactive job, PlanInteractive=no");
+	if (!snap) {
+		sc_decision_none(&out->d, "no forecast loaded");
 		out->d.budget_g = out->req.budget_g;
 		return 0;
 	}
-	if (!snap) {
-		sc_decision_none(&out->d, "no forecast loaded");
-		return 0;
-	}
-	if (sc_decide(&conf->site, sc_snapshot_set(snap), &out->req, now, &out->d) < 0) {
+	if (f->interactive && !conf->plan_interactive) {
+		if (!interactive_over_budget(conf, snap, now, out))
+			return 0;
+	} else if (sc_decide(&conf->site, sc_snapshot_set(snap), &out->req, now, &out->d) < 0) {
 		sc_err_set(&out->err, "%s", out->d.reason);
 		return -1;
 	}

@@ -66,6 +66,14 @@ static void test_rules(void **state)
 	assert_int_equal(ev.d.action, SC_ACT_NONE);
 	assert_contains(ev.d.reason, "interactive job");
 	assert_near(ev.d.budget_g, 2000, 0);
+	/* A budget still caps it: 36 g to run now is over 30 g, so it is rejected (never
+	 * delayed: the best plan is to run now, as requested). */
+	f.budget = "30g";
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_REJECT);
+	assert_near(ev.d.chosen.gco2e, 36, 1e-9);
+	assert_int_equal(ev.d.chosen.start, NOW);
+	assert_string_equal(ev.ctx.signal, "average");
 	f.budget = "2 stone";
 	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), -1);
 	f.budget = NULL;
