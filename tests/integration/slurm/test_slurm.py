@@ -336,6 +336,11 @@ def main():
            p.stderr)
     if m:
         run(["scancel", m.group(1)])
+    # ... but a budget still caps them: over it even running now, it is rejected, not delayed.
+    p = run(["salloc", "--no-shell", "-p", "gpu", "-t", "600", "--carbon-budget=1g"], user=USER)
+    tap.ok(p.returncode != 0 and "carbon: rejected: over the budget of 1 gCO2e" in p.stderr
+           and "Granted job allocation" not in p.stderr,
+           "salloc over its --carbon-budget is rejected (interactive jobs are never delayed)", p.stderr)
     jid, err = sbatch(["--hold", "-p", "gpu", "-t", "60", "--carbon-max-delay=0"])
     rec = carbon(show_job(jid).get("AdminComment", {})) if jid else {}
     jid2, err2 = sbatch(["--hold", "-p", "gpu", "-t", "60", "--carbon-max-delay=30"])
