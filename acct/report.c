@@ -442,7 +442,7 @@ static json_t *row_json(const struct sc_report_row *w, int with_name)
 	if (!o)
 		return NULL;
 	if (with_name)
-		rc |= json_object_set_new(o, "name", json_string(w->name));
+		rc |= json_object_set_new(o, "name", sc_json_text(w->name));
 	rc |= json_object_set_new(o, "jobs", json_integer(w->jobs));
 	rc |= json_object_set_new(o, "cpu_hours", json_real(sc_round(w->cpu_hours, 1e-4)));
 	rc |= json_object_set_new(o, "gpu_hours", json_real(sc_round(w->gpu_hours, 1e-4)));
@@ -474,9 +474,9 @@ static int write_json(struct sc_report *r, const struct sc_report_info *info, FI
 
 	if (!root || !arr)
 		goto out;
-	if (json_object_set_new(root, "group_by", json_string(sc_group_by_name(r->by))) ||
-	    json_object_set_new(root, "from", info && info->from ? json_string(info->from) : json_null()) ||
-	    json_object_set_new(root, "to", info && info->to ? json_string(info->to) : json_null()))
+	if (json_object_set_new(root, "group_by", sc_json_text(sc_group_by_name(r->by))) ||
+	    json_object_set_new(root, "from", info && info->from ? sc_json_text(info->from) : json_null()) ||
+	    json_object_set_new(root, "to", info && info->to ? sc_json_text(info->to) : json_null()))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		json_t *j = row_json(&rows[i], 1);

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "cli/cli.h"
 #include "forecast/provider.h"
 #include "base/units.h"
@@ -188,9 +189,9 @@ static void render_missing(struct sc_cli *cli, const struct opts *o, const struc
 
 	if (o->fmt == SC_OUT_JSON) {
 		json_t *jz = json_object();
-		json_object_set_new(jz, "zone", json_string(z->name));
-		json_object_set_new(jz, "provider", json_string(sc_provider_name(z->provider)));
-		json_object_set_new(jz, "error", json_string(why));
+		json_object_set_new(jz, "zone", sc_json_text(z->name));
+		json_object_set_new(jz, "provider", sc_json_text(sc_provider_name(z->provider)));
+		json_object_set_new(jz, "error", sc_json_text(why));
 		json_array_append_new(jzones, jz);
 	} else if (o->fmt == SC_OUT_TEXT) {
 		fprintf(cli->out, "Zone %s (%s): no usable forecast: %s\n\n", z->name,
@@ -215,21 +216,21 @@ static void render_json(const struct opts *o, const struct view *v, json_t *jzon
 	json_t *jz = json_object(), *pts = json_array(), *jw = json_array();
 	char t[32];
 
-	json_object_set_new(jz, "zone", json_string(v->z->name));
-	json_object_set_new(jz, "provider", json_string(sc_provider_name(v->z->provider)));
-	json_object_set_new(jz, "signal", json_string(sc_signal_name(v->st->signal)));
-	json_object_set_new(jz, "source", v->st->source ? json_string(v->st->source) : json_null());
+	json_object_set_new(jz, "zone", sc_json_text(v->z->name));
+	json_object_set_new(jz, "provider", sc_json_text(sc_provider_name(v->z->provider)));
+	json_object_set_new(jz, "signal", sc_json_text(sc_signal_name(v->st->signal)));
+	json_object_set_new(jz, "source", v->st->source ? sc_json_text(v->st->source) : json_null());
 	json_object_set_new(jz, "step_s", json_integer(g->step));
 	for (size_t i = v->i0; i < v->i1; i++) {
 		json_t *p = json_object();
-		json_object_set_new(p, "time", json_string(sc_format_time(g->start + (int64_t)i * g->step, t, sizeof(t))));
+		json_object_set_new(p, "time", sc_json_text(sc_format_time(g->start + (int64_t)i * g->step, t, sizeof(t))));
 		json_object_set_new(p, "intensity", json_real(round(g->v[i] * 10) / 10));
 		json_array_append_new(pts, p);
 	}
 	for (int k = 0; k < v->nwin; k++) {
 		json_t *w = json_object();
-		json_object_set_new(w, "start", json_string(sc_format_time(v->win[k].start, t, sizeof(t))));
-		json_object_set_new(w, "end", json_string(sc_format_time(v->win[k].start + o->window, t, sizeof(t))));
+		json_object_set_new(w, "start", sc_json_text(sc_format_time(v->win[k].start, t, sizeof(t))));
+		json_object_set_new(w, "end", sc_json_text(sc_format_time(v->win[k].start + o->window, t, sizeof(t))));
 		json_object_set_new(w, "mean", json_real(round(v->win[k].mean * 10) / 10));
 		json_array_append_new(jw, w);
 	}

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/json.h"
 #include "acct/intensity.h"
 #include "acct/reconcile.h"
 #include "acct/sacct.h"
@@ -102,10 +103,10 @@ static void render(const char *jobid, enum sc_rec_outcome o, json_t *rec, const 
 		json_t *j = json_object();
 		if (!j)
 			return;
-		json_object_set_new(j, "jobid", json_string(jobid));
-		json_object_set_new(j, "action", json_string(sc_rec_outcome_name(o)));
+		json_object_set_new(j, "jobid", sc_json_text(jobid));
+		json_object_set_new(j, "action", sc_json_text(sc_rec_outcome_name(o)));
 		if (why)
-			json_object_set_new(j, "reason", json_string(why));
+			json_object_set_new(j, "reason", sc_json_text(why));
 		if (rec)
 			json_object_set(j, SC_RECORD_ACTUAL_KEY, rec);
 		json_array_append_new(c->jobs, j);
@@ -153,7 +154,7 @@ static void render_summary(struct out *c, const struct sc_reconciler *r)
 		if (!root)
 			return;
 		json_object_set(root, "jobs", c->jobs);
-		json_object_set_new(root, "writer", w ? json_string(w) : json_null());
+		json_object_set_new(root, "writer", w ? sc_json_text(w) : json_null());
 		for (int o = 0; o < SC_REC_N; o++)
 			json_object_set_new(root, sc_rec_outcome_name(o), json_integer(sc_reconciler_count(r, o)));
 		sc_cli_print_json(cli, root, 0);

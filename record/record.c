@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/json.h"
 #include "record/comment.h"
 #include "record/record.h"
 
@@ -47,13 +48,13 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 	if (!o)
 		return NULL;
 	rc |= put(o, "v", json_integer(SC_RECORD_VERSION));
-	rc |= put(o, "decision", json_string(sc_action_name(d->action)));
-	rc |= put(o, "mode", json_string(sc_mode_name(ctx->mode)));
+	rc |= put(o, "decision", sc_json_text(sc_action_name(d->action)));
+	rc |= put(o, "mode", sc_json_text(sc_mode_name(ctx->mode)));
 	rc |= put(o, "applied", json_boolean(ctx->applied));
 	if (d->action != SC_ACT_NONE) {
 		const struct sc_partition *pt = &site->parts[d->chosen.part];
-		rc |= put(o, "partition", json_string(pt->name));
-		rc |= put(o, "zone", json_string(site->zones[pt->zone]));
+		rc |= put(o, "partition", sc_json_text(pt->name));
+		rc |= put(o, "zone", sc_json_text(site->zones[pt->zone]));
 		rc |= put(o, "start", json_integer(d->chosen.start));
 		rc |= put_plan(o, "", &d->chosen);
 		rc |= put(o, "runtime_s", json_integer(d->chosen.runtime));
@@ -65,7 +66,7 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 	}
 	if (d->has_baseline) {
 		rc |= put(o, "baseline_gco2e", json_real(sc_round(d->baseline.gco2e, 0.1)));
-		rc |= put(o, "baseline_partition", json_string(site->parts[d->baseline.part].name));
+		rc |= put(o, "baseline_partition", sc_json_text(site->parts[d->baseline.part].name));
 		rc |= put(o, "baseline_start", json_integer(d->baseline.start));
 		rc |= put(o, "baseline_ci", json_real(sc_round(d->baseline.ci, 0.1)));
 		rc |= put(o, "best_gco2e", json_real(sc_round(d->best_gco2e, 0.1)));
@@ -75,13 +76,13 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 	if (d->action == SC_ACT_REJECT)
 		rc |= put(o, "fit_time_s", json_integer(d->fit_runtime));
 	if (d->action == SC_ACT_NONE || d->action == SC_ACT_REJECT)
-		rc |= put(o, "reason", json_string(d->reason));
+		rc |= put(o, "reason", sc_json_text(d->reason));
 	if (ctx->requested)
-		rc |= put(o, "requested", json_string(ctx->requested));
+		rc |= put(o, "requested", sc_json_text(ctx->requested));
 	if (ctx->signal)
-		rc |= put(o, "signal", json_string(ctx->signal));
+		rc |= put(o, "signal", sc_json_text(ctx->signal));
 	if (ctx->source)
-		rc |= put(o, "source", json_string(ctx->source));
+		rc |= put(o, "source", sc_json_text(ctx->source));
 	if (ctx->issued_at > 0)
 		rc |= put(o, "issued_at", json_integer(ctx->issued_at));
 	if (ctx->submit > 0)
@@ -147,12 +148,12 @@ json_t *sc_actual_record(const struct sc_actual *a)
 	rc |= json_object_set_new(o, "gco2e", json_real(sc_round(a->gco2e, 1e-3)));
 	rc |= json_object_set_new(o, "ci", json_real(sc_round(a->ci, 0.1)));
 	rc |= json_object_set_new(o, "pue", json_real(sc_round(a->pue, 0.01)));
-	rc |= json_object_set_new(o, "energy_source", json_string(sc_energy_source_name(a->energy_source)));
-	rc |= json_object_set_new(o, "ci_source", json_string(sc_ci_source_name(a->ci_source)));
+	rc |= json_object_set_new(o, "energy_source", sc_json_text(sc_energy_source_name(a->energy_source)));
+	rc |= json_object_set_new(o, "ci_source", sc_json_text(sc_ci_source_name(a->ci_source)));
 	if (a->partition[0])
-		rc |= json_object_set_new(o, "partition", json_string(a->partition));
+		rc |= json_object_set_new(o, "partition", sc_json_text(a->partition));
 	if (a->zone[0])
-		rc |= json_object_set_new(o, "zone", json_string(a->zone));
+		rc |= json_object_set_new(o, "zone", sc_json_text(a->zone));
 	rc |= json_object_set_new(o, "start", json_integer(a->start));
 	rc |= json_object_set_new(o, "end", json_integer(a->end));
 	rc |= json_object_set_new(o, "elapsed_s", json_integer(a->elapsed));
@@ -161,7 +162,7 @@ json_t *sc_actual_record(const struct sc_actual *a)
 	if (a->note[0]) {
 		char note[sizeof(a->note)];
 		sc_record_clean(note, sizeof(note), a->note);
-		rc |= json_object_set_new(o, "note", json_string(note));
+		rc |= json_object_set_new(o, "note", sc_json_text(note));
 	}
 	if (rc) {
 		json_decref(o);

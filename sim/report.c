@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/units.h"
 #include "record/record.h"
 #include "sim/capacity.h"
@@ -78,9 +79,9 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 
 	if (!top || !po || !orc)
 		goto error;
-	rc |= json_object_set_new(top, "policy", json_string("slurm-carbon"));
+	rc |= json_object_set_new(top, "policy", sc_json_text("slurm-carbon"));
 	if (info && info->forecast)
-		rc |= json_object_set_new(top, "forecast", json_string(info->forecast));
+		rc |= json_object_set_new(top, "forecast", sc_json_text(info->forecast));
 	rc |= json_object_set_new(top, "max_delay_s", json_integer((json_int_t)res->max_delay));
 	rc |= set_real(top, "forecast_error_pct", res->forecast_error_pct, 0.1);
 	rc |= json_object_set_new(top, "replan_s", json_integer((json_int_t)res->replan));
@@ -102,7 +103,7 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 		rc |= json_object_set_new(top, "gpus", json_integer((json_int_t)res->gpus));
 		rc |= json_object_set_new(top, "nodes", json_integer((json_int_t)res->nodes));
 		rc |= json_object_set_new(top, "capacity_model",
-					  json_string(sc_cap_model_name((enum sc_cap_model)res->capacity_model)));
+					  sc_json_text(sc_cap_model_name((enum sc_cap_model)res->capacity_model)));
 		rc |= set_real(top, "idle_watts_per_core", res->idle_watts_per_core, 0.01);
 	}
 	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {

@@ -62,12 +62,58 @@ static void test_json_dumps(void **state)
 	json_decref(j);
 }
 
+static void test_json_text(void **state)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+		{ "plain", "plain" },
+		{ "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\xb1", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\xb1" },
+		{ "gpu\xff", "gpu\xef\xbf\xbd" },                 /* not UTF-8 at all */
+		{ "cut \xc3", "cut \xef\xbf\xbd" },               /* a sequence cut short at the end */
+		{ "\xe2\x82x", "\xef\xbf\xbd\xef\xbf\xbdx" },    /* ... and in the middle */
+		{ "\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd" },      /* an overlong '/' */
+		{ "\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* a surrogate */
+		{ "\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" }, /* > U+10FFFF */
+		{ "tab\tesc\x1b", "tab\tesc\x1b" },               /* control bytes: JSON escapes them */
+	};
+	char cut[192 + 1];
+	json_t *j;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		j = sc_json_text(cases[i].in);
+		assert_non_null(j);
+		assert_string_equal(json_string_value(j), cases[i].out);
+		json_decref(j);
+	}
+	j = sc_json_text(NULL);
+	assert_string_equal(json_string_value(j), "");
+	json_decref(j);
+	/* A reason cut mid-character by a fixed-size buffer, as snprintf leaves it: the record
+	 * is still written (it used to be lost as "out of memory"). */
+	memset(cut, 0, sizeof(cut));
+	for (size_t i = 0; i + 2 <= 190; i += 2)
+		memcpy(cut + i, "\xc3\xa9", 2);
+	cut[190] = '\xc3'; /* the first byte of a 96th 'é' */
+	j = json_pack("{s:o}", "reason", sc_json_text(cut));
+	assert_non_null(j);
+	{
+		char *text = sc_json_dumps(j);
+		assert_non_null(text);
+		assert_contains(text, "\xc3\xa9\xef\xbf\xbd\"}");
+		free(text);
+	}
+	json_decref(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_cap),
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_json_dumps),
+		cmocka_unit_test(test_json_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

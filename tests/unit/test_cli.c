@@ -592,6 +592,15 @@ static void test_plan_script_and_budget(void **state)
 	assert_int_equal(r1.status, 0);
 	assert_contains(r1.out, "opted out");
 	run_free(&r1);
+	/* Text that is not UTF-8 (a partition name here) never costs the record: it is written
+	 * with U+FFFD in place of each bad byte. */
+	{
+		struct run r = scarbon("--config '%s' plan -p \"$(printf 'gpu\\377')\" --format json",
+				       sc_test_path("etc/carbon.conf.example"));
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, "\"requested\":\"gpu\xef\xbf\xbd\"");
+		run_free(&r);
+	}
 }
 
 int main(void)
