@@ -3,10 +3,12 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/grow.h"
 #include "base/json.h"
 #include "record/comment.h"
 
@@ -18,26 +20,96 @@ static void backticks_to_quotes(char *s)
 			*s = '"';
 }
 
-/* Position of the last top-level JSON object in s that contains key as a
- * member, parsed into *obj; -1 if none. */
+struct span {
+	size_t start, end; /* s[start] is '{', s[end] its matching '}' */
+};
+
+/* The balanced {...} spans of s that no other balanced span contains, in order, into
+ * *out (malloc'd; *n of them). One pass: braces inside JSON strings are skipped when
+ * in_strings is set; an opening brace that is never closed encloses nothing. -1 when out
+ * of memory. */
+static int top_spans(const char *s, int in_strings, struct span **out, size_t *n)
+{
+	size_t *open = NULL, nopen = 0, capopen = 0, cap = 0, cnt = 0, i;
+	struct span *sp = NULL;
+	int str = 0;
+
+	for (i = 0; s[i]; i++) {
+		char c = s[i];
+		if (str) {
+			if (c == '\\' && s[i + 1])
+				i++;
+			else if (c == '"')
+				str = 0;
+		} else if (c == '"' && in_strings && nopen) {
+			str = 1;
+		} else if (c == '{') {
+			if (SC_GROW(open, capopen, nopen + 1) < 0)
+				goto oom;
+			open[nopen++] = i;
+		} else if (c == '}' && nopen) {
+			if (SC_GROW(sp, cap, cnt + 1) < 0)
+				goto oom;
+			sp[cnt++] = (struct span){ open[--nopen], i };
+		}
+	}
+	free(open);
+	/* Spans are recorded as they close, inner ones first: walking back from the last one
+	 * closed, a span is top-level when it starts left of every top-level span seen so far.
+	 * Those go to the front of sp in reverse, then are put in order. */
+	{
+		size_t k = 0, leftmost = SIZE_MAX;
+		struct span *top = malloc((cnt ? cnt : 1) * sizeof(*top));
+		if (!top) {
+			free(sp);
+			return -1;
+		}
+		for (size_t j = cnt; j-- > 0;)
+			if (sp[j].start < leftmost) {
+				leftmost = sp[j].start;
+				top[k++] = sp[j];
+			}
+		for (size_t a = 0; a < k; a++)
+			sp[a] = top[k - 1 - a];
+		free(top);
+		cnt = k;
+	}
+	*out = sp;
+	*n = cnt;
+	return 0;
+oom:
+	free(open);
+	free(sp);
+	return -1;
+}
+
+/* Position of the last top-level JSON object in s that contains key as a member, parsed
+ * into *obj; -1 if none (or out of memory). Linear in the length of s: each top-level
+ * balanced span is parsed once, and spans do not overlap. Braces inside JSON strings are
+ * skipped; when that finds nothing (stray quotes in free text), braces are matched without
+ * regard to quotes. */
 static long find_object(const char *s, const char *key, json_t **obj)
 {
 	long best = -1;
 
 	*obj = NULL;
-	for (const char *p = s; (p = strchr(p, '{')); p++) {
-		json_error_t e;
-		json_t *o = json_loads(p, JSON_DISABLE_EOF_CHECK, &e);
-		if (!o)
-			continue;
-		if (json_is_object(o) && json_object_get(o, key)) {
-			json_decref(*obj);
-			*obj = o;
-			best = p - s;
-			p += e.position - 1; /* skip over the object */
-		} else {
-			json_decref(o);
+	for (int in_strings = 1; in_strings >= 0 && best < 0; in_strings--) {
+		struct span *sp;
+		size_t n;
+		if (top_spans(s, in_strings, &sp, &n) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			json_error_t e;
+			json_t *o = json_loadb(s + sp[i].start, sp[i].end - sp[i].start + 1, 0, &e);
+			if (o && json_is_object(o) && json_object_get(o, key)) {
+				json_decref(*obj);
+				*obj = o;
+				best = (long)sp[i].start;
+			} else {
+				json_decref(o);
+			}
 		}
+		free(sp);
 	}
 	return best;
 }

@@ -157,6 +157,47 @@ static void test_comment_merge(void **state)
 	assert_null(sc_comment_set("x", "carbon", NULL));
 }
 
+/* Finding our object in a comment is linear in its length and survives what free text
+ * holds: an opening brace never closed, a stray quote, another tool's object. */
+static void test_comment_hostile(void **state)
+{
+	size_t n = 80 * 1024;
+	char *big = malloc(n + 64), *set;
+	json_t *o;
+
+	(void)state;
+	/* 80 KB of `{"a":` (it took 14 s when every brace was parsed to the end). */
+	assert_non_null(big);
+	for (size_t i = 0; i + 5 <= n; i += 5)
+		memcpy(big + i, "{\"a\":", 5);
+	big[n - n % 5] = '\0';
+	assert_null(sc_comment_get(big, "carbon"));
+	/* ... with our object after it: found, and replaced in place. */
+	strcat(big, " {\"carbon\":{\"v\":1}}");
+	o = sc_comment_get(big, "carbon");
+	assert_non_null(o);
+	json_decref(o);
+	set = sc_comment_set(big, "carbon", json_pack("{s:i}", "v", 2));
+	assert_non_null(set);
+	assert_int_equal(strlen(set), strlen(big));
+	assert_contains(set, " {\"carbon\":{\"v\":2}}");
+	free(set);
+	free(big);
+
+	o = sc_comment_get("note { never closed {\"carbon\":{\"v\":1}}", "carbon");
+	assert_non_null(o);
+	json_decref(o);
+	o = sc_comment_get("he said \"hi {\"carbon\":{\"v\":1}}", "carbon");
+	assert_non_null(o);
+	json_decref(o);
+	o = sc_comment_get("{\"note\":\"a } and a {\"} {\"carbon\":{\"v\":3}}", "carbon");
+	assert_non_null(o);
+	assert_int_equal(json_integer_value(json_object_get(o, "v")), 3);
+	json_decref(o);
+	/* A key nested inside another tool's object is not ours. */
+	assert_null(sc_comment_get("{\"x\":{\"carbon\":{\"v\":1}}}", "carbon"));
+}
+
 static void test_comments(void **state)
 {
 	char *s;
@@ -320,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_comment_merge),
 		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_comment_hostile),
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_names),
 	};
