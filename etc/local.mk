@@ -42,3 +42,14 @@ etc/scarbon-epilog.sh: $(srcdir)/etc/scarbon-epilog.sh.in Makefile
 # The EpilogSlurmctld script as slurmctld runs it (TAP; a stand-in scarbon).
 TESTS += tests/etc/test_epilog.sh
 EXTRA_DIST += tests/etc/test_epilog.sh
+
+# Learning the estimates (scarbon learn): a systemd service and daily timer, and a cron example.
+systemdunit_DATA += etc/systemd/scarbon-learn.service
+dist_systemdunit_DATA += etc/systemd/scarbon-learn.timer
+cronexample_DATA += etc/cron.d/scarbon-learn
+CLEANFILES += etc/systemd/scarbon-learn.service etc/cron.d/scarbon-learn
+EXTRA_DIST += etc/systemd/scarbon-learn.service.in etc/cron.d/scarbon-learn.in
+etc/systemd/scarbon-learn.service: $(srcdir)/etc/systemd/scarbon-learn.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-learn.service.in >$@
+etc/cron.d/scarbon-learn: $(srcdir)/etc/cron.d/scarbon-learn.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-learn.in >$@

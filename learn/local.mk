@@ -9,3 +9,4 @@ TESTS += tests/unit/test_learn
 tests_unit_test_learn_SOURCES = tests/unit/test_learn.c tests/unit/testutil.h
 tests_unit_test_learn_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_learn_LDADD = $(SC_TEST_LIBS)
+EXTRA_DIST += tests/data/learn/history.sacct
