@@ -76,6 +76,14 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 		rc |= put(o, "fit_time_s", json_integer(d->fit_runtime));
 	if (d->action == SC_ACT_NONE || d->action == SC_ACT_REJECT)
 		rc |= put(o, "reason", json_string(d->reason));
+	if (ctx->estimate) {
+		rc |= put(o, "estimate", json_string(ctx->estimate));
+		if (ctx->estimate_key) {
+			rc |= put(o, "estimate_key", json_string(ctx->estimate_key));
+			rc |= put(o, "estimate_jobs", json_integer(ctx->estimate_jobs));
+		}
+		rc |= put(o, "estimate_ratio", json_real(sc_round(ctx->estimate_ratio, 1e-4)));
+	}
 	if (ctx->requested)
 		rc |= put(o, "requested", json_string(ctx->requested));
 	if (ctx->signal)
