@@ -180,13 +180,29 @@ static void log_zones(const struct sc_snapshot *old, const struct sc_snapshot *s
 	}
 }
 
+/* Makes h (NULL: none) what *slot (g.current, g.model) holds; the one it
+ * replaces is retired, freed once nothing uses it. */
+static void held_set(struct held **slot, struct held *h)
+{
+	struct held *old;
+
+	pthread_mutex_lock(&g.lock);
+	old = *slot;
+	*slot = h;
+	if (old) {
+		old->refs--;
+		old->next = g.retired;
+		g.retired = old;
+	}
+	pthread_mutex_unlock(&g.lock);
+}
+
 /* Loads a snapshot as of now and makes it current. */
 static void snapshot_reload(int64_t now)
 {
 	struct sc_snapshot *snap = sc_snapshot_load(g.conf->zones, g.conf->n_zones,
 						    g.conf->state_dir, now);
 	struct held *h = snap ? calloc(1, sizeof(*h)) : NULL;
-	struct held *old;
 	size_t usable = 0;
 
 	if (!h) {
@@ -199,15 +215,7 @@ static void snapshot_reload(int64_t now)
 	for (size_t i = 0; i < g.conf->n_zones; i++)
 		usable += !sc_snapshot_zone(snap, i)->why;
 	log_zones(g.current ? g.current->snap : NULL, snap);
-	pthread_mutex_lock(&g.lock);
-	old = g.current;
-	g.current = h;
-	if (old) {
-		old->refs--;
-		old->next = g.retired;
-		g.retired = old;
-	}
-	pthread_mutex_unlock(&g.lock);
+	held_set(&g.current, h);
 	slurm_info(LOG_PREFIX "forecasts loaded (%zu of %zu zones usable)", usable, g.conf->n_zones);
 }
 
@@ -288,21 +296,6 @@ static void model_log(int error, const char *fmt, ...)
 		slurm_info(LOG_PREFIX "%s", msg);
 }
 
-/* Replaces the current model with h (NULL: none). */
-static void model_set(struct held *h)
-{
-	struct held *old;
-
-	pthread_mutex_lock(&g.lock);
-	old = g.model;
-	g.model = h;
-	if (old) {
-		old->refs--;
-		old->next = g.retired;
-		g.retired = old;
-	}
-	pthread_mutex_unlock(&g.lock);
-}
 
 /* Loads StateDir/estimates.json when it changed, and drops a model that has
  * grown stale. Only the reloader (and init) calls it. */
@@ -330,11 +323,11 @@ static void model_reload(int64_t now)
 	if (h && (h->model = sc_model_load(path, now, c->estimates_max_age, &err))) {
 		h->refs = 1;
 		resolve_users(h);
-		model_set(h);
+		held_set(&g.model, h);
 		model_log(0, "learned estimates loaded from %s: %zu entries", path, sc_model_count(h->model));
 	} else {
 		free(h);
-		model_set(NULL);
+		held_set(&g.model, NULL);
 		model_log(1, "learned estimates not used, jobs are priced on carbon.conf: %s",
 			  h ? err.msg : "out of memory");
 	}

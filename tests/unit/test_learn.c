@@ -136,6 +136,30 @@ static void expect_refused(const char *text, int64_t max_age, const char *what)
 	assert_contains(err.msg, what);
 }
 
+/* Entries the reader refuses, and what its message says. */
+static const struct {
+	const char *entries, *what;
+} bad_entries[] = {
+	{ "{\"level\":\"user\",\"account\":\"a\",\"partition\":\"p\",\"jobs\":3,"
+	  "\"ratio_median\":0.1,\"ratio_q\":0.2}", "\"user\" missing" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,\"ratio_median\":1.5,"
+	  "\"ratio_q\":0.2}", "from 0 to 1" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,\"ratio_median\":0.5,"
+	  "\"ratio_q\":0.2}", "above ratio_q" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,\"ratio_median\":0.1,"
+	  "\"ratio_q\":0.2,\"core_w\":3}", "go together" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,\"ratio_median\":0.1,"
+	  "\"ratio_q\":0.2},{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":4,"
+	  "\"ratio_median\":0.1,\"ratio_q\":0.2}", "duplicate partition entry */*/p" },
+	{ "{\"level\":\"partition\",\"account\":\"a\",\"partition\":\"p\",\"jobs\":3,"
+	  "\"ratio_median\":0.1,\"ratio_q\":0.2}", "leaves out" },
+	{ "{\"level\":\"team\",\"partition\":\"p\"}", "\"level\" missing or unknown" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\\u0001\",\"jobs\":3,"
+	  "\"ratio_median\":0.1,\"ratio_q\":0.2}", "control character" },
+	{ "{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":2.5,\"ratio_median\":0.1,"
+	  "\"ratio_q\":0.2}", "not a whole number" },
+};
+
 static void test_refused(void **state)
 {
 	char *text = sample_text(NOW - 10 * 86400);
@@ -151,25 +175,10 @@ static void test_refused(void **state)
 	expect_refused("{\"version\":1,\"kind\":\"x\",\"created\":1}", 0, "\"kind\"");
 	expect_refused("{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":1864414000,"
 		       "\"quantile\":0.9,\"entries\":[]}", 0, "clock");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"user\",\"account\":\"a\",\"partition\":\"p\","
-		 "\"jobs\":3,\"ratio_median\":0.1,\"ratio_q\":0.2}]}", head);
-	expect_refused(buf, 0, "\"user\" missing");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,"
-		 "\"ratio_median\":1.5,\"ratio_q\":0.2}]}", head);
-	expect_refused(buf, 0, "from 0 to 1");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,"
-		 "\"ratio_median\":0.5,\"ratio_q\":0.2}]}", head);
-	expect_refused(buf, 0, "above ratio_q");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,"
-		 "\"ratio_median\":0.1,\"ratio_q\":0.2,\"core_w\":3}]}", head);
-	expect_refused(buf, 0, "go together");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":3,"
-		 "\"ratio_median\":0.1,\"ratio_q\":0.2},{\"level\":\"partition\",\"partition\":\"p\","
-		 "\"jobs\":4,\"ratio_median\":0.1,\"ratio_q\":0.2}]}", head);
-	expect_refused(buf, 0, "duplicate partition entry */*/p");
-	snprintf(buf, sizeof(buf), "%s{\"level\":\"partition\",\"account\":\"a\",\"partition\":\"p\","
-		 "\"jobs\":3,\"ratio_median\":0.1,\"ratio_q\":0.2}]}", head);
-	expect_refused(buf, 0, "leaves out");
+	for (size_t i = 0; i < sizeof(bad_entries) / sizeof(bad_entries[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s]}", head, bad_entries[i].entries);
+		expect_refused(buf, 0, bad_entries[i].what);
+	}
 	free(text);
 }
 
