@@ -220,6 +220,9 @@ static void add_to(struct sc_report_row *w, const struct sc_report_row *d)
 	w->jobs_without_record += d->jobs_without_record;
 	w->kgco2e_reconciled += d->kgco2e_reconciled;
 	w->kgco2e_estimated += d->kgco2e_estimated;
+	w->jobs_compared += d->jobs_compared;
+	w->kwh_estimated_cmp += d->kwh_estimated_cmp;
+	w->kwh_actual_cmp += d->kwh_actual_cmp;
 }
 
 /* Splits kg over the days of [s, e). */
@@ -284,6 +287,11 @@ int sc_report_add(struct sc_report *r, const struct sc_acct_job *job)
 		d.jobs_without_record = 1;
 	}
 	d.kgco2e = kg;
+	if (act.present && sc_estimate_usable(&est)) {
+		d.jobs_compared = 1;
+		d.kwh_estimated_cmp = est.kwh;
+		d.kwh_actual_cmp = act.kwh;
+	}
 	if (est.present) {
 		add_zone(r, est.zone);
 		avoided = sc_estimate_avoided_g(&est);
@@ -368,7 +376,7 @@ size_t sc_report_zones(const struct sc_report *r, const char *const **zones)
 static const char *const col_keys[] = {
 	"name", "jobs", "cpu_hours", "gpu_hours", "kwh", "kgco2e", "kgco2e_avoided", "mean_delay_s",
 	"jobs_reconciled", "jobs_measured", "jobs_estimated", "jobs_without_record",
-	"kgco2e_reconciled", "kgco2e_estimated", NULL,
+	"kgco2e_reconciled", "kgco2e_estimated", "jobs_compared", "kwh_estimated", "kwh_actual", NULL,
 };
 
 /* The value of column k (1..) of row w as text, at the machine precision. */
@@ -388,6 +396,9 @@ static void cell(const struct sc_report_row *w, int k, char *b, size_t n)
 	case 11: snprintf(b, n, "%ld", w->jobs_without_record); break;
 	case 12: snprintf(b, n, "%.6f", w->kgco2e_reconciled); break;
 	case 13: snprintf(b, n, "%.6f", w->kgco2e_estimated); break;
+	case 14: snprintf(b, n, "%ld", w->jobs_compared); break;
+	case 15: snprintf(b, n, "%.6f", w->kwh_estimated_cmp); break;
+	case 16: snprintf(b, n, "%.6f", w->kwh_actual_cmp); break;
 	default: b[0] = '\0'; break;
 	}
 	/* "-0.000000" reads badly. */
@@ -456,6 +467,9 @@ static json_t *row_json(const struct sc_report_row *w, int with_name)
 	rc |= json_object_set_new(o, "jobs_without_record", json_integer(w->jobs_without_record));
 	rc |= json_object_set_new(o, "kgco2e_reconciled", json_real(sc_round(w->kgco2e_reconciled, 1e-6)));
 	rc |= json_object_set_new(o, "kgco2e_estimated", json_real(sc_round(w->kgco2e_estimated, 1e-6)));
+	rc |= json_object_set_new(o, "jobs_compared", json_integer(w->jobs_compared));
+	rc |= json_object_set_new(o, "kwh_estimated", json_real(sc_round(w->kwh_estimated_cmp, 1e-6)));
+	rc |= json_object_set_new(o, "kwh_actual", json_real(sc_round(w->kwh_actual_cmp, 1e-6)));
 	if (rc) {
 		json_decref(o);
 		return NULL;
@@ -606,6 +620,31 @@ static void write_table(struct sc_report *r, const struct sc_report_info *info, 
 			fprintf(o, "%s%*s", k ? " " : "", width[k], b);
 		}
 		fputc('\n', o);
+	}
+}
+
+/* The submit-time estimate against the actual kWh, per row: is the
+ * estimate (learned or configured) any good? Nothing when no job has both. */
+static void write_compare(struct sc_report *r, FILE *o)
+{
+	const struct sc_report_row *rows;
+	size_t n = sc_report_rows(r, &rows);
+
+	if (!r->total.jobs_compared)
+		return;
+	fprintf(o, "\nSubmit-time estimate vs actual energy (jobs with both records)\n");
+	fprintf(o, "%-16s %8s %14s %14s %9s\n", sc_group_by_name(r->by), "jobs", "estimated kWh",
+		"actual kWh", "error");
+	for (size_t i = 0; i <= n; i++) {
+		const struct sc_report_row *w = i < n ? &rows[i] : &r->total;
+		char err[16] = "-";
+		if (!w->jobs_compared)
+			continue;
+		if (w->kwh_actual_cmp > 0)
+			snprintf(err, sizeof(err), "%+.0f%%",
+				 100.0 * (w->kwh_estimated_cmp - w->kwh_actual_cmp) / w->kwh_actual_cmp);
+		fprintf(o, "%-16s %8ld %14.3f %14.3f %9s\n", i < n ? w->name : "TOTAL", w->jobs_compared,
+			w->kwh_estimated_cmp, w->kwh_actual_cmp, err);
 	}
 }
 
@@ -909,7 +948,10 @@ int sc_report_write(struct sc_report *r, enum sc_report_format f, const struct s
 			return -1;
 		break;
 	case SC_RF_HTML: write_html(r, info, out); break;
-	default: write_table(r, info, out); break;
+	default:
+		write_table(r, info, out);
+		write_compare(r, out);
+		break;
 	}
 	if (fflush(out) != 0 || ferror(out))
 		return sc_err_set(err, "write error");

@@ -50,6 +50,11 @@ struct sc_report_row {
 	long jobs_estimated;         /* with only the submit-time estimate */
 	long jobs_without_record;
 	double kgco2e_reconciled, kgco2e_estimated;
+	/* Is the estimate any good? Over the jobs with both a usable
+	 * submit-time estimate and a reconciled figure: */
+	long jobs_compared;
+	double kwh_estimated_cmp;    /* the estimate's kWh (AdminComment) */
+	double kwh_actual_cmp;       /* the reconciled kWh (SystemComment) */
 };
 
 /* delay_sum_s / delay_jobs; 0 when no job has an estimate. */
@@ -99,9 +104,12 @@ struct sc_report_info {
  * row; json: {"group_by","from","to","rows":[...],"total":{...}}): name, jobs,
  * cpu_hours, gpu_hours, kwh, kgco2e, kgco2e_avoided, mean_delay_s,
  * jobs_reconciled, jobs_measured, jobs_estimated, jobs_without_record,
- * kgco2e_reconciled, kgco2e_estimated. table: aligned like sreport, with a
- * TOTAL line and a line saying how much is reconciled and how much
- * estimated. html: one self-contained page (inline CSS and SVG, no script,
+ * kgco2e_reconciled, kgco2e_estimated, jobs_compared, kwh_estimated,
+ * kwh_actual (the last three: jobs_compared, kwh_estimated_cmp,
+ * kwh_actual_cmp). table: aligned like sreport, with a TOTAL line and a
+ * line saying how much is reconciled and how much estimated, then, when
+ * any job has both records, the submit-time estimate against the actual
+ * kWh per row (its error in percent of the actual). html: one self-contained page (inline CSS and SVG, no script,
  * nothing fetched): the totals, the table, and three charts — emissions per
  * group (svg#chart-groups), per day (svg#chart-days), intensity with job
  * starts marked (svg#chart-intensity). Returns 0 or -1 with err (write

@@ -45,6 +45,11 @@
 	"ElapsedRaw,Elapsed,NNodes,NCPUS,AllocTRES,ReqMem,CPUTimeRAW,TotalCPU,"            \
 	"ConsumedEnergyRaw,AdminComment,SystemComment"
 
+/* The columns `scarbon learn` asks sacct for: what the fit uses (learn/fit.h). */
+#define SC_SACCT_LEARN_FIELDS                                                             \
+	"JobID,JobIDRaw,User,Account,Partition,State,Submit,Start,End,ElapsedRaw,"        \
+	"TimelimitRaw,NNodes,NCPUS,AllocTRES,ConsumedEnergyRaw"
+
 /* What a TRES string (AllocTRES: `billing=4,cpu=4,energy=12,gres/gpu=1,
  * mem=8000M,node=1`) says. -1 (or < 0) is "not given". */
 struct sc_tres {

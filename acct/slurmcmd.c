@@ -441,7 +441,14 @@ int sc_slurm_is_operator(void)
 int sc_sacct_run(char *const args[], sc_acct_job_fn fn, void *arg, void (*warn)(const char *msg, void *arg),
 		 struct sc_sacct_stats *stats, struct sc_err *err)
 {
-	char delim[] = "--delimiter=\x1f", format[] = "--format=" SC_SACCT_FIELDS;
+	return sc_sacct_run_fields(args, SC_SACCT_FIELDS, fn, arg, warn, stats, err);
+}
+
+int sc_sacct_run_fields(char *const args[], const char *fields, sc_acct_job_fn fn, void *arg,
+			void (*warn)(const char *msg, void *arg), struct sc_sacct_stats *stats,
+			struct sc_err *err)
+{
+	char delim[] = "--delimiter=\x1f", format[1024];
 	char *argv[SACCT_MAX_ARGS + 6];
 	struct sc_proc *p;
 	struct sc_err cerr;
@@ -456,6 +463,8 @@ int sc_sacct_run(char *const args[], sc_acct_job_fn fn, void *arg, void (*warn)(
 			return sc_err_set(err, "more than %d sacct arguments", SACCT_MAX_ARGS);
 		argv[n++] = args[k];
 	}
+	if (snprintf(format, sizeof(format), "--format=%s", fields) >= (int)sizeof(format))
+		return sc_err_set(err, "sacct field list longer than %zu bytes", sizeof(format) - 10);
 	argv[n++] = format;
 	argv[n] = NULL;
 	p = sc_proc_open(argv, err);

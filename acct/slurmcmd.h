@@ -54,6 +54,12 @@ int sc_proc_close(struct sc_proc *p, struct sc_err *err);
 int sc_sacct_run(char *const args[], sc_acct_job_fn fn, void *arg, void (*warn)(const char *msg, void *arg),
 		 struct sc_sacct_stats *stats, struct sc_err *err);
 
+/* sc_sacct_run asking sacct for fields (a comma-separated list of sacct
+ * columns, borrowed; at most 1000 bytes) instead of SC_SACCT_FIELDS. */
+int sc_sacct_run_fields(char *const args[], const char *fields, sc_acct_job_fn fn, void *arg,
+			void (*warn)(const char *msg, void *arg), struct sc_sacct_stats *stats,
+			struct sc_err *err);
+
 /* Runs argv to completion with `input` (may be NULL) on stdin. *out and *errout
  * (each optional) receive its stdout and stderr (malloc'd, NUL-terminated;
  * caller frees). Returns the exit status (0..255; 128 + signal when killed),

@@ -35,3 +35,10 @@ bench: $(EXTRA_PROGRAMS)
 
 # scarbon report / reconcile over synthetic sacct dumps (BENCHMARKS.md, "Reports from accounting").
 EXTRA_DIST += bench/gen-sacct.sh bench/bench-report.sh
+# The learned estimates: lookup at submission and loading (BENCHMARKS.md, "Learned estimates"),
+# and their accuracy on a public trace (a script running scarbon learn).
+EXTRA_PROGRAMS += bench/bench_learn
+bench_bench_learn_SOURCES = bench/bench_learn.c bench/benchutil.h
+bench_bench_learn_LDADD = $(SC_CORE_LIBS)
+CLEANFILES += bench/bench_learn
+dist_noinst_SCRIPTS += bench/learn_accuracy.py

@@ -34,6 +34,7 @@ typedef int (*sc_cmd_fn)(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv);
+int sc_cmd_learn(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_refresh(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_reconcile(struct sc_cli *cli, int argc, char **argv);

@@ -380,6 +380,11 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 		ev->req.shape.cores == 1 ? "" : "s", ev->req.shape.gpus, ev->req.shape.gpus == 1 ? "" : "s",
 		ev->req.shape.mem_gb, sc_format_duration(d->chosen.runtime, rt, sizeof(rt)), d->chosen.watts,
 		sc_format_time(d->t0, t0, sizeof(t0)));
+	if (ev->ctx.estimate)
+		fprintf(cli->out, "Estimate: %s, run time = time limit x %.4g%s%s%s\n", d->basis,
+			ev->ctx.estimate_ratio, ev->ctx.estimate_key ? " (" : "",
+			ev->ctx.estimate_key ? "learned power where measured" : "",
+			ev->ctx.estimate_key ? ")" : "");
 	fprintf(cli->out, "\n  %-10s %-14s %-8s %-20s %9s %5s %9s %11s\n", "", "partition", "zone", "start",
 		"kWh", "PUE", "gCO2e/kWh", "gCO2e");
 	print_plan_row(cli, conf, d->action == SC_ACT_REJECT ? "best" : "chosen", &d->chosen);
@@ -392,6 +397,27 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 		sc_decision_message(&conf->site, d, conf->mode, now, buf, sizeof(buf)));
 }
 
+/* The learned estimates when carbon.conf wants them (Estimates=learned):
+ * NULL, with a warning that says why, when the model is missing, stale or
+ * corrupt (the job is then priced on carbon.conf, as the plugin does). */
+static struct sc_model *load_model(struct sc_cli *cli, const struct sc_conf *conf, int64_t now)
+{
+	struct sc_err err = { "" };
+	struct sc_model *m = NULL;
+	char *path;
+
+	if (!conf->estimates_learned)
+		return NULL;
+	path = sc_model_path(conf->state_dir, &err);
+	if (path)
+		m = sc_model_load(path, now, conf->estimates_max_age, &err);
+	if (!m)
+		fprintf(cli->err, "%s %s: warning: learned estimates not used, carbon.conf's instead: %s\n",
+			cli->prog, cli->cmd, err.msg);
+	free(path);
+	return m;
+}
+
 int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 {
 	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
@@ -399,6 +425,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 	struct kept keep = { NULL, 0, 0 };
 	struct sc_conf *conf = NULL;
 	struct sc_snapshot *snap = NULL;
+	struct sc_model *model = NULL;
 	struct sc_job_fields f;
 	struct sc_eval ev;
 	int64_t now;
@@ -437,7 +464,9 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		rc = sc_cli_fail(cli, "out of memory");
 		goto out;
 	}
-	if (sc_evaluate(conf, snap, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now, &ev) < 0) {
+	model = load_model(cli, conf, now);
+	if (sc_evaluate_model(conf, snap, model, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
+			      &ev) < 0) {
 		rc = sc_cli_fail(cli, "%s", ev.err.msg);
 		goto out;
 	}
@@ -458,6 +487,7 @@ out:
 		free(keep.v[i]);
 	free(keep.v);
 	sc_snapshot_destroy(snap);
+	sc_model_destroy(model);
 	sc_conf_destroy(conf);
 	return rc;
 }

@@ -15,6 +15,7 @@ static const struct {
 } commands[] = {
 	{ "check-config", sc_cmd_check_config, "validate carbon.conf and show what it sets up" },
 	{ "forecast", sc_cmd_forecast, "show the intensity forecast per zone and its greenest windows" },
+	{ "learn", sc_cmd_learn, "learn run times and power per user, account and partition from sacct" },
 	{ "metrics", sc_cmd_metrics, "the forecasts and the plugin's decisions for Prometheus" },
 	{ "plan", sc_cmd_plan, "dry-run the decision for a job (sbatch-like options or a batch script)" },
 	{ "refresh", sc_cmd_refresh, "fetch live forecasts from the providers into StateDir" },

@@ -30,6 +30,7 @@ enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART };
 enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
 	K_ALLOWOPTOUT, K_PLANINTERACTIVE, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
+	K_ESTIMATES, K_ESTIMATESMAXAGE,
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
@@ -63,6 +64,8 @@ static const struct key_def {
 	[K_EXEMPTUSERS] = { "ExemptUsers", CTX_GLOBAL, 0 },
 	[K_EXEMPTACCOUNTS] = { "ExemptAccounts", CTX_GLOBAL, 0 },
 	[K_EXEMPTQOS] = { "ExemptQOS", CTX_GLOBAL, 0 },
+	[K_ESTIMATES] = { "Estimates", CTX_GLOBAL, 0 },
+	[K_ESTIMATESMAXAGE] = { "EstimatesMaxAge", CTX_GLOBAL, 0 },
 	[K_ZONENAME] = { "ZoneName", CTX_ZONE, P_ALL },
 	[K_PROVIDER] = { "Provider", CTX_ZONE, P_ALL },
 	[K_PATH] = { "Path", CTX_ZONE, P_CSV },
@@ -107,6 +110,8 @@ static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
  * live one (forecast/provider.h). */
 #define DEF_FORECAST_ERROR_REPLAY SC_FORECAST_ERROR_LIVE
 #define DEF_RELOAD 10
+/* scarbon-learn.timer runs daily: a week without a new model means it stopped. */
+#define DEF_ESTIMATES_MAX_AGE (7 * 86400)
 #define DEF_STATE_DIR "/var/lib/slurm-carbon"
 #define DEF_HORIZON (72 * 3600)
 #define DEF_MAX_AGE (6 * 3600)
@@ -514,6 +519,15 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 		c->state_dir = d;
 		return 0;
 	}
+	case K_ESTIMATES: {
+		static const char *const est[] = { "configured", "learned" };
+		if (set_word(v, est, 2, "configured or learned", &w, err) < 0)
+			return -1;
+		c->estimates_learned = w;
+		return 0;
+	}
+	case K_ESTIMATESMAXAGE:
+		return set_duration(v, 3600, 0, &c->estimates_max_age, err);
 	case K_ALLOWOPTOUT:
 		return sc_parse_bool(v, &c->allow_opt_out, err);
 	case K_PLANINTERACTIVE:
@@ -1404,6 +1418,7 @@ static void conf_defaults(struct sc_conf *c)
 	c->site.params.max_delay = DEF_MAX_DELAY;
 	c->site.params.min_savings_pct = DEF_MIN_SAVINGS;
 	c->site.params.runtime_ratio = 1.0;
+	c->estimates_max_age = DEF_ESTIMATES_MAX_AGE;
 	c->site.params.reroute = 1;
 	c->site.params.near_best_pct = 0;
 }

@@ -56,6 +56,11 @@ struct sc_conf {
 				     * plugin checks the forecast files for changes */
 	int archive_days;           /* ArchiveDays=<n> [35]: days of fetched intensity kept in
 				     * StateDir/archive for the reconciler (1..3650) */
+	int estimates_learned;      /* Estimates=configured|learned [configured]: whether jobs are
+				     * priced on StateDir/estimates.json (scarbon learn) where it
+				     * has an entry, falling back to the carbon.conf figures */
+	int64_t estimates_max_age;  /* EstimatesMaxAge=<duration> [7-00:00:00], at least 1 hour: an
+				     * older estimates.json is refused (stale) */
 	char **exempt_users;        /* ExemptUsers=a,b [] */
 	size_t n_exempt_users;
 	char **exempt_accounts;     /* ExemptAccounts=a,b [] */

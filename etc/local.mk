@@ -56,3 +56,14 @@ etc/cron.d/scarbon-metrics: $(srcdir)/etc/cron.d/scarbon-metrics.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-metrics.in >$@
 grafanadir = $(docdir)/grafana
 dist_grafana_DATA = etc/grafana/slurm-carbon.json
+
+# Learning the estimates (scarbon learn): a systemd service and daily timer, and a cron example.
+systemdunit_DATA += etc/systemd/scarbon-learn.service
+dist_systemdunit_DATA += etc/systemd/scarbon-learn.timer
+cronexample_DATA += etc/cron.d/scarbon-learn
+CLEANFILES += etc/systemd/scarbon-learn.service etc/cron.d/scarbon-learn
+EXTRA_DIST += etc/systemd/scarbon-learn.service.in etc/cron.d/scarbon-learn.in
+etc/systemd/scarbon-learn.service: $(srcdir)/etc/systemd/scarbon-learn.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-learn.service.in >$@
+etc/cron.d/scarbon-learn: $(srcdir)/etc/cron.d/scarbon-learn.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-learn.in >$@

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "plan/plan.h"
@@ -10,10 +12,10 @@
  * options were checked; a budget still caps the job (it is the user's own hard cap):
  * priced to run now, as requested, and rejected when even that is over it. Returns 1 with
  * out->d the rejection, else 0 with out->d "left alone", its budget recorded. */
-static int interactive_over_budget(const struct sc_conf *conf, const struct sc_snapshot *snap,
+static int interactive_over_budget(const struct sc_site *priced, const struct sc_snapshot *snap,
 				   int64_t now, struct sc_eval *out)
 {
-	struct sc_site site = conf->site;
+	struct sc_site site = *priced;
 	struct sc_request req = out->req;
 	struct sc_decision d;
 
@@ -31,10 +33,90 @@ static int interactive_over_budget(const struct sc_conf *conf, const struct sc_s
 	return 0;
 }
 
+/* The learned power model of partition p for a job of shape, from the
+ * model's entries: 1 with *pw set, 0 when the model has no watts for it. */
+static int learned_power(const struct sc_model *m, const char *user, const char *account,
+			 const char *part, const struct sc_shape *shape, struct sc_power *pw)
+{
+	struct sc_model_match mm;
+
+	sc_model_lookup(m, user, account, part, &mm);
+	memset(pw, 0, sizeof(*pw));
+	pw->usage = 1;
+	if (shape->gpus) {
+		/* gpu_w is what GPU jobs drew beyond their cores at the same
+		 * entry's core_w (0 where it has none). */
+		if (!mm.gpu_w)
+			return 0;
+		pw->gpu_w = mm.gpu_w->gpu_w;
+		pw->core_w = mm.gpu_w->core_w_jobs > 0 ? mm.gpu_w->core_w : 0;
+		return 1;
+	}
+	if (!mm.core_w)
+		return 0;
+	pw->core_w = mm.core_w->core_w;
+	return 1;
+}
+
+/* Fills site (a copy of conf's) and *parts (malloc'd when learned watts
+ * apply; caller frees) with the learned figures of the job; sets ev's
+ * estimate fields. Returns whether the run time is learned. */
+static int apply_model(const struct sc_conf *conf, const struct sc_model *m, const char *user,
+		       const char *account, struct sc_site *site, struct sc_partition **parts,
+		       struct sc_eval *ev)
+{
+	const char *base = conf->site.parts[ev->req.parts[0]].name;
+	struct sc_model_match mm;
+	double r;
+
+	*site = conf->site;
+	*parts = NULL;
+	ev->ctx.estimate = "configured";
+	ev->ctx.estimate_ratio = conf->site.params.runtime_ratio;
+	if (!m || !sc_model_lookup(m, user, account, base, &mm)) {
+		snprintf(ev->d.basis, sizeof(ev->d.basis), "configured: %s, time limit x RuntimeRatio %g",
+			 m ? "no learned entry for the job" : "no learned model loaded",
+			 conf->site.params.runtime_ratio);
+		return 0;
+	}
+	/* A zero median (jobs that end at once) still plans a run. */
+	r = mm.ratio->ratio_median > 1e-4 ? mm.ratio->ratio_median : 1e-4;
+	site->params.runtime_ratio = r;
+	ev->ctx.estimate = "learned";
+	ev->ctx.estimate_key = sc_model_key(mm.ratio, ev->estimate_key, sizeof(ev->estimate_key));
+	ev->ctx.estimate_jobs = mm.ratio->jobs;
+	ev->ctx.estimate_ratio = r;
+	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: median run time of %ld jobs of %s",
+		 mm.ratio->jobs, ev->estimate_key);
+	*parts = malloc(conf->n_parts * sizeof(**parts));
+	if (!*parts)
+		return 1;
+	for (size_t i = 0; i < conf->n_parts; i++) {
+		(*parts)[i] = conf->site.parts[i];
+		if (!learned_power(m, user, account, conf->site.parts[i].name, &ev->req.shape,
+				   &(*parts)[i].power))
+			(*parts)[i].power = conf->site.parts[i].power;
+	}
+	site->parts = *parts;
+	return 1;
+}
+
 int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const struct sc_job_fields *f, const char *user, const char *account,
 		const char *qos, int64_t now, struct sc_eval *out)
 {
+	return sc_evaluate_model(conf, snap, NULL, f, user, account, qos, now, out);
+}
+
+int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap,
+		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
+		      const char *account, const char *qos, int64_t now, struct sc_eval *out)
+{
+	struct sc_site site;
+	struct sc_partition *parts = NULL;
+	char basis[sizeof(out->d.basis)] = "";
+	int rc;
+
 	struct sc_err why;
 
 	memset(out, 0, sizeof(*out));
@@ -72,13 +154,25 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		out->d.budget_g = out->req.budget_g;
 		return 0;
 	}
-	if (f->interactive && !conf->plan_interactive) {
-		if (!interactive_over_budget(conf, snap, now, out))
-			return 0;
-	} else if (sc_decide(&conf->site, sc_snapshot_set(snap), &out->req, now, &out->d) < 0) {
-		sc_err_set(&out->err, "%s", out->d.reason);
-		return -1;
+	site = conf->site;
+	if (conf->estimates_learned) {
+		apply_model(conf, model, user, account, &site, &parts, out);
+		memcpy(basis, out->d.basis, sizeof(basis));
 	}
+	if (f->interactive && !conf->plan_interactive) {
+		rc = interactive_over_budget(&site, snap, now, out);
+		free(parts);
+		if (!rc)
+			return 0;
+	} else {
+		rc = sc_decide(&site, sc_snapshot_set(snap), &out->req, now, &out->d);
+		free(parts);
+		if (rc < 0) {
+			sc_err_set(&out->err, "%s", out->d.reason);
+			return -1;
+		}
+	}
+	memcpy(out->d.basis, basis, sizeof(basis));
 	if (out->d.action != SC_ACT_NONE) {
 		size_t zone = conf->site.parts[out->d.chosen.part].zone;
 		const struct sc_zone_state *zs = sc_snapshot_zone(snap, zone);

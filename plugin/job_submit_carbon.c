@@ -12,7 +12,10 @@
  *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
- * reloader thread does every stat() and read. Every failure of data or of the
+ * reloader thread does every stat() and read — of the forecasts and, with
+ * Estimates=learned, of StateDir/estimates.json (learn/model.h), whose
+ * users it also resolves to uids there; a missing, stale or corrupt model
+ * is logged once and jobs are priced on carbon.conf. Every failure of data or of the
  * plugin itself lets the job through unchanged and, where a record can be
  * written, records why (fail open).
  */
@@ -28,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include <slurm/slurm.h>
@@ -37,6 +41,7 @@
 #include "base/units.h"
 #include "config/conf.h"
 #include "forecast/snapshot.h"
+#include "learn/model.h"
 #include "metrics/counters.h"
 #include "plan/plan.h"
 #include "plugin/compat.h"
@@ -60,10 +65,19 @@ int job_modify(SC_JOB_MODIFY_PARAMS);
  * least this often (the window is hour-aligned and reaches Horizon ahead). */
 #define WINDOW_REFRESH 3600
 
-/* A loaded snapshot and the submissions using it. `current` holds one
- * reference; the reloader frees a retired snapshot once nothing uses it. */
+/* A loaded snapshot, or a loaded model of learned estimates, and the
+ * submissions using it. `current` (`model`) holds one reference; the reloader
+ * frees a retired one once nothing uses it. */
+struct user_id {
+	uid_t uid;
+	const char *name; /* borrowed from the model */
+};
+
 struct held {
 	struct sc_snapshot *snap;
+	struct sc_model *model;
+	struct user_id *users; /* the model's users with their uids, sorted by uid */
+	size_t n_users;
 	unsigned refs;
 	struct held *next;
 };
@@ -77,6 +91,9 @@ static struct {
 	pthread_t thread;
 	struct held *current;
 	struct held *retired;
+	struct held *model;   /* the learned estimates (Estimates=learned), or NULL */
+	struct stat model_st; /* of the file last read (st_mtime 0: none) */
+	char model_why[256];  /* what was last logged about it: logged once */
 	/* ExemptUsers resolved to uids at init: exempt_uid[i] belongs to
 	 * conf->exempt_users[i]; (uid_t)-1 where the name is unknown. */
 	uid_t *exempt_uid;
@@ -247,12 +264,12 @@ static void counters_stop(void)
 
 /* --- snapshots -------------------------------------------------------------- */
 
-static struct held *snapshot_acquire(void)
+static struct held *snapshot_acquire(struct held **which)
 {
 	struct held *h;
 
 	pthread_mutex_lock(&g.lock);
-	h = g.current;
+	h = *which;
 	if (h)
 		h->refs++;
 	pthread_mutex_unlock(&g.lock);
@@ -288,13 +305,29 @@ static void log_zones(const struct sc_snapshot *old, const struct sc_snapshot *s
 	}
 }
 
+/* Makes h (NULL: none) what *slot (g.current, g.model) holds; the one it
+ * replaces is retired, freed once nothing uses it. */
+static void held_set(struct held **slot, struct held *h)
+{
+	struct held *old;
+
+	pthread_mutex_lock(&g.lock);
+	old = *slot;
+	*slot = h;
+	if (old) {
+		old->refs--;
+		old->next = g.retired;
+		g.retired = old;
+	}
+	pthread_mutex_unlock(&g.lock);
+}
+
 /* Loads a snapshot as of now and makes it current. */
 static void snapshot_reload(int64_t now)
 {
 	struct sc_snapshot *snap = sc_snapshot_load(g.conf->zones, g.conf->n_zones,
 						    g.conf->state_dir, now);
 	struct held *h = snap ? calloc(1, sizeof(*h)) : NULL;
-	struct held *old;
 	size_t usable = 0;
 
 	if (!h) {
@@ -307,15 +340,7 @@ static void snapshot_reload(int64_t now)
 	for (size_t i = 0; i < g.conf->n_zones; i++)
 		usable += !sc_snapshot_zone(snap, i)->why;
 	log_zones(g.current ? g.current->snap : NULL, snap);
-	pthread_mutex_lock(&g.lock);
-	old = g.current;
-	g.current = h;
-	if (old) {
-		old->refs--;
-		old->next = g.retired;
-		g.retired = old;
-	}
-	pthread_mutex_unlock(&g.lock);
+	held_set(&g.current, h);
 	slurm_info(LOG_PREFIX "forecasts loaded (%zu of %zu zones usable)", usable, g.conf->n_zones);
 }
 
@@ -339,9 +364,110 @@ static void snapshot_reap(int all)
 	while (dead) {
 		struct held *next = dead->next;
 		sc_snapshot_destroy(dead->snap);
+		sc_model_destroy(dead->model);
+		free(dead->users);
 		free(dead);
 		dead = next;
 	}
+}
+
+/* --- learned estimates ---------------------------------------------------------- */
+
+static int cmp_uid(const void *a, const void *b)
+{
+	uid_t x = ((const struct user_id *)a)->uid, y = ((const struct user_id *)b)->uid;
+	return (x > y) - (x < y);
+}
+
+/* The model's user names resolved to uids, here in the reloader, so that a
+ * submission finds its user's name without asking a name service. */
+static void resolve_users(struct held *h)
+{
+	size_t n = sc_model_count(h->model);
+
+	h->users = calloc(n ? n : 1, sizeof(*h->users));
+	if (!h->users)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct sc_model_entry *e = sc_model_entry(h->model, i);
+		struct passwd pw, *found = NULL;
+		char buf[4096];
+
+		if (e->level != SC_LEVEL_USER || (h->n_users && strcmp(h->users[h->n_users - 1].name, e->user) == 0))
+			continue;
+		if (getpwnam_r(e->user, &pw, buf, sizeof(buf), &found) == 0 && found)
+			h->users[h->n_users++] = (struct user_id){ found->pw_uid, e->user };
+	}
+	qsort(h->users, h->n_users, sizeof(*h->users), cmp_uid);
+}
+
+/* Logs msg (printf) when it differs from what was last logged. */
+static void model_log(int error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void model_log(int error, const char *fmt, ...)
+{
+	char msg[sizeof(g.model_why)];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (strcmp(msg, g.model_why) == 0)
+		return;
+	snprintf(g.model_why, sizeof(g.model_why), "%s", msg);
+	if (error)
+		slurm_error(LOG_PREFIX "%s", msg);
+	else
+		slurm_info(LOG_PREFIX "%s", msg);
+}
+
+
+/* Loads StateDir/estimates.json when it changed, and drops a model that has
+ * grown stale. Only the reloader (and init) calls it. */
+static void model_reload(int64_t now)
+{
+	const struct sc_conf *c = g.conf;
+	struct sc_err err = { "" };
+	char *path = sc_model_path(c->state_dir, &err);
+	struct stat st;
+	struct held *h = NULL;
+
+	if (!path) {
+		model_log(1, "learned estimates: %s; jobs are priced on carbon.conf", err.msg);
+		return;
+	}
+	memset(&st, 0, sizeof(st));
+	if (stat(path, &st) == 0 && st.st_mtime == g.model_st.st_mtime && st.st_size == g.model_st.st_size &&
+	    st.st_ino == g.model_st.st_ino &&
+	    (!g.model || now - sc_model_created(g.model->model) <= c->estimates_max_age)) {
+		free(path);
+		return;
+	}
+	g.model_st = st;
+	h = calloc(1, sizeof(*h));
+	if (h && (h->model = sc_model_load(path, now, c->estimates_max_age, &err))) {
+		h->refs = 1;
+		resolve_users(h);
+		held_set(&g.model, h);
+		model_log(0, "learned estimates loaded from %s: %zu entries", path, sc_model_count(h->model));
+	} else {
+		free(h);
+		held_set(&g.model, NULL);
+		model_log(1, "learned estimates not used, jobs are priced on carbon.conf: %s",
+			  h ? err.msg : "out of memory");
+	}
+	free(path);
+}
+
+/* The name of uid among the model's users, or NULL. Borrowed from h. */
+static const char *model_user(const struct held *h, uint32_t uid)
+{
+	struct user_id key = { (uid_t)uid, NULL }, *u;
+
+	if (!h || !h->n_users)
+		return NULL;
+	u = bsearch(&key, h->users, h->n_users, sizeof(*h->users), cmp_uid);
+	return u ? u->name : NULL;
 }
 
 /* The reloader: every ReloadInterval, stat() the forecast files and reload
@@ -368,6 +494,8 @@ static void *reloader(void *arg)
 		now = (int64_t)time(NULL);
 		if (!cur || sc_snapshot_outdated(cur->snap, now, WINDOW_REFRESH))
 			snapshot_reload(now);
+		if (g.conf->estimates_learned)
+			model_reload(now);
 		snapshot_reap(0);
 		counters_save();
 
@@ -376,6 +504,7 @@ static void *reloader(void *arg)
 	pthread_mutex_unlock(&g.lock);
 	return NULL;
 }
+
 
 /* --- init / fini -------------------------------------------------------------- */
 
@@ -416,6 +545,8 @@ int init(void)
 	counters_start();
 
 	snapshot_reload((int64_t)time(NULL));
+	if (g.conf->estimates_learned)
+		model_reload((int64_t)time(NULL));
 	g.stop = 0;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -449,6 +580,13 @@ int fini(void)
 		g.retired = g.current;
 		g.current = NULL;
 	}
+	if (g.model) {
+		g.model->next = g.retired;
+		g.retired = g.model;
+		g.model = NULL;
+	}
+	memset(&g.model_st, 0, sizeof(g.model_st));
+	g.model_why[0] = '\0';
 	snapshot_reap(1);
 	counters_stop();
 	free(g.exempt_uid);
@@ -500,21 +638,23 @@ static int set_message(char **err_msg, const char *line)
 	return 0;
 }
 
-/* The job's account for ExemptAccounts: the one it names, else the user's
- * default (the job names none when it relies on it). */
-static const char *job_account(const job_desc_msg_t *jd, char *buf, size_t n)
+/* The job's account for ExemptAccounts and the learned estimates (mh: the
+ * model held, or NULL): the one it names, else the user's default (the job
+ * names none when it relies on it). */
+static const char *job_account(const job_desc_msg_t *jd, const struct held *mh, char *buf, size_t n)
 {
 	if (jd->account && *jd->account)
 		return jd->account;
-	if (!g.conf->n_exempt_accounts)
+	/* The learned estimates are keyed by account too. */
+	if (!g.conf->n_exempt_accounts && !mh)
 		return NULL;
 	return sc_ctld_default_account(jd->user_id, buf, n);
 }
 
 /* Evaluates jd. Returns 0 with *ev (possibly "left alone"), or -1 when the
  * user's options are invalid in enforce mode (ev->err says why). */
-static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap, int64_t now,
-		    struct sc_eval *ev)
+static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap,
+		    const struct held *mh, int64_t now, struct sc_eval *ev)
 {
 	struct sc_job_fields f;
 	struct sc_err why = { "" };
@@ -529,9 +669,14 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap, in
 		leave_alone(ev, jd, now, "%s", why.msg);
 		return 0;
 	}
+	/* The name for ExemptUsers (resolved at init), else for the learned
+	 * estimates: the model's (resolved by the reloader): no name service
+	 * on this path. */
 	user = exempt_user_name(jd->user_id);
-	if (sc_evaluate(g.conf, snap, &f, user, job_account(jd, acct, sizeof(acct)), jd->qos, now,
-			ev) == 0)
+	if (!user && mh)
+		user = model_user(mh, jd->user_id);
+	if (sc_evaluate_model(g.conf, snap, mh ? mh->model : NULL, &f, user,
+			      job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev) == 0)
 		return 0;
 	if (ev->build == SC_BUILD_INVALID) {
 		if (g.conf->mode == SC_MODE_ENFORCE)
@@ -607,7 +752,8 @@ static void apply(job_desc_msg_t *jd, struct change *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *snap, int64_t now)
+static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *snap,
+		  const struct held *mh, int64_t now)
 {
 	struct sc_eval ev;
 	struct change c;
@@ -620,7 +766,7 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_NOT_BEFORE,
 		     &sc_ctld_alloc);
 
-	if (evaluate(jd, snap, now, &ev) < 0) {
+	if (evaluate(jd, snap, mh, now, &ev) < 0) {
 		count(jd, &ev, 1);
 		snprintf(msg, sizeof(msg), "carbon: %s", ev.err.msg);
 		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, ev.err.msg);
@@ -649,14 +795,16 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
-	struct held *h;
+	struct held *h, *mh;
 	int rc;
 
 	(void)submit_uid;
 	if (!g.conf || g.conf->mode == SC_MODE_OFF)
 		return SLURM_SUCCESS;
-	h = snapshot_acquire();
-	rc = submit(job_desc, err_msg, h ? h->snap : NULL, (int64_t)time(NULL));
+	h = snapshot_acquire(&g.current);
+	mh = g.conf->estimates_learned ? snapshot_acquire(&g.model) : NULL;
+	rc = submit(job_desc, err_msg, h ? h->snap : NULL, mh, (int64_t)time(NULL));
+	snapshot_release(mh);
 	snapshot_release(h);
 	return rc;
 }

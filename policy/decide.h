@@ -155,6 +155,9 @@ struct sc_decision {
 	int64_t fit_runtime;     /* REJECT: the longest runtime the budget allows at the best plan's intensity */
 	size_t n_candidates;
 	char reason[192];        /* NONE/REJECT: why; otherwise the rule that chose */
+	char basis[128];         /* what the run time and power rest on, for the user's
+				  * message ("learned: median of 40 jobs of alice/phys/cpu");
+				  * "" unless the caller (plan/) sets it: sc_decide leaves it */
 };
 
 /* Decides for req at time now. All pointers borrowed, none NULL. Returns 0

@@ -60,9 +60,9 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
 		snprintf(buf, n,
 			 "%s: over the budget of %s: the best achievable is est. %s (partition %s at %s); "
-			 "a budget of at least %s or a time limit of at most %s would fit",
+			 "a budget of at least %s or a time limit of at most %s would fit%s%s%s",
 			 mode == SC_MODE_ADVISE ? "carbon (advice, not applied)" : "carbon: rejected", bud, est, part,
-			 when, est, lim);
+			 when, est, lim, d->basis[0] ? " (estimate: " : "", d->basis, d->basis[0] ? ")" : "");
 		break;
 	}
 	return buf;
@@ -110,8 +110,9 @@ char *sc_decision_explain(const struct sc_site *site, const struct sc_decision *
 		sc_format_duration(d->fit_runtime, lim, sizeof(lim));
 		snprintf(buf, n,
 			 "No plan fits the carbon budget of %s: the best achievable is about %s (partition %s at %s). "
-			 "Raise the budget to at least %s or shorten the time limit to at most %s.",
-			 bud, est, part, when, est, lim);
+			 "Raise the budget to at least %s or shorten the time limit to at most %s.%s%s%s",
+			 bud, est, part, when, est, lim, d->basis[0] ? " The estimate is " : "", d->basis,
+			 d->basis[0] ? "." : "");
 		break;
 	case SC_ACT_NONE:
 		break;

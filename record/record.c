@@ -77,6 +77,14 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 		rc |= put(o, "fit_time_s", json_integer(d->fit_runtime));
 	if (d->action == SC_ACT_NONE || d->action == SC_ACT_REJECT)
 		rc |= put(o, "reason", sc_json_text(d->reason));
+	if (ctx->estimate) {
+		rc |= put(o, "estimate", sc_json_text(ctx->estimate));
+		if (ctx->estimate_key) {
+			rc |= put(o, "estimate_key", sc_json_text(ctx->estimate_key));
+			rc |= put(o, "estimate_jobs", json_integer(ctx->estimate_jobs));
+		}
+		rc |= put(o, "estimate_ratio", json_real(sc_round(ctx->estimate_ratio, 1e-4)));
+	}
 	if (ctx->requested)
 		rc |= put(o, "requested", sc_json_text(ctx->requested));
 	if (ctx->signal)

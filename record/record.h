@@ -33,6 +33,13 @@ struct sc_record_ctx {
 	int64_t issued_at;     /* forecast issue time; 0: unknown */
 	const char *requested; /* the partition(s) as the user asked; may be NULL */
 	int64_t submit;        /* when the decision was made */
+	/* What the energy estimate rests on (README, "Learned estimates"):
+	 * NULL (Estimates=configured: no keys), "learned" or "configured" (a
+	 * learned estimate was wanted but missing, thin, stale or corrupt). */
+	const char *estimate;
+	const char *estimate_key; /* learned: the entry matched ("alice/phys/cpu"); else NULL */
+	long estimate_jobs;       /* learned: the jobs behind it */
+	double estimate_ratio;    /* the run time ÷ time limit used */
 };
 
 /* The estimate record (SC_RECORD_ESTIMATE_KEY) for decision d: v, decision, partition,
@@ -40,7 +47,8 @@ struct sc_record_ctx {
  * budget was given), reason (when the job was left alone or rejected), and
  * more: mode, applied, runtime_s, watts, delay_s, saving_pct,
  * baseline_partition, baseline_start, baseline_ci, best_gco2e, partial,
- * signal, source, issued_at, submit. Numbers are rounded (kWh to 1e-4, g and
+ * signal, source, issued_at, submit, and with ctx->estimate: estimate,
+ * estimate_key, estimate_jobs, estimate_ratio. Numbers are rounded (kWh to 1e-4, g and
  * g/kWh to 0.1, PUE to 0.01) so that they read well and compare exactly.
  * A new reference, or NULL when out of memory. */
 json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d,

@@ -603,6 +603,52 @@ static void test_plan_script_and_budget(void **state)
 	}
 }
 
+/* scarbon learn on a saved sacct dump: the entries and their fallbacks,
+ * what is skipped, and the errors. */
+static void test_learn(void **state)
+{
+	struct run r;
+	json_t *j, *e;
+	json_error_t je;
+	char path[400];
+
+	(void)state;
+	r = scarbon("learn --input '%s' --output est.json --min-jobs 2 --now 2021-11-09T00:00:00Z",
+		    sc_test_path("tests/data/learn/history.sacct"));
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "9 jobs read, 8 used (1 without a time limit");
+	assert_contains(r.out, "6 with measured energy; 4 entries written to est.json");
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/est.json", tmpdir);
+	j = json_load_file(path, 0, &je);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "created")), 1636416000);
+	e = json_array_get(json_object_get(j, "entries"), 2);
+	assert_string_equal(json_string_value(json_object_get(e, "user")), "alice");
+	assert_int_equal(json_integer_value(json_object_get(e, "jobs")), 6);
+	/* 1 h, 1 h, 1 h, 0.5 h, 1.5 h, 2 h of 4 h; 8 cores at 80 W. */
+	assert_near(json_number_value(json_object_get(e, "ratio_median")), 0.25, 1e-9);
+	assert_near(json_number_value(json_object_get(e, "core_w")), 10, 1e-9);
+	json_decref(j);
+
+	r = scarbon("learn --input /dev/null --output x.json");
+	assert_int_equal(r.status, 1);
+	run_free(&r);
+	r = scarbon("learn --input '%s' --output x.json --min-jobs 2 -S 2030-01-01 -E 2030-02-01",
+		    sc_test_path("tests/data/learn/history.sacct"));
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "no ended job with a time limit");
+	run_free(&r);
+	r = scarbon("learn --quantile 1.5");
+	assert_int_equal(r.status, 2);
+	assert_contains(r.err, "--quantile");
+	run_free(&r);
+	r = scarbon("learn --input a --trace b");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +658,7 @@ int main(void)
 		cmocka_unit_test(test_forecast),
 		cmocka_unit_test(test_plan_json_hand_calculation),
 		cmocka_unit_test(test_plan_script_and_budget),
+		cmocka_unit_test(test_learn),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -193,6 +193,8 @@ static void test_defaults(void **state)
 	assert_int_equal(c->reload_interval, 10);
 	assert_int_equal(c->archive_days, 35);
 	assert_int_equal(c->plan_interactive, 0);
+	assert_int_equal(c->estimates_learned, 0);
+	assert_int_equal(c->estimates_max_age, 7 * 86400);
 	assert_int_equal(c->n_exempt_users + c->n_exempt_accounts + c->n_exempt_qos, 0);
 
 	assert_int_equal(z->replay, SC_REPLAY_NONE);
@@ -239,7 +241,7 @@ static void test_defaults(void **state)
 #define ZL "ZoneName=Z Provider=static Intensity=1\n"
 #define GLOBAL_KEYS                                                                                    \
 	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, PlanInteractive, "          \
-	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS"
+	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS, Estimates, EstimatesMaxAge"
 #define ZONE_KEYS \
 	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \
 	"ForecastError"
@@ -380,6 +382,8 @@ static void test_value_errors(void **state)
 		{ "AllowMixedSignals=y", "carbon.conf:1: AllowMixedSignals: invalid boolean 'y': expected yes or no" },
 		{ "ReloadInterval=0",
 		  "carbon.conf:1: ReloadInterval: duration '0' is too short; expected at least 00:00:01" },
+		{ "Estimates=auto", "carbon.conf:1: Estimates: invalid value 'auto'; expected configured or learned" },
+		{ "EstimatesMaxAge=30", "carbon.conf:1: EstimatesMaxAge: duration '30' is too short; expected at least 01:00:00" },
 		{ "ArchiveDays=0",
 		  "carbon.conf:1: ArchiveDays: number of days '0' is out of range: expected a number from 1 to 3650" },
 		{ "ArchiveDays=7.5",

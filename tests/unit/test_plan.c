@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 
+#include "learn/model.h"
 #include "plan/plan.h"
 
 #define NOW 1764417600
@@ -121,10 +122,79 @@ static void test_rules(void **state)
 	sc_conf_destroy(c);
 }
 
+/* Estimates=learned: the run time and power of the matching entry, the
+ * fallbacks, the record and the budget's message. */
+static void test_learned(void **state)
+{
+	static const char model[] =
+		"{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		"\"quantile\":0.9,\"entries\":["
+		"{\"level\":\"user\",\"user\":\"alice\",\"account\":\"physics\",\"partition\":\"p\","
+		"\"jobs\":12,\"ratio_median\":0.25,\"ratio_q\":0.5,\"core_w\":5,\"core_w_jobs\":12},"
+		"{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":40,\"ratio_median\":0.5,"
+		"\"ratio_q\":0.9}]}";
+	struct sc_conf *c = conf_from("Mode=enforce Estimates=learned\n"
+				      "ZoneName=S Provider=static Intensity=300\n"
+				      "PartitionName=p Zone=S PUE=1.5 CoreWatts=10 MemWattsPerGB=0 DefaultTime=2:00:00\n");
+	struct sc_snapshot *snap = sc_snapshot_load(c->zones, c->n_zones, NULL, NOW);
+	struct sc_model *m = sc_model_parse(model, strlen(model), "e.json", NOW, 0, NULL);
+	struct sc_job_fields f;
+	struct sc_eval ev;
+	json_t *rec;
+	char *s;
+
+	(void)state;
+	assert_non_null(m);
+	memset(&f, 0, sizeof(f));
+	f.cpus_per_task = 4;
+	/* alice: 2 h × 0.25 at 4 × 5 W measured: 20 W × 0.5 h × 1.5 × 300 = 4.5 g. */
+	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_RUN);
+	assert_int_equal(ev.d.chosen.runtime, 1800);
+	assert_near(ev.d.chosen.watts, 20, 1e-9);
+	assert_near(ev.d.chosen.gco2e, 4.5, 1e-9);
+	assert_string_equal(ev.ctx.estimate, "learned");
+	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p");
+	assert_int_equal(ev.ctx.estimate_jobs, 12);
+	s = sc_eval_admin_comment(c, &ev, NULL);
+	assert_non_null(s);
+	assert_contains(s, "\"estimate\":\"learned\",\"estimate_key\":\"alice/physics/p\",\"estimate_jobs\":12");
+	free(s);
+	/* bob: the partition's ratio, configured watts: 40 W × 1 h × 1.5 × 300 = 18 g. */
+	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 3600);
+	assert_near(ev.d.chosen.gco2e, 18, 1e-9);
+	assert_string_equal(ev.ctx.estimate_key, "*/*/p");
+	/* Over a budget: the message says which estimate it used. */
+	f.budget = "10g";
+	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.action, SC_ACT_REJECT);
+	assert_contains(ev.d.basis, "learned: median run time of 40 jobs of */*/p");
+	f.budget = NULL;
+	/* No model: carbon.conf's figures, recorded as configured. */
+	assert_int_equal(sc_evaluate_model(c, snap, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 7200);
+	assert_string_equal(ev.ctx.estimate, "configured");
+	assert_null(ev.ctx.estimate_key);
+	assert_contains(ev.d.basis, "no learned model loaded");
+	rec = sc_record_carbon(&c->site, &ev.d, &ev.ctx);
+	assert_string_equal(json_string_value(json_object_get(rec, "estimate")), "configured");
+	json_decref(rec);
+	/* Estimates=configured (the default): the model is not used. */
+	c->estimates_learned = 0;
+	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 7200);
+	assert_null(ev.ctx.estimate);
+	sc_model_destroy(m);
+	sc_snapshot_destroy(snap);
+	sc_conf_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rules),
+		cmocka_unit_test(test_learned),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -218,15 +218,17 @@ static void test_parsable_and_csv(void **state)
 	s = render(r, SC_RF_PARSABLE, NULL);
 	assert_string_equal(s,
 		"name|jobs|cpu_hours|gpu_hours|kwh|kgco2e|kgco2e_avoided|mean_delay_s|jobs_reconciled|"
-		"jobs_measured|jobs_estimated|jobs_without_record|kgco2e_reconciled|kgco2e_estimated\n"
-		"alice|2|6.0000|4.0000|1.500000|0.550000|0.060000|1800|1|1|1|0|0.150000|0.400000\n"
-		"carol|1|2.0000|0.0000|0.120000|0.015000|0.000000|0|1|0|1|0|0.005000|0.010000\n"
-		"bob|1|1.0000|0.0000|0.000000|0.000000|0.000000|0|0|0|0|1|0.000000|0.000000\n"
-		"d<a>ve,\"x\"|1|0.0167|0.0000|0.000000|0.000000|0.000000|0|1|0|0|0|0.000000|0.000000\n");
+		"jobs_measured|jobs_estimated|jobs_without_record|kgco2e_reconciled|kgco2e_estimated|"
+		"jobs_compared|kwh_estimated|kwh_actual\n"
+		"alice|2|6.0000|4.0000|1.500000|0.550000|0.060000|1800|1|1|1|0|0.150000|0.400000|1|0.600000|0.500000\n"
+		"carol|1|2.0000|0.0000|0.120000|0.015000|0.000000|0|1|0|1|0|0.005000|0.010000|0|0.000000|0.000000\n"
+		"bob|1|1.0000|0.0000|0.000000|0.000000|0.000000|0|0|0|0|1|0.000000|0.000000|0|0.000000|0.000000\n"
+		"d<a>ve,\"x\"|1|0.0167|0.0000|0.000000|0.000000|0.000000|0|1|0|0|0|0.000000|0.000000|0|0.000000|0.000000\n");
 	free(s);
 	s = render(r, SC_RF_CSV, NULL);
 	assert_contains(s, "name,jobs,cpu_hours,gpu_hours,kwh,kgco2e,kgco2e_avoided,mean_delay_s,");
-	assert_contains(s, "\nalice,2,6.0000,4.0000,1.500000,0.550000,0.060000,1800,1,1,1,0,0.150000,0.400000\n");
+	assert_contains(s, "\nalice,2,6.0000,4.0000,1.500000,0.550000,0.060000,1800,1,1,1,0,0.150000,0.400000,"
+			   "1,0.600000,0.500000\n");
 	/* A name with a comma and quotes is quoted, quotes doubled. */
 	assert_contains(s, "\n\"d<a>ve,\"\"x\"\"\",1,0.0167,");
 	free(s);
@@ -295,6 +297,13 @@ static void test_table(void **state)
 			   "d<a>ve,\"x\"    1      0.02      0.00 0.000  0.000          0.000   00:00:00\n"
 			   "---------- ---- --------- --------- ----- ------ -------------- ----------\n"
 			   "     TOTAL    5      9.02      4.00 1.620  0.565          0.060   00:20:00\n");
+	/* The estimate against the actual figure: alice's one job with both
+	 * records was estimated at 0.6 kWh and used 0.5. */
+	assert_contains(s, "\nSubmit-time estimate vs actual energy (jobs with both records)\n"
+			   "user                 jobs  estimated kWh     actual kWh     error\n"
+			   "alice                   1          0.600          0.500      +20%\n"
+			   "TOTAL                   1          0.600          0.500      +20%\n");
+	*strstr(s, "\n\nSubmit-time") = '\0';
 	/* Every line of the table proper has the same width. */
 	for (line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save), lineno++) {
 		if (lineno < 4)

@@ -11,7 +11,10 @@
 # known: zone DE (partitions compute, gpu, flex) is 500 gCO2e/kWh except two greener windows
 # at 100 (a short one minutes ahead, a long one hours ahead); zone FR (compute-fr, flex's
 # alternative) is a constant 50. Expected figures come from `scarbon plan --format json` of
-# the same build at the same `now`. Prints TAP lines and "N passed, N failed"; exits non-zero
+# the same build at the same `now`. Learned estimates: `scarbon learn --input` on a crafted sacct
+# dump writes StateDir/estimates.json before the cluster starts, with entries for partition
+# compute only (user sctest, account carbon: run time a quarter of the limit), so the other
+# partitions' decisions stay carbon.conf's. Prints TAP lines and "N passed, N failed"; exits non-zero
 # on any failure; stops the cluster it started.
 
 import json
@@ -69,6 +72,7 @@ MaxDelay=8:00:00
 MinSavings=10%
 ReloadInterval=0:01
 StateDir={data}/state
+Estimates=learned
 AllowOptOut=yes
 ExemptAccounts=exempt
 ZoneName=DE Provider=file Path=DE.csv MaxGap=0:10:00
@@ -260,6 +264,23 @@ def cluster_env(env, *args):
                           timeout=600)
 
 
+def write_model():
+    """A crafted accounting history of USER on compute (5 jobs, median elapsed 900 s of a 1 h
+    limit), learned into StateDir/estimates.json by the real scarbon learn."""
+    state = os.path.join(DATA, "state")
+    os.makedirs(state, exist_ok=True)
+    os.chmod(state, 0o755)
+    dump = os.path.join(DATA, "history.sacct")
+    rows = ["JobID|User|Account|Partition|State|Start|End|ElapsedRaw|TimelimitRaw|NCPUS"]
+    for i, el in enumerate((600, 900, 900, 900, 1200)):
+        rows.append(f"{100 + i}|{USER}|carbon|compute|COMPLETED|2025-01-01T00:00:00|"
+                    f"2025-01-01T00:{el // 60:02d}:00|{el}|60|1")
+    with open(dump, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    return run([SCARBON, "learn", "--input", dump, "--min-jobs", "3", "--output",
+                os.path.join(state, "estimates.json")])
+
+
 def diff(a, b):
     keys = sorted(set(carbon(a)) | set(carbon(b)))
     return "\n".join(f"{k}: plugin {carbon(a).get(k)!r} vs scarbon plan {carbon(b).get(k)!r}"
@@ -282,6 +303,9 @@ def main():
     with open(CONF, "w") as f:
         f.write(CONF_TEXT.format(data=DATA, fr=FR))
     write_forecast(t0, [long_window])
+    p = write_model()
+    tap.ok(p.returncode == 0 and "3 entries written" in p.stdout,
+           "scarbon learn writes the learned estimates into StateDir", p.stdout + p.stderr)
     p = cluster("start")
     if not tap.ok(p.returncode == 0, "the cluster starts with job_submit/carbon and spank/carbon",
                   p.stdout + p.stderr):
@@ -397,6 +421,27 @@ def main():
     tap.ok(jid is None and "carbon: rejected: over the budget of 1 gCO2e" in err and
            "the best achievable is est." in err and "would fit" in err,
            "a job over its budget is rejected with the best achievable figure", err)
+
+    # A learned estimate: USER's jobs on compute run a quarter of their limit, by the model
+    # the reloader loaded; the record says so, and scarbon plan agrees.
+    log = open(CTLD_LOG, errors="replace").read()
+    tap.ok("job_submit/carbon: learned estimates loaded from " in log and ": 3 entries" in log,
+           "the plugin's reloader loads the learned estimates", log[-2000:])
+    l_id, err = sbatch(["--hold", "-p", "compute", "-t", "60"])
+    l_rec = carbon(show_job(l_id).get("AdminComment")) if l_id else {}
+    l_plan = plan(["-p", "compute", "-t", "60", "-u", USER, "-A", "carbon"], l_rec.get("submit", 0))
+    tap.ok(l_id and l_rec.get("estimate") == "learned" and
+           l_rec.get("estimate_key") == f"{USER}/carbon/compute" and l_rec.get("estimate_jobs") == 5
+           and l_rec.get("runtime_s") == 900 and l_rec.get("estimate_ratio") == 0.25,
+           "a job's plan and AdminComment use the learned estimate (run time = limit x median)",
+           f"{err}\n{l_rec}")
+    tap.ok(l_id and {"carbon": l_rec} == l_plan,
+           "... and scarbon plan gives the same record", diff({"carbon": l_rec}, l_plan))
+    o_id, err = sbatch(["--hold", "-p", "gpu", "-t", "60"])
+    o_rec = carbon(show_job(o_id).get("AdminComment")) if o_id else {}
+    tap.ok(o_id and o_rec.get("estimate") == "configured" and o_rec.get("runtime_s") == 3600,
+           "a partition the model has no entry for is priced on carbon.conf, and says so",
+           f"{err}\n{o_rec}")
 
     # Exempt account.
     e_id, err = sbatch(["-A", "exempt", "-p", "gpu", "-t", "60"])

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""slurm-carbon: how good are the learned estimates (BENCHMARKS.md, "Learned estimates")?
+
+Usage: bench/learn_accuracy.py SCARBON TRACE.swf [--learn-months N] [--min-jobs N] [--scale N]
+                               [--work DIR]
+
+Reads a Parallel Workloads Archive trace (SWF: user id, group id, requested time, run time,
+processors), writes its first N months (by end time, default 6) as an `sacct -P` dump, runs
+the real `SCARBON learn --input` on it, and tests the model on the following months: per-job
+run time and kWh estimates, learned (time limit x the entry's median ratio, the lookup of
+learn/model.c: user+account+partition, else account+partition, else partition) against
+today's (time limit x RuntimeRatio 1.0). SWF traces carry no energy, so power is the same
+configured W per core on both sides and the kWh error is the run-time error. Budget
+decisions: a budget at the median test job's actual kWh (emissions are kWh x PUE x intensity:
+at one intensity the order is the same); a job is rejected when its estimate is over it.
+With --scale N it also writes N copies of the whole trace (times shifted by the trace's span,
+users renamed per copy) and times `scarbon learn` on them (GNU time for peak memory).
+Nothing of the trace is kept outside --work (default /tmp/learn-bench).
+SPDX-License-Identifier: GPL-2.0-or-later"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import time
+
+HEADER = "JobID|User|Account|Partition|State|Submit|Start|End|ElapsedRaw|TimelimitRaw|NCPUS"
+PART = "sp2"
+
+
+def read_swf(path):
+    jobs = []
+    start = 0
+    with open(path) as f:
+        for line in f:
+            if line.startswith(";"):
+                if "UnixStartTime:" in line:
+                    start = int(line.split(":")[1])
+                continue
+            v = line.split()
+            if len(v) < 18:
+                continue
+            jid, sub, wait, run, procs = int(v[0]), int(v[1]), int(v[2]), int(v[3]), int(v[4])
+            req, user, group = int(v[8]), v[11], v[12]
+            if procs <= 0:
+                procs = int(v[7])
+            if run <= 0 or procs <= 0 or req <= 0:
+                continue
+            st = start + sub + max(wait, 0)
+            jobs.append(dict(id=jid, user="u" + user, account="g" + group, submit=start + sub,
+                             start=st, end=st + run, run=run, req=req, cpus=procs))
+    jobs.sort(key=lambda j: j["end"])
+    return jobs
+
+
+def iso(t):
+    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t))
+
+
+def write_dump(path, jobs, copies=1, span=0):
+    with open(path, "w") as f:
+        f.write(HEADER + "\n")
+        for c in range(copies):
+            sh = c * span
+            suf = "" if copies == 1 else "-c%d" % c
+            for j in jobs:
+                # TimelimitRaw is in minutes (Slurm's); SWF requests are seconds.
+                f.write("%d|%s%s|%s%s|%s|COMPLETED|%s|%s|%s|%d|%d|%d\n" % (
+                    j["id"] + c * 10_000_000, j["user"], suf, j["account"], suf, PART,
+                    iso(j["submit"] + sh), iso(j["start"] + sh), iso(j["end"] + sh), j["run"],
+                    (j["req"] + 59) // 60, j["cpus"]))
+
+
+def load_model(path):
+    with open(path) as f:
+        m = json.load(f)
+    idx = {}
+    for e in m["entries"]:
+        idx[(e["level"], e.get("user", ""), e.get("account", ""), e["partition"])] = e
+    return m, idx
+
+
+def lookup(idx, user, account):
+    for key in (("user", user, account, PART), ("account", "", account, PART),
+                ("partition", "", "", PART)):
+        if key in idx:
+            return idx[key]
+    return None
+
+
+def mdape(est, act):
+    return statistics.median(abs(e - a) / a for e, a in zip(est, act))
+
+
+def budget_rates(est, act, budget):
+    rej = [a for e, a in zip(est, act) if e > budget]
+    acc = [a for e, a in zip(est, act) if e <= budget]
+    false_rej = sum(1 for a in rej if a <= budget) / len(rej) if rej else 0.0
+    over_acc = sum(1 for a in acc if a > budget) / len(acc) if acc else 0.0
+    return len(rej) / len(est), false_rej, over_acc
+
+
+def accuracy(scarbon, jobs, months, work, min_jobs):
+    t0 = jobs[0]["end"]
+    cut = t0 + months * 30 * 86400
+    train = [j for j in jobs if j["end"] < cut]
+    test = [j for j in jobs if j["end"] >= cut]
+    dump, model = os.path.join(work, "train.sacct"), os.path.join(work, "estimates.json")
+    write_dump(dump, train)
+    subprocess.run([scarbon, "learn", "--input", dump, "--output", model, "--min-jobs", min_jobs, "--now",
+                    iso(cut) + "Z"], check=True, stdout=subprocess.DEVNULL)
+    m, idx = load_model(model)
+    # Power: one W per core for both estimates (the trace has none measured), so kWh = core-h.
+    act = [j["run"] * j["cpus"] / 3600.0 for j in test]
+    today = [j["req"] * 1.0 * j["cpus"] / 3600.0 for j in test]
+    levels = {"user": 0, "account": 0, "partition": 0}
+    learned, learned_q = [], []
+    for j in test:
+        e = lookup(idx, j["user"], j["account"])
+        levels[e["level"]] += 1
+        learned.append(j["req"] * max(e["ratio_median"], 1e-4) * j["cpus"] / 3600.0)
+        learned_q.append(j["req"] * e["ratio_q"] * j["cpus"] / 3600.0)
+    run_act = [j["run"] for j in test]
+    budget = statistics.median(act)
+    out = {
+        "trace_jobs": len(jobs), "train_jobs": len(train), "test_jobs": len(test),
+        "train_months": months, "test_months": round((test[-1]["end"] - cut) / (30 * 86400), 1),
+        "entries": len(m["entries"]), "matched": levels,
+        "mdape_runtime_today": mdape([j["req"] for j in test], run_act),
+        "mdape_runtime_learned": mdape([j["req"] * max(lookup(idx, j["user"], j["account"])[
+            "ratio_median"], 1e-4) for j in test], run_act),
+        "mdape_kwh_today": mdape(today, act), "mdape_kwh_learned": mdape(learned, act),
+        "bias_kwh_today": sum(today) / sum(act) - 1, "bias_kwh_learned": sum(learned) / sum(act) - 1,
+        "bias_kwh_learned_q": sum(learned_q) / sum(act) - 1,
+        "budget_core_h": budget,
+    }
+    for name, est in (("today", today), ("learned", learned), ("learned_q", learned_q)):
+        r, fr, oa = budget_rates(est, act, budget)
+        out["budget_" + name] = {"rejected": r, "false_rejections": fr, "over_budget_accepted": oa}
+    return out
+
+
+def scale(scarbon, jobs, copies, work):
+    span = jobs[-1]["end"] - jobs[0]["submit"] + 86400
+    dump, model = os.path.join(work, "scaled.sacct"), os.path.join(work, "scaled.json")
+    write_dump(dump, jobs, copies, span)
+    n = len(jobs) * copies
+    t = time.monotonic()
+    r = subprocess.run(["/usr/bin/time", "-f", "%M", scarbon, "learn", "--input", dump,
+                        "--output", model, "--format", "json"], check=True, capture_output=True,
+                       text=True)
+    wall = time.monotonic() - t
+    peak_kb = int(r.stderr.strip().splitlines()[-1])
+    return {"records": n, "seconds": round(wall, 2), "peak_mb": round(peak_kb / 1024, 1),
+            "summary": json.loads(r.stdout), "model": model}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("scarbon")
+    ap.add_argument("trace")
+    ap.add_argument("--learn-months", type=int, default=6)
+    ap.add_argument("--scale", type=int, default=0)
+    ap.add_argument("--min-jobs", default="5")
+    ap.add_argument("--work", default="/tmp/learn-bench")
+    a = ap.parse_args()
+    os.makedirs(a.work, exist_ok=True)
+    jobs = read_swf(a.trace)
+    res = {"trace": os.path.basename(a.trace), "accuracy": accuracy(a.scarbon, jobs, a.learn_months, a.work,
+                                                                     a.min_jobs)}
+    if a.scale:
+        res["scale"] = scale(a.scarbon, jobs, a.scale, a.work)
+    print(json.dumps(res, indent=1))
+
+
+if __name__ == "__main__":
+    main()

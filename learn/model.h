@@ -1,0 +1,113 @@
+/* slurm-carbon: the learned estimates — the model file (StateDir/estimates.json),
+ * its strict reader and the lookup the plan makes at submission.
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ *
+ * The file (version SC_MODEL_VERSION; README, "Learned estimates"):
+ *
+ *   {"version":1, "kind":"slurm-carbon estimates", "created":<epoch>,
+ *    "source":{"input":"<what was read>", "start":<epoch>, "end":<epoch>,
+ *              "jobs_read":N, "jobs_used":M},
+ *    "min_jobs":5, "quantile":0.9,
+ *    "entries":[{"level":"user", "user":"alice", "account":"phys", "partition":"cpu",
+ *                "jobs":40, "ratio_median":0.21, "ratio_q":0.64,
+ *                "core_w":9.5, "core_w_jobs":31, "gpu_w":240, "gpu_w_jobs":12}, ...]}
+ *
+ * An entry is one of three levels: "user" (user + account + partition),
+ * "account" (account + partition: no "user") and "partition" (no "user" or
+ * "account"). ratio_* are the median and the `quantile` quantile of elapsed ÷
+ * time limit over the `jobs` ended jobs behind the entry; core_w (W per
+ * allocated core, from jobs without GPUs) and gpu_w (W per allocated GPU,
+ * what GPU jobs drew beyond their cores at core_w) are the medians of
+ * Slurm's measured energy (ConsumedEnergyRaw) ÷ elapsed, present only when
+ * that many jobs (at least min_jobs) had a measurement. Entries rest on at
+ * least min_jobs jobs: thinner ones are not written.
+ *
+ * The reader refuses, with a message that says what was wrong and what is
+ * accepted: unreadable or oversized files (SC_MODEL_MAX_SIZE), another
+ * version or kind, a missing or mistyped field, numbers out of range (a
+ * ratio outside 0..1, a median above the quantile, watts negative or above
+ * SC_MODEL_MAX_WATTS, jobs below 1), duplicate keys, names with control
+ * characters, and a file created more than max_age before now (stale) or
+ * more than a day after it (a clock gone wrong).
+ */
+#ifndef SC_LEARN_MODEL_H
+#define SC_LEARN_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/error.h"
+
+#define SC_MODEL_VERSION 1
+#define SC_MODEL_KIND "slurm-carbon estimates"
+#define SC_MODEL_FILE "estimates.json"
+#define SC_MODEL_MAX_SIZE (512u << 20)
+#define SC_MODEL_MAX_WATTS 100000.0
+
+enum sc_model_level { SC_LEVEL_USER = 0, SC_LEVEL_ACCOUNT, SC_LEVEL_PARTITION };
+
+/* One entry. Strings are "" where the level has no such key. */
+struct sc_model_entry {
+	enum sc_model_level level;
+	const char *user, *account, *partition;
+	long jobs;           /* >= 1: ended jobs behind the ratios */
+	double ratio_median; /* elapsed ÷ time limit, 0..1 */
+	double ratio_q;      /* its upper quantile (sc_model_quantile), >= ratio_median */
+	double core_w;       /* W per allocated core; valid when core_w_jobs > 0 */
+	long core_w_jobs;
+	double gpu_w;        /* W per allocated GPU; valid when gpu_w_jobs > 0 */
+	long gpu_w_jobs;
+};
+
+struct sc_model;
+
+/* Parses a model file's text (len bytes, need not be NUL-terminated), named
+ * name in messages. max_age > 0: a file created more than max_age seconds
+ * before now is refused as stale (0: no limit). Returns a new model (caller
+ * frees with sc_model_destroy) or NULL with err ("<name>: <what>; <what is
+ * accepted>"). */
+struct sc_model *sc_model_parse(const char *text, size_t len, const char *name, int64_t now,
+				int64_t max_age, struct sc_err *err);
+
+/* Reads and parses the file at path, as sc_model_parse. */
+struct sc_model *sc_model_load(const char *path, int64_t now, int64_t max_age, struct sc_err *err);
+
+/* StateDir/estimates.json: malloc'd (caller frees); NULL with err when
+ * state_dir is NULL or empty, or out of memory. */
+char *sc_model_path(const char *state_dir, struct sc_err *err);
+
+/* NULL is a no-op. */
+void sc_model_destroy(struct sc_model *m);
+
+/* What the file says about itself. m not NULL. */
+int64_t sc_model_created(const struct sc_model *m);
+double sc_model_quantile(const struct sc_model *m);
+size_t sc_model_count(const struct sc_model *m);
+/* Entry i < sc_model_count(m), borrowed from m. */
+const struct sc_model_entry *sc_model_entry(const struct sc_model *m, size_t i);
+
+/* What the model knows for one job on one partition: each field the most
+ * specific entry that has it (user, then account, then partition level),
+ * NULL when no entry has it. Borrowed from the model. */
+struct sc_model_match {
+	const struct sc_model_entry *ratio;
+	const struct sc_model_entry *core_w;
+	const struct sc_model_entry *gpu_w;
+};
+
+/* Looks up (user, account, partition) in m; user and account may be NULL or
+ * "" (unknown: those levels are skipped). Returns 1 when an entry with
+ * ratios was found, else 0 (*out then all NULL, or only watts). No
+ * allocation: safe on the submit path. m and partition not NULL. */
+int sc_model_lookup(const struct sc_model *m, const char *user, const char *account,
+		    const char *partition, struct sc_model_match *out);
+
+/* An entry's key as the decision record shows it: "user/account/partition",
+ * with '*' for the keys its level leaves out (an account-level entry of
+ * account phys on partition cpu: '*', then "/phys/cpu"). Returns buf. */
+char *sc_model_key(const struct sc_model_entry *e, char *buf, size_t n);
+
+/* "user", "account", "partition". */
+const char *sc_model_level_name(enum sc_model_level l);
+
+#endif
