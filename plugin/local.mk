@@ -15,7 +15,7 @@ plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|init|fini|job_submit|job_modify)$$'
-plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la metrics/libscmetrics.la plan/libscplan.la config/libscconf.la \
+plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la metrics/libscmetrics.la plan/libscplan.la config/libscconf.la budget/libscbudget.la \
 	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la base/libscbase.la $(JANSSON_LIBS) -lm
 
 plugin_LTLIBRARIES += plugin/spank_carbon.la
