@@ -237,7 +237,7 @@ enum sc_budget_verdict sc_budget_verdict(const struct sc_budget *b, double used_
 char *sc_budget_message(const struct sc_budget *b, double used_g, double est_g, int64_t end,
 			const char *what, char *buf, size_t n)
 {
-	char used[32], lim[32], est[32], when[40] = "";
+	char used[32], lim[32], est[32], when[64] = "";
 
 	sc_format_carbon(used_g, used, sizeof(used));
 	sc_format_carbon(b->limit_g, lim, sizeof(lim));

@@ -13,6 +13,7 @@ static const struct {
 	sc_cmd_fn fn;
 	const char *summary;
 } commands[] = {
+	{ "budget", sc_cmd_budget, "what the carbon budgets have used of their period; their ledger" },
 	{ "check-config", sc_cmd_check_config, "validate carbon.conf and show what it sets up" },
 	{ "forecast", sc_cmd_forecast, "show the intensity forecast per zone and its greenest windows" },
 	{ "metrics", sc_cmd_metrics, "the forecasts and the plugin's decisions for Prometheus" },

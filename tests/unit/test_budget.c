@@ -175,7 +175,7 @@ static void test_verdict_and_message(void **state)
 	assert_non_null(strstr(m, "carbon budget physics"));
 	assert_non_null(strstr(m, "900 gCO2e of 1 kgCO2e used (90%)"));
 	assert_non_null(strstr(m, "estimate 150 gCO2e would make it 105%"));
-	assert_non_null(strstr(m, "resets at 2026-07-01"));
+	assert_non_null(strstr(m, "resets at 2026-07-01T00:00:00Z"));
 	assert_non_null(strstr(m, "job rejected"));
 }
 
