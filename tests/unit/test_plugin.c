@@ -616,6 +616,13 @@ static int submit_acct(job_desc_msg_t *jd, const char *p, const char *acct, uint
 	return job_submit(jd, submit_uid, msg);
 }
 
+/* job_free for a job of submit_acct (its account is the caller's string). */
+static void acct_job_free(job_desc_msg_t *jd, char *msg)
+{
+	jd->account = NULL;
+	job_free(jd, msg);
+}
+
 static void test_budget_reject(void **state)
 {
 	job_desc_msg_t jd;
@@ -633,23 +640,19 @@ static void test_budget_reject(void **state)
 		assert_true(fabs(json_real_value(json_object_get(r, "budget_used_g")) - 2.4 * i) < 1e-9);
 		assert_true(json_real_value(json_object_get(r, "budget_limit_g")) == 10);
 		json_decref(r);
-		jd.account = NULL;
-		job_free(&jd, msg);
+		acct_job_free(&jd, msg);
 	}
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
 	assert_contains(msg, "carbon budget phys: 9.6 gCO2e of 10 gCO2e used (96%), this job's estimate 2.4 gCO2e");
 	assert_contains(msg, "the period resets at ");
 	assert_contains(msg, "job rejected");
 	assert_null(jd.admin_comment);
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	/* Another account, and an operator's submission, are not held to it. */
 	assert_int_equal(submit_acct(&jd, "compute-fr", "chem", 1000, &msg), SLURM_SUCCESS);
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 0, &msg), SLURM_SUCCESS);
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
@@ -666,8 +669,7 @@ static void test_budget_ledger(void **state)
 	assert_contains(logbuf, "budget ledger");
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
 	assert_contains(msg, "8 gCO2e of 10 gCO2e used");
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 
 	/* A corrupt ledger is logged; usage counts from the jobs accepted since. */
@@ -679,8 +681,7 @@ static void test_budget_ledger(void **state)
 	assert_int_equal(start("enforce", "BudgetName=phys Account=physics Limit=10g Period=month"), SLURM_SUCCESS);
 	assert_contains(logbuf, "budgets.json: expected {\"v\":1");
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 	unlink(path);
 }
@@ -696,12 +697,10 @@ static void test_budget_warn_delay_advise(void **state)
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
 	assert_contains(msg, "carbon budget w: 0 gCO2e of 3 gCO2e used (0%), this job's estimate 2.4 gCO2e would make it 80%");
 	assert_contains(msg, "nearly spent");
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
 	assert_contains(msg, "accepted (Action=warn)");
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 
 	/* Action=delay: over the limit, a job runs only in a plan saving DelaySavings. */
@@ -710,20 +709,17 @@ static void test_budget_warn_delay_advise(void **state)
 	assert_int_equal(submit_acct(&jd, "compute", "physics", 1000, &msg), SLURM_SUCCESS);
 	assert_contains(msg, "accepted into its greener plan (saves 80%");
 	assert_non_null(strstr(jd.admin_comment, "\"decision\":\"delay\""));
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
 	assert_contains(msg, "a job must run in a plan that saves at least 50% (this one saves 0%)");
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 
 	/* Mode=advise: told, never refused. */
 	assert_int_equal(start("advise", "BudgetName=a Account=physics Limit=1g Period=month"), SLURM_SUCCESS);
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
 	assert_contains(msg, "accepted (Mode=advise");
-	jd.account = NULL;
-	job_free(&jd, msg);
+	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
