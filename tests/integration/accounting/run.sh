@@ -364,7 +364,8 @@ assert b["jobs"] == 1 and 0.5 < b["actual_g"] < 5 and b["estimated_g"] == 0, b' 
 		not_ok "the job after that is rejected with the budget, usage, estimate and reset"
 		echo "$out" | sed 's/^/#   /'
 	fi
-	check "its AdminComment names the budget and its usage" sh -c "sacct -n -P -X -o AdminComment -j '$jb' | grep -q '\"budget\":\"small\",\"budget_used_g\":'"
+	# (a pending job's AdminComment reaches accounting when it starts: ask slurmctld)
+	check "its AdminComment names the budget and its usage" sh -c "scontrol show job '$jb' | grep -q 'AdminComment=.*\"budget\":\"small\",\"budget_used_g\":'"
 	as_user "$scarbon" --config "$work/carbon.conf" budget --format parsable >"$work/user-budget.txt" 2>&1
 	check "a user's scarbon budget shows the budgets of their accounts" grep -q "^small|physics|" "$work/user-budget.txt"
 	[ -n "$jb" ] && scancel "$jb"
