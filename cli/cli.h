@@ -31,6 +31,7 @@ struct sc_cli {
 typedef int (*sc_cmd_fn)(struct sc_cli *cli, int argc, char **argv);
 
 /* The subcommands (cli/cmd_<name>.c). */
+int sc_cmd_budget(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv);
 int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv);

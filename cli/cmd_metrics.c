@@ -19,7 +19,9 @@ static void help(FILE *f)
 		"Write the metrics in Prometheus' text format: per zone the forecast intensity now,\n"
 		"its minimum over the next 24 hours and the forecast's age; per partition and\n"
 		"decision the jobs job_submit/carbon decided, with the gCO2e it estimated and\n"
-		"avoided (its counters in StateDir/counters.json, saved every ReloadInterval).\n"
+		"avoided (its counters in StateDir/counters.json, saved every ReloadInterval);\n"
+		"per carbon budget its limit and what the ledger (StateDir/budgets.json, written\n"
+		"by scarbon budget --write) says its current period has used.\n"
 		"\n"
 		"  --output FILE  write FILE atomically (e.g. node_exporter's textfile directory:\n"
 		"                 /var/lib/prometheus/node-exporter/slurm-carbon.prom) instead of\n"
@@ -35,6 +37,7 @@ struct render {
 	const struct sc_conf *conf;
 	const struct sc_snapshot *snap;
 	const struct sc_counters *counters;
+	const struct sc_ledger *ledger; /* NULL: none */
 	int64_t now;
 };
 
@@ -42,6 +45,7 @@ static int fill(FILE *f, void *arg, struct sc_err *err)
 {
 	const struct render *r = arg;
 
+	sc_metrics_write_budgets(f, r->conf, r->ledger, r->now);
 	return sc_metrics_write(f, r->conf, r->snap, r->counters, r->now, err);
 }
 
@@ -83,6 +87,8 @@ int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv)
 	};
 	const char *out_path = NULL, *now_arg = NULL;
 	struct sc_counters counters = { 0 };
+	struct sc_ledger ledger = { 0 };
+	char *lpath = NULL;
 	struct render r = { 0 };
 	struct sc_conf *conf;
 	struct sc_snapshot *snap = NULL;
@@ -108,6 +114,12 @@ int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv)
 		return SC_EXIT_ERROR;
 	if (load_counters(cli, conf, &counters, &have) < 0)
 		goto out;
+	if (conf->n_budgets && (lpath = sc_ledger_path(conf->state_dir, &err)) &&
+	    sc_ledger_load(&ledger, lpath, &err) < 0) {
+		sc_cli_fail(cli, "%s", err.msg);
+		goto out;
+	}
+	r.ledger = ledger.computed > 0 ? &ledger : NULL;
 	snap = sc_snapshot_load(conf->zones, conf->n_zones, conf->state_dir, r.now);
 	if (!snap) {
 		sc_cli_fail(cli, "out of memory");
@@ -124,6 +136,8 @@ int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv)
 out:
 	sc_snapshot_destroy(snap);
 	sc_counters_free(&counters);
+	sc_ledger_free(&ledger);
+	free(lpath);
 	sc_conf_destroy(conf);
 	return rc;
 }

@@ -13,6 +13,7 @@ static const struct {
 	sc_cmd_fn fn;
 	const char *summary;
 } commands[] = {
+	{ "budget", sc_cmd_budget, "what the carbon budgets have used of their period; their ledger" },
 	{ "check-config", sc_cmd_check_config, "validate carbon.conf and show what it sets up" },
 	{ "forecast", sc_cmd_forecast, "show the intensity forecast per zone and its greenest windows" },
 	{ "learn", sc_cmd_learn, "learn run times and power per user, account and partition from sacct" },

@@ -25,7 +25,7 @@
 
 /* ---- the keys ------------------------------------------------------------ */
 
-enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART };
+enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART, CTX_BUDGET };
 
 enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
@@ -35,6 +35,8 @@ enum key_id {
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
 	K_USAGE, K_DEFAULTTIME, K_DEFMEMPERCPU, K_ALTERNATIVES, K_DEFAULT,
+	K_BUDGETNAME, K_ACCOUNT, K_USER, K_LIMIT, K_PERIOD, K_START, K_LENGTH, K_ACTION, K_WARN,
+	K_DELAYSAVINGS,
 	K_COUNT
 };
 
@@ -93,12 +95,23 @@ static const struct key_def {
 	[K_DEFMEMPERCPU] = { "DefMemPerCPU", CTX_PART, 0 },
 	[K_ALTERNATIVES] = { "Alternatives", CTX_PART, 0 },
 	[K_DEFAULT] = { "Default", CTX_PART, 0 },
+	[K_BUDGETNAME] = { "BudgetName", CTX_BUDGET, 0 },
+	[K_ACCOUNT] = { "Account", CTX_BUDGET, 0 },
+	[K_USER] = { "User", CTX_BUDGET, 0 },
+	[K_LIMIT] = { "Limit", CTX_BUDGET, 0 },
+	[K_PERIOD] = { "Period", CTX_BUDGET, 0 },
+	[K_START] = { "Start", CTX_BUDGET, 0 },
+	[K_LENGTH] = { "Length", CTX_BUDGET, 0 },
+	[K_ACTION] = { "Action", CTX_BUDGET, 0 },
+	[K_WARN] = { "Warn", CTX_BUDGET, 0 },
+	[K_DELAYSAVINGS] = { "DelaySavings", CTX_BUDGET, 0 },
 };
 
 static const char *const ctx_what[] = {
 	[CTX_GLOBAL] = "global keys",
 	[CTX_ZONE] = "ZoneName record keys",
 	[CTX_PART] = "PartitionName record keys",
+	[CTX_BUDGET] = "BudgetName record keys",
 };
 
 static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
@@ -181,6 +194,7 @@ struct parser {
 	struct part_rec *prec;
 	size_t n_prec, cap_prec;
 	size_t cap_zones;
+	size_t cap_budgets;
 	int records_capped;
 	struct tok *tok;
 	size_t n_tok, cap_tok;
@@ -828,6 +842,12 @@ static void tokenize(struct parser *ps, char *p, int line)
 	}
 }
 
+/* The record a key context belongs to. */
+static const char *rec_name(enum ctx c)
+{
+	return c == CTX_ZONE ? "ZoneName" : c == CTX_PART ? "PartitionName" : "BudgetName";
+}
+
 /* Marks the tokens from `first` that belong to context c and are not
  * repeats (own[id] = their index), reporting the others. */
 static void classify(struct parser *ps, size_t first, enum ctx c, const char *record, int line, int *own)
@@ -845,9 +865,9 @@ static void classify(struct parser *ps, size_t first, enum ctx c, const char *re
 				snprintf(hint, sizeof(hint), " (did you mean %s?)", s);
 			perr(ps, line, "unknown key '%.80s'%s; %s are: %s", t->key, hint, ctx_what[c],
 			     key_list(c, list, sizeof(list)));
-		} else if (t->id == K_ZONENAME || t->id == K_PARTITIONNAME) {
+		} else if (t->id == K_ZONENAME || t->id == K_PARTITIONNAME || t->id == K_BUDGETNAME) {
 			/* What follows belongs to the misplaced record: one error is enough. */
-			perr(ps, line, "%s= must begin its line; a line holds one ZoneName or PartitionName record, or global keys",
+			perr(ps, line, "%s= must begin its line; a line holds one ZoneName, PartitionName or BudgetName record, or global keys",
 			     keys[t->id].name);
 			break;
 		} else if (keys[t->id].ctx != c) {
@@ -856,11 +876,10 @@ static void classify(struct parser *ps, size_t first, enum ctx c, const char *re
 				     keys[t->id].name, record);
 			else if (c == CTX_GLOBAL)
 				perr(ps, line, "%s= belongs in a %s record; start the line with %s=<name>", keys[t->id].name,
-				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName",
-				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName");
+				     rec_name(keys[t->id].ctx), rec_name(keys[t->id].ctx));
 			else
 				perr(ps, line, "%s= is a key of %s records, not of %s records; %s are: %s", keys[t->id].name,
-				     keys[t->id].ctx == CTX_ZONE ? "ZoneName" : "PartitionName", record, ctx_what[c],
+				     rec_name(keys[t->id].ctx), record, ctx_what[c],
 				     key_list(c, list, sizeof(list)));
 		} else if (own[t->id] >= 0) {
 			perr(ps, line, "%s= given twice %s; give each key once", keys[t->id].name,
@@ -935,10 +954,10 @@ static int part_set_v(struct parser *ps, void *p, int id, const char *v, struct 
 /* Whether another record may be added; reports the limit once. */
 static int record_room(struct parser *ps, int line)
 {
-	if (ps->conf->n_zones + ps->n_prec < SC_CONF_MAX_RECORDS)
+	if (ps->conf->n_zones + ps->n_prec + ps->conf->n_budgets < SC_CONF_MAX_RECORDS)
 		return 1;
 	if (!ps->records_capped)
-		perr(ps, line, "too many records; at most %d ZoneName and PartitionName records", SC_CONF_MAX_RECORDS);
+		perr(ps, line, "too many records; at most %d ZoneName, PartitionName and BudgetName records", SC_CONF_MAX_RECORDS);
 	ps->records_capped = 1;
 	return 0;
 }
@@ -1152,6 +1171,125 @@ static void part_line(struct parser *ps, int line)
 		perr(ps, line, "PartitionName=%.80s has no Zone=; expected Zone=<a ZoneName of this file>", name);
 }
 
+/* ---- BudgetName records -------------------------------------------------- */
+
+static void budget_free(struct sc_budget *b)
+{
+	free(b->name);
+	free(b->account);
+	free(b->user);
+}
+
+static int budget_set(struct parser *ps, struct sc_budget *b, int id, const char *v, struct sc_err *err)
+{
+	static const char *const periods[] = { "month", "quarter", "year" };
+	static const char *const actions[] = { "reject", "delay", "warn" }; /* = enum sc_budget_action */
+	int w = 0;
+
+	switch (id) {
+	case K_ACCOUNT:
+	case K_USER:
+		if (!valid_name(v))
+			return name_error(id == K_USER ? "user name" : "account name", v, err);
+		return replace_str(id == K_USER ? &b->user : &b->account, xstrdup(ps, v));
+	case K_LIMIT:
+		if (sc_parse_carbon(v, &b->limit_g, err) < 0)
+			return -1;
+		return b->limit_g > 0 ? 0 : sc_err_set(err, "'%.80s' is no limit; expected an amount above 0 (500g, 2kg, 1.5t)", v);
+	case K_PERIOD:
+		if (set_word(v, periods, 3, "month, quarter or year (or Start=<time> Length=<duration>)", &w, err) < 0)
+			return -1;
+		b->period = (enum sc_budget_period)w;
+		return 0;
+	case K_START:
+		if (strncasecmp(v, "now", 3) == 0)
+			return sc_err_set(err, "'%.80s' is relative; expected a fixed UTC time (2026-01-01 or 2026-01-01T00:00:00)", v);
+		return sc_parse_time(v, 0, &b->start, err);
+	case K_LENGTH:
+		return set_duration(v, 3600, 0, &b->length, err);
+	case K_ACTION:
+		if (set_word(v, actions, 3, "reject, delay or warn", &w, err) < 0)
+			return -1;
+		b->action = (enum sc_budget_action)w;
+		return 0;
+	case K_WARN:
+		if (sc_parse_percent(v, 0, 100, &b->warn_pct, err) < 0)
+			return -1;
+		return b->warn_pct > 0 ? 0 : sc_err_set(err, "'%.80s': expected a share of the limit above 0%% and at most 100%%", v);
+	case K_DELAYSAVINGS:
+		return sc_parse_percent(v, 0, 100, &b->delay_savings_pct, err);
+	}
+	return sc_err_set(err, "internal error: key %d is not a budget key", id);
+}
+
+/* What a budget must have: whose jobs, a limit, one kind of period. */
+static void budget_complete(struct parser *ps, struct sc_budget *b, const int *own, int line)
+{
+	const char *name = b->name;
+
+	if (!b->account && !b->user)
+		perr(ps, line, "BudgetName=%.80s names no Account= or User=; expected Account=<account>, User=<user> or both", name);
+	if (own[K_LIMIT] < 0)
+		perr(ps, line, "BudgetName=%.80s has no Limit=; expected Limit=<gCO2e per period: 500kg, 2t>", name);
+	if (own[K_PERIOD] >= 0 && (own[K_START] >= 0 || own[K_LENGTH] >= 0))
+		perr(ps, line, "BudgetName=%.80s has Period= and Start=/Length=; give one of Period=month|quarter|year or Start=<time> Length=<duration>", name);
+	else if (own[K_PERIOD] < 0 && (own[K_START] < 0) != (own[K_LENGTH] < 0))
+		perr(ps, line, "BudgetName=%.80s has %s= without %s=; explicit periods need both Start=<time> and Length=<duration>",
+		     name, own[K_START] >= 0 ? "Start" : "Length", own[K_START] >= 0 ? "Length" : "Start");
+	else if (own[K_PERIOD] < 0 && own[K_START] < 0)
+		perr(ps, line, "BudgetName=%.80s has no Period=; expected Period=month|quarter|year, or Start=<time> Length=<duration>", name);
+	else if (own[K_START] >= 0)
+		b->period = SC_PERIOD_FIXED;
+	if (own[K_DELAYSAVINGS] >= 0 && b->action != SC_BUDGET_DELAY)
+		perr(ps, line, "BudgetName=%.80s: DelaySavings= applies to Action=delay only; omit it or say Action=delay", name);
+}
+
+static void budget_line(struct parser *ps, int line)
+{
+	const char *name = ps->tok[0].val;
+	struct sc_conf *c = ps->conf;
+	struct sc_budget *b;
+	int own[K_COUNT];
+	struct sc_err err;
+
+	classify(ps, 1, CTX_BUDGET, "BudgetName", line, own);
+	if (strcasecmp(name, "DEFAULT") == 0) {
+		perr(ps, line, "BudgetName=DEFAULT: budgets have no defaults; give each budget its own name");
+	} else if (!valid_name(name) || strlen(name) > SC_BUDGET_MAX_NAME) {
+		name_error("BudgetName", name, &err);
+		perr(ps, line, "%s", err.msg);
+	}
+	for (size_t i = 0; i < c->n_budgets; i++)
+		if (strcmp(c->budgets[i].name, name) == 0) {
+			perr(ps, line, "duplicate BudgetName=%.80s (first on line %d); each budget is defined once", name,
+			     c->budgets[i].line);
+			break;
+		}
+	if (!record_room(ps, line))
+		return;
+	if (SC_GROW(c->budgets, ps->cap_budgets, c->n_budgets + 1) < 0) {
+		out_of_memory(ps);
+		return;
+	}
+	b = &c->budgets[c->n_budgets];
+	memset(b, 0, sizeof(*b));
+	b->line = line;
+	b->delay_savings_pct = 20;
+	if (!(b->name = xstrdup(ps, name)))
+		return;
+	c->n_budgets++;
+	for (size_t i = 1; i < ps->n_tok && !ps->oom; i++) {
+		struct tok *t = &ps->tok[i];
+		if (!t->use)
+			continue;
+		sc_err_clear(&err);
+		if (budget_set(ps, b, t->id, t->val, &err) < 0 && !ps->oom)
+			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
+	}
+	if (!ps->oom)
+		budget_complete(ps, b, own, line);
+}
+
 static void parse_line(struct parser *ps, char *buf, int line)
 {
 	tokenize(ps, buf, line);
@@ -1163,6 +1301,9 @@ static void parse_line(struct parser *ps, char *buf, int line)
 		break;
 	case K_PARTITIONNAME:
 		part_line(ps, line);
+		break;
+	case K_BUDGETNAME:
+		budget_line(ps, line);
 		break;
 	default:
 		global_line(ps, line);
@@ -1552,6 +1693,9 @@ void sc_conf_destroy(struct sc_conf *c)
 	free_list(c->exempt_users, c->n_exempt_users);
 	free_list(c->exempt_accounts, c->n_exempt_accounts);
 	free_list(c->exempt_qos, c->n_exempt_qos);
+	for (size_t i = 0; i < c->n_budgets; i++)
+		budget_free(&c->budgets[i]);
+	free(c->budgets);
 	for (size_t i = 0; i < c->n_zones; i++)
 		zone_free(&c->zones[i]);
 	free(c->zones);

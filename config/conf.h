@@ -3,8 +3,8 @@
  *
  * Slurm's own syntax: `Key=Value` pairs separated by blanks, keys
  * case-insensitive, `#` starts a comment, one record per line; values may be
- * double-quoted. Global keys stand alone; `ZoneName=` and `PartitionName=`
- * start records whose other keys follow on the same line. Strict: unknown
+ * double-quoted. Global keys stand alone; `ZoneName=`, `PartitionName=` and
+ * `BudgetName=` start records whose other keys follow on the same line. Strict: unknown
  * keys, bad values, duplicate keys, duplicate records, dangling references
  * (a partition's Zone, its Alternatives) are errors, each reported as
  * "<file>:<line>: <what was wrong>; <what is accepted>", all in one pass.
@@ -31,6 +31,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "budget/budget.h"
 #include "forecast/zone.h"
 #include "policy/decide.h"
 #include "base/error.h"
@@ -91,6 +92,10 @@ struct sc_conf {
 	double *zone_error;         /* n_zones: zones[i].forecast_error_pct; site.zone_error points here */
 	char **part_names;          /* n_parts names; parts[i].name points here */
 	size_t *alt_store;          /* every partition's Alternatives, parts[i].alt points here */
+
+	/* BudgetName records, in file order (budget/budget.h). */
+	struct sc_budget *budgets;
+	size_t n_budgets;
 };
 
 /* Parses text (len bytes, need not be NUL-terminated; NULL only with len 0)

@@ -67,3 +67,14 @@ etc/systemd/scarbon-learn.service: $(srcdir)/etc/systemd/scarbon-learn.service.i
 	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-learn.service.in >$@
 etc/cron.d/scarbon-learn: $(srcdir)/etc/cron.d/scarbon-learn.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-learn.in >$@
+
+# The carbon budget ledger (scarbon budget --write): a systemd service and timer, a cron example.
+systemdunit_DATA += etc/systemd/scarbon-budget.service
+dist_systemdunit_DATA += etc/systemd/scarbon-budget.timer
+cronexample_DATA += etc/cron.d/scarbon-budget
+CLEANFILES += etc/systemd/scarbon-budget.service etc/cron.d/scarbon-budget
+EXTRA_DIST += etc/systemd/scarbon-budget.service.in etc/cron.d/scarbon-budget.in
+etc/systemd/scarbon-budget.service: $(srcdir)/etc/systemd/scarbon-budget.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/systemd && $(sc_subst_paths) $(srcdir)/etc/systemd/scarbon-budget.service.in >$@
+etc/cron.d/scarbon-budget: $(srcdir)/etc/cron.d/scarbon-budget.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) etc/cron.d && $(sc_subst_paths) $(srcdir)/etc/cron.d/scarbon-budget.in >$@

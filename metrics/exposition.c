@@ -136,3 +136,36 @@ int sc_metrics_write(FILE *f, const struct sc_conf *conf, const struct sc_snapsh
 		return sc_err_set(err, "cannot write the metrics: %s", strerror(errno));
 	return 0;
 }
+
+static void budget_sample(FILE *f, const char *name, const struct sc_budget *b, double v)
+{
+	fprintf(f, "%s{budget=\"", name);
+	label(f, b->name);
+	fprintf(f, "\"} %.17g\n", v);
+}
+
+void sc_metrics_write_budgets(FILE *f, const struct sc_conf *conf, const struct sc_ledger *l,
+			      int64_t now)
+{
+	if (!conf->n_budgets)
+		return;
+	family(f, "slurm_carbon_budget_limit_grams", "gauge", "The limit of each carbon budget per period (gCO2e)");
+	for (size_t i = 0; i < conf->n_budgets; i++)
+		budget_sample(f, "slurm_carbon_budget_limit_grams", &conf->budgets[i], conf->budgets[i].limit_g);
+	if (!l)
+		return;
+	family(f, "slurm_carbon_budget_used_grams", "gauge",
+	       "What each carbon budget has used of its current period (reconciled + estimated gCO2e), by the ledger");
+	for (size_t i = 0; i < conf->n_budgets; i++) {
+		const struct sc_ledger_entry *e;
+		int64_t s, end;
+		if (!sc_budget_period_at(&conf->budgets[i], now, &s, &end))
+			continue;
+		e = sc_ledger_find(l, conf->budgets[i].name, s);
+		budget_sample(f, "slurm_carbon_budget_used_grams", &conf->budgets[i],
+			      e ? e->actual_g + e->estimated_g : 0);
+	}
+	family(f, "slurm_carbon_budget_ledger_updated_timestamp_seconds", "gauge",
+	       "When the budget ledger was computed (Unix time)");
+	fprintf(f, "slurm_carbon_budget_ledger_updated_timestamp_seconds %lld\n", (long long)l->computed);
+}

@@ -12,6 +12,11 @@
  *   slurm_carbon_estimated_grams_total                 gCO2e of the plans chosen
  *   slurm_carbon_avoided_grams_total                   gCO2e they saved against "as requested"
  *   slurm_carbon_counters_updated_timestamp_seconds    when the plugin last saved them
+ * Per budget (label budget; sc_metrics_write_budgets), from carbon.conf and the ledger:
+ *   slurm_carbon_budget_limit_grams                    the limit per period
+ *   slurm_carbon_budget_used_grams                     used of the current period (reconciled
+ *                                                      + estimated; 0 when the ledger has none)
+ *   slurm_carbon_budget_ledger_updated_timestamp_seconds  when the ledger was computed
  * Label values are escaped as the format requires (\\, \", \n).
  */
 #ifndef SC_METRICS_EXPOSITION_H
@@ -29,5 +34,11 @@
  * borrowed. Returns 0, or -1 with err when writing fails. */
 int sc_metrics_write(FILE *f, const struct sc_conf *conf, const struct sc_snapshot *snap,
 		     const struct sc_counters *c, int64_t now, struct sc_err *err);
+
+/* Writes the budget families for conf's budgets to f: the limits, and, when l (the ledger;
+ * NULL: none written yet) is given, what each has used of its period containing now.
+ * Nothing when conf has no budgets. All borrowed; errors show in f's error flag. */
+void sc_metrics_write_budgets(FILE *f, const struct sc_conf *conf, const struct sc_ledger *l,
+			      int64_t now);
 
 #endif

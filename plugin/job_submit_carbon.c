@@ -44,6 +44,7 @@
 #include "learn/model.h"
 #include "metrics/counters.h"
 #include "plan/plan.h"
+#include "plugin/budget_gate.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
@@ -498,6 +499,7 @@ static void *reloader(void *arg)
 			model_reload(now);
 		snapshot_reap(0);
 		counters_save();
+		sc_gate_reload();
 
 		pthread_mutex_lock(&g.lock);
 	}
@@ -543,6 +545,10 @@ int init(void)
 		return SLURM_ERROR;
 	}
 	counters_start();
+	if (sc_gate_start(g.conf) < 0) {
+		slurm_error(LOG_PREFIX "out of memory setting up the carbon budgets");
+		return SLURM_ERROR;
+	}
 
 	snapshot_reload((int64_t)time(NULL));
 	if (g.conf->estimates_learned)
@@ -589,6 +595,7 @@ int fini(void)
 	g.model_why[0] = '\0';
 	snapshot_reap(1);
 	counters_stop();
+	sc_gate_stop();
 	free(g.exempt_uid);
 	g.exempt_uid = NULL;
 	sc_conf_destroy(g.conf);
@@ -752,9 +759,33 @@ static void apply(job_desc_msg_t *jd, struct change *c)
 	memset(c, 0, sizeof(*c));
 }
 
-static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *snap,
-		  const struct held *mh, int64_t now)
+/* Holds the job to its carbon budgets over time (plugin/budget_gate.h): 1 when refused,
+ * with msg; else 0, ev's record naming the budget, msg a warning or "". Operators'
+ * submissions and jobs without an estimate (left alone, exempt) are not held. */
+static int budget_gate(const job_desc_msg_t *jd, uint32_t submit_uid, struct sc_eval *ev,
+		       int64_t now, char *msg, size_t n)
 {
+	const struct sc_decision *d = &ev->d;
+	int enforce = g.conf->mode == SC_MODE_ENFORCE;
+	int moved = d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE ||
+		    d->action == SC_ACT_DELAY_REROUTE;
+	char acct[256];
+	struct sc_gate_job j = { .uid = jd->user_id, .enforce = enforce, .now = now,
+				 .moved = enforce && moved, .saving_pct = d->saving_pct };
+
+	msg[0] = '\0';
+	if (!g.conf->n_budgets || (!moved && d->action != SC_ACT_RUN) || sc_ctld_is_operator(submit_uid))
+		return 0;
+	j.est_g = j.moved || !d->has_baseline ? d->chosen.gco2e : d->baseline.gco2e;
+	j.account = jd->account && *jd->account ? jd->account
+						: sc_ctld_default_account(jd->user_id, acct, sizeof(acct));
+	return sc_gate_check(&j, &ev->ctx, msg, n);
+}
+
+static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
+		  const struct sc_snapshot *snap, const struct held *mh, int64_t now)
+{
+	char bmsg[512];
 	struct sc_eval ev;
 	struct change c;
 	char msg[768];
@@ -780,6 +811,11 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 		set_message(err_msg, msg);
 		return ESLURM_ACCOUNTING_POLICY;
 	}
+	if (budget_gate(jd, submit_uid, &ev, now, bmsg, sizeof(bmsg))) {
+		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, bmsg);
+		set_message(err_msg, bmsg);
+		return ESLURM_ACCOUNTING_POLICY;
+	}
 	if (prepare(jd, &ev, &c) < 0) {
 		slurm_error(LOG_PREFIX "out of memory: job of uid %u left as submitted, unrecorded",
 			    jd->user_id);
@@ -787,7 +823,8 @@ static int submit(job_desc_msg_t *jd, char **err_msg, const struct sc_snapshot *
 	}
 	apply(jd, &c);
 	/* Jobs of partitions carbon.conf does not manage pass in silence. */
-	if (ev.build != SC_BUILD_UNMANAGED && set_message(err_msg, msg) < 0)
+	if (ev.build != SC_BUILD_UNMANAGED && (set_message(err_msg, msg) < 0 ||
+						  (bmsg[0] && set_message(err_msg, bmsg) < 0)))
 		slurm_error(LOG_PREFIX "out of memory for the message to uid %u", jd->user_id);
 	slurm_debug(LOG_PREFIX "uid %u: %s", jd->user_id, msg);
 	return SLURM_SUCCESS;
@@ -798,12 +835,11 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 	struct held *h, *mh;
 	int rc;
 
-	(void)submit_uid;
 	if (!g.conf || g.conf->mode == SC_MODE_OFF)
 		return SLURM_SUCCESS;
 	h = snapshot_acquire(&g.current);
 	mh = g.conf->estimates_learned ? snapshot_acquire(&g.model) : NULL;
-	rc = submit(job_desc, err_msg, h ? h->snap : NULL, mh, (int64_t)time(NULL));
+	rc = submit(job_desc, submit_uid, err_msg, h ? h->snap : NULL, mh, (int64_t)time(NULL));
 	snapshot_release(mh);
 	snapshot_release(h);
 	return rc;

@@ -10,12 +10,13 @@ plugin_libscjobdesc_la_SOURCES = plugin/jobdesc.c plugin/jobdesc.h
 plugin_libscjobdesc_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 
 plugin_LTLIBRARIES += plugin/job_submit_carbon.la
-plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/ctld.c plugin/ctld.h plugin/compat.h
+plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/budget_gate.c plugin/budget_gate.h \
+	plugin/ctld.c plugin/ctld.h plugin/compat.h
 plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^(plugin_name|plugin_type|plugin_version|init|fini|job_submit|job_modify)$$'
-plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la metrics/libscmetrics.la plan/libscplan.la learn/libsclearn.la config/libscconf.la \
+plugin_job_submit_carbon_la_LIBADD = plugin/libscjobdesc.la metrics/libscmetrics.la plan/libscplan.la learn/libsclearn.la config/libscconf.la budget/libscbudget.la \
 	forecast/libscforecast.la record/libscrecord.la policy/libscpolicy.la base/libscbase.la $(JANSSON_LIBS) -lm
 
 plugin_LTLIBRARIES += plugin/spank_carbon.la
@@ -35,7 +36,8 @@ tests_unit_test_jobdesc_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
 # The glue of job_submit/carbon, compiled with a stand-in for plugin/ctld.c and Slurm's logging.
 check_PROGRAMS += tests/unit/test_plugin
 TESTS += tests/unit/test_plugin
-tests_unit_test_plugin_SOURCES = tests/unit/test_plugin.c tests/unit/testutil.h plugin/job_submit_carbon.c
+tests_unit_test_plugin_SOURCES = tests/unit/test_plugin.c tests/unit/testutil.h plugin/job_submit_carbon.c \
+	plugin/budget_gate.c
 tests_unit_test_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_plugin_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la metrics/libscmetrics.la $(SC_TEST_LIBS)

@@ -40,6 +40,9 @@ struct sc_record_ctx {
 	const char *estimate_key; /* learned: the entry matched ("alice/phys/cpu"); else NULL */
 	long estimate_jobs;       /* learned: the jobs behind it */
 	double estimate_ratio;    /* the run time ÷ time limit used */
+	const char *budget;    /* the carbon budget (BudgetName) the job counted against; NULL: none */
+	double budget_used_g;  /* its usage at submission, this job included; with budget only */
+	double budget_limit_g; /* its limit; with budget only */
 };
 
 /* The estimate record (SC_RECORD_ESTIMATE_KEY) for decision d: v, decision, partition,
@@ -47,8 +50,9 @@ struct sc_record_ctx {
  * budget was given), reason (when the job was left alone or rejected), and
  * more: mode, applied, runtime_s, watts, delay_s, saving_pct,
  * baseline_partition, baseline_start, baseline_ci, best_gco2e, partial,
- * signal, source, issued_at, submit, and with ctx->estimate: estimate,
- * estimate_key, estimate_jobs, estimate_ratio. Numbers are rounded (kWh to 1e-4, g and
+ * signal, source, issued_at, submit, with ctx->estimate: estimate, estimate_key,
+ * estimate_jobs, estimate_ratio, and budget, budget_used_g, budget_limit_g (when ctx names a
+ * budget). Numbers are rounded (kWh to 1e-4, g and
  * g/kWh to 0.1, PUE to 0.01) so that they read well and compare exactly.
  * A new reference, or NULL when out of memory. */
 json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d,

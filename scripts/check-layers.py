@@ -9,7 +9,7 @@ import sys
 
 # The README's layers, bottom up; a folder may include its own layer's other folders only
 # where listed in SAME_LAYER_OK (none today).
-LAYERS = [["base"], ["policy"], ["forecast", "record"], ["config", "learn"], ["plan", "acct", "metrics"], ["sim"],
+LAYERS = [["base"], ["policy"], ["forecast", "record"], ["budget"], ["config", "learn"], ["plan", "acct", "metrics"], ["sim"],
           ["plugin", "cli"]]
 RANK = {d: i for i, layer in enumerate(LAYERS) for d in layer}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_0-9]+)/([a-z_0-9]+)\.h"', re.M)

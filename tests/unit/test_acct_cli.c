@@ -13,6 +13,7 @@
 #include <slurm/slurm_version.h>
 
 #include "acct/slurmdb.h"
+#include "budget/budget.h"
 
 static char tmpdir[256];
 static char dump[300], calls_log[300];
@@ -477,6 +478,72 @@ static json_t *comment_json(const char *id)
 	return j;
 }
 
+/* scarbon budget: usage from reconciled figures and estimates of the jobs submitted in
+ * each budget's period, through the fake sacct; the ledger written with --write and
+ * read back as the plugin reads it; the three formats. */
+static void test_budget(void **state)
+{
+	struct run r;
+	char conf[400], ledger[400], *calls;
+	struct sc_ledger l;
+	struct sc_err err;
+	json_t *j, *b;
+	(void)state;
+
+	fresh();
+	r = scarbon(NULL, "budget --all --now 2024-03-10T00:00:00 --format json");
+	assert_int_equal(r.status, 0);
+	j = json_loads(r.out, 0, NULL);
+	assert_non_null(j);
+	b = json_array_get(json_object_get(j, "budgets"), 0);
+	/* phys in March 2024: 1013 reconciled (100 g), 1001 estimated (11.4 g); the rest have
+	 * no record, 1012 was submitted in 2023. */
+	assert_string_equal(json_string_value(json_object_get(b, "name")), "phys");
+	assert_true(json_real_value(json_object_get(b, "actual_g")) == 100.0);
+	assert_true(json_real_value(json_object_get(b, "estimated_g")) == 11.4);
+	assert_int_equal(json_integer_value(json_object_get(b, "jobs")), 2);
+	assert_int_equal(json_integer_value(json_object_get(b, "period_start")), 1709251200);
+	b = json_array_get(json_object_get(j, "budgets"), 1);
+	assert_string_equal(json_string_value(json_object_get(b, "name")), "bob");
+	assert_true(json_real_value(json_object_get(b, "used_g")) == 358.8);
+	assert_int_equal(json_integer_value(json_object_get(b, "period_start")), 1704067200); /* Q1 */
+	json_decref(j);
+	calls = sc_test_read_file(calls_log, NULL);
+	assert_contains(calls, "  --allusers\n  --starttime=2024-01-01T00:00:00\n  --endtime=2024-03-10T00:00:00\n");
+	free(calls);
+	run_free(&r);
+
+	r = scarbon(NULL, "budget --all --now 2024-03-10T00:00:00 --format parsable");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "phys|phys||reject|1709251200|1711929600|2000.000|100.000|11.400|111.400|1888.600|29.0|2\n");
+	run_free(&r);
+	r = scarbon(NULL, "budget --all --now 2024-03-10T00:00:00");
+	assert_contains(r.out, "BUDGET");
+	assert_contains(r.out, "bob              bob                  warn     2024-04-01T00:00:00Z");
+	run_free(&r);
+
+	/* --write into a StateDir of our own; the plugin's reader takes it back. */
+	snprintf(conf, sizeof(conf), "%s/budget.conf", tmpdir);
+	sh("sed 's|^StateDir=.*|StateDir=%s|' '%s' >'%s'", tmpdir, sc_test_path("tests/data/acct/carbon.conf"), conf);
+	r = scarbon(NULL, "--config '%s' budget --all --write --now 2024-03-10T00:00:00 --format json", conf);
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+	snprintf(ledger, sizeof(ledger), "%s/budgets.json", tmpdir);
+	assert_int_equal(sc_ledger_load(&l, ledger, &err), 1);
+	assert_int_equal(l.computed, 1710028800);
+	assert_non_null(sc_ledger_find(&l, "phys", 1709251200));
+	assert_true(sc_ledger_find(&l, "phys", 1709251200)->estimated_g == 11.4);
+	sc_ledger_free(&l);
+
+	r = scarbon("SC_FAKE_SACCT_FAIL=1", "budget --all --now 2024-03-10T00:00:00");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "Connection refused");
+	run_free(&r);
+	r = scarbon(NULL, "budget --format xml");
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+}
+
 static void test_reconcile_slurmdb(void **state)
 {
 	struct run r;
@@ -680,6 +747,7 @@ static void test_reconcile_writer_choice(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_reconcile_writes_once),
 		cmocka_unit_test(test_reconcile_json_and_dry_run),
 		cmocka_unit_test(test_reconcile_epilog),

@@ -281,7 +281,7 @@ static void test_syntax_errors(void **state)
 	expect_error("StateDir=/a\"b c\"\n",
 		     "carbon.conf:1: unexpected '\"' in the value of StateDir=; a quoted value must be quoted as a whole (Key=\"a value\")");
 	expect_error("Mode=off ZoneName=Z Provider=static Intensity=1\n",
-		     "carbon.conf:1: ZoneName= must begin its line; a line holds one ZoneName or PartitionName record, or global keys");
+		     "carbon.conf:1: ZoneName= must begin its line; a line holds one ZoneName, PartitionName or BudgetName record, or global keys");
 	expect_error(ZL "PartitionName=p Zone=Z Mode=enforce\n",
 		     "carbon.conf:2: Mode= is a global key, not a key of PartitionName records; put global keys on lines of their own");
 	expect_error("Provider=file\n",
@@ -742,6 +742,66 @@ static void test_locate(void **state)
 	unsetenv("SLURM_CONF");
 }
 
+/* BudgetName records: every form, the defaults, and each error with its line. */
+static void test_budgets(void **state)
+{
+	struct sc_conf *c;
+	const char *B = "carbon.conf:2: BudgetName=";
+
+	(void)state;
+	c = parse_ok(ZL "BudgetName=physics Account=physics Limit=500kg Period=quarter Action=reject\n"
+		     "BudgetName=alice User=alice Limit=2t Period=month Action=warn Warn=80%\n"
+		     "BudgetName=ap Account=physics User=bob Limit=1500 Start=2026-01-01 Length=30-0 "
+		     "Action=delay DelaySavings=40%\n"
+		     "BudgetName=y account=chem limit=1kg period=YEAR\n");
+	assert_int_equal(c->n_budgets, 4);
+	assert_string_equal(c->budgets[0].account, "physics");
+	assert_null(c->budgets[0].user);
+	assert_true(c->budgets[0].limit_g == 500000);
+	assert_int_equal(c->budgets[0].period, SC_PERIOD_QUARTER);
+	assert_int_equal(c->budgets[0].action, SC_BUDGET_REJECT);
+	assert_int_equal(c->budgets[0].line, 2);
+	assert_true(c->budgets[0].warn_pct == 0 && c->budgets[0].delay_savings_pct == 20);
+	assert_true(c->budgets[1].limit_g == 2e6 && c->budgets[1].warn_pct == 80);
+	assert_int_equal(c->budgets[1].action, SC_BUDGET_WARN);
+	assert_int_equal(c->budgets[2].period, SC_PERIOD_FIXED);
+	assert_int_equal(c->budgets[2].start, 1767225600);
+	assert_int_equal(c->budgets[2].length, 30 * 86400);
+	assert_true(c->budgets[2].limit_g == 1500 && c->budgets[2].delay_savings_pct == 40);
+	assert_int_equal(c->budgets[3].period, SC_PERIOD_YEAR);
+	sc_conf_destroy(c);
+
+	expect_error(ZL "BudgetName=b Limit=1kg Period=month\n",
+		     "carbon.conf:2: BudgetName=b names no Account= or User=; expected Account=<account>, User=<user> or both");
+	expect_error(ZL "BudgetName=b Account=a Period=month\n",
+		     "carbon.conf:2: BudgetName=b has no Limit=; expected Limit=<gCO2e per period: 500kg, 2t>");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg\n",
+		     "carbon.conf:2: BudgetName=b has no Period=; expected Period=month|quarter|year, or Start=<time> Length=<duration>");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=week\n",
+		     "carbon.conf:2: Period: invalid value 'week'; expected month, quarter or year (or Start=<time> Length=<duration>)");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=month Start=2026-01-01\n",
+		     "carbon.conf:2: BudgetName=b has Period= and Start=/Length=; give one of Period=month|quarter|year or Start=<time> Length=<duration>");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Start=2026-01-01\n",
+		     "carbon.conf:2: BudgetName=b has Start= without Length=; explicit periods need both Start=<time> and Length=<duration>");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Start=now-1day Length=1-0\n",
+		     "carbon.conf:2: Start: 'now-1day' is relative; expected a fixed UTC time (2026-01-01 or 2026-01-01T00:00:00)");
+	expect_error(ZL "BudgetName=b Account=a Limit=0 Period=month\n",
+		     "carbon.conf:2: Limit: '0' is no limit; expected an amount above 0 (500g, 2kg, 1.5t)");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=month Action=queue\n",
+		     "carbon.conf:2: Action: invalid value 'queue'; expected reject, delay or warn");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=month DelaySavings=30%\n",
+		     "carbon.conf:2: BudgetName=b: DelaySavings= applies to Action=delay only; omit it or say Action=delay");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=month\nBudgetName=b User=u Limit=1kg Period=year\n",
+		     "carbon.conf:3: duplicate BudgetName=b (first on line 2); each budget is defined once");
+	expect_error(ZL "BudgetName=DEFAULT Account=a Limit=1kg Period=month\n",
+		     "carbon.conf:2: BudgetName=DEFAULT: budgets have no defaults; give each budget its own name");
+	expect_error(ZL "BudgetName=b Account=a Limit=1kg Period=month Zone=Z\n",
+		     "carbon.conf:2: Zone= is a key of PartitionName records, not of BudgetName records; BudgetName record keys are: "
+		     "BudgetName, Account, User, Limit, Period, Start, Length, Action, Warn, DelaySavings");
+	expect_error(ZL "Account=a\n", "carbon.conf:2: Account= belongs in a BudgetName record; start the line with BudgetName=<name>");
+	(void)B;
+}
+
 static void test_exempt(void **state)
 {
 	struct sc_conf *c = parse_ok("ExemptUsers=root,Alice ExemptAccounts=ops ExemptQOS=urgent\n");
@@ -895,7 +955,7 @@ static void test_limits(void **state)
 	c = sc_conf_parse(text, used, "carbon.conf", &d);
 	assert_null(c);
 	assert_int_equal(d.n, 1);
-	assert_string_equal(d.msgs[0], "carbon.conf:4097: too many records; at most 4096 ZoneName and PartitionName records");
+	assert_string_equal(d.msgs[0], "carbon.conf:4097: too many records; at most 4096 ZoneName, PartitionName and BudgetName records");
 	sc_diag_free(&d);
 	/* Exactly the limit is fine. */
 	c = sc_conf_parse(text, used - 2 * strlen("ZoneName=z4096 Provider=static Intensity=1\n"), "carbon.conf", &d);
@@ -1064,6 +1124,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_full),
+		cmocka_unit_test(test_budgets),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_record_errors),

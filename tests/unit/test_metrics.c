@@ -213,12 +213,52 @@ static void test_exposition(void **state)
 	sc_conf_destroy(conf);
 }
 
+/* Per budget: its limit always, what the ledger says of the current period when there is one. */
+static void test_exposition_budgets(void **state)
+{
+	static const char text[] = "ZoneName=Z Provider=static Intensity=1\nPartitionName=p Zone=Z\n"
+				   "BudgetName=physics Account=physics Limit=500kg Period=quarter\n"
+				   "BudgetName=\"b\" User=alice Limit=2kg Period=month\n";
+	struct sc_diag diag = { 0 };
+	struct sc_conf *conf = sc_conf_parse(text, strlen(text), "carbon.conf", &diag);
+	struct sc_ledger l = { .computed = 1778000000 };
+	struct sc_ledger_entry *e;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(conf);
+	f = open_memstream(&buf, &len);
+	sc_metrics_write_budgets(f, conf, NULL, 1778400000);
+	fclose(f);
+	assert_non_null(strstr(buf, "# TYPE slurm_carbon_budget_limit_grams gauge\n"
+				    "slurm_carbon_budget_limit_grams{budget=\"physics\"} 500000\n"
+				    "slurm_carbon_budget_limit_grams{budget=\"b\"} 2000\n"));
+	assert_null(strstr(buf, "used_grams"));
+	free(buf);
+	e = sc_ledger_add(&l, &conf->budgets[0], l.computed);
+	e->actual_g = 1200.5;
+	e->estimated_g = 30;
+	f = open_memstream(&buf, &len);
+	sc_metrics_write_budgets(f, conf, &l, 1778400000);
+	fclose(f);
+	assert_non_null(strstr(buf, "slurm_carbon_budget_used_grams{budget=\"physics\"} 1230.5\n"
+				    "slurm_carbon_budget_used_grams{budget=\"b\"} 0\n"));
+	assert_non_null(strstr(buf, "slurm_carbon_budget_ledger_updated_timestamp_seconds 1778000000\n"));
+	free(buf);
+	sc_ledger_free(&l);
+	sc_conf_destroy(conf);
+	sc_diag_free(&diag);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters_roundtrip),
 		cmocka_unit_test(test_counters_bad_files),
 		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_exposition_budgets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

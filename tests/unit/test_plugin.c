@@ -7,6 +7,7 @@
 #include "tests/unit/testutil.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <slurm/slurm_errno.h>
 #include <slurm/spank.h> /* slurm_info, slurm_error, slurm_debug */
 
+#include "budget/budget.h"
 #include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
@@ -585,6 +587,142 @@ static void test_exempt_users(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* --- carbon budgets over time ----------------------------------------------------------- */
+
+/* Writes StateDir/budgets.json with budget `name` at used_g in this month, computed at t. */
+static void write_ledger(const char *name, double used_g, int64_t t)
+{
+	struct sc_budget b = { .name = (char *)name, .account = "physics", .limit_g = 10,
+			       .period = SC_PERIOD_MONTH };
+	struct sc_ledger l = { .computed = t };
+	struct sc_ledger_entry *e = sc_ledger_add(&l, &b, t);
+	struct sc_err err;
+	char path[128];
+
+	assert_non_null(e);
+	e->actual_g = used_g;
+	snprintf(path, sizeof(path), "%s/budgets.json", dir);
+	assert_int_equal(sc_ledger_save(&l, path, &err), 0);
+	sc_ledger_free(&l);
+}
+
+/* Submits a 4-CPU hour in partition p for account acct as submit_uid; returns job_submit's
+ * code, the message in *msg (caller frees with job_free) and the job in *jd. */
+static int submit_acct(job_desc_msg_t *jd, const char *p, const char *acct, uint32_t submit_uid, char **msg)
+{
+	job_init(jd, p, 60, NULL);
+	jd->account = (char *)acct;
+	*msg = NULL;
+	return job_submit(jd, submit_uid, msg);
+}
+
+/* job_free for a job of submit_acct (its account is the caller's string). */
+static void acct_job_free(job_desc_msg_t *jd, char *msg)
+{
+	jd->account = NULL;
+	job_free(jd, msg);
+}
+
+static void test_budget_reject(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg;
+	json_t *r;
+
+	(void)state;
+	/* compute-fr: 0.04 kWh x 1.2 x 50 g/kWh = 2.4 g a job, run now. */
+	assert_int_equal(start("enforce", "BudgetName=phys Account=physics Limit=10g Period=month Action=reject"),
+			 SLURM_SUCCESS);
+	for (int i = 1; i <= 4; i++) {
+		assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
+		r = record_of(&jd);
+		assert_string_equal(str(r, "budget"), "phys");
+		assert_true(fabs(json_real_value(json_object_get(r, "budget_used_g")) - 2.4 * i) < 1e-9);
+		assert_true(json_real_value(json_object_get(r, "budget_limit_g")) == 10);
+		json_decref(r);
+		acct_job_free(&jd, msg);
+	}
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
+	assert_contains(msg, "carbon budget phys: 9.6 gCO2e of 10 gCO2e used (96%), this job's estimate 2.4 gCO2e");
+	assert_contains(msg, "the period resets at ");
+	assert_contains(msg, "job rejected");
+	assert_null(jd.admin_comment);
+	acct_job_free(&jd, msg);
+	/* Another account, and an operator's submission, are not held to it. */
+	assert_int_equal(submit_acct(&jd, "compute-fr", "chem", 1000, &msg), SLURM_SUCCESS);
+	acct_job_free(&jd, msg);
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 0, &msg), SLURM_SUCCESS);
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+static void test_budget_ledger(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg, path[128];
+	FILE *f;
+
+	(void)state;
+	/* The ledger says 8 g are used: the first job (2.4 g) is over. */
+	write_ledger("phys", 8, (int64_t)time(NULL) - 5);
+	assert_int_equal(start("enforce", "BudgetName=phys Account=physics Limit=10g Period=month"), SLURM_SUCCESS);
+	assert_contains(logbuf, "budget ledger");
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
+	assert_contains(msg, "8 gCO2e of 10 gCO2e used");
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* A corrupt ledger is logged; usage counts from the jobs accepted since. */
+	snprintf(path, sizeof(path), "%s/budgets.json", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"v\":7}", f);
+	fclose(f);
+	assert_int_equal(start("enforce", "BudgetName=phys Account=physics Limit=10g Period=month"), SLURM_SUCCESS);
+	assert_contains(logbuf, "budgets.json: expected {\"v\":1");
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	unlink(path);
+}
+
+static void test_budget_warn_delay_advise(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg;
+
+	(void)state;
+	assert_int_equal(start("enforce", "BudgetName=w Account=physics Limit=3g Period=year Action=warn Warn=50%"),
+			 SLURM_SUCCESS);
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
+	assert_contains(msg, "carbon budget w: 0 gCO2e of 3 gCO2e used (0%), this job's estimate 2.4 gCO2e would make it 80%");
+	assert_contains(msg, "nearly spent");
+	acct_job_free(&jd, msg);
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
+	assert_contains(msg, "accepted (Action=warn)");
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* Action=delay: over the limit, a job runs only in a plan saving DelaySavings. */
+	assert_int_equal(start("enforce", "BudgetName=d Account=physics Limit=1g Period=quarter Action=delay "
+				     "DelaySavings=50%"), SLURM_SUCCESS);
+	assert_int_equal(submit_acct(&jd, "compute", "physics", 1000, &msg), SLURM_SUCCESS);
+	assert_contains(msg, "accepted into its greener plan (saves 80%");
+	assert_non_null(strstr(jd.admin_comment, "\"decision\":\"delay\""));
+	acct_job_free(&jd, msg);
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), ESLURM_ACCOUNTING_POLICY);
+	assert_contains(msg, "a job must run in a plan that saves at least 50% (this one saves 0%)");
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+
+	/* Mode=advise: told, never refused. */
+	assert_int_equal(start("advise", "BudgetName=a Account=physics Limit=1g Period=month"), SLURM_SUCCESS);
+	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 1000, &msg), SLURM_SUCCESS);
+	assert_contains(msg, "accepted (Mode=advise");
+	acct_job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
 static void test_mode_off(void **state)
 {
 	job_desc_msg_t jd;
@@ -696,6 +834,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_left_alone, stop_plugin),
 		cmocka_unit_test_teardown(test_exempt_users, stop_plugin),
 		cmocka_unit_test_teardown(test_counters, stop_plugin),
+		cmocka_unit_test_teardown(test_budget_reject, stop_plugin),
+		cmocka_unit_test_teardown(test_budget_ledger, stop_plugin),
+		cmocka_unit_test_teardown(test_budget_warn_delay_advise, stop_plugin),
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 	};

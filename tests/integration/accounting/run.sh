@@ -4,7 +4,8 @@
 # slurmctld restart, checked against an independent calculation; SystemComment is plain JSON
 # (written through libslurm's accounting API) with other tools' keys kept, and records that
 # sacctmgr stored with backticks are still read and not rewritten; and the HTML report opened
-# in headless Chromium.
+# in headless Chromium; carbon budgets over time (reconciled usage, the next job rejected, a
+# burst of 100 submissions against room for 10).
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 #   tests/integration/accounting/run.sh [BUILD_DIR]
@@ -319,6 +320,73 @@ t = json.load(open(sys.argv[1]))["total"]
 assert t["jobs_estimated"] == 1, t' "$work/estimated.json"
 	check "report totals equal the independent sums (with an estimate)" "$python" "$here/verify.py" totals "$work/estimated.sacct" "$work/estimated.json"
 	"$scarbon" --config "$work/carbon.conf" reconcile --jobs "$j2" --quiet
+fi
+
+# --- carbon budgets over time: consumed by real jobs, reconciled, the next job rejected; a
+# burst of 100 submissions against a budget with room for 10 accepts no more than 10 ----------
+if [ "$SC_CLUSTER_CARBON" = 1 ]; then
+	for acct in physics burst; do
+		sacctmgr -i add account "$acct" cluster=carbontest description=budget organization=test >/dev/null 2>&1
+		sacctmgr -i add user "$user" account="$acct" cluster=carbontest >/dev/null 2>&1
+	done
+	# gpu, 2 GPUs, 1 minute: 610 W x 1/60 h x 1.3 x 400 g/kWh = 5.29 g estimated; compute, 1 CPU,
+	# 1G, 1 minute: 10.3725 W -> 0.0899 g, so that 0.95 g has room for 10.
+	cat >>"$work/carbon.conf" <<EOB
+ReloadInterval=0:01
+BudgetName=small Account=physics Limit=8g Period=month Action=reject
+BudgetName=burst Account=burst Limit=0.95g Period=year Action=reject
+EOB
+	if "$cluster" restart slurmctld >"$work/restart-budget.log" 2>&1; then
+		ok "slurmctld restarted with budgets"
+	else
+		not_ok "slurmctld restarted with budgets"
+		tail -n 20 "$work/restart-budget.log" | sed 's/^/#   /'
+	fi
+	sleep 3
+	ja=$(sub -A physics -p gpu -n 1 --gres=gpu:2 --mem=1G -t 1 --wrap 'sleep 20')
+	deadline=$((SECONDS + 120))
+	while [ -n "$(squeue -h -j "$ja" -o %i 2>/dev/null)" ] && ((SECONDS < deadline)); do sleep 1; done
+	"$scarbon" --config "$work/carbon.conf" reconcile --jobs "$ja" --quiet
+	"$scarbon" --config "$work/carbon.conf" budget --all --write --format json >"$work/budget.json" 2>"$work/budget.err"
+	check "scarbon budget counts the reconciled figure of the physics job" "$python" -c '
+import json, sys
+b = {x["name"]: x for x in json.load(open(sys.argv[1]))["budgets"]}["small"]
+assert b["jobs"] == 1 and 0.5 < b["actual_g"] < 5 and b["estimated_g"] == 0, b' "$work/budget.json"
+	check "the ledger is in StateDir" test -s "$work/state/budgets.json"
+	sleep 3 # the reloader picks the ledger up (ReloadInterval=0:01)
+	# With the ledger: actual (< 5 g) + 5.29 g fits in 8 g; without it, 2 x 5.29 g would not.
+	jb=$(sub -A physics -p gpu -n 1 --gres=gpu:2 --mem=1G -t 1 --hold --wrap 'sleep 1')
+	check "the next job fits: the ledger's reconciled figure replaced the first job's estimate" test -n "$jb"
+	out=$(as_user sbatch --parsable -o /dev/null -A physics -p gpu -n 1 --gres=gpu:2 --mem=1G -t 1 --hold --wrap 'sleep 1' 2>&1)
+	if echo "$out" | grep -q "carbon budget small: .* of 8 gCO2e used (.*), this job's estimate 5.29 gCO2e would make it .*; the period resets at .*: job rejected"; then
+		ok "the job after that is rejected with the budget, usage, estimate and reset"
+	else
+		not_ok "the job after that is rejected with the budget, usage, estimate and reset"
+		echo "$out" | sed 's/^/#   /'
+	fi
+	# (a pending job's AdminComment reaches accounting when it starts: ask slurmctld)
+	check "its AdminComment names the budget and its usage" sh -c "scontrol show job '$jb' | grep -q 'AdminComment=.*\"budget\":\"small\",\"budget_used_g\":'"
+	as_user "$scarbon" --config "$work/carbon.conf" budget --format parsable >"$work/user-budget.txt" 2>&1
+	check "a user's scarbon budget shows the budgets of their accounts" grep -q "^small|physics|" "$work/user-budget.txt"
+	[ -n "$jb" ] && scancel "$jb"
+
+	: >"$work/burst.ids"
+	for i in $(seq 100); do
+		(as_user sbatch --parsable -o /dev/null -A burst -p compute -n 1 --mem=1G -t 1 --hold --wrap 'sleep 1' \
+			>>"$work/burst.ids" 2>>"$work/burst.err") &
+	done
+	wait
+	accepted=$(grep -c '^[0-9]' "$work/burst.ids")
+	rejected=$(grep -c "carbon budget burst: .*: job rejected" "$work/burst.err")
+	if [ "$accepted" -eq 10 ] && [ "$rejected" -eq 90 ]; then
+		ok "a burst of 100 concurrent submissions against room for 10: 10 accepted, 90 rejected"
+	else
+		not_ok "a burst of 100 concurrent submissions against room for 10: $accepted accepted, $rejected rejected"
+		sort "$work/burst.err" | uniq -c | head -n 5 | sed 's/^/#   /'
+	fi
+	scancel $(cut -d';' -f1 "$work/burst.ids") 2>/dev/null
+	"$scarbon" --config "$work/carbon.conf" metrics >"$work/metrics.prom" 2>&1
+	check "scarbon metrics shows the budgets" grep -q '^slurm_carbon_budget_used_grams{budget="small"} ' "$work/metrics.prom"
 fi
 
 # --- the HTML report in headless Chromium ---------------------------------------------------
