@@ -278,7 +278,7 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 				   path, lineno, n, ncols);
 			goto out;
 		}
-		if (sc_parse_time(fl[col[0]], 0, &issued, &e) < 0 || sc_parse_time(fl[col[1]], 0, &target, &e) < 0) {
+		if (sc_parse_abs_time(fl[col[0]], &issued, &e) < 0 || sc_parse_abs_time(fl[col[1]], &target, &e) < 0) {
 			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
 			goto out;
 		}

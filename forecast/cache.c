@@ -188,7 +188,7 @@ static int get_time(json_t *root, const char *key, int required, int64_t *t, str
 		return 0;
 	if (!json_is_string(j))
 		return sc_err_set(err, "\"%s\" is %s; expected an ISO 8601 time", key, j ? "not a string" : "missing");
-	if (sc_parse_time(json_string_value(j), 0, t, &e) < 0)
+	if (sc_parse_abs_time(json_string_value(j), t, &e) < 0)
 		return sc_err_set(err, "\"%s\": %s", key, e.msg);
 	return 0;
 }
@@ -303,7 +303,7 @@ struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec
 		const char *ts = json_string_value(json_array_get(pt, 0));
 		json_t *v = json_array_get(pt, 1);
 		int64_t t;
-		if (json_array_size(pt) != 2 || !ts || !json_is_number(v) || sc_parse_time(ts, 0, &t, &e) < 0) {
+		if (json_array_size(pt) != 2 || !ts || !json_is_number(v) || sc_parse_abs_time(ts, &t, &e) < 0) {
 			sc_err_set(err, "%s: points[%zu]: expected [\"<ISO 8601 time>\", <g/kWh>]; run scarbon refresh",
 				   path, i);
 			goto fail;

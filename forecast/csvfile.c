@@ -176,7 +176,7 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 	char *buf = NULL, *fields[MAX_FIELDS];
 	size_t cap = 0;
 	long len, lineno = 0, header_line = 0, prev_line = 0;
-	int nf, header_nf = 0, tcol = -1, vcol = -1;
+	int nf, header_nf = 0, tcol = -1, vcol = -1, rc;
 	int64_t prev_t = 0;
 	struct sc_err e;
 	char a[32], b[32];
@@ -241,8 +241,12 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		}
 		tstr = fields[tcol];
 		vstr = fields[vcol];
-		/* Only absolute times: sc_parse_time also reads `now+1h`. */
-		if (!isdigit((unsigned char)tstr[0]) || sc_parse_time(tstr, 0, &t, NULL) < 0) {
+		rc = sc_parse_abs_time(tstr, &t, &e);
+		if (rc == -2) { /* out of range: the parser's words name the range */
+			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
+			goto error;
+		}
+		if (rc < 0) {
 			sc_err_set(err, "%s:%ld: invalid time '%s': %s", name, lineno, tstr, time_accepted);
 			goto error;
 		}
