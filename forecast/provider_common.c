@@ -37,7 +37,7 @@ json_t *sc_prov_json(const char *buf, size_t len, struct sc_err *err)
 	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
-		sc_err_set(err, "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
+		sc_err_set(err, "invalid JSON at line %d, column %d: %s", je.line, je.column, SC_PRINTABLE(je.text));
 	return j;
 }
 
