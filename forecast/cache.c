@@ -199,21 +199,15 @@ static const char *str(json_t *root, const char *key)
 	return json_string_value(json_object_get(root, key));
 }
 
-struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec *z, int64_t now,
-				     struct sc_cache_info *info, struct sc_err *err)
+/* The JSON of the cache file path (ppath: how messages write it); NULL
+ * with err. */
+static json_t *load_json(const char *path, const char *ppath, struct sc_err *err)
 {
-	struct sc_series *s = NULL;
-	json_t *root = NULL, *pts, *jv;
 	json_error_t je;
 	struct sc_err e;
-	int64_t fetched, issued;
-	const char *p, *sig;
-	char a[32], b[32], ppath[SC_PRINTABLE_MAX];
-	FILE *f;
+	json_t *root;
+	FILE *f = sc_open_regular(path, "cached forecast", SC_CACHE_MAX_BYTES, &e);
 
-	sc_printable(ppath, sizeof(ppath), path);
-
-	f = sc_open_regular(path, "cached forecast", SC_CACHE_MAX_BYTES, &e);
 	if (!f) {
 		if (errno == ENOENT)
 			sc_err_set(err, "no cached forecast (%s does not exist): run scarbon refresh, or enable "
@@ -224,11 +218,26 @@ struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec
 	}
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	fclose(f);
-	if (!root) {
+	if (!root)
 		sc_err_set(err, "%s: corrupt cache file (line %d: %s); run scarbon refresh to rewrite it", ppath, je.line,
 			   SC_PRINTABLE(je.text));
+	return root;
+}
+
+struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec *z, int64_t now,
+				     struct sc_cache_info *info, struct sc_err *err)
+{
+	struct sc_series *s = NULL;
+	json_t *root, *pts, *jv;
+	struct sc_err e;
+	int64_t fetched, issued;
+	const char *p, *sig;
+	char a[32], b[32], ppath[SC_PRINTABLE_MAX];
+
+	sc_printable(ppath, sizeof(ppath), path);
+	root = load_json(path, ppath, err);
+	if (!root)
 		return NULL;
-	}
 	jv = json_object_get(root, "v");
 	if (!json_is_object(root) || !json_is_integer(jv)) {
 		sc_err_set(err, "%s: not a forecast cache file (no \"v\"); run scarbon refresh to rewrite it", path);

@@ -175,6 +175,25 @@ static int parse_header(char **f, int nf, enum sc_column column, int *tcol, int 
 	return sc_err_set(err, "unknown header: %s", header_accepted);
 }
 
+/* What sc_read_line gave for line lineno of an intensity CSV (len, buf),
+ * with total the bytes read so far: 0, or -1 with err. */
+static int check_line(const char *buf, long len, uintmax_t *total, const char *pname, long lineno,
+		      struct sc_err *err)
+{
+	if (len == -2)
+		return sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a CSV line", pname, lineno,
+				  lineno, SC_LINE_MAX);
+	if (len < 0)
+		return sc_err_set(err, "%s:%ld: out of memory", pname, lineno);
+	if ((*total += (uintmax_t)len + 1) > (uintmax_t)SC_CSV_MAX_BYTES)
+		return sc_err_set(err, "%s:%ld: more than %lld bytes: expected an intensity CSV of at most %lld MiB "
+				  "(a year of 5-minute points is some 3 MB)",
+				  pname, lineno, (long long)SC_CSV_MAX_BYTES, (long long)(SC_CSV_MAX_BYTES >> 20));
+	if (strlen(buf) != (size_t)len)
+		return sc_err_set(err, "%s:%ld: NUL byte in the line: expected a text file", pname, lineno);
+	return 0;
+}
+
 struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum sc_column column,
 					       struct sc_err *err)
 {
@@ -202,25 +221,8 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		double v;
 
 		lineno++;
-		if (len == -2) {
-			sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a CSV line",
-				   pname, lineno, lineno, SC_LINE_MAX);
+		if (check_line(buf, len, &total, pname, lineno, err) < 0)
 			goto error;
-		}
-		if (len >= 0 && (total += (uintmax_t)len + 1) > (uintmax_t)SC_CSV_MAX_BYTES) {
-			sc_err_set(err, "%s:%ld: more than %lld bytes: expected an intensity CSV of at most %lld MiB "
-				   "(a year of 5-minute points is some 3 MB)",
-				   pname, lineno, (long long)SC_CSV_MAX_BYTES, (long long)(SC_CSV_MAX_BYTES >> 20));
-			goto error;
-		}
-		if (len < 0) {
-			sc_err_set(err, "%s:%ld: out of memory", pname, lineno);
-			goto error;
-		}
-		if (strlen(buf) != (size_t)len) {
-			sc_err_set(err, "%s:%ld: NUL byte in the line: expected a text file", pname, lineno);
-			goto error;
-		}
 		line = buf;
 		if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
 			line += 3; /* a UTF-8 byte order mark */
