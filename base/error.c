@@ -44,6 +44,84 @@ void sc_err_clear(struct sc_err *err)
 		err->msg[0] = '\0';
 }
 
+/* Length of the valid UTF-8 sequence at s (at most avail bytes), or 0. */
+static size_t utf8_len(const unsigned char *s, size_t avail)
+{
+	size_t n;
+	unsigned cp;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > avail)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	/* overlong forms, UTF-16 surrogates, beyond U+10FFFF */
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) || (cp >= 0xd800 && cp <= 0xdfff) ||
+	    cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *sc_printable_mem(char *dst, size_t n, const char *src, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)(src ? src : "");
+	size_t o = 0, i = 0;
+
+	if (!n)
+		return dst;
+	if (!src)
+		len = 0;
+	while (i < len && s[i]) {
+		char piece[8];
+		size_t k = utf8_len(s + i, len - i), plen;
+
+		if (k) {
+			memcpy(piece, s + i, k);
+			plen = k;
+		} else if (s[i] < 0x20 || s[i] >= 0x7f) {
+			snprintf(piece, sizeof(piece), "\\x%02x", s[i]);
+			plen = 4;
+			k = 1;
+		} else if (s[i] == '\\') {
+			memcpy(piece, "\\\\", 2);
+			plen = 2;
+			k = 1;
+		} else {
+			piece[0] = (char)s[i];
+			plen = k = 1;
+		}
+		/* room for this piece, the NUL, and "..." if more follows */
+		if (o + plen + 1 > n || (n >= 4 && i + k < len && s[i + k] && o + plen + 4 > n)) {
+			/* what came before left room for the dots */
+			if (o + 4 <= n) {
+				memcpy(dst + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		memcpy(dst + o, piece, plen);
+		o += plen;
+		i += k;
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
+char *sc_printable(char *dst, size_t n, const char *src)
+{
+	return sc_printable_mem(dst, n, src, src ? strlen(src) : 0);
+}
+
 int sc_diag_add(struct sc_diag *d, const char *fmt, ...)
 {
 	char buf[SC_ERR_MAX];

@@ -31,6 +31,26 @@ int sc_err_prefix(struct sc_err *err, const char *fmt, ...)
 /* Clears err (err may be NULL). */
 void sc_err_clear(struct sc_err *err);
 
+/* Text from outside (a CSV row, a provider's JSON, a file name) made safe to
+ * quote in a message or a log line: bytes below 0x20, 0x7f, and bytes that
+ * are not part of valid UTF-8 are written as `\xNN` (a backslash is written
+ * `\\`); valid UTF-8 is kept as is, so names in any language still read.
+ * Reads at most len bytes of src (stops early at a NUL); writes at most n
+ * bytes including the NUL into dst (n >= 1), whole characters or escapes
+ * only, and ends with "..." when src did not fit. src NULL is "". Returns
+ * dst. Pure. */
+char *sc_printable_mem(char *dst, size_t n, const char *src, size_t len);
+
+/* sc_printable_mem on the NUL-terminated src. */
+char *sc_printable(char *dst, size_t n, const char *src);
+
+/* For a `%s` of a message: a printable copy of s (at most SC_PRINTABLE_MAX
+ * - 1 bytes) in a buffer that lives until the end of the enclosing block:
+ *	sc_err_set(err, "invalid time '%s'", SC_PRINTABLE(s)); */
+#define SC_PRINTABLE_MAX 160
+#define SC_PRINTABLE(s) sc_printable((char[SC_PRINTABLE_MAX]){ 0 }, SC_PRINTABLE_MAX, (s))
+#define SC_PRINTABLE_N(s, len) sc_printable_mem((char[SC_PRINTABLE_MAX]){ 0 }, SC_PRINTABLE_MAX, (s), (len))
+
 /* A list of diagnostics, for parsers that report every error in one pass.
  * Owned by the caller: zero-initialise it, pass it to the parser, read
  * `msgs[0..n-1]`, then sc_diag_free(). */

@@ -13,6 +13,7 @@
 #include "base/units.h"
 
 #define DUR_MAX_S (365LL * 86400)
+#define GPUS_MAX 1000000
 
 /* A view of s with leading/trailing blanks removed. */
 struct span {
@@ -39,12 +40,12 @@ static int span_eq(struct span v, const char *word)
 
 /* Parses an unsigned decimal number (digits, optional fraction, optional
  * exponent) at *p, advancing *p. Rejects signs, hex, inf and nan by syntax,
- * before strtod could accept them. */
+ * before strtod could accept them. -1: not a number; -2: a number too
+ * large for a double (1e999), so that callers can say "too large" rather
+ * than "invalid". */
 static int scan_decimal(const char **p, const char *end, double *out)
 {
 	const char *q = *p;
-	char buf[64];
-	size_t len;
 	int digits = 0;
 	char *stop;
 	double v;
@@ -72,30 +73,41 @@ static int scan_decimal(const char **p, const char *end, double *out)
 			q = e;
 		}
 	}
-	len = (size_t)(q - *p);
-	if (len >= sizeof(buf))
-		return -1;
-	memcpy(buf, *p, len);
-	buf[len] = '\0';
+	/* strtod reads what was checked above and stops where we did: what
+	 * follows q is a blank, a unit or the end (hex was excluded: "0x" stops
+	 * the scan at 'x', and strtod going further is refused). */
 	errno = 0;
-	v = strtod(buf, &stop);
-	if (*stop || !isfinite(v))
-		return -1;
+	v = strtod(*p, &stop);
+	if (stop != q) {
+		/* only "0x...": strtod read hex past our "0"; the 'x' is the
+		 * caller's to refuse (as an unknown unit, or trailing text) */
+		if (q - *p != 1 || **p != '0')
+			return -1;
+		v = 0;
+	}
+	if (!isfinite(v))
+		return -2;
 	*out = v;
 	*p = q;
 	return 0;
 }
 
-/* Parses an unsigned decimal integer at *p (at most 18 digits). */
+/* Parses an unsigned decimal integer at *p (at most 18 digits after the
+ * leading zeros). -1: no digits; -2: more digits than that (too large:
+ * callers say so and give their limit). */
 static int scan_uint(const char **p, const char *end, int64_t *out)
 {
 	const char *q = *p;
 	int64_t v = 0;
-	int digits = 0;
+	int digits = 0, sig = 0;
 
 	while (q < end && isdigit((unsigned char)*q)) {
-		if (++digits > 18)
-			return -1;
+		digits++;
+		if ((v || *q != '0') && ++sig > 18) {
+			while (q < end && isdigit((unsigned char)*q))
+				q++;
+			return -2;
+		}
 		v = v * 10 + (*q - '0');
 		q++;
 	}
@@ -118,9 +130,13 @@ int sc_parse_carbon(const char *s, double *grams, struct sc_err *err)
 	if (!v.n)
 		return sc_err_set(err, "empty carbon amount: expected %s", accepted);
 	if (*p == '-')
-		return sc_err_set(err, "negative carbon amount '%.*s': expected %s", (int)v.n, v.p, accepted);
-	if (scan_decimal(&p, end, &x) < 0)
-		return sc_err_set(err, "invalid carbon amount '%.*s': expected %s", (int)v.n, v.p, accepted);
+		return sc_err_set(err, "negative carbon amount '%s': expected %s", SC_PRINTABLE_N(v.p, v.n), accepted);
+	switch (scan_decimal(&p, end, &x)) {
+	case -1:
+		return sc_err_set(err, "invalid carbon amount '%s': expected %s", SC_PRINTABLE_N(v.p, v.n), accepted);
+	case -2:
+		goto too_large;
+	}
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	unit.p = p;
@@ -132,13 +148,15 @@ int sc_parse_carbon(const char *s, double *grams, struct sc_err *err)
 	else if (span_eq(unit, "t") || span_eq(unit, "tco2e") || span_eq(unit, "tco2"))
 		mult = 1e6;
 	else
-		return sc_err_set(err, "invalid carbon amount '%.*s': unknown unit '%.*s'; expected %s",
-				  (int)v.n, v.p, (int)unit.n, unit.p, accepted);
+		return sc_err_set(err, "invalid carbon amount '%s': unknown unit '%s'; expected %s",
+				  SC_PRINTABLE_N(v.p, v.n), SC_PRINTABLE_N(unit.p, unit.n), accepted);
 	x *= mult;
 	if (!isfinite(x) || x > SC_CARBON_MAX_G)
-		return sc_err_set(err, "carbon amount '%.*s' is too large (at most 1e9 t)", (int)v.n, v.p);
+		goto too_large;
 	*grams = x;
 	return 0;
+too_large:
+	return sc_err_set(err, "carbon amount '%s' is too large (at most 1e9 t)", SC_PRINTABLE_N(v.p, v.n));
 }
 
 int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_err *err)
@@ -148,32 +166,32 @@ int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_er
 	struct span v = trim(s);
 	const char *p = v.p, *end = v.p + v.n;
 	int64_t f[3], days = -1, total;
-	int nf = 0;
+	int nf = 0, rc;
 
 	if (!v.n)
 		return sc_err_set(err, "empty duration: expected %s%s", accepted,
 				  (flags & SC_DUR_ALLOW_UNLIMITED) ? " or UNLIMITED" : "");
 	if (span_eq(v, "unlimited") || span_eq(v, "infinite")) {
 		if (!(flags & SC_DUR_ALLOW_UNLIMITED))
-			return sc_err_set(err, "duration '%.*s' is not allowed here: expected %s", (int)v.n, v.p, accepted);
+			return sc_err_set(err, "duration '%s' is not allowed here: expected %s", SC_PRINTABLE_N(v.p, v.n), accepted);
 		*secs = SC_DURATION_UNLIMITED;
 		return 0;
 	}
-	if (scan_uint(&p, end, &f[0]) < 0)
-		goto bad;
+	if ((rc = scan_uint(&p, end, &f[0])) < 0)
+		goto scan_failed;
 	nf = 1;
 	if (p < end && *p == '-') {
 		days = f[0];
 		p++;
 		nf = 0;
-		if (scan_uint(&p, end, &f[0]) < 0)
-			goto bad;
+		if ((rc = scan_uint(&p, end, &f[0])) < 0)
+			goto scan_failed;
 		nf = 1;
 	}
 	while (p < end && *p == ':' && nf < 3) {
 		p++;
-		if (scan_uint(&p, end, &f[nf]) < 0)
-			goto bad;
+		if ((rc = scan_uint(&p, end, &f[nf])) < 0)
+			goto scan_failed;
 		nf++;
 	}
 	if (p != end)
@@ -183,8 +201,8 @@ int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_er
 		/* d-hh, d-hh:mm, d-hh:mm:ss */
 		int64_t h = f[0], m = nf > 1 ? f[1] : 0, sec = nf > 2 ? f[2] : 0;
 		if (h >= 24 || m >= 60 || sec >= 60)
-			return sc_err_set(err, "invalid duration '%.*s': hours must be < 24 and minutes, seconds < 60 after 'd-'",
-					  (int)v.n, v.p);
+			return sc_err_set(err, "invalid duration '%s': hours must be < 24 and minutes, seconds < 60 after 'd-'",
+					  SC_PRINTABLE_N(v.p, v.n));
 		if (days > DUR_MAX_S / 86400)
 			goto too_long;
 		total = days * 86400 + h * 3600 + m * 60 + sec;
@@ -194,13 +212,13 @@ int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_er
 		total = f[0] * 60; /* mm */
 	} else if (nf == 2) {
 		if (f[1] >= 60)
-			return sc_err_set(err, "invalid duration '%.*s': seconds must be < 60", (int)v.n, v.p);
+			return sc_err_set(err, "invalid duration '%s': seconds must be < 60", SC_PRINTABLE_N(v.p, v.n));
 		if (f[0] > DUR_MAX_S / 60)
 			goto too_long;
 		total = f[0] * 60 + f[1]; /* mm:ss */
 	} else {
 		if (f[1] >= 60 || f[2] >= 60)
-			return sc_err_set(err, "invalid duration '%.*s': minutes and seconds must be < 60", (int)v.n, v.p);
+			return sc_err_set(err, "invalid duration '%s': minutes and seconds must be < 60", SC_PRINTABLE_N(v.p, v.n));
 		if (f[0] > DUR_MAX_S / 3600)
 			goto too_long;
 		total = f[0] * 3600 + f[1] * 60 + f[2]; /* hh:mm:ss */
@@ -209,10 +227,13 @@ int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_er
 		goto too_long;
 	*secs = total;
 	return 0;
+scan_failed:
+	if (rc != -2)
+		goto bad;
 too_long:
-	return sc_err_set(err, "duration '%.*s' is too long (at most 365 days)", (int)v.n, v.p);
+	return sc_err_set(err, "duration '%s' is too long (at most 365 days)", SC_PRINTABLE_N(v.p, v.n));
 bad:
-	return sc_err_set(err, "invalid duration '%.*s': expected %s%s", (int)v.n, v.p, accepted,
+	return sc_err_set(err, "invalid duration '%s': expected %s%s", SC_PRINTABLE_N(v.p, v.n), accepted,
 			  (flags & SC_DUR_ALLOW_UNLIMITED) ? " or UNLIMITED" : "");
 }
 
@@ -288,6 +309,25 @@ static int scan_fixed(const char **p, const char *end, int n, int64_t *out)
 	return 0;
 }
 
+/* The last step of sc_parse_time: r, what v says, must be within
+ * SC_TIME_MIN..SC_TIME_MAX (so that `now-4800weeks` or an offset before
+ * 1970-01-01T00:00Z is an error, not a time nobody meant). */
+static int check_range(struct span v, int64_t r, int64_t *t, struct sc_err *err)
+{
+	char when[32];
+
+	if (r < SC_TIME_MIN || r > SC_TIME_MAX)
+		return sc_err_set(err, "time '%s' is %s, %s %s: expected a time from 1970-01-01T00:00:00Z "
+				  "to 9999-12-31T23:59:59Z",
+				  SC_PRINTABLE_N(v.p, v.n),
+				  r < -62135596800LL || r > SC_TIME_MAX + 86400LL * 366 * 8000 ? "far out" :
+				  sc_format_time(r, when, sizeof(when)),
+				  r < SC_TIME_MIN ? "before" : "after",
+				  r < SC_TIME_MIN ? "1970" : "9999");
+	*t = r;
+	return 0;
+}
+
 static int parse_relative(struct span v, int64_t now, int64_t *t, struct sc_err *err)
 {
 	const char *p = v.p + 3, *end = v.p + v.n;
@@ -305,8 +345,14 @@ static int parse_relative(struct span v, int64_t now, int64_t *t, struct sc_err 
 	p++;
 	while (p < end && isspace((unsigned char)*p))
 		p++;
-	if (scan_uint(&p, end, &n) < 0)
+	switch (scan_uint(&p, end, &n)) {
+	case -1:
 		goto bad;
+	case -2:
+		n = INT64_MAX / 2; /* too far, whatever the unit */
+		while (p < end && isdigit((unsigned char)*p))
+			p++;
+	}
 	while (p < end && isspace((unsigned char)*p))
 		p++;
 	unit.p = p;
@@ -326,29 +372,26 @@ static int parse_relative(struct span v, int64_t now, int64_t *t, struct sc_err 
 	else
 		goto bad;
 	if (n > (int64_t)100 * 365 * 86400 / mult)
-		return sc_err_set(err, "relative time '%.*s' is too far from now (at most 100 years)", (int)v.n, v.p);
-	*t = now + sign * n * mult;
-	return 0;
+		return sc_err_set(err, "relative time '%s' is too far from now (at most 100 years)", SC_PRINTABLE_N(v.p, v.n));
+	return check_range(v, now + sign * n * mult, t, err);
 bad:
 	return sc_err_set(err,
-			  "invalid relative time '%.*s': expected now, now+N or now-N with an optional unit "
+			  "invalid relative time '%s': expected now, now+N or now-N with an optional unit "
 			  "seconds (default), minutes, hours, days or weeks (e.g. now+2hours)",
-			  (int)v.n, v.p);
+			  SC_PRINTABLE_N(v.p, v.n));
 }
 
-int sc_parse_time(const char *s, int64_t now, int64_t *t, struct sc_err *err)
+#define ABS_ACCEPTED \
+	"YYYY-MM-DD[THH:MM[:SS]] (UTC), ISO 8601 with Z or an offset " \
+	"(2026-01-31T03:00:00Z, 2026-01-31T04:00+01:00)"
+
+/* An absolute time in v (not empty); accepted: what messages say is.
+ * -1: not a time; -2: out of range (check_range). */
+static int parse_absolute(struct span v, const char *accepted, int64_t *t, struct sc_err *err)
 {
-	static const char accepted[] =
-		"YYYY-MM-DD[THH:MM[:SS]] (UTC), ISO 8601 with Z or an offset "
-		"(2026-01-31T03:00:00Z, 2026-01-31T04:00+01:00), now or now+N[minutes|hours|days]";
-	struct span v = trim(s);
 	const char *p = v.p, *end = v.p + v.n;
 	int64_t y, mo, d, h = 0, mi = 0, sec = 0, off = 0, r;
 
-	if (!v.n)
-		return sc_err_set(err, "empty time: expected %s", accepted);
-	if (v.n >= 3 && strncasecmp(v.p, "now", 3) == 0)
-		return parse_relative(v, now, t, err);
 	if (scan_fixed(&p, end, 4, &y) < 0 || p == end || *p++ != '-' ||
 	    scan_fixed(&p, end, 2, &mo) < 0 || p == end || *p++ != '-' ||
 	    scan_fixed(&p, end, 2, &d) < 0)
@@ -383,7 +426,7 @@ int sc_parse_time(const char *s, int64_t now, int64_t *t, struct sc_err *err)
 			if (p < end && scan_fixed(&p, end, 2, &om) < 0)
 				goto bad;
 			if (oh > 18 || om > 59)
-				return sc_err_set(err, "invalid UTC offset in time '%.*s'", (int)v.n, v.p);
+				return sc_err_set(err, "invalid UTC offset in time '%s'", SC_PRINTABLE_N(v.p, v.n));
 			off = sign * (oh * 3600 + om * 60);
 		}
 	}
@@ -391,14 +434,34 @@ int sc_parse_time(const char *s, int64_t now, int64_t *t, struct sc_err *err)
 		goto bad;
 	if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, (unsigned)mo) ||
 	    h > 23 || mi > 59 || sec > 60)
-		return sc_err_set(err, "time '%.*s' is not a valid date and time", (int)v.n, v.p);
+		return sc_err_set(err, "time '%s' is not a valid date and time", SC_PRINTABLE_N(v.p, v.n));
 	if (sec == 60)
 		sec = 59; /* a leap second: the closest representable instant */
 	r = sc_epoch_from_utc(y, (unsigned)mo, (unsigned)d, (unsigned)h, (unsigned)mi, (unsigned)sec) - off;
-	*t = r;
-	return 0;
+	return check_range(v, r, t, err) < 0 ? -2 : 0;
 bad:
-	return sc_err_set(err, "invalid time '%.*s': expected %s", (int)v.n, v.p, accepted);
+	return sc_err_set(err, "invalid time '%s': expected %s", SC_PRINTABLE_N(v.p, v.n), accepted);
+}
+
+int sc_parse_time(const char *s, int64_t now, int64_t *t, struct sc_err *err)
+{
+	static const char accepted[] = ABS_ACCEPTED ", now or now+N[minutes|hours|days]";
+	struct span v = trim(s);
+
+	if (!v.n)
+		return sc_err_set(err, "empty time: expected %s", accepted);
+	if (v.n >= 3 && strncasecmp(v.p, "now", 3) == 0)
+		return parse_relative(v, now, t, err);
+	return parse_absolute(v, accepted, t, err) < 0 ? -1 : 0;
+}
+
+int sc_parse_abs_time(const char *s, int64_t *t, struct sc_err *err)
+{
+	struct span v = trim(s);
+
+	if (!v.n)
+		return sc_err_set(err, "empty time: expected %s", ABS_ACCEPTED);
+	return parse_absolute(v, ABS_ACCEPTED, t, err);
 }
 
 int sc_parse_number(const char *s, double min, double max, const char *what,
@@ -407,7 +470,7 @@ int sc_parse_number(const char *s, double min, double max, const char *what,
 	struct span v = trim(s);
 	const char *p = v.p, *end = v.p + v.n;
 	double x;
-	int neg = 0;
+	int neg = 0, rc;
 
 	if (!v.n)
 		return sc_err_set(err, "empty %s: expected a number from %g to %g", what, min, max);
@@ -415,14 +478,17 @@ int sc_parse_number(const char *s, double min, double max, const char *what,
 		neg = *p == '-';
 		p++;
 	}
-	if (scan_decimal(&p, end, &x) < 0 || p != end)
-		return sc_err_set(err, "invalid %s '%.*s': expected a number from %g to %g", what,
-				  (int)v.n, v.p, min, max);
+	if ((rc = scan_decimal(&p, end, &x)) == -2)
+		return sc_err_set(err, "%s '%s' is out of range: expected a number from %g to %g", what,
+				  SC_PRINTABLE_N(v.p, v.n), min, max);
+	if (rc < 0 || p != end)
+		return sc_err_set(err, "invalid %s '%s': expected a number from %g to %g", what,
+				  SC_PRINTABLE_N(v.p, v.n), min, max);
 	if (neg)
 		x = -x;
 	if (x < min || x > max)
-		return sc_err_set(err, "%s '%.*s' is out of range: expected a number from %g to %g", what,
-				  (int)v.n, v.p, min, max);
+		return sc_err_set(err, "%s '%s' is out of range: expected a number from %g to %g", what,
+				  SC_PRINTABLE_N(v.p, v.n), min, max);
 	*out = x;
 	return 0;
 }
@@ -436,7 +502,7 @@ int sc_parse_percent(const char *s, double min, double max, double *pct, struct 
 		v.n--;
 	if (v.n >= sizeof(buf))
 		return sc_err_set(err, "invalid percentage '%s': expected a number from %g to %g, optionally followed by %%",
-				  s ? s : "", min, max);
+				  SC_PRINTABLE(s), min, max);
 	memcpy(buf, v.p, v.n);
 	buf[v.n] = '\0';
 	if (sc_parse_number(buf, min, max, "percentage", pct, err) < 0)
@@ -456,7 +522,7 @@ int sc_parse_bool(const char *s, int *out, struct sc_err *err)
 		*out = 0;
 		return 0;
 	}
-	return sc_err_set(err, "invalid boolean '%.*s': expected yes or no", (int)v.n, v.p);
+	return sc_err_set(err, "invalid boolean '%s': expected yes or no", SC_PRINTABLE_N(v.p, v.n));
 }
 
 int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err)
@@ -466,8 +532,12 @@ int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err)
 	int64_t n;
 	uint64_t r;
 
-	if (scan_uint(&p, end, &n) < 0)
+	switch (scan_uint(&p, end, &n)) {
+	case -1:
 		goto bad;
+	case -2:
+		goto big;
+	}
 	if (p == end || ((end - p) == 1 && (*p == 'M' || *p == 'm')))
 		r = (uint64_t)n;
 	else if ((end - p) == 1 && (*p == 'K' || *p == 'k'))
@@ -487,10 +557,10 @@ int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err)
 	*mb = r;
 	return 0;
 big:
-	return sc_err_set(err, "memory size '%.*s' is too large", (int)v.n, v.p);
+	return sc_err_set(err, "memory size '%s' is too large (at most 1048576T)", SC_PRINTABLE_N(v.p, v.n));
 bad:
-	return sc_err_set(err, "invalid memory size '%.*s': expected a whole number with an optional unit K, M (default), G or T",
-			  (int)v.n, v.p);
+	return sc_err_set(err, "invalid memory size '%s': expected a whole number with an optional unit K, M (default), G or T",
+			  SC_PRINTABLE_N(v.p, v.n));
 }
 
 int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
@@ -506,9 +576,10 @@ int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 		int nf = 0;
 		char *q;
 		int64_t n = 1;
+		int rc;
 
 		if (len >= sizeof(item))
-			return sc_err_set(err, "invalid GPU request '%s': entry too long", s);
+			return sc_err_set(err, "invalid GPU request '%s': entry too long", SC_PRINTABLE(s));
 		memcpy(item, p, len);
 		item[len] = '\0';
 		p = e ? e + 1 : p + len;
@@ -519,7 +590,7 @@ int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 		q = strchr(item, '=');
 		if (q && (!isdigit((unsigned char)q[1]) || strchr(q + 1, '=') || strchr(q + 1, ':')) &&
 		    strstr(item, "gpu"))
-			return sc_err_set(err, "invalid GPU count in '%s': expected gres/gpu[:type]=N", s);
+			return sc_err_set(err, "invalid GPU count in '%s': expected gres/gpu[:type]=N", SC_PRINTABLE(s));
 		for (q = item; *q; q++)
 			if (*q == '/' || *q == '=')
 				*q = ':';
@@ -532,15 +603,19 @@ int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 			*q++ = '\0';
 		}
 		if (q)
-			return sc_err_set(err, "invalid GPU request '%s': expected gpu[:type]:N entries", s);
+			return sc_err_set(err, "invalid GPU request '%s': expected gpu[:type]:N entries", SC_PRINTABLE(s));
 		{
 			int i = 0;
 			if (nf == 1 && fields[0][0] && isdigit((unsigned char)fields[0][0])) {
 				/* --gpus=2 */
 				const char *d = fields[0];
-				if (scan_uint(&d, d + strlen(d), &n) < 0 || *d)
-					return sc_err_set(err, "invalid GPU count '%s': expected a whole number", fields[0]);
-				total += (uint64_t)n;
+				rc = scan_uint(&d, d + strlen(d), &n);
+				if (rc == -2)
+					goto too_many;
+				if (rc < 0 || *d)
+					return sc_err_set(err, "invalid GPU count '%s': expected a whole number", SC_PRINTABLE(fields[0]));
+				if (n > GPUS_MAX || (total += (uint64_t)n) > GPUS_MAX)
+					goto too_many;
 				continue;
 			}
 			if (strcasecmp(fields[0], "gres") == 0)
@@ -551,19 +626,23 @@ int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 				const char *last = fields[nf - 1];
 				if (isdigit((unsigned char)last[0])) {
 					const char *d = last;
-					if (scan_uint(&d, d + strlen(d), &n) < 0 || *d)
-						return sc_err_set(err, "invalid GPU count in '%s': expected gpu[:type]:N", s);
+					rc = scan_uint(&d, d + strlen(d), &n);
+					if (rc == -2)
+						goto too_many;
+					if (rc < 0 || *d)
+						return sc_err_set(err, "invalid GPU count in '%s': expected gpu[:type]:N", SC_PRINTABLE(s));
 				} else if (nf - i > 2) {
-					return sc_err_set(err, "invalid GPU count in '%s': expected gpu[:type]:N", s);
+					return sc_err_set(err, "invalid GPU count in '%s': expected gpu[:type]:N", SC_PRINTABLE(s));
 				}
 			}
-			if (n > 1000000)
-				return sc_err_set(err, "GPU count in '%s' is too large", s);
-			total += (uint64_t)n;
+			if (n > GPUS_MAX || (total += (uint64_t)n) > GPUS_MAX)
+				goto too_many;
 		}
 	}
 	*gpus = total;
 	return 0;
+too_many:
+	return sc_err_set(err, "GPU count in '%s' is too large (at most %d in all)", SC_PRINTABLE(s), GPUS_MAX);
 }
 
 char *sc_format_carbon(double g, char *buf, size_t n)

@@ -46,7 +46,21 @@ int sc_parse_duration(const char *s, unsigned flags, int64_t *secs, struct sc_er
  *  - `now`, `now+N` / `now-N` with an optional unit: `s|sec|seconds`
  *    (the default, as in Slurm), `m|min|minutes`, `h|hour|hours`,
  *    `d|day|days`, `w|week|weeks` (singular or plural), relative to `now`.
- * Dates must exist (no 2021-02-30); years 1970..9999. */
+ * Dates must exist (no 2021-02-30). The result, whatever the form
+ * (`now-4800weeks`, an offset that takes 1970-01-01T00:30+01:00 before the
+ * epoch), must be within SC_TIME_MIN..SC_TIME_MAX, else an error naming
+ * the range; a relative time may be at most 100 years from now. Whether a
+ * time in the past makes sense (a deadline does not) is the caller's to
+ * check. */
+#define SC_TIME_MIN 0LL            /* 1970-01-01T00:00:00Z */
+#define SC_TIME_MAX 253402300799LL /* 9999-12-31T23:59:59Z */
+
+/* An absolute time only (the ISO 8601 and Slurm forms above, no `now`),
+ * for times read from files and provider answers; messages list only
+ * those forms. Returns 0; -1 with err when s is not such a time; -2 with
+ * err when it is one outside SC_TIME_MIN..SC_TIME_MAX (so that a reader
+ * can word the two apart). */
+int sc_parse_abs_time(const char *s, int64_t *t, struct sc_err *err);
 int sc_parse_time(const char *s, int64_t now, int64_t *t, struct sc_err *err);
 
 /* A percentage: `10`, `10%`, `2.5 %`; finite, within [min, max]. */
@@ -62,8 +76,13 @@ int sc_parse_bool(const char *s, int *out, struct sc_err *err);
 
 /* Slurm memory size (`--mem`, `--mem-per-cpu`): an unsigned integer with an
  * optional suffix K, M (default), G, T (case-insensitive), to megabytes,
- * rounded up. `0` is accepted (Slurm: all memory of the node). */
+ * rounded up, at most 1048576T (2^40 MB). `0` is accepted (Slurm: all
+ * memory of the node). */
 int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err);
+
+/* Numbers too large for a parser (more than 18 digits, `1e999`, beyond
+ * its limit) are reported as "too large (at most N)" or "out of range:
+ * expected ...", never as a syntax error. */
 
 /* GPU count in a Slurm TRES/GRES string, as in `tres_per_node`,
  * `tres_per_job`, `tres_per_task`, `--gres`, `--gpus`: a comma-separated
@@ -71,7 +90,8 @@ int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err);
  * `gpu:2`, `gpu:a100:2`, `gpu` (= 1), `gres/gpu=2` and `gres/gpu:a100=2` (how
  * Slurm 24.05 and later write tres_per_task), or a bare count `2` (for --gpus).
  * Other entries (`gres:nic:1`, `license/x:1`) are skipped. The counts of
- * several gpu entries add up. *gpus is 0 when s is NULL or empty. */
+ * several gpu entries add up, to at most 1,000,000. *gpus is 0 when s is
+ * NULL or empty. */
 int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err);
 
 /* Formatting. Each writes at most n bytes including the NUL into buf and

@@ -72,7 +72,7 @@ int sc_archive_add_actual(const char *state_dir, const char *zone, const struct 
 		old = sc_csv_read_intensity(path, SC_COLUMN_LCA, &e);
 		if (!old) {
 			sc_err_set(err, "archive %s cannot be read (%s): left alone; move it away to start a new one",
-				   path, e.msg);
+				   SC_PRINTABLE(path), e.msg);
 			goto out;
 		}
 	}
@@ -241,18 +241,22 @@ static int forecast_header(char **fl, int nf, int *col, const char *path, long l
 
 int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_rows *rows, struct sc_err *err)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = sc_open_regular(path, "forecast archive", 0, err);
 	char *line = NULL, *fl[FORECAST_MAX_FIELDS];
 	size_t cap = 0;
 	long len, lineno = 0;
 	int rc = -1, ncols = 0, col[3];
 	struct sc_err e;
+	char ppath[SC_PRINTABLE_MAX];
 
+	sc_printable(ppath, sizeof(ppath), path);
 	memset(rows, 0, sizeof(*rows));
 	if (!f) {
-		if (errno == ENOENT && missing_ok)
+		if (errno == ENOENT && missing_ok) {
+			sc_err_clear(err);
 			return 0;
-		return sc_err_set(err, "cannot read forecast archive %s: %s", path, strerror(errno));
+		}
+		return -1;
 	}
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
 		int64_t issued, target;
@@ -264,28 +268,28 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 			continue;
 		n = sc_csv_split(line, ',', 1, fl, FORECAST_MAX_FIELDS, &e);
 		if (n < 0) {
-			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
+			sc_err_set(err, "%s:%ld: %s", ppath, lineno, e.msg);
 			goto out;
 		}
 		if (!ncols) {
-			if (forecast_header(fl, n, col, path, lineno, err) < 0)
+			if (forecast_header(fl, n, col, ppath, lineno, err) < 0)
 				goto out;
 			ncols = n;
 			continue;
 		}
 		if (n != ncols) {
 			sc_err_set(err, "%s:%ld: %d fields; expected %d as in the header (issued_at,target,forecast)",
-				   path, lineno, n, ncols);
+				   ppath, lineno, n, ncols);
 			goto out;
 		}
-		if (sc_parse_time(fl[col[0]], 0, &issued, &e) < 0 || sc_parse_time(fl[col[1]], 0, &target, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
+		if (sc_parse_abs_time(fl[col[0]], &issued, &e) < 0 || sc_parse_abs_time(fl[col[1]], &target, &e) < 0) {
+			sc_err_set(err, "%s:%ld: %s", ppath, lineno, e.msg);
 			goto out;
 		}
 		if (!fl[col[2]][0])
 			continue; /* no forecast for that target */
 		if (sc_parse_number(fl[col[2]], 0, SC_INTENSITY_MAX, "forecast", &v, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s", path, lineno, e.msg);
+			sc_err_set(err, "%s:%ld: %s", ppath, lineno, e.msg);
 			goto out;
 		}
 		if (rows_push(rows, issued, target, v, lineno) < 0) {
@@ -294,15 +298,16 @@ int sc_forecast_rows_read(const char *path, int missing_ok, struct sc_forecast_r
 		}
 	}
 	if (len == -2) {
-		sc_err_set(err, "%s:%ld: line longer than 1 MiB: expected a CSV line", path, lineno + 1);
+		sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a CSV line", ppath,
+			   lineno + 1, lineno + 1, SC_LINE_MAX);
 		goto out;
 	}
 	if (len == -3 || ferror(f)) {
-		sc_err_set(err, "%s: %s", path, len == -3 ? "out of memory" : "read error");
+		sc_err_set(err, "%s: %s", ppath, len == -3 ? "out of memory" : "read error");
 		goto out;
 	}
 	if (!ncols) {
-		sc_err_set(err, "%s: empty; expected the header '%s'", path, FORECAST_HEADER);
+		sc_err_set(err, "%s: empty; expected the header '%s'", ppath, FORECAST_HEADER);
 		goto out;
 	}
 	rc = 0;
@@ -360,7 +365,7 @@ int sc_archive_add_forecast(const char *state_dir, const char *zone, const struc
 	if (archive_dir(state_dir, err) < 0)
 		goto out;
 	if (sc_forecast_rows_read(path, 1, &old, &e) < 0) {
-		sc_err_set(err, "archive %s cannot be read (%s): left alone; move it away to start a new one", path,
+		sc_err_set(err, "archive %s cannot be read (%s): left alone; move it away to start a new one", SC_PRINTABLE(path),
 			   e.msg);
 		goto out;
 	}

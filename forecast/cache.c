@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "forecast/cache.h"
+#include "forecast/csvfile.h"
 #include "forecast/provider.h"
 #include "base/units.h"
 #include "base/json.h"
@@ -25,7 +26,7 @@ char *sc_cache_path(const char *state_dir, const char *zone, struct sc_err *err)
 		return NULL;
 	}
 	if (!zone || !*zone || strcmp(zone, ".") == 0 || strcmp(zone, "..") == 0 || strchr(zone, '/')) {
-		sc_err_set(err, "zone name '%.80s' cannot name a cache file", zone ? zone : "");
+		sc_err_set(err, "zone name '%s' cannot name a cache file", SC_PRINTABLE(zone));
 		return NULL;
 	}
 	if (asprintf(&p, "%s/forecast-%s.json", state_dir, zone) < 0) {
@@ -188,7 +189,7 @@ static int get_time(json_t *root, const char *key, int required, int64_t *t, str
 		return 0;
 	if (!json_is_string(j))
 		return sc_err_set(err, "\"%s\" is %s; expected an ISO 8601 time", key, j ? "not a string" : "missing");
-	if (sc_parse_time(json_string_value(j), 0, t, &e) < 0)
+	if (sc_parse_abs_time(json_string_value(j), t, &e) < 0)
 		return sc_err_set(err, "\"%s\": %s", key, e.msg);
 	return 0;
 }
@@ -198,82 +199,86 @@ static const char *str(json_t *root, const char *key)
 	return json_string_value(json_object_get(root, key));
 }
 
-struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec *z, int64_t now,
-				     struct sc_cache_info *info, struct sc_err *err)
+/* The JSON of the cache file path (ppath: how messages write it); NULL
+ * with err. */
+static json_t *load_json(const char *path, const char *ppath, struct sc_err *err)
 {
-	struct sc_series *s = NULL;
-	json_t *root = NULL, *pts, *jv;
 	json_error_t je;
 	struct sc_err e;
-	struct stat st;
-	int64_t fetched, issued;
-	const char *p, *sig;
-	char a[32], b[32];
-	FILE *f;
+	json_t *root;
+	FILE *f = sc_open_regular(path, "cached forecast", SC_CACHE_MAX_BYTES, &e);
 
-	f = fopen(path, "r");
 	if (!f) {
 		if (errno == ENOENT)
 			sc_err_set(err, "no cached forecast (%s does not exist): run scarbon refresh, or enable "
-					"scarbon-refresh.timer", path);
+					"scarbon-refresh.timer", ppath);
 		else
-			sc_err_set(err, "cannot read the cached forecast %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_size > SC_CACHE_MAX_BYTES) {
-		sc_err_set(err, "%s is not a regular file of at most %u bytes; run scarbon refresh to rewrite it", path,
-			   SC_CACHE_MAX_BYTES);
-		fclose(f);
+			sc_err_set(err, "%s; run scarbon refresh to rewrite it", e.msg);
 		return NULL;
 	}
 	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	fclose(f);
-	if (!root) {
-		sc_err_set(err, "%s: corrupt cache file (line %d: %s); run scarbon refresh to rewrite it", path, je.line,
-			   je.text);
+	if (!root)
+		sc_err_set(err, "%s: corrupt cache file (line %d: %s); run scarbon refresh to rewrite it", ppath, je.line,
+			   SC_PRINTABLE(je.text));
+	return root;
+}
+
+struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec *z, int64_t now,
+				     struct sc_cache_info *info, struct sc_err *err)
+{
+	struct sc_series *s = NULL;
+	json_t *root, *pts, *jv;
+	struct sc_err e;
+	int64_t fetched, issued;
+	const char *p, *sig;
+	char a[32], b[32], ppath[SC_PRINTABLE_MAX];
+
+	sc_printable(ppath, sizeof(ppath), path);
+	root = load_json(path, ppath, err);
+	if (!root)
 		return NULL;
-	}
 	jv = json_object_get(root, "v");
 	if (!json_is_object(root) || !json_is_integer(jv)) {
 		sc_err_set(err, "%s: not a forecast cache file (no \"v\"); run scarbon refresh to rewrite it", path);
 		goto out;
 	}
 	if (json_integer_value(jv) != SC_CACHE_VERSION) {
-		sc_err_set(err, "%s: cache format version %lld, this build reads %d; run scarbon refresh", path,
+		sc_err_set(err, "%s: cache format version %lld, this build reads %d; run scarbon refresh", ppath,
 			   (long long)json_integer_value(jv), SC_CACHE_VERSION);
 		goto out;
 	}
 	if (!(p = str(root, "zone")) || strcmp(p, z->name) != 0) {
-		sc_err_set(err, "%s: holds zone '%.80s', not %s; run scarbon refresh", path, p ? p : "?", z->name);
+		sc_err_set(err, "%s: holds zone '%s', not %s; run scarbon refresh", ppath, SC_PRINTABLE(p ? p : "?"), z->name);
 		goto out;
 	}
 	if (!(p = str(root, "provider")) || strcmp(p, sc_provider_name(z->provider)) != 0) {
-		sc_err_set(err, "%s: fetched from %.40s, but the zone now uses Provider=%s; run scarbon refresh", path,
-			   p ? p : "?", sc_provider_name(z->provider));
+		sc_err_set(err, "%s: fetched from %s, but the zone now uses Provider=%s; run scarbon refresh", ppath,
+			   SC_PRINTABLE(p ? p : "?"), sc_provider_name(z->provider));
 		goto out;
 	}
 	p = str(root, "region");
 	if (z->region && (!p || strcmp(p, z->region) != 0)) {
-		sc_err_set(err, "%s: fetched for Region=%.80s, but the zone now says Region=%s; run scarbon refresh", path,
-			   p ? p : "?", z->region);
+		sc_err_set(err, "%s: fetched for Region=%s, but the zone now says Region=%s; run scarbon refresh", ppath,
+			   SC_PRINTABLE(p ? p : "?"), z->region);
 		goto out;
 	}
 	sig = str(root, "signal");
 	if (!sig || (strcmp(sig, "average") != 0 && strcmp(sig, "marginal") != 0)) {
-		sc_err_set(err, "%s: unknown signal '%.40s'; expected average or marginal", path, sig ? sig : "");
+		sc_err_set(err, "%s: unknown signal '%s'; expected average or marginal", ppath, SC_PRINTABLE(sig));
 		goto out;
 	}
 	if (strcmp(sig, sc_signal_name(z->signal)) != 0) {
-		sc_err_set(err, "%s: a %s signal, but the zone is configured as %s; run scarbon refresh", path, sig,
+		sc_err_set(err, "%s: a %s signal, but the zone is configured as %s; run scarbon refresh", ppath, sig,
 			   sc_signal_name(z->signal));
 		goto out;
 	}
 	if (!(p = str(root, "unit")) || strcmp(p, SC_CACHE_UNIT) != 0) {
-		sc_err_set(err, "%s: unknown unit '%.40s'; expected %s", path, p ? p : "", SC_CACHE_UNIT);
+		sc_err_set(err, "%s: unknown unit '%s'; expected %s", ppath, SC_PRINTABLE(p), SC_CACHE_UNIT);
 		goto out;
 	}
 	if (get_time(root, "fetched_at", 1, &fetched, &e) < 0 || get_time(root, "issued_at", 0, &issued, &e) < 0) {
-		sc_err_set(err, "%s: %s", path, e.msg);
+		sc_err_set(err, "%s: %s", ppath, e.msg);
 		goto out;
 	}
 	if (z->max_age > 0 && now - fetched > z->max_age) {
@@ -303,13 +308,13 @@ struct sc_series *sc_cache_read_file(const char *path, const struct sc_zone_spec
 		const char *ts = json_string_value(json_array_get(pt, 0));
 		json_t *v = json_array_get(pt, 1);
 		int64_t t;
-		if (json_array_size(pt) != 2 || !ts || !json_is_number(v) || sc_parse_time(ts, 0, &t, &e) < 0) {
+		if (json_array_size(pt) != 2 || !ts || !json_is_number(v) || sc_parse_abs_time(ts, &t, &e) < 0) {
 			sc_err_set(err, "%s: points[%zu]: expected [\"<ISO 8601 time>\", <g/kWh>]; run scarbon refresh",
 				   path, i);
 			goto fail;
 		}
 		if (sc_series_append(s, t, json_number_value(v), &e) < 0) {
-			sc_err_set(err, "%s: points[%zu] (%s): %s; run scarbon refresh", path, i,
+			sc_err_set(err, "%s: points[%zu] (%s): %s; run scarbon refresh", ppath, i,
 				   sc_format_time(t, b, sizeof(b)), e.msg);
 			goto fail;
 		}

@@ -3,16 +3,19 @@
 #include "config.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "forecast/csvfile.h"
 #include "policy/grid.h"
 #include "base/grow.h"
 #include "base/units.h"
 
-#define LINE_MAX_DEFAULT ((size_t)1 << 20)
 #define MAX_FIELDS 64
 
 static const char time_accepted[] =
@@ -72,15 +75,18 @@ int sc_csv_split(char *line, char sep, int quoted, char **fields, int max, struc
 
 long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len)
 {
-	size_t len = 0;
+	size_t len = 0, skipped = 0;
 	int c, too_long = 0;
 
 	if (!max_len)
-		max_len = LINE_MAX_DEFAULT;
+		max_len = SC_LINE_MAX;
 	flockfile(f);
 	while ((c = getc_unlocked(f)) != EOF && c != '\n') {
-		if (too_long)
+		if (too_long) {
+			if (++skipped >= SC_LINE_SKIP_MAX)
+				break; /* an endless line: stop reading it */
 			continue;
+		}
 		if (len >= max_len) {
 			too_long = 1;
 			continue;
@@ -169,23 +175,44 @@ static int parse_header(char **f, int nf, enum sc_column column, int *tcol, int 
 	return sc_err_set(err, "unknown header: %s", header_accepted);
 }
 
+/* What sc_read_line gave for line lineno of an intensity CSV (len, buf),
+ * with total the bytes read so far: 0, or -1 with err. */
+static int check_line(const char *buf, long len, uintmax_t *total, const char *pname, long lineno,
+		      struct sc_err *err)
+{
+	if (len == -2)
+		return sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a CSV line", pname, lineno,
+				  lineno, SC_LINE_MAX);
+	if (len < 0)
+		return sc_err_set(err, "%s:%ld: out of memory", pname, lineno);
+	if ((*total += (uintmax_t)len + 1) > (uintmax_t)SC_CSV_MAX_BYTES)
+		return sc_err_set(err, "%s:%ld: more than %lld bytes: expected an intensity CSV of at most %lld MiB "
+				  "(a year of 5-minute points is some 3 MB)",
+				  pname, lineno, (long long)SC_CSV_MAX_BYTES, (long long)(SC_CSV_MAX_BYTES >> 20));
+	if (strlen(buf) != (size_t)len)
+		return sc_err_set(err, "%s:%ld: NUL byte in the line: expected a text file", pname, lineno);
+	return 0;
+}
+
 struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum sc_column column,
 					       struct sc_err *err)
 {
 	struct sc_series *s = NULL;
 	char *buf = NULL, *fields[MAX_FIELDS];
 	size_t cap = 0;
+	uintmax_t total = 0;
 	long len, lineno = 0, header_line = 0, prev_line = 0;
-	int nf, header_nf = 0, tcol = -1, vcol = -1;
+	int nf, header_nf = 0, tcol = -1, vcol = -1, rc;
 	int64_t prev_t = 0;
 	struct sc_err e;
-	char a[32], b[32];
+	char a[32], b[32], pname[SC_PRINTABLE_MAX];
 
 	if (!name)
 		name = "intensity CSV";
+	sc_printable(pname, sizeof(pname), name);
 	s = sc_series_create();
 	if (!s) {
-		sc_err_set(err, "%s: out of memory", name);
+		sc_err_set(err, "%s: out of memory", pname);
 		goto error;
 	}
 	while ((len = sc_read_line(f, &buf, &cap, 0)) != -1) {
@@ -194,19 +221,8 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		double v;
 
 		lineno++;
-		if (len == -2) {
-			sc_err_set(err, "%s:%ld: line longer than %zu bytes: expected a CSV line",
-				   name, lineno, LINE_MAX_DEFAULT);
+		if (check_line(buf, len, &total, pname, lineno, err) < 0)
 			goto error;
-		}
-		if (len < 0) {
-			sc_err_set(err, "%s:%ld: out of memory", name, lineno);
-			goto error;
-		}
-		if (strlen(buf) != (size_t)len) {
-			sc_err_set(err, "%s:%ld: NUL byte in the line: expected a text file", name, lineno);
-			goto error;
-		}
 		line = buf;
 		if (lineno == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
 			line += 3; /* a UTF-8 byte order mark */
@@ -215,18 +231,18 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		sc_err_clear(&e);
 		nf = sc_csv_split(line, ',', 1, fields, MAX_FIELDS, &e);
 		if (nf < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
+			sc_err_set(err, "%s:%ld: %s", pname, lineno, e.msg);
 			goto error;
 		}
 		if (nf > MAX_FIELDS) {
-			sc_err_set(err, "%s:%ld: %d fields: expected at most %d", name, lineno, nf, MAX_FIELDS);
+			sc_err_set(err, "%s:%ld: %d fields: expected at most %d", pname, lineno, nf, MAX_FIELDS);
 			goto error;
 		}
 		for (int i = 0; i < nf; i++)
 			fields[i] = sc_csv_trim(fields[i]);
 		if (!header_line) {
 			if (parse_header(fields, nf, column, &tcol, &vcol, &e) < 0) {
-				sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
+				sc_err_set(err, "%s:%ld: %s", pname, lineno, e.msg);
 				goto error;
 			}
 			header_line = lineno;
@@ -236,24 +252,23 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		if (nf != header_nf) {
 			sc_err_set(err, "%s:%ld: %d field%s, but the header (line %ld) has %d: expected one value "
 				   "per column (a decimal comma? write 350.5, not 350,5)",
-				   name, lineno, nf, nf == 1 ? "" : "s", header_line, header_nf);
+				   pname, lineno, nf, nf == 1 ? "" : "s", header_line, header_nf);
 			goto error;
 		}
 		tstr = fields[tcol];
 		vstr = fields[vcol];
-		/* Only absolute times: sc_parse_time also reads `now+1h`. */
-		if (!isdigit((unsigned char)tstr[0]) || sc_parse_time(tstr, 0, &t, NULL) < 0) {
-			sc_err_set(err, "%s:%ld: invalid time '%s': %s", name, lineno, tstr, time_accepted);
+		rc = sc_parse_abs_time(tstr, &t, &e);
+		if (rc == -2) { /* out of range: the parser's words name the range */
+			sc_err_set(err, "%s:%ld: %s", pname, lineno, e.msg);
 			goto error;
 		}
-		if (t < SC_SERIES_TIME_MIN || t > SC_SERIES_TIME_MAX) {
-			sc_err_set(err, "%s:%ld: invalid time '%s': expected a time in the years 1970 to 9999",
-				   name, lineno, tstr);
+		if (rc < 0) {
+			sc_err_set(err, "%s:%ld: invalid time '%s': %s", pname, lineno, SC_PRINTABLE(tstr), time_accepted);
 			goto error;
 		}
 		if (prev_line && t <= prev_t) {
 			sc_err_set(err, "%s:%ld: time %s is not after %s (line %ld): expected rows in strictly increasing time order",
-				   name, lineno, sc_format_time(t, a, sizeof(a)),
+				   pname, lineno, sc_format_time(t, a, sizeof(a)),
 				   sc_format_time(prev_t, b, sizeof(b)), prev_line);
 			goto error;
 		}
@@ -262,29 +277,29 @@ struct sc_series *sc_csv_read_intensity_stream(FILE *f, const char *name, enum s
 		if (!*vstr)
 			continue; /* no value: a gap */
 		if (sc_parse_number(vstr, 0, SC_INTENSITY_MAX, "carbon intensity", &v, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s gCO2e/kWh", name, lineno, e.msg);
+			sc_err_set(err, "%s:%ld: %s gCO2e/kWh", pname, lineno, e.msg);
 			goto error;
 		}
 		if (sc_series_append(s, t, v, &e) < 0) {
-			sc_err_set(err, "%s:%ld: %s", name, lineno, e.msg);
+			sc_err_set(err, "%s:%ld: %s", pname, lineno, e.msg);
 			goto error;
 		}
 	}
 	if (ferror(f)) {
-		sc_err_set(err, "%s:%ld: read error: %m", name, lineno + 1);
+		sc_err_set(err, "%s:%ld: read error: %m", pname, lineno + 1);
 		goto error;
 	}
 	if (!header_line) {
-		sc_err_set(err, "%s: empty file (no header line): %s", name, header_accepted);
+		sc_err_set(err, "%s: empty file (no header line): %s", pname, header_accepted);
 		goto error;
 	}
 	if (!s->n) {
 		sc_err_set(err, "%s:%ld: no data after the header: expected rows such as `2021-01-01 00:00:00,350`",
-			   name, header_line);
+			   pname, header_line);
 		goto error;
 	}
 	if (sc_series_set_source(s, name) < 0) {
-		sc_err_set(err, "%s: out of memory", name);
+		sc_err_set(err, "%s: out of memory", pname);
 		goto error;
 	}
 	free(buf);
@@ -295,6 +310,57 @@ error:
 	return NULL;
 }
 
+static const char *file_kind(mode_t m)
+{
+	return S_ISFIFO(m) ? "a FIFO" : S_ISDIR(m) ? "a directory" : S_ISCHR(m) ? "a character device" :
+	       S_ISBLK(m) ? "a block device" : S_ISSOCK(m) ? "a socket" : "not a regular file";
+}
+
+FILE *sc_open_regular(const char *path, const char *what, off_t max_bytes, struct sc_err *err)
+{
+	struct stat st;
+	FILE *f;
+	int fd, e, fl;
+
+	/* O_NONBLOCK: opening a FIFO for reading would wait for a writer. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		e = errno;
+		sc_err_set(err, "cannot read %s %s: %s", what, SC_PRINTABLE(path), strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0) {
+		e = errno;
+		sc_err_set(err, "cannot read %s %s: %s", what, SC_PRINTABLE(path), strerror(e));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		e = EINVAL;
+		sc_err_set(err, "%s %s is %s, not a regular file: expected a regular file", what,
+			   SC_PRINTABLE(path), file_kind(st.st_mode));
+		goto fail;
+	}
+	if (max_bytes > 0 && st.st_size > max_bytes) {
+		e = EFBIG;
+		sc_err_set(err, "%s %s has %lld bytes: expected at most %lld (%lld MiB)", what, SC_PRINTABLE(path),
+			   (long long)st.st_size, (long long)max_bytes, (long long)(max_bytes >> 20));
+		goto fail;
+	}
+	/* A regular file: blocking reads from here on, as stdio expects. */
+	fl = fcntl(fd, F_GETFL);
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 || !(f = fdopen(fd, "r"))) {
+		e = errno;
+		sc_err_set(err, "cannot read %s %s: %s", what, SC_PRINTABLE(path), strerror(e));
+		goto fail;
+	}
+	return f;
+fail:
+	close(fd);
+	errno = e;
+	return NULL;
+}
+
 struct sc_series *sc_csv_read_intensity(const char *path, enum sc_column column, struct sc_err *err)
 {
 	struct sc_series *s;
@@ -302,11 +368,9 @@ struct sc_series *sc_csv_read_intensity(const char *path, enum sc_column column,
 	char *src;
 	FILE *f;
 
-	f = fopen(path, "r");
-	if (!f) {
-		sc_err_set(err, "cannot open %s: %m", path);
+	f = sc_open_regular(path, "intensity CSV", SC_CSV_MAX_BYTES, err);
+	if (!f)
 		return NULL;
-	}
 	s = sc_csv_read_intensity_stream(f, path, column, err);
 	fclose(f);
 	if (!s)

@@ -37,20 +37,14 @@ json_t *sc_prov_json(const char *buf, size_t len, struct sc_err *err)
 	}
 	j = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!j)
-		sc_err_set(err, "invalid JSON at line %d, column %d: %s", je.line, je.column, je.text);
+		sc_err_set(err, "invalid JSON at line %d, column %d: %s", je.line, je.column, SC_PRINTABLE(je.text));
 	return j;
 }
 
 int sc_prov_time(const char *s, int64_t *t, struct sc_err *err)
 {
-	struct sc_err e;
-
-	if (!s || !isdigit((unsigned char)*s))
-		return sc_err_set(err, "invalid time '%.40s'; expected ISO 8601 (2022-07-15T00:00:00Z)",
-				  s ? s : "");
-	if (sc_parse_time(s, 0, t, &e) < 0)
-		return sc_err_set(err, "%s", e.msg);
-	return 0;
+	/* sc_parse_abs_time: its message lists no `now` (issue 14) */
+	return sc_parse_abs_time(s, t, err) < 0 ? -1 : 0;
 }
 
 int sc_pts_add_at(struct sc_pts *p, const char *arr, size_t idx, int64_t t, const char *vname,

@@ -63,8 +63,8 @@ struct sc_series *sc_em_parse(const char *buf, size_t len, struct sc_err *err)
 		}
 		ft = json_object_get(row, "emissionFactorType");
 		if (ft && !json_is_null(ft) && (!json_is_string(ft) || !known_factor_type(json_string_value(ft)))) {
-			sc_err_set(err, "%s[%zu].emissionFactorType: unknown '%.40s'; expected lifecycle or direct",
-				   name, i, json_is_string(ft) ? json_string_value(ft) : "(not a string)");
+			sc_err_set(err, "%s[%zu].emissionFactorType: unknown '%s'; expected lifecycle or direct",
+				   name, i, json_is_string(ft) ? SC_PRINTABLE(json_string_value(ft)) : "(not a string)");
 			goto out;
 		}
 		if (sc_pts_add(&pts, name, i, "datetime", json_object_get(row, "datetime"), "carbonIntensity",

@@ -117,8 +117,8 @@ struct sc_series *sc_ukci_parse(const char *buf, size_t len, enum sc_ukci_field 
 			goto out;
 		}
 		if (to <= from) {
-			sc_err_set(err, "%s[%zu]: slot ends (%s) before it starts (%s)", name, i, json_string_value(jto),
-				   json_string_value(jf));
+			sc_err_set(err, "%s[%zu]: slot ends (%s) before it starts (%s)", name, i, SC_PRINTABLE(json_string_value(jto)),
+				   SC_PRINTABLE(json_string_value(jf)));
 			goto out;
 		}
 		in = json_object_get(slot, "intensity");

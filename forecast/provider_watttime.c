@@ -61,14 +61,14 @@ struct sc_series *sc_wt_parse(const char *buf, size_t len, struct sc_err *err)
 		if (strcmp(u, units[k].name) == 0)
 			factor = units[k].factor;
 	if (!u || factor == 0) {
-		sc_err_set(err, "meta.units: %s%.40s%s; expected lbs_co2_per_mwh (or kg_co2_per_mwh, g_co2_per_kwh)",
-			   u ? "unknown unit '" : (ju ? "not a string" : "missing"), u ? u : "", u ? "'" : "");
+		sc_err_set(err, "meta.units: %s%s%s; expected lbs_co2_per_mwh (or kg_co2_per_mwh, g_co2_per_kwh)",
+			   u ? "unknown unit '" : (ju ? "not a string" : "missing"), SC_PRINTABLE(u), u ? "'" : "");
 		goto out;
 	}
 	js = json_object_get(meta, "signal_type");
 	if (js && (!json_is_string(js) || strcmp(json_string_value(js), "co2_moer") != 0)) {
-		sc_err_set(err, "meta.signal_type: '%.40s'; expected co2_moer (the marginal signal)",
-			   json_is_string(js) ? json_string_value(js) : "(not a string)");
+		sc_err_set(err, "meta.signal_type: '%s'; expected co2_moer (the marginal signal)",
+			   json_is_string(js) ? SC_PRINTABLE(json_string_value(js)) : "(not a string)");
 		goto out;
 	}
 	jg = json_object_get(meta, "generated_at");

@@ -116,7 +116,7 @@ static int load_file(const struct sc_zone_spec *z, int64_t now, struct zone_load
 	char a[32], b[32];
 
 	if (!z->path) {
-		r->why = dupf("zone %s: Provider=%s needs Path=<CSV file>", z->name, z->provider->name);
+		r->why = dupf("zone %s: Provider=%s needs Path=<CSV file>", SC_PRINTABLE(z->name), z->provider->name);
 		return r->why ? 0 : -1;
 	}
 	r->watch = strdup(z->path);
@@ -136,7 +136,7 @@ static int load_file(const struct sc_zone_spec *z, int64_t now, struct zone_load
 		r->moving = 1;
 		replay = sc_series_replay_weekly(data, now, now - from, horizon, &err);
 		if (!replay) {
-			r->why = dupf("%s: %s", z->path, err.msg);
+			r->why = dupf("%s: %s", SC_PRINTABLE(z->path), err.msg);
 			goto out;
 		}
 		s = replay;
@@ -144,7 +144,7 @@ static int load_file(const struct sc_zone_spec *z, int64_t now, struct zone_load
 	} else if (sc_series_end(data) <= now) {
 		r->why = dupf("%s: stale forecast: the data end at %s, before now (%s); update the file, "
 			      "or set Replay=weekly to replay past data",
-			      z->path, sc_format_time(sc_series_end(data), a, sizeof(a)),
+			      SC_PRINTABLE(z->path), sc_format_time(sc_series_end(data), a, sizeof(a)),
 			      sc_format_time(now, b, sizeof(b)));
 		goto out;
 	}
@@ -156,7 +156,7 @@ static int load_file(const struct sc_zone_spec *z, int64_t now, struct zone_load
 		r->grid = sc_series_to_grid(s, z->step, now, to, max_gap, &err);
 	}
 	if (!r->grid) {
-		r->why = dupf("%s: no usable forecast at %s: %s", z->path, sc_format_time(now, a, sizeof(a)),
+		r->why = dupf("%s: no usable forecast at %s: %s", SC_PRINTABLE(z->path), sc_format_time(now, a, sizeof(a)),
 			      err.msg);
 		goto out;
 	}
@@ -199,10 +199,11 @@ static int load_static(const struct sc_zone_spec *z, int64_t now, struct zone_lo
 	r->grid = sc_grid_create(start, step, v, n, &err);
 	free(v);
 	if (!r->grid) {
-		r->why = dupf("zone %s: Intensity=%g: %s", z->name, z->intensity, err.msg);
+		r->why = dupf("zone %s: Intensity=%g: %s", SC_PRINTABLE(z->name), z->intensity + 0.0, err.msg);
 		return r->why ? 0 : -1;
 	}
-	r->source = dupf("static:%g", z->intensity);
+	/* + 0.0: Intensity=-0 is 0 ("static:0", not "static:-0") */
+	r->source = dupf("static:%g", z->intensity + 0.0);
 	return r->source ? 0 : -1;
 }
 
@@ -223,7 +224,7 @@ static int load_live(const struct sc_zone_spec *z, const char *state_dir, int64_
 
 	r->watch = sc_cache_path(state_dir, z->name, &err);
 	if (!r->watch) {
-		r->why = dupf("zone %s: %s", z->name, err.msg);
+		r->why = dupf("zone %s: %s", SC_PRINTABLE(z->name), err.msg);
 		return r->why ? 0 : -1;
 	}
 	file_id_read(r->watch, &r->id);
@@ -237,7 +238,7 @@ static int load_live(const struct sc_zone_spec *z, const char *state_dir, int64_
 	r->issued_at = s->issued_at;
 	if (sc_series_end(s) <= now) {
 		r->why = dupf("%s: the cached forecast ends at %s, before now (%s): run scarbon refresh",
-			      r->watch, sc_format_time(sc_series_end(s), a, sizeof(a)),
+			      SC_PRINTABLE(r->watch), sc_format_time(sc_series_end(s), a, sizeof(a)),
 			      sc_format_time(now, b, sizeof(b)));
 		goto out;
 	}
@@ -247,7 +248,7 @@ static int load_live(const struct sc_zone_spec *z, const char *state_dir, int64_
 		r->grid = sc_series_to_grid(s, z->step, now, 0, max_gap, &err);
 	}
 	if (!r->grid) {
-		r->why = dupf("%s: no usable forecast at %s: %s", r->watch, sc_format_time(now, a, sizeof(a)),
+		r->why = dupf("%s: no usable forecast at %s: %s", SC_PRINTABLE(r->watch), sc_format_time(now, a, sizeof(a)),
 			      err.msg);
 		goto out;
 	}
@@ -274,7 +275,7 @@ static int load_zone(const struct sc_zone_spec *z, const char *state_dir, int64_
 			return load_live(z, state_dir, now, r);
 		}
 	}
-	r->why = dupf("zone %s: unknown provider %s", z->name, sc_provider_name(z->provider));
+	r->why = dupf("zone %s: unknown provider %s", SC_PRINTABLE(z->name), sc_provider_name(z->provider));
 	return r->why ? 0 : -1;
 }
 

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "base/error.h"
 #include "base/grow.h"
 #include "base/json.h"
 
@@ -46,6 +47,31 @@ static void test_grow(void **state)
 	assert_int_equal(cap, 1024);
 	assert_int_equal(v[999], 999);
 	free(v);
+}
+
+/* issue 14: control bytes and invalid UTF-8 are escaped, valid UTF-8 kept,
+ * and the output is bounded, with whole escapes only. */
+static void test_printable(void **state)
+{
+	char b[16];
+
+	(void)state;
+	assert_string_equal(SC_PRINTABLE("DE"), "DE");
+	assert_string_equal(SC_PRINTABLE(NULL), "");
+	assert_string_equal(SC_PRINTABLE("1\x1b[2J\a"), "1\\x1b[2J\\x07");
+	assert_string_equal(SC_PRINTABLE("a\\b"), "a\\\\b");
+	assert_string_equal(SC_PRINTABLE("caf\xc3\xa9 \xe2\x82\x82"), "caf\xc3\xa9 \xe2\x82\x82");
+	assert_string_equal(SC_PRINTABLE("g\xff\xc3"), "g\\xff\\xc3");          /* invalid, cut */
+	assert_string_equal(SC_PRINTABLE("\xc0\xaf"), "\\xc0\\xaf");            /* overlong '/' */
+	assert_string_equal(SC_PRINTABLE("\xed\xa0\x80"), "\\xed\\xa0\\x80"); /* a surrogate */
+	assert_string_equal(SC_PRINTABLE("\x7f"), "\\x7f");
+	assert_string_equal(SC_PRINTABLE_N("ab\ncd", 3), "ab\\x0a");
+	/* bounded: 15 bytes and the NUL, dots when cut, no half escape */
+	assert_string_equal(sc_printable(b, sizeof(b), "0123456789abcdefghij"), "0123456789ab...");
+	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\x01\x02"), "0123456789...");
+	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\x01"), "0123456789\\x01");
+	assert_string_equal(sc_printable(b, 3, "abc"), "ab");
+	assert_string_equal(sc_printable(b, 1, "abc"), "");
 }
 
 static void test_json_dumps(void **state)
@@ -114,6 +140,7 @@ int main(void)
 		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_json_dumps),
 		cmocka_unit_test(test_json_text),
+		cmocka_unit_test(test_printable),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

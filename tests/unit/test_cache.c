@@ -235,6 +235,54 @@ static void expect_bad_cache(const char *text, const char *want)
 #define HEAD "{\"v\":1,\"zone\":\"GB\",\"provider\":\"ukci\",\"region\":\"national\",\"signal\":\"average\",\"unit\":\"gCO2e/kWh\"," \
 	     "\"fetched_at\":\"2022-07-15T00:00:00Z\","
 
+/* issue 14: a cache or an archive that is a FIFO is refused at once, not
+ * waited on (alarm: a hang fails the test instead of stalling it); a
+ * cache's control bytes are not echoed. */
+static void test_fifo_and_escapes(void **state)
+{
+	struct sc_zone_spec z = zone("GB", sc_provider_find("ukci"), "national", SC_SIGNAL_AVERAGE);
+	struct sc_forecast_rows rows = { 0 };
+	struct sc_err err = { "" };
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/forecast-GB.json", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(sc_cache_read(dir, &z, T0, NULL, &err));
+	assert_contains(err.msg, "is a FIFO, not a regular file");
+	assert_contains(err.msg, "run scarbon refresh");
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/archive", dir);
+	assert_int_equal(mkdir(path, 0755), 0);
+	snprintf(path, sizeof(path), "%s/archive/GB-forecasts.csv", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(sc_forecast_rows_read(path, 1, &rows, &err), -1);
+	assert_contains(err.msg, "forecast archive");
+	assert_contains(err.msg, "is a FIFO");
+	alarm(0);
+	unlink(path);
+	/* An endless line in the archive stops at the limit. */
+	write_file(path, "issued_at,target,forecast\n");
+	{
+		FILE *f = fopen(path, "a");
+		char *chunk = calloc(1, 1 << 20);
+		assert_non_null(f);
+		assert_non_null(chunk);
+		memset(chunk, '1', 1 << 20);
+		for (int i = 0; i < 3; i++)
+			fwrite(chunk, 1, 1 << 20, f);
+		fclose(f);
+		free(chunk);
+	}
+	assert_int_equal(sc_forecast_rows_read(path, 1, &rows, &err), -1);
+	assert_contains(err.msg, "GB-forecasts.csv:2: line 2 is longer than 1048576 bytes");
+	expect_bad_cache("{\"v\":1,\"zone\":\"G\\u001b[2J\"}", "holds zone 'G\\x1b[2J', not GB");
+	expect_bad_cache("{\"v\":1,\"zone\":\"GB\",\"provider\":\"ukci\",\"region\":\"national\",\"signal\":\"average\","
+			 "\"unit\":\"gCO2e/kWh\",\"fetched_at\":\"1\\u0007\"}", "'1\\x07'");
+	assert_null(strchr(err.msg, 0x07));
+}
+
 static void test_corrupt(void **state)
 {
 	(void)state;
@@ -450,7 +498,7 @@ static void test_archive_forecasts(void **state)
 		free(big);
 	}
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
-	assert_contains(err.msg, "GB-forecasts.csv:2: line longer than 1 MiB: expected a CSV line");
+	assert_contains(err.msg, "GB-forecasts.csv:2: line 2 is longer than 1048576 bytes: expected a CSV line");
 	write_file(path, "");
 	assert_int_equal(sc_forecast_rows_read(path, 0, &rows, &err), -1);
 	assert_contains(err.msg, "GB-forecasts.csv: empty; expected the header 'issued_at,target,forecast'");
@@ -497,6 +545,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stale_and_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_corrupt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_and_escapes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_atomic_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_actual, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_archive_forecasts, setup, teardown),

@@ -2,7 +2,9 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
 
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "forecast/csvfile.h"
@@ -279,7 +281,7 @@ static void test_real_files(void **state)
 	sc_series_destroy(s);
 
 	assert_null(sc_csv_read_intensity("/nonexistent/DE.csv", SC_COLUMN_LCA, &err));
-	assert_string_equal(err.msg, "cannot open /nonexistent/DE.csv: No such file or directory");
+	assert_string_equal(err.msg, "cannot read intensity CSV /nonexistent/DE.csv: No such file or directory");
 }
 
 static void test_em_export(void **state)
@@ -367,7 +369,8 @@ static void test_errors(void **state)
 	assert_read_error("Time,Carbon Intensity\n2021-01-01T00:00:00+05:00x,1\n",
 			  "DE.csv:2: invalid time '2021-01-01T00:00:00+05:00x': " TIME_ACCEPTED);
 	assert_read_error("Time,Carbon Intensity\n1970-01-01T00:30:00+01:00,1\n",
-			  "DE.csv:2: invalid time '1970-01-01T00:30:00+01:00': expected a time in the years 1970 to 9999");
+			  "DE.csv:2: time '1970-01-01T00:30:00+01:00' is 1969-12-31T23:30:00Z, before 1970: expected a time "
+			  "from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
 	assert_read_error("Time,Carbon Intensity\n2021-01-01 01:00:00,1\n# x\n2021-01-01 00:00:00,2\n",
 			  "DE.csv:4: time 2021-01-01T00:00:00Z is not after 2021-01-01T01:00:00Z (line 2): "
 			  "expected rows in strictly increasing time order");
@@ -388,7 +391,7 @@ static void test_errors(void **state)
 	assert_read_error("Time,Carbon Intensity\r\n2021-01-01 00:00:00,3000.5\r\n",
 			  "DE.csv:2: carbon intensity '3000.5' is out of range: expected a number from 0 to 3000 gCO2e/kWh");
 	assert_read_error("Time,Carbon Intensity\n2021-01-01 00:00:00,1e999\n",
-			  "DE.csv:2: invalid carbon intensity '1e999': expected a number from 0 to 3000 gCO2e/kWh");
+			  "DE.csv:2: carbon intensity '1e999' is out of range: expected a number from 0 to 3000 gCO2e/kWh");
 	assert_read_error("Time,Carbon Intensity\n2021-01-01 00:00:00,0x10\n",
 			  "DE.csv:2: invalid carbon intensity '0x10': expected a number from 0 to 3000 gCO2e/kWh");
 	assert_read_error("Time,Carbon Intensity\n2021-01-01 00:00:00,null\n",
@@ -432,7 +435,7 @@ static void test_error_binary(void **state)
 	fclose(f);
 	free(big);
 	assert_null(s);
-	assert_string_equal(err.msg, "x.csv:2: line longer than 1048576 bytes: expected a CSV line");
+	assert_string_equal(err.msg, "x.csv:2: line 2 is longer than 1048576 bytes: expected a CSV line");
 
 	/* Too many columns to be an intensity file. */
 	big = malloc(1000);
@@ -448,6 +451,54 @@ static void test_error_binary(void **state)
 	free(big);
 	assert_null(s);
 	assert_string_equal(err.msg, "x.csv:1: 72 fields: expected at most 64");
+}
+
+/* issue 14: a FIFO, a device and an endless line neither block nor spin;
+ * a file over SC_CSV_MAX_BYTES is refused; names and rows are quoted
+ * printable. alarm turns a hang into a failure. */
+static void test_hostile_files(void **state)
+{
+	char dir[] = "/tmp/sc-csv-XXXXXX", path[64];
+	struct sc_err err = { "" };
+	FILE *f;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	alarm(10);
+	snprintf(path, sizeof(path), "%s/fifo.csv", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_null(sc_csv_read_intensity(path, SC_COLUMN_LCA, &err));
+	assert_contains(err.msg, "intensity CSV ");
+	assert_contains(err.msg, "fifo.csv is a FIFO, not a regular file: expected a regular file");
+	unlink(path);
+	assert_null(sc_csv_read_intensity("/dev/zero", SC_COLUMN_LCA, &err));
+	assert_string_equal(err.msg, "intensity CSV /dev/zero is a character device, not a regular file: "
+				     "expected a regular file");
+	/* an endless line on a stream: stops after the limit and the skip */
+	f = fopen("/dev/zero", "r");
+	assert_non_null(f);
+	assert_null(sc_csv_read_intensity_stream(f, "zero", SC_COLUMN_LCA, &err));
+	assert_string_equal(err.msg, "zero:1: line 1 is longer than 1048576 bytes: expected a CSV line");
+	assert_true(ftell(f) <= (long)(SC_LINE_MAX + SC_LINE_SKIP_MAX + 1));
+	fclose(f);
+	alarm(0);
+	/* over the size cap (a sparse file: no time spent writing it) */
+	snprintf(path, sizeof(path), "%s/big.csv", dir);
+	fd = open(path, O_CREAT | O_WRONLY, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, SC_CSV_MAX_BYTES + 1), 0);
+	close(fd);
+	assert_null(sc_csv_read_intensity(path, SC_COLUMN_LCA, &err));
+	assert_contains(err.msg, "big.csv has 67108865 bytes: expected at most 67108864 (64 MiB)");
+	unlink(path);
+	/* control bytes in a name and a row are escaped */
+	f = mem("Time,Carbon Intensity\n2021-01-01 00:00:00\x1b[2J,5\n", 47);
+	assert_null(sc_csv_read_intensity_stream(f, "a\bb.csv", SC_COLUMN_LCA, &err));
+	fclose(f);
+	assert_contains(err.msg, "a\\x08b.csv:2: invalid time '2021-01-01 00:00:00\\x1b[2J'");
+	assert_null(strchr(err.msg, 0x1b));
+	rmdir(dir);
 }
 
 static void test_round_trip(void **state)
@@ -509,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_error_binary),
 		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_hostile_files),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -166,6 +166,16 @@ static void test_em_bad(void **state)
 	expect_fail(sc_em_parse, "{\"forecast\":[{\"carbonIntensity\":300,\"datetime\":\"yesterday\"}]}",
 		    "forecast[0].datetime: invalid time 'yesterday'");
 	expect_fail(sc_em_parse, "{\"forecast\":[{\"carbonIntensity\":300,\"datetime\":\"now\"}]}", "invalid time 'now'");
+	/* issue 14: a provider's time error does not offer `now`, and does not
+	 * echo control bytes */
+	{
+		struct sc_err err = { "" };
+		const char *t = "{\"forecast\":[{\"carbonIntensity\":300,\"datetime\":\"1\\u001b[2J\"}]}";
+		assert_null(sc_em_parse(t, strlen(t), &err));
+		assert_contains(err.msg, "invalid time '1\\x1b[2J'");
+		assert_null(strstr(err.msg, "now"));
+		assert_null(strchr(err.msg, 0x1b));
+	}
 	expect_fail(sc_em_parse, "{\"forecast\":[{\"carbonIntensity\":300,\"datetime\":\"2021-02-30T13:00:00Z\"}]}",
 		    "forecast[0].datetime");
 	expect_fail(sc_em_parse,
@@ -226,12 +236,13 @@ static void test_wt_bad(void **state)
 	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"2022-07-15T00:05:00+00:00\",\"value\":870},"
 				 "{\"point_time\":\"2022-07-15T00:00:00+00:00\",\"value\":870}]," WT_META "}",
 		    "data[1]: times not increasing");
-	/* A time before 1970 (by its offset) is named by its element. */
+	/* A time before 1970 (by its offset) is named by its element, and the
+	 * range said (issue 14: the parser checks it). */
 	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"2022-07-15T00:00:00+00:00\",\"value\":null},"
 				 "{\"point_time\":\"1970-01-01T00:30:00+01:00\",\"value\":870}]," WT_META "}",
-		    "data[1]: times not increasing");
+		    "data[1].point_time: time '1970-01-01T00:30:00+01:00' is 1969-12-31T23:30:00Z, before 1970");
 	expect_fail(sc_wt_parse, "{\"data\":[{\"point_time\":\"1970-01-01T00:30:00+01:00\",\"value\":870}]," WT_META "}",
-		    "data[0]: time -1800 is outside the years 1970..9999");
+		    "data[0].point_time: time '1970-01-01T00:30:00+01:00' is 1969-12-31T23:30:00Z, before 1970");
 	/* The error example (not a forecast) is refused cleanly. */
 	{
 		size_t len;

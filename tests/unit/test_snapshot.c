@@ -194,7 +194,7 @@ static void test_load(void **state)
 	assert_string_equal(sc_snapshot_zone(snap, 2)->source, want);
 
 	/* Failures give reasons and leave the others loaded. */
-	snprintf(want, sizeof(want), "cannot open %s: No such file or directory", missing);
+	snprintf(want, sizeof(want), "cannot read intensity CSV %s: No such file or directory", missing);
 	assert_string_equal(sc_snapshot_zone(snap, 3)->why, want);
 	assert_null(sc_snapshot_zone(snap, 3)->source);
 	snprintf(want, sizeof(want), "%s: stale forecast: the data end at %s, before now (2024-05-15T10:20:00Z); "
@@ -272,6 +272,18 @@ static void test_static_invalid(void **state)
 	assert_true(g->start == now_ts() - now_ts() % HOUR - DAY);
 	assert_true(sc_grid_end(g) >= now_ts() + 72 * HOUR);
 	assert_true(sc_grid_end(g) < now_ts() + 72 * HOUR + 900);
+	sc_snapshot_destroy(snap);
+
+	/* issue 14: Intensity=-0 is shown as 0, not "static:-0"; a control
+	 * byte in the zone's name is escaped in the reason */
+	z.intensity = -0.0;
+	snap = sc_snapshot_load(&z, 1, NULL, now_ts());
+	assert_string_equal(sc_snapshot_zone(snap, 0)->source, "static:0");
+	sc_snapshot_destroy(snap);
+	z.name = "S\x1b[2J";
+	z.intensity = -1;
+	snap = sc_snapshot_load(&z, 1, NULL, now_ts());
+	assert_contains(sc_snapshot_zone(snap, 0)->why, "zone S\\x1b[2J: Intensity=-1: ");
 	sc_snapshot_destroy(snap);
 }
 

@@ -50,7 +50,7 @@ static void test_carbon(void **state)
 	carbon_bad("inf", "invalid");
 	carbon_bad("infinity kg", "invalid");
 	carbon_bad("0x10", "unknown unit");
-	carbon_bad("1e400", "invalid");
+	carbon_bad("1e400", "too large (at most 1e9 t)"); /* issue 14: overflow is not a syntax error */
 	carbon_bad("2e9t", "too large");
 	carbon_bad("2kg extra", "unknown unit");
 	carbon_bad("2lb", "unknown unit");
@@ -111,7 +111,10 @@ static void test_duration(void **state)
 	dur_bad("1h", 0, "invalid");
 	dur_bad("1.5", 0, "invalid");
 	dur_bad("366-00:00:00", 0, "too long");
-	dur_bad("99999999999999999999", 0, "invalid");
+	/* issue 14: a number too long is too large, not a syntax error */
+	dur_bad("99999999999999999999", 0, "too long (at most 365 days)");
+	dur_bad("1-99999999999999999999", 0, "too long");
+	dur_ok("0000000000000000000000090", 90 * 60); /* leading zeros are not digits that count */
 	dur_bad("1-", 0, "invalid");
 	dur_bad(":30", 0, "invalid");
 }
@@ -183,6 +186,77 @@ static void test_time(void **state)
 	time_bad("now+99999999999days", "too far");
 	time_bad("2025-11-29T12:00:00+25:00", "offset");
 	time_bad("garbage", "YYYY-MM-DD");
+}
+
+/* issue 14: relative and offset times that land outside 1970..9999 are
+ * refused with the range, not turned into 1931 or a negative time. */
+static void test_time_range(void **state)
+{
+	const int64_t t0 = 1764417600; /* 2025-11-29T12:00:00Z */
+	struct sc_err err = { "" };
+	int64_t t = 42;
+
+	(void)state;
+	assert_int_equal(sc_parse_time("now-4800weeks", t0, &t, &err), -1);
+	assert_contains(err.msg, "before 1970");
+	assert_contains(err.msg, "expected a time from 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+	assert_int_equal(t, 42);
+	assert_int_equal(sc_parse_time("now-99999999999999999999", t0, &t, &err), -1);
+	assert_contains(err.msg, "too far");
+	assert_int_equal(sc_parse_time("1970-01-01T00:30:00+01:00", 0, &t, &err), -1);
+	assert_contains(err.msg, "1969-12-31T23:30:00Z, before 1970");
+	assert_int_equal(sc_parse_time("9999-12-31T23:59:59-01:00", 0, &t, &err), -1);
+	assert_contains(err.msg, "after 9999");
+	assert_int_equal(sc_parse_time("now+1h", SC_TIME_MAX, &t, &err), -1);
+	assert_contains(err.msg, "after 9999");
+	assert_int_equal(t, 42);
+	assert_int_equal(sc_parse_time("9999-12-31T23:59:59Z", 0, &t, &err), 0);
+	assert_int_equal(t, SC_TIME_MAX);
+	assert_int_equal(sc_parse_time("now-1w", 7 * 86400, &t, &err), 0);
+	assert_int_equal(t, 0);
+}
+
+/* issue 14: numeric overflow says "too large" and the limit; control bytes
+ * in the input are quoted escaped. */
+static void test_overflow_and_escapes(void **state)
+{
+	struct sc_err err = { "" };
+	uint64_t u = 7;
+	double d = 7;
+
+	(void)state;
+	assert_int_equal(sc_parse_mem_mb("18446744073709551615", &u, &err), -1);
+	assert_contains(err.msg, "too large (at most 1048576T)");
+	assert_int_equal(sc_parse_mem_mb("99999999999999999999G", &u, &err), -1);
+	assert_contains(err.msg, "too large");
+	assert_int_equal(u, 7);
+	assert_int_equal(sc_parse_gpus("gpu:99999999999999999999", &u, &err), -1);
+	assert_contains(err.msg, "too large (at most 1000000 in all)");
+	assert_int_equal(sc_parse_gpus("99999999999999999999", &u, &err), -1);
+	assert_contains(err.msg, "too large");
+	assert_int_equal(sc_parse_gpus("999999999999999999", &u, &err), -1); /* bare count: capped too */
+	assert_int_equal(sc_parse_gpus("gpu:600000,gpu:600000", &u, &err), -1);
+	assert_contains(err.msg, "too large");
+	assert_int_equal(u, 7);
+	assert_int_equal(sc_parse_carbon("1e999kg", &d, &err), -1);
+	assert_contains(err.msg, "too large (at most 1e9 t)");
+	assert_int_equal(sc_parse_number("1e400", 0, 10, "PUE", &d, &err), -1);
+	assert_contains(err.msg, "PUE '1e400' is out of range: expected a number from 0 to 10");
+	assert_int_equal(sc_parse_number("99999999999999999999", 0, 10, "PUE", &d, &err), -1);
+	assert_contains(err.msg, "out of range");
+	/* a long but valid number is read whole (no 64-byte copy any more) */
+	assert_int_equal(sc_parse_number("1.0000000000000000000000000000000000000000000000000000000000000000000001",
+					 0, 10, "PUE", &d, &err), 0);
+	assert_true(d == 1.0);
+	assert_int_equal(sc_parse_number("7.5", 0, 10, "PUE", &d, &err), 0);
+	assert_true(d == 7.5);
+	/* hex still refused */
+	assert_int_equal(sc_parse_carbon("0x10", &d, &err), -1);
+	assert_int_equal(sc_parse_time("1\x1b[2J", 0, (int64_t *)&u, &err), -1);
+	assert_contains(err.msg, "'1\\x1b[2J'");
+	assert_null(strchr(err.msg, 0x1b));
+	assert_int_equal(sc_parse_duration("\a5", 0, (int64_t *)&u, &err), -1);
+	assert_contains(err.msg, "'\\x075'");
 }
 
 static void test_calendar(void **state)
@@ -352,6 +426,8 @@ int main(void)
 		cmocka_unit_test(test_carbon),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_time),
+		cmocka_unit_test(test_time_range),
+		cmocka_unit_test(test_overflow_and_escapes),
 		cmocka_unit_test(test_calendar),
 		cmocka_unit_test(test_percent_number_bool),
 		cmocka_unit_test(test_mem_gpus),
