@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/units.h"
 #include "plan/plan.h"
 
 /* Someone waits at a terminal (PlanInteractive=no): never delay or move them. Their
@@ -147,6 +148,13 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		return 0;
 	case SC_BUILD_INVALID:
 		out->err = why;
+		return -1;
+	}
+	if (out->req.deadline > 0 && out->req.deadline <= now) {
+		char t[32], n[32];
+		out->build = SC_BUILD_INVALID;
+		sc_err_set(&out->err, "the deadline %s is not after now (%s): expected a time in the future",
+			   sc_format_time(out->req.deadline, t, sizeof(t)), sc_format_time(now, n, sizeof(n)));
 		return -1;
 	}
 	if (!snap) {

@@ -84,6 +84,13 @@ static void test_rules(void **state)
 	c->plan_interactive = 0;
 	f.interactive = 0;
 
+	/* A deadline that has passed is an error of the request, not "no deadline". */
+	f.deadline = NOW - 1;
+	assert_int_equal(sc_evaluate(c, snap, &f, "alice", NULL, NULL, NOW, &ev), -1);
+	assert_int_equal(ev.build, SC_BUILD_INVALID);
+	assert_contains(ev.err.msg, "is not after now");
+	f.deadline = 0;
+
 	/* No forecast snapshot: fail open. */
 	assert_int_equal(sc_evaluate(c, NULL, &f, "alice", NULL, NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.action, SC_ACT_NONE);
