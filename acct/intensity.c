@@ -26,7 +26,7 @@ struct issue {
 
 /* An archive of issued forecasts: its rows (owned copies) in the
  * archive's order (sc_forecast_rows_sort), indexed by issue. */
-struct sc_fc_archive {
+struct sc_forecast_archive {
 	struct sc_forecast_rows rows;
 	struct issue *issues;
 	size_t n_issues;
@@ -35,7 +35,7 @@ struct sc_fc_archive {
 struct zone_state {
 	int loaded;
 	struct sc_series *actual;
-	struct sc_fc_archive *forecasts;
+	struct sc_forecast_archive *forecasts;
 	struct sc_series *file;
 	struct sc_series *replayed; /* the last one drawn */
 };
@@ -51,7 +51,7 @@ struct sc_ci_store {
 
 /* ---- forecast archives -------------------------------------------------- */
 
-void sc_fc_archive_destroy(struct sc_fc_archive *a)
+void sc_forecast_archive_destroy(struct sc_forecast_archive *a)
 {
 	if (!a)
 		return;
@@ -60,9 +60,9 @@ void sc_fc_archive_destroy(struct sc_fc_archive *a)
 	free(a);
 }
 
-struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err)
+struct sc_forecast_archive *sc_forecast_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err)
 {
-	struct sc_fc_archive *a = calloc(1, sizeof(*a));
+	struct sc_forecast_archive *a = calloc(1, sizeof(*a));
 	struct sc_forecast_rows *r;
 	size_t n = rows->n;
 
@@ -92,11 +92,11 @@ struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, 
 nomem:
 	sc_err_set(err, "out of memory");
 error:
-	sc_fc_archive_destroy(a);
+	sc_forecast_archive_destroy(a);
 	return NULL;
 }
 
-int sc_fc_archive_mean(const struct sc_fc_archive *a, int64_t t0, int64_t t1, int64_t max_gap,
+int sc_forecast_archive_mean(const struct sc_forecast_archive *a, int64_t t0, int64_t t1, int64_t max_gap,
 		       double *mean, int64_t *issued_at)
 {
 	size_t lo = 0, hi;
@@ -168,7 +168,7 @@ void sc_ci_store_destroy(struct sc_ci_store *st)
 		sc_series_destroy(st->st[i].actual);
 		sc_series_destroy(st->st[i].file);
 		sc_series_destroy(st->st[i].replayed);
-		sc_fc_archive_destroy(st->st[i].forecasts);
+		sc_forecast_archive_destroy(st->st[i].forecasts);
 	}
 	free(st->st);
 	free(st);
@@ -230,7 +230,7 @@ static struct zone_state *load(struct sc_ci_store *st, size_t i)
 		if (sc_forecast_rows_read(path, 1, &rows, &e) < 0) {
 			say(st, "%s; forecast archive not used", e.msg);
 		} else {
-			if (rows.n && !(zs->forecasts = sc_fc_archive_create(&rows, &e)))
+			if (rows.n && !(zs->forecasts = sc_forecast_archive_create(&rows, &e)))
 				say(st, "%s: %s; forecast archive not used", path, e.msg);
 			sc_forecast_rows_free(&rows);
 		}
@@ -269,7 +269,7 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 	zs = load(st, (size_t)i);
 	if (zs->actual && sc_series_mean(zs->actual, t0, t1, z->max_gap, &m) == 0)
 		out->actual = m;
-	if (zs->forecasts && sc_fc_archive_mean(zs->forecasts, t0, t1, z->max_gap, &m, NULL) == 0)
+	if (zs->forecasts && sc_forecast_archive_mean(zs->forecasts, t0, t1, z->max_gap, &m, NULL) == 0)
 		out->forecast = m;
 	if (!isfinite(out->forecast) && zs->file) {
 		if (z->replay == SC_REPLAY_WEEKLY) {

@@ -52,17 +52,17 @@ const struct sc_series *sc_ci_store_series(struct sc_ci_store *st, const char *z
 					   int64_t to, const char **what);
 
 /* A forecast archive indexed by issue, exported for tests. */
-struct sc_fc_archive;
+struct sc_forecast_archive;
 
 /* Indexes rows (borrowed; any order). NULL with err when out of memory. */
-struct sc_fc_archive *sc_fc_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err);
+struct sc_forecast_archive *sc_forecast_archive_create(const struct sc_forecast_rows *rows, struct sc_err *err);
 
-void sc_fc_archive_destroy(struct sc_fc_archive *a);
+void sc_forecast_archive_destroy(struct sc_forecast_archive *a);
 
 /* Mean over [t0, t1) of the latest forecast issued at or before t0 that
  * covers it (max_gap as in sc_series_mean). Returns 0 with *mean and
  * *issued_at (optional), -1 when none does. */
-int sc_fc_archive_mean(const struct sc_fc_archive *a, int64_t t0, int64_t t1, int64_t max_gap,
+int sc_forecast_archive_mean(const struct sc_forecast_archive *a, int64_t t0, int64_t t1, int64_t max_gap,
 		       double *mean, int64_t *issued_at);
 
 #endif

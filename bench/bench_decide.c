@@ -33,7 +33,7 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	struct sc_grid *grids[8];
 	double errs[8];
 	const struct sc_grid *cgrids[8];
-	struct sc_forecast_set forecasts = { cgrids, NULL, nparts };
+	struct sc_zone_forecasts forecasts = { cgrids, NULL, nparts };
 	double *v = malloc(nslots * sizeof(*v));
 	double *lat = malloc((size_t)calls * sizeof(*lat));
 	struct sc_site site;

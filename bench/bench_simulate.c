@@ -77,7 +77,7 @@ int main(int argc, char **argv)
 				}
 				sc_trace_anchor(tr, truth->start);
 				t2 = bench_now();
-				sc_fc_mode_parse(modes[m == 2 ? 0 : m == 3 ? 1 : m], &o.forecast, NULL);
+				sc_fview_mode_parse(modes[m == 2 ? 0 : m == 3 ? 1 : m], &o.forecast, NULL);
 				o.cores = m == 2 ? 20000 : 0;
 				o.replan = m == 3 ? 1800 : 0;
 				if (sc_sim_run(conf, (const struct sc_grid *const *)&truth, tr, &o, &res, &err) < 0) {

@@ -25,7 +25,7 @@ int main(int argc, char **argv)
 	struct sc_series *s = NULL;
 	struct sc_grid *g = NULL;
 	struct sc_fview *v = NULL;
-	struct sc_fc_mode mode;
+	struct sc_fview_mode mode;
 	struct sc_err err;
 	int64_t from, to, step = 1800, hours = 48;
 	int rc = 1;
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: forecast_issues INTENSITY_CSV MODE FROM TO [STEP [HOURS]]\n");
 		return 2;
 	}
-	if (sc_fc_mode_parse(argv[2], &mode, &err) < 0 || sc_parse_time(argv[3], 0, &from, &err) < 0 ||
+	if (sc_fview_mode_parse(argv[2], &mode, &err) < 0 || sc_parse_time(argv[3], 0, &from, &err) < 0 ||
 	    sc_parse_time(argv[4], 0, &to, &err) < 0 ||
 	    (argc > 5 && sc_parse_duration(argv[5], 0, &step, &err) < 0)) {
 		fprintf(stderr, "forecast_issues: %s\n", err.msg);

@@ -134,7 +134,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		case 'i': a->intensity = optarg; break;
 		case 'p': a->part_arg = optarg; break;
 		case 'c':
-			if (sc_fc_mode_parse(optarg, &a->opts.forecast, &err) < 0)
+			if (sc_fview_mode_parse(optarg, &a->opts.forecast, &err) < 0)
 				return sc_cli_usage(cli, "--forecast: %s", err.msg);
 			break;
 		case 'd':
@@ -254,7 +254,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	memset(&res, 0, sizeof(res));
 	a.opts.max_delay = -1;
 	a.opts.fallback_part = -1;
-	a.opts.forecast.kind = SC_FC_PERFECT;
+	a.opts.forecast.kind = SC_FVIEW_PERFECT;
 	if ((rc = parse_options(cli, argc, argv, &a)) >= 0)
 		return rc;
 	conf = sc_cli_load_conf(cli);
@@ -274,7 +274,7 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 	}
 	have_res = 1;
 	info.trace = a.trace_path;
-	info.forecast = sc_fc_mode_name(&a.opts.forecast, fcname, sizeof(fcname));
+	info.forecast = sc_fview_mode_name(&a.opts.forecast, fcname, sizeof(fcname));
 	info.cores = a.opts.cores;
 	rc = render(cli, &a, &res, &info);
 out:

@@ -45,7 +45,7 @@ struct sc_snapshot {
 	struct file_id *ids;          /* n: watch[i]'s identity at load */
 	int moving;                   /* a replayed or static zone's window moves with now */
 	int64_t expires;              /* the earliest time a loaded cache passes its MaxAge; 0: none */
-	struct sc_forecast_set set;
+	struct sc_zone_forecasts set;
 };
 
 /* One zone's outcome; every pointer owned until moved into the snapshot. */
@@ -358,7 +358,7 @@ void sc_snapshot_destroy(struct sc_snapshot *snap)
 	free(snap);
 }
 
-const struct sc_forecast_set *sc_snapshot_set(const struct sc_snapshot *snap)
+const struct sc_zone_forecasts *sc_snapshot_set(const struct sc_snapshot *snap)
 {
 	return &snap->set;
 }

@@ -54,7 +54,7 @@ struct sc_snapshot *sc_snapshot_load(const struct sc_zone_spec *zones, size_t n,
 void sc_snapshot_destroy(struct sc_snapshot *snap);
 
 /* The engine's view: valid as long as snap is. */
-const struct sc_forecast_set *sc_snapshot_set(const struct sc_snapshot *snap);
+const struct sc_zone_forecasts *sc_snapshot_set(const struct sc_snapshot *snap);
 
 /* Facts about zone i; NULL when i >= n. */
 const struct sc_zone_state *sc_snapshot_zone(const struct sc_snapshot *snap, size_t i);

@@ -72,7 +72,7 @@ static void zones(FILE *f, const struct sc_conf *conf, const struct sc_snapshot 
 		  "Lowest forecast intensity over the next 24 hours (gCO2e/kWh)" },
 		{ "slurm_carbon_forecast_age_seconds", "Seconds since the zone's forecast was issued" },
 	};
-	const struct sc_forecast_set *set = sc_snapshot_set(snap);
+	const struct sc_zone_forecasts *set = sc_snapshot_set(snap);
 
 	for (size_t m = 0; m < sizeof(fam) / sizeof(fam[0]); m++) {
 		family(f, fam[m].name, "gauge", fam[m].help);

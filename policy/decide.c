@@ -362,7 +362,7 @@ static int allowed_list(const struct sc_site *site, const struct sc_request *req
 
 /* Sets up one partition's context; returns 1 if usable, 0 if its zone has
  * no data at t0 (with *why set), -1 on inconsistent arguments. */
-static int setup_partition(struct search *s, const struct sc_forecast_set *forecasts,
+static int setup_partition(struct search *s, const struct sc_zone_forecasts *forecasts,
 			   const struct sc_request *req, size_t part, size_t order,
 			   struct pctx *p, char *why, size_t nwhy)
 {
@@ -426,7 +426,7 @@ static int setup_partition(struct search *s, const struct sc_forecast_set *forec
  * Returns 1 to search, 0 when the decision is made (the requested
  * partition's zone has no data: fail open, out->reason says why), or -1 on
  * inconsistent arguments (out->reason says which). */
-static int decide_setup(struct search *s, const struct sc_site *site, const struct sc_forecast_set *forecasts,
+static int decide_setup(struct search *s, const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 			const struct sc_request *req, int64_t now, struct sc_decision *out)
 {
 	size_t allowed[MAX_ALLOWED], nallowed = 0;
@@ -591,7 +591,7 @@ static int apply_budget(struct search *s, const struct sc_request *req, struct c
 	return 0;
 }
 
-int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out)
 {
 	struct search s;
@@ -627,7 +627,7 @@ int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecast
  * current plan priced on these forecasts (its context in *refp), *out a
  * KEEP of it. Returns 1 to search, 0 when the answer is made (out says
  * why), -1 on inconsistent arguments (out->reason says which). */
-static int redecide_setup(struct search *s, const struct sc_site *site, const struct sc_forecast_set *forecasts,
+static int redecide_setup(struct search *s, const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 			  const struct sc_request *req, const struct sc_held *cur, int64_t now, struct pctx *refp,
 			  struct cand *ref, struct sc_replan *out)
 {
@@ -748,7 +748,7 @@ static void replan_walk(struct search *s, const struct cand *ref, const struct p
 	}
 }
 
-int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+int sc_redecide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 		const struct sc_request *req, const struct sc_held *cur, int64_t now,
 		struct sc_replan *out)
 {

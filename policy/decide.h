@@ -102,7 +102,7 @@ struct sc_site {
 
 /* Per-zone forecasts, indexed like sc_site.zones. grids[i] NULL: no usable
  * forecast for zone i; why[i] (optional, may be NULL) says why. */
-struct sc_forecast_set {
+struct sc_zone_forecasts {
 	const struct sc_grid *const *grids;
 	const char *const *why;
 	size_t n;
@@ -165,7 +165,7 @@ struct sc_decision {
  * decision), or -1 when the arguments are inconsistent (a partition or zone
  * index out of range, no requested partition, a non-positive runtime);
  * out->reason then says what. */
-int sc_decide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out);
 
 /* Re-planning a held job (`scarbon simulate --replan` measures it; no
@@ -225,7 +225,7 @@ struct sc_replan {
  * open: the plan stays) — or -1 when the arguments are inconsistent (a
  * partition or zone index out of range, no requested partition, a
  * non-positive runtime); out->reason then says what. */
-int sc_redecide(const struct sc_site *site, const struct sc_forecast_set *forecasts,
+int sc_redecide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 		const struct sc_request *req, const struct sc_held *held, int64_t now,
 		struct sc_replan *out);
 

@@ -127,14 +127,14 @@ struct archive_issue {
 	struct sc_grid *grid; /* NULL: the issue covers nothing usable */
 };
 
-/* One forecast mode (the table modes[] at the end, by enum sc_fc_kind). */
-struct fc_mode_ops {
+/* One forecast mode (the table modes[] at the end, by enum sc_fview_kind). */
+struct fview_mode_ops {
 	const char *name;    /* as --forecast spells it; with parse_arg, the part before ':' */
 	/* Reads arg, the text after "name:", into m; s is the whole mode, for
 	 * messages. Returns 0, or -1 with err. NULL: the mode takes no argument. */
-	int (*parse_arg)(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err);
+	int (*parse_arg)(const char *s, const char *arg, struct sc_fview_mode *m, struct sc_err *err);
 	/* The mode's name with its argument into buf. NULL: name alone. */
-	void (*format)(const struct sc_fc_mode *m, char *buf, size_t n);
+	void (*format)(const struct sc_fview_mode *m, char *buf, size_t n);
 	/* Readies a new view (mode, truth, n and span set). Returns 0, or -1
 	 * with err. NULL: nothing to ready. */
 	int (*create)(struct sc_fview *v, int64_t max_gap, struct sc_err *err);
@@ -146,13 +146,13 @@ struct fc_mode_ops {
 	double (*error_24h)(const struct sc_fview *v, const struct sc_grid *g);
 };
 
-#define N_MODES (SC_FC_ERROR + 1)
+#define N_MODES (SC_FVIEW_ERROR + 1)
 
-static const struct fc_mode_ops modes[N_MODES];
+static const struct fview_mode_ops modes[N_MODES];
 
 struct sc_fview {
-	struct sc_fc_mode mode;
-	const struct fc_mode_ops *ops;
+	struct sc_fview_mode mode;
+	const struct fview_mode_ops *ops;
 	const struct sc_grid *const *truth;
 	size_t n;
 	int64_t span;
@@ -160,7 +160,7 @@ struct sc_fview {
 	/* What sc_fview_at hands out. */
 	const struct sc_grid **grids;
 	const char **why;
-	struct sc_forecast_set set;
+	struct sc_zone_forecasts set;
 	/* Per zone: a grid over buffers. */
 	struct sc_grid *own;
 	double **vbuf, **cbuf;
@@ -184,7 +184,7 @@ double sc_fview_error_growth(int64_t lead)
 	return sqrt((l + LEAD0_H) / (24.0 + LEAD0_H));
 }
 
-static int archive_parse(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err)
+static int archive_parse(const char *s, const char *arg, struct sc_fview_mode *m, struct sc_err *err)
 {
 	if (!*arg || strlen(arg) >= sizeof(m->path))
 		return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", s);
@@ -192,7 +192,7 @@ static int archive_parse(const char *s, const char *arg, struct sc_fc_mode *m, s
 	return 0;
 }
 
-static void archive_format(const struct sc_fc_mode *m, char *buf, size_t n)
+static void archive_format(const struct sc_fview_mode *m, char *buf, size_t n)
 {
 	snprintf(buf, n, "archive:%s", m->path);
 }
@@ -201,7 +201,7 @@ static void archive_format(const struct sc_fc_mode *m, char *buf, size_t n)
 static const char accepted[] =
 	"expected perfect, persistence, archive:FILE (CSV issued_at,target,forecast) or error:PCT[:SEED]";
 
-static int error_parse(const char *s, const char *arg, struct sc_fc_mode *m, struct sc_err *err)
+static int error_parse(const char *s, const char *arg, struct sc_fview_mode *m, struct sc_err *err)
 {
 	char buf[64];
 	const char *colon = strchr(arg, ':');
@@ -225,7 +225,7 @@ static int error_parse(const char *s, const char *arg, struct sc_fc_mode *m, str
 	return 0;
 }
 
-static void error_format(const struct sc_fc_mode *m, char *buf, size_t n)
+static void error_format(const struct sc_fview_mode *m, char *buf, size_t n)
 {
 	if (m->seed != 1)
 		snprintf(buf, n, "error:%g%%:%llu", m->error_pct, (unsigned long long)m->seed);
@@ -233,21 +233,21 @@ static void error_format(const struct sc_fc_mode *m, char *buf, size_t n)
 		snprintf(buf, n, "error:%g%%", m->error_pct);
 }
 
-int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err)
+int sc_fview_mode_parse(const char *s, struct sc_fview_mode *mode, struct sc_err *err)
 {
-	struct sc_fc_mode m;
+	struct sc_fview_mode m;
 
 	memset(&m, 0, sizeof(m));
 	m.seed = 1;
 	if (!s)
 		s = "";
 	for (int k = 0; k < N_MODES; k++) {
-		const struct fc_mode_ops *o = &modes[k];
+		const struct fview_mode_ops *o = &modes[k];
 		size_t len = strlen(o->name);
 
 		if (o->parse_arg ? strncmp(s, o->name, len) != 0 || s[len] != ':' : strcmp(s, o->name) != 0)
 			continue;
-		m.kind = (enum sc_fc_kind)k;
+		m.kind = (enum sc_fview_kind)k;
 		if (o->parse_arg && o->parse_arg(s, s + len + 1, &m, err) < 0)
 			return -1;
 		*mode = m;
@@ -256,9 +256,9 @@ int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err)
 	return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
 }
 
-char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n)
+char *sc_fview_mode_name(const struct sc_fview_mode *mode, char *buf, size_t n)
 {
-	const struct fc_mode_ops *o = &modes[mode->kind];
+	const struct fview_mode_ops *o = &modes[mode->kind];
 
 	if (o->format)
 		o->format(mode, buf, n);
@@ -517,7 +517,7 @@ static int archive_create(struct sc_fview *v, int64_t max_gap, struct sc_err *er
 	return load_archive(v, step, max_gap, err);
 }
 
-struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
+struct sc_fview *sc_fview_create(const struct sc_fview_mode *mode, const struct sc_grid *const *truth,
 				 size_t n, int64_t span, int64_t max_gap, int64_t max_age,
 				 struct sc_err *err)
 {
@@ -829,13 +829,13 @@ static double archive_error_24h(const struct sc_fview *v, const struct sc_grid *
 
 /* ------------------------------------------------------------ the modes */
 
-static const struct fc_mode_ops modes[N_MODES] = {
-	[SC_FC_PERFECT] = { "perfect", NULL, NULL, NULL, perfect_at, never, perfect_error_24h },
-	[SC_FC_PERSISTENCE] = { "persistence", NULL, NULL, persistence_create, persistence_at,
+static const struct fview_mode_ops modes[N_MODES] = {
+	[SC_FVIEW_PERFECT] = { "perfect", NULL, NULL, NULL, perfect_at, never, perfect_error_24h },
+	[SC_FVIEW_PERSISTENCE] = { "persistence", NULL, NULL, persistence_create, persistence_at,
 				persistence_next_update, persistence_error_24h },
-	[SC_FC_ARCHIVE] = { "archive", archive_parse, archive_format, archive_create, archive_at,
+	[SC_FVIEW_ARCHIVE] = { "archive", archive_parse, archive_format, archive_create, archive_at,
 			    archive_next_update, archive_error_24h },
-	[SC_FC_ERROR] = { "error", error_parse, error_format, error_create, error_at, error_next_update,
+	[SC_FVIEW_ERROR] = { "error", error_parse, error_format, error_create, error_at, error_next_update,
 			  error_error_24h },
 };
 
@@ -849,7 +849,7 @@ double sc_fview_error_24h(const struct sc_fview *v, size_t i)
 	return v->ops->error_24h(v, i < v->n ? v->truth[i] : NULL);
 }
 
-const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t)
+const struct sc_zone_forecasts *sc_fview_at(struct sc_fview *v, int64_t t)
 {
 	for (size_t i = 0; i < v->n; i++) {
 		v->why[i] = NULL;

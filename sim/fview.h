@@ -49,10 +49,10 @@
 #include "base/error.h"
 #include "policy/grid.h"
 
-enum sc_fc_kind { SC_FC_PERFECT = 0, SC_FC_PERSISTENCE, SC_FC_ARCHIVE, SC_FC_ERROR };
+enum sc_fview_kind { SC_FVIEW_PERFECT = 0, SC_FVIEW_PERSISTENCE, SC_FVIEW_ARCHIVE, SC_FVIEW_ERROR };
 
-struct sc_fc_mode {
-	enum sc_fc_kind kind;
+struct sc_fview_mode {
+	enum sc_fview_kind kind;
 	double error_pct;         /* error: MAE at 24 h, percent (0..200) */
 	uint64_t seed;            /* error */
 	char path[4096];          /* archive */
@@ -61,10 +61,10 @@ struct sc_fc_mode {
 /* Parses "perfect", "persistence", "archive:FILE", "error:PCT" or
  * "error:PCT:SEED" (PCT with an optional '%'). Returns 0, or -1 with err
  * saying what is accepted. */
-int sc_fc_mode_parse(const char *s, struct sc_fc_mode *mode, struct sc_err *err);
+int sc_fview_mode_parse(const char *s, struct sc_fview_mode *mode, struct sc_err *err);
 
 /* "perfect", "persistence", "archive:FILE", "error:25%" (seed if not 1). */
-char *sc_fc_mode_name(const struct sc_fc_mode *mode, char *buf, size_t n);
+char *sc_fview_mode_name(const struct sc_fview_mode *mode, char *buf, size_t n);
 
 struct sc_fview;
 
@@ -75,7 +75,7 @@ struct sc_fview;
  * up to this are interpolated; max_age (> 0): an archived forecast older
  * than this is stale (0: never). Returns NULL with err (an unreadable
  * archive, with file and line). */
-struct sc_fview *sc_fview_create(const struct sc_fc_mode *mode, const struct sc_grid *const *truth,
+struct sc_fview *sc_fview_create(const struct sc_fview_mode *mode, const struct sc_grid *const *truth,
 				 size_t n, int64_t span, int64_t max_gap, int64_t max_age,
 				 struct sc_err *err);
 
@@ -85,7 +85,7 @@ void sc_fview_destroy(struct sc_fview *v);
 /* The forecasts at time t (>= the t of the previous call). The set and its
  * grids are owned by the view and valid until the next call. A zone
  * without a forecast at t has a NULL grid and a reason. */
-const struct sc_forecast_set *sc_fview_at(struct sc_fview *v, int64_t t);
+const struct sc_zone_forecasts *sc_fview_at(struct sc_fview *v, int64_t t);
 
 /* When what the view shows next changes after t: the next hour for
  * error:PCT (its issues are hourly), the next issue time for archive:, the

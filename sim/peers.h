@@ -35,7 +35,7 @@
 
 struct sc_peer_job {
 	const struct sc_site *site;
-	const struct sc_forecast_set *fc;
+	const struct sc_zone_forecasts *fc;
 	size_t parts[SC_PEER_MAX_PARTS]; /* allowed partitions, requested first */
 	double factor[SC_PEER_MAX_PARTS]; /* kWh of the planned run × PUE, per allowed partition */
 	size_t n_parts;

@@ -329,7 +329,7 @@ static int64_t next_pass(const struct sim_run *r, int64_t last, int64_t t)
 {
 	int64_t replan = r->opts->replan, q;
 
-	if (r->opts->forecast.kind == SC_FC_ARCHIVE) {
+	if (r->opts->forecast.kind == SC_FVIEW_ARCHIVE) {
 		int64_t n = sc_fview_next_update(r->view, t);
 		while (n != INT64_MAX && last != INT64_MIN && n - last < replan)
 			n = sc_fview_next_update(r->view, n);
@@ -350,7 +350,7 @@ static void replan_pass(struct sim_run *r, int64_t t)
 	struct replan_state *rs = &r->rs;
 	struct sc_sim_result *res = r->res;
 	struct plan *pl = r->pl[SC_POL_CARBON];
-	const struct sc_forecast_set *fc = NULL;
+	const struct sc_zone_forecasts *fc = NULL;
 	size_t k = 0;
 
 	for (size_t j = 0; j < rs->n; j++) {
@@ -439,7 +439,7 @@ struct sim_job {
 	const struct rjob *rj;          /* the replayed job */
 	const struct sc_request *req;   /* as the plugin builds it */
 	int64_t t0;                     /* submission */
-	const struct sc_forecast_set *fc; /* the view at t0 */
+	const struct sc_zone_forecasts *fc; /* the view at t0 */
 	struct sc_peer_job pj;          /* the same, as the peers' rules take it */
 	const struct plan *decided;     /* this job's plans of the policies decided before */
 	const unsigned char *none;      /* ... and whether each had no forecast */

@@ -84,7 +84,7 @@ struct sc_sim_opts {
 	int64_t max_delay;          /* seconds >= 0; < 0: the config's MaxDelay */
 	int fallback_part;          /* partition index for unmanaged jobs; < 0: the config's default */
 	uint32_t cores;             /* 0: unlimited capacity */
-	struct sc_fc_mode forecast; /* what the policies see */
+	struct sc_fview_mode forecast; /* what the policies see */
 	double threshold_pct;       /* the threshold peer's percentile; 0: 30 */
 	int keep_jobs;              /* fill sc_sim_result.out per job */
 	int64_t replan;             /* re-planning interval, seconds; 0: off (see below) */

@@ -436,31 +436,31 @@ static void test_fc_archive(void **state)
 	struct sc_forecast_rows rows = { .issued_at = issued, .target = target, .forecast = v, .n = 4, .cap = 4 },
 				none = { 0 };
 	struct sc_err err;
-	struct sc_fc_archive *a = sc_fc_archive_create(&rows, &err);
+	struct sc_forecast_archive *a = sc_forecast_archive_create(&rows, &err);
 	double m;
 	int64_t at_issue;
 	(void)state;
 
 	assert_non_null(a);
 	/* At 3600 the latest issue is the one at 0: 30 over [3600, 5400). */
-	assert_int_equal(sc_fc_archive_mean(a, 3600, 5400, 0, &m, &at_issue), 0);
+	assert_int_equal(sc_forecast_archive_mean(a, 3600, 5400, 0, &m, &at_issue), 0);
 	assert_near(m, 30, 1e-9);
 	assert_int_equal(at_issue, 0);
 	/* At 7200, issue 7200: 20 then 40. */
-	assert_int_equal(sc_fc_archive_mean(a, 7200, 14400, 0, &m, &at_issue), 0);
+	assert_int_equal(sc_forecast_archive_mean(a, 7200, 14400, 0, &m, &at_issue), 0);
 	assert_near(m, 30, 1e-9);
 	assert_int_equal(at_issue, 7200);
 	/* The latest issue doesn't cover [7200, 18000): none older does either. */
-	assert_int_equal(sc_fc_archive_mean(a, 7200, 18000, 0, &m, NULL), -1);
+	assert_int_equal(sc_forecast_archive_mean(a, 7200, 18000, 0, &m, NULL), -1);
 	/* At 9000 the issue at 7200 covers [9000, 9500). */
-	assert_int_equal(sc_fc_archive_mean(a, 9000, 9500, 0, &m, NULL), 0);
+	assert_int_equal(sc_forecast_archive_mean(a, 9000, 9500, 0, &m, NULL), 0);
 	assert_near(m, 20, 1e-9);
 	/* Before the first issue; an empty window. */
-	assert_int_equal(sc_fc_archive_mean(a, -10, 100, 0, &m, NULL), -1);
-	assert_int_equal(sc_fc_archive_mean(a, 100, 100, 0, &m, NULL), -1);
-	assert_int_equal(sc_fc_archive_mean(NULL, 0, 100, 0, &m, NULL), -1);
-	sc_fc_archive_destroy(a);
-	sc_fc_archive_destroy(NULL);
+	assert_int_equal(sc_forecast_archive_mean(a, -10, 100, 0, &m, NULL), -1);
+	assert_int_equal(sc_forecast_archive_mean(a, 100, 100, 0, &m, NULL), -1);
+	assert_int_equal(sc_forecast_archive_mean(NULL, 0, 100, 0, &m, NULL), -1);
+	sc_forecast_archive_destroy(a);
+	sc_forecast_archive_destroy(NULL);
 
 	/* The latest issue with a target twice is skipped for an older one. */
 	{
@@ -468,16 +468,16 @@ static void test_fc_archive(void **state)
 		int64_t t2[] = { 0, 3600, 0, 0 };
 		double v2[] = { 10, 30, 1, 2 };
 		struct sc_forecast_rows r2 = { .issued_at = i2, .target = t2, .forecast = v2, .n = 4, .cap = 4 };
-		a = sc_fc_archive_create(&r2, &err);
-		assert_int_equal(sc_fc_archive_mean(a, 200, 300, 0, &m, &at_issue), 0);
+		a = sc_forecast_archive_create(&r2, &err);
+		assert_int_equal(sc_forecast_archive_mean(a, 200, 300, 0, &m, &at_issue), 0);
 		assert_int_equal(at_issue, 0);
 		assert_near(m, 10, 1e-9);
-		sc_fc_archive_destroy(a);
+		sc_forecast_archive_destroy(a);
 	}
-	a = sc_fc_archive_create(&none, &err);
+	a = sc_forecast_archive_create(&none, &err);
 	assert_non_null(a);
-	assert_int_equal(sc_fc_archive_mean(a, 0, 100, 0, &m, NULL), -1);
-	sc_fc_archive_destroy(a);
+	assert_int_equal(sc_forecast_archive_mean(a, 0, 100, 0, &m, NULL), -1);
+	sc_forecast_archive_destroy(a);
 }
 
 int main(void)

@@ -105,7 +105,7 @@ struct fixture {
 	struct sc_grid *ga, *gb;
 	const struct sc_grid *grids[2];
 	const char *why[2];
-	struct sc_forecast_set forecasts;
+	struct sc_zone_forecasts forecasts;
 };
 
 static void fixture_free(struct fixture *fx)

@@ -361,35 +361,35 @@ static void test_trace_missing_file(void **state)
 
 static void test_fc_mode_parse(void **state)
 {
-	struct sc_fc_mode m;
+	struct sc_fview_mode m;
 	struct sc_err err = { "" };
 	char buf[128];
 
 	(void)state;
-	assert_int_equal(sc_fc_mode_parse("perfect", &m, &err), 0);
-	assert_int_equal(m.kind, SC_FC_PERFECT);
-	assert_int_equal(sc_fc_mode_parse("persistence", &m, &err), 0);
-	assert_int_equal(m.kind, SC_FC_PERSISTENCE);
-	assert_int_equal(sc_fc_mode_parse("archive:/x/y.csv", &m, &err), 0);
-	assert_int_equal(m.kind, SC_FC_ARCHIVE);
+	assert_int_equal(sc_fview_mode_parse("perfect", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FVIEW_PERFECT);
+	assert_int_equal(sc_fview_mode_parse("persistence", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FVIEW_PERSISTENCE);
+	assert_int_equal(sc_fview_mode_parse("archive:/x/y.csv", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FVIEW_ARCHIVE);
 	assert_string_equal(m.path, "/x/y.csv");
-	assert_int_equal(sc_fc_mode_parse("error:25", &m, &err), 0);
-	assert_int_equal(m.kind, SC_FC_ERROR);
+	assert_int_equal(sc_fview_mode_parse("error:25", &m, &err), 0);
+	assert_int_equal(m.kind, SC_FVIEW_ERROR);
 	assert_near(m.error_pct, 25, 1e-12);
 	assert_int_equal(m.seed, 1);
-	assert_string_equal(sc_fc_mode_name(&m, buf, sizeof(buf)), "error:25%");
-	assert_int_equal(sc_fc_mode_parse("error:12.5%:77", &m, &err), 0);
+	assert_string_equal(sc_fview_mode_name(&m, buf, sizeof(buf)), "error:25%");
+	assert_int_equal(sc_fview_mode_parse("error:12.5%:77", &m, &err), 0);
 	assert_int_equal(m.seed, 77);
-	assert_string_equal(sc_fc_mode_name(&m, buf, sizeof(buf)), "error:12.5%:77");
+	assert_string_equal(sc_fview_mode_name(&m, buf, sizeof(buf)), "error:12.5%:77");
 
-	assert_int_equal(sc_fc_mode_parse("oracle", &m, &err), -1);
+	assert_int_equal(sc_fview_mode_parse("oracle", &m, &err), -1);
 	assert_contains(err.msg, "expected perfect, persistence, archive:FILE");
-	assert_int_equal(sc_fc_mode_parse("archive:", &m, &err), -1);
+	assert_int_equal(sc_fview_mode_parse("archive:", &m, &err), -1);
 	assert_contains(err.msg, "archive: needs a file name");
-	assert_int_equal(sc_fc_mode_parse("error:x", &m, &err), -1);
+	assert_int_equal(sc_fview_mode_parse("error:x", &m, &err), -1);
 	assert_contains(err.msg, "invalid forecast mode 'error:x'");
-	assert_int_equal(sc_fc_mode_parse("error:500", &m, &err), -1);
-	assert_int_equal(sc_fc_mode_parse("error:25:-3", &m, &err), -1);
+	assert_int_equal(sc_fview_mode_parse("error:500", &m, &err), -1);
+	assert_int_equal(sc_fview_mode_parse("error:25:-3", &m, &err), -1);
 	assert_contains(err.msg, "seed");
 }
 
@@ -398,9 +398,9 @@ static void test_persistence_view(void **state)
 	double v[72];
 	struct sc_grid *g;
 	struct sc_fview *view;
-	const struct sc_forecast_set *fs;
+	const struct sc_zone_forecasts *fs;
 	const struct sc_grid *const *truth;
-	struct sc_fc_mode m = { .kind = SC_FC_PERSISTENCE };
+	struct sc_fview_mode m = { .kind = SC_FVIEW_PERSISTENCE };
 
 	(void)state;
 	for (int i = 0; i < 72; i++)
@@ -434,7 +434,7 @@ static void test_error_model(void **state)
 	double *v = malloc(NH * sizeof(double));
 	struct sc_grid *g[NZ];
 	struct sc_fview *view, *again;
-	struct sc_fc_mode m;
+	struct sc_fview_mode m;
 	double mae1 = 0, mae24 = 0, mae40 = 0, lag1 = 0, var = 0;
 	size_t n = 0;
 
@@ -444,13 +444,13 @@ static void test_error_model(void **state)
 		v[i] = 100 + 50 * sin(i * 2 * M_PI / 24);
 	for (int z = 0; z < NZ; z++)
 		g[z] = grid_of(T2021, HOUR, v, NH);
-	assert_int_equal(sc_fc_mode_parse("error:25:7", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:25:7", &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	assert_non_null(again);
 	for (int64_t t = T2021 + 10 * HOUR; t < T2021 + (NH - 50) * (int64_t)HOUR; t += 3 * HOUR) {
-		const struct sc_forecast_set *fs = sc_fview_at(view, t + 120);
+		const struct sc_zone_forecasts *fs = sc_fview_at(view, t + 120);
 		for (int z = 0; z < NZ; z++) {
 			const struct sc_grid *f = fs->grids[z];
 			size_t j0 = (size_t)((f->start - T2021) / HOUR);
@@ -488,27 +488,27 @@ static void test_error_model(void **state)
 	for (int64_t t = T2021; t < T2021 + 300 * DAY; t += 7 * HOUR)
 		sc_fview_at(view, t);
 	{
-		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 300 * DAY);
-		const struct sc_forecast_set *b = sc_fview_at(view, T2021 + 300 * DAY);
+		const struct sc_zone_forecasts *a = sc_fview_at(again, T2021 + 300 * DAY);
+		const struct sc_zone_forecasts *b = sc_fview_at(view, T2021 + 300 * DAY);
 		for (int z = 0; z < NZ; z++)
 			for (size_t k = 0; k < a->grids[z]->n; k++)
 				assert_true(a->grids[z]->v[k] == b->grids[z]->v[k]);
 	}
 	sc_fview_destroy(again);
 	/* Another seed, other forecasts. */
-	assert_int_equal(sc_fc_mode_parse("error:25:8", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:25:8", &m, NULL), 0);
 	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	{
-		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 300 * DAY);
-		const struct sc_forecast_set *b = sc_fview_at(view, T2021 + 300 * DAY);
+		const struct sc_zone_forecasts *a = sc_fview_at(again, T2021 + 300 * DAY);
+		const struct sc_zone_forecasts *b = sc_fview_at(view, T2021 + 300 * DAY);
 		assert_true(fabs(a->grids[0]->v[10] - b->grids[0]->v[10]) > 1e-9);
 	}
 	sc_fview_destroy(again);
 	/* error:0 is the truth. */
-	assert_int_equal(sc_fc_mode_parse("error:0", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:0", &m, NULL), 0);
 	again = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	{
-		const struct sc_forecast_set *a = sc_fview_at(again, T2021 + 5 * DAY);
+		const struct sc_zone_forecasts *a = sc_fview_at(again, T2021 + 5 * DAY);
 		for (size_t k = 0; k < a->grids[0]->n; k++)
 			assert_near(a->grids[0]->v[k], v[5 * 24 + k], 1e-9);
 	}
@@ -564,7 +564,7 @@ static void test_error_across_issues(void **state)
 	double *v = malloc(NH * sizeof(double));
 	struct sc_grid *g[NZ];
 	struct sc_fview *view;
-	struct sc_fc_mode m;
+	struct sc_fview_mode m;
 	/* sums for corr(e(issue t, target), e(issue t + 12 h, same target))
 	 * with the later lead 0.5 h (short) and 12.5 h (long) */
 	double s[2][5] = { { 0 } };
@@ -579,13 +579,13 @@ static void test_error_across_issues(void **state)
 		g[z] = grid_of(T2021, HOUR, v, NH);
 	prev = calloc(NH, sizeof(*prev));
 	assert_non_null(prev);
-	assert_int_equal(sc_fc_mode_parse("error:25:3", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:25:3", &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)g, NZ, 48 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	/* Every hour: remember the errors 12.5 h and 24.5 h ahead; compare
 	 * them with the errors 0.5 h and 12.5 h ahead 12 h later. */
 	for (int64_t h = 0; h < NH - 60; h++) {
-		const struct sc_forecast_set *fs = sc_fview_at(view, T2021 + h * HOUR);
+		const struct sc_zone_forecasts *fs = sc_fview_at(view, T2021 + h * HOUR);
 		for (int z = 0; z < NZ; z++) {
 			const struct sc_grid *f = fs->grids[z];
 			double now0 = f->v[0] / 200 - 1, now12 = f->v[12] / 200 - 1;
@@ -628,7 +628,7 @@ static void test_next_update(void **state)
 	double v[48];
 	struct sc_grid *g;
 	struct sc_fview *view;
-	struct sc_fc_mode m;
+	struct sc_fview_mode m;
 	char text[4096], mode[300];
 	size_t used = 0;
 
@@ -636,16 +636,16 @@ static void test_next_update(void **state)
 	for (int i = 0; i < 48; i++)
 		v[i] = 100;
 	g = grid_of(T2021, 1800, v, 48);
-	assert_int_equal(sc_fc_mode_parse("perfect", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("perfect", &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_true(sc_fview_next_update(view, T2021) == INT64_MAX);
 	sc_fview_destroy(view);
-	assert_int_equal(sc_fc_mode_parse("error:20", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:20", &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_true(sc_fview_next_update(view, T2021) == T2021 + HOUR);
 	assert_true(sc_fview_next_update(view, T2021 + 1799) == T2021 + HOUR);
 	sc_fview_destroy(view);
-	assert_int_equal(sc_fc_mode_parse("persistence", &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("persistence", &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_true(sc_fview_next_update(view, T2021 + 100) == T2021 + 1800);
 	sc_fview_destroy(view);
@@ -654,7 +654,7 @@ static void test_next_update(void **state)
 		used += (size_t)snprintf(text + used, sizeof(text) - used, "2021-01-01T%02d:05:00Z,2021-01-01T%02d:00:00Z,1\n",
 					 2 * is, 2 * is);
 	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("issues.csv", text));
-	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 	assert_true(sc_fview_next_update(view, T2021 - DAY) == T2021 + 300);
@@ -670,8 +670,8 @@ static void test_archive_visibility(void **state)
 	double v[72];
 	struct sc_grid *g;
 	struct sc_fview *view;
-	const struct sc_forecast_set *fs;
-	struct sc_fc_mode m;
+	const struct sc_zone_forecasts *fs;
+	struct sc_fview_mode m;
 	char text[16384], mode[300];
 	size_t used = 0;
 
@@ -687,7 +687,7 @@ static void test_archive_visibility(void **state)
 						 "2021-01-01T%02d:00:00Z,2021-01-%02dT%02d:00:00Z,%d\n", 6 * is,
 						 1 + (6 * is + h) / 24, (6 * is + h) % 24, 100 * (is + 1));
 	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("archive.csv", text));
-	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 	view = sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, 10 * HOUR, 0, 0, NULL);
 	assert_non_null(view);
 
@@ -723,7 +723,7 @@ static void test_archive_visibility(void **state)
 
 	/* The real UK archive: at each issue time, exactly that issue. */
 	snprintf(mode, sizeof(mode), "archive:%s", sc_test_path("tests/data/sim/ukci-forecasts-extract.csv"));
-	assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 	sc_grid_destroy(g);
 	for (int i = 0; i < 72; i++)
 		v[i] = 100;
@@ -748,29 +748,29 @@ static void test_archive_visibility(void **state)
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,1\n"
 					      "2021-01-01T00:00Z,2021-01-01T00:00Z,2\n"));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:3: a second forecast for 2021-01-01T00:00:00Z");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued,target,forecast\n"));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:1: the header has no column 'issued_at'");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,soon,1\n"));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: invalid time 'soon'");
 		snprintf(mode, sizeof(mode), "archive:%s",
 			 write_tmp("bad.csv", "issued_at,target,forecast\n2021-01-01T00:00Z,2021-01-01T00:00Z,-4\n"));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv:2: forecast '-4' is out of range");
 		snprintf(mode, sizeof(mode), "archive:%s", write_tmp("bad.csv", "issued_at,target,forecast\n"));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "bad.csv: no forecasts");
-		assert_int_equal(sc_fc_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse("archive:/nonexistent.csv", &m, NULL), 0);
 		assert_null(sc_fview_create(&m, (const struct sc_grid *const *)&g, 1, HOUR, 0, 0, &err));
 		assert_contains(err.msg, "cannot read forecast archive /nonexistent.csv");
 	}
@@ -797,7 +797,7 @@ static void run_tiny(const char *csv, const char *fc, uint32_t cores, struct sc_
 	struct sc_err err = { "" };
 
 	assert_non_null(t);
-	assert_int_equal(sc_fc_mode_parse(fc, &o.forecast, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse(fc, &o.forecast, NULL), 0);
 	sc_trace_anchor(t, T2021);
 	if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, res, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -883,14 +883,14 @@ static void test_forecast_error_source(void **state)
 		double v3[72];
 		struct sc_grid *g3;
 		struct sc_fview *view;
-		struct sc_fc_mode m;
+		struct sc_fview_mode m;
 		char mode[300], arch[8192];
 		size_t used = 0;
 
 		for (int i = 0; i < 72; i++)
 			v3[i] = i >= 24 && i < 48 ? 200 : 100;
 		g3 = grid_of(T2021, HOUR, v3, 72);
-		assert_int_equal(sc_fc_mode_parse("persistence", &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse("persistence", &m, NULL), 0);
 		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
 		assert_near(sc_fview_error_24h(view, 0), 75, 1e-9);
 		sc_fview_destroy(view);
@@ -904,12 +904,12 @@ static void test_forecast_error_source(void **state)
 							 "2021-01-%02dT00:00:00Z,2021-01-%02dT%02d:00:00Z,300\n", 1 + is,
 							 1 + (24 * is + h) / 24, (24 * is + h) % 24);
 		snprintf(mode, sizeof(mode), "archive:%s", write_tmp("measure.csv", arch));
-		assert_int_equal(sc_fc_mode_parse(mode, &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(mode, &m, NULL), 0);
 		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
 		assert_non_null(view);
 		assert_near(sc_fview_error_24h(view, 0), 125, 1e-9);
 		sc_fview_destroy(view);
-		assert_int_equal(sc_fc_mode_parse("error:17", &m, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse("error:17", &m, NULL), 0);
 		view = sc_fview_create(&m, (const struct sc_grid *const *)&g3, 1, DAY, 0, 0, NULL);
 		assert_near(sc_fview_error_24h(view, 0), 17, 1e-12);
 		sc_fview_destroy(view);
@@ -921,7 +921,7 @@ static void test_forecast_error_source(void **state)
 		 "PartitionName=p Zone=Z PUE=1.5 CoreWatts=10 Usage=1 MemWattsPerGB=0\n");
 	conf = conf_text(text);
 	sc_trace_anchor(t, T2021);
-	assert_int_equal(sc_fc_mode_parse("error:30", &o.forecast, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse("error:30", &o.forecast, NULL), 0);
 	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
 	assert_near(r.forecast_error_pct, 12, 1e-12);
 	assert_int_equal(r.forecast_error_configured, 1);
@@ -963,7 +963,7 @@ static void test_replan(void **state)
 		used += (size_t)snprintf(text + used, sizeof(text) - used, "2021-01-01T02:00:00Z,2021-01-01T%02d:00:00Z,%d\n",
 					 h, h == 2 ? 50 : 400);
 	snprintf(mode, sizeof(mode), "archive:%s", write_tmp("replan.csv", text));
-	assert_int_equal(sc_fc_mode_parse(mode, &o.forecast, NULL), 0);
+	assert_int_equal(sc_fview_mode_parse(mode, &o.forecast, NULL), 0);
 	sc_trace_anchor(t, T2021);
 
 	/* Off: one-shot. */
@@ -1057,7 +1057,7 @@ static void test_replan_invariants(void **state)
 	assert_non_null(t);
 	sc_trace_anchor(t, T2021);
 	for (int pass = 0; pass < 2; pass++) {
-		assert_int_equal(sc_fc_mode_parse(pass ? "perfect" : "error:25", &o.forecast, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(pass ? "perfect" : "error:25", &o.forecast, NULL), 0);
 		if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err) < 0)
 			fail_msg("%s", err.msg);
 		assert_true(r.jobs > 900);
@@ -1402,7 +1402,7 @@ static void test_oracle_never_beaten(void **state)
 		t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
 		assert_non_null(t);
 		sc_trace_anchor(t, T2021 + (int64_t)(rnd() * 3600));
-		assert_int_equal(sc_fc_mode_parse(modes[round % 4], &o.forecast, NULL), 0);
+		assert_int_equal(sc_fview_mode_parse(modes[round % 4], &o.forecast, NULL), 0);
 		if (round % 2)
 			o.max_delay = (int64_t)(rnd() * 30) * 600;
 		if (sc_sim_run(conf, (const struct sc_grid *const *)g, t, &o, &r, &err) < 0)
@@ -1513,7 +1513,7 @@ static void test_peers(void **state)
 	static const double v[12] = { 300, 300, 100, 500, 100, 100, 300, 300, 300, 300, 300, 300 };
 	struct sc_grid *g = grid_of(T2021, HOUR, v, 12);
 	const struct sc_grid *grids[1] = { g };
-	struct sc_forecast_set fs = { grids, NULL, 1 };
+	struct sc_zone_forecasts fs = { grids, NULL, 1 };
 	struct sc_partition part = { .name = "p", .zone = 0, .pue = 1 };
 	const char *zones[1] = { "Z" };
 	struct sc_site site = { &part, 1, zones, 1, { 0 }, NULL };

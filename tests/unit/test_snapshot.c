@@ -109,7 +109,7 @@ static void test_load(void **state)
 	char *shortp = path_of("short.csv");
 	struct sc_zone_spec z[10];
 	struct sc_snapshot *snap;
-	const struct sc_forecast_set *set;
+	const struct sc_zone_forecasts *set;
 	const struct sc_zone_state *st;
 	const struct sc_grid *g;
 	char want[512], t[32];
