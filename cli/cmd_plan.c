@@ -345,6 +345,10 @@ static int build_fields(struct sc_cli *cli, const char **val, int64_t now, struc
 		return sc_cli_usage(cli, "--begin: %s", err.msg);
 	if (val[F_DEADLINE] && sc_parse_time(val[F_DEADLINE], now, &f->deadline, &err) < 0)
 		return sc_cli_usage(cli, "--deadline: %s", err.msg);
+	/* 0 would read as "no deadline": the epoch itself is as past as any. */
+	if (val[F_DEADLINE] && f->deadline <= 0)
+		return sc_cli_usage(cli, "--deadline: '%s' is not after now: expected a time in the future",
+				    SC_PRINTABLE(val[F_DEADLINE]));
 	f->budget = val[F_BUDGET];
 	f->max_delay = val[F_MAX_DELAY];
 	f->policy = val[F_POLICY];

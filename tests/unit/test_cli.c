@@ -600,6 +600,16 @@ static void test_plan_script_and_budget(void **state)
 		assert_int_equal(r.status, 0);
 		assert_contains(r.out, "\"requested\":\"gpu\xef\xbf\xbd\"");
 		run_free(&r);
+		/* A deadline that has passed, the epoch included, is refused (it read as "none"). */
+		r = scarbon("--config '%s' plan -t 1:00:00 --deadline 1970-01-01T00:00:00Z",
+			    sc_test_path("etc/carbon.conf.example"));
+		assert_int_equal(r.status, 2);
+		assert_contains(r.err, "--deadline: '1970-01-01T00:00:00Z' is not after now");
+		run_free(&r);
+		r = scarbon("--config '%s' plan -t 1:00:00 --deadline 2000-01-01", sc_test_path("etc/carbon.conf.example"));
+		assert_int_not_equal(r.status, 0);
+		assert_contains(r.err, "the deadline 2000-01-01T00:00:00Z is not after now");
+		run_free(&r);
 	}
 }
 
