@@ -9,6 +9,9 @@
 #include <strings.h>
 
 #include "acct/sacct.h"
+
+/* Over-long lines in a row after which the input is taken for an endless line. */
+#define SACCT_LONG_LINES_MAX 3
 #include "forecast/csvfile.h"
 #include "base/grow.h"
 #include "base/units.h"
@@ -844,7 +847,7 @@ int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *
 	char *buf = NULL;
 	size_t cap = 0;
 	long n, lineno = 0;
-	int rc = -1;
+	int rc = -1, long_run = 0;
 
 	for (;;) {
 		n = sc_read_line(f, &buf, &cap, 0);
@@ -887,12 +890,21 @@ int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *
 			char msg[SC_ERR_MAX + 64];
 			r->stats.lines++;
 			r->stats.skipped++;
+			/* A few over-long lines in a row are no sacct output but an endless line
+			 * (/dev/zero, a file without newlines): stop instead of reading forever. */
+			if (++long_run >= SACCT_LONG_LINES_MAX) {
+				sc_err_set(err, "%s:%ld: %d lines in a row longer than 1 MiB: not `sacct -P` "
+					   "output", name, r->stats.lines, SACCT_LONG_LINES_MAX);
+				rc = -1;
+				goto out;
+			}
 			snprintf(msg, sizeof(msg), "%s:%ld: line longer than 1 MiB; skipped", name,
 				 r->stats.lines);
 			if (warn)
 				warn(msg, arg);
 			continue;
 		}
+		long_run = 0;
 		rc = sc_sacct_feed(r, buf, fn, arg, &e);
 		if (rc)
 			goto out;

@@ -18,6 +18,7 @@
 #include <strings.h>
 
 #include "config/conf.h"
+#include "forecast/csvfile.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
 #include "base/grow.h"
@@ -1651,8 +1652,19 @@ struct sc_conf *sc_conf_load(const char *path, struct sc_diag *diag)
 		sc_diag_add(diag, "carbon.conf: no path given; expected the path of carbon.conf");
 		return NULL;
 	}
-	if (!(f = fopen(path, "r")))
-		goto read_error;
+	{
+		/* Never waits on a FIFO (slurmctld would not start), and refuses what is not a
+		 * regular file; the size is checked below, where sc_conf_parse says so. */
+		struct sc_err oerr;
+		if (!(f = sc_open_regular(path, "carbon.conf", 0, &oerr))) {
+			if (errno == EINVAL) {
+				sc_diag_add(diag, "%s; expected carbon.conf to be a regular file (see carbon.conf(5))",
+					    oerr.msg);
+				goto error;
+			}
+			goto read_error;
+		}
+	}
 	for (;;) {
 		size_t got;
 		/* Room for at least 8 KiB more (the capacity doubles). */

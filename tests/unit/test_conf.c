@@ -3,6 +3,7 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/conf.h"
@@ -849,8 +850,22 @@ static void test_load(void **state)
 	sc_diag_free(&d);
 	assert_null(sc_conf_load(dir, &d));
 	assert_int_equal(d.n, 1);
-	assert_contains(d.msgs[0], ": cannot read: Is a directory;");
+	assert_contains(d.msgs[0], "not a regular file");
+	assert_contains(d.msgs[0], "expected carbon.conf to be a regular file");
 	sc_diag_free(&d);
+	/* A FIFO is refused at once, never waited on (slurmctld would not start). */
+	{
+		char fifo[4200];
+		snprintf(fifo, sizeof(fifo), "%s/fifo.conf", dir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		alarm(10);
+		assert_null(sc_conf_load(fifo, &d));
+		alarm(0);
+		assert_int_equal(d.n, 1);
+		assert_contains(d.msgs[0], "is a FIFO, not a regular file");
+		sc_diag_free(&d);
+		unlink(fifo);
+	}
 	assert_null(sc_conf_load(NULL, &d));
 	assert_int_equal(d.n, 1);
 	sc_diag_free(&d);

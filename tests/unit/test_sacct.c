@@ -481,6 +481,22 @@ static void test_long_line(void **state)
 	assert_int_equal(st.skipped, 1);
 	assert_contains(s.warn, "dump:3: line longer than 1 MiB; skipped");
 	free(text);
+
+	/* An endless line (here 60 MiB without a newline, as /dev/zero or a file without
+	 * newlines): the reader gives up after a few over-long lines instead of reading on. */
+	{
+		size_t endless = (size_t)60 << 20;
+		struct sink s2 = { 0 };
+		text = malloc(endless + 32);
+		assert_non_null(text);
+		strcpy(text, "JobID|User\n");
+		memset(text + strlen(text), 'x', endless);
+		text[strlen("JobID|User\n") + endless] = '\0';
+		assert_int_equal(read_text(text, &s2, &st, &err), -1);
+		assert_contains(err.msg, "lines in a row longer than 1 MiB: not `sacct -P` output");
+		assert_int_equal(s2.n, 0);
+		free(text);
+	}
 }
 
 static void test_feed_api(void **state)
