@@ -101,17 +101,7 @@ const struct sc_ledger_entry *sc_ledger_find(const struct sc_ledger *l, const ch
 
 char *sc_ledger_path(const char *state_dir, struct sc_err *err)
 {
-	char *p;
-
-	if (!state_dir || !*state_dir) {
-		sc_err_set(err, "no StateDir: the budget ledger has nowhere to live");
-		return NULL;
-	}
-	if (asprintf(&p, "%s/budgets.json", state_dir) < 0) {
-		sc_err_set(err, "out of memory");
-		return NULL;
-	}
-	return p;
+	return sc_state_file(state_dir, "budgets.json", "the budget ledger", err);
 }
 
 /* A number field of o, finite and >= 0. */

@@ -17,6 +17,21 @@
 #include "base/units.h"
 #include "base/json.h"
 
+char *sc_state_file(const char *state_dir, const char *name, const char *what, struct sc_err *err)
+{
+	char *p = NULL;
+
+	if (!state_dir || !*state_dir) {
+		sc_err_set(err, "no StateDir: %s lives there; set StateDir= in carbon.conf", what);
+		return NULL;
+	}
+	if (asprintf(&p, "%s/%s", state_dir, name) < 0) {
+		sc_err_set(err, "out of memory");
+		return NULL;
+	}
+	return p;
+}
+
 char *sc_cache_path(const char *state_dir, const char *zone, struct sc_err *err)
 {
 	char *p = NULL;

@@ -41,6 +41,11 @@
  * or "..", or containing '/'). */
 char *sc_cache_path(const char *state_dir, const char *zone, struct sc_err *err);
 
+/* StateDir/name, malloc'd (caller frees): the one way the project names its files in
+ * StateDir. NULL with err when state_dir is NULL or empty ("no StateDir: <what> lives
+ * there; set StateDir= in carbon.conf") or out of memory. All arguments borrowed. */
+char *sc_state_file(const char *state_dir, const char *name, const char *what, struct sc_err *err);
+
 /* Writes path atomically: the content goes to a temporary file in the same
  * directory (created with `mode`), which is flushed, fsync'ed and renamed
  * over path; then the directory is fsync'ed. fill writes the content to f

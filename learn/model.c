@@ -12,6 +12,7 @@
 
 #include "base/grow.h"
 #include "base/units.h"
+#include "forecast/cache.h"
 #include "learn/model.h"
 
 struct sc_model {
@@ -310,21 +311,7 @@ out:
 
 char *sc_model_path(const char *state_dir, struct sc_err *err)
 {
-	size_t n;
-	char *p;
-
-	if (!state_dir || !*state_dir) {
-		sc_err_set(err, "no StateDir; expected StateDir= in carbon.conf");
-		return NULL;
-	}
-	n = strlen(state_dir) + sizeof("/" SC_MODEL_FILE);
-	p = malloc(n);
-	if (!p) {
-		sc_err_set(err, "out of memory");
-		return NULL;
-	}
-	snprintf(p, n, "%s/%s", state_dir, SC_MODEL_FILE);
-	return p;
+	return sc_state_file(state_dir, SC_MODEL_FILE, "the learned model", err);
 }
 
 void sc_model_destroy(struct sc_model *m)

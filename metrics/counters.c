@@ -120,17 +120,7 @@ int sc_counters_copy(struct sc_counters *dst, const struct sc_counters *src)
 
 char *sc_counters_path(const char *state_dir, struct sc_err *err)
 {
-	char *p = NULL;
-
-	if (!state_dir || !*state_dir) {
-		sc_err_set(err, "no StateDir: the plugin keeps its counters there; set StateDir= in carbon.conf");
-		return NULL;
-	}
-	if (asprintf(&p, "%s/counters.json", state_dir) < 0) {
-		sc_err_set(err, "out of memory");
-		return NULL;
-	}
-	return p;
+	return sc_state_file(state_dir, "counters.json", "the plugin's decision counters", err);
 }
 
 /* One partition's object from the file into *r (counts added). */

@@ -14,17 +14,13 @@ static char dir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sc-test-budget-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return sc_test_scratch_make(dir, sizeof(dir), "budget");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return sc_test_scratch_remove(dir);
 }
 
 #define T(y, mo, d, h, mi, s) sc_epoch_from_utc(y, mo, d, h, mi, s)

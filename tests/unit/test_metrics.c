@@ -15,17 +15,13 @@ static char dir[64];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof(dir), "/tmp/sc-test-metrics-XXXXXX");
-	return mkdtemp(dir) ? 0 : -1;
+	return sc_test_scratch_make(dir, sizeof(dir), "metrics");
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return sc_test_scratch_remove(dir);
 }
 
 static void put(const char *name, const char *text)

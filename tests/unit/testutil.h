@@ -59,6 +59,23 @@ static inline char *sc_test_read_file(const char *path, size_t *len)
 }
 
 /* Asserts that haystack contains needle, printing both when not. */
+/* A scratch directory for a test group: sc_test_scratch_make fills dir (n bytes) with a
+ * new /tmp/sc-test-NAME-XXXXXX; sc_test_scratch_remove deletes it and what is in it. Both
+ * return 0, or -1 (as cmocka group setups and teardowns do). */
+static inline int sc_test_scratch_make(char *dir, size_t n, const char *name)
+{
+	snprintf(dir, n, "/tmp/sc-test-%s-XXXXXX", name);
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static inline int sc_test_scratch_remove(const char *dir)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #define assert_contains(haystack, needle)                                                   \
 	do {                                                                                \
 		const char *h_ = (haystack), *n_ = (needle);                               \
