@@ -325,16 +325,19 @@ fi
 # --- carbon budgets over time: consumed by real jobs, reconciled, the next job rejected; a
 # burst of 100 submissions against a budget with room for 10 accepts no more than 10 ----------
 if [ "$SC_CLUSTER_CARBON" = 1 ]; then
-	for acct in physics burst; do
+	for acct in physics burst roll; do
 		sacctmgr -i add account "$acct" cluster=carbontest description=budget organization=test >/dev/null 2>&1
 		sacctmgr -i add user "$user" account="$acct" cluster=carbontest >/dev/null 2>&1
 	done
 	# gpu, 2 GPUs, 1 minute: 610 W x 1/60 h x 1.3 x 400 g/kWh = 5.29 g estimated; compute, 1 CPU,
 	# 1G, 1 minute: 10.3725 W -> 0.0899 g, so that 0.95 g has room for 10.
+	# `roll` renews every hour, the next period starting 75 s from now.
+	roll_at=$(($(date +%s) + 75))
 	cat >>"$work/carbon.conf" <<EOB
 ReloadInterval=0:01
 BudgetName=small Account=physics Limit=8g Period=month Action=reject
 BudgetName=burst Account=burst Limit=0.95g Period=year Action=reject
+BudgetName=roll Account=roll Limit=0.1g Start=$(date -u -d "@$((roll_at - 3600))" +%Y-%m-%dT%H:%M:%SZ) Length=1:00:00 Action=reject
 EOB
 	if "$cluster" restart slurmctld >"$work/restart-budget.log" 2>&1; then
 		ok "slurmctld restarted with budgets"
@@ -343,6 +346,19 @@ EOB
 		tail -n 20 "$work/restart-budget.log" | sed 's/^/#   /'
 	fi
 	sleep 3
+	# The period rolls over: `roll` has room for one 0.09 g job a period. Two submissions
+	# before its next period starts (the second refused), then one after.
+	r1=$(sub -A roll -p compute -n 1 --mem=1G -t 1 --hold --wrap 'sleep 1')
+	r2=$(as_user sbatch --parsable -o /dev/null -A roll -p compute -n 1 --mem=1G -t 1 --hold --wrap 'sleep 1' 2>&1)
+	[ "$(date +%s)" -lt "$roll_at" ] || r2="(too late: the period had already rolled over) $r2"
+	while [ "$(date +%s)" -lt $((roll_at + 2)) ]; do sleep 1; done
+	r3=$(sub -A roll -p compute -n 1 --mem=1G -t 1 --hold --wrap 'sleep 1')
+	if [ -n "$r1" ] && echo "$r2" | grep -q "carbon budget roll: .*: job rejected" && [ -n "$r3" ]; then
+		ok "the budget's period rolls over: refused at its limit, accepted again in the next period"
+	else
+		not_ok "the budget's period rolls over: first '$r1', second '$r2', next period '$r3'"
+	fi
+	scancel $r1 $r3 2>/dev/null
 	ja=$(sub -A physics -p gpu -n 1 --gres=gpu:2 --mem=1G -t 1 --wrap 'sleep 20')
 	deadline=$((SECONDS + 120))
 	while [ -n "$(squeue -h -j "$ja" -o %i 2>/dev/null)" ] && ((SECONDS < deadline)); do sleep 1; done
@@ -385,6 +401,7 @@ assert b["jobs"] == 1 and 0.5 < b["actual_g"] < 5 and b["estimated_g"] == 0, b' 
 		sort "$work/burst.err" | uniq -c | head -n 5 | sed 's/^/#   /'
 	fi
 	scancel $(cut -d';' -f1 "$work/burst.ids") 2>/dev/null
+
 	"$scarbon" --config "$work/carbon.conf" metrics >"$work/metrics.prom" 2>&1
 	check "scarbon metrics shows the budgets" grep -q '^slurm_carbon_budget_used_grams{budget="small"} ' "$work/metrics.prom"
 fi
