@@ -38,7 +38,7 @@ static void zone_sample(FILE *f, const char *name, const struct sc_conf *conf, s
 	label(f, conf->zones[i].name);
 	fputs("\",provider=\"", f);
 	label(f, sc_provider_name(conf->zones[i].provider));
-	fprintf(f, "\",signal=\"%s\"} %.17g\n", sc_signal_name(st->signal), v);
+	fprintf(f, "\",signal=\"%s\"} %.15g\n", sc_signal_name(st->signal), v);
 }
 
 /* The forecast at now and its minimum over [now, now + 24 h); 0 when the grid does not
@@ -100,7 +100,7 @@ static void partition_sample(FILE *f, const char *name, const char *part, const 
 	label(f, part);
 	if (decision)
 		fprintf(f, "\",decision=\"%s", decision);
-	fprintf(f, "\"} %.17g\n", v);
+	fprintf(f, "\"} %.15g\n", v);
 }
 
 static void decisions(FILE *f, const struct sc_counters *c)
@@ -141,7 +141,7 @@ static void budget_sample(FILE *f, const char *name, const struct sc_budget *b, 
 {
 	fprintf(f, "%s{budget=\"", name);
 	label(f, b->name);
-	fprintf(f, "\"} %.17g\n", v);
+	fprintf(f, "\"} %.15g\n", v);
 }
 
 void sc_metrics_write_budgets(FILE *f, const struct sc_conf *conf, const struct sc_ledger *l,
