@@ -387,7 +387,7 @@ static int name_error(const char *what, const char *s, struct sc_err *err)
 	if (strlen(s) > SC_CONF_MAX_NAME)
 		return sc_err_set(err, "%s '%.40s...' is too long; at most %d bytes of %s", what, s,
 				  SC_CONF_MAX_NAME, name_accepted);
-	return sc_err_set(err, "invalid %s '%.80s'; expected %s", what, s, name_accepted);
+	return sc_err_set(err, "invalid %s '%s'; expected %s", what, SC_PRINTABLE(s), name_accepted);
 }
 
 /* Resolves a relative path against the file's directory; caller frees. */
@@ -434,7 +434,7 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 		char *item;
 
 		if (!len) {
-			sc_err_set(err, "empty item in list '%.80s'; expected names separated by commas (a,b,c)", v);
+			sc_err_set(err, "empty item in list '%s'; expected names separated by commas (a,b,c)", SC_PRINTABLE(v));
 			goto error;
 		}
 		if (len > SC_CONF_MAX_NAME) {
@@ -477,7 +477,7 @@ static int set_duration(const char *v, int64_t min, int zero_ok, int64_t *out, s
 	if (sc_parse_duration(v, 0, &s, err) < 0)
 		return -1;
 	if (s < min && !(zero_ok && s == 0))
-		return sc_err_set(err, "duration '%.80s' is too short; expected %sat least %s", v,
+		return sc_err_set(err, "duration '%s' is too short; expected %sat least %s", SC_PRINTABLE(v),
 				  zero_ok ? "0 or " : "", sc_format_duration(min, b, sizeof(b)));
 	*out = s;
 	return 0;
@@ -492,7 +492,7 @@ static int set_word(const char *v, const char *const *words, size_t n, const cha
 			*out = (int)i;
 			return 0;
 		}
-	return sc_err_set(err, "invalid value '%.80s'; expected %s", v, accepted);
+	return sc_err_set(err, "invalid value '%s'; expected %s", SC_PRINTABLE(v), accepted);
 }
 
 /* ---- values -------------------------------------------------------------- */
@@ -518,7 +518,7 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 		if (sc_parse_number(v, 0, 1, "value", &x, err) < 0)
 			return -1;
 		if (x <= 0)
-			return sc_err_set(err, "value '%.80s' is out of range; expected a number greater than 0 and at most 1", v);
+			return sc_err_set(err, "value '%s' is out of range; expected a number greater than 0 and at most 1", SC_PRINTABLE(v));
 		c->site.params.runtime_ratio = x;
 		return 0;
 	}
@@ -556,7 +556,7 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 		if (sc_parse_number(v, 1, 3650, "number of days", &x, err) < 0)
 			return -1;
 		if (x != (double)(int)x)
-			return sc_err_set(err, "number of days '%.80s' is not a whole number; expected 1 to 3650", v);
+			return sc_err_set(err, "number of days '%s' is not a whole number; expected 1 to 3650", SC_PRINTABLE(v));
 		c->archive_days = (int)x;
 		return 0;
 	}
@@ -622,7 +622,7 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 	switch (id) {
 	case K_PROVIDER:
 		if (!(prov = sc_provider_find(v)))
-			return sc_err_set(err, "invalid value '%.80s'; expected %s", v,
+			return sc_err_set(err, "invalid value '%s'; expected %s", SC_PRINTABLE(v),
 					  providers_accepted(buf, sizeof(buf)));
 		z->provider = prov;
 		return 0;
@@ -654,12 +654,12 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 		return replace_str(&z->region, xstrdup(ps, v));
 	case K_URL:
 		if (strncasecmp(v, "http://", 7) != 0 && strncasecmp(v, "https://", 8) != 0)
-			return sc_err_set(err, "invalid URL '%.80s'; expected an http:// or https:// base URL", v);
+			return sc_err_set(err, "invalid URL '%s'; expected an http:// or https:// base URL", SC_PRINTABLE(v));
 		if (strlen(v) <= (v[4] == ':' ? 7u : 8u))
-			return sc_err_set(err, "URL '%.80s' has no host; expected http(s)://host[:port][/path]", v);
+			return sc_err_set(err, "URL '%s' has no host; expected http(s)://host[:port][/path]", SC_PRINTABLE(v));
 		for (const char *q = v; *q; q++)
 			if ((unsigned char)*q <= ' ' || *q == 0x7f)
-				return sc_err_set(err, "URL '%.80s' contains a blank or control character; expected a URL-encoded address", v);
+				return sc_err_set(err, "URL '%s' contains a blank or control character; expected a URL-encoded address", SC_PRINTABLE(v));
 		if (strlen(v) > 2048)
 			return sc_err_set(err, "URL '%.40s...' is too long; at most 2048 bytes", v);
 		return replace_str(&z->url, xstrdup(ps, v));
@@ -785,8 +785,8 @@ static void tokenize(struct parser *ps, char *p, int line)
 		if (*p != '=' || p == start) {
 			char *e = skip_token(p);
 			if (!e) {
-				perr(ps, line, "unterminated quote in '%.80s'; a value may be enclosed in double quotes (Key=\"a value\")",
-				     start);
+				perr(ps, line, "unterminated quote in '%s'; a value may be enclosed in double quotes (Key=\"a value\")",
+				     SC_PRINTABLE(start));
 				return;
 			}
 			if (p == start && *p == '=')
@@ -864,7 +864,7 @@ static void classify(struct parser *ps, size_t first, enum ctx c, const char *re
 			char hint[96] = "";
 			if (s)
 				snprintf(hint, sizeof(hint), " (did you mean %s?)", s);
-			perr(ps, line, "unknown key '%.80s'%s; %s are: %s", t->key, hint, ctx_what[c],
+			perr(ps, line, "unknown key '%s'%s; %s are: %s", SC_PRINTABLE(t->key), hint, ctx_what[c],
 			     key_list(c, list, sizeof(list)));
 		} else if (t->id == K_ZONENAME || t->id == K_PARTITIONNAME || t->id == K_BUDGETNAME) {
 			/* What follows belongs to the misplaced record: one error is enough. */
@@ -1196,7 +1196,7 @@ static int budget_set(struct parser *ps, struct sc_budget *b, int id, const char
 	case K_LIMIT:
 		if (sc_parse_carbon(v, &b->limit_g, err) < 0)
 			return -1;
-		return b->limit_g > 0 ? 0 : sc_err_set(err, "'%.80s' is no limit; expected an amount above 0 (500g, 2kg, 1.5t)", v);
+		return b->limit_g > 0 ? 0 : sc_err_set(err, "'%s' is no limit; expected an amount above 0 (500g, 2kg, 1.5t)", SC_PRINTABLE(v));
 	case K_PERIOD:
 		if (set_word(v, periods, 3, "month, quarter or year (or Start=<time> Length=<duration>)", &w, err) < 0)
 			return -1;
@@ -1204,7 +1204,7 @@ static int budget_set(struct parser *ps, struct sc_budget *b, int id, const char
 		return 0;
 	case K_START:
 		if (strncasecmp(v, "now", 3) == 0)
-			return sc_err_set(err, "'%.80s' is relative; expected a fixed UTC time (2026-01-01 or 2026-01-01T00:00:00)", v);
+			return sc_err_set(err, "'%s' is relative; expected a fixed UTC time (2026-01-01 or 2026-01-01T00:00:00)", SC_PRINTABLE(v));
 		return sc_parse_time(v, 0, &b->start, err);
 	case K_LENGTH:
 		return set_duration(v, 3600, 0, &b->length, err);
@@ -1216,7 +1216,7 @@ static int budget_set(struct parser *ps, struct sc_budget *b, int id, const char
 	case K_WARN:
 		if (sc_parse_percent(v, 0, 100, &b->warn_pct, err) < 0)
 			return -1;
-		return b->warn_pct > 0 ? 0 : sc_err_set(err, "'%.80s': expected a share of the limit above 0%% and at most 100%%", v);
+		return b->warn_pct > 0 ? 0 : sc_err_set(err, "'%s': expected a share of the limit above 0%% and at most 100%%", SC_PRINTABLE(v));
 	case K_DELAYSAVINGS:
 		return sc_parse_percent(v, 0, 100, &b->delay_savings_pct, err);
 	}
@@ -1592,6 +1592,11 @@ struct sc_conf *sc_conf_parse(const char *text, size_t len, const char *name, st
 	if (!text) {
 		text = "";
 		len = 0;
+	}
+	/* A UTF-8 byte order mark, as some editors write, is not part of the first key. */
+	if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		text += 3;
+		len -= 3;
 	}
 	if (len > SC_CONF_MAX_SIZE) {
 		sc_diag_add(diag, "%s: the file is larger than %u bytes; a configuration is a small text file", ps.name,

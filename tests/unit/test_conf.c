@@ -834,6 +834,31 @@ static char *scratch_dir(void)
 	return strdup(d);
 }
 
+/* Hostile carbon.conf text: a UTF-8 byte order mark is skipped; control bytes and invalid
+ * UTF-8 in values are quoted escaped in messages, never echoed raw. */
+static void test_hostile_text(void **state)
+{
+	static const char bom[] = "\xEF\xBB\xBFMode=enforce\nZoneName=DE Provider=static Intensity=300\n"
+				  "PartitionName=p Zone=DE\n";
+	static const char esc[] = "Mode=\x1b[2Jon\xff\nZoneName=DE Provider=static Intensity=300\n"
+				  "PartitionName=p Zone=DE\n";
+	struct sc_diag d = { 0 };
+	struct sc_conf *c;
+
+	(void)state;
+	c = sc_conf_parse(bom, strlen(bom), "bom.conf", &d);
+	assert_non_null(c);
+	assert_int_equal(d.n, 0);
+	assert_int_equal(c->mode, SC_MODE_ENFORCE);
+	sc_conf_destroy(c);
+	assert_null(sc_conf_parse(esc, strlen(esc), "esc.conf", &d));
+	assert_true(d.n >= 1);
+	assert_contains(d.msgs[0], "esc.conf:1: Mode: invalid value '\\x1b[2Jon\\xff'");
+	for (const char *q = d.msgs[0]; *q; q++)
+		assert_true((unsigned char)*q >= 0x20);
+	sc_diag_free(&d);
+}
+
 static void test_load(void **state)
 {
 	struct sc_diag d = { 0 };
@@ -1153,6 +1178,7 @@ int main(void)
 		cmocka_unit_test(test_mixed_signals),
 		cmocka_unit_test(test_locate),
 		cmocka_unit_test(test_exempt),
+		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_forecast_error),
