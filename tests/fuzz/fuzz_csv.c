@@ -10,25 +10,12 @@
 #include <stdlib.h>
 
 #include "forecast/csvfile.h"
+#include "tests/fuzz/fuzz_util.h"
 
 #define DAY 86400
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* What the reader promises about every series it returns. */
-static void check_series(const struct sc_series *s)
-{
-	if (!s->n)
-		abort();
-	for (size_t i = 0; i < s->n; i++) {
-		if (!isfinite(s->v[i]) || s->v[i] < 0 || s->v[i] > SC_INTENSITY_MAX)
-			abort();
-		if (s->t[i] < SC_SERIES_TIME_MIN || s->t[i] > SC_SERIES_TIME_MAX)
-			abort();
-		if (i && s->t[i] <= s->t[i - 1])
-			abort();
-	}
-}
 
 static void check_grid(struct sc_grid *g)
 {
@@ -55,13 +42,13 @@ static void run(const uint8_t *data, size_t size, enum sc_column column)
 			abort();
 		return;
 	}
-	check_series(s);
+	fuzz_check_series(s);
 	/* Bounded windows keep the grids small whatever the times are. */
 	check_grid(sc_series_to_grid(s, 3600, s->t[0], s->t[0] + 30 * DAY, 6 * 3600, &err));
 	check_grid(sc_series_to_grid(s, 0, s->t[s->n - 1] - DAY, s->t[s->n - 1] + DAY, 3600, &err));
 	r = sc_series_replay_weekly(s, s->t[0] + 60 * DAY, DAY, 3 * DAY, &err);
 	if (r) {
-		check_series(r);
+		fuzz_check_series(r);
 		check_grid(sc_series_to_grid(r, 3600, s->t[0] + 59 * DAY, s->t[0] + 63 * DAY, 6 * 3600, &err));
 		sc_series_destroy(r);
 	}
