@@ -213,6 +213,14 @@ int sc_gate_check(const struct sc_gate_job *j, struct sc_record_ctx *ctx, char *
 		int64_t s, e;
 		if (!matches(i, j) || !sc_budget_period_at(&G.conf->budgets[i], j->now, &s, &e))
 			continue;
+		/* Spends of a past period never count again: without ledgers they would pile up. */
+		if (a->n && a->s[0].t < s) {
+			size_t k = 0;
+			for (size_t x = 0; x < a->n; x++)
+				if (a->s[x].t >= s)
+					a->s[k++] = a->s[x];
+			a->n = k;
+		}
 		if (SC_GROW(a->s, a->cap, a->n + 1) < 0)
 			continue; /* out of memory: this job goes uncounted */
 		a->s[a->n++] = (struct spend){ j->now, j->est_g };

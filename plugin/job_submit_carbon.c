@@ -203,11 +203,13 @@ static int counter_row(const job_desc_msg_t *jd, const struct sc_eval *ev)
 	return jd->partition && *jd->partition ? -1 : g.conf->default_part;
 }
 
-/* Counts a submission's decision (invalid: its options were refused). */
+/* Counts a submission's decision; invalid: 1 its options were refused, 2 its carbon budget
+ * over time refused it (a reject, whatever its plan was). */
 static void count(const job_desc_msg_t *jd, const struct sc_eval *ev, int invalid)
 {
 	const struct sc_decision *d = &ev->d;
-	enum sc_counter_kind k = invalid ? SC_KIND_INVALID : sc_counter_kind_of(d->action);
+	enum sc_counter_kind k = invalid == 1 ? SC_KIND_INVALID
+			       : invalid == 2 ? SC_KIND_REJECT : sc_counter_kind_of(d->action);
 	int enforce = g.conf->mode == SC_MODE_ENFORCE, moved = k == SC_KIND_DELAY ||
 		      k == SC_KIND_REROUTE || k == SC_KIND_DELAY_REROUTE;
 	double est = 0, avoided = 0;
@@ -804,18 +806,20 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 		set_message(err_msg, msg);
 		return SLURM_ERROR;
 	}
-	count(jd, &ev, 0);
 	sc_decision_message(&g.conf->site, &ev.d, g.conf->mode, now, msg, sizeof(msg));
 	if (g.conf->mode == SC_MODE_ENFORCE && ev.d.action == SC_ACT_REJECT) {
+		count(jd, &ev, 0);
 		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, msg);
 		set_message(err_msg, msg);
 		return ESLURM_ACCOUNTING_POLICY;
 	}
 	if (budget_gate(jd, submit_uid, &ev, now, bmsg, sizeof(bmsg))) {
+		count(jd, &ev, 2);
 		slurm_info(LOG_PREFIX "rejected a job of uid %u: %s", jd->user_id, bmsg);
 		set_message(err_msg, bmsg);
 		return ESLURM_ACCOUNTING_POLICY;
 	}
+	count(jd, &ev, 0);
 	if (prepare(jd, &ev, &c) < 0) {
 		slurm_error(LOG_PREFIX "out of memory: job of uid %u left as submitted, unrecorded",
 			    jd->user_id);

@@ -630,7 +630,12 @@ static void test_budget_reject(void **state)
 	json_t *r;
 
 	(void)state;
-	/* compute-fr: 0.04 kWh x 1.2 x 50 g/kWh = 2.4 g a job, run now. */
+	/* compute-fr: 0.04 kWh x 1.2 x 50 g/kWh = 2.4 g a job, run now. Counted afresh. */
+	{
+		char path[600];
+		snprintf(path, sizeof(path), "%s/counters.json", dir);
+		unlink(path);
+	}
 	assert_int_equal(start("enforce", "BudgetName=phys Account=physics Limit=10g Period=month Action=reject"),
 			 SLURM_SUCCESS);
 	for (int i = 1; i <= 4; i++) {
@@ -654,6 +659,19 @@ static void test_budget_reject(void **state)
 	assert_int_equal(submit_acct(&jd, "compute-fr", "physics", 0, &msg), SLURM_SUCCESS);
 	acct_job_free(&jd, msg);
 	assert_int_equal(fini(), SLURM_SUCCESS);
+	/* The metrics count the refused job as a reject, not as the run its plan was. */
+	{
+		char *names[] = { "compute", "gpu", "flex", "compute-fr" }, path[600];
+		struct sc_counters c;
+		struct sc_err err;
+		snprintf(path, sizeof(path), "%s/counters.json", dir);
+		assert_int_equal(sc_counters_init(&c, names, 4), 0);
+		assert_int_equal(sc_counters_load(&c, path, &err), 0);
+		assert_int_equal(c.rows[3].n[SC_KIND_REJECT], 1);
+		assert_int_equal(c.rows[3].n[SC_KIND_RUN], 6);
+		sc_counters_free(&c);
+		unlink(path);
+	}
 }
 
 static void test_budget_ledger(void **state)
