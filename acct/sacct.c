@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 
 /* Over-long lines in a row after which the input is taken for an endless line. */
 #define SACCT_LONG_LINES_MAX 3

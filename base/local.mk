@@ -6,6 +6,7 @@ base_libscbase_la_SOURCES = \
 	base/error.c base/error.h \
 	base/units.c base/units.h \
 	base/grow.c base/grow.h \
+	base/file.c base/file.h \
 	base/json.c base/json.h
 base_libscbase_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 

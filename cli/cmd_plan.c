@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "forecast/csvfile.h"
+#include "base/file.h"
 #include "plan/plan.h"
 #include "base/grow.h"
 #include "policy/message.h"

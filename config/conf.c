@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "config/conf.h"
-#include "forecast/csvfile.h"
+#include "base/file.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
 #include "base/grow.h"

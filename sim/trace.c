@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 #include "forecast/csvfile.h"
 #include "base/units.h"
 #include "sim/trace.h"

@@ -1,4 +1,4 @@
-/* slurm-carbon: tests of base/ — growing arrays and the JSON encoding (errors and units
+/* slurm-carbon: tests of base/ — growing arrays, reading lines and the JSON encoding (errors and units
  * have test_units.c).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/grow.h"
 #include "base/json.h"
 
@@ -74,6 +75,74 @@ static void test_printable(void **state)
 	assert_string_equal(sc_printable(b, 1, "abc"), "");
 }
 
+static FILE *mem(const char *text, size_t len)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+
+	assert_non_null(f);
+	return f;
+}
+
+static void test_read_line(void **state)
+{
+	static const char text[] = "one\n\nthree\r\nlast";
+	char *buf = NULL, *big;
+	size_t cap = 0, n = 300000;
+	FILE *f;
+
+	(void)state;
+	f = mem(text, sizeof(text) - 1);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 3);
+	assert_string_equal(buf, "one");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 6);
+	assert_string_equal(buf, "three\r");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 4);
+	assert_string_equal(buf, "last");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
+	fclose(f);
+	free(buf);
+
+	/* An empty first line gives a valid string even with no buffer yet. */
+	buf = NULL;
+	cap = 0;
+	f = mem("\nx", 2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
+	assert_non_null(buf);
+	assert_string_equal(buf, "");
+	fclose(f);
+	free(buf);
+
+	/* Any length (here 300,000 bytes), and a cap: longer is -2 and the
+	 * rest of the line is skipped. */
+	big = malloc(2 * n + 4);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\n';
+	memset(big + n + 1, 'y', n);
+	big[2 * n + 1] = '\n';
+	memcpy(big + 2 * n + 2, "z\n", 2);
+	buf = NULL;
+	cap = 0;
+	f = mem(big, 2 * n + 4);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), (long)n);
+	assert_int_equal(strlen(buf), n);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), -2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), 1);
+	assert_string_equal(buf, "z");
+	fclose(f);
+	/* Exactly max_len is fine. */
+	f = mem("abcd\nabcde\n", 11);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), 4);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -1);
+	fclose(f);
+	free(buf);
+	free(big);
+}
+
 static void test_json_dumps(void **state)
 {
 	json_t *j = json_pack("{s:f, s:s, s:[i, b]}", "kwh", 1.0 / 3.0, "zone", "DE", "a", 7, 1);
@@ -138,6 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_cap),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_json_dumps),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_printable),

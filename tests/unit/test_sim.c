@@ -10,7 +10,6 @@
 
 #include "base/json.h"
 #include "config/conf.h"
-#include "forecast/csvfile.h"
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
 #include "base/units.h"
