@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "acct/intensity.h"
+#include "base/file.h"
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
 #include "base/units.h"
@@ -215,14 +216,14 @@ static struct zone_state *load(struct sc_ci_store *st, size_t i)
 		return zs;
 	zs->loaded = 1;
 	if ((path = archive_path(st, z, "actual"))) {
-		FILE *f = fopen(path, "r");
+		FILE *f = sc_open_regular(path, "archive of actual intensities", SC_CSV_MAX_BYTES, &e);
 		if (f) {
 			zs->actual = sc_csv_read_intensity_stream(f, path, SC_COLUMN_LCA, &e);
 			if (!zs->actual)
 				say(st, "%s; archive of actual intensities not used", e.msg);
 			fclose(f);
 		} else if (errno != ENOENT) {
-			say(st, "%s: %s; archive of actual intensities not used", path, strerror(errno));
+			say(st, "%s; archive of actual intensities not used", e.msg);
 		}
 		free(path);
 	}

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acct/actual.h"
+#include "base/file.h"
 #include "acct/reconcile.h"
 #include "acct/sacct.h"
 #include "acct/slurmcmd.h"
@@ -286,11 +287,11 @@ static void on_warn(const char *msg, void *arg)
 static int read_input(struct sc_reconciler *r, const char *input, struct sc_err *err)
 {
 	struct sc_sacct_stats stats;
-	FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");
+	FILE *f = sc_open_input(input, "sacct output", 0, err);
 	int rc;
 
 	if (!f)
-		return sc_err_set(err, "cannot read %s: %m", input);
+		return -1;
 	rc = sc_sacct_read(f, input, 0, on_job, r, on_warn, &stats, err);
 	if (f != stdin)
 		fclose(f);

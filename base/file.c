@@ -103,3 +103,10 @@ fail:
 	errno = e;
 	return NULL;
 }
+
+FILE *sc_open_input(const char *path, const char *what, off_t max_bytes, struct sc_err *err)
+{
+	if (strcmp(path, "-") == 0)
+		return stdin;
+	return sc_open_regular(path, what, max_bytes, err);
+}

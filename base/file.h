@@ -38,4 +38,10 @@ long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len);
  * file, EFBIG when too large). */
 FILE *sc_open_regular(const char *path, const char *what, off_t max_bytes, struct sc_err *err);
 
+/* A command's input file: stdin for "-" (whatever it is: the caller bounds
+ * what it reads), else sc_open_regular(path, what, max_bytes, err). The
+ * caller fcloses the stream unless it is stdin. NULL with err and errno as
+ * sc_open_regular's. */
+FILE *sc_open_input(const char *path, const char *what, off_t max_bytes, struct sc_err *err);
+
 #endif

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 #include "acct/slurmcmd.h"
 #include "base/units.h"
 #include "cli/cli.h"
@@ -147,11 +148,11 @@ static int from_sacct(struct lctx *c, struct sc_err *err)
 static int from_input(struct lctx *c, struct sc_err *err)
 {
 	int std = strcmp(c->a->input, "-") == 0;
-	FILE *f = std ? stdin : fopen(c->a->input, "r");
+	FILE *f = sc_open_input(c->a->input, "sacct output", 0, err);
 	int rc;
 
 	if (!f)
-		return sc_err_set(err, "%s: cannot read: %s", c->a->input, strerror(errno));
+		return -1;
 	rc = sc_sacct_read(f, std ? "stdin" : c->a->input, 0, on_job, c, on_warn, NULL, err);
 	if (!std)
 		fclose(f);

@@ -211,14 +211,15 @@ struct kept {
  * keep->v and its strings, also after an error). */
 static int read_script(struct sc_cli *cli, const char *path, const char **val, struct kept *keep)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct sc_err err = { "" };
+	FILE *f = sc_open_input(path, "batch script", 0, &err);
 	char *line = NULL;
 	size_t cap = 0;
 	long len;
 	int rc = 0, lineno = 0;
 
 	if (!f)
-		return sc_cli_fail(cli, "cannot read batch script %s: %s", path, strerror(errno));
+		return sc_cli_fail(cli, "%s", err.msg);
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
 		char *p = line, *copy, **words;
 		const char *dummy = NULL;

@@ -4,7 +4,9 @@
 #include "tests/unit/testutil.h"
 
 #include <jansson.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -582,6 +584,24 @@ static void test_plan_script_and_budget(void **state)
 	assert_int_equal(r1.status, 1);
 	assert_contains(r1.err, "cannot read batch script no-such-script.sh");
 	run_free(&r1);
+	/* A batch script that is a FIFO is refused, never read (its text is
+	 * already in the pipe, so a reader would not wait). */
+	{
+		char fifo[400];
+		int fd;
+
+		snprintf(fifo, sizeof(fifo), "%s/script.fifo", tmpdir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		fd = open(fifo, O_RDWR | O_NONBLOCK);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "#SBATCH -c 2\necho\n", 18), 18);
+		r1 = scarbon("plan script.fifo");
+		close(fd);
+		unlink(fifo);
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script script.fifo is a FIFO, not a regular file: expected a regular file");
+		run_free(&r1);
+	}
 	/* Unmanaged partitions and opting out are left alone. */
 	r1 = scarbon("plan -p debug --format json --now 2021-11-09T00:00:00Z");
 	assert_int_equal(r1.status, 0);

@@ -138,8 +138,37 @@ static void test_swf_bad(void **state)
 	trace_bad("1 -1 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF,
 		  "t.csv:1: the submit time (field 2) is unknown");
 	trace_bad("; UnixStartTime: yesterday\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime 'yesterday'");
+	/* Trailing garbage after the start time, however far: refused. */
+	trace_bad("; UnixStartTime: 1234                                                                 garbage\n",
+		  SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '1234      ");
+	trace_bad("; UnixStartTime: 1234 garbage\n", SC_TRACE_SWF,
+		  "t.csv:1: invalid UnixStartTime '1234 garbage': expected the seconds since 1970-01-01T00:00:00Z, "
+		  "a whole number from 0 to 253402300799, and nothing after it");
+	trace_bad("; UnixStartTime: 12.5\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '12.5'");
+	trace_bad("; UnixStartTime: \x1b[2J\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '\\x1b[2J'");
 	trace_bad("1 0 0 999999999999 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: run time");
 	trace_bad("", SC_TRACE_SWF, "t.csv: the trace is empty");
+}
+
+/* A trace that is a FIFO is refused at once, not waited on (alarm: a hang
+ * fails the test instead of stalling it); so is a directory. */
+static void test_trace_not_regular(void **state)
+{
+	struct sc_err err = { "" };
+	char dir[64], path[96];
+
+	(void)state;
+	assert_int_equal(sc_test_scratch_make(dir, sizeof(dir), "trace"), 0);
+	snprintf(path, sizeof(path), "%s/fifo.swf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(sc_trace_read(path, SC_TRACE_AUTO, SC_UNIT_AUTO, &err));
+	alarm(0);
+	assert_contains(err.msg, "trace ");
+	assert_contains(err.msg, "fifo.swf is a FIFO, not a regular file: expected a regular file");
+	assert_null(sc_trace_read(dir, SC_TRACE_AUTO, SC_UNIT_AUTO, &err));
+	assert_contains(err.msg, "is a directory, not a regular file");
+	assert_int_equal(sc_test_scratch_remove(dir), 0);
 }
 
 static void test_csv(void **state)
@@ -1777,6 +1806,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swf),
 		cmocka_unit_test(test_swf_bad),
+		cmocka_unit_test(test_trace_not_regular),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_bad),
 		cmocka_unit_test(test_sacct),
