@@ -69,7 +69,9 @@ static void help(FILE *f)
 		"Show the decision job_submit/carbon would make for a job: run now, delay to a\n"
 		"greener window, reroute to a greener partition, or reject over budget. The job\n"
 		"is described with sbatch's options, or by the #SBATCH lines of BATCH_SCRIPT\n"
-		"(options on the command line win; other #SBATCH options are ignored).\n"
+		"(options on the command line win; other #SBATCH options are ignored; '-' reads\n"
+		"stdin; a script must be a text file of at most 4 MiB, Slurm's default\n"
+		"max_script_size).\n"
 		"\n"
 		"Job options (as sbatch):\n"
 		"  -p, --partition=P[,P2]    partition(s) (default: carbon.conf's default)\n"
@@ -117,7 +119,7 @@ static int parse_opts(struct sc_cli *cli, int argc, char **argv, int first, int 
 				continue;
 			if (*positional)
 				return sc_cli_usage(cli, "only one batch script may be given ('%s' and '%s')",
-						    *positional, a);
+						    SC_PRINTABLE(*positional), SC_PRINTABLE(a));
 			*positional = a;
 			continue;
 		}
@@ -206,15 +208,21 @@ struct kept {
 	size_t n, cap;
 };
 
+/* Slurm refuses batch scripts over its max_script_size, 4 MiB by default:
+ * a larger file is not a batch script, nor more than that read from stdin
+ * before the first command. */
+#define SCRIPT_MAX_BYTES ((off_t)4 << 20)
+
 /* Reads the #SBATCH options of a batch script (up to the first command),
  * storing them into val[] with the strings kept in *keep (caller frees
- * keep->v and its strings, also after an error). */
+ * keep->v and its strings, also after an error). A NUL byte (a binary file)
+ * and more than SCRIPT_MAX_BYTES are errors. */
 static int read_script(struct sc_cli *cli, const char *path, const char **val, struct kept *keep)
 {
 	struct sc_err err = { "" };
-	FILE *f = sc_open_input(path, "batch script", 0, &err);
+	FILE *f = sc_open_input(path, "batch script", SCRIPT_MAX_BYTES, &err);
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, total = 0;
 	long len;
 	int rc = 0, lineno = 0;
 
@@ -226,6 +234,19 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, s
 		int n;
 
 		lineno++;
+		if ((size_t)len != strlen(line)) {
+			rc = sc_cli_fail(cli, "%s:%d: line %d contains a NUL byte: expected a text batch script",
+					 SC_PRINTABLE(path), lineno, lineno);
+			break;
+		}
+		total += (size_t)len + 1;
+		if (total > (size_t)SCRIPT_MAX_BYTES) {
+			rc = sc_cli_fail(cli, "%s:%d: more than %lld bytes before the first command: expected a batch "
+					 "script of at most %lld bytes (4 MiB, Slurm's default max_script_size)",
+					 SC_PRINTABLE(path), lineno, (long long)SCRIPT_MAX_BYTES,
+					 (long long)SCRIPT_MAX_BYTES);
+			break;
+		}
 		while (isspace((unsigned char)*p))
 			p++;
 		if (lineno == 1 && strncmp(p, "#!", 2) == 0)
@@ -252,11 +273,12 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, s
 			break;
 	}
 	if (len == -2)
-		rc = sc_cli_fail(cli, "%s:%d: line longer than 1 MiB: expected a batch script", path, lineno + 1);
+		rc = sc_cli_fail(cli, "%s:%d: line longer than 1 MiB: expected a batch script", SC_PRINTABLE(path),
+				 lineno + 1);
 	else if (len == -3)
 		rc = sc_cli_fail(cli, "out of memory");
 	else if (!rc && ferror(f))
-		rc = sc_cli_fail(cli, "cannot read batch script %s: read error", path);
+		rc = sc_cli_fail(cli, "cannot read batch script %s: read error", SC_PRINTABLE(path));
 	free(line);
 	if (f != stdin)
 		fclose(f);

@@ -602,6 +602,49 @@ static void test_plan_script_and_budget(void **state)
 		assert_contains(r1.err, "batch script script.fifo is a FIFO, not a regular file: expected a regular file");
 		run_free(&r1);
 	}
+	/* A NUL byte in an #SBATCH line is an error, not the end of the option;
+	 * a device is no batch script; more than Slurm's 4 MiB is refused, also
+	 * on stdin. */
+	{
+		static const char nul[] = "#!/bin/sh\n#SBATCH -c 2\n#SBATCH --time=1:00:00\0 -p gpu\necho\n";
+		char path[400], *big;
+		size_t n = (size_t)5 << 20;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/nul.sh", tmpdir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(nul, 1, sizeof(nul) - 1, f), sizeof(nul) - 1);
+		assert_int_equal(fclose(f), 0);
+		r1 = scarbon("plan nul.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "nul.sh:3: line 3 contains a NUL byte: expected a text batch script");
+		run_free(&r1);
+		r1 = scarbon("plan /dev/urandom");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script /dev/urandom is a character device, not a regular file");
+		run_free(&r1);
+		big = malloc(n);
+		assert_non_null(big);
+		for (size_t i = 0; i < n; i += 2)
+			memcpy(big + i, "#\n", 2);
+		snprintf(path, sizeof(path), "%s/big.sh", tmpdir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(big, 1, n, f), n);
+		assert_int_equal(fclose(f), 0);
+		free(big);
+		r1 = scarbon("plan big.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script big.sh has 5242880 bytes: expected at most 4194304 (4 MiB)");
+		run_free(&r1);
+		r1 = scarbon("plan - <big.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "-:2097153: more than 4194304 bytes before the first command: expected a batch "
+				"script of at most 4194304 bytes (4 MiB, Slurm's default max_script_size)");
+		run_free(&r1);
+		unlink(path);
+	}
 	/* Unmanaged partitions and opting out are left alone. */
 	r1 = scarbon("plan -p debug --format json --now 2021-11-09T00:00:00Z");
 	assert_int_equal(r1.status, 0);
