@@ -359,8 +359,9 @@ static int build_fields(struct sc_cli *cli, const char **val, int64_t now, struc
 		int64_t t;
 		if (sc_parse_duration(val[F_TIME], SC_DUR_ALLOW_UNLIMITED, &t, &err) < 0)
 			return sc_cli_usage(cli, "--time: %s", err.msg);
-		/* UNLIMITED: the partition's default applies, as for no --time. */
+		/* UNLIMITED: priced at the partition's DefaultTime, and said so. */
 		f->time_limit = t == SC_DURATION_UNLIMITED ? 0 : t;
+		f->time_unlimited = t == SC_DURATION_UNLIMITED;
 		if (t == 0)
 			return sc_cli_usage(cli, "--time: a time limit of 0 is not a job");
 	}
@@ -412,6 +413,8 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 			ev->ctx.estimate_ratio, ev->ctx.estimate_key ? " (" : "",
 			ev->ctx.estimate_key ? "learned power where measured" : "",
 			ev->ctx.estimate_key ? ")" : "");
+	if (ev->time_note[0])
+		fprintf(cli->out, "Run time: %s\n", ev->time_note);
 	fprintf(cli->out, "\n  %-10s %-14s %-8s %-20s %9s %5s %9s %11s\n", "", "partition", "zone", "start",
 		"kWh", "PUE", "gCO2e/kWh", "gCO2e");
 	print_plan_row(cli, conf, d->action == SC_ACT_REJECT ? "best" : "chosen", &d->chosen);

@@ -8,6 +8,7 @@
 
 #include "base/units.h"
 #include "plan/plan.h"
+#include "policy/message.h"
 
 /* Someone waits at a terminal (PlanInteractive=no): never delay or move them. Their
  * options were checked; a budget still caps the job (it is the user's own hard cap):
@@ -181,6 +182,8 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		}
 	}
 	memcpy(out->d.basis, basis, sizeof(basis));
+	out->ctx.time_note = sc_time_note(&conf->site, &out->d, out->req.time_unlimited, out->time_note,
+					  sizeof(out->time_note));
 	if (out->d.action != SC_ACT_NONE) {
 		size_t zone = conf->site.parts[out->d.chosen.part].zone;
 		const struct sc_zone_state *zs = sc_snapshot_zone(snap, zone);

@@ -48,6 +48,7 @@ struct sc_eval {
 	struct sc_record_ctx ctx; /* for sc_record_carbon; strings borrowed from conf/snapshot/fields */
 	struct sc_err err;        /* the message when sc_evaluate returns -1 */
 	char estimate_key[160];   /* ctx.estimate_key points here */
+	char time_note[112];      /* ctx.time_note points here (sc_time_note) */
 };
 
 /* Evaluates the job f (borrowed) submitted by user/account/qos (each may be

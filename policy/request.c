@@ -193,6 +193,7 @@ enum sc_build sc_request_build(const struct sc_site *site, const struct sc_part_
 	if (build_shape(defaults ? &defaults[req->parts[0]] : NULL, f, req, why) < 0)
 		return SC_BUILD_INVALID;
 	req->time_limit = f->time_limit > 0 ? f->time_limit : 0;
+	req->time_unlimited = f->time_unlimited && !req->time_limit;
 	req->begin = f->begin > 0 ? f->begin : 0;
 	req->deadline = f->deadline > 0 ? f->deadline : 0;
 	return SC_BUILD_OK;

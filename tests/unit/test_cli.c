@@ -580,6 +580,20 @@ static void test_plan_script_and_budget(void **state)
 	assert_int_equal(r1.status, 2);
 	assert_contains(r1.err, "--cpus-per-task");
 	run_free(&r1);
+	/* --time UNLIMITED is priced at DefaultTime, and the plan says so, in
+	 * text and in the record. */
+	r1 = scarbon("plan --time UNLIMITED --now 2021-11-09T00:00:00Z");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "Run time: time limit UNLIMITED: priced at DefaultTime=01:00:00 of partition compute\n");
+	run_free(&r1);
+	r1 = scarbon("plan --time UNLIMITED --now 2021-11-09T00:00:00Z --format json");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "\"time_note\":\"time limit UNLIMITED: priced at DefaultTime=01:00:00 of partition compute\"");
+	run_free(&r1);
+	r1 = scarbon("plan --time 1:00:00 --now 2021-11-09T00:00:00Z --format json");
+	assert_int_equal(r1.status, 0);
+	assert_null(strstr(r1.out, "time_note"));
+	run_free(&r1);
 	r1 = scarbon("plan no-such-script.sh");
 	assert_int_equal(r1.status, 1);
 	assert_contains(r1.err, "cannot read batch script no-such-script.sh");

@@ -317,6 +317,34 @@ static void test_delay(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* A job whose time limit is UNLIMITED is priced at its partition's
+ * DefaultTime, and its record says so; one with a limit has no such note. */
+static void test_unlimited_time(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	job_init(&jd, "gpu", INFINITE, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_not_equal(str(r, "decision"), "none");
+	assert_contains(str(r, "time_note"), "time limit UNLIMITED: priced at DefaultTime=");
+	assert_contains(str(r, "time_note"), " of partition ");
+	json_decref(r);
+	job_free(&jd, msg);
+	msg = NULL;
+	job_init(&jd, "gpu", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_null(json_object_get(r, "time_note"));
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
 static void test_reroute_and_messages(void **state)
 {
 	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", NULL };
@@ -845,6 +873,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_bad_conf, stop_plugin),
 		cmocka_unit_test_teardown(test_init_logs, stop_plugin),
 		cmocka_unit_test_teardown(test_delay, stop_plugin),
+		cmocka_unit_test_teardown(test_unlimited_time, stop_plugin),
 		cmocka_unit_test_teardown(test_reroute_and_messages, stop_plugin),
 		cmocka_unit_test_teardown(test_reject, stop_plugin),
 		cmocka_unit_test_teardown(test_forged_options, stop_plugin),

@@ -40,7 +40,7 @@ static struct sc_decision delay_decision(void)
 static void test_record_fields(void **state)
 {
 	struct sc_decision d = delay_decision();
-	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, 0, 0 };
+	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, NULL, 0, 0 };
 	json_t *o = sc_record_carbon(&site, &d, &ctx);
 	char *s;
 
