@@ -1630,6 +1630,43 @@ static void test_report(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* Thirteen 2 h jobs of 4 cores, all at 00:00, on 4 cores: queued one after
+ * the other, the baseline runs the last from 24:00, past the data's end
+ * (24 hours). Such jobs are outside the data for every policy: no policy's
+ * figures count them, so the saving compares priced runs only. */
+static void test_queued_outside_data(void **state)
+{
+	char csv[512] = "arrival_time,length,cpus\n";
+	struct sc_sim_result r;
+	double base = 0, carbon = 0;
+	size_t in = 0;
+
+	(void)state;
+	for (int k = 0; k < 13; k++)
+		strcat(csv, "0,2,4\n");
+	run_tiny(csv, "perfect", 4, &r);
+	assert_true(r.jobs_queued_outside_data >= 1);
+	assert_int_equal(r.jobs + r.jobs_queued_outside_data, 13);
+	assert_int_equal(r.jobs_outside_data, r.jobs_queued_outside_data);
+	for (size_t k = 0; k < 13; k++) {
+		int past = 0;
+		for (int p = 0; p < SC_POL_N; p++)
+			past |= r.out[p][k].start + 2 * HOUR > T2021 + 24 * HOUR;
+		/* Left out exactly when some policy's run leaves the data. */
+		assert_int_equal(r.in[k], !past);
+		if (!r.in[k])
+			continue;
+		in++;
+		base += r.out[SC_POL_BASELINE][k].gco2e;
+		carbon += r.out[SC_POL_CARBON][k].gco2e;
+	}
+	assert_int_equal(in, r.jobs);
+	assert_near(r.pol[SC_POL_BASELINE].gco2e, base, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].gco2e, carbon, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].savings_pct, 100.0 * (base - carbon) / base, 1e-9);
+	sc_sim_result_free(&r);
+}
+
 /* Utilisation, idle core-hours and idle emissions, hand-computed: two 2 h
  * jobs of 4 cores on 4 cores (test_capacity's schedules), idle cores at
  * 5 W, PUE 1.5, on tiny_v (400 400 100 100 300 300 from 00:00). */
@@ -1760,6 +1797,28 @@ static void test_cli(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "fcfs");
 	assert_non_null(json_object_get(json_object_get(j, "baseline"), "idle_gco2e"));
 	json_decref(j);
+	/* Thirty 2 h jobs on 4 cores queue past the 48 h of data: a warning,
+	 * and the text says so. */
+	{
+		char many[1024] = "arrival_time,length,cpus\n", many_path[256];
+
+		for (int k = 0; k < 30; k++)
+			strcat(many, "0,2,4\n");
+		snprintf(many_path, sizeof(many_path), "%s", write_tmp("many.csv", many));
+		snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s --cores 4", many_path, conf,
+			 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+		assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+		assert_contains(out, "scarbon simulate: warning: ");
+		assert_contains(out, " jobs were queued past the end of the intensity data (2021-01-03T00:00:00Z) under "
+				     "some policy: they are left out of every policy's emissions, saving and delays");
+		assert_contains(out, "queued past its end)");
+		/* Without a capacity, or with room enough: no warning. */
+		snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s", many_path, conf,
+			 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+		assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+		assert_null(strstr(out, "warning"));
+		assert_contains(out, "Simulated 30 jobs");
+	}
 	snprintf(args, sizeof(args), "simulate --config %s --trace %s --capacity-model sjf", conf, trace);
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
 	assert_contains(out, "expected easy or fcfs");
@@ -1835,6 +1894,7 @@ int main(void)
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_capacity_report),
+		cmocka_unit_test(test_queued_outside_data),
 		cmocka_unit_test(test_cli),
 	};
 
