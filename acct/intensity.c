@@ -263,7 +263,7 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 
 	out->actual = out->forecast = out->static_v = NAN;
 	if (i < 0)
-		return sc_err_set(err, "zone '%s' is not in carbon.conf", zone ? zone : "");
+		return sc_err_set(err, "zone '%s' is not in carbon.conf", SC_PRINTABLE(zone));
 	if (t1 <= t0)
 		t1 = t0 + 1;
 	z = &st->zones[i];

@@ -50,7 +50,7 @@ static void report(struct sc_reconciler *r, const char *jobid, enum sc_rec_outco
 		   const char *why)
 {
 	r->count[o]++;
-	r->o.fn(jobid, o, rec, why, r->o.arg);
+	r->o.fn(SC_PRINTABLE(jobid), o, rec, why, r->o.arg); /* job ids come from sacct */
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -209,7 +209,7 @@ static json_t *compute(struct sc_reconciler *r, const struct sc_acct_job *job, e
 	*oom = 0;
 	if (pi < 0) {
 		char why[160];
-		snprintf(why, sizeof(why), "partition '%s' is not managed by carbon.conf", job->partition);
+		snprintf(why, sizeof(why), "partition '%s' is not managed by carbon.conf", SC_PRINTABLE(job->partition));
 		report(r, job->jobid, SC_REC_SKIPPED, NULL, why);
 		return NULL;
 	}
@@ -436,7 +436,7 @@ int sc_reconcile_parse_jobs(const char *list, char ***ids, char **buf, size_t *n
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!valid_id(tok)) {
 			sc_err_set(err, "invalid job id '%s': expected N, N_T (array task) or N+K "
-				   "(heterogeneous component), comma-separated", tok);
+				   "(heterogeneous component), comma-separated", SC_PRINTABLE(tok));
 			goto error;
 		}
 		v[(*n)++] = tok;

@@ -83,8 +83,7 @@ int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err)
 		while (isspace((unsigned char)*e))
 			e++;
 		l = strcspn(e, "\n");
-		sc_err_set(err, "%s exited with status %d: %.*s", argv[0], st, (int)(l > 300 ? 300 : l),
-			   *e ? e : "no output");
+		sc_err_set(err, "%s exited with status %d: %s", argv[0], st, *e ? SC_PRINTABLE_N(e, l) : "no output");
 		goto fail;
 	}
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -289,7 +288,7 @@ int sc_proc_close(struct sc_proc *p, struct sc_err *err)
 	read_head(p->errf, msg, sizeof(msg));
 	fclose(p->errf);
 	if (st != 0) {
-		sc_err_set(err, "%s exited with status %d%s%s", p->name, st, msg[0] ? ": " : "", msg);
+		sc_err_set(err, "%s exited with status %d%s%s", p->name, st, msg[0] ? ": " : "", SC_PRINTABLE(msg));
 		free(p);
 		return -1;
 	}

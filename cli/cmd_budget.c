@@ -106,7 +106,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	return 0;
 }
 

@@ -193,7 +193,8 @@ static int parse_args(struct sc_cli *cli, int argc, char **argv, struct args *a)
 		case 'n': a->now_arg = optarg; break;
 		case 'm':
 			if (sc_parse_number(optarg, 1, 1e9, "job count", &x, &err) < 0 || x != (long)x)
-				return sc_cli_usage(cli, "--min-jobs '%s': expected a whole number from 1", optarg);
+				return sc_cli_usage(cli, "--min-jobs '%s': expected a whole number from 1",
+						    SC_PRINTABLE(optarg));
 			a->p.min_jobs = (long)x;
 			break;
 		case 'q':
@@ -211,7 +212,7 @@ static int parse_args(struct sc_cli *cli, int argc, char **argv, struct args *a)
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (a->input && a->trace)
 		return sc_cli_usage(cli, "--input and --trace exclude each other");
 	if (sc_cli_now(cli, a->now_arg, &a->now) < 0)

@@ -152,13 +152,13 @@ static int parse_opts(struct sc_cli *cli, int argc, char **argv, int first, int 
 		if (!o) {
 			if (script)
 				continue;
-			return sc_cli_usage(cli, "unknown option '%s'", a);
+			return sc_cli_usage(cli, "unknown option '%s'", SC_PRINTABLE(a));
 		}
 		if (o->has_arg && !value) {
 			if (i + 1 >= argc) {
 				if (script)
 					continue;
-				return sc_cli_usage(cli, "option '%s' needs a value", a);
+				return sc_cli_usage(cli, "option '%s' needs a value", SC_PRINTABLE(a));
 			}
 			value = argv[++i];
 		}
@@ -307,7 +307,7 @@ static int parse_u32(struct sc_cli *cli, const char *opt, const char *s, uint32_
 	return 0;
 bad:
 	return sc_cli_usage(cli, "--%s: invalid value '%s': expected a whole number from 1 to 1000000%s", opt,
-			    s ? s : "", range ? " (or a range MIN-MAX)" : "");
+			    SC_PRINTABLE(s), range ? " (or a range MIN-MAX)" : "");
 }
 
 static int parse_gpu_opt(struct sc_cli *cli, const char *opt, const char *s, int prefix, uint64_t *out)

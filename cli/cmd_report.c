@@ -291,7 +291,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if ((a->from && !*a->from) || (a->to && !*a->to) || (a->users && !*a->users) ||
 	    (a->accounts && !*a->accounts) || (a->parts && !*a->parts))
 		return sc_cli_usage(cli, "an option was given an empty value");

@@ -145,7 +145,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		case 'n':
 			if (sc_parse_number(optarg, 1, 1e9, "--cores", &v, &err) < 0 || v != (double)(uint32_t)v)
 				return sc_cli_usage(cli, "--cores: invalid value '%s': expected a whole number from 1 to 1000000000",
-						    optarg);
+						    SC_PRINTABLE(optarg));
 			a->opts.cores = (uint32_t)v;
 			break;
 		case 'r':
@@ -167,7 +167,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (!a->trace_path)
 		return sc_cli_usage(cli, "--trace FILE is required");
 	if (a->start_arg && sc_parse_time(a->start_arg, 0, &(int64_t){ 0 }, &err) < 0)

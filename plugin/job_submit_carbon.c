@@ -863,7 +863,7 @@ int job_modify(SC_JOB_MODIFY_PARAMS)
 		return SLURM_SUCCESS;
 	/* scontrol names the job by job_id_str; the API may use the job id. */
 	if (job_desc->job_id_str)
-		snprintf(id, sizeof(id), "%s", job_desc->job_id_str);
+		sc_printable(id, sizeof(id), job_desc->job_id_str); /* as the user typed it */
 	else
 		snprintf(id, sizeof(id), "%u", SC_JOB_DESC_JOB_ID(job_desc));
 	r = sc_ctld_job_hold(job_ptr, &hold);

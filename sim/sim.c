@@ -558,7 +558,8 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 		for (int m = SC_CAP_EASY; m <= SC_CAP_FCFS; m++)
 			if (!strcmp(value, sc_cap_model_name((enum sc_cap_model)m)))
 				return o->capacity_model = m, 0;
-		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs", value);
+		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs",
+				  SC_PRINTABLE(value));
 	}
 	if (!strcmp(name, "idle-watts-per-core")) {
 		if (sc_parse_number(value, 0, 1e6, "--idle-watts-per-core", &v, err) < 0)
@@ -567,10 +568,10 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 		return 0;
 	}
 	if (strcmp(name, "gpus") && strcmp(name, "nodes"))
-		return sc_err_set(err, "unknown simulation option '%s'", name);
+		return sc_err_set(err, "unknown simulation option '%s'", SC_PRINTABLE(name));
 	if (sc_parse_number(value, 1, 1e9, name, &v, NULL) < 0 || v != (double)(uint32_t)v)
 		return sc_err_set(err, "--%s: invalid value '%s': expected a whole number from 1 to 1000000000", name,
-				  value);
+				  SC_PRINTABLE(value));
 	*(name[0] == 'g' ? &o->gpus : &o->nodes) = (uint32_t)v;
 	return 0;
 }

@@ -192,7 +192,7 @@ static int swf_row(struct sc_trace *t, char *line, const char *name, long lineno
 			return sc_err_prefix(err, "%s:%ld: field %d: ", name, lineno, i + 1);
 		if (v[i] < 0 && v[i] != -1)
 			return sc_err_set(err, "%s:%ld: field %d (%s) is %s: expected -1 (unknown) or a value >= 0",
-					  name, lineno, i + 1, swf_names[i], f[i]);
+					  name, lineno, i + 1, swf_names[i], SC_PRINTABLE(f[i]));
 	}
 	if (v[1] < 0)
 		return sc_err_set(err, "%s:%ld: the submit time (field 2) is unknown: every job needs one", name,
@@ -485,8 +485,9 @@ static enum sc_trace_format detect(const char *line)
 	return SC_TRACE_CSV;
 }
 
-struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
-				      enum sc_trace_unit unit, struct sc_err *err)
+/* sc_trace_read_stream with name already printable. */
+static struct sc_trace *read_stream(FILE *f, const char *name, enum sc_trace_format format,
+				    enum sc_trace_unit unit, struct sc_err *err)
 {
 	struct sc_trace *t = calloc(1, sizeof(*t));
 	struct csv_row *rows = NULL;
@@ -563,7 +564,7 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 	}
 	if (len == -2) {
 		sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a job trace (SWF, CSV or sacct -P output)",
-			   SC_PRINTABLE(name), lineno + 1, lineno + 1, SC_LINE_MAX);
+			   name, lineno + 1, lineno + 1, SC_LINE_MAX);
 		goto error;
 	}
 	if (ferror(f)) {
@@ -602,6 +603,15 @@ error:
 	free(line);
 	sc_trace_destroy(t);
 	return NULL;
+}
+
+struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
+				      enum sc_trace_unit unit, struct sc_err *err)
+{
+	char pname[SC_PRINTABLE_MAX];
+
+	/* The name is quoted in every message: printable once, here. */
+	return read_stream(f, sc_printable(pname, sizeof(pname), name), format, unit, err);
 }
 
 struct sc_trace *sc_trace_read(const char *path, enum sc_trace_format format,

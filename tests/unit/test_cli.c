@@ -594,6 +594,23 @@ static void test_plan_script_and_budget(void **state)
 	assert_int_equal(r1.status, 0);
 	assert_null(strstr(r1.out, "time_note"));
 	run_free(&r1);
+	/* What the command line quotes back is printable. */
+	r1 = scarbon("plan --bo\"$(printf '\\033[2J')\"gus");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unknown option '--bo\\x1b[2Jgus'");
+	run_free(&r1);
+	r1 = scarbon("\"$(printf 'pla\\007n')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unknown command 'pla\\x07n'");
+	run_free(&r1);
+	r1 = scarbon("forecast extra\"$(printf '\\033')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unexpected argument 'extra\\x1b'");
+	run_free(&r1);
+	r1 = scarbon("plan -N \"$(printf '2\\033')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "invalid value '2\\x1b'");
+	run_free(&r1);
 	r1 = scarbon("plan no-such-script.sh");
 	assert_int_equal(r1.status, 1);
 	assert_contains(r1.err, "cannot read batch script no-such-script.sh");

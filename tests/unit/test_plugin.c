@@ -508,6 +508,14 @@ static void test_left_alone(void **state)
 	assert_contains(str(r, "reason"), "partition debug is not managed");
 	json_decref(r);
 	job_free(&jd, msg);
+	/* A partition name with control bytes is quoted printable. */
+	msg = NULL;
+	job_init(&jd, "de\x1b[2Jbug", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_contains(str(r, "reason"), "partition de\\x1b[2Jbug is not managed");
+	json_decref(r);
+	job_free(&jd, msg);
 
 	/* An unreadable GPU request. */
 	msg = NULL;

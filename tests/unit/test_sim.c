@@ -145,6 +145,18 @@ static void test_swf_bad(void **state)
 		  "t.csv:1: invalid UnixStartTime '1234 garbage': expected the seconds since 1970-01-01T00:00:00Z, "
 		  "a whole number from 0 to 253402300799, and nothing after it");
 	trace_bad("; UnixStartTime: 12.5\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '12.5'");
+	/* Fields and the trace's name are quoted printable. */
+	trace_bad("1 0 0 -5\x1b[2J 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: field 4:");
+	trace_bad("1 0 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\xff\n", SC_TRACE_SWF, "'-1\\xff'");
+	{
+		struct sc_err err = { "" };
+		FILE *f = fmemopen((void *)"", 0, "r");
+
+		assert_non_null(f);
+		assert_null(sc_trace_read_stream(f, "t\x1b]0;x\x07.swf", SC_TRACE_SWF, SC_UNIT_AUTO, &err));
+		fclose(f);
+		assert_contains(err.msg, "t\\x1b]0;x\\x07.swf: the trace is empty");
+	}
 	trace_bad("; UnixStartTime: \x1b[2J\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '\\x1b[2J'");
 	trace_bad("1 0 0 999999999999 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: run time");
 	trace_bad("", SC_TRACE_SWF, "t.csv: the trace is empty");
