@@ -495,7 +495,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	model = load_model(cli, conf, now);
-	if (sc_evaluate_model(conf, snap, model, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
+	if (sc_evaluate_model(conf, snap, model, NULL, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
 			      &ev) < 0) {
 		rc = sc_cli_fail(cli, "%s", ev.err.msg);
 		goto out;

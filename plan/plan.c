@@ -60,13 +60,15 @@ static int learned_power(const struct sc_model *m, const char *user, const char 
 	return 1;
 }
 
-/* Fills site (a copy of conf's) and *parts (malloc'd when learned watts
- * apply; caller frees) with the learned figures of the job; sets ev's
- * estimate fields. Returns whether the run time is learned. */
+/* Fills site (a copy of conf's) with the learned figures of the job, its
+ * partitions in scratch (conf->n_parts entries) or, when scratch is NULL,
+ * in *parts (malloc'd; caller frees); sets ev's estimate fields. Returns
+ * whether the run time is learned. */
 static int apply_model(const struct sc_conf *conf, const struct sc_model *m, const char *user,
-		       const char *account, struct sc_site *site, struct sc_partition **parts,
-		       struct sc_eval *ev)
+		       const char *account, struct sc_site *site, struct sc_partition *scratch,
+		       struct sc_partition **parts, struct sc_eval *ev)
 {
+	struct sc_partition *pv;
 	const char *base = conf->site.parts[ev->req.parts[0]].name;
 	struct sc_model_match mm;
 	double r;
@@ -90,16 +92,15 @@ static int apply_model(const struct sc_conf *conf, const struct sc_model *m, con
 	ev->ctx.estimate_ratio = r;
 	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: median run time of %ld jobs of %s",
 		 mm.ratio->jobs, ev->estimate_key);
-	*parts = malloc(conf->n_parts * sizeof(**parts));
-	if (!*parts)
+	pv = scratch ? scratch : (*parts = malloc(conf->n_parts * sizeof(**parts)));
+	if (!pv)
 		return 1;
 	for (size_t i = 0; i < conf->n_parts; i++) {
-		(*parts)[i] = conf->site.parts[i];
-		if (!learned_power(m, user, account, conf->site.parts[i].name, &ev->req.shape,
-				   &(*parts)[i].power))
-			(*parts)[i].power = conf->site.parts[i].power;
+		pv[i] = conf->site.parts[i];
+		if (!learned_power(m, user, account, conf->site.parts[i].name, &ev->req.shape, &pv[i].power))
+			pv[i].power = conf->site.parts[i].power;
 	}
-	site->parts = *parts;
+	site->parts = pv;
 	return 1;
 }
 
@@ -107,12 +108,13 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const struct sc_job_fields *f, const char *user, const char *account,
 		const char *qos, int64_t now, struct sc_eval *out)
 {
-	return sc_evaluate_model(conf, snap, NULL, f, user, account, qos, now, out);
+	return sc_evaluate_model(conf, snap, NULL, NULL, f, user, account, qos, now, out);
 }
 
 int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap,
-		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
-		      const char *account, const char *qos, int64_t now, struct sc_eval *out)
+		      const struct sc_model *model, struct sc_partition *scratch,
+		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
+		      int64_t now, struct sc_eval *out)
 {
 	struct sc_site site;
 	struct sc_partition *parts = NULL;
@@ -165,7 +167,7 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 	}
 	site = conf->site;
 	if (conf->estimates_learned) {
-		apply_model(conf, model, user, account, &site, &parts, out);
+		apply_model(conf, model, user, account, &site, scratch, &parts, out);
 		memcpy(basis, out->d.basis, sizeof(basis));
 	}
 	if (f->interactive && !conf->plan_interactive) {

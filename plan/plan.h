@@ -60,12 +60,17 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const char *qos, int64_t now, struct sc_eval *out);
 
 /* sc_evaluate with the learned estimates of model (borrowed; NULL: none
- * loaded, or it was refused), used when conf->estimates_learned. May
- * allocate a copy of the site's partitions for the call (out of memory:
- * carbon.conf's power, the learned run time). */
+ * loaded, or it was refused), used when conf->estimates_learned. The
+ * learned power needs a copy of the site's partitions: scratch, when not
+ * NULL, is that copy's room (conf->n_parts entries, owned by the caller,
+ * overwritten, not used by two calls at once: a caller that evaluates job
+ * after job allocates it once); NULL: the call allocates and frees one
+ * (out of memory: carbon.conf's power, the learned run time). The result
+ * is the same either way. */
 int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap,
-		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
-		      const char *account, const char *qos, int64_t now, struct sc_eval *out);
+		      const struct sc_model *model, struct sc_partition *scratch,
+		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
+		      int64_t now, struct sc_eval *out);
 
 /* The AdminComment for ev: existing (may be NULL) with ev's estimate record
  * set in it (sc_record_estimate_comment). malloc'd; NULL when out of

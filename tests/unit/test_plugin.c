@@ -345,6 +345,45 @@ static void test_unlimited_time(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* Estimates=learned: the learned power is priced in the plugin's own room
+ * (allocated at init), job after job, as sc_evaluate_model's own copy would:
+ * compute's measured 5 W per core, 4 cores: 20 W, not carbon.conf's 40. */
+static void test_learned_power(void **state)
+{
+	char model[256], text[512];
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+	FILE *f;
+
+	(void)state;
+	write_files("enforce", NULL); /* sets t_now */
+	snprintf(model, sizeof(model), "%s/estimates.json", dir);
+	snprintf(text, sizeof(text),
+		 "{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":%lld,\"quantile\":0.9,"
+		 "\"entries\":[{\"level\":\"partition\",\"partition\":\"compute\",\"jobs\":40,"
+		 "\"ratio_median\":0.5,\"ratio_q\":0.9,\"core_w\":5,\"core_w_jobs\":40}]}",
+		 (long long)t_now);
+	f = fopen(model, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(start("enforce", "Estimates=learned"), SLURM_SUCCESS);
+	for (int k = 0; k < 2; k++) {
+		job_init(&jd, k ? "gpu" : "compute", 60, NULL);
+		assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+		r = record_of(&jd);
+		assert_string_equal(str(r, "estimate"), k ? "configured" : "learned");
+		/* compute: learned 4 × 5 W; gpu (no entry): carbon.conf's 4 × 10 W. */
+		assert_near(json_number_value(json_object_get(r, "watts")), k ? 40 : 20, 1e-9);
+		json_decref(r);
+		job_free(&jd, msg);
+		msg = NULL;
+	}
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	unlink(model);
+}
+
 static void test_reroute_and_messages(void **state)
 {
 	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", NULL };
@@ -882,6 +921,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_logs, stop_plugin),
 		cmocka_unit_test_teardown(test_delay, stop_plugin),
 		cmocka_unit_test_teardown(test_unlimited_time, stop_plugin),
+		cmocka_unit_test_teardown(test_learned_power, stop_plugin),
 		cmocka_unit_test_teardown(test_reroute_and_messages, stop_plugin),
 		cmocka_unit_test_teardown(test_reject, stop_plugin),
 		cmocka_unit_test_teardown(test_forged_options, stop_plugin),
