@@ -1,5 +1,5 @@
 # base/: what every layer uses and that uses nothing of the project — error values,
-# units, growing arrays, the JSON encoding. (Its objects are linked only where used:
+# units, growing arrays, reading files, the JSON encoding. (Its objects are linked only where used:
 # the SPANK plugin, which needs no jansson, pulls in no base/json.o.)
 noinst_LTLIBRARIES += base/libscbase.la
 base_libscbase_la_SOURCES = \
