@@ -90,9 +90,9 @@ struct sc_conf *sc_cli_load_conf(struct sc_cli *cli)
 		for (size_t i = 0; i < diag.n; i++)
 			fprintf(cli->err, "%s\n", diag.msgs[i]);
 		if (!diag.n)
-			fprintf(cli->err, "%s: invalid configuration\n", path);
+			fprintf(cli->err, "%s: invalid configuration\n", SC_PRINTABLE(path));
 		fprintf(cli->err, "%s %s: %zu error%s in %s%s\n", cli->prog, cli->cmd, diag.n,
-			diag.n == 1 ? "" : "s", path,
+			diag.n == 1 ? "" : "s", SC_PRINTABLE(path),
 			cli->config_path ? "" : " (use --config FILE or SLURM_CARBON_CONF for another file)");
 	}
 	sc_diag_free(&diag);
