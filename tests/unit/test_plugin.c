@@ -879,6 +879,14 @@ static void test_modify(void **state)
 	sc_ctld_free(msg);
 	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
 	assert_null(msg);
+	/* The job as scontrol names it, typed by the user: quoted printable. */
+	up.job_id_str = "42\x1b[2J";
+	logbuf[0] = '\0';
+	assert_int_equal(modify(&up, &job, 1000, &msg), ESLURM_ACCESS_DENIED);
+	assert_contains(logbuf, "moving the start of job 42\\x1b[2J to ");
+	assert_null(strchr(logbuf, '\x1b'));
+	sc_ctld_free(msg);
+	up.job_id_str = NULL;
 	/* At or after the hold: allowed. */
 	up.begin_time = 1900000000;
 	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
