@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "acct/slurmcmd.h"
+#include "base/file.h"
 #include "base/grow.h"
 
 #define SACCT_MAX_ARGS 32
@@ -381,11 +382,14 @@ out:
 	return rc;
 }
 
-/* SlurmUser from slurm.conf, into buf; 0 when found. */
+/* SlurmUser from slurm.conf, into buf; 0 when found. SLURM_CONF may name
+ * anything: only a regular file of sane size is read (/dev/zero would never
+ * end, a FIFO never start). */
 static int slurm_user(char *buf, size_t n)
 {
 	const char *path = getenv("SLURM_CONF");
-	FILE *f = fopen(path && *path ? path : "/etc/slurm/slurm.conf", "r");
+	FILE *f = sc_open_regular(path && *path ? path : "/etc/slurm/slurm.conf", "slurm.conf", (off_t)16 << 20,
+				  NULL);
 	char line[1024];
 	int found = -1;
 
