@@ -59,25 +59,22 @@ static int learned_power(const struct sc_model *m, const char *user, const char 
 	return 1;
 }
 
-/* Fills site (a copy of conf's) and *parts (malloc'd when learned watts
- * apply; caller frees) with the learned figures of the job; sets ev's
- * estimate fields. Returns whether the run time is learned. */
-static int apply_model(const struct sc_conf *conf, const struct sc_model *m, const char *user,
-		       const char *account, struct sc_site *site, struct sc_partition **parts,
-		       struct sc_eval *ev)
+int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *m, const char *user,
+			 const char *account, struct sc_site *site, struct sc_partition **parts,
+			 struct sc_eval *ev)
 {
-	const char *base = conf->site.parts[ev->req.parts[0]].name;
+	const char *base = base_site->parts[ev->req.parts[0]].name;
 	struct sc_model_match mm;
 	double r;
 
-	*site = conf->site;
+	*site = *base_site;
 	*parts = NULL;
 	ev->ctx.estimate = "configured";
-	ev->ctx.estimate_ratio = conf->site.params.runtime_ratio;
+	ev->ctx.estimate_ratio = base_site->params.runtime_ratio;
 	if (!m || !sc_model_lookup(m, user, account, base, &mm)) {
 		snprintf(ev->d.basis, sizeof(ev->d.basis), "configured: %s, time limit x RuntimeRatio %g",
 			 m ? "no learned entry for the job" : "no learned model loaded",
-			 conf->site.params.runtime_ratio);
+			 base_site->params.runtime_ratio);
 		return 0;
 	}
 	/* A zero median (jobs that end at once) still plans a run. */
@@ -89,14 +86,14 @@ static int apply_model(const struct sc_conf *conf, const struct sc_model *m, con
 	ev->ctx.estimate_ratio = r;
 	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: median run time of %ld jobs of %s",
 		 mm.ratio->jobs, ev->estimate_key);
-	*parts = malloc(conf->n_parts * sizeof(**parts));
+	*parts = malloc(base_site->n_parts * sizeof(**parts));
 	if (!*parts)
 		return 1;
-	for (size_t i = 0; i < conf->n_parts; i++) {
-		(*parts)[i] = conf->site.parts[i];
-		if (!learned_power(m, user, account, conf->site.parts[i].name, &ev->req.shape,
+	for (size_t i = 0; i < base_site->n_parts; i++) {
+		(*parts)[i] = base_site->parts[i];
+		if (!learned_power(m, user, account, base_site->parts[i].name, &ev->req.shape,
 				   &(*parts)[i].power))
-			(*parts)[i].power = conf->site.parts[i].power;
+			(*parts)[i].power = base_site->parts[i].power;
 	}
 	site->parts = *parts;
 	return 1;
@@ -164,7 +161,7 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 	}
 	site = conf->site;
 	if (conf->estimates_learned) {
-		apply_model(conf, model, user, account, &site, &parts, out);
+		sc_eval_learned_site(&conf->site, model, user, account, &site, &parts, out);
 		memcpy(basis, out->d.basis, sizeof(basis));
 	}
 	if (f->interactive && !conf->plan_interactive) {

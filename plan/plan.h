@@ -66,6 +66,21 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
 		      const char *account, const char *qos, int64_t now, struct sc_eval *out);
 
+/* The learned figures of one job (Estimates=learned), as sc_evaluate_model
+ * prices it: *site becomes a copy of base_site (borrowed) whose
+ * RuntimeRatio is the median ratio of model's most specific entry for
+ * (user, account, the first partition of ev->req; each may be NULL) and
+ * whose partitions' power is the learned one where the model has measured
+ * watts for the job's shape. *parts (malloc'd, caller frees; NULL when no
+ * entry matched, or out of memory: base_site's power then stays) backs
+ * site->parts, so free it only once site is no longer used. ev->req must be
+ * built (sc_request_build); ev->ctx.estimate*, ev->estimate_key and
+ * ev->d.basis are set. model NULL: none loaded. Returns 1 when the run time
+ * is learned, 0 when base_site's figures apply (*site is then base_site). */
+int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *model,
+			 const char *user, const char *account, struct sc_site *site,
+			 struct sc_partition **parts, struct sc_eval *ev);
+
 /* The AdminComment for ev: existing (may be NULL) with ev's estimate record
  * set in it (sc_record_estimate_comment). malloc'd; NULL when out of
  * memory. */
