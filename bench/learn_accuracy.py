@@ -140,6 +140,57 @@ def accuracy(scarbon, jobs, months, work, min_jobs):
     return out
 
 
+EM = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                  "shared", "data", "intensity", "electricitymaps-2021")
+T2021 = 1609459200
+
+
+def window_choice(scarbon, jobs, months, work, zones, delays):
+    """With a perfect forecast, the share of the oracle's saving slurm-carbon
+    keeps planning with time limit x RuntimeRatio 1.0 against the learned
+    model (scarbon simulate --estimates): the jobs submitted in the 360 days
+    after the learning months, shifted to start on 2021-01-02 (the intensity
+    data's year), as an sacct trace; the same model accuracy() learned."""
+    cut = jobs[0]["end"] + months * 30 * 86400
+    test = sorted((j for j in jobs if cut <= j["submit"] < cut + 360 * 86400), key=lambda j: j["submit"])
+    shift = T2021 + 86400 - test[0]["submit"]
+    moved = [dict(j, submit=j["submit"] + shift, start=j["start"] + shift, end=j["end"] + shift)
+             for j in test]
+    trace, model = os.path.join(work, "window.sacct"), os.path.join(work, "estimates.json")
+    write_dump(trace, moved)
+    # References: the true run time as the time limit (an exact estimate),
+    # and the model with each entry's upper quantile in place of its median.
+    exact, model_q = os.path.join(work, "window-exact.sacct"), os.path.join(work, "estimates-q.json")
+    write_dump(exact, [dict(j, req=j["run"]) for j in moved])
+    with open(model) as f:
+        m = json.load(f)
+    for e in m["entries"]:
+        e["ratio_median"] = e["ratio_q"]
+    with open(model_q, "w") as f:
+        json.dump(m, f)
+    runs = (("today", trace, []), ("learned", trace, ["--estimates", model]),
+            ("learned_q", trace, ["--estimates", model_q]), ("exact", exact, []))
+    out = {"jobs": len(moved), "rows": []}
+    for zone in zones:
+        for delay in delays:
+            conf = os.path.join(work, "window-%s.conf" % zone)
+            with open(conf, "w") as f:
+                f.write("MaxDelay=%s\nReroute=no\nZoneName=%s Provider=file Path=%s/%s_2021_hourly.csv\n"
+                        "PartitionName=%s Zone=%s Default=yes PUE=1.2 CoreWatts=10 DefaultTime=1:00:00\n"
+                        % (delay, zone, EM, zone, PART, zone))
+            row = {"zone": zone, "max_delay": delay}
+            for name, tr, extra in runs:
+                r = subprocess.run([scarbon, "simulate", "--config", conf, "--trace", tr,
+                                    "--format", "json"] + extra, check=True, capture_output=True, text=True)
+                j = json.loads(r.stdout)
+                row[name] = {k: j.get(k) for k in ("jobs", "oracle_fraction", "savings_pct",
+                                                   "oracle_savings_pct", "mean_delay_s", "jobs_learned")}
+            out["rows"].append(row)
+    return out
+
+
+
+
 def scale(scarbon, jobs, copies, work):
     span = jobs[-1]["end"] - jobs[0]["submit"] + 86400
     dump, model = os.path.join(work, "scaled.sacct"), os.path.join(work, "scaled.json")
@@ -163,11 +214,16 @@ def main():
     ap.add_argument("--scale", type=int, default=0)
     ap.add_argument("--min-jobs", default="5")
     ap.add_argument("--work", default="/tmp/learn-bench")
+    ap.add_argument("--window", default="", help="zones for the window choice (DE,GB,...)")
+    ap.add_argument("--max-delays", default="8:00:00", help="for --window, comma-separated")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     jobs = read_swf(a.trace)
     res = {"trace": os.path.basename(a.trace), "accuracy": accuracy(a.scarbon, jobs, a.learn_months, a.work,
                                                                      a.min_jobs)}
+    if a.window:
+        res["window"] = window_choice(a.scarbon, jobs, a.learn_months, a.work, a.window.split(","),
+                                      a.max_delays.split(","))
     if a.scale:
         res["scale"] = scale(a.scarbon, jobs, a.scale, a.work)
     print(json.dumps(res, indent=1))
