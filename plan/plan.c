@@ -77,15 +77,14 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 			 base_site->params.runtime_ratio);
 		return 0;
 	}
-	/* A zero median (jobs that end at once) still plans a run. */
-	r = mm.ratio->ratio_median > 1e-4 ? mm.ratio->ratio_median : 1e-4;
+	r = sc_model_ratio(mm.ratio);
 	site->params.runtime_ratio = r;
 	ev->ctx.estimate = "learned";
 	ev->ctx.estimate_key = sc_model_key(mm.ratio, ev->estimate_key, sizeof(ev->estimate_key));
 	ev->ctx.estimate_jobs = mm.ratio->jobs;
 	ev->ctx.estimate_ratio = r;
-	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: median run time of %ld jobs of %s",
-		 mm.ratio->jobs, ev->estimate_key);
+	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: %s of %ld jobs of %s",
+		 sc_model_ratio_name(m), mm.ratio->jobs, ev->estimate_key);
 	*parts = malloc(base_site->n_parts * sizeof(**parts));
 	if (!*parts)
 		return 1;

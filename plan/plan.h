@@ -13,8 +13,10 @@
  *
  * Learned estimates (Estimates=learned; learn/model.h): the model entry of
  * the job's (user, account, first requested partition) — or its account's,
- * or its partition's — gives the run time: time limit × the entry's median
- * elapsed ÷ limit, in place of RuntimeRatio, for every candidate partition.
+ * or its partition's — gives the run time: time limit × the entry's ratio
+ * (sc_model_ratio: its jobs' core-seconds used ÷ requested; a version 1
+ * file's median elapsed ÷ limit), in place of RuntimeRatio, for every
+ * candidate partition.
  * Each candidate partition's power is learned too where the model has
  * measured watts for it (cores × W per core, plus GPUs × W per GPU when the
  * job has GPUs; memory and node base are in the measurement), else
@@ -22,7 +24,7 @@
  * did not load one) or Estimates=configured: carbon.conf's figures. The
  * record says which (`estimate`, `estimate_key`, `estimate_jobs`).
  *
- * A budget caps the expected emission: the median run time's, the figure
+ * A budget caps the expected emission: that ratio's, the figure
  * every plan, saving and record shows. The upper quantile is in the model
  * for a site that wants to see the spread; capping it would reject most
  * jobs whose usual run stays well within budget (BENCHMARKS.md).
@@ -68,7 +70,7 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 
 /* The learned figures of one job (Estimates=learned), as sc_evaluate_model
  * prices it: *site becomes a copy of base_site (borrowed) whose
- * RuntimeRatio is the median ratio of model's most specific entry for
+ * RuntimeRatio is sc_model_ratio of model's most specific entry for
  * (user, account, the first partition of ev->req; each may be NULL) and
  * whose partitions' power is the learned one where the model has measured
  * watts for the job's shape. *parts (malloc'd, caller frees; NULL when no
