@@ -175,19 +175,25 @@ def window_choice(scarbon, jobs, months, work, zones, delays):
     trace, model = os.path.join(work, "window.sacct"), os.path.join(work, "estimates.json")
     write_dump(trace, moved)
     # References: the true run time as the time limit (an exact estimate),
-    # and the model with each entry's median or upper quantile in place of
-    # its total ratio.
+    # and the model with one figure of each entry (its total ratio, median
+    # or upper quantile) for both the start and the price.
     exact, model_q = os.path.join(work, "window-exact.sacct"), os.path.join(work, "estimates-q.json")
     write_dump(exact, [dict(j, req=j["run"]) for j in moved])
     model_med = os.path.join(work, "estimates-median.json")
-    for path, field in ((model_q, "ratio_q"), (model_med, "ratio_median")):
+    model_tot = os.path.join(work, "estimates-total.json")
+    for path, field in ((model_q, "ratio_q"), (model_med, "ratio_median"), (model_tot, "ratio_total")):
         with open(model) as f:
             m = json.load(f)
         for e in m["entries"]:
-            e["ratio_total"] = e[field]
+            # One figure for the start and the price: the window's ratio
+            # (ratio_q) is that figure too.
+            x = e[field]
+            e["ratio_total"] = e["ratio_q"] = x
+            e["ratio_median"] = min(e["ratio_median"], x)
         with open(path, "w") as f:
             json.dump(m, f)
     runs = (("today", trace, []), ("learned", trace, ["--estimates", model]),
+            ("learned_total", trace, ["--estimates", model_tot]),
             ("learned_median", trace, ["--estimates", model_med]),
             ("learned_q", trace, ["--estimates", model_q]), ("exact", exact, []))
     out = {"jobs": len(moved), "rows": []}

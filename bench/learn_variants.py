@@ -14,7 +14,8 @@ choices can be compared: the statistic an entry keeps for the run time
 total time limit, the quantile that minimises the training jobs' absolute
 percentage error), the minimum job count, and an extra most specific key
 (user + time limit). Every variant is written as a model file the real reader
-takes (the statistic in ratio_total, which the plan uses), scored on the test months for per-job
+takes (the statistic in ratio_total and ratio_q: the plan prices jobs and
+chooses their start with it), scored on the test months for per-job
 MdAPE, total bias and budget decisions, and with --window replayed by the
 real `SCARBON simulate --estimates` (perfect forecast) for the share of the
 oracle's saving kept.
@@ -113,8 +114,11 @@ def write_model(idx, path, created):
     for (lv, u, a, p), e in sorted(idx.items()):
         if lv == "limit":
             return None
-        o = {"level": lv, "partition": p, "jobs": e["jobs"], "ratio_median": round(e["ratio"], 5),
-             "ratio_q": round(max(e["ratio_q"], e["ratio"]), 5), "ratio_total": round(e["ratio"], 5)}
+        # The statistic for the start and the price alike (ratio_q is
+        # what the plan chooses the start with).
+        r = round(e["ratio"], 5)
+        o = {"level": lv, "partition": p, "jobs": e["jobs"], "ratio_median": r, "ratio_q": r,
+             "ratio_total": r}
         if lv != "partition":
             o["account"] = a
         if lv == "user":

@@ -71,6 +71,7 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 	*parts = NULL;
 	ev->ctx.estimate = "configured";
 	ev->ctx.estimate_ratio = base_site->params.runtime_ratio;
+	ev->window_ratio = 0;
 	if (!m || !sc_model_lookup(m, user, account, base, &mm)) {
 		snprintf(ev->d.basis, sizeof(ev->d.basis), "configured: %s, time limit x RuntimeRatio %g",
 			 m ? "no learned entry for the job" : "no learned model loaded",
@@ -79,6 +80,7 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 	}
 	r = sc_model_ratio(mm.ratio);
 	site->params.runtime_ratio = r;
+	ev->window_ratio = mm.ratio->ratio_q > r ? mm.ratio->ratio_q : r;
 	ev->ctx.estimate = "learned";
 	ev->ctx.estimate_key = sc_model_key(mm.ratio, ev->estimate_key, sizeof(ev->estimate_key));
 	ev->ctx.estimate_jobs = mm.ratio->jobs;
@@ -96,6 +98,43 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 	}
 	site->parts = *parts;
 	return 1;
+}
+
+int sc_decide_learned(const struct sc_site *site, double window_ratio,
+		      const struct sc_zone_forecasts *forecasts, const struct sc_request *req,
+		      int64_t now, struct sc_decision *out)
+{
+	struct sc_site wsite = *site, psite = *site;
+	struct sc_request preq = *req;
+	struct sc_decision win, priced;
+	int rc = sc_decide(site, forecasts, req, now, out);
+	const struct sc_plan *c = &priced.chosen;
+
+	if (rc < 0 || out->action == SC_ACT_NONE || out->action == SC_ACT_REJECT ||
+	    !(window_ratio > site->params.runtime_ratio))
+		return rc;
+	wsite.params.runtime_ratio = window_ratio;
+	if (sc_decide(&wsite, forecasts, req, now, &win) < 0 || win.action == SC_ACT_NONE ||
+	    win.action == SC_ACT_REJECT)
+		return rc;
+	/* The window's plan at the expected run time: its one partition and start. */
+	preq.parts[0] = win.chosen.part;
+	preq.n_parts = 1;
+	preq.begin = win.chosen.start;
+	preq.max_delay = 0;
+	psite.params.reroute = 0;
+	if (sc_decide(&psite, forecasts, &preq, now, &priced) < 0 || priced.action != SC_ACT_RUN ||
+	    c->start != win.chosen.start || c->part != win.chosen.part)
+		return rc;
+	out->chosen = *c;
+	out->saving_pct = out->baseline.gco2e > 0 ?
+				  100.0 * (out->baseline.gco2e - c->gco2e) / out->baseline.gco2e : 0;
+	if (c->part != req->parts[0])
+		out->action = c->start > out->t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
+	else
+		out->action = c->start > out->t0 ? SC_ACT_DELAY : SC_ACT_RUN;
+	snprintf(out->reason, sizeof(out->reason), "%s", win.reason);
+	return rc;
 }
 
 int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
@@ -169,7 +208,8 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		if (!rc)
 			return 0;
 	} else {
-		rc = sc_decide(&site, sc_snapshot_set(snap), &out->req, now, &out->d);
+		rc = sc_decide_learned(&site, out->window_ratio, sc_snapshot_set(snap), &out->req, now,
+				       &out->d);
 		free(parts);
 		if (rc < 0) {
 			sc_err_set(&out->err, "%s", out->d.reason);

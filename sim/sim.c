@@ -473,6 +473,7 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 	const struct sc_site *site = &r->site_pol;
 	struct sc_partition *parts = NULL;
 	struct sc_site learned;
+	double window = 0;
 	int rc;
 
 	if (r->opts->estimates) {
@@ -482,8 +483,9 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
 							     j->tj->account, &learned, &parts, &ev) == 1;
 		site = &learned;
+		window = ev.window_ratio;
 	}
-	rc = sc_decide(site, j->fc, j->req, j->t0, &d);
+	rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 	free(parts);
 	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
 		return 1;

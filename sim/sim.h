@@ -94,8 +94,9 @@ struct sc_sim_opts {
 	double idle_watts_per_core; /* >= 0: what a powered-on idle core draws; 0: not priced */
 	/* Learned estimates (learn/model.h; borrowed; NULL: none): slurm-carbon
 	 * plans each job as Estimates=learned does in the plugin
-	 * (sc_eval_learned_site: time limit × sc_model_ratio of its user,
-	 * account and partition's entry, learned watts where the model has them); the
+	 * (sc_eval_learned_site and sc_decide_learned: time limit ×
+	 * sc_model_ratio of its user, account and partition's entry, the start
+	 * chosen with its upper quantile, learned watts where the model has them); the
 	 * true run time and the configured power still price every plan, and
 	 * the peers keep time limit × RuntimeRatio. Not with replan. */
 	const struct sc_model *estimates;
