@@ -187,6 +187,7 @@ static void test_learned(void **state)
 	assert_int_equal(ev.d.chosen.runtime, 7200);
 	assert_string_equal(ev.ctx.estimate, "configured");
 	assert_null(ev.ctx.estimate_key);
+	assert_near(ev.window_ratio, 0, 0);
 	assert_contains(ev.d.basis, "no learned model loaded");
 	rec = sc_record_carbon(&c->site, &ev.d, &ev.ctx);
 	assert_string_equal(json_string_value(json_object_get(rec, "estimate")), "configured");
@@ -204,6 +205,7 @@ static void test_learned(void **state)
 	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 5400);
 	assert_near(ev.ctx.estimate_ratio, 0.75, 1e-12);
+	assert_near(ev.window_ratio, 0.9, 1e-12); /* the start is chosen with ratio_q */
 	assert_contains(ev.d.basis, "learned: total run time of 40 jobs of */*/p");
 	sc_model_destroy(m);
 	sc_snapshot_destroy(snap);
