@@ -194,9 +194,52 @@ def rolling(scarbon, jobs, cut, stats, work, days=90, check_real=False):
     return out
 
 
+def rolling_window(scarbon, jobs, cut, work, zones, delays, days=90):
+    """The window choice (perfect forecast) with the model re-learned daily:
+    the jobs learn_accuracy.py --window replays (submitted in the 360 days
+    after cut, shifted to 2021), each day's by `SCARBON simulate
+    --estimates` with the model the real `SCARBON learn` fits on the jobs
+    that ended in the 90 days before that day (UTC). Jobs are independent
+    (unlimited capacity), so the days' grams add up to one replay."""
+    import bisect
+    test = sorted((j for j in jobs if cut <= j["submit"] < cut + 360 * 86400), key=lambda j: j["submit"])
+    shift = la.T2021 + 86400 - test[0]["submit"]
+    by_end = sorted(jobs, key=lambda j: j["end"])
+    ends = [j["end"] for j in by_end]
+    sums = {}
+    i = 0
+    while i < len(test):
+        day = test[i]["submit"] // 86400 * 86400
+        k = i
+        while k < len(test) and test[k]["submit"] < day + 86400:
+            k += 1
+        train = by_end[bisect.bisect_left(ends, day - days * 86400):bisect.bisect_left(ends, day)]
+        dump, model, trace = (os.path.join(work, n) for n in ("rw.sacct", "rw.json", "rw-day.sacct"))
+        la.write_dump(dump, train)
+        subprocess.run([scarbon, "learn", "--input", dump, "--output", model, "--min-jobs", "5",
+                        "--now", la.iso(day) + "Z"], check=True, stdout=subprocess.DEVNULL)
+        la.write_dump(trace, [dict(j, submit=j["submit"] + shift, start=j["start"] + shift,
+                                   end=j["end"] + shift) for j in test[i:k]])
+        for z in zones:
+            for d in delays:
+                r = la.simulate(scarbon, work, z, d, trace, ["--estimates", model])
+                acc = sums.setdefault("%s %s" % (z, d), [0, 0.0, 0.0, 0.0])
+                acc[0] += r["jobs"]
+                acc[1] += r["baseline_gco2e"]
+                acc[2] += r["policy_gco2e"]
+                acc[3] += r["oracle_gco2e"]
+        i = k
+    out = {key: {"jobs": a[0], "oracle_fraction": (a[1] - a[2]) / (a[1] - a[3]),
+                 "savings_pct": 100 * (a[1] - a[2]) / a[1]} for key, a in sums.items()}
+    print(json.dumps({"rolling_window": out}), flush=True)
+    return out
+
+
 def main():
     ap = la.arguments()
     ap.add_argument("--rolling", action="store_true", help="also re-learn daily on the trailing 90 days")
+    ap.add_argument("--rolling-window", action="store_true",
+                    help="with --window: the window choice with the model re-learned daily")
     ap.add_argument("--check-real", action="store_true", help="with --rolling: check the median and total models against scarbon learn")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
@@ -209,6 +252,9 @@ def main():
         wtrace = os.path.join(a.work, "window.sacct")
         if not os.path.exists(wtrace):
             sys.exit("%s: run learn_accuracy.py --window with the same --work first" % wtrace)
+    if a.rolling_window:
+        rolling_window(a.scarbon, jobs, cut, a.work, a.window.split(","), a.max_delays.split(","))
+        return
     variants = [(s, 5, False) for s in STATS] + [("median", n, False) for n in (2, 3, 10, 20)] + \
                [("median", 5, True), ("q0.75", 5, True)]
     res = []
