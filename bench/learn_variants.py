@@ -20,6 +20,7 @@ MdAPE, total bias and budget decisions, and with --window replayed by the
 real `SCARBON simulate --estimates` (perfect forecast) for the share of the
 oracle's saving kept.
 SPDX-License-Identifier: GPL-2.0-or-later"""
+import bisect
 import json
 import math
 import os
@@ -137,6 +138,31 @@ def window(scarbon, model, trace, work, zones, delays):
             for z in zones for d in delays}
 
 
+def by_day(test, jobs, days=90):
+    """For each UTC day with submissions among test (sorted by submit):
+    (day, that day's test jobs, the jobs that ended in the `days` days
+    before it), what the daily timer would have learned from."""
+    by_end = sorted(jobs, key=lambda j: j["end"])
+    ends = [j["end"] for j in by_end]
+    i = 0
+    while i < len(test):
+        day = test[i]["submit"] // 86400 * 86400
+        k = i
+        while k < len(test) and test[k]["submit"] < day + 86400:
+            k += 1
+        yield day, test[i:k], by_end[bisect.bisect_left(ends, day - days * 86400):bisect.bisect_left(ends, day)]
+        i = k
+
+
+def learn_real(scarbon, train, day, work, name):
+    """The model the real `SCARBON learn` fits on train at day: its path."""
+    dump, model = os.path.join(work, name + ".sacct"), os.path.join(work, name + ".json")
+    la.write_dump(dump, train)
+    subprocess.run([scarbon, "learn", "--input", dump, "--output", model, "--min-jobs", "5",
+                    "--now", la.iso(day) + "Z"], check=True, stdout=subprocess.DEVNULL)
+    return model
+
+
 def rolling(scarbon, jobs, cut, stats, work, days=90, check_real=False):
     """Re-learning daily on the trailing `days` days (the timer's
     sacct -S now-90days) against once on the months before cut: each test
@@ -146,30 +172,16 @@ def rolling(scarbon, jobs, cut, stats, work, days=90, check_real=False):
     learned by the real `SCARBON learn` and both lookups must
     agree (the median and the total ratio, sum-ratio: ratio_total)."""
     test = sorted((j for j in jobs if j["submit"] >= cut), key=lambda j: j["submit"])
-    by_end = sorted(jobs, key=lambda j: j["end"])
-    ends = [j["end"] for j in by_end]
-    import bisect
     out = {}
     for stat in stats:
         est, act, miss, mismatch = [], [], 0, 0
-        i = 0
-        while i < len(test):
-            day = test[i]["submit"] // 86400 * 86400
-            k = i
-            while k < len(test) and test[k]["submit"] < day + 86400:
-                k += 1
-            lo, hi = bisect.bisect_left(ends, day - days * 86400), bisect.bisect_left(ends, day)
-            train = by_end[lo:hi]
+        for day, today_jobs, train in by_day(test, jobs, days):
             idx = fit(train, stat, 5, False)
             real = None
             field = {"median": "ratio_median", "sum-ratio": "ratio_total"}.get(stat) if check_real else None
             if field and train:
-                dump, model = os.path.join(work, "roll.sacct"), os.path.join(work, "roll.json")
-                la.write_dump(dump, train)
-                subprocess.run([scarbon, "learn", "--input", dump, "--output", model, "--min-jobs", "5",
-                                "--now", la.iso(day) + "Z"], check=True, stdout=subprocess.DEVNULL)
-                real = la.load_model(model)[1]
-            for j in test[i:k]:
+                real = la.load_model(learn_real(scarbon, train, day, work, "roll"))[1]
+            for j in today_jobs:
                 _, e = lookup(idx, j, False)
                 if e is None:  # nothing ended in the last 90 days: today's estimate
                     miss += 1
@@ -182,7 +194,6 @@ def rolling(scarbon, jobs, cut, stats, work, days=90, check_real=False):
                         mismatch += 1
                 est.append(j["req"] * r * j["cpus"] / 3600.0)
                 act.append(j["run"] * j["cpus"] / 3600.0)
-            i = k
         budget = statistics.median(act)
         rj, fr, oa = la.budget_rates(est, act, budget)
         out[stat] = {"jobs": len(act), "no_model": miss, "mdape": la.mdape(est, act),
@@ -201,25 +212,13 @@ def rolling_window(scarbon, jobs, cut, work, zones, delays, days=90):
     --estimates` with the model the real `SCARBON learn` fits on the jobs
     that ended in the 90 days before that day (UTC). Jobs are independent
     (unlimited capacity), so the days' grams add up to one replay."""
-    import bisect
     test = sorted((j for j in jobs if cut <= j["submit"] < cut + 360 * 86400), key=lambda j: j["submit"])
     shift = la.T2021 + 86400 - test[0]["submit"]
-    by_end = sorted(jobs, key=lambda j: j["end"])
-    ends = [j["end"] for j in by_end]
     sums = {}
-    i = 0
-    while i < len(test):
-        day = test[i]["submit"] // 86400 * 86400
-        k = i
-        while k < len(test) and test[k]["submit"] < day + 86400:
-            k += 1
-        train = by_end[bisect.bisect_left(ends, day - days * 86400):bisect.bisect_left(ends, day)]
-        dump, model, trace = (os.path.join(work, n) for n in ("rw.sacct", "rw.json", "rw-day.sacct"))
-        la.write_dump(dump, train)
-        subprocess.run([scarbon, "learn", "--input", dump, "--output", model, "--min-jobs", "5",
-                        "--now", la.iso(day) + "Z"], check=True, stdout=subprocess.DEVNULL)
+    for day, today_jobs, train in by_day(test, jobs, days):
+        model, trace = learn_real(scarbon, train, day, work, "rw"), os.path.join(work, "rw-day.sacct")
         la.write_dump(trace, [dict(j, submit=j["submit"] + shift, start=j["start"] + shift,
-                                   end=j["end"] + shift) for j in test[i:k]])
+                                   end=j["end"] + shift) for j in today_jobs])
         for z in zones:
             for d in delays:
                 r = la.simulate(scarbon, work, z, d, trace, ["--estimates", model])
@@ -228,7 +227,6 @@ def rolling_window(scarbon, jobs, cut, work, zones, delays, days=90):
                 acc[1] += r["baseline_gco2e"]
                 acc[2] += r["policy_gco2e"]
                 acc[3] += r["oracle_gco2e"]
-        i = k
     out = {key: {"jobs": a[0], "oracle_fraction": (a[1] - a[2]) / (a[1] - a[3]),
                  "savings_pct": 100 * (a[1] - a[2]) / a[1]} for key, a in sums.items()}
     print(json.dumps({"rolling_window": out}), flush=True)
