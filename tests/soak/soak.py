@@ -7,7 +7,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Usage (as root): tests/soak/soak.py BUILD_DIR [--jobs N] [--clients N] [--rate N]
-#                  [--restarts N] [--reconfigures N] [--no-plugin] [--asan-preload LIB] [--keep]
+#                  [--restarts N] [--reconfigures N] [--no-plugin] [--asan-preload LIB]
+#                  [--spank-build DIR] [--keep]
 # See --help, tests/integration/README.md and RELIABILITY.md ("Soak") for what it reports.
 
 import argparse
@@ -74,6 +75,8 @@ def parse_args():
     p.add_argument("--asan-preload", metavar="LIB",
                    help="slurmctld runs with LD_PRELOAD=LIB (e.g. libasan.so.8 for a build "
                         "configured with --enable-sanitizers); reports land in DIR/asan.*")
+    p.add_argument("--spank-build", metavar="DIR",
+                   help="take spank_carbon.so from this build (e.g. an unsanitized one; default BUILD)")
     p.add_argument("--dir", help="scratch directory (default a new /tmp/slurm-carbon-soak.XXXXXX)")
     p.add_argument("--port", help="first of four ports (default the first free block from 18817)")
     p.add_argument("--keep", action="store_true", help="leave the cluster running at the end")
@@ -85,6 +88,7 @@ def parse_args():
 
 A = parse_args()
 BUILD = os.path.abspath(A.build)
+SPANK_BUILD = os.path.abspath(A.spank_build or A.build)
 DIR = A.dir or tempfile.mkdtemp(prefix="slurm-carbon-soak.", dir="/tmp")
 PORT = A.port or str(free_ports(18817, 19800))
 DATA = os.path.join(DIR, "data")
@@ -222,11 +226,12 @@ def ensure_user2():
 
 
 def plugin_dir():
-    """The plugins cluster.sh installs: the build's; with --asan-preload, job_submit_carbon.so
-    of the (sanitized) build and spank_carbon.so likewise (sbatch gets the same preload)."""
+    """The plugins cluster.sh installs: BUILD's job_submit_carbon.so, and the spank_carbon.so of
+    --spank-build (default BUILD): sbatch, slurmd and slurmstepd load it, and a sanitized one
+    would need the sanitizer's runtime preloaded into each of them."""
     os.makedirs(PLUGINS, exist_ok=True)
-    for so in ("job_submit_carbon.so", "spank_carbon.so"):
-        shutil.copy(os.path.join(BUILD, "plugin", ".libs", so), os.path.join(PLUGINS, so))
+    for so, build in (("job_submit_carbon.so", BUILD), ("spank_carbon.so", SPANK_BUILD)):
+        shutil.copy(os.path.join(build, "plugin", ".libs", so), os.path.join(PLUGINS, so))
     return PLUGINS
 
 
@@ -502,7 +507,7 @@ def sacct_rows(ids):
     for k in range(0, len(ids), 400):
         p = run(["sacct", "-X", "-D", "-n", "-P", "-j", ",".join(ids[k:k + 400]), "-o",
                  "JobID,JobIDRaw,State,Partition,Submit,Eligible,Start,User,Comment,AdminComment"], timeout=300)
-        for line in p.stdout.splitlines():
+        for line in p.stdout.split("\n"):
             f = line.split("|", 9)
             if len(f) == 10:
                 rows.append(dict(zip(("JobID", "JobIDRaw", "State", "Partition", "Submit", "Eligible",
@@ -527,7 +532,8 @@ def scontrol_jobs():
     p = run(["scontrol", "show", "job", "-o"], timeout=300)
     jobs = {}
     dec = json.JSONDecoder()
-    for line in p.stdout.splitlines():
+    # Lines end at "\n" only: str.splitlines() would also split at U+0085 or U+2028 in a record.
+    for line in p.stdout.split("\n"):
         m = re.search(r"JobId=(\d+)", line)
         if not m:
             continue
@@ -548,7 +554,7 @@ def group_log(path, since_line):
     """The plugin's log lines (and slurmctld's errors) since a line, numbers and paths folded."""
     groups = collections.OrderedDict()
     try:
-        lines = open(path, errors="replace").read().splitlines()[since_line:]
+        lines = open(path, errors="replace").read().split("\n")[since_line:]
     except OSError:
         return groups
     for line in lines:
@@ -700,15 +706,13 @@ def main():
         env["SC_CLUSTER_CTLD_ENV"] = (f"LD_PRELOAD={A.asan_preload} ASAN_OPTIONS=detect_leaks=0:"
                                       f"log_path={DIR}/asan:abort_on_error=0:halt_on_error=1 "
                                       f"UBSAN_OPTIONS=print_stacktrace=1:log_path={DIR}/ubsan")
-        ENV["LD_PRELOAD"] = A.asan_preload  # sbatch loads the sanitized spank_carbon.so
-        ENV["ASAN_OPTIONS"] = f"detect_leaks=0:log_path={DIR}/asan-client"
     ENV.update(env)
     p = cluster("start")
     if p.returncode != 0:
         log("the cluster did not start:\n" + p.stdout + p.stderr)
         return 1
     ensure_user2()
-    log_start = len(open(CTLD_LOG, errors="replace").read().splitlines())
+    log_start = len(open(CTLD_LOG, errors="replace").read().split("\n")) - 1
     sh = Shared()
     watch = Watch()
     watch.mark("before", 0)
