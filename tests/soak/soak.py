@@ -36,7 +36,7 @@ STEP = 60
 HIGH, LOW, FR = 500, 100, 50
 # Transient answers of a slurmctld that is restarting: the client submits again.
 TRANSIENT = ("Unable to contact slurm controller", "Socket timed out", "temporarily unable",
-             "Connection refused", "Zero Bytes were transmitted", "Slurm backup controller in standby")
+             "Connection refused", "Connection reset by peer", "Zero Bytes were transmitted", "Slurm backup controller in standby")
 
 CONF_TEXT = """# Written by tests/soak/soak.py.
 Mode=enforce
@@ -70,13 +70,17 @@ def parse_args():
                    help="submissions per second at most, all clients together (default 50)")
     p.add_argument("--restarts", type=int, default=2, help="slurmctld restarts in the middle (default 2)")
     p.add_argument("--reconfigures", type=int, default=3, help="scontrol reconfigure runs (default 3)")
+    p.add_argument("--all-held", action="store_true",
+                   help="every batch job is submitted held (--hold), as in --no-plugin: the same "
+                        "scheduler load for comparing slurmctld's RSS and latencies")
     p.add_argument("--no-plugin", action="store_true",
                    help="plain Slurm (no plugins, no carbon options, no faults): Slurm's own growth")
     p.add_argument("--asan-preload", metavar="LIB",
                    help="slurmctld runs with LD_PRELOAD=LIB (e.g. libasan.so.8 for a build "
                         "configured with --enable-sanitizers); reports land in DIR/asan.*")
     p.add_argument("--spank-build", metavar="DIR",
-                   help="take spank_carbon.so from this build (e.g. an unsanitized one; default BUILD)")
+                   help="take spank_carbon.so and the sc_forge client from this build (e.g. an "
+                        "unsanitized one beside a sanitized BUILD; default BUILD)")
     p.add_argument("--dir", help="scratch directory (default a new /tmp/slurm-carbon-soak.XXXXXX)")
     p.add_argument("--port", help="first of four ports (default the first free block from 18817)")
     p.add_argument("--keep", action="store_true", help="leave the cluster running at the end")
@@ -96,7 +100,7 @@ STATE = os.path.join(DATA, "state")
 CONF = os.path.join(DATA, "carbon.conf")
 DE_CSV = os.path.join(DATA, "DE.csv")
 SCARBON = os.path.join(BUILD, "cli", "scarbon")
-FORGE = os.path.join(BUILD, "tests", "integration", "slurm", "sc_forge")
+FORGE = os.path.join(SPANK_BUILD, "tests", "integration", "slurm", "sc_forge")
 CTLD_LOG = os.path.join(DIR, "log", "slurmctld.log")
 PLUGINS = os.path.join(DIR, "plugin-src")
 MOCK_PROC = None
@@ -292,6 +296,14 @@ def submission(i, tag):
     return "short", sb + ["-p", "compute", "-t", "1", "--wrap", "true"], USER, "accept"
 
 
+def submission_held(i, tag):
+    """submission(i), held (--all-held): batch jobs wait unscheduled, as in --no-plugin."""
+    kind, argv, user, expect = submission(i, tag)
+    if A.all_held and argv[0] == "sbatch" and "--hold" not in argv:
+        argv = argv[:1] + ["--hold"] + argv[1:]
+    return kind, argv, user, expect
+
+
 class Shared:
     def __init__(self):
         self.lock = threading.Lock()
@@ -312,8 +324,8 @@ def client(sh, tag):
         due = sh.t_start + i / A.rate
         if due > time.time():
             time.sleep(due - time.time())
-        kind, argv, user, expect = submission(i, tag)
-        tries, lat = 0, []
+        kind, argv, user, expect = submission_held(i, tag)
+        tries, lat, retry_why = 0, [], []
         while True:
             tries += 1
             t = time.time()
@@ -322,13 +334,14 @@ def client(sh, tag):
             transient = p.returncode != 0 and any(s in p.stderr for s in TRANSIENT)
             if not transient or tries >= 60:
                 break
+            retry_why.append(p.stderr.strip()[-200:])
             time.sleep(1)
         m = re.match(r"^(\d+)", p.stdout.strip())
         jid = m.group(1) if p.returncode == 0 and m else None
         with sh.lock:
             sh.results.append({"i": i, "kind": kind, "expect": expect, "user": user or "root",
                                "id": jid, "rc": p.returncode, "err": p.stderr.strip()[-400:],
-                               "tries": tries, "lat": lat, "t": t})
+                               "tries": tries, "lat": lat, "t": t, "retry_why": retry_why})
             sh.done += 1
 
 
@@ -581,7 +594,7 @@ def checks(sh, watch, t0):
     res["submitted"] = len(sh.results)
     res["accepted"] = len(acc)
     res["by_kind"] = collections.Counter(f"{r['kind']}: {'accepted' if r['id'] else 'refused'}" for r in sh.results)
-    res["retried"] = sum(1 for r in sh.results if r["tries"] > 1)
+    res["retried"] = collections.Counter(re.sub(r"\d+", "N", w) for r in sh.results for w in r["retry_why"])
     for r in sh.results:
         if r["expect"] == "accept" and not r["id"]:
             fail(f"submission {r['i']} ({r['kind']}) refused: {r['err']}")
@@ -592,6 +605,13 @@ def checks(sh, watch, t0):
         fail(f"job ids handed out twice: {dup[:10]}")
     lat = [r["lat"][-1] for r in sh.results if r["id"] and r["kind"] not in ("forged-hold",)]
     res["sbatch_latency_s"] = {"p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "max": max(lat or [0])}
+    # ... and per block of 1,000 submissions, in submission order (restarts show as spikes).
+    blocks = collections.defaultdict(list)
+    for r in sh.results:
+        if r["id"] and r["kind"] != "forged-hold":
+            blocks[r["i"] // 1000].append(r["lat"][-1])
+    res["sbatch_latency_by_1000"] = {f"{k * 1000}-{k * 1000 + 999}": (round(pct(v, 0.5), 4), round(pct(v, 0.99), 4))
+                                     for k, v in sorted(blocks.items())}
 
     # Accounting: wait until slurmdbd has every accepted job.
     deadline = time.time() + 600
