@@ -156,6 +156,17 @@ def rss_kb(pid):
     return None
 
 
+def preloaded(pid):
+    """With --asan-preload: whether slurmctld has the runtime mapped (None otherwise)."""
+    if not A.asan_preload or not pid:
+        return None
+    try:
+        with open(f"/proc/{pid}/maps") as f:
+            return os.path.basename(A.asan_preload) in f.read()
+    except OSError:
+        return False
+
+
 def sdiag_submit():
     """sdiag's REQUEST_SUBMIT_BATCH_JOB line: (count, ave_time us, total_time us), or None."""
     out = run(["sdiag"], timeout=30).stdout
@@ -466,7 +477,7 @@ class Watch:
     def mark(self, label, done):
         pid = ctld_pid()
         self.marks.append({"label": label, "done": done, "pid": pid, "rss_kb": rss_kb(pid),
-                           "sdiag": sdiag_submit(), "t": time.time()})
+                           "sdiag": sdiag_submit(), "t": time.time(), "preloaded": preloaded(pid)})
         log(f"mark {label}: {self.marks[-1]}")
 
     def loop(self, sh):
@@ -771,6 +782,9 @@ def main():
         if os.path.exists(os.path.join(DIR, "log", "slurmctld.out")) else ""
     if re.search(r"Segmentation|Aborted|AddressSanitizer|runtime error", out):
         res["failures"].append("slurmctld.out shows a crash or sanitizer report: " + out[-1500:])
+    if A.asan_preload and any(m["preloaded"] is False for m in watch.marks):
+        res["failures"].append("slurmctld ran without the preloaded sanitizer runtime at: " +
+                               ", ".join(m["label"] for m in watch.marks if m["preloaded"] is False))
     reports = [f for f in os.listdir(DIR) if f.startswith(("asan", "ubsan"))]
     res["sanitizer_reports"] = reports
     if reports:
