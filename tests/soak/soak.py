@@ -811,4 +811,8 @@ if __name__ == "__main__":
         if not A.keep:
             p = cluster("stop")
             log(p.stdout.strip().replace("\n", "; "))
+            # The accounting database is most of the scratch directory's size; the report,
+            # the logs and the configuration stay.
+            shutil.rmtree(os.path.join(DIR, "mysql"), ignore_errors=True)
+            log(f"kept {DIR}/report.json and {DIR}/log")
     sys.exit(rc)
