@@ -593,28 +593,33 @@ def group_log(path, since_line):
     return groups
 
 
-def checks(sh, watch, t0):
-    res = {"failures": []}
+class Result(dict):
+    """The report: figures by name, and "failures", each also logged."""
 
-    def fail(what):
-        res["failures"].append(what)
+    def __init__(self):
+        super().__init__(failures=[])
+
+    def fail(self, what):
+        self["failures"].append(what)
         log("FAIL " + what)
 
-    acc = [r for r in sh.results if r["id"]]
-    ids = [r["id"] for r in acc]
+
+def check_clients(sh, res):
+    """What the clients were told: every submission as expected, latencies."""
+    ids = [r["id"] for r in sh.results if r["id"]]
     res["submitted"] = len(sh.results)
-    res["accepted"] = len(acc)
+    res["accepted"] = len(ids)
     res["by_kind"] = collections.Counter(f"{r['kind']}: {'accepted' if r['id'] else 'refused'}" for r in sh.results)
     res["retried"] = collections.Counter(re.sub(r"\d+", "N", w) for r in sh.results for w in r["retry_why"])
     for r in sh.results:
         if r["expect"] == "accept" and not r["id"]:
-            fail(f"submission {r['i']} ({r['kind']}) refused: {r['err']}")
+            res.fail(f"submission {r['i']} ({r['kind']}) refused: {r['err']}")
         if r["expect"] == "refuse" and r["id"]:
-            fail(f"submission {r['i']} ({r['kind']}) accepted as job {r['id']}, expected a refusal")
+            res.fail(f"submission {r['i']} ({r['kind']}) accepted as job {r['id']}, expected a refusal")
     dup = [k for k, v in collections.Counter(ids).items() if v > 1]
     if dup:
-        fail(f"job ids handed out twice: {dup[:10]}")
-    lat = [r["lat"][-1] for r in sh.results if r["id"] and r["kind"] not in ("forged-hold",)]
+        res.fail(f"job ids handed out twice: {dup[:10]}")
+    lat = [r["lat"][-1] for r in sh.results if r["id"] and r["kind"] != "forged-hold"]
     res["sbatch_latency_s"] = {"p50": pct(lat, 0.5), "p99": pct(lat, 0.99), "max": max(lat or [0])}
     # ... and per block of 1,000 submissions, in submission order (restarts show as spikes).
     blocks = collections.defaultdict(list)
@@ -623,8 +628,12 @@ def checks(sh, watch, t0):
             blocks[r["i"] // 1000].append(r["lat"][-1])
     res["sbatch_latency_by_1000"] = {f"{k * 1000}-{k * 1000 + 999}": (round(pct(v, 0.5), 4), round(pct(v, 0.99), 4))
                                      for k, v in sorted(blocks.items())}
+    return ids
 
-    # Accounting: wait until slurmdbd has every accepted job.
+
+def check_accounting(ids, t0, res):
+    """Every accepted job in sacct exactly once, and no job nobody was told about; returns
+    sacct's rows."""
     deadline = time.time() + 600
     while True:
         rows = sacct_rows(ids)
@@ -635,29 +644,47 @@ def checks(sh, watch, t0):
         log(f"waiting for slurmdbd: {len(missing)} jobs not in sacct yet")
         time.sleep(10)
     for j in missing:
-        fail(f"accepted job {j} missing from sacct")
-    rowkey = collections.Counter(r["JobID"] for r in rows)
-    for k, v in rowkey.items():
+        res.fail(f"accepted job {j} missing from sacct")
+    for k, v in collections.Counter(r["JobID"] for r in rows).items():
         if v > 1:
-            fail(f"sacct -D lists {k} {v} times (requeued or duplicated)")
-    # Jobs nobody was told about: a soak comment (or the soak's users) without a client id.
+            res.fail(f"sacct -D lists {k} {v} times (requeued or duplicated)")
     p = run(["sacct", "-a", "-X", "-n", "-P", "-S", time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t0 - 60)),
              "-o", "JobID,User,Comment"], timeout=300)
     known = set(ids)
-    extra = sorted({base_id(line.split("|")[0]) for line in p.stdout.splitlines()
+    extra = sorted({base_id(line.split("|")[0]) for line in p.stdout.split("\n")
                     if len(line.split("|")) >= 3 and line.split("|")[1] in (USER, USER2, "root")
                     and base_id(line.split("|")[0]) not in known})
     res["extra_jobs"] = extra
     for j in extra:
         row = next((x for x in rows if base_id(x["JobID"]) == j), None)
-        fail(f"job {j} in accounting but no client was told it was accepted {row or ''}")
+        res.fail(f"job {j} in accounting but no client was told it was accepted {row or ''}")
+    return rows
 
-    # One decision record per accepted job; every carbon hold kept or the job ran inside it.
+
+def check_hold(r, cur, hold, res, holds):
+    """A delayed job either started at or after its carbon hold, or still waits for it."""
+    start = epoch(r["Start"])
+    if start is not None:
+        if start < hold:
+            res.fail(f"job {r['JobID']} started {r['Start']}, before its carbon hold {iso(hold)}")
+        else:
+            holds["ran inside its hold"] += 1
+    elif r["State"].startswith("PENDING"):
+        el = epoch(cur.get("EligibleTime", "")) if cur else epoch(r["Eligible"])
+        if el != hold:
+            res.fail(f"pending job {r['JobID']}: eligible {cur.get('EligibleTime') or r['Eligible']}, "
+                     f"its carbon hold is {iso(hold)}")
+        else:
+            holds["pending, hold kept"] += 1
+    else:
+        holds[f"ended without starting ({r['State']})"] += 1
+
+
+def check_records(rows, kinds, res):
+    """One decision record per accepted job (sacct's AdminComment, or slurmctld's while the job
+    is pending); every carbon hold kept or the job ran inside it."""
     ctl = scontrol_jobs()
-    kinds = {r["id"]: r["kind"] for r in acc}
-    rec_count = collections.Counter()
-    decisions = collections.Counter()
-    holds = collections.Counter()
+    rec_count, decisions, holds = collections.Counter(), collections.Counter(), collections.Counter()
     for r in rows:
         j = base_id(r["JobID"])
         if "+" in r["JobID"] and not r["JobID"].endswith("+0"):
@@ -667,48 +694,39 @@ def checks(sh, watch, t0):
             r["AdminComment"] = cur["AdminComment"]
         n = r["AdminComment"].count('"carbon":')
         rec_count[(kinds.get(j, "?"), n)] += 1
-        part = r["Partition"]
-        if A.no_plugin:
+        if A.no_plugin or (n == 0 and r["Partition"] == "debug"):
             continue
-        if n != 1 and not (part == "debug" and n == 0):
-            fail(f"job {r['JobID']} ({kinds.get(j)}, {part}) has {n} carbon records: {r['AdminComment'][:300]}")
-            continue
-        if n == 0:
+        if n != 1:
+            res.fail(f"job {r['JobID']} ({kinds.get(j)}, {r['Partition']}) has {n} carbon records: "
+                     f"{r['AdminComment'][:300]}")
             continue
         try:
             c = json.loads(r["AdminComment"])["carbon"]
         except (ValueError, KeyError, TypeError):
-            fail(f"job {r['JobID']}: AdminComment is no JSON carbon record: {r['AdminComment'][:300]}")
+            res.fail(f"job {r['JobID']}: AdminComment is no JSON carbon record: {r['AdminComment'][:300]}")
             continue
         decisions[f"{kinds.get(j)}: {c.get('decision')}"] += 1
-        if c.get("decision") != "delay" or c.get("advice"):
-            continue
-        hold = c.get("start")
-        start = epoch(r["Start"])
-        if start is not None:
-            if start < hold:
-                fail(f"job {r['JobID']} started {r['Start']}, before its carbon hold {iso(hold)}")
-            else:
-                holds["ran inside its hold"] += 1
-        elif r["State"].startswith("PENDING"):
-            el = epoch(cur.get("EligibleTime", "")) if cur else epoch(r["Eligible"])
-            if el != hold:
-                fail(f"pending job {r['JobID']}: eligible {cur.get('EligibleTime') or r['Eligible']}, "
-                     f"its carbon hold is {iso(hold)}")
-            else:
-                holds["pending, hold kept"] += 1
-        else:
-            holds[f"ended without starting ({r['State']})"] += 1
+        if c.get("decision") == "delay" and not c.get("advice"):
+            check_hold(r, cur, c.get("start"), res, holds)
     res["records"] = {f"{k}: {n} record(s)": v for (k, n), v in sorted(rec_count.items())}
     res["decisions"] = dict(sorted(decisions.items()))
     res["holds"] = dict(holds)
+
+
+def checks(sh, t0):
+    res = Result()
+    ids = check_clients(sh, res)
+    rows = check_accounting(ids, t0, res)
+    check_records(rows, {r["id"]: r["kind"] for r in sh.results if r["id"]}, res)
     return res
 
 
 # --- main ------------------------------------------------------------------------------------
 
-def main():
-    t0 = time.time()
+def prepare(t0):
+    """StateDir, the token, the mock provider, carbon.conf, the forecast and the model; the
+    cluster started. Returns the Faults injector, or None when the cluster did not start."""
+    global MOCK_PROC
     os.makedirs(STATE, exist_ok=True)
     os.chmod(DIR, 0o755)
     os.chmod(DATA, 0o755)
@@ -717,10 +735,9 @@ def main():
         f.write("em-secret-token\n")
     os.chmod(os.path.join(DATA, "em.tok"), 0o600)
     port_file = os.path.join(DATA, "mock.port")
-    global MOCK_PROC
-    mock = MOCK_PROC = subprocess.Popen(["python3", MOCK, "--port-file", port_file, "--data",
-                             os.path.join(TOP, "tests", "data", "providers"), "--now", str(int(t0))],
-                            stdout=subprocess.DEVNULL, stderr=open(os.path.join(DATA, "mock.err"), "w"))
+    MOCK_PROC = subprocess.Popen(["python3", MOCK, "--port-file", port_file, "--data",
+                                  os.path.join(TOP, "tests", "data", "providers"), "--now", str(int(t0))],
+                                 stdout=subprocess.DEVNULL, stderr=open(os.path.join(DATA, "mock.err"), "w"))
     for _ in range(100):
         if os.path.exists(port_file) and open(port_file).read().strip():
             break
@@ -732,30 +749,63 @@ def main():
          os.path.join(STATE, "estimates.json")])
     faults = Faults(mock_url)
     faults.refresh(0)
-    env = {"SC_PLUGIN_DIR": plugin_dir()}
+    ENV["SC_PLUGIN_DIR"] = plugin_dir()
     if A.asan_preload:
-        env["SC_CLUSTER_CTLD_ENV"] = (f"LD_PRELOAD={A.asan_preload} ASAN_OPTIONS=detect_leaks=0:"
+        ENV["SC_CLUSTER_CTLD_ENV"] = (f"LD_PRELOAD={A.asan_preload} ASAN_OPTIONS=detect_leaks=0:"
                                       f"log_path={DIR}/asan:abort_on_error=0:halt_on_error=1 "
                                       f"UBSAN_OPTIONS=print_stacktrace=1:log_path={DIR}/ubsan")
-    ENV.update(env)
     p = cluster("start")
     if p.returncode != 0:
         log("the cluster did not start:\n" + p.stdout + p.stderr)
-        return 1
+        return None
     ensure_user2()
+    return faults
+
+
+def check_daemon(watch, res):
+    """slurmctld: one PID per restart, no crash, the sanitizer runtime when asked, no report."""
+    expected_pids = 1 + (0 if A.no_plugin else A.restarts)
+    if len(watch.pids) != expected_pids:
+        res.fail(f"slurmctld PIDs {watch.pids}: expected {expected_pids} (one per restart)")
+    out = open(os.path.join(DIR, "log", "slurmctld.out"), errors="replace").read() \
+        if os.path.exists(os.path.join(DIR, "log", "slurmctld.out")) else ""
+    if re.search(r"Segmentation|Aborted|AddressSanitizer|runtime error", out):
+        res.fail("slurmctld.out shows a crash or sanitizer report: " + out[-1500:])
+    if A.asan_preload and any(m["preloaded"] is False for m in watch.marks):
+        res.fail("slurmctld ran without the preloaded sanitizer runtime at: " +
+                 ", ".join(m["label"] for m in watch.marks if m["preloaded"] is False))
+    reports = [f for f in os.listdir(DIR) if f.startswith(("asan", "ubsan"))]
+    res["sanitizer_reports"] = reports
+    if reports:
+        res.fail(f"sanitizer reports: {reports}")
+
+
+def report(res):
+    with open(os.path.join(DIR, "report.json"), "w") as f:
+        json.dump(res, f, indent=1, default=str)
+    print(json.dumps({k: v for k, v in res.items() if k != "log_groups"}, indent=1, default=str))
+    print("slurmctld log lines (plugin and errors), grouped:")
+    for k, g in sorted(res["log_groups"].items(), key=lambda kv: -kv[1]["count"]):
+        print(f"  {g['count']:6d}  {g['example'][:400]}")
+    print(f"report: {DIR}/report.json; {len(res['failures'])} failure(s)")
+
+
+def main():
+    t0 = time.time()
+    faults = prepare(t0)
+    if not faults:
+        return 1
     log_start = len(open(CTLD_LOG, errors="replace").read().split("\n")) - 1
-    sh = Shared()
-    watch = Watch()
+    sh, watch = Shared(), Watch()
     watch.mark("before", 0)
     threads = [threading.Thread(target=watch.loop, args=(sh,), daemon=True)]
     if not A.no_plugin:
         threads.append(threading.Thread(target=faults.loop, args=(sh,), daemon=True))
-    ev = threading.Thread(target=events, args=(sh, watch), daemon=True)
-    tag = f"{int(t0)}"
-    clients = [threading.Thread(target=client, args=(sh, tag)) for _ in range(A.clients)]
-    for t in threads + ([ev] if not A.no_plugin else []) + clients:
-        t.start()
+        threads.append(threading.Thread(target=events, args=(sh, watch), daemon=True))
+    clients = [threading.Thread(target=client, args=(sh, f"{int(t0)}")) for _ in range(A.clients)]
     sh.t_start = time.time()
+    for t in threads + clients:
+        t.start()
     for t in clients:
         t.join()
     took = time.time() - sh.t_start
@@ -764,39 +814,15 @@ def main():
     for t in threads:
         t.join(timeout=120)
     log(f"{sh.done} submissions in {took:.0f} s; checking")
-    res = checks(sh, watch, t0)
-    res["took_s"] = took
-    res["marks"] = watch.marks
-    res["events"] = watch.events
-    res["faults"] = dict(faults.counts)
-    res["refresh"] = dict(faults.refresh_rc)
-    res["fault_errors"] = faults.errors[:20]
-    res["ctld_pids"] = watch.pids
-    bad_pings = [(round(t - sh.t_start), round(s, 2)) for t, s, ok in watch.pings if not ok or s > 5]
+    res = checks(sh, t0)
+    res.update(took_s=took, marks=watch.marks, events=watch.events, faults=dict(faults.counts),
+               refresh=dict(faults.refresh_rc), fault_errors=faults.errors[:20], ctld_pids=watch.pids)
     res["ping"] = {"n": len(watch.pings), "max_s": max((s for _, s, _ in watch.pings), default=0),
-                   "not_up_or_slow": bad_pings}
-    expected_pids = 1 + (0 if A.no_plugin else A.restarts)
-    if len(watch.pids) != expected_pids:
-        res["failures"].append(f"slurmctld PIDs {watch.pids}: expected {expected_pids} (one per restart)")
-    out = open(os.path.join(DIR, "log", "slurmctld.out"), errors="replace").read() \
-        if os.path.exists(os.path.join(DIR, "log", "slurmctld.out")) else ""
-    if re.search(r"Segmentation|Aborted|AddressSanitizer|runtime error", out):
-        res["failures"].append("slurmctld.out shows a crash or sanitizer report: " + out[-1500:])
-    if A.asan_preload and any(m["preloaded"] is False for m in watch.marks):
-        res["failures"].append("slurmctld ran without the preloaded sanitizer runtime at: " +
-                               ", ".join(m["label"] for m in watch.marks if m["preloaded"] is False))
-    reports = [f for f in os.listdir(DIR) if f.startswith(("asan", "ubsan"))]
-    res["sanitizer_reports"] = reports
-    if reports:
-        res["failures"].append(f"sanitizer reports: {reports}")
+                   "not_up_or_slow": [(round(t - sh.t_start), round(s, 2))
+                                      for t, s, ok in watch.pings if not ok or s > 5]}
+    check_daemon(watch, res)
     res["log_groups"] = group_log(CTLD_LOG, log_start)
-    with open(os.path.join(DIR, "report.json"), "w") as f:
-        json.dump(res, f, indent=1, default=str)
-    print(json.dumps({k: v for k, v in res.items() if k != "log_groups"}, indent=1, default=str))
-    print("slurmctld log lines (plugin and errors), grouped:")
-    for k, g in sorted(res["log_groups"].items(), key=lambda kv: -kv[1]["count"]):
-        print(f"  {g['count']:6d}  {g['example'][:400]}")
-    print(f"report: {DIR}/report.json; {len(res['failures'])} failure(s)")
+    report(res)
     return 1 if res["failures"] else 0
 
 
