@@ -7,8 +7,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # Usage (as root): tests/soak/soak.py BUILD_DIR [--jobs N] [--clients N] [--rate N]
-#                  [--restarts N] [--reconfigures N] [--no-plugin] [--asan-preload LIB]
-#                  [--spank-build DIR] [--keep]
+#                  [--restarts N] [--reconfigures N] [--all-held] [--no-plugin]
+#                  [--asan-preload LIB] [--spank-build DIR] [--dir DIR] [--port PORT] [--keep]
 # See --help, tests/integration/README.md and RELIABILITY.md ("Soak") for what it reports.
 
 import argparse
@@ -610,12 +610,17 @@ def check_clients(sh, res):
     res["submitted"] = len(sh.results)
     res["accepted"] = len(ids)
     res["by_kind"] = collections.Counter(f"{r['kind']}: {'accepted' if r['id'] else 'refused'}" for r in sh.results)
+    res["refusals"] = collections.Counter(
+        f"{r['kind']}: " + re.sub(r"\d+", "N", (r["err"].split("\n") or [""])[0][:160]) for r in sh.results if not r["id"])
     res["retried"] = collections.Counter(re.sub(r"\d+", "N", w) for r in sh.results for w in r["retry_why"])
     for r in sh.results:
         if r["expect"] == "accept" and not r["id"]:
             res.fail(f"submission {r['i']} ({r['kind']}) refused: {r['err']}")
         if r["expect"] == "refuse" and r["id"]:
             res.fail(f"submission {r['i']} ({r['kind']}) accepted as job {r['id']}, expected a refusal")
+        # ... refused for the bad value, not for a controller that was away.
+        if r["expect"] == "refuse" and not r["id"] and not re.search(r"carbon|deadline", r["err"]):
+            res.fail(f"submission {r['i']} ({r['kind']}) refused, but not for its bad value: {r['err']}")
     dup = [k for k, v in collections.Counter(ids).items() if v > 1]
     if dup:
         res.fail(f"job ids handed out twice: {dup[:10]}")
