@@ -351,7 +351,7 @@ def client(sh, tag):
         jid = m.group(1) if p.returncode == 0 and m else None
         with sh.lock:
             sh.results.append({"i": i, "kind": kind, "expect": expect, "user": user or "root",
-                               "id": jid, "rc": p.returncode, "err": p.stderr.strip()[-400:],
+                               "id": jid, "rc": p.returncode, "err": p.stderr.strip()[:1000],
                                "tries": tries, "lat": lat, "t": t, "retry_why": retry_why})
             sh.done += 1
 
