@@ -593,6 +593,33 @@ def group_log(path, since_line):
     return groups
 
 
+# Text a record or log line must not carry: C1 controls, U+2028/U+2029 (sc_printable escapes
+# them) and U+FFFD (what the JSON encoder puts for a character cut in two).
+BAD_TEXT = re.compile("[\x80-\x9f\u2028\u2029\ufffd]")
+
+
+def check_log_text(path, since_line, res):
+    """The plugin's log lines are valid UTF-8 without controls, whatever the files it quotes."""
+    try:
+        lines = open(path, "rb").read().split(b"\n")[since_line:]
+    except OSError:
+        return
+    bad = []
+    for line in lines:
+        if b"job_submit/carbon" not in line:
+            continue
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(repr(line[-200:]))
+            continue
+        if BAD_TEXT.search(text):
+            bad.append(repr(text[-200:]))
+    res["log_bad_text"] = len(bad)
+    if bad:
+        res.fail(f"{len(bad)} plugin log line(s) with invalid UTF-8 or controls, e.g. {bad[0]}")
+
+
 class Result(dict):
     """The report: figures by name, and "failures", each also logged."""
 
@@ -698,6 +725,8 @@ def check_records(rows, kinds, res):
         if not r["AdminComment"] and cur.get("AdminComment"):
             r["AdminComment"] = cur["AdminComment"]
         n = r["AdminComment"].count('"carbon":')
+        if BAD_TEXT.search(r["AdminComment"]):
+            res.fail(f"job {r['JobID']}: AdminComment with a control or a cut character: {r['AdminComment'][-200:]!r}")
         rec_count[(kinds.get(j, "?"), n)] += 1
         if A.no_plugin or (n == 0 and r["Partition"] == "debug"):
             continue
@@ -827,6 +856,7 @@ def main():
                                       for t, s, ok in watch.pings if not ok or s > 5]}
     check_daemon(watch, res)
     res["log_groups"] = group_log(CTLD_LOG, log_start)
+    check_log_text(CTLD_LOG, log_start, res)
     report(res)
     return 1 if res["failures"] else 0
 
