@@ -73,6 +73,47 @@ static void test_printable(void **state)
 	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\x01"), "0123456789\\x01");
 	assert_string_equal(sc_printable(b, 3, "abc"), "ab");
 	assert_string_equal(sc_printable(b, 1, "abc"), "");
+	/* C1 controls (U+0085 "next line", U+009B CSI) and U+2028/U+2029, valid UTF-8 that
+	 * terminals and line-oriented tools take as controls or line ends, are escaped. */
+	assert_string_equal(SC_PRINTABLE("a\xc2\x85" "b\xc2\x9b" "2J"), "a\\xc2\\x85b\\xc2\\x9b2J");
+	assert_string_equal(SC_PRINTABLE("x\xe2\x80\xa8y\xe2\x80\xa9"), "x\\xe2\\x80\\xa8y\\xe2\\x80\\xa9");
+	assert_string_equal(SC_PRINTABLE("\xc2\xa0\xe2\x80\xa7"), "\xc2\xa0\xe2\x80\xa7"); /* neighbours kept */
+	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\xc2\x85"), "0123456789...");
+}
+
+static void test_utf8_trim(void **state)
+{
+	char s[32];
+	struct sc_err err;
+
+	(void)state;
+	assert_null(sc_utf8_trim(NULL));
+	strcpy(s, "caf\xc3");          /* cut inside é */
+	assert_string_equal(sc_utf8_trim(s), "caf");
+	strcpy(s, "caf\xc3\xa9");      /* whole */
+	assert_string_equal(sc_utf8_trim(s), "caf\xc3\xa9");
+	strcpy(s, "x\xe2\x82");         /* 2 of 3 bytes of ₂ */
+	assert_string_equal(sc_utf8_trim(s), "x");
+	strcpy(s, "x\xf0\x9f\x98");     /* 3 of 4 bytes of an emoji */
+	assert_string_equal(sc_utf8_trim(s), "x");
+	strcpy(s, "x\xf0\x9f\x98\x80"); /* whole */
+	assert_string_equal(sc_utf8_trim(s), "x\xf0\x9f\x98\x80");
+	strcpy(s, "ab\x80");            /* a stray continuation byte is no cut sequence */
+	assert_string_equal(sc_utf8_trim(s), "ab\x80");
+	strcpy(s, "");
+	assert_string_equal(sc_utf8_trim(s), "");
+	/* sc_err_set cuts a long message at a character boundary */
+	{
+		char big[SC_ERR_MAX + 8];
+
+		memset(big, 'a', SC_ERR_MAX - 2);
+		strcpy(big + SC_ERR_MAX - 2, "\xc3\xa9\xc3\xa9");
+		sc_err_set(&err, "%s", big);
+		assert_int_equal(strlen(err.msg), SC_ERR_MAX - 2);
+		sc_err_set(&err, "%s", big + 1); /* one byte shorter: the first é fits whole */
+		assert_int_equal(strlen(err.msg), SC_ERR_MAX - 1);
+		assert_memory_equal(err.msg + SC_ERR_MAX - 3, "\xc3\xa9", 2);
+	}
 }
 
 static FILE *mem(const char *text, size_t len)
@@ -211,6 +252,7 @@ int main(void)
 		cmocka_unit_test(test_json_dumps),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_utf8_trim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
