@@ -21,6 +21,7 @@
 #include "policy/request.h"
 #include "base/units.h"
 #include "sim/capacity.h"
+#include "sim/congest.h"
 #include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/sim.h"
@@ -195,6 +196,7 @@ struct sim_run {
 	 * where the cluster has no room for them (re-pricing them). Returns 0,
 	 * or -1 when out of memory. NULL: unlimited capacity. */
 	int (*capacity)(const struct sim_run *r, struct plan *pl);
+	struct sc_sim_congest *cg;        /* capacity-aware's ledger (with cores) */
 };
 
 void sc_sim_result_free(struct sc_sim_result *res)
@@ -519,6 +521,26 @@ static int decide_peer(const struct sim_run *r, const struct sim_job *j, const s
 	return pc.none != 0;
 }
 
+/* capacity-aware: the plugin's decision with its planned-load
+ * ledger (sim/congest.h); without cores, slurm-carbon's submit-time plan. */
+static int decide_capacity(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			   struct plan *c)
+{
+	struct sc_decision d;
+
+	if (!r->cg) {
+		*c = j->decided[SC_POL_CARBON];
+		return j->none[SC_POL_CARBON];
+	}
+	if (sc_sim_congest_decide(r->cg, &r->site_pol, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d,
+				  NULL) != 0 ||
+	    d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
+		return 1;
+	c->part = d.chosen.part;
+	c->planned = d.chosen.start;
+	return 0;
+}
+
 /* one-shot: slurm-carbon's submit-time plan, which re-planning leaves be. */
 static int decide_oneshot(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			  struct plan *c)
@@ -546,6 +568,7 @@ static const struct sim_policy policies[SC_POL_N] = {
 	[SC_POL_CATS] = { "cats", decide_peer, rule_cats },
 	[SC_POL_THRESHOLD] = { "threshold", decide_peer, sc_peer_threshold },
 	[SC_POL_ONESHOT] = { "one-shot", decide_oneshot, NULL },
+	[SC_POL_CAPACITY] = { "capacity-aware", decide_capacity, NULL },
 };
 
 int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, struct sc_err *err)
@@ -557,6 +580,22 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 			if (!strcmp(value, sc_cap_model_name((enum sc_cap_model)m)))
 				return o->capacity_model = m, 0;
 		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs", value);
+	}
+	if (!strcmp(name, "congestion-model")) {
+		if (!strcmp(value, "hard"))
+			return o->congestion_model = SC_CONG_HARD, 0;
+		if (!strcmp(value, "marginal"))
+			return o->congestion_model = SC_CONG_MARGINAL, 0;
+		if (!strcmp(value, "capped"))
+			return o->congestion_model = SC_CONG_CAPPED, 0;
+		return sc_err_set(err, "--congestion-model: invalid value '%s': expected hard, marginal or capped",
+				  SC_PRINTABLE(value));
+	}
+	if (!strcmp(name, "congestion-weight")) {
+		if (sc_parse_number(value, 1e-6, 1e6, "--congestion-weight", &v, err) < 0)
+			return -1;
+		o->congestion_weight = v;
+		return 0;
 	}
 	if (!strcmp(name, "idle-watts-per-core")) {
 		if (sc_parse_number(value, 0, 1e6, "--idle-watts-per-core", &v, err) < 0)
@@ -633,6 +672,14 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 		return sc_err_set(err, "no zone has intensity data");
 	res->max_delay = r->max_delay;
 	res->replan = opts->replan;
+	if (opts->cores) {
+		r->cg = sc_sim_congest_create(conf->site.n_parts, opts->cores, opts->gpus,
+					      (enum sc_cong_model)opts->congestion_model,
+					      opts->congestion_weight > 0 ? opts->congestion_weight : SC_CONG_WEIGHT,
+					      trace->n ? trace->jobs[0].submit : 0, err);
+		if (!r->cg)
+			return -1;
+	}
 
 	r->site_pol = conf->site;
 	r->site_pol.params.max_delay = r->max_delay;
@@ -935,6 +982,7 @@ static void run_free(struct sim_run *r)
 	free(r->watts);
 	free(r->zone_err);
 	sc_fview_destroy(r->view);
+	sc_sim_congest_destroy(r->cg);
 }
 
 int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
