@@ -66,6 +66,14 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
 		      const char *account, const char *qos, int64_t now, struct sc_eval *out);
 
+/* sc_evaluate_model deciding with congestion (sc_decide_loaded; cong
+ * borrowed, NULL: none), as job_submit/carbon does with its planned-load
+ * ledger. */
+int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *snap,
+		       const struct sc_model *model, const struct sc_congestion *cong,
+		       const struct sc_job_fields *f, const char *user, const char *account,
+		       const char *qos, int64_t now, struct sc_eval *out);
+
 /* The AdminComment for ev: existing (may be NULL) with ev's estimate record
  * set in it (sc_record_estimate_comment). malloc'd; NULL when out of
  * memory. */

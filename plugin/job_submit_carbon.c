@@ -10,6 +10,14 @@
  * over budget. job_modify keeps non-operators from moving a job's start
  * before its carbon hold.
  *
+ * Capacity (README, "Capacity"): with Cores= on a managed partition, the
+ * plugin keeps a planned-load ledger (policy/load.h) of the jobs it delays
+ * or reroutes, under load_lock, and decides with it (sc_decide_loaded).
+ * An entry is added at submission (its key in the job's SPANK environment,
+ * SC_ENV_LEDGER), released by job_modify when the job's start, partition,
+ * time limit or CPUs change, and otherwise expires at its planned end (the
+ * reloader sweeps the table). The submit path does O(slots) work on it.
+ *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
  * reloader thread does every stat() and read — of the forecasts and, with
@@ -48,6 +56,7 @@
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
+#include "policy/load.h"
 #include "policy/message.h"
 
 /* The symbols Slurm's plugin loader looks up (and the only ones exported). */
@@ -61,6 +70,10 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
 int job_modify(SC_JOB_MODIFY_PARAMS);
 
 #define LOG_PREFIX "job_submit/carbon: "
+
+/* The ledger: 7 days of 5-minute slots, at most this many planned jobs. */
+#define LEDGER_SLOTS 2016
+#define LEDGER_JOBS 200000
 
 /* Replayed and static zones lay their window onto "now": reload them at
  * least this often (the window is hour-aligned and reaches Horizon ahead). */
@@ -106,7 +119,15 @@ static struct {
 	int counts_dirty;
 	int counters_failing; /* the last save failed (logged once) */
 	char *counters_path;
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER };
+	/* The planned-load ledger (NULL: no partition has Cores=) and the view
+	 * sc_decide_loaded takes of it, under load_lock; keys from load_seq. */
+	pthread_mutex_t load_lock;
+	struct sc_load *load;
+	struct sc_congestion cong;
+	uint32_t load_seq;
+	int load_full_logged;
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER,
+	.load_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* --- exempt users ----------------------------------------------------------- */
 
@@ -473,6 +494,89 @@ static const char *model_user(const struct held *h, uint32_t uid)
 	return u ? u->name : NULL;
 }
 
+/* --- the planned-load ledger ------------------------------------------------ */
+
+/* Creates the ledger when a managed partition has a capacity (Cores=).
+ * Returns 0, or -1 when out of memory. */
+static int ledger_start(void)
+{
+	struct sc_err err;
+	int any = 0;
+
+	for (size_t i = 0; i < g.conf->n_parts; i++)
+		any |= g.conf->part_cores[i] > 0;
+	if (!any)
+		return 0;
+	g.load = sc_load_create(g.conf->n_parts, LEDGER_SLOTS, LEDGER_JOBS, (int64_t)time(NULL), &err);
+	if (!g.load)
+		return -1;
+	g.cong = (struct sc_congestion){ g.load, g.conf->part_cores, g.conf->part_gpus, SC_CONG_DEFAULT,
+					 SC_CONG_WEIGHT };
+	g.load_full_logged = 0;
+	return 0;
+}
+
+static void ledger_stop(void)
+{
+	sc_load_destroy(g.load);
+	g.load = NULL;
+}
+
+/* The reloader's sweep: past slots go, ended entries free their place. */
+static void ledger_sweep(int64_t now)
+{
+	if (!g.load)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	sc_load_advance(g.load, now);
+	sc_load_expire(g.load);
+	pthread_mutex_unlock(&g.load_lock);
+}
+
+/* Records a job that ev's decision delays or reroutes (enforce mode, under
+ * load_lock) and puts its key into the job's environment. */
+static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
+{
+	const struct sc_decision *d = &ev->d;
+	struct sc_err err;
+	char key[16];
+	uint32_t k;
+
+	if (!g.load || g.conf->mode != SC_MODE_ENFORCE ||
+	    !(d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE))
+		return;
+	if (++g.load_seq == 0) /* keys are never 0 */
+		g.load_seq = 1;
+	k = g.load_seq;
+	if (sc_load_add(g.load, k, d->chosen.part, d->chosen.start, d->chosen.start + d->chosen.runtime,
+			ev->req.shape.cores ? ev->req.shape.cores : 1, ev->req.shape.gpus, &err) < 0) {
+		if (!g.load_full_logged)
+			slurm_error(LOG_PREFIX "%s: later jobs are planned without this one's load", err.msg);
+		g.load_full_logged = 1;
+		return;
+	}
+	snprintf(key, sizeof(key), "%u", k);
+	if (sc_env_set(&jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, key, &sc_ctld_alloc) < 0)
+		slurm_error(LOG_PREFIX "out of memory: a planned job of uid %u keeps its load in the ledger "
+			    "until its planned end", jd->user_id);
+}
+
+/* job_modify: a job whose start, partition, time limit or CPUs change
+ * leaves the ledger (its plan is no longer the plugin's). */
+static void ledger_release(const job_desc_msg_t *jd, job_record_t *job_ptr)
+{
+	uint32_t key;
+
+	if (!g.load || !job_ptr ||
+	    !(jd->begin_time > 0 || jd->partition || jd->time_limit != NO_VAL || jd->min_cpus != NO_VAL))
+		return;
+	if (sc_ctld_job_ledger(job_ptr, &key) <= 0)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	sc_load_remove(g.load, key);
+	pthread_mutex_unlock(&g.load_lock);
+}
+
 /* The reloader: every ReloadInterval, stat() the forecast files and reload
  * when one changed or a moving window is due. Only this thread replaces
  * g.current, so it may read it without a reference. */
@@ -502,6 +606,7 @@ static void *reloader(void *arg)
 		snapshot_reap(0);
 		counters_save();
 		sc_gate_reload();
+		ledger_sweep(now);
 
 		pthread_mutex_lock(&g.lock);
 	}
@@ -551,6 +656,10 @@ int init(void)
 		slurm_error(LOG_PREFIX "out of memory setting up the carbon budgets");
 		return SLURM_ERROR;
 	}
+	if (ledger_start() < 0) {
+		slurm_error(LOG_PREFIX "out of memory setting up the planned-load ledger");
+		return SLURM_ERROR;
+	}
 
 	snapshot_reload((int64_t)time(NULL));
 	if (g.conf->estimates_learned)
@@ -598,6 +707,7 @@ int fini(void)
 	snapshot_reap(1);
 	counters_stop();
 	sc_gate_stop();
+	ledger_stop();
 	free(g.exempt_uid);
 	g.exempt_uid = NULL;
 	sc_conf_destroy(g.conf);
@@ -684,8 +794,8 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap,
 	user = exempt_user_name(jd->user_id);
 	if (!user && mh)
 		user = model_user(mh, jd->user_id);
-	if (sc_evaluate_model(g.conf, snap, mh ? mh->model : NULL, &f, user,
-			      job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev) == 0)
+	if (sc_evaluate_loaded(g.conf, snap, mh ? mh->model : NULL, g.load ? &g.cong : NULL, &f, user,
+			       job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev) == 0)
 		return 0;
 	if (ev->build == SC_BUILD_INVALID) {
 		if (g.conf->mode == SC_MODE_ENFORCE)
@@ -798,6 +908,8 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_NOT_BEFORE, &sc_ctld_alloc);
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_NOT_BEFORE,
 		     &sc_ctld_alloc);
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, &sc_ctld_alloc);
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_LEDGER, &sc_ctld_alloc);
 
 	if (evaluate(jd, snap, mh, now, &ev) < 0) {
 		count(jd, &ev, 1);
@@ -826,6 +938,7 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 		return SLURM_SUCCESS;
 	}
 	apply(jd, &c);
+	ledger_record(jd, &ev);
 	/* Jobs of partitions carbon.conf does not manage pass in silence. */
 	if (ev.build != SC_BUILD_UNMANAGED && (set_message(err_msg, msg) < 0 ||
 						  (bmsg[0] && set_message(err_msg, bmsg) < 0)))
@@ -837,13 +950,21 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	struct held *h, *mh;
+	int64_t now;
 	int rc;
 
 	if (!g.conf || g.conf->mode == SC_MODE_OFF)
 		return SLURM_SUCCESS;
 	h = snapshot_acquire(&g.current);
 	mh = g.conf->estimates_learned ? snapshot_acquire(&g.model) : NULL;
-	rc = submit(job_desc, submit_uid, err_msg, h ? h->snap : NULL, mh, (int64_t)time(NULL));
+	now = (int64_t)time(NULL);
+	if (g.load) { /* in memory, O(slots): the decision reads and extends the ledger */
+		pthread_mutex_lock(&g.load_lock);
+		sc_load_advance(g.load, now);
+	}
+	rc = submit(job_desc, submit_uid, err_msg, h ? h->snap : NULL, mh, now);
+	if (g.load)
+		pthread_mutex_unlock(&g.load_lock);
 	snapshot_release(mh);
 	snapshot_release(h);
 	return rc;
@@ -857,6 +978,8 @@ int job_modify(SC_JOB_MODIFY_PARAMS)
 	int64_t hold;
 	int r;
 
+	if (g.conf && g.conf->mode == SC_MODE_ENFORCE)
+		ledger_release(job_desc, job_ptr);
 	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE || !job_ptr || job_desc->begin_time <= 0)
 		return SLURM_SUCCESS;
 	if (sc_ctld_is_operator(submit_uid))

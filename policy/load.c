@@ -194,6 +194,23 @@ int sc_load_add(struct sc_load *l, uint32_t id, size_t part, int64_t start, int6
 	return 0;
 }
 
+size_t sc_load_expire(struct sc_load *l)
+{
+	size_t n = 0;
+
+	/* A removal shifts later entries of the probe run back into slot i:
+	 * look at i again. Entries that wrap around are only seen twice. */
+	for (size_t i = 0; i <= l->mask;) {
+		if (l->tab[i].used && l->tab[i].lb <= l->origin) {
+			sc_load_remove(l, l->tab[i].id);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
 size_t sc_load_jobs(const struct sc_load *l)
 {
 	return l->n_jobs;

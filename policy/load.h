@@ -57,6 +57,11 @@ void sc_load_advance(struct sc_load *l, int64_t now);
 int sc_load_add(struct sc_load *l, uint32_t id, size_t part, int64_t start, int64_t end, uint32_t cores,
 		uint32_t gpus, struct sc_err *err);
 
+/* Removes every job whose window has ended by the origin (its load is
+ * gone with the slots; this frees its place in the table). Returns how
+ * many. O(max_jobs): for a periodic sweep, not the submit path. */
+size_t sc_load_expire(struct sc_load *l);
+
 /* Removes job id's load. Returns 1 if it was there, 0 if not. */
 int sc_load_remove(struct sc_load *l, uint32_t id);
 

@@ -1133,6 +1133,12 @@ static void test_load_ledger(void **state)
 		sc_load_at(l, 0, t, &c, &g);
 		assert_int_equal(c + g, 0);
 	}
+	/* Job 7 (to +1 h) and 11 (to +9 h): the sweep frees only 7. */
+	assert_int_equal(sc_load_jobs(l), 2);
+	assert_int_equal(sc_load_expire(l), 1);
+	assert_int_equal(sc_load_jobs(l), 1);
+	assert_int_equal(sc_load_remove(l, 7), 0);
+	assert_int_equal(sc_load_remove(l, 11), 1);
 	sc_load_advance(l, T0); /* never backwards */
 	assert_int_equal(sc_load_origin(l), T0 + 3 * H);
 	sc_load_clear(l, T0);
@@ -1146,7 +1152,7 @@ static void test_load_random(void **state)
 {
 	enum { NJ = 64, NS = 48 };
 	struct sc_load *l = sc_load_create(2, NS, NJ, T0, NULL);
-	struct { int on; size_t part; int64_t a, b, added_hi; uint32_t c; } m[NJ];
+	struct { int on; size_t part; int64_t a, b, added_hi, lb; uint32_t c; } m[NJ];
 	unsigned seed = 7;
 	int64_t now = T0;
 
@@ -1164,10 +1170,27 @@ static void test_load_random(void **state)
 			m[id].b = m[id].a + 1 + (int64_t)(rand_r(&seed) % 7200);
 			m[id].c = 1 + (uint32_t)(rand_r(&seed) % 8);
 			m[id].added_hi = sc_load_origin(l) + NS * 300;
+			/* Where the ledger says its load ends (clipped, never before its start). */
+			m[id].lb = sc_load_slot_of(m[id].b - 1) + 1;
+			if (m[id].lb > m[id].added_hi / 300)
+				m[id].lb = m[id].added_hi / 300;
+			if (m[id].lb < sc_load_slot_of(m[id].a))
+				m[id].lb = sc_load_slot_of(m[id].a);
+			if (m[id].lb < sc_load_origin(l) / 300)
+				m[id].lb = sc_load_origin(l) / 300;
 			assert_int_equal(sc_load_add(l, id * 4096, m[id].part, m[id].a, m[id].b, m[id].c, 0, NULL), 0);
 		}
 		if (rand_r(&seed) % 50 == 0)
 			sc_load_advance(l, now += 300 * (rand_r(&seed) % 4));
+		if (rand_r(&seed) % 200 == 0) {
+			size_t gone = 0, want = 0;
+			for (int j = 0; j < NJ; j++)
+				if (m[j].on && m[j].lb * 300 <= sc_load_origin(l))
+					m[j].on = 0, gone++;
+			want = sc_load_jobs(l) - gone;
+			sc_load_expire(l);
+			assert_int_equal(sc_load_jobs(l), want);
+		}
 		if (it % 97 == 0) {
 			for (size_t p = 0; p < 2; p++)
 				for (int64_t s = 0; s < NS; s++) {

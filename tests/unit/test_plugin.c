@@ -87,6 +87,14 @@ int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 	return sc_hold_find(env, t);
 }
 
+int sc_ctld_job_ledger(job_record_t *job, uint32_t *key)
+{
+	for (char **e = job->env; e && *e; e++)
+		if (!strncmp(*e, SC_ENV_LEDGER "=", strlen(SC_ENV_LEDGER "=")))
+			return sscanf(*e + strlen(SC_ENV_LEDGER "="), "%u", key) == 1 && *key ? 1 : -1;
+	return 0;
+}
+
 char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
 {
 	if (uid != 1001)
@@ -831,6 +839,93 @@ static void test_modify(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* --- capacity ------------------------------------------------------------------------ */
+
+/* Submits a 4-core, 1 h job to gpu (8 cores: Cores=8) and returns its record. */
+static json_t *submit_flex(job_desc_msg_t *jd, char **msg, const char *const *env)
+{
+	*msg = NULL;
+	job_init(jd, "gpu", 60, env);
+	assert_int_equal(job_submit(jd, 1000, msg), SLURM_SUCCESS);
+	return record_of(jd);
+}
+
+/* With Cores=, the green window (2 h to 4 h ahead) takes two 4-core jobs
+ * per hour on 8 cores; the fifth job finds it full and runs now, its
+ * record saying where it would have gone. job_modify releases a job's load. */
+static void test_capacity(void **state)
+{
+	static const char *const forged[] = { "CARBON_LEDGER=1", "SPANK_CARBON_LEDGER=2", NULL };
+	job_desc_msg_t jd;
+	char *msg;
+	json_t *r[6];
+	int64_t begin[6], green;
+	char key[64];
+	char *env[] = { key, NULL };
+	struct job_record job = { env };
+	job_desc_msg_t up;
+
+	(void)state;
+	assert_int_equal(start("enforce", "PartitionName=DEFAULT Cores=8"), SLURM_SUCCESS);
+	for (int i = 0; i < 5; i++) {
+		r[i] = submit_flex(&jd, &msg, i == 0 ? forged : NULL);
+		begin[i] = (int64_t)jd.begin_time;
+		/* The forged keys are gone; a planned job carries the plugin's own. */
+		snprintf(key, sizeof(key), "%d", i + 1);
+		if (i < 4)
+			assert_string_equal(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER), key);
+		else
+			assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+		assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, "SPANK_" SC_ENV_LEDGER));
+		job_free(&jd, msg);
+	}
+	/* Two jobs of 4 cores fill each green hour of 8 cores; the planned
+	 * load's price (SC_CONG_CAPPED) spreads them: the second takes the
+	 * emptier second hour, and says that congestion moved it. */
+	green = begin[0];
+	assert_true(green >= t_now + 7200 && green < t_now + 7200 + 600);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(str(r[i], "decision"), "delay");
+		assert_int_equal(begin[i], green + (i % 2) * 3600);
+		if (i % 2) {
+			assert_true(json_is_true(json_object_get(r[i], "congestion")));
+			assert_int_equal(json_integer_value(json_object_get(r[i], "uncongested_start")), green);
+		} else {
+			assert_null(json_object_get(r[i], "congestion"));
+		}
+	}
+	/* The window is full: the fifth runs now. */
+	assert_string_equal(str(r[4], "decision"), "run");
+	assert_true(json_is_true(json_object_get(r[4], "congestion")));
+	assert_string_equal(str(r[4], "uncongested_decision"), "delay");
+	assert_int_equal(json_integer_value(json_object_get(r[4], "uncongested_start")), green);
+	/* Job 1 moved by an operator: its load leaves, the next job takes its place. */
+	memset(&up, 0, sizeof(up));
+	up.time_limit = NO_VAL;
+	up.min_cpus = NO_VAL;
+	up.begin_time = (time_t)(green + 86400);
+	snprintf(key, sizeof(key), SC_ENV_LEDGER "=1");
+	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
+	sc_ctld_free(msg);
+	r[5] = submit_flex(&jd, &msg, NULL);
+	assert_string_equal(str(r[5], "decision"), "delay");
+	assert_int_equal((int64_t)jd.begin_time, green);
+	job_free(&jd, msg);
+	for (int i = 0; i < 6; i++)
+		json_decref(r[i]);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	/* Without Cores= nothing is planned against a capacity. */
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	for (int i = 0; i < 5; i++) {
+		r[i] = submit_flex(&jd, &msg, NULL);
+		assert_string_equal(str(r[i], "decision"), "delay");
+		assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+		json_decref(r[i]);
+		job_free(&jd, msg);
+	}
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
 /* A failed assertion leaves its test early: stop the plugin's thread whatever happened. */
 static int stop_plugin(void **state)
 {
@@ -857,6 +952,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_budget_warn_delay_advise, stop_plugin),
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
+		cmocka_unit_test_teardown(test_capacity, stop_plugin),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
