@@ -37,6 +37,7 @@ struct pctx {
 	int priced;                /* congestion prices its candidates */
 	uint32_t need_c, need_g;   /* the job's cores and GPUs */
 	uint32_t cap_c, cap_g;     /* the partition's capacity (cap_g 0: GPUs not limited) */
+	double inv_c, inv_g;       /* 1 / cap_c, 1 / cap_g (cap_g 0: 0) */
 };
 
 enum pass { PASS_BEST, PASS_NEAR, PASS_BUDGET, PASS_SCORE };
@@ -204,6 +205,25 @@ static double true_g(const struct cand *c)
  * shares of any window (each at most 1, SC_LOAD_MAX_SLOTS of them). */
 #define CONG_BLOCKED 1e6
 
+#define CONG_CHUNK 256
+
+/* What one ledger slot with c cores and g GPUs planned adds to the prefix
+ * for partition p's job: over the capacity (hard, capped) and the planned
+ * share (marginal, capped). */
+static double slot_congestion(enum sc_cong_model m, const struct pctx *p, uint32_t c, uint32_t g)
+{
+	int over = (uint64_t)c + p->need_c > p->cap_c || (p->cap_g && (uint64_t)g + p->need_g > p->cap_g);
+	double v = (double)c * p->inv_c;
+
+	if (p->cap_g && (double)g * p->inv_g > v)
+		v = (double)g * p->inv_g;
+	if (m == SC_CONG_HARD)
+		return over;
+	if (m == SC_CONG_CAPPED && over)
+		return CONG_BLOCKED + (v < 1 ? v : 1);
+	return v;
+}
+
 /* The prefix of partition p's congestion over the ledger slots that the
  * windows of its candidates cover (at most SC_LOAD_MAX_SLOTS of them). */
 static void build_pre(struct search *s, const struct pctx *p)
@@ -216,19 +236,12 @@ static void build_pre(struct search *s, const struct pctx *p)
 	s->pre_a = a0;
 	s->n_pre = n;
 	s->pre[0] = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint32_t c, g;
-		double v;
-		sc_load_at(cg->load, p->part, (a0 + (int64_t)i) * SC_LOAD_SLOT, &c, &g);
-		int over = (uint64_t)c + p->need_c > p->cap_c || (p->cap_g && (uint64_t)g + p->need_g > p->cap_g);
-		v = (double)c / p->cap_c;
-		if (p->cap_g && (double)g / p->cap_g > v)
-			v = (double)g / p->cap_g;
-		if (cg->model == SC_CONG_HARD)
-			v = over;
-		else if (cg->model == SC_CONG_CAPPED && over)
-			v = CONG_BLOCKED + (v < 1 ? v : 1);
-		s->pre[i + 1] = s->pre[i] + v;
+	for (size_t i0 = 0; i0 < n; i0 += CONG_CHUNK) {
+		uint32_t c[CONG_CHUNK], g[CONG_CHUNK];
+		size_t m = n - i0 < CONG_CHUNK ? n - i0 : CONG_CHUNK;
+		sc_load_span(cg->load, p->part, (a0 + (int64_t)i0) * SC_LOAD_SLOT, m, c, g);
+		for (size_t k = 0; k < m; k++)
+			s->pre[i0 + k + 1] = s->pre[i0 + k] + slot_congestion(cg->model, p, c[k], g[k]);
 	}
 }
 
@@ -572,6 +585,8 @@ static size_t price_partitions(struct search *s, const struct sc_congestion *con
 		p->need_g = req->shape.gpus;
 		p->cap_c = cong->cores[p->part];
 		p->cap_g = cong->gpus ? cong->gpus[p->part] : 0;
+		p->inv_c = p->cap_c ? 1.0 / p->cap_c : 0;
+		p->inv_g = p->cap_g ? 1.0 / p->cap_g : 0;
 		p->priced = p->cap_c > 0 && p->need_c <= p->cap_c && (!p->cap_g || p->need_g <= p->cap_g);
 		n += p->priced != 0;
 	}

@@ -24,11 +24,6 @@ struct sc_load {
 	size_t mask;        /* table size − 1 (a power of two >= 2 × max_jobs) */
 };
 
-int64_t sc_load_slot_of(int64_t t)
-{
-	return t >= 0 ? t / SC_LOAD_SLOT : -((-t + SC_LOAD_SLOT - 1) / SC_LOAD_SLOT);
-}
-
 /* Where absolute slot a lives in a ring of n. */
 static size_t ring(int64_t a, int64_t n)
 {
@@ -245,4 +240,18 @@ void sc_load_at(const struct sc_load *l, size_t part, int64_t t, uint32_t *cores
 		*cores = c;
 	if (gpus)
 		*gpus = g;
+}
+
+void sc_load_span(const struct sc_load *l, size_t part, int64_t t, size_t n, uint32_t *cores, uint32_t *gpus)
+{
+	int64_t a = sc_load_slot_of(t), hi = l->origin + (int64_t)l->n_slots;
+	size_t i = ring(a, (int64_t)l->n_slots), base = part * l->n_slots;
+
+	for (size_t k = 0; k < n; k++, a++) {
+		int in = part < l->n_parts && a >= l->origin && a < hi;
+		cores[k] = in ? l->cores[base + i] : 0;
+		gpus[k] = in ? l->gpus[base + i] : 0;
+		if (++i == l->n_slots)
+			i = 0;
+	}
 }

@@ -65,8 +65,12 @@ size_t sc_load_expire(struct sc_load *l);
 /* Removes job id's load. Returns 1 if it was there, 0 if not. */
 int sc_load_remove(struct sc_load *l, uint32_t id);
 
-/* The absolute slot of t: floor(t / SC_LOAD_SLOT). */
-int64_t sc_load_slot_of(int64_t t);
+/* The absolute slot of t: floor(t / SC_LOAD_SLOT). Inline: the decision
+ * asks it for every candidate. */
+static inline int64_t sc_load_slot_of(int64_t t)
+{
+	return t >= 0 ? t / SC_LOAD_SLOT : -((-t + SC_LOAD_SLOT - 1) / SC_LOAD_SLOT);
+}
 
 /* Jobs in the ledger. */
 size_t sc_load_jobs(const struct sc_load *l);
@@ -76,6 +80,11 @@ size_t sc_load_jobs(const struct sc_load *l);
 size_t sc_load_parts(const struct sc_load *l);
 size_t sc_load_slots(const struct sc_load *l);
 int64_t sc_load_origin(const struct sc_load *l);
+
+/* sc_load_at for the n consecutive slots from the one containing t, into
+ * cores[0..n-1] and gpus[0..n-1] (caller's, not NULL): O(n), no division
+ * per slot. */
+void sc_load_span(const struct sc_load *l, size_t part, int64_t t, size_t n, uint32_t *cores, uint32_t *gpus);
 
 /* The planned cores and GPUs of partition part in the slot containing t
  * into *cores and *gpus (either may be NULL): 0 outside the ledger's
