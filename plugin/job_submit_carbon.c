@@ -17,6 +17,8 @@
  * SC_ENV_LEDGER), released by job_modify when the job's start, partition,
  * time limit or CPUs change, and otherwise expires at its planned end (the
  * reloader sweeps the table). The submit path does O(slots) work on it.
+ * The reloader saves it to StateDir/planned-load when it changed (and fini), init
+ * restores it: a restart keeps the plans (plugin/ledger_file.h).
  *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
@@ -56,6 +58,7 @@
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
+#include "plugin/ledger_file.h"
 #include "policy/load.h"
 #include "policy/message.h"
 
@@ -126,6 +129,9 @@ static struct {
 	struct sc_congestion cong;
 	uint32_t load_seq;
 	int load_full_logged;
+	int load_dirty;       /* changed since the last save (under load_lock) */
+	char *ledger_path;    /* StateDir/planned-load; NULL: not saved */
+	int ledger_failing;   /* the last save failed (logged once) */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER,
 	.load_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -496,6 +502,8 @@ static const char *model_user(const struct held *h, uint32_t uid)
 
 /* --- the planned-load ledger ------------------------------------------------ */
 
+static void ledger_restore(void);
+
 /* Creates the ledger when a managed partition has a capacity (Cores=).
  * Returns 0, or -1 when out of memory. */
 static int ledger_start(void)
@@ -513,24 +521,94 @@ static int ledger_start(void)
 	g.cong = (struct sc_congestion){ g.load, g.conf->part_cores, g.conf->part_gpus, SC_CONG_DEFAULT,
 					 SC_CONG_WEIGHT };
 	g.load_full_logged = 0;
+	g.load_dirty = 0;
+	g.ledger_failing = 0;
+	ledger_restore();
 	return 0;
+}
+
+/* The plans saved before this start (StateDir/planned-load), at init. */
+static void ledger_restore(void)
+{
+	struct sc_err err = { "" };
+	size_t dropped, bad;
+	long n;
+
+	g.ledger_path = sc_loadfile_path(g.conf->state_dir, &err);
+	if (!g.ledger_path) {
+		slurm_info(LOG_PREFIX "the planned-load ledger is not saved: %s", err.msg);
+		return;
+	}
+	n = sc_loadfile_restore(g.ledger_path, g.load, g.conf->part_names, g.conf->n_parts, (int64_t)time(NULL),
+			      &g.load_seq, &dropped, &bad, &err);
+	if (n < 0) {
+		slurm_error(LOG_PREFIX "%s: planning from an empty ledger", err.msg);
+		return;
+	}
+	if (bad)
+		slurm_error(LOG_PREFIX "%s (%zu line(s) skipped)", err.msg, bad);
+	if (n || dropped)
+		slurm_info(LOG_PREFIX "planned-load ledger: %ld planned job(s) restored from %s (%zu ended or "
+			   "on partitions no longer managed)", n, g.ledger_path, dropped);
+}
+
+/* Saves the ledger when it changed since the last save (the reloader; fini):
+ * a copy taken under load_lock, written without it. */
+static void ledger_save(void)
+{
+	struct sc_load_job *jobs = NULL;
+	struct sc_err err;
+	size_t n = 0;
+	uint32_t seq;
+
+	if (!g.load || !g.ledger_path)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	if (g.load_dirty) {
+		jobs = malloc((sc_load_jobs(g.load) + 1) * sizeof(*jobs));
+		if (jobs) {
+			n = sc_load_list(g.load, jobs, sc_load_jobs(g.load));
+			g.load_dirty = 0;
+		}
+	}
+	seq = g.load_seq;
+	pthread_mutex_unlock(&g.load_lock);
+	if (!jobs)
+		return;
+	/* Said once, not every ReloadInterval, until it works again. */
+	if (sc_loadfile_save(g.ledger_path, jobs, n, g.conf->part_names, g.conf->n_parts, seq, &err) < 0) {
+		if (!g.ledger_failing)
+			slurm_error(LOG_PREFIX "%s: the planned-load ledger is not saved (a restart forgets "
+				    "the plans)", err.msg);
+		g.ledger_failing = 1;
+	} else if (g.ledger_failing) {
+		slurm_info(LOG_PREFIX "the planned-load ledger is saved again to %s", g.ledger_path);
+		g.ledger_failing = 0;
+	}
+	free(jobs);
 }
 
 static void ledger_stop(void)
 {
+	ledger_save();
 	sc_load_destroy(g.load);
 	g.load = NULL;
+	free(g.ledger_path);
+	g.ledger_path = NULL;
 }
 
-/* The reloader's sweep: past slots go, ended entries free their place. */
+/* The reloader's sweep: past slots go, ended entries free their place;
+ * then the ledger is saved if it changed. */
 static void ledger_sweep(int64_t now)
 {
 	if (!g.load)
 		return;
 	pthread_mutex_lock(&g.load_lock);
 	sc_load_advance(g.load, now);
-	sc_load_expire(g.load);
+	if (sc_load_expire(g.load))
+		g.load_dirty = 1;
 	pthread_mutex_unlock(&g.load_lock);
+	ledger_save();
 }
 
 /* Records a job that ev's decision delays or reroutes (enforce mode, under
@@ -555,6 +633,7 @@ static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
 		g.load_full_logged = 1;
 		return;
 	}
+	g.load_dirty = 1;
 	snprintf(key, sizeof(key), "%u", k);
 	if (sc_env_set(&jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, key, &sc_ctld_alloc) < 0)
 		slurm_error(LOG_PREFIX "out of memory: a planned job of uid %u keeps its load in the ledger "
@@ -573,7 +652,8 @@ static void ledger_release(const job_desc_msg_t *jd, job_record_t *job_ptr)
 	if (sc_ctld_job_ledger(job_ptr, &key) <= 0)
 		return;
 	pthread_mutex_lock(&g.load_lock);
-	sc_load_remove(g.load, key);
+	if (sc_load_remove(g.load, key))
+		g.load_dirty = 1;
 	pthread_mutex_unlock(&g.load_lock);
 }
 

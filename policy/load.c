@@ -11,6 +11,7 @@ struct entry {
 	uint32_t id;
 	int used;
 	size_t part;
+	int64_t start, end; /* as added */
 	int64_t la, lb; /* the absolute slots that carry its load: [la, lb) */
 	uint32_t cores, gpus;
 };
@@ -159,7 +160,8 @@ int sc_load_remove(struct sc_load *l, uint32_t id)
 int sc_load_add(struct sc_load *l, uint32_t id, size_t part, int64_t start, int64_t end, uint32_t cores,
 		uint32_t gpus, struct sc_err *err)
 {
-	struct entry e = { .id = id, .used = 1, .part = part, .cores = cores, .gpus = gpus };
+	struct entry e = { .id = id, .used = 1, .part = part, .start = start, .end = end, .cores = cores,
+			   .gpus = gpus };
 	int64_t hi = l->origin + (int64_t)l->n_slots;
 	size_t i;
 
@@ -203,6 +205,18 @@ size_t sc_load_expire(struct sc_load *l)
 			i++;
 		}
 	}
+	return n;
+}
+
+size_t sc_load_list(const struct sc_load *l, struct sc_load_job *out, size_t max)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i <= l->mask && n < max; i++)
+		if (l->tab[i].used) {
+			const struct entry *e = &l->tab[i];
+			out[n++] = (struct sc_load_job){ e->id, e->part, e->start, e->end, e->cores, e->gpus };
+		}
 	return n;
 }
 

@@ -72,6 +72,18 @@ static inline int64_t sc_load_slot_of(int64_t t)
 	return t >= 0 ? t / SC_LOAD_SLOT : -((-t + SC_LOAD_SLOT - 1) / SC_LOAD_SLOT);
 }
 
+/* One job of the ledger, as added. */
+struct sc_load_job {
+	uint32_t id;
+	size_t part;
+	int64_t start, end;
+	uint32_t cores, gpus;
+};
+
+/* Copies up to max of the ledger's jobs (in no particular order) into
+ * out[0..max-1]; returns how many. O(max_jobs). */
+size_t sc_load_list(const struct sc_load *l, struct sc_load_job *out, size_t max);
+
 /* Jobs in the ledger. */
 size_t sc_load_jobs(const struct sc_load *l);
 

@@ -19,6 +19,7 @@
 #include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
+#include "plugin/ledger_file.h"
 #include "record/record.h"
 
 int init(void);
@@ -913,7 +914,23 @@ static void test_capacity(void **state)
 	job_free(&jd, msg);
 	for (int i = 0; i < 6; i++)
 		json_decref(r[i]);
+	/* A restart keeps the plans: fini saves them in StateDir, init restores them, and the
+	 * window is still full for the next job. */
 	assert_int_equal(fini(), SLURM_SUCCESS);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_SUCCESS);
+	assert_contains(logbuf, "planned-load ledger: 4 planned job(s) restored from ");
+	r[0] = submit_flex(&jd, &msg, NULL);
+	assert_string_equal(str(r[0], "decision"), "run");
+	assert_true(json_is_true(json_object_get(r[0], "congestion")));
+	json_decref(r[0]);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	{
+		char path[160];
+		snprintf(path, sizeof(path), "%s/planned-load", dir);
+		assert_int_equal(unlink(path), 0);
+	}
 	/* Without Cores= nothing is planned against a capacity. */
 	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
 	for (int i = 0; i < 5; i++) {
@@ -924,6 +941,64 @@ static void test_capacity(void **state)
 		job_free(&jd, msg);
 	}
 	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* StateDir/planned-load: what is saved comes back; ended jobs and unknown partitions are
+ * dropped, malformed lines skipped and the first described; a missing file is empty. */
+static void test_ledger_file(void **state)
+{
+	char *names[] = { "cpu", "gpu" };
+	struct sc_load_job jobs[] = { { 7, 0, 2000000000, 2000003600, 4, 0 }, { 9, 1, 2000000000, 2000000600, 1, 2 },
+				      { 12, 0, 1000, 2000, 1, 0 } };
+	struct sc_load *l = sc_load_create(2, 2016, 10, 2000000000 - 600, NULL);
+	struct sc_err err = { "" };
+	char path[160], *p;
+	size_t dropped, bad;
+	uint32_t seq = 0, c, g;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/planned-load", dir);
+	p = sc_loadfile_path(dir, &err);
+	assert_string_equal(p, path);
+	free(p);
+	assert_null(sc_loadfile_path("", &err));
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 0);
+	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, &err), 0);
+	/* Job 12 ended long ago: dropped. */
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 2);
+	assert_int_equal(seq, 41);
+	assert_int_equal(dropped, 1);
+	assert_int_equal(bad, 0);
+	sc_load_at(l, 0, 2000000000, &c, NULL);
+	assert_int_equal(c, 4);
+	sc_load_at(l, 1, 2000000000, &c, &g);
+	assert_int_equal(c * 10 + g, 12);
+	/* Only partitions still managed; keys above seq raise it. */
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, &dropped, &bad, &err), 1);
+	assert_int_equal(dropped, 2);
+	f = fopen(path, "a");
+	fprintf(f, "99 cpu 2000000000 2000000300 1 0\n5 cpu 10 9 1 0\nx\n6 cpu 2000000000 2000000300 0 0\n");
+	fclose(f);
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 3);
+	assert_int_equal(seq, 99);
+	assert_int_equal(bad, 3);
+	assert_contains(err.msg, "/planned-load:7: a key from 1 to 4294967295, END after START");
+	/* Not a ledger: refused, nothing added. */
+	f = fopen(path, "w");
+	fprintf(f, "{\"budgets\": []}\n");
+	fclose(f);
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), -1);
+	assert_contains(err.msg, "planned-load:1: not a slurm-carbon ledger");
+	assert_int_equal(sc_load_jobs(l), 0);
+	unlink(path);
+	/* An unwritable place: an error naming it. */
+	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, &err), -1);
+	assert_contains(err.msg, "/nonexistent/planned-load.tmp: cannot write");
+	sc_load_destroy(l);
 }
 
 /* A failed assertion leaves its test early: stop the plugin's thread whatever happened. */
@@ -953,6 +1028,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 		cmocka_unit_test_teardown(test_capacity, stop_plugin),
+		cmocka_unit_test(test_ledger_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
