@@ -212,7 +212,7 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 	fprintf(f, "Data: %s to %s; %zu jobs outside the data, %zu skipped, %zu exempt\n\n",
 		sc_format_time(res->data_start, a, sizeof(a)), sc_format_time(res->data_end, b, sizeof(b)),
 		res->jobs_outside_data, res->jobs_skipped, res->jobs_exempt);
-	fprintf(f, "  %-13s %14s %8s %10s %11s %10s %9s", "policy", "emissions", "saving", "of oracle",
+	fprintf(f, "  %-14s %13s %8s %10s %11s %10s %9s", "policy", "emissions", "saving", "of oracle",
 		"mean delay", "p95 delay", "rerouted");
 	if (cap)
 		fprintf(f, " %11s %10s", "mean queue", "p95 queue");
@@ -231,7 +231,7 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 			snprintf(frac, sizeof(frac), "%.0f%%", 100 * s->oracle_fraction);
 		else
 			snprintf(frac, sizeof(frac), "-");
-		fprintf(f, "  %-13s %14s %7.1f%% %10s %11s %10s %8.1f%%", sc_sim_policy_name(order[i]),
+		fprintf(f, "  %-14s %13s %7.1f%% %10s %11s %10s %8.1f%%", sc_sim_policy_name(order[i]),
 			sc_format_carbon(s->gco2e, g, sizeof(g)), s->savings_pct, frac,
 			fmt_delay(s->mean_delay_s, d1, sizeof(d1)), fmt_delay(s->p95_delay_s, d2, sizeof(d2)),
 			s->rerouted_pct);
