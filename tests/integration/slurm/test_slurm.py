@@ -232,7 +232,19 @@ def capacity_burst(t0):
            "the green hour is filled (to within 2 cores), the jobs moved elsewhere say congestion",
            f"green-hour slots {green}; {moved} congested")
     tap.note(f"capacity: {delayed} of 200 delayed, {moved} moved by congestion, peak {peak} cores")
-    run(["scancel"] + ids)
+    # A restart keeps the plans: the reloader saved the ledger (ReloadInterval 1 s), the new
+    # slurmctld restores it, and the next job still finds the green hour full.
+    time.sleep(3)
+    p = cluster("restart", "slurmctld")
+    log = open(CTLD_LOG, errors="replace").read()
+    restored = re.findall(r"planned-load ledger: (\d+) planned job\(s\) restored", log)
+    jid, err = sbatch(["-p", "capped", "-t", "60", "-n", "1", "-c", "1"])
+    rec = carbon(show_job(jid).get("AdminComment", {})) if jid else {}
+    tap.ok(p.returncode == 0 and restored and int(restored[-1]) == delayed and rec.get("congestion")
+           and not ga <= rec.get("start", 0) < gb,
+           "a slurmctld restart keeps the planned load: the next job still finds the green hour full",
+           f"{p.stdout + p.stderr}\nrestored {restored[-1:]} of {delayed}\n{rec}")
+    run(["scancel"] + ids + ([jid] if jid else []))
 
 
 def loads_seen():
