@@ -611,8 +611,9 @@ static void ledger_sweep(int64_t now)
 	ledger_save();
 }
 
-/* Records a job that ev's decision delays or reroutes (enforce mode, under
- * load_lock) and puts its key into the job's environment. */
+/* Records a job that ev's decision delays or reroutes onto a partition with
+ * a capacity (enforce mode, under load_lock) and puts its key into the
+ * job's environment. */
 static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
 {
 	const struct sc_decision *d = &ev->d;
@@ -622,6 +623,8 @@ static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
 
 	if (!g.load || g.conf->mode != SC_MODE_ENFORCE ||
 	    !(d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE))
+		return;
+	if (!g.conf->part_cores[d->chosen.part]) /* no capacity there: nothing to plan against */
 		return;
 	if (++g.load_seq == 0) /* keys are never 0 */
 		g.load_seq = 1;

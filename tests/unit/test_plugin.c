@@ -842,11 +842,11 @@ static void test_modify(void **state)
 
 /* --- capacity ------------------------------------------------------------------------ */
 
-/* Submits a 4-core, 1 h job to gpu (8 cores: Cores=8) and returns its record. */
+/* Submits a 4-core, 1 h job to capped (Cores=8; zone DE, as gpu) and returns its record. */
 static json_t *submit_flex(job_desc_msg_t *jd, char **msg, const char *const *env)
 {
 	*msg = NULL;
-	job_init(jd, "gpu", 60, env);
+	job_init(jd, "capped", 60, env);
 	assert_int_equal(job_submit(jd, 1000, msg), SLURM_SUCCESS);
 	return record_of(jd);
 }
@@ -867,7 +867,7 @@ static void test_capacity(void **state)
 	job_desc_msg_t up;
 
 	(void)state;
-	assert_int_equal(start("enforce", "PartitionName=DEFAULT Cores=8"), SLURM_SUCCESS);
+	assert_int_equal(start("enforce", "PartitionName=capped Zone=DE Cores=8"), SLURM_SUCCESS);
 	for (int i = 0; i < 5; i++) {
 		r[i] = submit_flex(&jd, &msg, i == 0 ? forged : NULL);
 		begin[i] = (int64_t)jd.begin_time;
@@ -888,6 +888,19 @@ static void test_capacity(void **state)
 	for (int i = 0; i < 4; i++) {
 		assert_string_equal(str(r[i], "decision"), "delay");
 		assert_int_equal(begin[i], green + (i % 2) * 3600);
+		/* gpu has no capacity: its delayed jobs are neither priced nor recorded. */
+		if (i == 3) {
+			json_t *rg;
+			msg = NULL;
+			job_init(&jd, "gpu", 60, NULL);
+			assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+			rg = record_of(&jd);
+			assert_int_equal((int64_t)jd.begin_time, green);
+			assert_null(json_object_get(rg, "congestion"));
+			assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+			json_decref(rg);
+			job_free(&jd, msg);
+		}
 		if (i % 2) {
 			assert_true(json_is_true(json_object_get(r[i], "congestion")));
 			assert_int_equal(json_integer_value(json_object_get(r[i], "uncongested_start")), green);
@@ -932,7 +945,7 @@ static void test_capacity(void **state)
 		assert_int_equal(unlink(path), 0);
 	}
 	/* Without Cores= nothing is planned against a capacity. */
-	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	assert_int_equal(start("enforce", "PartitionName=capped Zone=DE"), SLURM_SUCCESS);
 	for (int i = 0; i < 5; i++) {
 		r[i] = submit_flex(&jd, &msg, NULL);
 		assert_string_equal(str(r[i], "decision"), "delay");
