@@ -41,4 +41,4 @@ EXTRA_PROGRAMS += bench/bench_learn
 bench_bench_learn_SOURCES = bench/bench_learn.c bench/benchutil.h
 bench_bench_learn_LDADD = $(SC_CORE_LIBS)
 CLEANFILES += bench/bench_learn
-dist_noinst_SCRIPTS += bench/learn_accuracy.py
+dist_noinst_SCRIPTS += bench/learn_accuracy.py bench/learn_variants.py

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 #include "base/units.h"
@@ -22,7 +23,7 @@ static void help(FILE *f)
 		"                        [--intensity FILE] [--partition P] [--forecast MODE]\n"
 		"                        [--max-delay DURATION] [--cores N] [--replan INTERVAL]\n"
 		"                        [--gpus N] [--nodes N] [--capacity-model easy|fcfs]\n"
-		"                        [--idle-watts-per-core W]\n"
+		"                        [--idle-watts-per-core W] [--estimates FILE]\n"
 		"                        [--congestion-model capped|hard|marginal]\n"
 		"                        [--congestion-weight W]\n"
 		"                        [--format text|json] [--svg FILE]\n"
@@ -74,6 +75,11 @@ static void help(FILE *f)
 		"                        least INTERVAL apart) with the forecasts of that moment,\n"
 		"                        a measurement only (the plugin decides once, at\n"
 		"                        submission); 0 turns it off (default: off)\n"
+		"  --estimates FILE      slurm-carbon plans each job's run time (and power, where\n"
+		"                        measured) with the learned estimates of FILE (written\n"
+		"                        by scarbon learn), as Estimates=learned does (the start\n"
+		"                        chosen with the upper quantile); the true run time\n"
+		"                        still prices every plan (not with --replan)\n"
 		"\n"
 		"Output:\n"
 		"  --format text|json    a table (default), or the JSON object of scarbon(1)\n"
@@ -86,11 +92,12 @@ static void help(FILE *f)
 
 /* What the command was asked for. */
 struct args {
-	const char *trace_path, *start_arg, *intensity, *part_arg, *svg_path;
+	const char *trace_path, *start_arg, *intensity, *part_arg, *svg_path, *estimates;
 	enum sc_trace_format tfmt;
 	enum sc_trace_unit unit;
 	int fmt;
 	struct sc_sim_opts opts;
+	struct sc_model *model;  /* --estimates, loaded */
 };
 
 /* Parses the options into *a. Returns -1 to go on, else the exit status. */
@@ -113,6 +120,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		{ "idle-watts-per-core", required_argument, NULL, 'X' },
 		{ "congestion-model", required_argument, NULL, 'X' },
 		{ "congestion-weight", required_argument, NULL, 'X' },
+		{ "estimates", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'g' },
 		{ "help", no_argument, NULL, 'h' },
@@ -170,6 +178,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 				return SC_EXIT_USAGE;
 			break;
 		case 'g': a->svg_path = optarg; break;
+		case 'e': a->estimates = optarg; break;
 		case 'h': help(cli->out); return SC_EXIT_OK;
 		default:
 			return sc_cli_bad_option(cli, c, argv, lopts);
@@ -198,6 +207,13 @@ static int load_inputs(struct sc_cli *cli, struct args *a, const struct sc_conf 
 			return sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s", a->part_arg,
 					   conf->path), -1;
 		a->opts.fallback_part = idx;
+	}
+	if (a->estimates) {
+		/* A replay: a model of any age (the trace's past) is taken. */
+		a->model = sc_model_load(a->estimates, (int64_t)time(NULL), 0, &err);
+		if (!a->model)
+			return sc_cli_fail(cli, "--estimates: %s", err.msg), -1;
+		a->opts.estimates = a->model;
 	}
 	if (sc_sim_truth_load(conf, a->intensity, truth, &err) < 0 ||
 	    !(*tr = sc_trace_read(a->trace_path, a->tfmt, a->unit, &err)))
@@ -291,6 +307,7 @@ out:
 	if (have_res)
 		sc_sim_result_free(&res);
 	sc_trace_destroy(tr);
+	sc_model_destroy(a.model);
 	if (truth)
 		for (size_t z = 0; conf && z < conf->n_zones; z++)
 			sc_grid_destroy(truth[z]);

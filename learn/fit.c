@@ -28,6 +28,7 @@ struct bucket {
 	size_t hash;
 	float *ratio;
 	size_t n_ratio, cap_ratio;
+	double sum_used, sum_limit; /* core-seconds: elapsed (at most the limit), time limit */
 	float *core_w; /* W per core of jobs without GPUs */
 	size_t n_core, cap_core;
 	struct gpu_obs *gpu;
@@ -155,9 +156,13 @@ static struct bucket *bucket_get(struct sc_fit *f, enum sc_model_level l, const 
 /* Adds the job's figures to one bucket. */
 static int bucket_add(struct bucket *b, float ratio, double watts, const struct sc_fit_job *j)
 {
+	double cores = j->cores ? (double)j->cores : 1;
+
 	if (SC_GROW(b->ratio, b->cap_ratio, b->n_ratio + 1) < 0)
 		return -1;
 	b->ratio[b->n_ratio++] = ratio;
+	b->sum_used += cores * (double)(j->elapsed < j->timelimit ? j->elapsed : j->timelimit);
+	b->sum_limit += cores * (double)j->timelimit;
 	if (watts < 0)
 		return 0;
 	if (!j->gpus) {
@@ -297,6 +302,7 @@ static json_t *bucket_json(const struct sc_fit *f, struct bucket *b, int *oom)
 	json_object_set_new(o, "jobs", json_integer((json_int_t)b->n_ratio));
 	json_object_set_new(o, "ratio_median", json_real(rnd(quantile(b->ratio, b->n_ratio, 0.5), 1e-5)));
 	json_object_set_new(o, "ratio_q", json_real(rnd(quantile(b->ratio, b->n_ratio, f->p.quantile), 1e-5)));
+	json_object_set_new(o, "ratio_total", json_real(rnd(b->sum_used / b->sum_limit, 1e-5)));
 	if ((long)b->n_core >= f->p.min_jobs) {
 		cw = rnd(quantile(b->core_w, b->n_core, 0.5), 1e-3);
 		json_object_set_new(o, "core_w", json_real(cw));

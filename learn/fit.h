@@ -10,7 +10,10 @@
  * For each job, three keys: (user, account, partition), (account,
  * partition) and (partition). A key's entry is written when at least
  * min_jobs jobs fall under it: the median and the `quantile` quantile of
- * elapsed ÷ time limit (capped at 1: Slurm's OverTimeLimit grace). Measured
+ * elapsed ÷ time limit (capped at 1: Slurm's OverTimeLimit grace), and the
+ * total ratio — the jobs' core-seconds used (elapsed, at most the limit, ×
+ * allocated cores, 1 when unknown) ÷ their core-seconds requested (time
+ * limit × cores) — which the plan uses (learn/model.h). Measured
  * power, energy ÷ elapsed: jobs without GPUs give W per allocated core
  * (core_w, the median); jobs with GPUs give W per GPU beyond their cores at
  * the entry's core_w (0 when it has none) (gpu_w, the median); each written

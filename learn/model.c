@@ -16,6 +16,7 @@
 #include "learn/model.h"
 
 struct sc_model {
+	int version;
 	int64_t created;
 	double quantile;
 	struct sc_model_entry *e;
@@ -161,7 +162,7 @@ static int get_watts(json_t *o, const char *key, const char *jobs_key, double *w
 	return 0;
 }
 
-static int read_entry(json_t *o, struct sc_model_entry *e, const char *name, size_t k,
+static int read_entry(json_t *o, struct sc_model_entry *e, int version, const char *name, size_t k,
 		      struct sc_err *err)
 {
 	json_t *lv = json_object_get(o, "level");
@@ -192,6 +193,10 @@ static int read_entry(json_t *o, struct sc_model_entry *e, const char *name, siz
 	    get_watts(o, "core_w", "core_w_jobs", &e->core_w, &e->core_w_jobs, name, k, err) < 0 ||
 	    get_watts(o, "gpu_w", "gpu_w_jobs", &e->gpu_w, &e->gpu_w_jobs, name, k, err) < 0)
 		return -1;
+	if (version < 2)
+		e->ratio_total = e->ratio_median;
+	else if (get_num(o, "ratio_total", 0, 1, 0, &e->ratio_total, name, k, err) < 0)
+		return -1;
 	if (e->ratio_median > e->ratio_q)
 		return sc_err_set(err, "%s: entries[%zu]: ratio_median %g above ratio_q %g; expected the "
 				  "median at most the upper quantile", name, k, e->ratio_median, e->ratio_q);
@@ -207,9 +212,12 @@ static int read_header(struct sc_model *m, json_t *root, const char *name, int64
 	const char *kind = json_string_value(json_object_get(root, "kind"));
 	char a[32], b[32];
 
-	if (!json_is_integer(v) || json_integer_value(v) != SC_MODEL_VERSION)
-		return sc_err_set(err, "%s: \"version\" missing or not %d; expected a file written by "
-				  "scarbon learn of this release", name, SC_MODEL_VERSION);
+	if (!json_is_integer(v) || json_integer_value(v) < SC_MODEL_VERSION_MIN ||
+	    json_integer_value(v) > SC_MODEL_VERSION)
+		return sc_err_set(err, "%s: \"version\" missing or not %d to %d; expected a file written by "
+				  "scarbon learn of this release or an earlier one", name, SC_MODEL_VERSION_MIN,
+				  SC_MODEL_VERSION);
+	m->version = (int)json_integer_value(v);
 	if (!kind || strcmp(kind, SC_MODEL_KIND))
 		return sc_err_set(err, "%s: \"kind\" is not \"%s\"; expected a file written by scarbon learn",
 				  name, SC_MODEL_KIND);
@@ -265,7 +273,7 @@ struct sc_model *sc_model_parse(const char *text, size_t len, const char *name, 
 		goto error;
 	}
 	for (size_t k = 0; k < json_array_size(ents); k++)
-		if (read_entry(json_array_get(ents, k), &m->e[m->n++], name, k, err) < 0)
+		if (read_entry(json_array_get(ents, k), &m->e[m->n++], m->version, name, k, err) < 0)
 			goto error;
 	if (index_entries(m, name, err) < 0)
 		goto error;
@@ -327,6 +335,21 @@ void sc_model_destroy(struct sc_model *m)
 int64_t sc_model_created(const struct sc_model *m)
 {
 	return m->created;
+}
+
+int sc_model_version(const struct sc_model *m)
+{
+	return m->version;
+}
+
+double sc_model_ratio(const struct sc_model_entry *e)
+{
+	return e->ratio_total > 1e-4 ? e->ratio_total : 1e-4;
+}
+
+const char *sc_model_ratio_name(const struct sc_model *m)
+{
+	return m->version >= 2 ? "total run time" : "median run time";
 }
 
 double sc_model_quantile(const struct sc_model *m)

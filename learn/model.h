@@ -4,18 +4,23 @@
  *
  * The file (version SC_MODEL_VERSION; README, "Learned estimates"):
  *
- *   {"version":1, "kind":"slurm-carbon estimates", "created":<epoch>,
+ *   {"version":2, "kind":"slurm-carbon estimates", "created":<epoch>,
  *    "source":{"input":"<what was read>", "start":<epoch>, "end":<epoch>,
  *              "jobs_read":N, "jobs_used":M},
  *    "min_jobs":5, "quantile":0.9,
  *    "entries":[{"level":"user", "user":"alice", "account":"phys", "partition":"cpu",
- *                "jobs":40, "ratio_median":0.21, "ratio_q":0.64,
+ *                "jobs":40, "ratio_median":0.21, "ratio_q":0.64, "ratio_total":0.33,
  *                "core_w":9.5, "core_w_jobs":31, "gpu_w":240, "gpu_w_jobs":12}, ...]}
  *
  * An entry is one of three levels: "user" (user + account + partition),
  * "account" (account + partition: no "user") and "partition" (no "user" or
  * "account"). ratio_* are the median and the `quantile` quantile of elapsed ÷
- * time limit over the `jobs` ended jobs behind the entry; core_w (W per
+ * time limit over the `jobs` ended jobs behind the entry; ratio_total (from
+ * version 2) their core-seconds used ÷ core-seconds requested (elapsed, at
+ * most the limit, and time limit, each × allocated cores): the figure the
+ * plan prices a job with (sc_model_ratio) — on the traces measured it is
+ * nearer each job's run time and the total than the median (BENCHMARKS.md,
+ * "Learned estimates"); core_w (W per
  * allocated core, from jobs without GPUs) and gpu_w (W per allocated GPU,
  * what GPU jobs drew beyond their cores at core_w) are the medians of
  * Slurm's measured energy (ConsumedEnergyRaw) ÷ elapsed, present only when
@@ -23,8 +28,9 @@
  * least min_jobs jobs: thinner ones are not written.
  *
  * The reader refuses, with a message that says what was wrong and what is
- * accepted: unreadable or oversized files (SC_MODEL_MAX_SIZE), another
- * version or kind, a missing or mistyped field, numbers out of range (a
+ * accepted: unreadable or oversized files (SC_MODEL_MAX_SIZE), a version
+ * other than SC_MODEL_VERSION_MIN..SC_MODEL_VERSION or another kind, a
+ * version 2 entry without ratio_total, a missing or mistyped field, numbers out of range (a
  * ratio outside 0..1, a median above the quantile, watts negative or above
  * SC_MODEL_MAX_WATTS, jobs below 1), duplicate keys, names with control
  * characters, and a file created more than max_age before now (stale) or
@@ -38,7 +44,8 @@
 
 #include "base/error.h"
 
-#define SC_MODEL_VERSION 1
+#define SC_MODEL_VERSION 2     /* written */
+#define SC_MODEL_VERSION_MIN 1 /* read: version 1 has no ratio_total */
 #define SC_MODEL_KIND "slurm-carbon estimates"
 #define SC_MODEL_FILE "estimates.json"
 #define SC_MODEL_MAX_SIZE (512u << 20)
@@ -53,6 +60,7 @@ struct sc_model_entry {
 	long jobs;           /* >= 1: ended jobs behind the ratios */
 	double ratio_median; /* elapsed ÷ time limit, 0..1 */
 	double ratio_q;      /* its upper quantile (sc_model_quantile), >= ratio_median */
+	double ratio_total;  /* core-seconds used ÷ requested, 0..1; a version 1 file: ratio_median */
 	double core_w;       /* W per allocated core; valid when core_w_jobs > 0 */
 	long core_w_jobs;
 	double gpu_w;        /* W per allocated GPU; valid when gpu_w_jobs > 0 */
@@ -81,6 +89,7 @@ void sc_model_destroy(struct sc_model *m);
 
 /* What the file says about itself. m not NULL. */
 int64_t sc_model_created(const struct sc_model *m);
+int sc_model_version(const struct sc_model *m);
 double sc_model_quantile(const struct sc_model *m);
 size_t sc_model_count(const struct sc_model *m);
 /* Entry i < sc_model_count(m), borrowed from m. */
@@ -101,6 +110,15 @@ struct sc_model_match {
  * allocation: safe on the submit path. m and partition not NULL. */
 int sc_model_lookup(const struct sc_model *m, const char *user, const char *account,
 		    const char *partition, struct sc_model_match *out);
+
+/* The ratio of elapsed to time limit the plan prices a job of entry e with
+ * (e not NULL): ratio_total, at least 1e-4 (jobs that end at once still
+ * plan a run). */
+double sc_model_ratio(const struct sc_model_entry *e);
+
+/* What that ratio is, for messages: "total run time" (ratio_total) or
+ * "median run time" (a version 1 file). m not NULL. */
+const char *sc_model_ratio_name(const struct sc_model *m);
 
 /* An entry's key as the decision record shows it: "user/account/partition",
  * with '*' for the keys its level leaves out (an account-level entry of

@@ -59,47 +59,82 @@ static int learned_power(const struct sc_model *m, const char *user, const char 
 	return 1;
 }
 
-/* Fills site (a copy of conf's) and *parts (malloc'd when learned watts
- * apply; caller frees) with the learned figures of the job; sets ev's
- * estimate fields. Returns whether the run time is learned. */
-static int apply_model(const struct sc_conf *conf, const struct sc_model *m, const char *user,
-		       const char *account, struct sc_site *site, struct sc_partition **parts,
-		       struct sc_eval *ev)
+int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *m, const char *user,
+			 const char *account, struct sc_site *site, struct sc_partition **parts,
+			 struct sc_eval *ev)
 {
-	const char *base = conf->site.parts[ev->req.parts[0]].name;
+	const char *base = base_site->parts[ev->req.parts[0]].name;
 	struct sc_model_match mm;
 	double r;
 
-	*site = conf->site;
+	*site = *base_site;
 	*parts = NULL;
 	ev->ctx.estimate = "configured";
-	ev->ctx.estimate_ratio = conf->site.params.runtime_ratio;
+	ev->ctx.estimate_ratio = base_site->params.runtime_ratio;
+	ev->window_ratio = 0;
 	if (!m || !sc_model_lookup(m, user, account, base, &mm)) {
 		snprintf(ev->d.basis, sizeof(ev->d.basis), "configured: %s, time limit x RuntimeRatio %g",
 			 m ? "no learned entry for the job" : "no learned model loaded",
-			 conf->site.params.runtime_ratio);
+			 base_site->params.runtime_ratio);
 		return 0;
 	}
-	/* A zero median (jobs that end at once) still plans a run. */
-	r = mm.ratio->ratio_median > 1e-4 ? mm.ratio->ratio_median : 1e-4;
+	r = sc_model_ratio(mm.ratio);
 	site->params.runtime_ratio = r;
+	ev->window_ratio = mm.ratio->ratio_q > r ? mm.ratio->ratio_q : r;
 	ev->ctx.estimate = "learned";
 	ev->ctx.estimate_key = sc_model_key(mm.ratio, ev->estimate_key, sizeof(ev->estimate_key));
 	ev->ctx.estimate_jobs = mm.ratio->jobs;
 	ev->ctx.estimate_ratio = r;
-	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: median run time of %ld jobs of %s",
-		 mm.ratio->jobs, ev->estimate_key);
-	*parts = malloc(conf->n_parts * sizeof(**parts));
+	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: %s of %ld jobs of %s",
+		 sc_model_ratio_name(m), mm.ratio->jobs, ev->estimate_key);
+	*parts = malloc(base_site->n_parts * sizeof(**parts));
 	if (!*parts)
 		return 1;
-	for (size_t i = 0; i < conf->n_parts; i++) {
-		(*parts)[i] = conf->site.parts[i];
-		if (!learned_power(m, user, account, conf->site.parts[i].name, &ev->req.shape,
+	for (size_t i = 0; i < base_site->n_parts; i++) {
+		(*parts)[i] = base_site->parts[i];
+		if (!learned_power(m, user, account, base_site->parts[i].name, &ev->req.shape,
 				   &(*parts)[i].power))
-			(*parts)[i].power = conf->site.parts[i].power;
+			(*parts)[i].power = base_site->parts[i].power;
 	}
 	site->parts = *parts;
 	return 1;
+}
+
+int sc_decide_learned(const struct sc_site *site, double window_ratio,
+		      const struct sc_zone_forecasts *forecasts, const struct sc_request *req,
+		      int64_t now, struct sc_decision *out)
+{
+	struct sc_site wsite = *site, psite = *site;
+	struct sc_request preq = *req;
+	struct sc_decision win, priced;
+	int rc = sc_decide(site, forecasts, req, now, out);
+	const struct sc_plan *c = &priced.chosen;
+
+	if (rc < 0 || out->action == SC_ACT_NONE || out->action == SC_ACT_REJECT ||
+	    !(window_ratio > site->params.runtime_ratio))
+		return rc;
+	wsite.params.runtime_ratio = window_ratio;
+	if (sc_decide(&wsite, forecasts, req, now, &win) < 0 || win.action == SC_ACT_NONE ||
+	    win.action == SC_ACT_REJECT)
+		return rc;
+	/* The window's plan at the expected run time: its one partition and start. */
+	preq.parts[0] = win.chosen.part;
+	preq.n_parts = 1;
+	preq.begin = win.chosen.start;
+	preq.max_delay = 0;
+	psite.params.reroute = 0;
+	if (sc_decide(&psite, forecasts, &preq, now, &priced) < 0 || priced.action != SC_ACT_RUN ||
+	    c->start != win.chosen.start || c->part != win.chosen.part)
+		return rc;
+	out->chosen = *c;
+	out->saving_pct = out->baseline.gco2e > 0 ?
+				  100.0 * (out->baseline.gco2e - c->gco2e) / out->baseline.gco2e : 0;
+	if (c->part != req->parts[0])
+		out->action = c->start > out->t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
+	else
+		out->action = c->start > out->t0 ? SC_ACT_DELAY : SC_ACT_RUN;
+	snprintf(out->reason, sizeof(out->reason), "%s", win.reason);
+	return rc;
 }
 
 int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
@@ -172,7 +207,7 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
 	}
 	site = conf->site;
 	if (conf->estimates_learned) {
-		apply_model(conf, model, user, account, &site, &parts, out);
+		sc_eval_learned_site(&conf->site, model, user, account, &site, &parts, out);
 		memcpy(basis, out->d.basis, sizeof(basis));
 	}
 	if (f->interactive && !conf->plan_interactive) {
@@ -181,7 +216,13 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
 		if (!rc)
 			return 0;
 	} else {
-		rc = sc_decide_loaded(&site, sc_snapshot_set(snap), &out->req, now, cong, &out->d);
+		/* On a partition with a capacity the planned load decides; the
+		 * learned window choice applies elsewhere. */
+		if (cong && sc_congestion_prices(&site, cong, &out->req))
+			rc = sc_decide_loaded(&site, sc_snapshot_set(snap), &out->req, now, cong, &out->d);
+		else
+			rc = sc_decide_learned(&site, out->window_ratio, sc_snapshot_set(snap), &out->req, now,
+					       &out->d);
 		free(parts);
 		if (rc < 0) {
 			sc_err_set(&out->err, "%s", out->d.reason);

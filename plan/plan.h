@@ -13,8 +13,11 @@
  *
  * Learned estimates (Estimates=learned; learn/model.h): the model entry of
  * the job's (user, account, first requested partition) — or its account's,
- * or its partition's — gives the run time: time limit × the entry's median
- * elapsed ÷ limit, in place of RuntimeRatio, for every candidate partition.
+ * or its partition's — gives the run time: time limit × the entry's ratio
+ * (sc_model_ratio: its jobs' core-seconds used ÷ requested; a version 1
+ * file's median elapsed ÷ limit), in place of RuntimeRatio, for every
+ * candidate partition; the start is chosen with the entry's upper quantile
+ * and priced at that run time (sc_decide_learned).
  * Each candidate partition's power is learned too where the model has
  * measured watts for it (cores × W per core, plus GPUs × W per GPU when the
  * job has GPUs; memory and node base are in the measurement), else
@@ -22,7 +25,7 @@
  * did not load one) or Estimates=configured: carbon.conf's figures. The
  * record says which (`estimate`, `estimate_key`, `estimate_jobs`).
  *
- * A budget caps the expected emission: the median run time's, the figure
+ * A budget caps the expected emission: that ratio's, the figure
  * every plan, saving and record shows. The upper quantile is in the model
  * for a site that wants to see the spread; capping it would reject most
  * jobs whose usual run stays well within budget (BENCHMARKS.md).
@@ -48,6 +51,7 @@ struct sc_eval {
 	struct sc_record_ctx ctx; /* for sc_record_carbon; strings borrowed from conf/snapshot/fields */
 	struct sc_err err;        /* the message when sc_evaluate returns -1 */
 	char estimate_key[160];   /* ctx.estimate_key points here */
+	double window_ratio;      /* learned: the ratio the start is chosen with (sc_decide_learned); 0: none */
 };
 
 /* Evaluates the job f (borrowed) submitted by user/account/qos (each may be
@@ -73,6 +77,37 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
 		       const struct sc_model *model, const struct sc_congestion *cong,
 		       const struct sc_job_fields *f, const char *user, const char *account,
 		       const char *qos, int64_t now, struct sc_eval *out);
+
+/* The learned figures of one job (Estimates=learned), as sc_evaluate_model
+ * prices it: *site becomes a copy of base_site (borrowed) whose
+ * RuntimeRatio is sc_model_ratio of model's most specific entry for
+ * (user, account, the first partition of ev->req; each may be NULL) and
+ * whose partitions' power is the learned one where the model has measured
+ * watts for the job's shape. *parts (malloc'd, caller frees; NULL when no
+ * entry matched, or out of memory: base_site's power then stays) backs
+ * site->parts, so free it only once site is no longer used. ev->req must be
+ * built (sc_request_build); ev->ctx.estimate*, ev->estimate_key and
+ * ev->d.basis are set, and ev->window_ratio (the entry's ratio_q, at least
+ * its ratio; 0 when not learned) for sc_decide_learned. model NULL: none
+ * loaded. Returns 1 when the run time is learned, 0 when base_site's
+ * figures apply (*site is then base_site). */
+int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *model,
+			 const char *user, const char *account, struct sc_site *site,
+			 struct sc_partition **parts, struct sc_eval *ev);
+
+/* sc_decide for a job whose run time is learned: the start and partition
+ * are chosen with a run time of time limit × window_ratio (the entry's upper
+ * quantile: a run planned too short outlasts its low window, one planned
+ * too long still runs in it; BENCHMARKS.md, "Window choice"), then that plan
+ * is priced, and checked against the budget, at site's run time (the
+ * expected one, time limit × RuntimeRatio): *out is sc_decide(site) with
+ * that chosen plan, its action, saving and rule. When window_ratio is not
+ * above site's RuntimeRatio, or the window's plan cannot be priced or is
+ * over the budget, *out is sc_decide(site) itself (so too when that is NONE
+ * or REJECT). Arguments and return as sc_decide. */
+int sc_decide_learned(const struct sc_site *site, double window_ratio,
+		      const struct sc_zone_forecasts *forecasts, const struct sc_request *req,
+		      int64_t now, struct sc_decision *out);
 
 /* The AdminComment for ev: existing (may be NULL) with ev's estimate record
  * set in it (sc_record_estimate_comment). malloc'd; NULL when out of

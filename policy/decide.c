@@ -766,6 +766,23 @@ int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *foreca
 	return decide(site, forecasts, req, now, NULL, NULL, out);
 }
 
+int sc_congestion_prices(const struct sc_site *site, const struct sc_congestion *cong, const struct sc_request *req)
+{
+	size_t allowed[MAX_ALLOWED], n = 0;
+	char why[64];
+	uint32_t need_c = req->shape.cores ? req->shape.cores : 1;
+
+	if (!cong || !cong->load || !cong->cores || sc_load_parts(cong->load) < site->n_parts ||
+	    allowed_list(site, req, allowed, &n, why, sizeof(why)) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cap_c = cong->cores[allowed[i]], cap_g = cong->gpus ? cong->gpus[allowed[i]] : 0;
+		if (cap_c > 0 && need_c <= cap_c && (!cap_g || req->shape.gpus <= cap_g))
+			return 1;
+	}
+	return 0;
+}
+
 int sc_decide_loaded(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 		     const struct sc_request *req, int64_t now, const struct sc_congestion *cong,
 		     struct sc_decision *out)

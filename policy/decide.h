@@ -212,6 +212,10 @@ int sc_decide_loaded(const struct sc_site *site, const struct sc_zone_forecasts 
 		     const struct sc_request *req, int64_t now, const struct sc_congestion *cong,
 		     struct sc_decision *out);
 
+/* Whether sc_decide_loaded would price any partition req may run on (a
+ * capacity in cong, the job within it). cong NULL: 0. Pure. */
+int sc_congestion_prices(const struct sc_site *site, const struct sc_congestion *cong, const struct sc_request *req);
+
 /* Re-planning a held job (`scarbon simulate --replan` measures it; no
  * command runs it on a cluster, as BENCHMARKS.md explains):
  * model-predictive control with hysteresis. A job that sc_decide delayed

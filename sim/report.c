@@ -96,6 +96,9 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 		rc |= set_real(top, "replan_started_pct",
 			       res->jobs ? 100.0 * (double)res->replan_started / (double)res->jobs : 0, 0.01);
 	}
+	rc |= json_object_set_new(top, "estimates", sc_json_text(res->estimates ? "learned" : "configured"));
+	if (res->estimates)
+		rc |= json_object_set_new(top, "jobs_learned", json_integer((json_int_t)res->jobs_learned));
 	rc |= json_object_set_new(top, "jobs_skipped", json_integer((json_int_t)res->jobs_skipped));
 	rc |= json_object_set_new(top, "jobs_exempt", json_integer((json_int_t)res->jobs_exempt));
 	if (has_capacity(res, info)) {
@@ -204,6 +207,9 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		print_capacity(f, res, info);
 	fprintf(f, "slurm-carbon plans with ForecastError %.1f%% (%s)\n", res->forecast_error_pct,
 		res->forecast_error_configured ? "carbon.conf" : "the error of the forecast it is shown");
+	if (res->estimates)
+		fprintf(f, "slurm-carbon plans with learned estimates: %zu of %zu jobs had an entry (the others: "
+			   "time limit x RuntimeRatio)\n", res->jobs_learned, res->jobs - res->jobs_exempt);
 	if (res->replan > 0)
 		fprintf(f, "slurm-carbon re-plans the jobs it holds every %s (one-shot: its submit-time plans alone): "
 			   "%zu jobs re-planned (%zu started early), %zu changes\n",

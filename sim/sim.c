@@ -17,6 +17,7 @@
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
 #include "forecast/series.h"
+#include "plan/plan.h"
 #include "policy/energy.h"
 #include "policy/request.h"
 #include "base/units.h"
@@ -471,9 +472,24 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 			 struct plan *c)
 {
 	struct sc_decision d;
+	const struct sc_site *site = &r->site_pol;
+	struct sc_partition *parts = NULL;
+	struct sc_site learned;
+	double window = 0;
+	int rc;
 
-	if (sc_decide(&r->site_pol, j->fc, j->req, j->t0, &d) != 0 || d.action == SC_ACT_NONE ||
-	    d.action == SC_ACT_REJECT)
+	if (r->opts->estimates) {
+		struct sc_eval ev;
+		memset(&ev, 0, sizeof(ev));
+		ev.req = *j->req;
+		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
+							     j->tj->account, &learned, &parts, &ev) == 1;
+		site = &learned;
+		window = ev.window_ratio;
+	}
+	rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
+	free(parts);
+	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
 		return 1;
 	c->part = d.chosen.part;
 	c->planned = d.chosen.start;
@@ -636,6 +652,9 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 		return sc_err_set(err, "the trace's times are relative: anchor them first");
 	if (opts->replan < 0)
 		return sc_err_set(err, "the re-planning interval must be positive (0: off)");
+	if (opts->replan > 0 && opts->estimates)
+		return sc_err_set(err, "re-planning and learned estimates together are not supported; "
+				  "expected one of them");
 	r->fallback = opts->fallback_part >= 0 ? opts->fallback_part : conf->default_part;
 	if (r->fallback < 0 || (size_t)r->fallback >= conf->n_parts)
 		r->fallback = 0;
@@ -651,6 +670,7 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 	res->gpus = opts->gpus;
 	res->nodes = opts->nodes;
 	res->capacity_model = opts->capacity_model;
+	res->estimates = opts->estimates != NULL;
 	res->idle_watts_per_core = opts->idle_watts_per_core;
 
 	res->data_start = INT64_MIN;

@@ -67,6 +67,7 @@
 
 #include "config/conf.h"
 #include "base/error.h"
+#include "learn/model.h"
 #include "policy/grid.h"
 #include "sim/fview.h"
 #include "sim/trace.h"
@@ -100,6 +101,14 @@ struct sc_sim_opts {
 	double idle_watts_per_core; /* >= 0: what a powered-on idle core draws; 0: not priced */
 	int congestion_model;       /* enum sc_cong_model (policy/decide.h) of capacity-aware */
 	double congestion_weight;   /* its weight (but for SC_CONG_HARD); 0: SC_CONG_WEIGHT */
+	/* Learned estimates (learn/model.h; borrowed; NULL: none): slurm-carbon
+	 * plans each job as Estimates=learned does in the plugin
+	 * (sc_eval_learned_site and sc_decide_learned: time limit ×
+	 * sc_model_ratio of its user, account and partition's entry, the start
+	 * chosen with its upper quantile, learned watts where the model has them); the
+	 * true run time and the configured power still price every plan, and
+	 * the peers keep time limit × RuntimeRatio. Not with replan. */
+	const struct sc_model *estimates;
 };
 
 /* Sets the capacity option named name ("capacity-model": easy|fcfs,
@@ -151,6 +160,8 @@ struct sc_sim_result {
 	int forecast_error_configured; /* it came from carbon.conf (else from the forecast mode) */
 	uint32_t cores, gpus, nodes;  /* the capacity, as used (0: unlimited) */
 	int capacity_model;           /* as used (with a capacity) */
+	int estimates;                /* slurm-carbon planned with learned estimates */
+	size_t jobs_learned;          /* ... replayed jobs the model had an entry for */
 	double idle_watts_per_core;   /* as used */
 	int64_t window_start, window_end; /* the utilisation window (with cores) */
 	struct sc_sim_stats pol[SC_POL_N];

@@ -632,13 +632,14 @@ static void test_learn(void **state)
 	snprintf(path, sizeof(path), "%s/est.json", tmpdir);
 	j = json_load_file(path, 0, &je);
 	assert_non_null(j);
-	assert_int_equal(json_integer_value(json_object_get(j, "version")), 1);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
 	assert_int_equal(json_integer_value(json_object_get(j, "created")), 1636416000);
 	e = json_array_get(json_object_get(j, "entries"), 2);
 	assert_string_equal(json_string_value(json_object_get(e, "user")), "alice");
 	assert_int_equal(json_integer_value(json_object_get(e, "jobs")), 6);
 	/* 1 h, 1 h, 1 h, 0.5 h, 1.5 h, 2 h of 4 h; 8 cores at 80 W. */
 	assert_near(json_number_value(json_object_get(e, "ratio_median")), 0.25, 1e-9);
+	assert_near(json_number_value(json_object_get(e, "ratio_total")), 0.29167, 1e-9); /* 7 h of 24 */
 	assert_near(json_number_value(json_object_get(e, "core_w")), 10, 1e-9);
 	json_decref(j);
 

@@ -1227,6 +1227,14 @@ static void test_congestion(void **state)
 	fixture_init(&fx, A2, 12, B, 12);
 	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &plain), 0);
 	assert_int_equal(plain.chosen.start, T0 + 2 * H);
+	assert_true(sc_congestion_prices(&site, &cg, &req));
+	assert_false(sc_congestion_prices(&site, NULL, &req));
+	req.shape.cores = 17; /* larger than the partition */
+	assert_false(sc_congestion_prices(&site, &cg, &req));
+	req.shape.cores = 8;
+	cap[1] = 0;
+	assert_false(sc_congestion_prices(&site, &cg, &req));
+	cap[1] = 16;
 	/* An empty ledger changes nothing. */
 	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
 	assert_false(d.congested);

@@ -78,17 +78,25 @@ static void test_fit(void **state)
 	assert_contains(err.msg, "0.5 to 0.99");
 }
 
-static void test_lookup(void **state)
+/* The model of text, which must be accepted (the message shown if not). */
+static struct sc_model *parse_ok(const char *text, int64_t max_age)
 {
-	char *text = sample_text(NOW - 3600), key[128];
 	struct sc_err err = { "" };
-	struct sc_model *m = sc_model_parse(text, strlen(text), "estimates.json", NOW, 86400, &err);
-	struct sc_model_match mm;
+	struct sc_model *m = sc_model_parse(text, strlen(text), "estimates.json", NOW, max_age, &err);
 
-	(void)state;
 	if (!m)
 		print_message("# %s\n", err.msg);
 	assert_non_null(m);
+	return m;
+}
+
+static void test_lookup(void **state)
+{
+	char *text = sample_text(NOW - 3600), key[128];
+	struct sc_model *m = parse_ok(text, 86400);
+	struct sc_model_match mm;
+
+	(void)state;
 	assert_int_equal(sc_model_created(m), NOW - 3600);
 	assert_near(sc_model_quantile(m), 0.9, 1e-12);
 	/* alice: her own entry; median 0.3, p90 0.46; 10 W per core. */
@@ -97,6 +105,11 @@ static void test_lookup(void **state)
 	assert_int_equal(mm.ratio->jobs, 5);
 	assert_near(mm.ratio->ratio_median, 0.3, 1e-6);
 	assert_near(mm.ratio->ratio_q, 0.46, 1e-6);
+	/* Total: 4 cores × (360 + ... + 1800 s) ÷ 4 cores × 5 × 3600 s. */
+	assert_near(mm.ratio->ratio_total, 0.3, 1e-6);
+	assert_near(sc_model_ratio(mm.ratio), 0.3, 1e-6);
+	assert_int_equal(sc_model_version(m), SC_MODEL_VERSION);
+	assert_string_equal(sc_model_ratio_name(m), "total run time");
 	assert_non_null(mm.core_w);
 	assert_near(mm.core_w->core_w, 10, 1e-3);
 	assert_null(mm.gpu_w);
@@ -107,6 +120,9 @@ static void test_lookup(void **state)
 	assert_int_equal(mm.ratio->level, SC_LEVEL_ACCOUNT);
 	assert_int_equal(mm.ratio->jobs, 7);
 	assert_near(mm.ratio->ratio_median, 0.4, 1e-6); /* 0.1 .. 0.5, 1, 1 */
+	/* Core-weighted, bob's elapsed capped at his limit: (4 × 5400 + 2 ×
+	 * 7200) ÷ (4 × 18000 + 2 × 7200) = 36000 ÷ 86400. */
+	assert_near(mm.ratio->ratio_total, 0.41667, 1e-6);
 	assert_string_equal(sc_model_key(mm.ratio, key, sizeof(key)), "*/phys/cpu");
 	/* Unknown account: the partition's. */
 	assert_int_equal(sc_model_lookup(m, "eve", NULL, "cpu", &mm), 1);
@@ -171,7 +187,16 @@ static void test_refused(void **state)
 	expect_refused(text, 86400, "stale");
 	expect_refused("{\"version\":", 0, "expected a file written by scarbon learn");
 	expect_refused("[]", 0, "not a JSON object");
-	expect_refused("{\"version\":2,\"kind\":\"slurm-carbon estimates\"}", 0, "\"version\"");
+	expect_refused("{\"version\":3,\"kind\":\"slurm-carbon estimates\"}", 0, "\"version\" missing or not 1 to 2");
+	expect_refused("{\"version\":0,\"kind\":\"slurm-carbon estimates\"}", 0, "\"version\"");
+	/* Version 2 entries carry ratio_total, from 0 to 1. */
+	expect_refused("{\"version\":2,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		       "\"quantile\":0.9,\"entries\":[{\"level\":\"partition\",\"partition\":\"p\","
+		       "\"jobs\":3,\"ratio_median\":0.1,\"ratio_q\":0.2}]}", 0, "\"ratio_total\" missing");
+	expect_refused("{\"version\":2,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		       "\"quantile\":0.9,\"entries\":[{\"level\":\"partition\",\"partition\":\"p\","
+		       "\"jobs\":3,\"ratio_median\":0.1,\"ratio_q\":0.2,\"ratio_total\":1.5}]}", 0,
+		       "\"ratio_total\" out of range");
 	expect_refused("{\"version\":1,\"kind\":\"x\",\"created\":1}", 0, "\"kind\"");
 	expect_refused("{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":1864414000,"
 		       "\"quantile\":0.9,\"entries\":[]}", 0, "clock");
@@ -180,6 +205,27 @@ static void test_refused(void **state)
 		expect_refused(buf, 0, bad_entries[i].what);
 	}
 	free(text);
+}
+
+/* A version 1 file (before ratio_total) is still read: its median is the
+ * ratio the plan uses. */
+static void test_version1(void **state)
+{
+	static const char v1[] =
+		"{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		"\"quantile\":0.9,\"entries\":[{\"level\":\"partition\",\"partition\":\"p\","
+		"\"jobs\":3,\"ratio_median\":0.25,\"ratio_q\":0.5,\"ratio_total\":0.9}]}";
+	struct sc_model *m = parse_ok(v1, 0);
+	struct sc_model_match mm;
+
+	(void)state;
+	assert_int_equal(sc_model_version(m), 1);
+	assert_string_equal(sc_model_ratio_name(m), "median run time");
+	assert_int_equal(sc_model_lookup(m, NULL, NULL, "p", &mm), 1);
+	/* A ratio_total in a version 1 file is not its field: ignored. */
+	assert_near(mm.ratio->ratio_total, 0.25, 1e-12);
+	assert_near(sc_model_ratio(mm.ratio), 0.25, 1e-12);
+	sc_model_destroy(m);
 }
 
 static void test_write_load(void **state)
@@ -215,6 +261,7 @@ int main(void)
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_version1),
 		cmocka_unit_test(test_write_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -140,6 +140,10 @@ static void test_learned(void **state)
 		"\"jobs\":12,\"ratio_median\":0.25,\"ratio_q\":0.5,\"core_w\":5,\"core_w_jobs\":12},"
 		"{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":40,\"ratio_median\":0.5,"
 		"\"ratio_q\":0.9}]}";
+	static const char model_v2[] =
+		"{\"version\":2,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		"\"quantile\":0.9,\"entries\":[{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":40,"
+		"\"ratio_median\":0.5,\"ratio_q\":0.9,\"ratio_total\":0.75}]}";
 	struct sc_conf *c = conf_from("Mode=enforce Estimates=learned\n"
 				      "ZoneName=S Provider=static Intensity=300\n"
 				      "PartitionName=p Zone=S PUE=1.5 CoreWatts=10 MemWattsPerGB=0 DefaultTime=2:00:00\n");
@@ -183,6 +187,7 @@ static void test_learned(void **state)
 	assert_int_equal(ev.d.chosen.runtime, 7200);
 	assert_string_equal(ev.ctx.estimate, "configured");
 	assert_null(ev.ctx.estimate_key);
+	assert_near(ev.window_ratio, 0, 0);
 	assert_contains(ev.d.basis, "no learned model loaded");
 	rec = sc_record_carbon(&c->site, &ev.d, &ev.ctx);
 	assert_string_equal(json_string_value(json_object_get(rec, "estimate")), "configured");
@@ -192,6 +197,16 @@ static void test_learned(void **state)
 	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 7200);
 	assert_null(ev.ctx.estimate);
+	sc_model_destroy(m);
+	/* Version 2: the entry's total ratio, not its median, prices the job. */
+	c->estimates_learned = 1;
+	m = sc_model_parse(model_v2, strlen(model_v2), "e.json", NOW, 0, NULL);
+	assert_non_null(m);
+	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 5400);
+	assert_near(ev.ctx.estimate_ratio, 0.75, 1e-12);
+	assert_near(ev.window_ratio, 0.9, 1e-12); /* the start is chosen with ratio_q */
+	assert_contains(ev.d.basis, "learned: total run time of 40 jobs of */*/p");
 	sc_model_destroy(m);
 	sc_snapshot_destroy(snap);
 	sc_conf_destroy(c);

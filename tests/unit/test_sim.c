@@ -858,6 +858,124 @@ static void test_tiny_optimum(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* A model: alice of phys on p runs half her time limit; bob has no entry
+ * and his account none, nor the partition. */
+static const char tiny_model[] =
+	"{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":1609459200,"
+	"\"source\":{\"input\":\"t\",\"start\":0,\"end\":0,\"jobs_read\":6,\"jobs_used\":6},"
+	"\"min_jobs\":5,\"quantile\":0.9,\"entries\":["
+	"{\"level\":\"user\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\",\"jobs\":6,"
+	"\"ratio_median\":0.5,\"ratio_q\":0.5}]}";
+
+/* Estimates: slurm-carbon plans with the learned run time (the plugin's
+ * Estimates=learned), the true run time prices the plan; jobs without an
+ * entry keep time limit x RuntimeRatio; the peers are unchanged. */
+static void test_learned_estimates(void **state)
+{
+	static const char csv[] = "arrival_time,length,cpus,requested,user,account\n"
+				  "0,2,4,4,alice,phys\n0,2,4,4,bob,chem\n";
+	struct sc_conf *conf = conf_text(tiny_conf);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_trace *t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
+	struct sc_model *m = sc_model_parse(tiny_model, sizeof(tiny_model) - 1, "m", T2021, 0, NULL);
+	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1 };
+	struct sc_sim_result r;
+	struct sc_err err = { "" };
+	json_t *j;
+
+	(void)state;
+	assert_non_null(t);
+	assert_non_null(m);
+	sc_trace_anchor(t, T2021);
+	o.estimates = m;
+	if (sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err) < 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(r.jobs, 2);
+	assert_int_equal(r.estimates, 1);
+	assert_int_equal(r.jobs_learned, 1);
+	/* alice: 4 h x 0.5 = 2 h planned: the 2 h minimum at 02:00, the
+	 * oracle's; bob: 4 h planned, 03:00 (test_tiny_optimum's job 1). */
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 2 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][0].gco2e, 0.12 * 100, 1e-9);
+	assert_int_equal(r.out[SC_POL_CARBON][1].planned, T2021 + 3 * HOUR);
+	assert_near(r.out[SC_POL_CARBON][1].gco2e, 0.12 * 200, 1e-9);
+	assert_int_equal(r.out[SC_POL_CASDK][0].planned, T2021 + 3 * HOUR);
+	j = sc_sim_json(&r, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "estimates")), "learned");
+	assert_int_equal(json_integer_value(json_object_get(j, "jobs_learned")), 1);
+	json_decref(j);
+	sc_sim_result_free(&r);
+
+	/* Without the model both plan 4 h; the JSON says so. */
+	o.estimates = NULL;
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err), 0);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 3 * HOUR);
+	assert_int_equal(r.jobs_learned, 0);
+	j = sc_sim_json(&r, NULL);
+	assert_string_equal(json_string_value(json_object_get(j, "estimates")), "configured");
+	assert_null(json_object_get(j, "jobs_learned"));
+	json_decref(j);
+	sc_sim_result_free(&r);
+
+	/* Not with re-planning. */
+	o.estimates = m;
+	o.replan = HOUR;
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err), -1);
+	assert_contains(err.msg, "learned estimates together are not supported");
+	sc_model_destroy(m);
+	sc_trace_destroy(t);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
+/* A learned run time: the start is chosen at the window's run time (the
+ * upper quantile), the plan priced and budgeted at the expected one. */
+static void test_decide_learned(void **state)
+{
+	struct sc_conf *conf = conf_text(tiny_conf);
+	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	const struct sc_grid *grids[1] = { g };
+	struct sc_zone_forecasts fc = { grids, NULL, 1 };
+	struct sc_site site = conf->site;
+	struct sc_request req;
+	struct sc_decision d;
+
+	(void)state;
+	memset(&req, 0, sizeof(req));
+	req.n_parts = 1;
+	req.shape.cores = 4;
+	req.time_limit = 4 * HOUR;
+	req.budget_g = -1;
+	req.max_delay = -1;
+	site.params.runtime_ratio = 0.5;
+	/* Expected 2 h: the 2 h minimum at 02:00 (test_tiny_optimum). */
+	assert_int_equal(sc_decide(&site, &fc, &req, T2021, &d), 0);
+	assert_int_equal(d.chosen.start, T2021 + 2 * HOUR);
+	assert_int_equal(sc_decide_learned(&site, 0.5, &fc, &req, T2021, &d), 0);
+	assert_int_equal(d.chosen.start, T2021 + 2 * HOUR);
+	/* Window at 4 h: 03:00, priced at 2 h there: 40 W x 2 h x 1.5 x
+	 * (100 + 300) / 2 = 24 g against 48 g at submission. */
+	assert_int_equal(sc_decide_learned(&site, 1.0, &fc, &req, T2021, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T2021 + 3 * HOUR);
+	assert_int_equal(d.chosen.runtime, 2 * HOUR);
+	assert_near(d.chosen.gco2e, 24, 1e-9);
+	assert_near(d.baseline.gco2e, 48, 1e-9);
+	assert_near(d.saving_pct, 50, 1e-9);
+	/* A budget the window's plan breaks (24 g) but the expected best keeps
+	 * (12 g): the expected decision stands. */
+	req.budget_g = 20;
+	assert_int_equal(sc_decide_learned(&site, 1.0, &fc, &req, T2021, &d), 0);
+	assert_int_equal(d.action, SC_ACT_DELAY);
+	assert_int_equal(d.chosen.start, T2021 + 2 * HOUR);
+	/* Over the budget either way: rejected, as sc_decide does. */
+	req.budget_g = 5;
+	assert_int_equal(sc_decide_learned(&site, 1.0, &fc, &req, T2021, &d), 0);
+	assert_int_equal(d.action, SC_ACT_REJECT);
+	sc_grid_destroy(g);
+	sc_conf_destroy(conf);
+}
+
 /* slurm-carbon plans with the configured ForecastError, else with the
  * error of what it is shown. */
 static void test_forecast_error_source(void **state)
@@ -1790,7 +1908,22 @@ static void test_cli(void **state)
 	snprintf(args, sizeof(args), "simulate --config %s --trace %s --partition nope", conf, trace);
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
 	assert_contains(out, "partition 'nope' is not managed");
+	/* --estimates: a model file, read strictly. */
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --intensity %s --estimates %s", conf,
+		 trace, sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"), write_tmp("m.json", tiny_model));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+	assert_contains(out, "plans with learned estimates: 0 of 2 jobs had an entry");
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --intensity %s --estimates %s", conf,
+		 trace, sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"),
+		 write_tmp("bad.json", "{\"version\":9}"));
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
+	assert_contains(out, "--estimates: ");
+	assert_contains(out, "\"version\" missing or not 1");
+	snprintf(args, sizeof(args), "simulate --config %s --trace %s --estimates /nonexistent", conf, trace);
+	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
+	assert_contains(out, "/nonexistent: cannot read");
 	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
+	assert_contains(out, "--estimates FILE");
 	assert_contains(out, "--forecast MODE");
 	assert_contains(out, "--replan INTERVAL");
 	assert_contains(out, "--capacity-model M");
@@ -1814,6 +1947,8 @@ int main(void)
 		cmocka_unit_test(test_next_update),
 		cmocka_unit_test(test_archive_visibility),
 		cmocka_unit_test(test_tiny_optimum),
+		cmocka_unit_test(test_learned_estimates),
+		cmocka_unit_test(test_decide_learned),
 		cmocka_unit_test(test_forecast_error_source),
 		cmocka_unit_test(test_replan),
 		cmocka_unit_test(test_replan_invariants),

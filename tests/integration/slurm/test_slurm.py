@@ -14,7 +14,7 @@
 # next 8 hours but for one green hour at 100. Expected figures come from `scarbon plan --format json` of
 # the same build at the same `now`. Learned estimates: `scarbon learn --input` on a crafted sacct
 # dump writes StateDir/estimates.json before the cluster starts, with entries for partition
-# compute only (user sctest, account carbon: run time a quarter of the limit), so the other
+# compute only (user sctest, account carbon: run time 0.3 of the limit, the total ratio), so the other
 # partitions' decisions stay carbon.conf's. Prints TAP lines and "N passed, N failed"; exits non-zero
 # on any failure; stops the cluster it started.
 
@@ -351,14 +351,15 @@ def cluster_env(env, *args):
 
 
 def write_model():
-    """A crafted accounting history of USER on compute (5 jobs, median elapsed 900 s of a 1 h
-    limit), learned into StateDir/estimates.json by the real scarbon learn."""
+    """A crafted accounting history of USER on compute (5 jobs of a 1 h limit: median elapsed
+    900 s, total ratio 5400 s of 5 h = 0.3, the figure the plan uses), learned into
+    StateDir/estimates.json by the real scarbon learn."""
     state = os.path.join(DATA, "state")
     os.makedirs(state, exist_ok=True)
     os.chmod(state, 0o755)
     dump = os.path.join(DATA, "history.sacct")
     rows = ["JobID|User|Account|Partition|State|Start|End|ElapsedRaw|TimelimitRaw|NCPUS"]
-    for i, el in enumerate((600, 900, 900, 900, 1200)):
+    for i, el in enumerate((600, 900, 900, 900, 2100)):
         rows.append(f"{100 + i}|{USER}|carbon|compute|COMPLETED|2025-01-01T00:00:00|"
                     f"2025-01-01T00:{el // 60:02d}:00|{el}|60|1")
     with open(dump, "w") as f:
@@ -509,7 +510,7 @@ def main():
            "the best achievable is est." in err and "would fit" in err,
            "a job over its budget is rejected with the best achievable figure", err)
 
-    # A learned estimate: USER's jobs on compute run a quarter of their limit, by the model
+    # A learned estimate: USER's jobs on compute run 0.3 of their limit in total, by the model
     # the reloader loaded; the record says so, and scarbon plan agrees.
     log = open(CTLD_LOG, errors="replace").read()
     tap.ok("job_submit/carbon: learned estimates loaded from " in log and ": 3 entries" in log,
@@ -519,8 +520,8 @@ def main():
     l_plan = plan(["-p", "compute", "-t", "60", "-u", USER, "-A", "carbon"], l_rec.get("submit", 0))
     tap.ok(l_id and l_rec.get("estimate") == "learned" and
            l_rec.get("estimate_key") == f"{USER}/carbon/compute" and l_rec.get("estimate_jobs") == 5
-           and l_rec.get("runtime_s") == 900 and l_rec.get("estimate_ratio") == 0.25,
-           "a job's plan and AdminComment use the learned estimate (run time = limit x median)",
+           and l_rec.get("runtime_s") == 1080 and l_rec.get("estimate_ratio") == 0.3,
+           "a job's plan and AdminComment use the learned estimate (run time = limit x learned ratio)",
            f"{err}\n{l_rec}")
     tap.ok(l_id and {"carbon": l_rec} == l_plan,
            "... and scarbon plan gives the same record", diff({"carbon": l_rec}, l_plan))
