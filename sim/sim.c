@@ -468,26 +468,40 @@ static int decide_at_submit(const struct sim_run *r, const struct sim_job *j, co
 }
 
 /* slurm-carbon: the plugin's decision on the view's forecasts. */
+/* The site slurm-carbon plans job j on: the simulation's, or with --estimates
+ * its learned copy (*parts backs it: caller frees; *window: the learned
+ * window ratio, 0 when not learned); count: add the job to jobs_learned. */
+static const struct sc_site *plan_site(const struct sim_run *r, const struct sim_job *j, struct sc_site *learned,
+				       struct sc_partition **parts, double *window, int count)
+{
+	int got;
+
+	struct sc_eval ev;
+
+	*parts = NULL;
+	*window = 0;
+	if (!r->opts->estimates)
+		return &r->site_pol;
+	memset(&ev, 0, sizeof(ev));
+	ev.req = *j->req;
+	got = sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user, j->tj->account, learned, parts,
+				   &ev) == 1;
+	if (count)
+		r->res->jobs_learned += got;
+	*window = ev.window_ratio;
+	return learned;
+}
+
 static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			 struct plan *c)
 {
 	struct sc_decision d;
-	const struct sc_site *site = &r->site_pol;
-	struct sc_partition *parts = NULL;
+	struct sc_partition *parts;
 	struct sc_site learned;
-	double window = 0;
-	int rc;
+	double window;
+	const struct sc_site *site = plan_site(r, j, &learned, &parts, &window, 1);
+	int rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 
-	if (r->opts->estimates) {
-		struct sc_eval ev;
-		memset(&ev, 0, sizeof(ev));
-		ev.req = *j->req;
-		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
-							     j->tj->account, &learned, &parts, &ev) == 1;
-		site = &learned;
-		window = ev.window_ratio;
-	}
-	rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 	free(parts);
 	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
 		return 1;
@@ -543,14 +557,21 @@ static int decide_capacity(const struct sim_run *r, const struct sim_job *j, con
 			   struct plan *c)
 {
 	struct sc_decision d;
+	struct sc_partition *parts;
+	struct sc_site learned;
+	double window;
+	const struct sc_site *site;
+	int rc;
 
 	if (!r->cg) {
 		*c = j->decided[SC_POL_CARBON];
 		return j->none[SC_POL_CARBON];
 	}
-	if (sc_sim_congest_decide(r->cg, &r->site_pol, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d,
-				  NULL) != 0 ||
-	    d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
+	/* As the plugin: learned figures, the planned load deciding (no window choice). */
+	site = plan_site(r, j, &learned, &parts, &window, 0);
+	rc = sc_sim_congest_decide(r->cg, site, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d, NULL);
+	free(parts);
+	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
 		return 1;
 	c->part = d.chosen.part;
 	c->planned = d.chosen.start;

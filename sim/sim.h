@@ -56,7 +56,9 @@
  * With cores, capacity-aware is slurm-carbon deciding with the
  * plugin's planned-load ledger and congestion pricing (sim/congest.h:
  * sc_decide_loaded, model opts->congestion_model) against the cluster's
- * cores and GPUs; it is not re-planned. Without cores it is slurm-carbon's
+ * cores and GPUs; it is not re-planned. With estimates it plans on the
+ * learned figures as the plugin does on a partition with a capacity (the
+ * learned run time, no window choice). Without cores it is slurm-carbon's
  * one-shot plan.
  */
 #ifndef SC_SIM_SIM_H
