@@ -14,8 +14,9 @@
  * plugin keeps a planned-load ledger (policy/load.h) of the jobs it delays
  * or reroutes, under load_lock, and decides with it (sc_decide_loaded).
  * An entry is added at submission (its key in the job's SPANK environment,
- * SC_ENV_LEDGER), released by job_modify when the job's start, partition,
- * time limit or CPUs change, and otherwise expires at its planned end (the
+ * SC_ENV_LEDGER), moved by job_modify with the job's start, released when
+ * its partition, time limit or CPUs change, and otherwise expires at its
+ * planned end (the
  * reloader sweeps the table). The submit path does O(slots) work on it.
  * The reloader saves it to StateDir/planned-load when it changed (and fini), init
  * restores it: a restart keeps the plans (plugin/ledger_file.h).
@@ -643,20 +644,28 @@ static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
 			    "until its planned end", jd->user_id);
 }
 
-/* job_modify: a job whose start, partition, time limit or CPUs change
- * leaves the ledger (its plan is no longer the plugin's). */
-static void ledger_release(const job_desc_msg_t *jd, job_record_t *job_ptr)
+/* job_modify, once the change is allowed: a planned job whose start alone
+ * changes keeps its load, moved to the new start; one whose partition, time
+ * limit or CPUs change leaves the ledger (its plan is no longer the
+ * plugin's). */
+static void ledger_modify(const job_desc_msg_t *jd, job_record_t *job_ptr)
 {
+	int reshaped = jd->partition || jd->time_limit != NO_VAL || jd->min_cpus != NO_VAL;
+	struct sc_load_job j;
 	uint32_t key;
 
-	if (!g.load || !job_ptr ||
-	    !(jd->begin_time > 0 || jd->partition || jd->time_limit != NO_VAL || jd->min_cpus != NO_VAL))
+	if (!g.load || !job_ptr || !(jd->begin_time > 0 || reshaped))
 		return;
 	if (sc_ctld_job_ledger(job_ptr, &key) <= 0)
 		return;
 	pthread_mutex_lock(&g.load_lock);
-	if (sc_load_remove(g.load, key))
+	if (sc_load_get(g.load, key, &j)) {
+		int64_t start = (int64_t)jd->begin_time;
+		if (reshaped || sc_load_add(g.load, key, j.part, start, start + (j.end - j.start), j.cores, j.gpus,
+					    NULL) < 0)
+			sc_load_remove(g.load, key);
 		g.load_dirty = 1;
+	}
 	pthread_mutex_unlock(&g.load_lock);
 }
 
@@ -1055,17 +1064,15 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 
 /* --- job_modify ----------------------------------------------------------------- */
 
-int job_modify(SC_JOB_MODIFY_PARAMS)
+/* job_modify's hold check: SLURM_SUCCESS, or ESLURM_ACCESS_DENIED with the
+ * user told why. */
+static int hold_check(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid, char **err_msg)
 {
 	char hold_s[32], want_s[32], id[32], msg[512];
 	int64_t hold;
 	int r;
 
-	if (g.conf && g.conf->mode == SC_MODE_ENFORCE)
-		ledger_release(job_desc, job_ptr);
-	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE || !job_ptr || job_desc->begin_time <= 0)
-		return SLURM_SUCCESS;
-	if (sc_ctld_is_operator(submit_uid))
+	if (!job_ptr || job_desc->begin_time <= 0 || sc_ctld_is_operator(submit_uid))
 		return SLURM_SUCCESS;
 	/* scontrol names the job by job_id_str; the API may use the job id. */
 	if (job_desc->job_id_str)
@@ -1082,7 +1089,19 @@ int job_modify(SC_JOB_MODIFY_PARAMS)
 	slurm_info(LOG_PREFIX "refused uid %u moving the start of job %s to %s, before its carbon "
 		   "hold %s (an operator can)", submit_uid, id, want_s, hold_s);
 	sc_hold_refusal_message(id, want_s, hold_s, msg, sizeof(msg));
-	if (set_message(SC_JOB_MODIFY_ERR_MSG_ARG, msg) < 0)
+	if (set_message(err_msg, msg) < 0)
 		slurm_error(LOG_PREFIX "out of memory for the message to uid %u", submit_uid);
 	return ESLURM_ACCESS_DENIED;
+}
+
+int job_modify(SC_JOB_MODIFY_PARAMS)
+{
+	int rc;
+
+	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE)
+		return SLURM_SUCCESS;
+	rc = hold_check(job_desc, job_ptr, submit_uid, SC_JOB_MODIFY_ERR_MSG_ARG);
+	if (rc == SLURM_SUCCESS)
+		ledger_modify(job_desc, job_ptr);
+	return rc;
 }

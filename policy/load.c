@@ -208,6 +208,16 @@ size_t sc_load_expire(struct sc_load *l)
 	return n;
 }
 
+int sc_load_get(const struct sc_load *l, uint32_t id, struct sc_load_job *out)
+{
+	const struct entry *e = &l->tab[find(l, id)];
+
+	if (!e->used)
+		return 0;
+	*out = (struct sc_load_job){ e->id, e->part, e->start, e->end, e->cores, e->gpus };
+	return 1;
+}
+
 size_t sc_load_list(const struct sc_load *l, struct sc_load_job *out, size_t max)
 {
 	size_t n = 0;

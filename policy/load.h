@@ -80,6 +80,9 @@ struct sc_load_job {
 	uint32_t cores, gpus;
 };
 
+/* Job id as added into *out. Returns 1, or 0 when it is not there. */
+int sc_load_get(const struct sc_load *l, uint32_t id, struct sc_load_job *out);
+
 /* Copies up to max of the ledger's jobs (in no particular order) into
  * out[0..max-1]; returns how many. O(max_jobs). */
 size_t sc_load_list(const struct sc_load *l, struct sc_load_job *out, size_t max);

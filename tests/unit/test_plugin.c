@@ -861,9 +861,9 @@ static void test_capacity(void **state)
 	char *msg;
 	json_t *r[6];
 	int64_t begin[6], green;
-	char key[64];
-	char *env[] = { key, NULL };
-	struct job_record job = { env };
+	char key[64], hold[64];
+	char *env[] = { key, NULL }, *env2[] = { key, hold, NULL };
+	struct job_record job = { env }, job2 = { env2 };
 	job_desc_msg_t up;
 
 	(void)state;
@@ -913,7 +913,8 @@ static void test_capacity(void **state)
 	assert_true(json_is_true(json_object_get(r[4], "congestion")));
 	assert_string_equal(str(r[4], "uncongested_decision"), "delay");
 	assert_int_equal(json_integer_value(json_object_get(r[4], "uncongested_start")), green);
-	/* Job 1 moved by an operator: its load leaves, the next job takes its place. */
+	/* Job 1 moved a day later by an operator: its load moves with it, the next job takes
+	 * its place. */
 	memset(&up, 0, sizeof(up));
 	up.time_limit = NO_VAL;
 	up.min_cpus = NO_VAL;
@@ -932,7 +933,19 @@ static void test_capacity(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 	logbuf[0] = '\0';
 	assert_int_equal(init(), SLURM_SUCCESS);
-	assert_contains(logbuf, "planned-load ledger: 4 planned job(s) restored from ");
+	/* Jobs 2, 3, 4, 6 and job 1 a day later. */
+	assert_contains(logbuf, "planned-load ledger: 5 planned job(s) restored from ");
+	/* A new time limit takes job 1 out of the plans; a refused move changes nothing. */
+	up.begin_time = 0;
+	up.time_limit = 120;
+	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
+	sc_ctld_free(msg);
+	snprintf(key, sizeof(key), SC_ENV_LEDGER "=2");
+	snprintf(hold, sizeof(hold), "CARBON_NOT_BEFORE=%lld", (long long)(green + 3600));
+	up.time_limit = NO_VAL;
+	up.begin_time = (time_t)(green - 3600);
+	assert_int_equal(modify(&up, &job2, 1000, &msg), ESLURM_ACCESS_DENIED);
+	sc_ctld_free(msg);
 	r[0] = submit_flex(&jd, &msg, NULL);
 	assert_string_equal(str(r[0], "decision"), "run");
 	assert_true(json_is_true(json_object_get(r[0], "congestion")));
