@@ -7,7 +7,12 @@
  *       5-minute slots, MaxDelay 7 days (every slot is a candidate), a
  *       4-hour job;
  *   (a'), (b'): the same with ForecastError=25% on every zone (the
- *       error-aware scoring pass of rule 4).
+ *       error-aware scoring pass of rule 4);
+ *   (c) (b) decided by sc_decide_loaded with a planned-load ledger of
+ *       10,000 jobs (16 cores, 4 h, random starts over the 7 days, spread
+ *       over the 8 partitions of 1,000 cores each: about half the slots
+ *       too full for the job), the plugin's model (SC_CONG_DEFAULT); its
+ *       ratio to (b), both measured in this run.
  *
  * Each call gets a different `now` (rotating through the first slot) so that
  * no two calls see the same candidate set. Usage: bench_decide [CALLS].
@@ -21,11 +26,26 @@
 
 #include "bench/benchutil.h"
 #include "policy/decide.h"
+#include "policy/load.h"
 
 #define T0 1764417600
 
-static void run(const char *label, size_t nparts, int64_t step, size_t nslots, int64_t max_delay, double error,
-		int calls)
+/* A ledger of n jobs over nparts partitions (16 cores, 4 h, random starts in the 7 days). */
+static struct sc_load *ledger(size_t nparts, size_t n)
+{
+	struct sc_load *l = sc_load_create(nparts, 2016, n, T0, NULL);
+	unsigned seed = 11;
+
+	for (uint32_t id = 1; l && id <= n; id++) {
+		int64_t start = T0 + (int64_t)(rand_r(&seed) % (7 * 86400));
+		sc_load_add(l, id, id % nparts, start, start + 4 * 3600, 16, 0, NULL);
+	}
+	return l;
+}
+
+/* Decides calls times, returns the median latency in seconds. */
+static double run(const char *label, size_t nparts, int64_t step, size_t nslots, int64_t max_delay, double error,
+		  int calls, const struct sc_congestion *cong)
 {
 	struct sc_partition parts[8];
 	size_t alts[8];
@@ -42,6 +62,7 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	unsigned seed = 7;
 	volatile double sink = 0;
 	size_t cands = 0;
+	double med;
 
 	for (size_t p = 0; p < nparts; p++) {
 		for (size_t i = 0; i < nslots; i++) {
@@ -68,12 +89,16 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	for (int i = 0; i < calls; i++) {
 		int64_t now = T0 + (int64_t)(i % (int)step);
 		double t = bench_now();
-		sc_decide(&site, &forecasts, &req, now, &d);
+		if (cong)
+			sc_decide_loaded(&site, &forecasts, &req, now, cong, &d);
+		else
+			sc_decide(&site, &forecasts, &req, now, &d);
 		lat[i] = bench_now() - t;
 		sink += d.chosen.gco2e;
 		cands = d.n_candidates;
 	}
 	bench_sort(lat, (size_t)calls);
+	med = bench_pct(lat, (size_t)calls, 50);
 	printf("%-48s candidates %6zu  median %8.2f us  p99 %8.2f us  (%d calls)\n", label, cands,
 	       bench_pct(lat, (size_t)calls, 50) * 1e6, bench_pct(lat, (size_t)calls, 99) * 1e6, calls);
 	for (size_t p = 0; p < nparts; p++)
@@ -81,6 +106,7 @@ static void run(const char *label, size_t nparts, int64_t step, size_t nslots, i
 	free(v);
 	free(lat);
 	(void)sink;
+	return med;
 }
 
 int main(int argc, char **argv)
@@ -89,10 +115,20 @@ int main(int argc, char **argv)
 
 	if (calls < 100)
 		calls = 100;
-	run("(a) 2 partitions x 48 h of 30-min slots", 2, 1800, 96, 24 * 3600, 0, calls);
-	run("(b) 8 partitions x 7 days of 5-min slots", 8, 300, 7 * 288, 7 * 86400, 0, calls);
+	uint32_t cap[8] = { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000 };
+	struct sc_load *l = ledger(8, 10000);
+	struct sc_congestion cong = { l, cap, NULL, SC_CONG_DEFAULT, SC_CONG_WEIGHT };
+	double b, c;
+
+	run("(a) 2 partitions x 48 h of 30-min slots", 2, 1800, 96, 24 * 3600, 0, calls, NULL);
+	b = run("(b) 8 partitions x 7 days of 5-min slots", 8, 300, 7 * 288, 7 * 86400, 0, calls, NULL);
 	/* The same with ForecastError=25% on every zone: the error-aware pass. */
-	run("(a') (a) with ForecastError=25%", 2, 1800, 96, 24 * 3600, 25, calls);
-	run("(b') (b) with ForecastError=25%", 8, 300, 7 * 288, 7 * 86400, 25, calls);
+	run("(a') (a) with ForecastError=25%", 2, 1800, 96, 24 * 3600, 25, calls, NULL);
+	run("(b') (b) with ForecastError=25%", 8, 300, 7 * 288, 7 * 86400, 25, calls, NULL);
+	if (!l)
+		return 1;
+	c = run("(c) (b) with a ledger of 10,000 planned jobs", 8, 300, 7 * 288, 7 * 86400, 0, calls, &cong);
+	printf("(c) / (b), median: %.1f\n", c / b);
+	sc_load_destroy(l);
 	return 0;
 }

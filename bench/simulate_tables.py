@@ -220,9 +220,9 @@ def section_capacity():
         b = j["baseline_gco2e"] + j["baseline"]["idle_gco2e"]
         return 100 * (b - o["policy_gco2e"] - o["idle_gco2e"]) / b
     print("\n| trace | utilisation · cores | forecast | baseline queue: mean · p95 | slurm-carbon: saving "
-          "(of unlimited) · queue mean · p95 | net of idle | casdk: saving · queue | cats: saving · queue "
-          "| oracle: saving · queue |")
-    print("|---|---|---|---:|---:|---:|---:|---:|---:|")
+          "(of unlimited) · queue mean · p95 | net of idle | capacity-aware: saving (of unlimited) · delay · "
+          "queue | casdk: saving · queue | cats: saving · queue | oracle: saving · queue |")
+    print("|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for k, j in res:
         tl, load, util, cores, fc, model = k
         if model != "easy":
@@ -230,24 +230,28 @@ def section_capacity():
         u = unl[(tl, fc)]
         peers = j["peers"]
         if not cores:
-            print("| %s | unlimited (load %.0f) | %s | – | %.2f %% · – | – | %.2f %% | %.2f %% | %.2f %% |" % (
+            print("| %s | unlimited (load %.0f) | %s | – | %.2f %% · – | – | – | %.2f %% | %.2f %% | %.2f %% |" % (
                 tl, load, fc, j["savings_pct"], peers["casdk"]["savings_pct"], peers["cats"]["savings_pct"],
                 j["oracle_savings_pct"]))
             continue
         orc = dict(j["oracle"], policy_gco2e=j["oracle_gco2e"])
-        print("| %s | %d %% (%.1f %%) · %d | %s | %s · %s | %.2f %% (%.0f %%) · %s · %s | %.2f %% | %.2f %% · %s "
-              "| %.2f %% · %s | %.2f %% · %s |" % (
+        ca = j["capacity_aware"]
+        print("| %s | %d %% (%.1f %%) · %d | %s | %s · %s | %.2f %% (%.0f %%) · %s · %s | %.2f %% | "
+              "%.2f %% (%.0f %%) · %s · %s | %.2f %% · %s | %.2f %% · %s | %.2f %% · %s |" % (
                   tl, util, j["baseline"]["utilisation_pct"], cores, fc, h(j["baseline"]["mean_queue_s"]),
                   h(j["baseline"]["p95_queue_s"]), j["savings_pct"], 100 * j["savings_pct"] / u["savings_pct"],
                   h(j["mean_queue_s"]), h(j["p95_queue_s"]), net(j, j),
+                  ca["savings_pct"], 100 * ca["savings_pct"] / u["savings_pct"], h(ca["mean_delay_s"]),
+                  h(ca["mean_queue_s"]),
                   peers["casdk"]["savings_pct"], h(peers["casdk"]["mean_queue_s"]),
                   peers["cats"]["savings_pct"], h(peers["cats"]["mean_queue_s"]),
                   j["oracle_savings_pct"], h(orc["mean_queue_s"])))
-    print("\n**At 75 %** (the goal: slurm-carbon keeps 80 % of its unlimited saving, adds at most 25 % to the "
-          "baseline's mean queue, saves more than casdk and cats at no more total wait)\n")
-    print("| trace | forecast | share of unlimited saving | added mean queue | total wait: slurm-carbon · casdk "
-          "· cats · baseline | saving: slurm-carbon · casdk · cats |")
-    print("|---|---|---:|---:|---:|---:|")
+    print("\n**At 75 %** (the goal: keep 80 % of slurm-carbon's unlimited saving, add at most 25 % to the "
+          "baseline's mean queue, save more than casdk and cats at no more total wait); slurm-carbon as it "
+          "was, then capacity-aware (the plugin with `Cores=`)\n")
+    print("| trace | forecast | policy | share of unlimited saving | added mean queue | total wait: policy · casdk "
+          "· cats · baseline | saving: policy · casdk · cats |")
+    print("|---|---|---|---:|---:|---:|---:|")
     for k, j in res:
         tl, load, util, cores, fc, model = k
         if util != 75 or model != "easy":
@@ -255,10 +259,12 @@ def section_capacity():
         u = unl[(tl, fc)]
         b = j["baseline"]["mean_queue_s"]
         p = j["peers"]
-        print("| %s | %s | %.0f %% | %+.0f %% (%s) | %s · %s · %s · %s | %.2f · %.2f · %.2f %% |" % (
-            tl, fc, 100 * j["savings_pct"] / u["savings_pct"], 100 * (j["mean_queue_s"] - b) / b if b else 0,
-            h(j["mean_queue_s"] - b), h(j["mean_wait_s"]), h(p["casdk"]["mean_wait_s"]), h(p["cats"]["mean_wait_s"]),
-            h(j["baseline"]["mean_wait_s"]), j["savings_pct"], p["casdk"]["savings_pct"], p["cats"]["savings_pct"]))
+        for name, o in [("slurm-carbon", j), ("capacity-aware", j["capacity_aware"])]:
+            print("| %s | %s | %s | %.0f %% | %+.0f %% (%s) | %s · %s · %s · %s | %.2f · %.2f · %.2f %% |" % (
+                tl, fc, name, 100 * o["savings_pct"] / u["savings_pct"],
+                100 * (o["mean_queue_s"] - b) / b if b else 0, h(o["mean_queue_s"] - b), h(o["mean_wait_s"]),
+                h(p["casdk"]["mean_wait_s"]), h(p["cats"]["mean_wait_s"]), h(j["baseline"]["mean_wait_s"]),
+                o["savings_pct"], p["casdk"]["savings_pct"], p["cats"]["savings_pct"]))
     print("\n**The baseline's queue, EASY against FCFS** (perfect forecast; mean · p95)\n")
     print("| trace | utilisation · cores | EASY | FCFS | slurm-carbon saving: EASY · FCFS |")
     print("|---|---|---:|---:|---:|")

@@ -123,6 +123,10 @@ static void print_config(FILE *o, const struct sc_conf *conf, const struct sc_sn
 		fprintf(o, "  DefaultTime %s", sc_format_duration(pt->default_time, a, sizeof(a)));
 		if (def_mem)
 			fprintf(o, "  DefMemPerCPU %lluM", (unsigned long long)def_mem);
+		if (conf->part_cores[i])
+			fprintf(o, "  capacity %u cores", conf->part_cores[i]);
+		if (conf->part_cores[i] && conf->part_gpus[i])
+			fprintf(o, " %u GPUs", conf->part_gpus[i]);
 		if (pt->n_alt) {
 			fprintf(o, "  alternatives ");
 			for (size_t j = 0; j < pt->n_alt; j++)

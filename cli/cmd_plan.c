@@ -420,6 +420,8 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 	print_plan_row(cli, conf, d->action == SC_ACT_REJECT ? "best" : "chosen", &d->chosen);
 	if (d->has_baseline)
 		print_plan_row(cli, conf, "as asked", &d->baseline);
+	if (d->congested) /* the plugin's planned load moved the plan (README, "Capacity") */
+		print_plan_row(cli, conf, "uncongested", &d->uncongested);
 	fprintf(cli->out, "\n  saving %.1f%% over %zu candidate plans", d->saving_pct, d->n_candidates);
 	if (d->budget_g >= 0)
 		fprintf(cli->out, "; budget %s", sc_format_carbon(d->budget_g, buf, sizeof(buf)));

@@ -24,6 +24,8 @@ static void help(FILE *f)
 		"                        [--max-delay DURATION] [--cores N] [--replan INTERVAL]\n"
 		"                        [--gpus N] [--nodes N] [--capacity-model easy|fcfs]\n"
 		"                        [--idle-watts-per-core W] [--estimates FILE]\n"
+		"                        [--congestion-model capped|hard|marginal]\n"
+		"                        [--congestion-weight W]\n"
 		"                        [--format text|json] [--svg FILE]\n"
 		"\n"
 		"Replay a job trace through slurm-carbon's policy (the code the plugin runs), an\n"
@@ -63,6 +65,12 @@ static void help(FILE *f)
 		"                        planned-start order, no backfill\n"
 		"  --idle-watts-per-core W  what an idle powered-on core draws: report the idle\n"
 		"                        cores' energy and emissions (with --cores)\n"
+		"  --congestion-model M  the capacity-aware policy (with --cores: slurm-carbon\n"
+		"                        with the plugin's planned-load ledger) prices planned\n"
+		"                        load: capped (default, the plugin's): no plan past the\n"
+		"                        capacity, and plans cost more by the planned load\n"
+		"                        share; hard: only the former; marginal: only the latter\n"
+		"  --congestion-weight W  the cost per unit of load share (default 0.1)\n"
 		"  --replan INTERVAL     slurm-carbon re-plans the jobs it holds every INTERVAL\n"
 		"                        (a duration; for archive: forecasts, at each issue at\n"
 		"                        least INTERVAL apart) with the forecasts of that moment,\n"
@@ -111,6 +119,8 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		{ "gpus", required_argument, NULL, 'X' },
 		{ "nodes", required_argument, NULL, 'X' },
 		{ "idle-watts-per-core", required_argument, NULL, 'X' },
+		{ "congestion-model", required_argument, NULL, 'X' },
+		{ "congestion-weight", required_argument, NULL, 'X' },
 		{ "estimates", required_argument, NULL, 'e' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "svg", required_argument, NULL, 'g' },

@@ -11,6 +11,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +36,7 @@ enum key_id {
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
 	K_PARTITIONNAME, K_ZONE, K_PUE, K_COREWATTS, K_GPUWATTS, K_MEMWATTS, K_NODEWATTS,
-	K_USAGE, K_DEFAULTTIME, K_DEFMEMPERCPU, K_ALTERNATIVES, K_DEFAULT,
+	K_USAGE, K_DEFAULTTIME, K_DEFMEMPERCPU, K_ALTERNATIVES, K_DEFAULT, K_CORES, K_GPUS,
 	K_BUDGETNAME, K_ACCOUNT, K_USER, K_LIMIT, K_PERIOD, K_START, K_LENGTH, K_ACTION, K_WARN,
 	K_DELAYSAVINGS,
 	K_COUNT
@@ -96,6 +97,8 @@ static const struct key_def {
 	[K_DEFMEMPERCPU] = { "DefMemPerCPU", CTX_PART, 0 },
 	[K_ALTERNATIVES] = { "Alternatives", CTX_PART, 0 },
 	[K_DEFAULT] = { "Default", CTX_PART, 0 },
+	[K_CORES] = { "Cores", CTX_PART, 0 },
+	[K_GPUS] = { "GPUs", CTX_PART, 0 },
 	[K_BUDGETNAME] = { "BudgetName", CTX_BUDGET, 0 },
 	[K_ACCOUNT] = { "Account", CTX_BUDGET, 0 },
 	[K_USER] = { "User", CTX_BUDGET, 0 },
@@ -168,6 +171,7 @@ struct part_rec {
 	struct sc_power power;
 	int64_t default_time;
 	uint64_t def_mem;
+	uint32_t cores, gpus; /* Cores=, GPUs=: the capacity; 0: unknown */
 	int is_default;
 	int line;
 	int zone_ok;        /* Zone= names a ZoneName record (set once the file is read) */
@@ -735,6 +739,16 @@ static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v
 	}
 	case K_DEFAULT:
 		return sc_parse_bool(v, &p->is_default, err);
+	case K_CORES:
+	case K_GPUS: {
+		double x;
+		if (sc_parse_number(v, id == K_CORES ? 1 : 0, 10000000, "value", &x, err) < 0)
+			return -1;
+		if (x != floor(x))
+			return sc_err_set(err, "invalid value '%s': expected a whole number", SC_PRINTABLE(v));
+		*(id == K_CORES ? &p->cores : &p->gpus) = (uint32_t)x;
+		return 0;
+	}
 	}
 	return sc_err_set(err, "internal error: key %d is not a partition key", id);
 }
@@ -1366,13 +1380,15 @@ static int resolve_alloc(struct parser *ps, struct tables *t)
 	c->part_names = calloc(ps->n_prec + 1, sizeof(*c->part_names));
 	c->part_defaults = calloc(ps->n_prec + 1, sizeof(*c->part_defaults));
 	c->part_lines = calloc(ps->n_prec + 1, sizeof(*c->part_lines));
+	c->part_cores = calloc(ps->n_prec + 1, sizeof(*c->part_cores));
+	c->part_gpus = calloc(ps->n_prec + 1, sizeof(*c->part_gpus));
 	t->zix = calloc(c->n_zones + 1, sizeof(*t->zix));
 	t->pix = calloc(ps->n_prec + 1, sizeof(*t->pix));
 	for (size_t i = 0; i < ps->n_prec; i++)
 		n_alt += ps->prec[i].n_alts;
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
 	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines ||
-	    !t->zix || !t->pix || !c->alt_store)
+	    !c->part_cores || !c->part_gpus || !t->zix || !t->pix || !c->alt_store)
 		return -1;
 	return 0;
 }
@@ -1400,6 +1416,8 @@ static void resolve_copy(struct parser *ps, struct tables *t)
 		parts[i].default_time = r->default_time;
 		c->part_defaults[i].def_mem_per_cpu_mb = r->def_mem;
 		c->part_lines[i] = r->line;
+		c->part_cores[i] = r->cores;
+		c->part_gpus[i] = r->gpus;
 		t->pix[i] = (struct name_ix){ c->part_names[i], i };
 	}
 	qsort(t->pix, ps->n_prec, sizeof(*t->pix), name_ix_cmp);
@@ -1746,6 +1764,8 @@ void sc_conf_destroy(struct sc_conf *c)
 	free(c->parts);
 	free(c->part_defaults);
 	free(c->part_lines);
+	free(c->part_cores);
+	free(c->part_gpus);
 	free(c->alt_store);
 	free(c);
 }

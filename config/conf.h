@@ -78,6 +78,9 @@ struct sc_conf {
 	struct sc_partition *parts;
 	struct sc_part_defaults *part_defaults; /* n_parts entries */
 	int *part_lines;                        /* n_parts line numbers */
+	uint32_t *part_cores, *part_gpus;       /* n_parts: Cores=, GPUs= (the capacity the
+						 * plugin plans against, README "Capacity");
+						 * 0: not set */
 	size_t n_parts;
 	int default_part;           /* the partition marked Default=yes, else the first; -1 if none */
 

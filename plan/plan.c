@@ -150,6 +150,15 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
 		      int64_t now, struct sc_eval *out)
 {
+	return sc_evaluate_loaded(conf, snap, model, scratch, NULL, f, user, account, qos, now, out);
+}
+
+int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *snap,
+		       const struct sc_model *model, struct sc_partition *scratch,
+		       const struct sc_congestion *cong,
+		       const struct sc_job_fields *f, const char *user, const char *account,
+		       const char *qos, int64_t now, struct sc_eval *out)
+{
 	struct sc_site site;
 	struct sc_partition *parts = NULL;
 	char basis[sizeof(out->d.basis)] = "";
@@ -210,8 +219,13 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		if (!rc)
 			return 0;
 	} else {
-		rc = sc_decide_learned(&site, out->window_ratio, sc_snapshot_set(snap), &out->req, now,
-				       &out->d);
+		/* On a partition with a capacity the planned load decides; the
+		 * learned window choice applies elsewhere. */
+		if (cong && sc_congestion_prices(&site, cong, &out->req))
+			rc = sc_decide_loaded(&site, sc_snapshot_set(snap), &out->req, now, cong, &out->d);
+		else
+			rc = sc_decide_learned(&site, out->window_ratio, sc_snapshot_set(snap), &out->req, now,
+					       &out->d);
 		free(parts);
 		if (rc < 0) {
 			sc_err_set(&out->err, "%s", out->d.reason);

@@ -76,6 +76,15 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
 		      int64_t now, struct sc_eval *out);
 
+/* sc_evaluate_model deciding with congestion (sc_decide_loaded; cong
+ * borrowed, NULL: none), as job_submit/carbon does with its planned-load
+ * ledger. */
+int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *snap,
+		       const struct sc_model *model, struct sc_partition *scratch,
+		       const struct sc_congestion *cong,
+		       const struct sc_job_fields *f, const char *user, const char *account,
+		       const char *qos, int64_t now, struct sc_eval *out);
+
 /* The learned figures of one job (Estimates=learned), as sc_evaluate_model
  * prices it: *site becomes a copy of base_site (borrowed) whose
  * RuntimeRatio is sc_model_ratio of model's most specific entry for

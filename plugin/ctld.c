@@ -2,8 +2,10 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -12,6 +14,7 @@
 
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
+#include "plugin/jobdesc.h"
 
 /* From src/common/xmalloc.h (libslurmfull, exported). */
 extern void *slurm_xcalloc(size_t count, size_t size, bool clear, bool try, const char *file,
@@ -72,6 +75,13 @@ int sc_ctld_is_operator(uint32_t uid)
 	return validate_operator((uid_t)uid);
 }
 
+static void env_free(char **env)
+{
+	for (size_t i = 0; env[i]; i++)
+		sc_ctld_free(env[i]);
+	sc_ctld_free(env);
+}
+
 int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 {
 	char **env = job_common_env_vars(job, false);
@@ -80,9 +90,31 @@ int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 	if (!env)
 		return -1;
 	r = sc_hold_find(env, t);
-	for (size_t i = 0; env[i]; i++)
-		sc_ctld_free(env[i]);
-	sc_ctld_free(env);
+	env_free(env);
+	return r;
+}
+
+int sc_ctld_job_ledger(job_record_t *job, uint32_t *key)
+{
+	char **env = job_common_env_vars(job, false);
+	size_t n = 0;
+	const char *v;
+	char *end;
+	unsigned long k;
+	int r = 0;
+
+	if (!env)
+		return -1;
+	while (env[n])
+		n++;
+	v = sc_env_get(env, n, "SPANK_" SC_ENV_LEDGER);
+	if (v) {
+		errno = 0;
+		k = strtoul(v, &end, 10);
+		r = errno || end == v || *end || k == 0 || k > UINT32_MAX ? -1 : 1;
+		*key = (uint32_t)k;
+	}
+	env_free(env);
 	return r;
 }
 

@@ -66,6 +66,11 @@ int sc_ctld_is_operator(uint32_t uid);
  * the entry is malformed or the environment could not be built. */
 int sc_ctld_job_hold(job_record_t *job, int64_t *t);
 
+/* The job's key in the planned-load ledger (SC_ENV_LEDGER), read back like
+ * the hold. Returns 1 with *key, 0 when the job has none, -1 when the entry
+ * is malformed or the environment could not be built. */
+int sc_ctld_job_ledger(job_record_t *job, uint32_t *key);
+
 /* The default account of uid in the accounting data slurmctld caches
  * (assoc_mgr_fill_in_user), copied into buf (n bytes). Returns buf, or NULL
  * when there is none (no accounting, unknown user, too long). */

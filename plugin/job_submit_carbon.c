@@ -10,6 +10,17 @@
  * over budget. job_modify keeps non-operators from moving a job's start
  * before its carbon hold.
  *
+ * Capacity (README, "Capacity"): with Cores= on a managed partition, the
+ * plugin keeps a planned-load ledger (policy/load.h) of the jobs it delays
+ * or reroutes, under load_lock, and decides with it (sc_decide_loaded).
+ * An entry is added at submission (its key in the job's SPANK environment,
+ * SC_ENV_LEDGER), moved by job_modify with the job's start, released when
+ * its partition, time limit or CPUs change, and otherwise expires at its
+ * planned end (the
+ * reloader sweeps the table). The submit path does O(slots) work on it.
+ * The reloader saves it to StateDir/planned-load when it changed (and fini), init
+ * restores it: a restart keeps the plans (plugin/ledger_file.h).
+ *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
  * reloader thread does every stat() and read — of the forecasts and, with
@@ -48,6 +59,8 @@
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
+#include "plugin/ledger_file.h"
+#include "policy/load.h"
 #include "policy/message.h"
 
 /* The symbols Slurm's plugin loader looks up (and the only ones exported). */
@@ -61,6 +74,10 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
 int job_modify(SC_JOB_MODIFY_PARAMS);
 
 #define LOG_PREFIX "job_submit/carbon: "
+
+/* The ledger: 7 days of 5-minute slots, at most this many planned jobs. */
+#define LEDGER_SLOTS 2016
+#define LEDGER_JOBS 200000
 
 /* Replayed and static zones lay their window onto "now": reload them at
  * least this often (the window is hour-aligned and reaches Horizon ahead). */
@@ -112,8 +129,18 @@ static struct {
 	 * (slurmctld submits one job at a time: a second at once allocates). */
 	pthread_mutex_t scratch_lock;
 	struct sc_partition *scratch;
+	/* The planned-load ledger (NULL: no partition has Cores=) and the view
+	 * sc_decide_loaded takes of it, under load_lock; keys from load_seq. */
+	pthread_mutex_t load_lock;
+	struct sc_load *load;
+	struct sc_congestion cong;
+	uint32_t load_seq;
+	int load_full_logged;
+	int load_dirty;       /* changed since the last save (under load_lock) */
+	char *ledger_path;    /* StateDir/planned-load; NULL: not saved */
+	int ledger_failing;   /* the last save failed (logged once) */
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER,
-	.scratch_lock = PTHREAD_MUTEX_INITIALIZER };
+	.scratch_lock = PTHREAD_MUTEX_INITIALIZER, .load_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* --- exempt users ----------------------------------------------------------- */
 
@@ -480,6 +507,174 @@ static const char *model_user(const struct held *h, uint32_t uid)
 	return u ? u->name : NULL;
 }
 
+/* --- the planned-load ledger ------------------------------------------------ */
+
+static void ledger_restore(void);
+
+/* Creates the ledger when a managed partition has a capacity (Cores=).
+ * Returns 0, or -1 when out of memory. */
+static int ledger_start(void)
+{
+	struct sc_err err;
+	int any = 0;
+
+	for (size_t i = 0; i < g.conf->n_parts; i++)
+		any |= g.conf->part_cores[i] > 0;
+	if (!any)
+		return 0;
+	g.load = sc_load_create(g.conf->n_parts, LEDGER_SLOTS, LEDGER_JOBS, (int64_t)time(NULL), &err);
+	if (!g.load)
+		return -1;
+	g.cong = (struct sc_congestion){ g.load, g.conf->part_cores, g.conf->part_gpus, SC_CONG_DEFAULT,
+					 SC_CONG_WEIGHT };
+	g.load_full_logged = 0;
+	g.load_dirty = 0;
+	g.ledger_failing = 0;
+	ledger_restore();
+	return 0;
+}
+
+/* The plans saved before this start (StateDir/planned-load), at init. */
+static void ledger_restore(void)
+{
+	struct sc_err err = { "" };
+	size_t dropped, bad;
+	long n;
+
+	g.ledger_path = sc_loadfile_path(g.conf->state_dir, &err);
+	if (!g.ledger_path) {
+		slurm_info(LOG_PREFIX "the planned-load ledger is not saved: %s", err.msg);
+		return;
+	}
+	n = sc_loadfile_restore(g.ledger_path, g.load, g.conf->part_names, g.conf->n_parts, (int64_t)time(NULL),
+			      &g.load_seq, &dropped, &bad, &err);
+	if (n < 0) {
+		slurm_error(LOG_PREFIX "%s: planning from an empty ledger", err.msg);
+		return;
+	}
+	if (bad)
+		slurm_error(LOG_PREFIX "%s (%zu line(s) skipped)", err.msg, bad);
+	if (n || dropped)
+		slurm_info(LOG_PREFIX "planned-load ledger: %ld planned job(s) restored from %s (%zu ended or "
+			   "on partitions no longer managed)", n, g.ledger_path, dropped);
+}
+
+/* Saves the ledger when it changed since the last save (the reloader; fini):
+ * a copy taken under load_lock, written without it. */
+static void ledger_save(void)
+{
+	struct sc_load_job *jobs = NULL;
+	struct sc_err err;
+	size_t n = 0;
+	uint32_t seq;
+
+	if (!g.load || !g.ledger_path)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	if (g.load_dirty) {
+		jobs = malloc((sc_load_jobs(g.load) + 1) * sizeof(*jobs));
+		if (jobs) {
+			n = sc_load_list(g.load, jobs, sc_load_jobs(g.load));
+			g.load_dirty = 0;
+		}
+	}
+	seq = g.load_seq;
+	pthread_mutex_unlock(&g.load_lock);
+	if (!jobs)
+		return;
+	/* Said once, not every ReloadInterval, until it works again. */
+	if (sc_loadfile_save(g.ledger_path, jobs, n, g.conf->part_names, g.conf->n_parts, seq, &err) < 0) {
+		if (!g.ledger_failing)
+			slurm_error(LOG_PREFIX "%s: the planned-load ledger is not saved (a restart forgets "
+				    "the plans)", err.msg);
+		g.ledger_failing = 1;
+	} else if (g.ledger_failing) {
+		slurm_info(LOG_PREFIX "the planned-load ledger is saved again to %s", g.ledger_path);
+		g.ledger_failing = 0;
+	}
+	free(jobs);
+}
+
+static void ledger_stop(void)
+{
+	ledger_save();
+	sc_load_destroy(g.load);
+	g.load = NULL;
+	free(g.ledger_path);
+	g.ledger_path = NULL;
+}
+
+/* The reloader's sweep: past slots go, ended entries free their place;
+ * then the ledger is saved if it changed. */
+static void ledger_sweep(int64_t now)
+{
+	if (!g.load)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	sc_load_advance(g.load, now);
+	if (sc_load_expire(g.load))
+		g.load_dirty = 1;
+	pthread_mutex_unlock(&g.load_lock);
+	ledger_save();
+}
+
+/* Records a job that ev's decision delays or reroutes onto a partition with
+ * a capacity (enforce mode, under load_lock) and puts its key into the
+ * job's environment. */
+static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
+{
+	const struct sc_decision *d = &ev->d;
+	struct sc_err err;
+	char key[16];
+	uint32_t k;
+
+	if (!g.load || g.conf->mode != SC_MODE_ENFORCE ||
+	    !(d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE))
+		return;
+	if (!g.conf->part_cores[d->chosen.part]) /* no capacity there: nothing to plan against */
+		return;
+	if (++g.load_seq == 0) /* keys are never 0 */
+		g.load_seq = 1;
+	k = g.load_seq;
+	if (sc_load_add(g.load, k, d->chosen.part, d->chosen.start, d->chosen.start + d->chosen.runtime,
+			ev->req.shape.cores ? ev->req.shape.cores : 1, ev->req.shape.gpus, &err) < 0) {
+		if (!g.load_full_logged)
+			slurm_error(LOG_PREFIX "%s: later jobs are planned without this one's load", err.msg);
+		g.load_full_logged = 1;
+		return;
+	}
+	g.load_dirty = 1;
+	snprintf(key, sizeof(key), "%u", k);
+	if (sc_env_set(&jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, key, &sc_ctld_alloc) < 0)
+		slurm_error(LOG_PREFIX "out of memory: a planned job of uid %u keeps its load in the ledger "
+			    "until its planned end", jd->user_id);
+}
+
+/* job_modify, once the change is allowed: a planned job whose start alone
+ * changes keeps its load, moved to the new start; one whose partition, time
+ * limit or CPUs change leaves the ledger (its plan is no longer the
+ * plugin's). */
+static void ledger_modify(const job_desc_msg_t *jd, job_record_t *job_ptr)
+{
+	int reshaped = jd->partition || jd->time_limit != NO_VAL || jd->min_cpus != NO_VAL;
+	struct sc_load_job j;
+	uint32_t key;
+
+	if (!g.load || !job_ptr || !(jd->begin_time > 0 || reshaped))
+		return;
+	if (sc_ctld_job_ledger(job_ptr, &key) <= 0)
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	if (sc_load_get(g.load, key, &j)) {
+		int64_t start = (int64_t)jd->begin_time;
+		if (reshaped || sc_load_add(g.load, key, j.part, start, start + (j.end - j.start), j.cores, j.gpus,
+					    NULL) < 0)
+			sc_load_remove(g.load, key);
+		g.load_dirty = 1;
+	}
+	pthread_mutex_unlock(&g.load_lock);
+}
+
 /* The reloader: every ReloadInterval, stat() the forecast files and reload
  * when one changed or a moving window is due. Only this thread replaces
  * g.current, so it may read it without a reference. */
@@ -509,6 +704,7 @@ static void *reloader(void *arg)
 		snapshot_reap(0);
 		counters_save();
 		sc_gate_reload();
+		ledger_sweep(now);
 
 		pthread_mutex_lock(&g.lock);
 	}
@@ -556,6 +752,10 @@ int init(void)
 	counters_start();
 	if (sc_gate_start(g.conf) < 0) {
 		slurm_error(LOG_PREFIX "out of memory setting up the carbon budgets");
+		return SLURM_ERROR;
+	}
+	if (ledger_start() < 0) {
+		slurm_error(LOG_PREFIX "out of memory setting up the planned-load ledger");
 		return SLURM_ERROR;
 	}
 
@@ -608,6 +808,7 @@ int fini(void)
 	snapshot_reap(1);
 	counters_stop();
 	sc_gate_stop();
+	ledger_stop();
 	free(g.exempt_uid);
 	g.exempt_uid = NULL;
 	free(g.scratch);
@@ -699,8 +900,8 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap,
 	if (!user && mh)
 		user = model_user(mh, jd->user_id);
 	scratch = g.scratch && pthread_mutex_trylock(&g.scratch_lock) == 0 ? g.scratch : NULL;
-	rc = sc_evaluate_model(g.conf, snap, mh ? mh->model : NULL, scratch, &f, user,
-			       job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev);
+	rc = sc_evaluate_loaded(g.conf, snap, mh ? mh->model : NULL, scratch, g.load ? &g.cong : NULL, &f, user,
+				job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev);
 	if (scratch)
 		pthread_mutex_unlock(&g.scratch_lock);
 	if (rc == 0)
@@ -816,6 +1017,8 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_NOT_BEFORE, &sc_ctld_alloc);
 	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_NOT_BEFORE,
 		     &sc_ctld_alloc);
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, &sc_ctld_alloc);
+	sc_env_unset(jd->spank_job_env, &jd->spank_job_env_size, "SPANK_" SC_ENV_LEDGER, &sc_ctld_alloc);
 
 	if (evaluate(jd, snap, mh, now, &ev) < 0) {
 		count(jd, &ev, 1);
@@ -844,6 +1047,7 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 		return SLURM_SUCCESS;
 	}
 	apply(jd, &c);
+	ledger_record(jd, &ev);
 	/* Jobs of partitions carbon.conf does not manage pass in silence. */
 	if (ev.build != SC_BUILD_UNMANAGED && (set_message(err_msg, msg) < 0 ||
 						  (bmsg[0] && set_message(err_msg, bmsg) < 0)))
@@ -855,13 +1059,21 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 {
 	struct held *h, *mh;
+	int64_t now;
 	int rc;
 
 	if (!g.conf || g.conf->mode == SC_MODE_OFF)
 		return SLURM_SUCCESS;
 	h = snapshot_acquire(&g.current);
 	mh = g.conf->estimates_learned ? snapshot_acquire(&g.model) : NULL;
-	rc = submit(job_desc, submit_uid, err_msg, h ? h->snap : NULL, mh, (int64_t)time(NULL));
+	now = (int64_t)time(NULL);
+	if (g.load) { /* in memory, O(slots): the decision reads and extends the ledger */
+		pthread_mutex_lock(&g.load_lock);
+		sc_load_advance(g.load, now);
+	}
+	rc = submit(job_desc, submit_uid, err_msg, h ? h->snap : NULL, mh, now);
+	if (g.load)
+		pthread_mutex_unlock(&g.load_lock);
 	snapshot_release(mh);
 	snapshot_release(h);
 	return rc;
@@ -869,15 +1081,15 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg)
 
 /* --- job_modify ----------------------------------------------------------------- */
 
-int job_modify(SC_JOB_MODIFY_PARAMS)
+/* job_modify's hold check: SLURM_SUCCESS, or ESLURM_ACCESS_DENIED with the
+ * user told why. */
+static int hold_check(job_desc_msg_t *job_desc, job_record_t *job_ptr, uint32_t submit_uid, char **err_msg)
 {
 	char hold_s[32], want_s[32], id[32], msg[512];
 	int64_t hold;
 	int r;
 
-	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE || !job_ptr || job_desc->begin_time <= 0)
-		return SLURM_SUCCESS;
-	if (sc_ctld_is_operator(submit_uid))
+	if (!job_ptr || job_desc->begin_time <= 0 || sc_ctld_is_operator(submit_uid))
 		return SLURM_SUCCESS;
 	/* scontrol names the job by job_id_str; the API may use the job id. */
 	if (job_desc->job_id_str)
@@ -894,7 +1106,19 @@ int job_modify(SC_JOB_MODIFY_PARAMS)
 	slurm_info(LOG_PREFIX "refused uid %u moving the start of job %s to %s, before its carbon "
 		   "hold %s (an operator can)", submit_uid, id, want_s, hold_s);
 	sc_hold_refusal_message(id, want_s, hold_s, msg, sizeof(msg));
-	if (set_message(SC_JOB_MODIFY_ERR_MSG_ARG, msg) < 0)
+	if (set_message(err_msg, msg) < 0)
 		slurm_error(LOG_PREFIX "out of memory for the message to uid %u", submit_uid);
 	return ESLURM_ACCESS_DENIED;
+}
+
+int job_modify(SC_JOB_MODIFY_PARAMS)
+{
+	int rc;
+
+	if (!g.conf || g.conf->mode != SC_MODE_ENFORCE)
+		return SLURM_SUCCESS;
+	rc = hold_check(job_desc, job_ptr, submit_uid, SC_JOB_MODIFY_ERR_MSG_ARG);
+	if (rc == SLURM_SUCCESS)
+		ledger_modify(job_desc, job_ptr);
+	return rc;
 }

@@ -30,6 +30,9 @@
 #define SC_ENV_MAX_DELAY "CARBON_MAX_DELAY"
 #define SC_ENV_POLICY "CARBON_POLICY"
 #define SC_ENV_NOT_BEFORE "CARBON_NOT_BEFORE"
+/* The job's entry in the plugin's planned-load ledger (README, "Capacity"):
+ * a decimal key, set by job_submit/carbon only. */
+#define SC_ENV_LEDGER "CARBON_LEDGER"
 
 /* An allocator for memory that slurmctld will own and free: calloc returns
  * zeroed memory or NULL; free accepts NULL. */

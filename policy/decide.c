@@ -19,7 +19,8 @@ struct cand {
 	size_t order; /* position in the allowed list: requested first */
 	int64_t start;
 	double ci;
-	double g;
+	double g;     /* gCO2e, × mult */
+	double mult;  /* congestion price (sc_decide_loaded); 0 or 1: none */
 	int partial;
 };
 
@@ -34,6 +35,10 @@ struct pctx {
 	int partial;
 	double sig;                /* the zone's relative error sd 24 h ahead (0: exact) */
 	double kap;                /* window averaging of the error variance */
+	int priced;                /* congestion prices its candidates */
+	uint32_t need_c, need_g;   /* the job's cores and GPUs */
+	uint32_t cap_c, cap_g;     /* the partition's capacity (cap_g 0: GPUs not limited) */
+	double inv_c, inv_g;       /* 1 / cap_c, 1 / cap_g (cap_g 0: 0) */
 };
 
 enum pass { PASS_BEST, PASS_NEAR, PASS_BUDGET, PASS_SCORE };
@@ -67,6 +72,13 @@ struct search {
 	int64_t ref_start;
 	int exact;        /* score every candidate: no pruning (sc_redecide) */
 	double budget;    /* PASS_SCORE: candidates above it are skipped (< 0: none) */
+	/* Congestion (sc_decide_loaded): NULL for none. pre[0..n_pre] is the
+	 * prefix over ledger slots pre_a.. of the priced partition being
+	 * scanned: blocked slots (hard) or load shares (marginal). */
+	const struct sc_congestion *cong;
+	double *pre;
+	int64_t pre_a;
+	size_t n_pre;
 	/* Overrides of setup_partition's window (sc_redecide): latest start. */
 	int64_t latest_cap;
 	int have_latest_cap;
@@ -184,6 +196,93 @@ static inline double window_sum(const struct sc_grid *g, size_t k, size_t q, int
 	return rem ? sum + g->v[k + q] * fr : sum;
 }
 
+/* The true gCO2e of a candidate, without its congestion price. */
+static double true_g(const struct cand *c)
+{
+	return c->mult > 1 ? c->g / c->mult : c->g;
+}
+
+/* A slot over capacity in the prefix of SC_CONG_CAPPED: more than the
+ * shares of any window (each at most 1, SC_LOAD_MAX_SLOTS of them). */
+#define CONG_BLOCKED 1e6
+
+#define CONG_CHUNK 256
+
+/* What one ledger slot with c cores and g GPUs planned adds to the prefix
+ * for partition p's job: over the capacity (hard, capped) and the planned
+ * share (marginal, capped). */
+static double slot_congestion(enum sc_cong_model m, const struct pctx *p, uint32_t c, uint32_t g)
+{
+	int over = (uint64_t)c + p->need_c > p->cap_c || (p->cap_g && (uint64_t)g + p->need_g > p->cap_g);
+	double v = (double)c * p->inv_c;
+
+	if (p->cap_g && (double)g * p->inv_g > v)
+		v = (double)g * p->inv_g;
+	if (m == SC_CONG_HARD)
+		return over;
+	if (m == SC_CONG_CAPPED && over)
+		return CONG_BLOCKED + (v < 1 ? v : 1);
+	return v;
+}
+
+/* The prefix of partition p's congestion over the ledger slots that the
+ * windows of its candidates cover (at most SC_LOAD_MAX_SLOTS of them). */
+static void build_pre(struct search *s, const struct pctx *p)
+{
+	const struct sc_congestion *cg = s->cong;
+	int64_t last = (p->latest > s->t0 ? p->latest : s->t0) + p->runtime;
+	int64_t a0 = sc_load_slot_of(s->t0), b0 = sc_load_slot_of(last - 1) + 1;
+	size_t n = b0 - a0 < SC_LOAD_MAX_SLOTS ? (size_t)(b0 - a0) : SC_LOAD_MAX_SLOTS;
+
+	s->pre_a = a0;
+	s->n_pre = n;
+	s->pre[0] = 0;
+	for (size_t i0 = 0; i0 < n; i0 += CONG_CHUNK) {
+		uint32_t c[CONG_CHUNK], g[CONG_CHUNK];
+		size_t m = n - i0 < CONG_CHUNK ? n - i0 : CONG_CHUNK;
+		sc_load_span(cg->load, p->part, (a0 + (int64_t)i0) * SC_LOAD_SLOT, m, c, g);
+		for (size_t k = 0; k < m; k++)
+			s->pre[i0 + k + 1] = s->pre[i0 + k] + slot_congestion(cg->model, p, c[k], g[k]);
+	}
+}
+
+/* The congestion price of partition p's candidate at start: 1 when not
+ * priced, INFINITY when excluded. */
+static double cong_mult(const struct search *s, const struct pctx *p, int64_t start)
+{
+	int64_t a, b;
+	double v;
+
+	if (!p->priced || (p->order == 0 && start == s->t0))
+		return 1;
+	a = sc_load_slot_of(start) - s->pre_a;
+	b = sc_load_slot_of(start + p->runtime - 1) + 1 - s->pre_a;
+	if (b > (int64_t)s->n_pre)
+		b = (int64_t)s->n_pre;
+	if (a < 0 || a >= b)
+		return 1;
+	v = s->pre[b] - s->pre[a];
+	if (s->cong->model == SC_CONG_HARD)
+		return v > 0 ? INFINITY : 1;
+	if (s->cong->model == SC_CONG_CAPPED && v >= CONG_BLOCKED)
+		return INFINITY;
+	return 1 + s->cong->weight * v / (double)(b - a);
+}
+
+/* window_sum of the boundary candidate k of p times its congestion price
+ * (*mult), as the scans compare them. */
+static inline double cand_sum(const struct search *s, const struct pctx *p, size_t k, size_t q, int64_t rem,
+			      double fr, double *mult)
+{
+	double sum = window_sum(p->grid, k, q, rem, fr);
+
+	*mult = 1;
+	if (!p->priced)
+		return sum;
+	*mult = cong_mult(s, p, p->grid->start + (int64_t)k * p->grid->step);
+	return sum * *mult;
+}
+
 static void scan_partition(struct search *s, const struct pctx *p)
 {
 	const struct sc_grid *g = p->grid;
@@ -192,14 +291,19 @@ static void scan_partition(struct search *s, const struct pctx *p)
 	double sum, to_g;
 	size_t k0, k1, q, best_k = 0;
 	int64_t rem;
-	double fr, pen_lb = 0;
+	double fr, pen_lb = 0, m;
 
+	if (p->priced)
+		build_pre(s, p);
 	/* t0 itself, anywhere inside a slot. */
 	c.start = s->t0;
 	sum = sc_grid_integral(g, end) - sc_grid_integral(g, s->t0);
 	c.ci = sum * (double)g->step / (double)(end - s->t0);
-	c.g = p->factor * c.ci;
-	if (s->pass == PASS_SCORE)
+	c.mult = cong_mult(s, p, s->t0);
+	c.g = p->factor * c.ci * c.mult;
+	if (!(c.g < INFINITY))
+		s->count++; /* excluded by congestion */
+	else if (s->pass == PASS_SCORE)
 		score(s, p, &c, &pen_lb);
 	else
 		consider(s, &c);
@@ -225,12 +329,13 @@ static void scan_partition(struct search *s, const struct pctx *p)
 		 * score plus pen_lb, i.e. its window sum is below smax. */
 		double smax = INFINITY;
 		for (size_t k = k0; k <= k1; k++) {
-			sum = window_sum(g, k, q, rem, fr);
-			if (sum > smax)
+			sum = cand_sum(s, p, k, q, rem, fr, &m);
+			if (sum > smax || !(sum < INFINITY))
 				continue;
 			c.start = g->start + (int64_t)k * g->step;
-			c.ci = sum * (double)g->step / (double)p->runtime;
-			c.g = p->factor * c.ci;
+			c.ci = window_sum(g, k, q, rem, fr) * (double)g->step / (double)p->runtime;
+			c.mult = m;
+			c.g = p->factor * c.ci * m;
 			score(s, p, &c, &pen_lb);
 			if (s->have_top && !s->exact)
 				smax = s->base.g * (1 - s->score - pen_lb + 1e-12) / to_g;
@@ -239,10 +344,10 @@ static void scan_partition(struct search *s, const struct pctx *p)
 	}
 	if (s->pass == PASS_BEST) {
 		/* The lowest sum, earliest on ties (within 1e-9 relative). */
-		double best = window_sum(g, k0, q, rem, fr), thr = best * (1 - 1e-9);
+		double best = cand_sum(s, p, k0, q, rem, fr, &m), thr = best * (1 - 1e-9);
 		best_k = k0;
 		for (size_t k = k0 + 1; k <= k1; k++) {
-			sum = window_sum(g, k, q, rem, fr);
+			sum = cand_sum(s, p, k, q, rem, fr, &m);
 			if (sum < thr) {
 				best = sum;
 				thr = sum * (1 - 1e-9);
@@ -250,21 +355,26 @@ static void scan_partition(struct search *s, const struct pctx *p)
 			}
 		}
 		s->count += k1 - k0; /* consider() counts the one below */
+		if (!(best < INFINITY)) {
+			s->count++; /* every later start is excluded by congestion */
+			return;
+		}
 	} else {
 		/* The earliest start within the limit. */
 		double lim = s->limit / to_g * (1 + 1e-12);
 		size_t k;
 		for (k = k0; k <= k1; k++)
-			if (window_sum(g, k, q, rem, fr) <= lim)
+			if (cand_sum(s, p, k, q, rem, fr, &m) <= lim)
 				break;
 		if (k > k1)
 			return;
 		best_k = k;
 	}
-	sum = window_sum(g, best_k, q, rem, fr);
+	sum = cand_sum(s, p, best_k, q, rem, fr, &m);
 	c.start = g->start + (int64_t)best_k * g->step;
-	c.ci = sum * (double)g->step / (double)p->runtime;
-	c.g = p->factor * c.ci;
+	c.ci = window_sum(g, best_k, q, rem, fr) * (double)g->step / (double)p->runtime;
+	c.mult = m;
+	c.g = p->factor * c.ci * m;
 	consider(s, &c);
 }
 
@@ -285,7 +395,7 @@ static void plan_of(const struct sc_site *site, const struct pctx *p, const stru
 	out->kwh = p->kwh;
 	out->pue = site->parts[c->part].pue;
 	out->ci = c->ci;
-	out->gco2e = c->g;
+	out->gco2e = true_g(c);
 	out->partial = c->partial;
 }
 
@@ -465,6 +575,27 @@ static int decide_setup(struct search *s, const struct sc_site *site, const stru
 	return 1;
 }
 
+/* Marks the partitions of s that congestion prices (a capacity, and the
+ * job fits it); returns how many. */
+static size_t price_partitions(struct search *s, const struct sc_congestion *cong, const struct sc_request *req)
+{
+	size_t n = 0;
+
+	s->cong = cong;
+	for (size_t i = 0; i < s->np; i++) {
+		struct pctx *p = &s->p[i];
+		p->need_c = req->shape.cores ? req->shape.cores : 1;
+		p->need_g = req->shape.gpus;
+		p->cap_c = cong->cores[p->part];
+		p->cap_g = cong->gpus ? cong->gpus[p->part] : 0;
+		p->inv_c = p->cap_c ? 1.0 / p->cap_c : 0;
+		p->inv_g = p->cap_g ? 1.0 / p->cap_g : 0;
+		p->priced = p->cap_c > 0 && p->need_c <= p->cap_c && (!p->cap_g || p->need_g <= p->cap_g);
+		n += p->priced != 0;
+	}
+	return n;
+}
+
 /* The plan rule 4 takes, and the rule that took it. */
 struct choice {
 	struct cand c;
@@ -594,8 +725,11 @@ static int apply_budget(struct search *s, const struct sc_request *req, struct c
 	return 0;
 }
 
-int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
-	      const struct sc_request *req, int64_t now, struct sc_decision *out)
+/* sc_decide, priced by cong when not NULL (pre: its scratch); returns 1
+ * instead of searching when cong prices no partition. */
+static int decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
+		  const struct sc_request *req, int64_t now, const struct sc_congestion *cong, double *pre,
+		  struct sc_decision *out)
 {
 	struct search s;
 	struct choice ch;
@@ -604,11 +738,14 @@ int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *foreca
 
 	if (r <= 0)
 		return r;
+	s.pre = pre;
+	if (cong && !price_partitions(&s, cong, req))
+		return 1;
 	scan(&s, PASS_BEST);
 	out->n_candidates = s.count;
 	out->has_baseline = s.have_base;
 	fill_plan(&s, &s.base, &out->baseline);
-	out->best_gco2e = s.best.g;
+	out->best_gco2e = true_g(&s.best);
 
 	choose(&s, now, &site->params, &ch);
 	if (apply_budget(&s, req, &ch) < 0) {
@@ -617,12 +754,59 @@ int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *foreca
 	}
 	base_g = s.base.g;
 	fill_plan(&s, &ch.c, &out->chosen);
-	out->saving_pct = base_g > 0 ? 100.0 * (base_g - ch.c.g) / base_g : 0;
+	out->saving_pct = base_g > 0 ? 100.0 * (base_g - true_g(&ch.c)) / base_g : 0;
 	if (ch.c.part != s.base.part)
 		out->action = ch.c.start > s.t0 ? SC_ACT_DELAY_REROUTE : SC_ACT_REROUTE;
 	else
 		out->action = ch.c.start > s.t0 ? SC_ACT_DELAY : SC_ACT_RUN;
 	snprintf(out->reason, sizeof(out->reason), "%s", ch.rule);
+	return 0;
+}
+
+int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
+	      const struct sc_request *req, int64_t now, struct sc_decision *out)
+{
+	return decide(site, forecasts, req, now, NULL, NULL, out);
+}
+
+int sc_congestion_prices(const struct sc_site *site, const struct sc_congestion *cong, const struct sc_request *req)
+{
+	size_t allowed[MAX_ALLOWED], n = 0;
+	char why[64];
+	uint32_t need_c = req->shape.cores ? req->shape.cores : 1;
+
+	if (!cong || !cong->load || !cong->cores || sc_load_parts(cong->load) < site->n_parts ||
+	    allowed_list(site, req, allowed, &n, why, sizeof(why)) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t cap_c = cong->cores[allowed[i]], cap_g = cong->gpus ? cong->gpus[allowed[i]] : 0;
+		if (cap_c > 0 && need_c <= cap_c && (!cap_g || req->shape.gpus <= cap_g))
+			return 1;
+	}
+	return 0;
+}
+
+int sc_decide_loaded(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
+		     const struct sc_request *req, int64_t now, const struct sc_congestion *cong,
+		     struct sc_decision *out)
+{
+	double pre[SC_LOAD_MAX_SLOTS + 1];
+	struct sc_decision priced;
+	int r = sc_decide(site, forecasts, req, now, out);
+
+	if (r < 0 || !cong || !cong->load || !cong->cores || sc_load_parts(cong->load) < site->n_parts ||
+	    out->action == SC_ACT_NONE)
+		return r;
+	r = decide(site, forecasts, req, now, cong, pre, &priced);
+	if (r != 0)
+		return r < 0 ? r : 0;
+	if (priced.action != out->action || priced.chosen.part != out->chosen.part ||
+	    priced.chosen.start != out->chosen.start) {
+		priced.congested = 1;
+		priced.uncongested_action = out->action;
+		priced.uncongested = out->chosen;
+	}
+	*out = priced;
 	return 0;
 }
 

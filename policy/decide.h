@@ -57,6 +57,7 @@
 
 #include "policy/energy.h"
 #include "policy/grid.h"
+#include "policy/load.h"
 
 enum sc_mode { SC_MODE_OFF = 0, SC_MODE_ADVISE, SC_MODE_ENFORCE };
 
@@ -156,6 +157,9 @@ struct sc_decision {
 	int64_t fit_runtime;     /* REJECT: the longest runtime the budget allows at the best plan's intensity */
 	size_t n_candidates;
 	char reason[192];        /* NONE/REJECT: why; otherwise the rule that chose */
+	int congested;           /* sc_decide_loaded: the planned load changed the plan */
+	enum sc_action uncongested_action; /* congested: what the plan would have been */
+	struct sc_plan uncongested;        /* ... without the load (action, partition, start) */
 	char basis[128];         /* what the run time and power rest on, for the user's
 				  * message ("learned: median of 40 jobs of alice/phys/cpu");
 				  * "" unless the caller (plan/) sets it: sc_decide leaves it */
@@ -168,6 +172,50 @@ struct sc_decision {
  * out->reason then says what. */
 int sc_decide(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
 	      const struct sc_request *req, int64_t now, struct sc_decision *out);
+
+/* Congestion (README, "Capacity"): the planned load of the jobs already
+ * delayed or rerouted (policy/load.h) against each partition's capacity.
+ * A candidate's window covers the ledger slots it overlaps; the baseline
+ * (the requested partition at t0: "run now, as requested") is never priced.
+ *  - SC_CONG_HARD: a candidate is excluded when, in any slot of its window,
+ *    the partition's planned cores plus the job's exceed its capacity in
+ *    cores (or GPUs likewise, where a GPU capacity is given). A job larger
+ *    than the partition is not priced there.
+ *  - SC_CONG_MARGINAL: a candidate's gCO2e counts × (1 + weight × the mean
+ *    over its window of the planned load share, max(cores / capacity,
+ *    GPUs / GPU capacity)): congested hours cost more, none is excluded.
+ *  - SC_CONG_CAPPED: both: excluded as HARD, priced as MARGINAL below.
+ * `scarbon simulate` measured both (BENCHMARKS.md, "Capacity-aware
+ * planning"); the plugin uses SC_CONG_DEFAULT. */
+enum sc_cong_model { SC_CONG_CAPPED = 0, SC_CONG_HARD, SC_CONG_MARGINAL };
+
+/* What the plugin uses: the best of the three by the measurement. */
+#define SC_CONG_DEFAULT SC_CONG_CAPPED
+#define SC_CONG_WEIGHT 0.1
+
+struct sc_congestion {
+	const struct sc_load *load; /* borrowed; partitions indexed like sc_site.parts */
+	const uint32_t *cores;      /* per site partition (n_parts, borrowed): capacity in cores; 0: unknown, not priced */
+	const uint32_t *gpus;       /* per site partition, or NULL: capacity in GPUs; 0: GPUs not limited */
+	enum sc_cong_model model;
+	double weight;              /* SC_CONG_MARGINAL, SC_CONG_CAPPED: > 0 */
+};
+
+/* sc_decide with congestion: cong NULL (or no partition of the request
+ * with a capacity, or a ledger with fewer partitions than the site) is
+ * exactly sc_decide. Otherwise the candidates are priced as above; when
+ * that changes the plan, out->congested is set and out->uncongested /
+ * uncongested_action hold sc_decide's plan. Saving and gCO2e figures stay
+ * the forecast's, unpriced. O(slots of the candidates' windows) more per
+ * partition and pass; no allocation (a scratch of SC_LOAD_MAX_SLOTS + 1
+ * doubles on the stack). Returns as sc_decide. */
+int sc_decide_loaded(const struct sc_site *site, const struct sc_zone_forecasts *forecasts,
+		     const struct sc_request *req, int64_t now, const struct sc_congestion *cong,
+		     struct sc_decision *out);
+
+/* Whether sc_decide_loaded would price any partition req may run on (a
+ * capacity in cong, the job within it). cong NULL: 0. Pure. */
+int sc_congestion_prices(const struct sc_site *site, const struct sc_congestion *cong, const struct sc_request *req);
 
 /* Re-planning a held job (`scarbon simulate --replan` measures it; no
  * command runs it on a cluster, as BENCHMARKS.md explains):

@@ -4,6 +4,7 @@ policy_libscpolicy_la_SOURCES = \
 	policy/energy.c policy/energy.h \
 	policy/grid.c policy/grid.h \
 	policy/decide.c policy/decide.h \
+	policy/load.c policy/load.h \
 	policy/message.c policy/message.h \
 	policy/request.c policy/request.h
 

@@ -71,6 +71,13 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 		rc |= put(o, "baseline_ci", json_real(sc_round(d->baseline.ci, 0.1)));
 		rc |= put(o, "best_gco2e", json_real(sc_round(d->best_gco2e, 0.1)));
 	}
+	if (d->congested) { /* the planned load moved the plan: what it would have been */
+		rc |= put(o, "congestion", json_true());
+		rc |= put(o, "uncongested_decision", sc_json_text(sc_action_name(d->uncongested_action)));
+		rc |= put(o, "uncongested_partition", sc_json_text(site->parts[d->uncongested.part].name));
+		rc |= put(o, "uncongested_start", json_integer(d->uncongested.start));
+		rc |= put(o, "uncongested_gco2e", json_real(sc_round(d->uncongested.gco2e, 0.1)));
+	}
 	if (d->budget_g >= 0)
 		rc |= put(o, "budget_gco2e", json_real(sc_round(d->budget_g, 0.1)));
 	if (d->action == SC_ACT_REJECT)
@@ -211,7 +218,7 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	memset(out, 0, sizeof(*out));
 	out->applied = 1;
 	out->delay_s = -1;
-	out->kwh = out->pue = out->ci = out->gco2e = out->baseline_gco2e = NAN;
+	out->kwh = out->pue = out->ci = out->gco2e = out->baseline_gco2e = out->uncongested_gco2e = NAN;
 	if (!o)
 		return 0;
 	out->present = 1;
@@ -232,6 +239,14 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	out->ci = num(o, "ci");
 	out->gco2e = num(o, "gco2e");
 	out->baseline_gco2e = num(o, "baseline_gco2e");
+	v = json_object_get(o, "congestion");
+	out->congestion = json_is_true(v);
+	str(o, "uncongested_decision", out->uncongested_decision, sizeof(out->uncongested_decision));
+	str(o, "uncongested_partition", out->uncongested_partition, sizeof(out->uncongested_partition));
+	d = num(o, "uncongested_start");
+	if (out->congestion && isfinite(d) && d > 0)
+		out->uncongested_start = (int64_t)d;
+	out->uncongested_gco2e = num(o, "uncongested_gco2e");
 	json_decref(o);
 	return 1;
 }

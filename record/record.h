@@ -51,7 +51,11 @@ struct sc_record_ctx {
  * budget was given), reason (when the job was left alone or rejected), and
  * more: mode, applied, runtime_s, watts, delay_s, saving_pct,
  * baseline_partition, baseline_start, baseline_ci, best_gco2e, partial,
- * signal, source, issued_at, submit, time_note (ctx's), with ctx->estimate: estimate, estimate_key,
+ * signal, source, issued_at, submit, time_note (ctx's), when the planned
+ * load changed the plan (d->congested) congestion (true),
+ * uncongested_decision, uncongested_partition, uncongested_start and
+ * uncongested_gco2e (the plan without it; records before these keys read
+ * as uncongested), with ctx->estimate: estimate, estimate_key,
  * estimate_jobs, estimate_ratio, and budget, budget_used_g, budget_limit_g (when ctx names a
  * budget). Numbers are rounded (kWh to 1e-4, g and
  * g/kWh to 0.1, PUE to 0.01) so that they read well and compare exactly.
@@ -88,6 +92,13 @@ struct sc_estimate {
 	int64_t start;        /* 0 when absent */
 	int64_t delay_s;      /* -1 when absent */
 	double kwh, pue, ci, gco2e, baseline_gco2e;
+	/* "congestion": true — the planned load moved the plan (records
+	 * without the key: 0, "", 0, NAN) */
+	int congestion;
+	char uncongested_decision[16];
+	char uncongested_partition[64];
+	int64_t uncongested_start;
+	double uncongested_gco2e;
 };
 
 /* The reconciled figure. */

@@ -8,6 +8,7 @@ sim_libscsim_la_SOURCES = \
 	sim/peers.c sim/peers.h \
 	sim/oracle.c sim/oracle.h \
 	sim/capacity.c sim/capacity.h \
+	sim/congest.c sim/congest.h \
 	sim/sim.c sim/sim.h \
 	sim/report.c sim/report.h
 sim_libscsim_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)

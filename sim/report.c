@@ -111,6 +111,12 @@ json_t *sc_sim_json(const struct sc_sim_result *res, const struct sc_sim_info *i
 					  sc_json_text(sc_cap_model_name((enum sc_cap_model)res->capacity_model)));
 		rc |= set_real(top, "idle_watts_per_core", res->idle_watts_per_core, 0.01);
 	}
+	if (res->cores) {
+		json_t *o = policy_obj(res, SC_POL_CAPACITY, info);
+		if (!o)
+			goto error;
+		rc |= json_object_set_new(top, "capacity_aware", o);
+	}
 	for (size_t i = 0; i < sizeof(peers) / sizeof(peers[0]); i++) {
 		json_t *o = policy_obj(res, peers[i], info);
 		if (!o)
@@ -144,8 +150,15 @@ error:
 	return NULL;
 }
 
-static const enum sc_sim_policy order[] = { SC_POL_BASELINE, SC_POL_CARBON, SC_POL_ONESHOT, SC_POL_CASDK,
-					    SC_POL_CATS, SC_POL_THRESHOLD, SC_POL_ORACLE };
+static const enum sc_sim_policy order[] = { SC_POL_BASELINE, SC_POL_CARBON, SC_POL_ONESHOT, SC_POL_CAPACITY,
+					    SC_POL_CASDK, SC_POL_CATS, SC_POL_THRESHOLD, SC_POL_ORACLE };
+
+/* Whether the report shows policy p: one-shot with re-planning, the
+ * capacity-aware policy with cores. */
+static int shown(const struct sc_sim_result *res, enum sc_sim_policy p)
+{
+	return !(p == SC_POL_ONESHOT && res->replan <= 0) && !(p == SC_POL_CAPACITY && !res->cores);
+}
 #define NORDER (sizeof(order) / sizeof(order[0]))
 
 static char *fmt_delay(double s, char *buf, size_t n)
@@ -209,7 +222,7 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 	if (res->jobs_queued_outside_data)
 		fprintf(f, " (%zu of them queued past its end)", res->jobs_queued_outside_data);
 	fprintf(f, ", %zu skipped, %zu exempt\n\n", res->jobs_skipped, res->jobs_exempt);
-	fprintf(f, "  %-13s %14s %8s %10s %11s %10s %9s", "policy", "emissions", "saving", "of oracle",
+	fprintf(f, "  %-14s %13s %8s %10s %11s %10s %9s", "policy", "emissions", "saving", "of oracle",
 		"mean delay", "p95 delay", "rerouted");
 	if (cap)
 		fprintf(f, " %11s %10s", "mean queue", "p95 queue");
@@ -222,13 +235,13 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 		const struct sc_sim_stats *s = &res->pol[order[i]];
 		char g[32], d1[32], d2[32], frac[32];
 
-		if (order[i] == SC_POL_ONESHOT && res->replan <= 0)
+		if (!shown(res, order[i]))
 			continue;
 		if (isfinite(s->oracle_fraction) && order[i] != SC_POL_BASELINE)
 			snprintf(frac, sizeof(frac), "%.0f%%", 100 * s->oracle_fraction);
 		else
 			snprintf(frac, sizeof(frac), "-");
-		fprintf(f, "  %-13s %14s %7.1f%% %10s %11s %10s %8.1f%%", sc_sim_policy_name(order[i]),
+		fprintf(f, "  %-14s %13s %7.1f%% %10s %11s %10s %8.1f%%", sc_sim_policy_name(order[i]),
 			sc_format_carbon(s->gco2e, g, sizeof(g)), s->savings_pct, frac,
 			fmt_delay(s->mean_delay_s, d1, sizeof(d1)), fmt_delay(s->p95_delay_s, d2, sizeof(d2)),
 			s->rerouted_pct);
@@ -273,7 +286,7 @@ int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_s
 	static const char *const colors[SC_POL_N] = {
 		[SC_POL_BASELINE] = "#777777", [SC_POL_CARBON] = "#1b7f3b", [SC_POL_ORACLE] = "#222222",
 		[SC_POL_CASDK] = "#1f5fbf", [SC_POL_CATS] = "#b8860b", [SC_POL_THRESHOLD] = "#a23b72",
-		[SC_POL_ONESHOT] = "#7fbf7f",
+		[SC_POL_ONESHOT] = "#7fbf7f", [SC_POL_CAPACITY] = "#0b4f6c",
 	};
 	const double W = 720, H = 440, L = 70, R = 170, T = 50, B = 60;
 	double xmax = 0, ymin = 0, ymax = 0, xs, ys;
@@ -344,7 +357,7 @@ int sc_sim_write_svg(FILE *f, const struct sc_sim_result *res, const struct sc_s
 		double ly = T + 10 + 22.0 * (double)row, ty = y - 7;
 
 		placed_x[i] = placed_y[i] = -1e9;
-		if (p == SC_POL_ONESHOT && res->replan <= 0)
+		if (!shown(res, p))
 			continue;
 		row++;
 

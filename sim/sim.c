@@ -22,6 +22,7 @@
 #include "policy/request.h"
 #include "base/units.h"
 #include "sim/capacity.h"
+#include "sim/congest.h"
 #include "sim/oracle.h"
 #include "sim/peers.h"
 #include "sim/sim.h"
@@ -200,6 +201,7 @@ struct sim_run {
 	 * where the cluster has no room for them (re-pricing them). Returns 0,
 	 * or -1 when out of memory. NULL: unlimited capacity. */
 	int (*capacity)(const struct sim_run *r, struct plan *pl);
+	struct sc_sim_congest *cg;        /* capacity-aware's ledger (with cores) */
 };
 
 void sc_sim_result_free(struct sc_sim_result *res)
@@ -470,27 +472,40 @@ static int decide_at_submit(const struct sim_run *r, const struct sim_job *j, co
 }
 
 /* slurm-carbon: the plugin's decision on the view's forecasts. */
+/* The site slurm-carbon plans job j on: the simulation's, or with --estimates
+ * its learned copy (*parts backs it: caller frees; *window: the learned
+ * window ratio, 0 when not learned); count: add the job to jobs_learned. */
+static const struct sc_site *plan_site(const struct sim_run *r, const struct sim_job *j, struct sc_site *learned,
+				       struct sc_partition **parts, double *window, int count)
+{
+	int got;
+
+	struct sc_eval ev;
+
+	*parts = NULL;
+	*window = 0;
+	if (!r->opts->estimates)
+		return &r->site_pol;
+	memset(&ev, 0, sizeof(ev));
+	ev.req = *j->req;
+	got = sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user, j->tj->account, learned,
+				   r->learned_parts, parts, &ev) == 1;
+	if (count)
+		r->res->jobs_learned += got;
+	*window = ev.window_ratio;
+	return learned;
+}
+
 static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			 struct plan *c)
 {
 	struct sc_decision d;
-	const struct sc_site *site = &r->site_pol;
-	struct sc_partition *parts = NULL;
+	struct sc_partition *parts;
 	struct sc_site learned;
-	double window = 0;
-	int rc;
+	double window;
+	const struct sc_site *site = plan_site(r, j, &learned, &parts, &window, 1);
+	int rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 
-	if (r->opts->estimates) {
-		struct sc_eval ev;
-		memset(&ev, 0, sizeof(ev));
-		ev.req = *j->req;
-		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
-							     j->tj->account, &learned, r->learned_parts, &parts,
-							     &ev) == 1;
-		site = &learned;
-		window = ev.window_ratio;
-	}
-	rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 	free(parts);
 	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
 		return 1;
@@ -540,6 +555,33 @@ static int decide_peer(const struct sim_run *r, const struct sim_job *j, const s
 	return pc.none != 0;
 }
 
+/* capacity-aware: the plugin's decision with its planned-load
+ * ledger (sim/congest.h); without cores, slurm-carbon's submit-time plan. */
+static int decide_capacity(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
+			   struct plan *c)
+{
+	struct sc_decision d;
+	struct sc_partition *parts;
+	struct sc_site learned;
+	double window;
+	const struct sc_site *site;
+	int rc;
+
+	if (!r->cg) {
+		*c = j->decided[SC_POL_CARBON];
+		return j->none[SC_POL_CARBON];
+	}
+	/* As the plugin: learned figures, the planned load deciding (no window choice). */
+	site = plan_site(r, j, &learned, &parts, &window, 0);
+	rc = sc_sim_congest_decide(r->cg, site, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d, NULL);
+	free(parts);
+	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
+		return 1;
+	c->part = d.chosen.part;
+	c->planned = d.chosen.start;
+	return 0;
+}
+
 /* one-shot: slurm-carbon's submit-time plan, which re-planning leaves be. */
 static int decide_oneshot(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			  struct plan *c)
@@ -567,6 +609,7 @@ static const struct sim_policy policies[SC_POL_N] = {
 	[SC_POL_CATS] = { "cats", decide_peer, rule_cats },
 	[SC_POL_THRESHOLD] = { "threshold", decide_peer, sc_peer_threshold },
 	[SC_POL_ONESHOT] = { "one-shot", decide_oneshot, NULL },
+	[SC_POL_CAPACITY] = { "capacity-aware", decide_capacity, NULL },
 };
 
 int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, struct sc_err *err)
@@ -579,6 +622,22 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 				return o->capacity_model = m, 0;
 		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs",
 				  SC_PRINTABLE(value));
+	}
+	if (!strcmp(name, "congestion-model")) {
+		if (!strcmp(value, "hard"))
+			return o->congestion_model = SC_CONG_HARD, 0;
+		if (!strcmp(value, "marginal"))
+			return o->congestion_model = SC_CONG_MARGINAL, 0;
+		if (!strcmp(value, "capped"))
+			return o->congestion_model = SC_CONG_CAPPED, 0;
+		return sc_err_set(err, "--congestion-model: invalid value '%s': expected hard, marginal or capped",
+				  SC_PRINTABLE(value));
+	}
+	if (!strcmp(name, "congestion-weight")) {
+		if (sc_parse_number(value, 1e-6, 1e6, "--congestion-weight", &v, err) < 0)
+			return -1;
+		o->congestion_weight = v;
+		return 0;
 	}
 	if (!strcmp(name, "idle-watts-per-core")) {
 		if (sc_parse_number(value, 0, 1e6, "--idle-watts-per-core", &v, err) < 0)
@@ -659,6 +718,14 @@ static int run_setup(struct sim_run *r, const struct sc_trace *trace, int64_t *m
 		return sc_err_set(err, "no zone has intensity data");
 	res->max_delay = r->max_delay;
 	res->replan = opts->replan;
+	if (opts->cores) {
+		r->cg = sc_sim_congest_create(conf->site.n_parts, opts->cores, opts->gpus,
+					      (enum sc_cong_model)opts->congestion_model,
+					      opts->congestion_weight > 0 ? opts->congestion_weight : SC_CONG_WEIGHT,
+					      trace->n ? trace->jobs[0].submit : 0, err);
+		if (!r->cg)
+			return -1;
+	}
 
 	r->site_pol = conf->site;
 	r->site_pol.params.max_delay = r->max_delay;
@@ -989,6 +1056,7 @@ static void run_free(struct sim_run *r)
 	free(r->watts);
 	free(r->zone_err);
 	sc_fview_destroy(r->view);
+	sc_sim_congest_destroy(r->cg);
 }
 
 int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,

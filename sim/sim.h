@@ -55,6 +55,14 @@
  * idle_watts_per_core > 0 also the idle cores' energy and emissions, priced
  * on the truth of the fallback partition's zone with its PUE (the cluster's
  * home), apart from the jobs'.
+ *
+ * With cores, capacity-aware is slurm-carbon deciding with the
+ * plugin's planned-load ledger and congestion pricing (sim/congest.h:
+ * sc_decide_loaded, model opts->congestion_model) against the cluster's
+ * cores and GPUs; it is not re-planned. With estimates it plans on the
+ * learned figures as the plugin does on a partition with a capacity (the
+ * learned run time, no window choice). Without cores it is slurm-carbon's
+ * one-shot plan.
  */
 #ifndef SC_SIM_SIM_H
 #define SC_SIM_SIM_H
@@ -77,11 +85,12 @@ enum sc_sim_policy {
 	SC_POL_CATS,
 	SC_POL_THRESHOLD,
 	SC_POL_ONESHOT,   /* slurm-carbon's submit-time decisions, never re-planned */
+	SC_POL_CAPACITY,  /* slurm-carbon with the plugin's planned-load ledger (with cores) */
 	SC_POL_N
 };
 
 /* "baseline", "slurm-carbon", "oracle", "casdk", "cats", "threshold",
- * "one-shot". */
+ * "one-shot", "capacity-aware". */
 const char *sc_sim_policy_name(enum sc_sim_policy p);
 
 struct sc_sim_opts {
@@ -95,6 +104,8 @@ struct sc_sim_opts {
 	uint32_t gpus, nodes;       /* capacity beside cores; 0: unlimited */
 	int capacity_model;         /* enum sc_cap_model (sim/capacity.h): 0 EASY backfill, 1 FCFS */
 	double idle_watts_per_core; /* >= 0: what a powered-on idle core draws; 0: not priced */
+	int congestion_model;       /* enum sc_cong_model (policy/decide.h) of capacity-aware */
+	double congestion_weight;   /* its weight (but for SC_CONG_HARD); 0: SC_CONG_WEIGHT */
 	/* Learned estimates (learn/model.h; borrowed; NULL: none): slurm-carbon
 	 * plans each job as Estimates=learned does in the plugin
 	 * (sc_eval_learned_site and sc_decide_learned: time limit ×
@@ -106,7 +117,8 @@ struct sc_sim_opts {
 };
 
 /* Sets the capacity option named name ("capacity-model": easy|fcfs,
- * "gpus", "nodes": whole numbers >= 1, "idle-watts-per-core": watts >= 0)
+ * "gpus", "nodes": whole numbers >= 1, "idle-watts-per-core": watts >= 0,
+ * "congestion-model": hard|marginal, "congestion-weight": a number > 0)
  * from value (borrowed), for the CLI. Returns 0, or -1 with err ("--gpus:
  * invalid value 'x': ...") and o unchanged. */
 int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, struct sc_err *err);

@@ -247,7 +247,7 @@ static void test_defaults(void **state)
 	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \
 	"ForecastError"
 #define PART_KEYS \
-	"Zone, PUE, CoreWatts, GPUWatts, MemWattsPerGB, NodeWatts, Usage, DefaultTime, DefMemPerCPU, Alternatives, Default"
+	"Zone, PUE, CoreWatts, GPUWatts, MemWattsPerGB, NodeWatts, Usage, DefaultTime, DefMemPerCPU, Alternatives, Default, Cores, GPUs"
 
 static void test_syntax_errors(void **state)
 {
@@ -434,6 +434,12 @@ static void test_value_errors(void **state)
 		  "carbon.conf:2: DefaultTime: duration '0' is too short; expected at least 00:00:01" },
 		{ ZL "PartitionName=p Zone=Z DefMemPerCPU=2X",
 		  "carbon.conf:2: DefMemPerCPU: invalid memory size '2X': expected a whole number with an optional unit K, M (default), G or T" },
+		{ ZL "PartitionName=p Zone=Z Cores=0",
+		  "carbon.conf:2: Cores: value '0' is out of range: expected a number from 1 to 1e+07" },
+		{ ZL "PartitionName=p Zone=Z Cores=2.5",
+		  "carbon.conf:2: Cores: invalid value '2.5': expected a whole number" },
+		{ ZL "PartitionName=p Zone=Z GPUs=lots",
+		  "carbon.conf:2: GPUs: invalid value 'lots': expected a number from 0 to 1e+07" },
 		{ ZL "PartitionName=p Zone=Z Default=perhaps",
 		  "carbon.conf:2: Default: invalid boolean 'perhaps': expected yes or no" },
 		{ ZL "PartitionName=p Zone=Z Alternatives=a;b",
@@ -556,6 +562,28 @@ static void test_quotes_and_comments(void **state)
 		assert_int_equal(c->mode, SC_MODE_ENFORCE);
 		sc_conf_destroy(c);
 	}
+}
+
+/* Cores= and GPUs=: the capacity, inherited from DEFAULT lines; 0 when
+ * not set. */
+static void test_capacity(void **state)
+{
+	struct sc_conf *c = parse_ok(ZL "PartitionName=DEFAULT Cores=64\n"
+				     "PartitionName=a Zone=Z Cores=32 GPUs=4\n"
+				     "PartitionName=b Zone=Z\n"
+				     "PartitionName=DEFAULT Cores=1\n"
+				     "PartitionName=c Zone=Z GPUs=0\n");
+	struct sc_conf *d = parse_ok(ZL "PartitionName=p Zone=Z\n");
+
+	(void)state;
+	assert_int_equal(c->part_cores[0], 32);
+	assert_int_equal(c->part_gpus[0], 4);
+	assert_int_equal(c->part_cores[1], 64);
+	assert_int_equal(c->part_gpus[1], 0);
+	assert_int_equal(c->part_cores[2], 1);
+	assert_int_equal(d->part_cores[0], 0);
+	sc_conf_destroy(c);
+	sc_conf_destroy(d);
 }
 
 static void test_default_records(void **state)
@@ -1182,6 +1210,7 @@ int main(void)
 		cmocka_unit_test(test_case_insensitive),
 		cmocka_unit_test(test_quotes_and_comments),
 		cmocka_unit_test(test_default_records),
+		cmocka_unit_test(test_capacity),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_references_either_order),
 		cmocka_unit_test(test_mixed_signals),

@@ -6,6 +6,7 @@
 #include <math.h>
 
 #include "policy/decide.h"
+#include "policy/load.h"
 #include "policy/message.h"
 #include "policy/request.h"
 #include "base/units.h"
@@ -1119,6 +1120,298 @@ static void test_redecide_random(void **state)
 	}
 }
 
+/* The ledger: add, replace by id, remove, advance, bounds and errors. */
+static void test_load_ledger(void **state)
+{
+	struct sc_err err;
+	struct sc_load *l;
+	uint32_t c, g;
+
+	(void)state;
+	assert_null(sc_load_create(0, 10, 10, T0, &err));
+	assert_contains(err.msg, "partitions");
+	assert_null(sc_load_create(1, SC_LOAD_MAX_SLOTS + 1, 10, T0, &err));
+	assert_contains(err.msg, "slots: expected 1 to");
+	assert_null(sc_load_create(1, 10, 0, T0, &err));
+	assert_contains(err.msg, "jobs: expected 1 to");
+	l = sc_load_create(2, 24, 3, T0, &err); /* 2 h of slots */
+	assert_non_null(l);
+	assert_int_equal(sc_load_origin(l), T0);
+	/* 10:00-10:30 relative: slots 0..5; a window ending inside a slot counts it */
+	assert_int_equal(sc_load_add(l, 7, 0, T0, T0 + 1800 + 1, 8, 1, &err), 0);
+	sc_load_at(l, 0, T0 + 1800, &c, &g);
+	assert_int_equal(c, 8);
+	assert_int_equal(g, 1);
+	sc_load_at(l, 0, T0 + 2100, &c, &g);
+	assert_int_equal(c, 0);
+	sc_load_at(l, 1, T0, &c, NULL);
+	assert_int_equal(c, 0);
+	/* A second job adds; re-adding job 7 replaces its load. */
+	assert_int_equal(sc_load_add(l, 9, 0, T0 + 600, T0 + 1200, 4, 0, &err), 0);
+	sc_load_at(l, 0, T0 + 600, &c, NULL);
+	assert_int_equal(c, 12);
+	assert_int_equal(sc_load_add(l, 7, 0, T0 + 3000, T0 + 3600, 2, 0, &err), 0);
+	sc_load_at(l, 0, T0 + 600, &c, NULL);
+	assert_int_equal(c, 4);
+	sc_load_at(l, 0, T0 + 3000, &c, NULL);
+	assert_int_equal(c, 2);
+	assert_int_equal(sc_load_jobs(l), 2);
+	/* Past the horizon: clipped; wholly outside: remembered, no load. */
+	assert_int_equal(sc_load_add(l, 11, 1, T0 + 7000, T0 + 9 * H, 1, 0, &err), 0);
+	sc_load_at(l, 1, T0 + 7100, &c, NULL);
+	assert_int_equal(c, 1);
+	sc_load_at(l, 1, T0 + 7200, &c, NULL);
+	assert_int_equal(c, 0);
+	/* Full: a new id is refused, l unchanged; an existing one may be replaced. */
+	assert_int_equal(sc_load_add(l, 12, 0, T0, T0 + 300, 1, 0, &err), -1);
+	assert_contains(err.msg, "full (3 jobs)");
+	assert_int_equal(sc_load_add(l, 11, 1, T0 + 8 * H, T0 + 9 * H, 1, 0, &err), 0);
+	sc_load_at(l, 1, T0 + 7100, &c, NULL);
+	assert_int_equal(c, 0);
+	/* Bad input. */
+	assert_int_equal(sc_load_add(l, 9, 2, T0, T0 + 300, 1, 0, &err), -1);
+	assert_contains(err.msg, "partition index 2 out of range");
+	assert_int_equal(sc_load_add(l, 9, 0, T0, T0, 1, 0, &err), -1);
+	assert_contains(err.msg, "empty window");
+	assert_int_equal(sc_load_add(l, 9, 0, T0, T0 + 1, 0, 0, &err), -1);
+	assert_contains(err.msg, "no cores and no GPUs");
+	sc_load_at(l, 0, T0 + 600, &c, NULL);
+	assert_int_equal(c, 4); /* the failed calls left job 9 alone */
+	/* Advance: past slots go; removing a half-past job takes what is left. */
+	sc_load_advance(l, T0 + 900);
+	assert_int_equal(sc_load_origin(l), T0 + 900);
+	sc_load_at(l, 0, T0 + 600, &c, NULL);
+	assert_int_equal(c, 0);
+	sc_load_at(l, 0, T0 + 900, &c, NULL);
+	assert_int_equal(c, 4);
+	assert_int_equal(sc_load_remove(l, 9), 1);
+	assert_int_equal(sc_load_remove(l, 9), 0);
+	sc_load_at(l, 0, T0 + 900, &c, NULL);
+	assert_int_equal(c, 0);
+	/* The ring's new slots start empty. */
+	sc_load_advance(l, T0 + 3 * H);
+	for (int64_t t = T0 + 3 * H; t < T0 + 5 * H; t += SC_LOAD_SLOT) {
+		sc_load_at(l, 0, t, &c, &g);
+		assert_int_equal(c + g, 0);
+	}
+	/* Job 7 (to +1 h) and 11 (to +9 h): the sweep frees only 7. */
+	assert_int_equal(sc_load_jobs(l), 2);
+	assert_int_equal(sc_load_expire(l), 1);
+	assert_int_equal(sc_load_jobs(l), 1);
+	assert_int_equal(sc_load_remove(l, 7), 0);
+	assert_int_equal(sc_load_remove(l, 11), 1);
+	sc_load_advance(l, T0); /* never backwards */
+	assert_int_equal(sc_load_origin(l), T0 + 3 * H);
+	sc_load_clear(l, T0);
+	assert_int_equal(sc_load_jobs(l), 0);
+	sc_load_destroy(l);
+}
+
+/* The ledger against a brute-force model, with many ids colliding in the
+ * table (removal keeps every other id findable). */
+static void test_load_random(void **state)
+{
+	enum { NJ = 64, NS = 48 };
+	struct sc_load *l = sc_load_create(2, NS, NJ, T0, NULL);
+	struct { int on; size_t part; int64_t a, b, added_hi, lb; uint32_t c; } m[NJ];
+	unsigned seed = 7;
+	int64_t now = T0;
+
+	(void)state;
+	memset(m, 0, sizeof(m));
+	for (int it = 0; it < 20000; it++) {
+		uint32_t id = (uint32_t)(rand_r(&seed) % NJ);
+		if (rand_r(&seed) % 3 == 0) {
+			assert_int_equal(sc_load_remove(l, id * 4096), m[id].on);
+			m[id].on = 0;
+		} else {
+			m[id].on = 1;
+			m[id].part = (size_t)(rand_r(&seed) % 2);
+			m[id].a = now + (int64_t)(rand_r(&seed) % (NS * 300 + 600)) - 300;
+			m[id].b = m[id].a + 1 + (int64_t)(rand_r(&seed) % 7200);
+			m[id].c = 1 + (uint32_t)(rand_r(&seed) % 8);
+			m[id].added_hi = sc_load_origin(l) + NS * 300;
+			/* Where the ledger says its load ends (clipped, never before its start). */
+			m[id].lb = sc_load_slot_of(m[id].b - 1) + 1;
+			if (m[id].lb > m[id].added_hi / 300)
+				m[id].lb = m[id].added_hi / 300;
+			if (m[id].lb < sc_load_slot_of(m[id].a))
+				m[id].lb = sc_load_slot_of(m[id].a);
+			if (m[id].lb < sc_load_origin(l) / 300)
+				m[id].lb = sc_load_origin(l) / 300;
+			assert_int_equal(sc_load_add(l, id * 4096, m[id].part, m[id].a, m[id].b, m[id].c, 0, NULL), 0);
+		}
+		if (rand_r(&seed) % 50 == 0)
+			sc_load_advance(l, now += 300 * (rand_r(&seed) % 4));
+		if (rand_r(&seed) % 200 == 0) {
+			size_t gone = 0, want = 0;
+			for (int j = 0; j < NJ; j++)
+				if (m[j].on && m[j].lb * 300 <= sc_load_origin(l))
+					m[j].on = 0, gone++;
+			want = sc_load_jobs(l) - gone;
+			sc_load_expire(l);
+			assert_int_equal(sc_load_jobs(l), want);
+		}
+		if (it % 97 == 0) {
+			for (size_t p = 0; p < 2; p++)
+				for (int64_t s = 0; s < NS; s++) {
+					int64_t t = sc_load_origin(l) + s * 300;
+					uint32_t want = 0, c;
+					for (int j = 0; j < NJ; j++)
+						if (m[j].on && m[j].part == p && m[j].a < t + 300 && m[j].b > t &&
+						    t < m[j].added_hi)
+							want += m[j].c;
+					sc_load_at(l, p, t, &c, NULL);
+					assert_int_equal(c, want);
+				}
+		}
+	}
+	sc_load_destroy(l);
+}
+
+/* Zone A with two green windows: +2-4 h (100) and +6-8 h (200). */
+static const double A2[] = { 400, 400, 100, 100, 400, 400, 200, 200, 400, 400, 400, 400 };
+
+/* Congestion: the capped, hard and marginal models move the plan off a
+ * full green window and say so; the baseline is never excluded. */
+static void test_congestion(void **state)
+{
+	struct fixture fx = { 0 };
+	struct sc_site site = make_site();
+	struct sc_request req = make_req(1, 8, 2 * H); /* gpu partition: no alternatives */
+	struct sc_decision d, plain;
+	uint32_t cap[3] = { 0, 16, 0 };
+	struct sc_load *l = sc_load_create(3, 2016, 100, T0, NULL);
+	struct sc_congestion cg = { l, cap, NULL, SC_CONG_CAPPED, 0.1 };
+
+	(void)state;
+	fixture_init(&fx, A2, 12, B, 12);
+	assert_int_equal(sc_decide(&site, &fx.forecasts, &req, T0, &plain), 0);
+	assert_int_equal(plain.chosen.start, T0 + 2 * H);
+	assert_true(sc_congestion_prices(&site, &cg, &req));
+	assert_false(sc_congestion_prices(&site, NULL, &req));
+	req.shape.cores = 17; /* larger than the partition */
+	assert_false(sc_congestion_prices(&site, &cg, &req));
+	req.shape.cores = 8;
+	cap[1] = 0;
+	assert_false(sc_congestion_prices(&site, &cg, &req));
+	cap[1] = 16;
+	/* An empty ledger changes nothing. */
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_false(d.congested);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	assert_near(d.chosen.gco2e, plain.chosen.gco2e, 1e-12);
+	/* 12 of 16 cores planned over the first green window: 8 more do not fit. */
+	assert_int_equal(sc_load_add(l, 1, 1, T0 + 2 * H, T0 + 4 * H, 12, 0, NULL), 0);
+	for (int m = SC_CONG_CAPPED; m <= SC_CONG_HARD; m++) {
+		cg.model = (enum sc_cong_model)m;
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+		assert_int_equal(d.action, SC_ACT_DELAY);
+		assert_int_equal(d.chosen.start, T0 + 6 * H);
+		assert_true(d.congested);
+		assert_int_equal(d.uncongested_action, SC_ACT_DELAY);
+		assert_int_equal(d.uncongested.start, T0 + 2 * H);
+		/* Figures are the forecast's: 0.16 kWh × 1.5 × 200, against 96 g. */
+		assert_near(d.chosen.gco2e, 48, 1e-9);
+		assert_near(d.saving_pct, 50, 1e-9);
+	}
+	/* Marginal only prices: 12/16 × weight 4 makes 24 g count 96 g. */
+	cg.model = SC_CONG_MARGINAL;
+	cg.weight = 4;
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 6 * H);
+	cg.weight = 0.01;
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	assert_false(d.congested);
+	/* Both green windows full: run now, the baseline is never excluded. */
+	cg.model = SC_CONG_CAPPED;
+	cg.weight = 0.1;
+	assert_int_equal(sc_load_add(l, 2, 1, T0, T0 + 12 * H, 9, 0, NULL), 0);
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_int_equal(d.action, SC_ACT_RUN);
+	assert_int_equal(d.chosen.start, T0);
+	assert_true(d.congested);
+	/* A job larger than the partition, or a partition without a capacity,
+	 * or a ledger of fewer partitions: not priced. */
+	req.shape.cores = 17;
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_false(d.congested);
+	assert_int_equal(d.chosen.start, T0 + 2 * H);
+	req.shape.cores = 8;
+	cap[1] = 0;
+	assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+	assert_false(d.congested);
+	cap[1] = 16;
+	{
+		struct sc_load *small = sc_load_create(2, 10, 10, T0, NULL);
+		struct sc_congestion c2 = { small, cap, NULL, SC_CONG_CAPPED, 0.1 };
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &c2, &d), 0);
+		assert_false(d.congested);
+		sc_load_destroy(small);
+	}
+	/* GPUs: a GPU capacity limits like cores. */
+	sc_load_clear(l, T0);
+	assert_int_equal(sc_load_add(l, 1, 1, T0 + 2 * H, T0 + 4 * H, 1, 2, NULL), 0);
+	{
+		uint32_t gcap[3] = { 0, 2, 0 };
+		cg.gpus = gcap;
+		req.shape.gpus = 1;
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+		assert_int_equal(d.chosen.start, T0 + 6 * H);
+		cg.gpus = NULL;
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, T0, &cg, &d), 0);
+		assert_int_equal(d.chosen.start, T0 + 2 * H);
+	}
+	sc_load_destroy(l);
+	fixture_free(&fx);
+}
+
+/* With no load view, or an empty one, sc_decide_loaded decides exactly as
+ * sc_decide, on random requests and forecasts (with errors, budgets,
+ * rerouting). */
+static void test_congestion_neutral(void **state)
+{
+	struct sc_site site = make_site();
+	unsigned seed = 99;
+	uint32_t cap[3] = { 1000, 1000, 1000 };
+	struct sc_load *l = sc_load_create(3, 2016, 10, T0, NULL);
+	struct sc_congestion cg = { l, cap, NULL, SC_CONG_CAPPED, 0.1 };
+	double err[2] = { 25, 0 };
+
+	(void)state;
+	for (int iter = 0; iter < 500; iter++) {
+		size_t n = 8 + (size_t)(rand_r(&seed) % 60);
+		double va[80], vb[80];
+		struct fixture fx = { 0 };
+		struct sc_request req = make_req((size_t)(rand_r(&seed) % 3), 1 + (uint32_t)(rand_r(&seed) % 64),
+						 60 * (1 + rand_r(&seed) % 600));
+		struct sc_decision a, b, c;
+		int64_t now = T0 + (int64_t)(rand_r(&seed) % 7200);
+
+		for (size_t i = 0; i < n; i++) {
+			va[i] = 50.0 * (rand_r(&seed) % 12);
+			vb[i] = 50.0 * (rand_r(&seed) % 12);
+		}
+		fixture_init_step(&fx, 1800, va, n, vb, n);
+		site.params.max_delay = 60 * (rand_r(&seed) % 1500);
+		site.params.reroute = rand_r(&seed) % 2;
+		site.zone_error = rand_r(&seed) % 2 ? err : NULL;
+		req.budget_g = rand_r(&seed) % 3 ? -1 : 10.0 * (rand_r(&seed) % 100);
+		assert_int_equal(sc_decide(&site, &fx.forecasts, &req, now, &a), 0);
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, now, NULL, &b), 0);
+		assert_memory_equal(&a, &b, sizeof(a));
+		assert_int_equal(sc_decide_loaded(&site, &fx.forecasts, &req, now, &cg, &c), 0);
+		assert_int_equal(c.action, a.action);
+		assert_int_equal(c.chosen.part, a.chosen.part);
+		assert_int_equal(c.chosen.start, a.chosen.start);
+		assert_near(c.chosen.gco2e, a.chosen.gco2e, 1e-9 * fmax(1, a.chosen.gco2e));
+		assert_false(c.congested);
+		fixture_free(&fx);
+	}
+	sc_load_destroy(l);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1141,6 +1434,10 @@ int main(void)
 		cmocka_unit_test(test_request_build),
 		cmocka_unit_test(test_request_out_of_range),
 		cmocka_unit_test(test_names),
+		cmocka_unit_test(test_load_ledger),
+		cmocka_unit_test(test_load_random),
+		cmocka_unit_test(test_congestion),
+		cmocka_unit_test(test_congestion_neutral),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -19,6 +19,7 @@
 #include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
+#include "plugin/ledger_file.h"
 #include "record/record.h"
 
 int init(void);
@@ -85,6 +86,14 @@ int sc_ctld_job_hold(job_record_t *job, int64_t *t)
 	}
 	env[n] = NULL;
 	return sc_hold_find(env, t);
+}
+
+int sc_ctld_job_ledger(job_record_t *job, uint32_t *key)
+{
+	for (char **e = job->env; e && *e; e++)
+		if (!strncmp(*e, SC_ENV_LEDGER "=", strlen(SC_ENV_LEDGER "=")))
+			return sscanf(*e + strlen(SC_ENV_LEDGER "="), "%u", key) == 1 && *key ? 1 : -1;
+	return 0;
 }
 
 char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
@@ -914,6 +923,193 @@ static void test_modify(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* --- capacity ------------------------------------------------------------------------ */
+
+/* Submits a 4-core, 1 h job to capped (Cores=8; zone DE, as gpu) and returns its record. */
+static json_t *submit_flex(job_desc_msg_t *jd, char **msg, const char *const *env)
+{
+	*msg = NULL;
+	job_init(jd, "capped", 60, env);
+	assert_int_equal(job_submit(jd, 1000, msg), SLURM_SUCCESS);
+	return record_of(jd);
+}
+
+/* With Cores=, the green window (2 h to 4 h ahead) takes two 4-core jobs
+ * per hour on 8 cores; the fifth job finds it full and runs now, its
+ * record saying where it would have gone. job_modify releases a job's load. */
+static void test_capacity(void **state)
+{
+	static const char *const forged[] = { "CARBON_LEDGER=1", "SPANK_CARBON_LEDGER=2", NULL };
+	job_desc_msg_t jd;
+	char *msg;
+	json_t *r[6];
+	int64_t begin[6], green;
+	char key[64], hold[64];
+	char *env[] = { key, NULL }, *env2[] = { key, hold, NULL };
+	struct job_record job = { env }, job2 = { env2 };
+	job_desc_msg_t up;
+
+	(void)state;
+	assert_int_equal(start("enforce", "PartitionName=capped Zone=DE Cores=8"), SLURM_SUCCESS);
+	for (int i = 0; i < 5; i++) {
+		r[i] = submit_flex(&jd, &msg, i == 0 ? forged : NULL);
+		begin[i] = (int64_t)jd.begin_time;
+		/* The forged keys are gone; a planned job carries the plugin's own. */
+		snprintf(key, sizeof(key), "%d", i + 1);
+		if (i < 4)
+			assert_string_equal(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER), key);
+		else
+			assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+		assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, "SPANK_" SC_ENV_LEDGER));
+		job_free(&jd, msg);
+	}
+	/* Two jobs of 4 cores fill each green hour of 8 cores; the planned
+	 * load's price (SC_CONG_CAPPED) spreads them: the second takes the
+	 * emptier second hour, and says that congestion moved it. */
+	green = begin[0];
+	assert_true(green >= t_now + 7200 && green < t_now + 7200 + 600);
+	for (int i = 0; i < 4; i++) {
+		assert_string_equal(str(r[i], "decision"), "delay");
+		assert_int_equal(begin[i], green + (i % 2) * 3600);
+		/* gpu has no capacity: its delayed jobs are neither priced nor recorded. */
+		if (i == 3) {
+			json_t *rg;
+			msg = NULL;
+			job_init(&jd, "gpu", 60, NULL);
+			assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+			rg = record_of(&jd);
+			assert_int_equal((int64_t)jd.begin_time, green);
+			assert_null(json_object_get(rg, "congestion"));
+			assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+			json_decref(rg);
+			job_free(&jd, msg);
+		}
+		if (i % 2) {
+			assert_true(json_is_true(json_object_get(r[i], "congestion")));
+			assert_int_equal(json_integer_value(json_object_get(r[i], "uncongested_start")), green);
+		} else {
+			assert_null(json_object_get(r[i], "congestion"));
+		}
+	}
+	/* The window is full: the fifth runs now. */
+	assert_string_equal(str(r[4], "decision"), "run");
+	assert_true(json_is_true(json_object_get(r[4], "congestion")));
+	assert_string_equal(str(r[4], "uncongested_decision"), "delay");
+	assert_int_equal(json_integer_value(json_object_get(r[4], "uncongested_start")), green);
+	/* Job 1 moved a day later by an operator: its load moves with it, the next job takes
+	 * its place. */
+	memset(&up, 0, sizeof(up));
+	up.time_limit = NO_VAL;
+	up.min_cpus = NO_VAL;
+	up.begin_time = (time_t)(green + 86400);
+	snprintf(key, sizeof(key), SC_ENV_LEDGER "=1");
+	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
+	sc_ctld_free(msg);
+	r[5] = submit_flex(&jd, &msg, NULL);
+	assert_string_equal(str(r[5], "decision"), "delay");
+	assert_int_equal((int64_t)jd.begin_time, green);
+	job_free(&jd, msg);
+	for (int i = 0; i < 6; i++)
+		json_decref(r[i]);
+	/* A restart keeps the plans: fini saves them in StateDir, init restores them, and the
+	 * window is still full for the next job. */
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_SUCCESS);
+	/* Jobs 2, 3, 4, 6 and job 1 a day later. */
+	assert_contains(logbuf, "planned-load ledger: 5 planned job(s) restored from ");
+	/* A new time limit takes job 1 out of the plans; a refused move changes nothing. */
+	up.begin_time = 0;
+	up.time_limit = 120;
+	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
+	sc_ctld_free(msg);
+	snprintf(key, sizeof(key), SC_ENV_LEDGER "=2");
+	snprintf(hold, sizeof(hold), "CARBON_NOT_BEFORE=%lld", (long long)(green + 3600));
+	up.time_limit = NO_VAL;
+	up.begin_time = (time_t)(green - 3600);
+	assert_int_equal(modify(&up, &job2, 1000, &msg), ESLURM_ACCESS_DENIED);
+	sc_ctld_free(msg);
+	r[0] = submit_flex(&jd, &msg, NULL);
+	assert_string_equal(str(r[0], "decision"), "run");
+	assert_true(json_is_true(json_object_get(r[0], "congestion")));
+	json_decref(r[0]);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	{
+		char path[160];
+		snprintf(path, sizeof(path), "%s/planned-load", dir);
+		assert_int_equal(unlink(path), 0);
+	}
+	/* Without Cores= nothing is planned against a capacity. */
+	assert_int_equal(start("enforce", "PartitionName=capped Zone=DE"), SLURM_SUCCESS);
+	for (int i = 0; i < 5; i++) {
+		r[i] = submit_flex(&jd, &msg, NULL);
+		assert_string_equal(str(r[i], "decision"), "delay");
+		assert_null(sc_env_get(jd.spank_job_env, jd.spank_job_env_size, SC_ENV_LEDGER));
+		json_decref(r[i]);
+		job_free(&jd, msg);
+	}
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* StateDir/planned-load: what is saved comes back; ended jobs and unknown partitions are
+ * dropped, malformed lines skipped and the first described; a missing file is empty. */
+static void test_ledger_file(void **state)
+{
+	char *names[] = { "cpu", "gpu" };
+	struct sc_load_job jobs[] = { { 7, 0, 2000000000, 2000003600, 4, 0 }, { 9, 1, 2000000000, 2000000600, 1, 2 },
+				      { 12, 0, 1000, 2000, 1, 0 } };
+	struct sc_load *l = sc_load_create(2, 2016, 10, 2000000000 - 600, NULL);
+	struct sc_err err = { "" };
+	char path[160], *p;
+	size_t dropped, bad;
+	uint32_t seq = 0, c, g;
+	FILE *f;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/planned-load", dir);
+	p = sc_loadfile_path(dir, &err);
+	assert_string_equal(p, path);
+	free(p);
+	assert_null(sc_loadfile_path("", &err));
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 0);
+	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, &err), 0);
+	/* Job 12 ended long ago: dropped. */
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 2);
+	assert_int_equal(seq, 41);
+	assert_int_equal(dropped, 1);
+	assert_int_equal(bad, 0);
+	sc_load_at(l, 0, 2000000000, &c, NULL);
+	assert_int_equal(c, 4);
+	sc_load_at(l, 1, 2000000000, &c, &g);
+	assert_int_equal(c * 10 + g, 12);
+	/* Only partitions still managed; keys above seq raise it. */
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, &dropped, &bad, &err), 1);
+	assert_int_equal(dropped, 2);
+	f = fopen(path, "a");
+	fprintf(f, "99 cpu 2000000000 2000000300 1 0\n5 cpu 10 9 1 0\nx\n6 cpu 2000000000 2000000300 0 0\n");
+	fclose(f);
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 3);
+	assert_int_equal(seq, 99);
+	assert_int_equal(bad, 3);
+	assert_contains(err.msg, "/planned-load:7: a key from 1 to 4294967295, END after START");
+	/* Not a ledger: refused, nothing added. */
+	f = fopen(path, "w");
+	fprintf(f, "{\"budgets\": []}\n");
+	fclose(f);
+	sc_load_clear(l, 2000000000 - 600);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), -1);
+	assert_contains(err.msg, "planned-load:1: not a slurm-carbon ledger");
+	assert_int_equal(sc_load_jobs(l), 0);
+	unlink(path);
+	/* An unwritable place: an error naming it. */
+	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, &err), -1);
+	assert_contains(err.msg, "/nonexistent/planned-load.tmp: cannot write");
+	sc_load_destroy(l);
+}
+
 /* A failed assertion leaves its test early: stop the plugin's thread whatever happened. */
 static int stop_plugin(void **state)
 {
@@ -942,6 +1138,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_budget_warn_delay_advise, stop_plugin),
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
+		cmocka_unit_test_teardown(test_capacity, stop_plugin),
+		cmocka_unit_test(test_ledger_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);

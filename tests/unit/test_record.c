@@ -96,6 +96,52 @@ static void test_record_fields(void **state)
 	}
 }
 
+/* A plan the planned load changed records the plan without it, and reads
+ * back; records without the keys read as uncongested. */
+static void test_record_congestion(void **state)
+{
+	struct sc_decision d = delay_decision();
+	struct sc_record_ctx ctx = { .mode = SC_MODE_ENFORCE, .applied = 1 };
+	struct sc_estimate e;
+	json_t *o;
+	char *s, *c;
+
+	(void)state;
+	d.congested = 1;
+	d.uncongested_action = SC_ACT_DELAY;
+	d.uncongested = (struct sc_plan){ 0, T0 + 3600, 4 * 3600, 80, 0.32, 1.3, 200.0, 83.2, 0 };
+	o = sc_record_carbon(&site, &d, &ctx);
+	s = sc_json_dumps(o);
+	assert_contains(s, "\"congestion\":true,\"uncongested_decision\":\"delay\","
+			   "\"uncongested_partition\":\"compute\",\"uncongested_start\":1764421200,"
+			   "\"uncongested_gco2e\":83.2");
+	free(s);
+	json_decref(o);
+	c = sc_record_estimate_comment(NULL, &site, &d, &ctx);
+	assert_int_equal(sc_estimate_read(c, &e), 1);
+	free(c);
+	assert_true(e.congestion);
+	assert_string_equal(e.uncongested_decision, "delay");
+	assert_string_equal(e.uncongested_partition, "compute");
+	assert_int_equal(e.uncongested_start, T0 + 3600);
+	assert_near(e.uncongested_gco2e, 83.2, 1e-9);
+	/* Uncongested: no keys. */
+	d.congested = 0;
+	o = sc_record_carbon(&site, &d, &ctx);
+	assert_null(json_object_get(o, "congestion"));
+	assert_null(json_object_get(o, "uncongested_start"));
+	json_decref(o);
+	/* An older record, and a bad value: uncongested. */
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"decision\":\"delay\",\"kwh\":1,\"gco2e\":3}}", &e), 1);
+	assert_false(e.congestion);
+	assert_int_equal(e.uncongested_start, 0);
+	assert_true(isnan(e.uncongested_gco2e));
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"decision\":\"delay\",\"congestion\":\"yes\","
+					  "\"uncongested_start\":5}}", &e), 1);
+	assert_false(e.congestion);
+	assert_int_equal(e.uncongested_start, 0);
+}
+
 static void test_round(void **state)
 {
 	(void)state;
@@ -374,6 +420,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_fields),
+		cmocka_unit_test(test_record_congestion),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_comment_merge),
 		cmocka_unit_test(test_comments),

@@ -1816,29 +1816,38 @@ static void test_capacity_report(void **state)
 	(void)state;
 	sc_trace_anchor(t, T2021);
 	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, NULL), 0);
-	/* The window: 00:00 to 06:00, the oracle's second job's end. */
+	/* slurm-carbon plans both jobs at 02:00 (the second queues to 04:00);
+	 * capacity-aware sees the first in its ledger filling the 4 cores
+	 * 02-04 and plans the second at 05:00 (05-07: 175 g/kWh). */
+	assert_near(r.pol[SC_POL_CARBON].mean_delay_s, 2 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_CAPACITY].mean_delay_s, 3.5 * HOUR, 1e-9);
+	assert_near(r.pol[SC_POL_CAPACITY].mean_queue_s, 0, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].mean_queue_s, HOUR, 1e-9);
+	/* The window: 00:00 to 07:00, capacity-aware's second job's end. */
 	assert_int_equal(r.window_start, T2021);
-	assert_int_equal(r.window_end, T2021 + 6 * HOUR);
+	assert_int_equal(r.window_end, T2021 + 7 * HOUR);
 	for (int p = 0; p < SC_POL_N; p++) {
-		assert_near(r.pol[p].utilisation_pct, 100.0 * 16 / 24, 1e-9);
-		assert_near(r.pol[p].idle_core_h, 8, 1e-9);
-		assert_near(r.pol[p].idle_kwh, 8 * 0.005, 1e-12);
+		assert_near(r.pol[p].utilisation_pct, 100.0 * 16 / 28, 1e-9);
+		assert_near(r.pol[p].idle_core_h, 12, 1e-9);
+		assert_near(r.pol[p].idle_kwh, 12 * 0.005, 1e-12);
 	}
-	/* Idle core-hours × intensity: 4 × 1600 − 4 × (800 + 200) for the
-	 * baseline (jobs 00-02, 02-04), 4 × 1600 − 4 × (200 + 600) for the
+	/* Idle core-hours × intensity: 4 × 1650 − 4 × (800 + 200) for the
+	 * baseline (jobs 00-02, 02-04), 4 × 1650 − 4 × (200 + 600) for the
 	 * oracle (02-04, 04-06); × 5 W × PUE 1.5. Shifting moves the idling
 	 * into the dirty hours. */
-	assert_near(r.pol[SC_POL_BASELINE].idle_gco2e, 2400 * 0.005 * 1.5, 1e-9);
-	assert_near(r.pol[SC_POL_ORACLE].idle_gco2e, 3200 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_BASELINE].idle_gco2e, 2600 * 0.005 * 1.5, 1e-9);
+	assert_near(r.pol[SC_POL_ORACLE].idle_gco2e, 3400 * 0.005 * 1.5, 1e-9);
 	assert_near(r.pol[SC_POL_ORACLE].mean_wait_s, 3 * HOUR, 1e-9);
 	j = sc_sim_json(&r, &info);
 	assert_non_null(j);
 	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "easy");
-	assert_near(json_real_value(json_object_get(json_object_get(j, "baseline"), "idle_gco2e")), 18, 1e-9);
-	assert_near(json_real_value(json_object_get(json_object_get(j, "oracle"), "idle_gco2e")), 24, 1e-9);
-	assert_near(json_real_value(json_object_get(j, "utilisation_pct")), 66.67, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(j, "baseline"), "idle_gco2e")), 19.5, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(j, "oracle"), "idle_gco2e")), 25.5, 1e-9);
+	assert_near(json_real_value(json_object_get(j, "utilisation_pct")), 57.14, 1e-9);
 	assert_near(json_real_value(json_object_get(json_object_get(json_object_get(j, "peers"), "cats"),
-						    "idle_core_h")), 8, 1e-9);
+						    "idle_core_h")), 12, 1e-9);
+	assert_near(json_real_value(json_object_get(json_object_get(j, "capacity_aware"), "mean_delay_s")),
+		    3.5 * HOUR, 1e-9);
 	assert_non_null(json_object_get(j, "mean_wait_s"));
 	json_decref(j);
 	f = open_memstream(&s, &len);
@@ -1846,10 +1855,24 @@ static void test_capacity_report(void **state)
 	fclose(f);
 	assert_contains(s, "EASY backfill");
 	assert_contains(s, "idle emissions");
-	assert_contains(s, "66.7%");
+	assert_contains(s, "57.1%");
+	assert_contains(s, "  capacity-aware ");
 	free(s);
 	sc_sim_result_free(&r);
 	/* Options, as the CLI sets them. */
+	{
+		struct sc_err err;
+		assert_int_equal(sc_sim_opt_set(&o, "congestion-model", "marginal", NULL), 0);
+		assert_int_equal(o.congestion_model, SC_CONG_MARGINAL);
+		assert_int_equal(sc_sim_opt_set(&o, "congestion-model", "capped", NULL), 0);
+		assert_int_equal(o.congestion_model, SC_CONG_CAPPED);
+		assert_int_equal(sc_sim_opt_set(&o, "congestion-model", "soft\n", &err), -1);
+		assert_string_equal(err.msg, "--congestion-model: invalid value 'soft\\x0a': expected hard, marginal or capped");
+		assert_int_equal(sc_sim_opt_set(&o, "congestion-weight", "0.5", NULL), 0);
+		assert_near(o.congestion_weight, 0.5, 0);
+		assert_int_equal(sc_sim_opt_set(&o, "congestion-weight", "0", &err), -1);
+		assert_contains(err.msg, "--congestion-weight");
+	}
 	assert_int_equal(sc_sim_opt_set(&o, "capacity-model", "fcfs", NULL), 0);
 	assert_int_equal(o.capacity_model, SC_CAP_FCFS);
 	assert_int_equal(sc_sim_opt_set(&o, "gpus", "8", NULL), 0);

@@ -10,7 +10,8 @@
 # BUILD_DIR and a carbon.conf and forecasts written here, so that every expected decision is
 # known: zone DE (partitions compute, gpu, flex) is 500 gCO2e/kWh except two greener windows
 # at 100 (a short one minutes ahead, a long one hours ahead); zone FR (compute-fr, flex's
-# alternative) is a constant 50. Expected figures come from `scarbon plan --format json` of
+# alternative) is a constant 50; zone CAP (partition capped, Cores=32) is 500 now, 420 for the
+# next 8 hours but for one green hour at 100. Expected figures come from `scarbon plan --format json` of
 # the same build at the same `now`. Learned estimates: `scarbon learn --input` on a crafted sacct
 # dump writes StateDir/estimates.json before the cluster starts, with entries for partition
 # compute only (user sctest, account carbon: run time 0.3 of the limit, the total ratio), so the other
@@ -77,11 +78,13 @@ AllowOptOut=yes
 ExemptAccounts=exempt
 ZoneName=DE Provider=file Path=DE.csv MaxGap=0:10:00
 ZoneName=FR Provider=static Intensity={fr}
+ZoneName=CAP Provider=file Path=CAP.csv MaxGap=0:10:00
 PartitionName=DEFAULT PUE=1.2 CoreWatts=10 GPUWatts=300 MemWattsPerGB=0.375 DefaultTime=1:00:00 DefMemPerCPU=256
 PartitionName=compute Zone=DE Default=yes
 PartitionName=gpu Zone=DE
 PartitionName=flex Zone=DE Alternatives=compute-fr
 PartitionName=compute-fr Zone=FR
+PartitionName=capped Zone=CAP Cores=32
 """
 
 
@@ -159,6 +162,89 @@ def write_forecast(t0, windows):
         f.write("\n".join(rows) + "\n")
     os.chmod(tmp, 0o644)
     os.rename(tmp, DE_CSV)
+
+
+CAP_CSV = os.path.join(DATA, "CAP.csv")
+CAP_CORES, CAP_MAX_DELAY, SLOT = 32, 8 * 3600, 300
+
+
+def cap_green(t0):
+    """The capped partition's one green hour: 2 to 3 hours after t0 (minute-aligned)."""
+    a = t0 - t0 % STEP + 2 * 3600
+    return a, a + 3600
+
+
+def write_cap_forecast(t0):
+    """CAP.csv: HIGH until t0's next hour, 420 for 8 hours but the green hour at LOW, then HIGH."""
+    start, (ga, gb) = t0 - t0 % STEP - 3600, cap_green(t0)
+    rows = ["Time,Carbon Intensity"]
+    for t in range(start, t0 + 24 * 3600, STEP):
+        v = LOW if ga <= t < gb else 420 if t0 + 3600 <= t < t0 + 9 * 3600 else HIGH
+        rows.append(f"{iso(t)},{v}")
+    with open(CAP_CSV, "w") as f:
+        f.write("\n".join(rows) + "\n")
+    os.chmod(CAP_CSV, 0o644)
+
+
+def capacity_burst(t0):
+    """200 flexible jobs (1 or 2 cores, 1 h) to the 32-core capped partition within a minute:
+    their planned load (each delayed job's window, on the 5-minute slots it touches) never
+    exceeds 32 cores, every planned start is within MaxDelay, the green hour is filled first
+    and the jobs congestion moved say so."""
+    lines = "\n".join(f"-p capped -t 60 -n 1 -c {1 + i % 2}" for i in range(200)) + "\n"
+    began = time.time()
+    p = run(["xargs", "-P", "4", "-L", "1", "sh", "-c",
+             'exec sbatch --parsable -o /dev/null -e /dev/null "$@" --wrap true 2>/dev/null', "sh"],
+            user=USER, stdin=lines, timeout=600)
+    took = time.time() - began
+    ids = [x for x in p.stdout.split() if x.strip().isdigit()]
+    tap.ok(len(ids) == 200 and took < 60, "200 jobs are submitted to the capped partition within a minute",
+           f"{len(ids)} accepted in {took:.1f} s")
+    load, late, moved, odd, delayed = {}, [], 0, [], 0
+    ga, gb = cap_green(t0)
+    for jid in ids:
+        j = show_job(jid)
+        rec = carbon(j.get("AdminComment", {}))
+        cpus = int(j.get("NumCPUs", "0") or 0)
+        if rec.get("decision") not in ("delay", "run") or cpus not in (1, 2):
+            odd.append(f"{jid}: {rec} NumCPUs={cpus}")
+            continue
+        if rec.get("congestion"):
+            moved += 1
+            if not ga <= rec.get("uncongested_start", 0) < gb:
+                odd.append(f"{jid}: uncongested plan outside the green hour: {rec}")
+        if rec["decision"] != "delay":
+            continue
+        delayed += 1
+        start = rec["start"]
+        if j.get("EligibleTime") != slurm_time(start) or start - rec["submit"] > CAP_MAX_DELAY:
+            late.append(f"{jid}: start {slurm_time(start)} submitted {slurm_time(rec['submit'])} "
+                        f"EligibleTime {j.get('EligibleTime')}")
+        for s in range(start // SLOT, (start + rec["runtime_s"] - 1) // SLOT + 1):
+            load[s] = load.get(s, 0) + cpus
+    peak = max(load.values()) if load else 0
+    green = [load.get(s, 0) for s in range(ga // SLOT + 1, gb // SLOT - 1)]
+    tap.ok(not odd and delayed > 0 and peak <= CAP_CORES,
+           "the planned load of the delayed jobs never exceeds the partition's 32 cores in a 5-minute slot",
+           f"peak {peak} cores, {delayed} delayed\n" + "\n".join(odd[:10]))
+    tap.ok(not late, "every planned start is the job's hold and within MaxDelay", "\n".join(late[:10]))
+    tap.ok(green and min(green) >= CAP_CORES - 2 and moved > 0,
+           "the green hour is filled (to within 2 cores), the jobs moved elsewhere say congestion",
+           f"green-hour slots {green}; {moved} congested")
+    tap.note(f"capacity: {delayed} of 200 delayed, {moved} moved by congestion, peak {peak} cores")
+    # A restart keeps the plans: the reloader saved the ledger (ReloadInterval 1 s), the new
+    # slurmctld restores it, and the next job still finds the green hour full.
+    time.sleep(3)
+    p = cluster("restart", "slurmctld")
+    log = open(CTLD_LOG, errors="replace").read()
+    restored = re.findall(r"planned-load ledger: (\d+) planned job\(s\) restored", log)
+    jid, err = sbatch(["-p", "capped", "-t", "60", "-n", "1", "-c", "1"])
+    rec = carbon(show_job(jid).get("AdminComment", {})) if jid else {}
+    tap.ok(p.returncode == 0 and restored and int(restored[-1]) == delayed and rec.get("congestion")
+           and not ga <= rec.get("start", 0) < gb,
+           "a slurmctld restart keeps the planned load: the next job still finds the green hour full",
+           f"{p.stdout + p.stderr}\nrestored {restored[-1:]} of {delayed}\n{rec}")
+    run(["scancel"] + ids + ([jid] if jid else []))
 
 
 def loads_seen():
@@ -304,6 +390,7 @@ def main():
     with open(CONF, "w") as f:
         f.write(CONF_TEXT.format(data=DATA, fr=FR))
     write_forecast(t0, [long_window])
+    write_cap_forecast(t0)
     p = write_model()
     tap.ok(p.returncode == 0 and "3 entries written" in p.stdout,
            "scarbon learn writes the learned estimates into StateDir", p.stdout + p.stderr)
@@ -312,7 +399,7 @@ def main():
                   p.stdout + p.stderr):
         return
     log = open(CTLD_LOG, errors="replace").read()
-    tap.ok(f"job_submit/carbon: {CONF}: Mode=enforce, 4 managed partition(s), 2 zone(s)" in log,
+    tap.ok(f"job_submit/carbon: {CONF}: Mode=enforce, 5 managed partition(s), 3 zone(s)" in log,
            "slurmctld loaded carbon.conf at init", log[-2000:])
 
     # A delayed job that must then run in its window: a short greener window a few minutes
@@ -538,6 +625,7 @@ def main():
            "a burst of 1,000 submissions is accepted in full, slurmctld alive",
            f"{len(ids)} accepted; {alive}")
     tap.note(f"1,000 submissions in {took:.1f} s (8 parallel sbatch)")
+    capacity_burst(t0)
     run(["scancel", "-u", USER])
     run(["scancel", "-u", "root"])
 
