@@ -41,7 +41,7 @@ int main(int argc, char **argv)
 		const struct sc_model_entry *e = sc_model_entry(m, (size_t)(i * 7919) % ne);
 		struct sc_model_match mm;
 		double t = bench_now();
-		found += sc_model_lookup(m, i % 4 ? e->user : "nobody", e->account, e->partition, &mm);
+		found += sc_model_lookup(m, i % 4 ? e->user : "nobody", e->account, e->partition, NULL, &mm);
 		lat[i] = bench_now() - t;
 	}
 	bench_sort(lat, (size_t)n);

@@ -481,7 +481,8 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 		memset(&ev, 0, sizeof(ev));
 		ev.req = *j->req;
 		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
-							     j->tj->account, &learned, &parts, &ev) == 1;
+							     j->tj->account, j->tj->name, &learned, &parts,
+							     &ev) == 1;
 		site = &learned;
 		window = ev.window_ratio;
 	}
