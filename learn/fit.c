@@ -25,6 +25,8 @@ struct gpu_obs {
 struct bucket {
 	enum sc_model_level level;
 	struct bucket *parent; /* the name level's user-level bucket */
+	struct bucket *names;  /* the user level's name buckets, linked by next_name */
+	struct bucket *next_name;
 	size_t n_names;        /* the user level's name buckets */
 	char *key;
 	size_t keylen;
@@ -44,6 +46,7 @@ struct sc_fit {
 	struct bucket **slot; /* open addressing */
 	size_t nslot, n;
 	size_t n_names; /* name-level buckets */
+	int names_full; /* a pruning freed little: no more (learn/fit.h) */
 };
 
 struct sc_fit *sc_fit_create(const struct sc_fit_params *params, struct sc_err *err)
@@ -226,6 +229,87 @@ static size_t usable_name(const char *name)
 	return n;
 }
 
+/* Removes slot i's bucket from the table (linear probing: the entries
+ * after it that would no longer be found move back). */
+static void slot_delete(struct sc_fit *f, size_t i)
+{
+	size_t mask = f->nslot - 1, j = i;
+
+	f->slot[i] = NULL;
+	for (;;) {
+		struct bucket *b;
+		size_t home;
+		j = (j + 1) & mask;
+		if (!(b = f->slot[j]))
+			break;
+		home = b->hash & mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		f->slot[i] = b;
+		f->slot[j] = NULL;
+		i = j;
+	}
+	f->n--;
+}
+
+/* Frees parent's name buckets that rest on one job (generated names, the
+ * long tail); their job then only feeds the other levels. Returns how many. */
+static size_t prune_names(struct sc_fit *f, struct bucket *parent)
+{
+	struct bucket **link = &parent->names, *b;
+	size_t freed = 0;
+
+	while ((b = *link)) {
+		size_t i;
+		if (b->n_ratio > 1) {
+			link = &b->next_name;
+			continue;
+		}
+		*link = b->next_name;
+		for (i = b->hash & (f->nslot - 1); f->slot[i] != b; i = (i + 1) & (f->nslot - 1))
+			;
+		slot_delete(f, i);
+		bucket_free(b);
+		freed++;
+	}
+	parent->n_names -= freed;
+	f->n_names -= freed;
+	f->st.named -= (long)freed;
+	f->st.names_untracked += (long)freed;
+	return freed;
+}
+
+/* Prunes every user-level bucket's names (when the fit holds SC_FIT_NAME_KEYS
+ * of them); when that frees less than a quarter, no more prunings. */
+static void prune_all(struct sc_fit *f)
+{
+	struct bucket **parents = malloc((f->n ? f->n : 1) * sizeof(*parents));
+	size_t n = 0, freed = 0;
+
+	if (!parents) {
+		f->names_full = 1;
+		return;
+	}
+	for (size_t i = 0; i < f->nslot; i++)
+		if (f->slot[i] && f->slot[i]->names)
+			parents[n++] = f->slot[i];
+	for (size_t i = 0; i < n; i++)
+		freed += prune_names(f, parents[i]);
+	free(parents);
+	if (freed < SC_FIT_NAME_KEYS / 4)
+		f->names_full = 1;
+}
+
+/* Room for a new name under parent (pruning when at a bound); 0 when none. */
+static int name_room(struct sc_fit *f, struct bucket *parent)
+{
+	if (parent->n_names >= SC_FIT_NAMES_TRACKED)
+		prune_names(f, parent);
+	if (f->n_names >= SC_FIT_NAME_KEYS && !f->names_full)
+		prune_all(f);
+	return parent->n_names < SC_FIT_NAMES_TRACKED && f->n_names < SC_FIT_NAME_KEYS;
+}
+
 /* Adds the job to the name level under user-level bucket parent: key[0..n)
  * is parent's key, room for the name after it. 0 (also when the name is
  * not tracked: the bounds of learn/fit.h), -1 when out of memory. */
@@ -240,13 +324,15 @@ static int add_name(struct sc_fit *f, struct bucket *parent, char *key, size_t n
 	h = hash_bytes(SC_LEVEL_NAME, key, n);
 	b = bucket_find(f, SC_LEVEL_NAME, key, n, h);
 	if (!b) {
-		if (parent->n_names >= SC_FIT_NAMES_TRACKED || f->n_names >= SC_FIT_NAME_KEYS) {
+		if (!name_room(f, parent)) {
 			f->st.names_untracked++;
 			return 0;
 		}
 		if (!(b = bucket_new(f, SC_LEVEL_NAME, key, n, h)))
 			return -1;
 		b->parent = parent;
+		b->next_name = parent->names;
+		parent->names = b;
 		parent->n_names++;
 		f->n_names++;
 	}

@@ -23,16 +23,21 @@
  *
  * The name level is bounded, so that a site with many distinct job names
  * (generated ones) neither grows the fit nor the file with them: a (user,
- * account, partition) tracks at most SC_FIT_NAMES_TRACKED names (the first
- * seen; later new names only feed the other levels, counted in
- * names_untracked), and the fit at most SC_FIT_NAME_KEYS in all. Of those,
+ * account, partition) tracks at most SC_FIT_NAMES_TRACKED names, and the
+ * fit at most SC_FIT_NAME_KEYS in all. At either bound the names seen on
+ * one job so far are dropped (their job then feeds the other levels only;
+ * a name that comes back starts again); when nothing (or, at the fit's
+ * bound, less than a quarter of it) can be dropped, new names only feed
+ * the other levels. Dropped and untracked jobs are counted in
+ * names_untracked. Of the names tracked,
  * a name entry is written only when it rests on at least min_jobs jobs and
  * its ratio_total differs from its (user, account, partition) entry's by at
  * least SC_MODEL_NAME_MIN_DIFF (otherwise the user entry says the same),
  * and at most SC_MODEL_MAX_NAMES per (user, account, partition), those with
  * the most jobs. Names are used when they are 1 to SC_MODEL_NAME_MAX bytes
  * without control characters (others: the job feeds the other levels).
- * Memory: about 16 bytes per job with a name, 12 without, plus the keys.
+ * Memory: about 16 bytes per job with a tracked name, 12 without, plus the
+ * keys (name keys, about 300 bytes each, at most SC_FIT_NAME_KEYS).
  */
 #ifndef SC_LEARN_FIT_H
 #define SC_LEARN_FIT_H
@@ -44,8 +49,8 @@
 
 #include "base/error.h"
 
-#define SC_FIT_NAMES_TRACKED 256  /* names tracked per (user, account, partition) */
-#define SC_FIT_NAME_KEYS 200000   /* names tracked in all */
+#define SC_FIT_NAMES_TRACKED 64   /* names tracked per (user, account, partition) */
+#define SC_FIT_NAME_KEYS 50000    /* names tracked in all */
 
 struct sc_fit_params {
 	long min_jobs;   /* >= 1: the fewest jobs an entry (and its watts) rests on */

@@ -280,13 +280,20 @@ static void test_fit_names(void **state)
 		add_named(f, "gen", name, 3 + i, 0.1);
 	}
 	add_named(f, "gen", NULL, 200, 1);
-	/* many: more distinct names than are tracked; a new one after that,
-	 * even with enough jobs, only feeds the other levels. */
-	for (int i = 0; i < SC_FIT_NAMES_TRACKED + 10; i++) {
+	/* many: as many names as are tracked, of 2 jobs each; a new one after
+	 * that, even with enough jobs, only feeds the other levels. */
+	for (int i = 0; i < SC_FIT_NAMES_TRACKED; i++) {
 		snprintf(name, sizeof(name), "run%d", i);
-		add_named(f, "many", name, 1, 1);
+		add_named(f, "many", name, 2, 1);
 	}
 	add_named(f, "many", "late", 5, 0.1);
+	/* once: names of one job each (generated): at the bound those are
+	 * dropped, so a later name is tracked and written. */
+	for (int i = 0; i < SC_FIT_NAMES_TRACKED + 10; i++) {
+		snprintf(name, sizeof(name), "run%d", i);
+		add_named(f, "once", name, 1, 1);
+	}
+	add_named(f, "once", "late", 5, 0.1);
 	/* Names the model could not hold feed the other levels only. */
 	add_named(f, "alice", "bad\tname", 3, 0.5);
 	memset(name, 'x', SC_MODEL_NAME_MAX + 1);
@@ -294,9 +301,9 @@ static void test_fit_names(void **state)
 	add_named(f, "alice", name, 3, 0.5);
 	add_named(f, "alice", "", 1, 0.5);
 	st = sc_fit_stats(f);
-	assert_int_equal(st->names_untracked, 10 + 5);
+	assert_int_equal(st->names_untracked, 5 + SC_FIT_NAMES_TRACKED);
 	assert_int_equal(st->named, 16 + 3 * (SC_MODEL_MAX_NAMES + 4) + (SC_MODEL_MAX_NAMES + 3) *
-						  (SC_MODEL_MAX_NAMES + 4) / 2 + SC_FIT_NAMES_TRACKED);
+						  (SC_MODEL_MAX_NAMES + 4) / 2 + 2 * SC_FIT_NAMES_TRACKED + 10 + 5);
 	j = sc_fit_model(f, NOW - 60, "test", 0, 0, &n, NULL);
 	assert_non_null(j);
 	for (size_t i = 0; i < json_array_size(json_object_get(j, "entries")); i++) {
@@ -312,7 +319,7 @@ static void test_fit_names(void **state)
 	}
 	assert_int_equal(gen_names, SC_MODEL_MAX_NAMES);
 	assert_int_equal(min_gen, 3 + 4); /* g00..g03 have the fewest jobs */
-	assert_int_equal(names, 2 + SC_MODEL_MAX_NAMES);
+	assert_int_equal(names, 2 + SC_MODEL_MAX_NAMES + 1);
 	text = sc_json_dumps(j);
 	json_decref(j);
 	sc_fit_destroy(f);
@@ -336,6 +343,8 @@ static void test_fit_names(void **state)
 	assert_int_equal(mm.ratio->level, SC_LEVEL_USER);
 	assert_int_equal(sc_model_lookup(m, "many", "phys", "cpu", "late", &mm), 1);
 	assert_int_equal(mm.ratio->level, SC_LEVEL_USER);
+	assert_int_equal(sc_model_lookup(m, "once", "phys", "cpu", "late", &mm), 1);
+	assert_int_equal(mm.ratio->level, SC_LEVEL_NAME);
 	/* The name level needs the user and the account. */
 	assert_int_equal(sc_model_lookup(m, NULL, "phys", "cpu", "relax", &mm), 1);
 	assert_int_equal(mm.ratio->level, SC_LEVEL_ACCOUNT);
@@ -343,6 +352,46 @@ static void test_fit_names(void **state)
 	assert_int_equal(mm.ratio->level, SC_LEVEL_PARTITION);
 	sc_model_destroy(m);
 	free(text);
+}
+
+/* The bound on names in all (SC_FIT_NAME_KEYS): at it, names of one job are
+ * dropped; when that frees little, new names are no longer tracked. */
+static void test_fit_name_keys(void **state)
+{
+	for (int jobs = 1; jobs <= 2; jobs++) {
+		struct sc_fit_params p = { 3, 0.9 };
+		struct sc_fit *f = sc_fit_create(&p, NULL);
+		long users = SC_FIT_NAME_KEYS / (SC_FIT_NAMES_TRACKED - 1) + 1, n;
+		const struct sc_fit_stats *st = sc_fit_stats(f);
+		struct sc_model_match mm;
+		struct sc_model *m;
+		char user[32], name[32], *text;
+		json_t *j;
+
+		(void)state;
+		for (long u = 0; u < users; u++) {
+			snprintf(user, sizeof(user), "p%ld", u);
+			for (int i = 0; i < SC_FIT_NAMES_TRACKED - 1; i++) {
+				snprintf(name, sizeof(name), "n%d", i);
+				add_named(f, user, name, jobs, 1);
+			}
+		}
+		n = users * (SC_FIT_NAMES_TRACKED - 1) - SC_FIT_NAME_KEYS; /* names past the bound */
+		/* One job each: all dropped at the bound, the rest tracked; two:
+		 * none dropped, the rest not tracked. */
+		assert_int_equal(st->names_untracked, jobs == 1 ? SC_FIT_NAME_KEYS : 2 * n);
+		assert_int_equal(st->named, jobs == 1 ? n : 2 * SC_FIT_NAME_KEYS);
+		add_named(f, "p0", "late", 3, 0.1);
+		j = sc_fit_model(f, NOW - 60, "test", 0, 0, NULL, NULL);
+		text = sc_json_dumps(j);
+		m = parse_ok(text, 0);
+		assert_int_equal(sc_model_lookup(m, "p0", "phys", "cpu", "late", &mm), 1);
+		assert_int_equal(mm.ratio->level, jobs == 1 ? SC_LEVEL_NAME : SC_LEVEL_USER);
+		sc_model_destroy(m);
+		free(text);
+		json_decref(j);
+		sc_fit_destroy(f);
+	}
 }
 
 /* Name entries in the file: read from version 3, checked as the other names. */
@@ -427,6 +476,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_older_versions),
 		cmocka_unit_test(test_fit_names),
+		cmocka_unit_test(test_fit_name_keys),
 		cmocka_unit_test(test_name_entries),
 		cmocka_unit_test(test_write_load),
 	};
