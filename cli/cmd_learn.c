@@ -33,17 +33,20 @@ static void help(FILE *f)
 		"                     [--format text|json]\n"
 		"\n"
 		"Learn the run time and power of jobs from the site's accounting, per user,\n"
-		"account, partition and job name, and write the model the plugin and scarbon plan\n"
-		"use with Estimates=learned (carbon.conf): StateDir/%s, replaced atomically.\n"
-		"For each key (user+account+partition+job name, user+account+partition,\n"
-		"account+partition, partition) with at least --min-jobs ended jobs: the median and the --quantile quantile of elapsed\n"
+		"account, partition and job name, and write the model the plugin and scarbon\n"
+		"plan use with Estimates=learned (carbon.conf): StateDir/%s, replaced\n"
+		"atomically. For each key (user+account+partition+job name,\n"
+		"user+account+partition, account+partition, partition) with at least\n"
+		"--min-jobs ended jobs: the median and the --quantile quantile of elapsed\n"
 		"time / time limit, and the total ratio (core-seconds used / core-seconds\n"
 		"requested: what the plan uses); where Slurm measured energy\n"
 		"(ConsumedEnergyRaw), the median W per allocated core (jobs without GPUs) and\n"
-		"per GPU. A job name's entry is written only where its total ratio differs\n"
-		"from its user+account+partition's by at least %.2f, at most %d per\n"
-		"user+account+partition (the names with the most jobs); SWF traces' application\n"
-		"number is the job name.\n"
+		"per GPU. A job name's entry (sacct's JobName; a trace's SWF application\n"
+		"number or JobName) is written only where its total ratio differs from its\n"
+		"user+account+partition's by at least %.2f, at most %d per\n"
+		"user+account+partition (the names with the most jobs); names seen on one job\n"
+		"are dropped when a key has %d or the fit %d. SWF traces have no account:\n"
+		"partition entries only.\n"
 		"\n"
 		"  -S, --starttime TIME  jobs that ended since TIME (default %s); ISO 8601,\n"
 		"                        YYYY-MM-DD[THH:MM[:SS]] (UTC), or now-N[hours|days|weeks]\n"
@@ -63,7 +66,8 @@ static void help(FILE *f)
 		"\n"
 		"Exit status: 0 success, 1 an error (sacct failed, unreadable input, nothing to\n"
 		"learn from, cannot write), 2 usage error.\n",
-		SC_MODEL_FILE, SC_MODEL_NAME_MIN_DIFF, SC_MODEL_MAX_NAMES, DEFAULT_START, SC_SACCT_LEARN_FIELDS, DEFAULT_MIN_JOBS, DEFAULT_QUANTILE);
+		SC_MODEL_FILE, SC_MODEL_NAME_MIN_DIFF, SC_MODEL_MAX_NAMES, SC_FIT_NAMES_TRACKED,
+		SC_FIT_NAME_KEYS, DEFAULT_START, SC_SACCT_LEARN_FIELDS, DEFAULT_MIN_JOBS, DEFAULT_QUANTILE);
 }
 
 struct args {
