@@ -22,10 +22,11 @@ int sc_actual_compute(const struct sc_acct_job *job, const struct sc_actual_mode
 
 	memset(&a, 0, sizeof(a));
 	if (!job->ended)
-		return sc_err_set(err, "job %s has not ended (state %s)", job->jobid,
-				  *job->state ? job->state : "unknown");
+		return sc_err_set(err, "job %s has not ended (state %s)", SC_PRINTABLE(job->jobid),
+				  *job->state ? SC_PRINTABLE(job->state) : "unknown");
 	if (job->elapsed < 0)
-		return sc_err_set(err, "job %s: elapsed time unknown (no Elapsed, Start or End)", job->jobid);
+		return sc_err_set(err, "job %s: elapsed time unknown (no Elapsed, Start or End)",
+				  SC_PRINTABLE(job->jobid));
 	a.present = 1;
 	a.start = job->start;
 	a.end = job->end;
@@ -89,7 +90,7 @@ int sc_actual_compute(const struct sc_acct_job *job, const struct sc_actual_mode
 	} else {
 		return sc_err_set(err, "job %s: no intensity for zone %s over its run: no archive of "
 				  "actual intensities, no forecast, no submit-time figure, no static value",
-				  job->jobid, m->zone ? m->zone : "?");
+				  SC_PRINTABLE(job->jobid), m->zone ? m->zone : "?");
 	}
 	a.gco2e = sc_carbon_g(a.kwh, a.pue, a.ci);
 	*out = a;

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "acct/intensity.h"
+#include "base/file.h"
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
 #include "base/units.h"
@@ -215,14 +216,14 @@ static struct zone_state *load(struct sc_ci_store *st, size_t i)
 		return zs;
 	zs->loaded = 1;
 	if ((path = archive_path(st, z, "actual"))) {
-		FILE *f = fopen(path, "r");
+		FILE *f = sc_open_regular(path, "archive of actual intensities", SC_CSV_MAX_BYTES, &e);
 		if (f) {
 			zs->actual = sc_csv_read_intensity_stream(f, path, SC_COLUMN_LCA, &e);
 			if (!zs->actual)
 				say(st, "%s; archive of actual intensities not used", e.msg);
 			fclose(f);
 		} else if (errno != ENOENT) {
-			say(st, "%s: %s; archive of actual intensities not used", path, strerror(errno));
+			say(st, "%s; archive of actual intensities not used", e.msg);
 		}
 		free(path);
 	}
@@ -262,7 +263,7 @@ int sc_ci_store_lookup(struct sc_ci_store *st, const char *zone, int64_t t0, int
 
 	out->actual = out->forecast = out->static_v = NAN;
 	if (i < 0)
-		return sc_err_set(err, "zone '%s' is not in carbon.conf", zone ? zone : "");
+		return sc_err_set(err, "zone '%s' is not in carbon.conf", SC_PRINTABLE(zone));
 	if (t1 <= t0)
 		t1 = t0 + 1;
 	z = &st->zones[i];

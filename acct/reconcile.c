@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "acct/actual.h"
+#include "base/file.h"
 #include "acct/reconcile.h"
 #include "acct/sacct.h"
 #include "acct/slurmcmd.h"
@@ -49,7 +50,7 @@ static void report(struct sc_reconciler *r, const char *jobid, enum sc_rec_outco
 		   const char *why)
 {
 	r->count[o]++;
-	r->o.fn(jobid, o, rec, why, r->o.arg);
+	r->o.fn(SC_PRINTABLE(jobid), o, rec, why, r->o.arg); /* job ids come from sacct */
 }
 
 /* ---- writing ------------------------------------------------------------ */
@@ -208,7 +209,7 @@ static json_t *compute(struct sc_reconciler *r, const struct sc_acct_job *job, e
 	*oom = 0;
 	if (pi < 0) {
 		char why[160];
-		snprintf(why, sizeof(why), "partition '%s' is not managed by carbon.conf", job->partition);
+		snprintf(why, sizeof(why), "partition '%s' is not managed by carbon.conf", SC_PRINTABLE(job->partition));
 		report(r, job->jobid, SC_REC_SKIPPED, NULL, why);
 		return NULL;
 	}
@@ -286,11 +287,11 @@ static void on_warn(const char *msg, void *arg)
 static int read_input(struct sc_reconciler *r, const char *input, struct sc_err *err)
 {
 	struct sc_sacct_stats stats;
-	FILE *f = strcmp(input, "-") == 0 ? stdin : fopen(input, "r");
+	FILE *f = sc_open_input(input, "sacct output", 0, err);
 	int rc;
 
 	if (!f)
-		return sc_err_set(err, "cannot read %s: %m", input);
+		return -1;
 	rc = sc_sacct_read(f, input, 0, on_job, r, on_warn, &stats, err);
 	if (f != stdin)
 		fclose(f);
@@ -435,7 +436,7 @@ int sc_reconcile_parse_jobs(const char *list, char ***ids, char **buf, size_t *n
 	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (!valid_id(tok)) {
 			sc_err_set(err, "invalid job id '%s': expected N, N_T (array task) or N+K "
-				   "(heterogeneous component), comma-separated", tok);
+				   "(heterogeneous component), comma-separated", SC_PRINTABLE(tok));
 			goto error;
 		}
 		v[(*n)++] = tok;

@@ -524,7 +524,7 @@ static const char *const table_heads[] = {
 static void table_cell(const struct sc_report_row *w, int k, char *b, size_t n)
 {
 	switch (k) {
-	case 0: snprintf(b, n, "%s", w->name[0] ? w->name : "(unknown)"); break;
+	case 0: sc_printable(b, n, w->name[0] ? w->name : "(unknown)"); break; /* a terminal reads it */
 	case 1: snprintf(b, n, "%ld", w->jobs); break;
 	case 2: snprintf(b, n, "%.2f", w->cpu_hours); break;
 	case 3: snprintf(b, n, "%.2f", w->gpu_hours); break;
@@ -643,7 +643,7 @@ static void write_compare(struct sc_report *r, FILE *o)
 		if (w->kwh_actual_cmp > 0)
 			snprintf(err, sizeof(err), "%+.0f%%",
 				 100.0 * (w->kwh_estimated_cmp - w->kwh_actual_cmp) / w->kwh_actual_cmp);
-		fprintf(o, "%-16s %8ld %14.3f %14.3f %9s\n", i < n ? w->name : "TOTAL", w->jobs_compared,
+		fprintf(o, "%-16s %8ld %14.3f %14.3f %9s\n", i < n ? SC_PRINTABLE(w->name) : "TOTAL", w->jobs_compared,
 			w->kwh_estimated_cmp, w->kwh_actual_cmp, err);
 	}
 }

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "acct/slurmcmd.h"
+#include "base/file.h"
 #include "base/grow.h"
 
 #define SACCT_MAX_ARGS 32
@@ -83,8 +84,7 @@ int sc_slurm_partitions(char ***names, size_t *n, struct sc_err *err)
 		while (isspace((unsigned char)*e))
 			e++;
 		l = strcspn(e, "\n");
-		sc_err_set(err, "%s exited with status %d: %.*s", argv[0], st, (int)(l > 300 ? 300 : l),
-			   *e ? e : "no output");
+		sc_err_set(err, "%s exited with status %d: %s", argv[0], st, *e ? SC_PRINTABLE_N(e, l) : "no output");
 		goto fail;
 	}
 	for (line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -289,7 +289,7 @@ int sc_proc_close(struct sc_proc *p, struct sc_err *err)
 	read_head(p->errf, msg, sizeof(msg));
 	fclose(p->errf);
 	if (st != 0) {
-		sc_err_set(err, "%s exited with status %d%s%s", p->name, st, msg[0] ? ": " : "", msg);
+		sc_err_set(err, "%s exited with status %d%s%s", p->name, st, msg[0] ? ": " : "", SC_PRINTABLE(msg));
 		free(p);
 		return -1;
 	}
@@ -382,11 +382,14 @@ out:
 	return rc;
 }
 
-/* SlurmUser from slurm.conf, into buf; 0 when found. */
+/* SlurmUser from slurm.conf, into buf; 0 when found. SLURM_CONF may name
+ * anything: only a regular file of sane size is read (/dev/zero would never
+ * end, a FIFO never start). */
 static int slurm_user(char *buf, size_t n)
 {
 	const char *path = getenv("SLURM_CONF");
-	FILE *f = fopen(path && *path ? path : "/etc/slurm/slurm.conf", "r");
+	FILE *f = sc_open_regular(path && *path ? path : "/etc/slurm/slurm.conf", "slurm.conf", (off_t)16 << 20,
+				  NULL);
 	char line[1024];
 	int found = -1;
 

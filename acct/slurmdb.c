@@ -307,7 +307,7 @@ int sc_slurmdb_set_system_comment(struct sc_slurmdb *db, const char *jobid, cons
 	int rc = -1, n, e, r;
 
 	if (parse_jobid(jobid, &step) < 0)
-		return sc_err_set(err, "invalid job id '%s': expected N, N_T or N+K", jobid);
+		return sc_err_set(err, "invalid job id '%s': expected N, N_T or N+K", SC_PRINTABLE(jobid));
 	if (strpbrk(value, "'\\"))
 		return sc_err_set(err, "the new SystemComment holds a ' or a \\, which slurmdbd would put into its "
 				  "SQL unescaped: not written (change the comment's other text)");

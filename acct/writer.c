@@ -49,7 +49,7 @@ const struct sc_comment_writer *sc_comment_writer_find(const char *name, struct 
 	for (size_t i = 0; name && i < sizeof(writers) / sizeof(writers[0]); i++)
 		if (strcmp(name, writers[i]->name) == 0)
 			return writers[i];
-	sc_err_set(err, "unknown writer '%s': expected slurmdb or sacctmgr", name ? name : "");
+	sc_err_set(err, "unknown writer '%s': expected slurmdb or sacctmgr", SC_PRINTABLE(name));
 	return NULL;
 }
 

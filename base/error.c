@@ -19,6 +19,7 @@ int sc_err_set(struct sc_err *err, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	sc_utf8_trim(err->msg);
 	return -1;
 }
 
@@ -35,6 +36,7 @@ int sc_err_prefix(struct sc_err *err, const char *fmt, ...)
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
 	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	sc_utf8_trim(err->msg);
 	return -1;
 }
 
@@ -72,6 +74,29 @@ static size_t utf8_len(const unsigned char *s, size_t avail)
 	return n;
 }
 
+/* Valid UTF-8 that is still a control or a line end: C1 (U+0080..U+009F), U+2028, U+2029. */
+static int utf8_control(const unsigned char *s, size_t k)
+{
+	return (k == 2 && s[0] == 0xc2 && s[1] < 0xa0) ||
+	       (k == 3 && s[0] == 0xe2 && s[1] == 0x80 && (s[2] == 0xa8 || s[2] == 0xa9));
+}
+
+char *sc_utf8_trim(char *s)
+{
+	size_t len, i, back = 0;
+
+	if (!s)
+		return s;
+	len = strlen(s);
+	/* the lead byte of the last sequence: at most 3 continuation bytes back */
+	for (i = len; i > 0 && back < 4 && ((unsigned char)s[i - 1] & 0xc0) == 0x80; i--)
+		back++;
+	if (i > 0 && (unsigned char)s[i - 1] >= 0xc0 &&
+	    !utf8_len((const unsigned char *)s + i - 1, len - i + 1))
+		s[i - 1] = '\0';
+	return s;
+}
+
 char *sc_printable_mem(char *dst, size_t n, const char *src, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)(src ? src : "");
@@ -82,10 +107,13 @@ char *sc_printable_mem(char *dst, size_t n, const char *src, size_t len)
 	if (!src)
 		len = 0;
 	while (i < len && s[i]) {
-		char piece[8];
+		char piece[16];
 		size_t k = utf8_len(s + i, len - i), plen;
 
-		if (k) {
+		if (k && utf8_control(s + i, k)) {
+			for (plen = 0; plen < 4 * k; plen += 4)
+				snprintf(piece + plen, sizeof(piece) - plen, "\\x%02x", s[i + plen / 4]);
+		} else if (k) {
 			memcpy(piece, s + i, k);
 			plen = k;
 		} else if (s[i] < 0x20 || s[i] >= 0x7f) {
@@ -133,6 +161,7 @@ int sc_diag_add(struct sc_diag *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	sc_utf8_trim(buf);
 	if (SC_GROW(d->msgs, d->cap, d->n + 1) < 0) {
 		d->alloc_failed = 1;
 		return -1;

@@ -17,7 +17,8 @@ struct sc_err {
 	char msg[SC_ERR_MAX]; /* NUL-terminated; "" when no error was set */
 };
 
-/* Sets err->msg from a printf format; truncates silently at SC_ERR_MAX.
+/* Sets err->msg from a printf format; truncates silently at SC_ERR_MAX, at a
+ * character boundary (sc_utf8_trim).
  * err may be NULL (then nothing happens). Always returns -1 so that callers
  * can write `return sc_err_set(err, ...);`. */
 int sc_err_set(struct sc_err *err, const char *fmt, ...)
@@ -34,12 +35,20 @@ void sc_err_clear(struct sc_err *err);
 /* Text from outside (a CSV row, a provider's JSON, a file name) made safe to
  * quote in a message or a log line: bytes below 0x20, 0x7f, and bytes that
  * are not part of valid UTF-8 are written as `\xNN` (a backslash is written
- * `\\`); valid UTF-8 is kept as is, so names in any language still read.
+ * `\\`); so are the bytes of the C1 controls U+0080..U+009F and of U+2028 and
+ * U+2029, which terminals or line-oriented tools take as controls or line
+ * ends (U+0085 is "next line"); other valid UTF-8 is kept as is, so names in
+ * any language still read.
  * Reads at most len bytes of src (stops early at a NUL); writes at most n
  * bytes including the NUL into dst (n >= 1), whole characters or escapes
  * only, and ends with "..." when src did not fit. src NULL is "". Returns
  * dst. Pure. */
 char *sc_printable_mem(char *dst, size_t n, const char *src, size_t len);
+
+/* Cuts an incomplete UTF-8 sequence off the end of s (what snprintf leaves when it truncates
+ * a string in the middle of a character), so that a bounded copy stays valid UTF-8 where its
+ * source was. s NULL does nothing. Returns s. Pure. */
+char *sc_utf8_trim(char *s);
 
 /* sc_printable_mem on the NUL-terminated src. */
 char *sc_printable(char *dst, size_t n, const char *src);

@@ -1,11 +1,12 @@
 # base/: what every layer uses and that uses nothing of the project — error values,
-# units, growing arrays, the JSON encoding. (Its objects are linked only where used:
+# units, growing arrays, reading files, the JSON encoding. (Its objects are linked only where used:
 # the SPANK plugin, which needs no jansson, pulls in no base/json.o.)
 noinst_LTLIBRARIES += base/libscbase.la
 base_libscbase_la_SOURCES = \
 	base/error.c base/error.h \
 	base/units.c base/units.h \
 	base/grow.c base/grow.h \
+	base/file.c base/file.h \
 	base/json.c base/json.h
 base_libscbase_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 

@@ -11,12 +11,16 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "base/file.h"
 #include "base/grow.h"
 #include "base/json.h"
 #include "base/units.h"
 #include "budget/budget.h"
 #include "forecast/cache.h"
 #include "record/record.h"
+
+/* A few hundred bytes per budget period: more is no ledger. */
+#define LEDGER_MAX_BYTES ((off_t)16 << 20)
 
 const char *sc_budget_period_name(enum sc_budget_period p)
 {
@@ -134,7 +138,7 @@ static int load_entry(struct sc_ledger *l, const char *name, json_t *o, struct s
 	    num(o, "estimated_g", &e->estimated_g) < 0)
 		return sc_err_set(err, "budget %s: expected {\"start\":EPOCH,\"end\":EPOCH (not before "
 				  "start),\"limit_g\":G,\"actual_g\":G,\"estimated_g\":G,\"jobs\":N} with "
-				  "numbers >= 0", name);
+				  "numbers >= 0", SC_PRINTABLE(name));
 	e->start = json_integer_value(s);
 	e->end = json_integer_value(en);
 	e->jobs = (long)json_integer_value(j);
@@ -149,13 +153,17 @@ int sc_ledger_load(struct sc_ledger *l, const char *path, struct sc_err *err)
 	const char *name;
 	int rc = -1;
 
+	FILE *f;
+
 	memset(l, 0, sizeof(*l));
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (access(path, F_OK) != 0 && errno == ENOENT)
-			return 0;
-		return sc_err_set(err, "%s: not a budget ledger: %s (line %d)", path, je.text, je.line);
-	}
+	/* Never waits on a FIFO: the plugin reads this when slurmctld starts. */
+	f = sc_open_regular(path, "budget ledger", LEDGER_MAX_BYTES, err);
+	if (!f)
+		return errno == ENOENT ? (sc_err_clear(err), 0) : -1;
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	fclose(f);
+	if (!root)
+		return sc_err_set(err, "%s: not a budget ledger: %s (line %d)", path, SC_PRINTABLE(je.text), je.line);
 	bs = json_object_get(root, "budgets");
 	c = json_object_get(root, "computed");
 	if (!json_is_object(root) || !json_is_integer(json_object_get(root, "v")) ||

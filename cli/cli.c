@@ -66,8 +66,8 @@ int sc_cli_bad_option(struct sc_cli *cli, int c, char **argv, const struct optio
 						 o->name);
 	}
 	if (matches > 1)
-		return sc_cli_usage(cli, "ambiguous option '%.*s' (%s)", len, a, list);
-	return sc_cli_usage(cli, "unknown option '%.*s'", len, a);
+		return sc_cli_usage(cli, "ambiguous option '%s' (%s)", SC_PRINTABLE_N(a, (size_t)len), list);
+	return sc_cli_usage(cli, "unknown option '%s'", SC_PRINTABLE_N(a, (size_t)len));
 }
 
 struct sc_conf *sc_cli_load_conf(struct sc_cli *cli)
@@ -90,9 +90,9 @@ struct sc_conf *sc_cli_load_conf(struct sc_cli *cli)
 		for (size_t i = 0; i < diag.n; i++)
 			fprintf(cli->err, "%s\n", diag.msgs[i]);
 		if (!diag.n)
-			fprintf(cli->err, "%s: invalid configuration\n", path);
+			fprintf(cli->err, "%s: invalid configuration\n", SC_PRINTABLE(path));
 		fprintf(cli->err, "%s %s: %zu error%s in %s%s\n", cli->prog, cli->cmd, diag.n,
-			diag.n == 1 ? "" : "s", path,
+			diag.n == 1 ? "" : "s", SC_PRINTABLE(path),
 			cli->config_path ? "" : " (use --config FILE or SLURM_CARBON_CONF for another file)");
 	}
 	sc_diag_free(&diag);
@@ -127,7 +127,7 @@ int sc_cli_choice(struct sc_cli *cli, const char *option, const char *s,
 			return i;
 	for (int i = 0; names[i] && used < sizeof(list); i++)
 		used += (size_t)snprintf(list + used, sizeof(list) - used, "%s%s", i ? ", " : "", names[i]);
-	sc_cli_usage(cli, "%s: invalid value '%s': expected one of %s", option, s ? s : "", list);
+	sc_cli_usage(cli, "%s: invalid value '%s': expected one of %s", option, SC_PRINTABLE(s), list);
 	return -1;
 }
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 #include "acct/slurmcmd.h"
 #include "base/grow.h"
 #include "base/units.h"
@@ -105,7 +106,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	return 0;
 }
 
@@ -187,9 +188,9 @@ static int collect(struct sc_cli *cli, const struct args *a, struct usage *u, in
 	}
 	u->led.computed = now;
 	if (a->input) {
-		FILE *f = strcmp(a->input, "-") == 0 ? stdin : fopen(a->input, "r");
+		FILE *f = sc_open_input(a->input, "sacct output", 0, &err);
 		if (!f)
-			return sc_cli_fail(cli, "%s: cannot read: %s", a->input, strerror(errno));
+			return sc_cli_fail(cli, "%s", err.msg);
 		rc = sc_sacct_read(f, a->input, 0, on_job, u, on_warn, NULL, &err);
 		if (f != stdin)
 			fclose(f);

@@ -170,7 +170,7 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (sc_cli_now(cli, now_arg, &now) < 0)
 		return SC_EXIT_USAGE;
 	conf = sc_cli_load_conf(cli);
@@ -196,7 +196,7 @@ int sc_cmd_check_config(struct sc_cli *cli, int argc, char **argv)
 		if (!slurm_has(&sp, conf->site.parts[i].name))
 			fprintf(cli->err, "scarbon check-config: %s: partition '%s' is not one of Slurm's "
 				"partitions (names compare exactly): its jobs are never planned\n",
-				strict ? "error" : "warning", conf->site.parts[i].name);
+				strict ? "error" : "warning", SC_PRINTABLE(conf->site.parts[i].name));
 	if (missing)
 		fprintf(cli->err, "scarbon check-config: %s: %d zone%s without a usable forecast: jobs "
 			"there run as submitted%s\n", strict ? "error" : "warning", missing,

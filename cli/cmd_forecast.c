@@ -144,7 +144,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct opts 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	return sc_cli_now(cli, now_arg, &o->now) < 0 ? SC_EXIT_USAGE : -1;
 }
 
@@ -324,7 +324,7 @@ int sc_cmd_forecast(struct sc_cli *cli, int argc, char **argv)
 		goto out;
 	for (int i = 0; i < o.nz; i++)
 		if (sc_conf_find_zone(conf, o.zones[i]) < 0) {
-			sc_cli_fail(cli, "--zone: no zone '%s' in %s", o.zones[i], conf->path);
+			sc_cli_fail(cli, "--zone: no zone '%s' in %s", SC_PRINTABLE(o.zones[i]), conf->path);
 			goto out;
 		}
 	snap = sc_snapshot_load(conf->zones, conf->n_zones, conf->state_dir, o.now);

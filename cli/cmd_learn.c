@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 #include "acct/slurmcmd.h"
 #include "base/units.h"
 #include "cli/cli.h"
@@ -158,11 +159,11 @@ static int from_sacct(struct lctx *c, struct sc_err *err)
 static int from_input(struct lctx *c, struct sc_err *err)
 {
 	int std = strcmp(c->a->input, "-") == 0;
-	FILE *f = std ? stdin : fopen(c->a->input, "r");
+	FILE *f = sc_open_input(c->a->input, "sacct output", 0, err);
 	int rc;
 
 	if (!f)
-		return sc_err_set(err, "%s: cannot read: %s", c->a->input, strerror(errno));
+		return -1;
 	rc = sc_sacct_read(f, std ? "stdin" : c->a->input, 0, on_job, c, on_warn, NULL, err);
 	if (!std)
 		fclose(f);
@@ -203,7 +204,8 @@ static int parse_args(struct sc_cli *cli, int argc, char **argv, struct args *a)
 		case 'n': a->now_arg = optarg; break;
 		case 'm':
 			if (sc_parse_number(optarg, 1, 1e9, "job count", &x, &err) < 0 || x != (long)x)
-				return sc_cli_usage(cli, "--min-jobs '%s': expected a whole number from 1", optarg);
+				return sc_cli_usage(cli, "--min-jobs '%s': expected a whole number from 1",
+						    SC_PRINTABLE(optarg));
 			a->p.min_jobs = (long)x;
 			break;
 		case 'q':
@@ -221,7 +223,7 @@ static int parse_args(struct sc_cli *cli, int argc, char **argv, struct args *a)
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (a->input && a->trace)
 		return sc_cli_usage(cli, "--input and --trace exclude each other");
 	if (sc_cli_now(cli, a->now_arg, &a->now) < 0)

@@ -106,7 +106,7 @@ int sc_cmd_metrics(struct sc_cli *cli, int argc, char **argv)
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (sc_cli_now(cli, now_arg, &r.now) < 0)
 		return SC_EXIT_USAGE;
 	conf = sc_cli_load_conf(cli);

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "forecast/csvfile.h"
+#include "base/file.h"
 #include "plan/plan.h"
 #include "base/grow.h"
 #include "policy/message.h"
@@ -70,7 +70,9 @@ static void help(FILE *f)
 		"Show the decision job_submit/carbon would make for a job: run now, delay to a\n"
 		"greener window, reroute to a greener partition, or reject over budget. The job\n"
 		"is described with sbatch's options, or by the #SBATCH lines of BATCH_SCRIPT\n"
-		"(options on the command line win; other #SBATCH options are ignored).\n"
+		"(options on the command line win; other #SBATCH options are ignored; '-' reads\n"
+		"stdin; a script must be a text file of at most 4 MiB, Slurm's default\n"
+		"max_script_size).\n"
 		"\n"
 		"Job options (as sbatch):\n"
 		"  -p, --partition=P[,P2]    partition(s) (default: carbon.conf's default)\n"
@@ -92,7 +94,8 @@ static void help(FILE *f)
 		"  -A, --account=ACCOUNT, -q, --qos=QOS, -u, --user=USER\n"
 		"                            checked against the site's exemptions\n"
 		"  -J, --job-name=NAME       the job's name, for learned estimates (default, as\n"
-		"                            sbatch: BATCH_SCRIPT's file name; none without one)\n"
+		"                            sbatch: BATCH_SCRIPT's file name, \"sbatch\" for\n"
+		"                            stdin; none without one)\n"
 		"\n"
 		"Output:\n"
 		"      --now=TIME            plan as if submitted at TIME (default: now)\n"
@@ -120,7 +123,7 @@ static int parse_opts(struct sc_cli *cli, int argc, char **argv, int first, int 
 				continue;
 			if (*positional)
 				return sc_cli_usage(cli, "only one batch script may be given ('%s' and '%s')",
-						    *positional, a);
+						    SC_PRINTABLE(*positional), SC_PRINTABLE(a));
 			*positional = a;
 			continue;
 		}
@@ -153,13 +156,13 @@ static int parse_opts(struct sc_cli *cli, int argc, char **argv, int first, int 
 		if (!o) {
 			if (script)
 				continue;
-			return sc_cli_usage(cli, "unknown option '%s'", a);
+			return sc_cli_usage(cli, "unknown option '%s'", SC_PRINTABLE(a));
 		}
 		if (o->has_arg && !value) {
 			if (i + 1 >= argc) {
 				if (script)
 					continue;
-				return sc_cli_usage(cli, "option '%s' needs a value", a);
+				return sc_cli_usage(cli, "option '%s' needs a value", SC_PRINTABLE(a));
 			}
 			value = argv[++i];
 		}
@@ -209,25 +212,45 @@ struct kept {
 	size_t n, cap;
 };
 
+/* Slurm refuses batch scripts over its max_script_size, 4 MiB by default:
+ * a larger file is not a batch script, nor more than that read from stdin
+ * before the first command. */
+#define SCRIPT_MAX_BYTES ((off_t)4 << 20)
+
 /* Reads the #SBATCH options of a batch script (up to the first command),
  * storing them into val[] with the strings kept in *keep (caller frees
- * keep->v and its strings, also after an error). */
+ * keep->v and its strings, also after an error). A NUL byte (a binary file)
+ * and more than SCRIPT_MAX_BYTES are errors. */
 static int read_script(struct sc_cli *cli, const char *path, const char **val, struct kept *keep)
 {
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+	struct sc_err err = { "" };
+	FILE *f = sc_open_input(path, "batch script", SCRIPT_MAX_BYTES, &err);
 	char *line = NULL;
-	size_t cap = 0;
+	size_t cap = 0, total = 0;
 	long len;
 	int rc = 0, lineno = 0;
 
 	if (!f)
-		return sc_cli_fail(cli, "cannot read batch script %s: %s", path, strerror(errno));
+		return sc_cli_fail(cli, "%s", err.msg);
 	while ((len = sc_read_line(f, &line, &cap, 0)) >= 0) {
 		char *p = line, *copy, **words;
 		const char *dummy = NULL;
 		int n;
 
 		lineno++;
+		if ((size_t)len != strlen(line)) {
+			rc = sc_cli_fail(cli, "%s:%d: line %d contains a NUL byte: expected a text batch script",
+					 SC_PRINTABLE(path), lineno, lineno);
+			break;
+		}
+		total += (size_t)len + 1;
+		if (total > (size_t)SCRIPT_MAX_BYTES) {
+			rc = sc_cli_fail(cli, "%s:%d: more than %lld bytes before the first command: expected a batch "
+					 "script of at most %lld bytes (4 MiB, Slurm's default max_script_size)",
+					 SC_PRINTABLE(path), lineno, (long long)SCRIPT_MAX_BYTES,
+					 (long long)SCRIPT_MAX_BYTES);
+			break;
+		}
 		while (isspace((unsigned char)*p))
 			p++;
 		if (lineno == 1 && strncmp(p, "#!", 2) == 0)
@@ -254,11 +277,12 @@ static int read_script(struct sc_cli *cli, const char *path, const char **val, s
 			break;
 	}
 	if (len == -2)
-		rc = sc_cli_fail(cli, "%s:%d: line longer than 1 MiB: expected a batch script", path, lineno + 1);
+		rc = sc_cli_fail(cli, "%s:%d: line longer than 1 MiB: expected a batch script", SC_PRINTABLE(path),
+				 lineno + 1);
 	else if (len == -3)
 		rc = sc_cli_fail(cli, "out of memory");
 	else if (!rc && ferror(f))
-		rc = sc_cli_fail(cli, "cannot read batch script %s: read error", path);
+		rc = sc_cli_fail(cli, "cannot read batch script %s: read error", SC_PRINTABLE(path));
 	free(line);
 	if (f != stdin)
 		fclose(f);
@@ -287,7 +311,7 @@ static int parse_u32(struct sc_cli *cli, const char *opt, const char *s, uint32_
 	return 0;
 bad:
 	return sc_cli_usage(cli, "--%s: invalid value '%s': expected a whole number from 1 to 1000000%s", opt,
-			    s ? s : "", range ? " (or a range MIN-MAX)" : "");
+			    SC_PRINTABLE(s), range ? " (or a range MIN-MAX)" : "");
 }
 
 static int parse_gpu_opt(struct sc_cli *cli, const char *opt, const char *s, int prefix, uint64_t *out)
@@ -339,8 +363,9 @@ static int build_fields(struct sc_cli *cli, const char **val, int64_t now, struc
 		int64_t t;
 		if (sc_parse_duration(val[F_TIME], SC_DUR_ALLOW_UNLIMITED, &t, &err) < 0)
 			return sc_cli_usage(cli, "--time: %s", err.msg);
-		/* UNLIMITED: the partition's default applies, as for no --time. */
+		/* UNLIMITED: priced at the partition's DefaultTime, and said so. */
 		f->time_limit = t == SC_DURATION_UNLIMITED ? 0 : t;
+		f->time_unlimited = t == SC_DURATION_UNLIMITED;
 		if (t == 0)
 			return sc_cli_usage(cli, "--time: a time limit of 0 is not a job");
 	}
@@ -392,6 +417,8 @@ static void print_text(struct sc_cli *cli, const struct sc_conf *conf, const str
 			ev->ctx.estimate_ratio, ev->ctx.estimate_key ? " (" : "",
 			ev->ctx.estimate_key ? "learned power where measured" : "",
 			ev->ctx.estimate_key ? ")" : "");
+	if (ev->time_note[0])
+		fprintf(cli->out, "Run time: %s\n", ev->time_note);
 	fprintf(cli->out, "\n  %-10s %-14s %-8s %-20s %9s %5s %9s %11s\n", "", "partition", "zone", "start",
 		"kWh", "PUE", "gCO2e/kWh", "gCO2e");
 	print_plan_row(cli, conf, d->action == SC_ACT_REJECT ? "best" : "chosen", &d->chosen);
@@ -426,13 +453,15 @@ static struct sc_model *load_model(struct sc_cli *cli, const struct sc_conf *con
 }
 
 /* The job's name: name (-J, #SBATCH --job-name), else the batch script's
- * file name as sbatch gives it, else none. 0, or a usage error for a name
- * that is empty or has control characters. */
+ * file name as sbatch gives it ("sbatch" for stdin), else none. 0, or a
+ * usage error for a name that is empty or has control characters. */
 static int job_name(struct sc_cli *cli, const char *name, const char *script, struct sc_job_fields *f)
 {
 	const char *slash = script ? strrchr(script, '/') : NULL;
 
-	if (!name)
+	if (!name && script && strcmp(script, "-") == 0)
+		name = "sbatch";
+	else if (!name)
 		name = slash ? slash + 1 : script;
 	if (name && !*name)
 		return sc_cli_usage(cli, "--job-name: empty; expected a job name");
@@ -491,7 +520,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	model = load_model(cli, conf, now);
-	if (sc_evaluate_model(conf, snap, model, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
+	if (sc_evaluate_model(conf, snap, model, NULL, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
 			      &ev) < 0) {
 		rc = sc_cli_fail(cli, "%s", ev.err.msg);
 		goto out;

@@ -147,7 +147,7 @@ static void render_summary(struct out *c, const struct sc_reconciler *r)
 	for (size_t i = 0; i < c->a->n_want; i++)
 		if (!sc_reconciler_done(r, i) && !c->a->json)
 			fprintf(cli->err, "%s %s: job %s: not found as an ended job in accounting%s\n",
-				cli->prog, cli->cmd, c->a->want[i], c->a->wait_s ? " (after waiting)" : "");
+				cli->prog, cli->cmd, SC_PRINTABLE(c->a->want[i]), c->a->wait_s ? " (after waiting)" : "");
 	if (c->a->json) {
 		const char *w = sc_reconciler_writer(r);
 		json_t *root = json_object();
@@ -214,7 +214,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (a->since_arg && a->jobs_arg)
 		return sc_cli_usage(cli, "--since and --jobs exclude each other");
 	return sc_cli_now(cli, a->now_arg, &a->now) < 0 ? SC_EXIT_USAGE : -1;
@@ -249,7 +249,7 @@ static int select_jobs(struct sc_cli *cli, struct args *a)
 	if (sc_parse_time(a->since_arg ? a->since_arg : DEFAULT_SINCE, a->now, &a->since, &err) < 0)
 		return sc_cli_usage(cli, "--since: %s", err.msg);
 	if (a->since > a->now)
-		return sc_cli_usage(cli, "--since: %s is in the future", a->since_arg);
+		return sc_cli_usage(cli, "--since: %s is in the future", SC_PRINTABLE(a->since_arg));
 	return -1;
 }
 

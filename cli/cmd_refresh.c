@@ -74,7 +74,7 @@ static int number(struct sc_cli *cli, const char *opt, const char *s, double lo,
 	if (sc_parse_number(s, lo, hi, opt, out, &err) < 0)
 		return sc_cli_usage(cli, "%s", err.msg);
 	if (*out != (double)(long long)*out)
-		return sc_cli_usage(cli, "%s: '%s' is not a whole number", opt, s);
+		return sc_cli_usage(cli, "%s: '%s' is not a whole number", opt, SC_PRINTABLE(s));
 	return 0;
 }
 
@@ -121,7 +121,7 @@ static int count_live(struct sc_cli *cli, const struct sc_conf *conf, char **zon
 	for (int i = 0; i < nz; i++) {
 		int zi = sc_conf_find_zone(conf, zones[i]);
 		if (zi < 0)
-			return sc_cli_fail(cli, "--zone: no zone '%s' in %s", zones[i], conf->path);
+			return sc_cli_fail(cli, "--zone: no zone '%s' in %s", SC_PRINTABLE(zones[i]), conf->path);
 		if (!sc_provider_is_live(conf->zones[zi].provider))
 			return sc_cli_fail(cli, "--zone: zone %s has Provider=%s, which reads local data: nothing to refresh",
 					   zones[i], sc_provider_name(conf->zones[zi].provider));
@@ -258,7 +258,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (sc_cli_now(cli, now_arg, &ro->now) < 0)
 		return SC_EXIT_USAGE;
 	return -1;

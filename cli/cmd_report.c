@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "acct/intensity.h"
+#include "base/file.h"
 #include "acct/report.h"
 #include "acct/sacct.h"
 #include "acct/slurmcmd.h"
@@ -290,7 +291,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if ((a->from && !*a->from) || (a->to && !*a->to) || (a->users && !*a->users) ||
 	    (a->accounts && !*a->accounts) || (a->parts && !*a->parts))
 		return sc_cli_usage(cli, "an option was given an empty value");
@@ -318,9 +319,9 @@ static int collect(struct sc_cli *cli, struct args *a, struct rctx *c)
 	int k;
 
 	if (a->input) {
-		FILE *f = strcmp(a->input, "-") == 0 ? stdin : fopen(a->input, "r");
+		FILE *f = sc_open_input(a->input, "sacct output", 0, &err);
 		if (!f)
-			return sc_cli_fail(cli, "cannot read %s: %m", a->input), -1;
+			return sc_cli_fail(cli, "%s", err.msg), -1;
 		k = sc_sacct_read(f, a->input, 0, on_job, c, on_warn, NULL, &err);
 		if (f != stdin)
 			fclose(f);

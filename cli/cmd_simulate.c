@@ -55,7 +55,8 @@ static void help(FILE *f)
 		"                        error 24 h ahead)\n"
 		"  --max-delay DURATION  longest delay for every policy (default: MaxDelay)\n"
 		"  --cores N             cluster capacity: jobs queue for free cores (default:\n"
-		"                        unlimited)\n"
+		"                        unlimited); jobs queued past the end of the data are\n"
+		"                        left out of the figures, with a warning\n"
 		"  --gpus N, --nodes N   the same for GPUs and nodes (traces that give them)\n"
 		"  --capacity-model M    easy (default): EASY backfill on the time limits, in\n"
 		"                        submit order; fcfs: first come first served in\n"
@@ -153,7 +154,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		case 'n':
 			if (sc_parse_number(optarg, 1, 1e9, "--cores", &v, &err) < 0 || v != (double)(uint32_t)v)
 				return sc_cli_usage(cli, "--cores: invalid value '%s': expected a whole number from 1 to 1000000000",
-						    optarg);
+						    SC_PRINTABLE(optarg));
 			a->opts.cores = (uint32_t)v;
 			break;
 		case 'r':
@@ -176,7 +177,7 @@ static int parse_options(struct sc_cli *cli, int argc, char **argv, struct args 
 		}
 	}
 	if (optind < argc)
-		return sc_cli_usage(cli, "unexpected argument '%s'", argv[optind]);
+		return sc_cli_usage(cli, "unexpected argument '%s'", SC_PRINTABLE(argv[optind]));
 	if (!a->trace_path)
 		return sc_cli_usage(cli, "--trace FILE is required");
 	if (a->start_arg && sc_parse_time(a->start_arg, 0, &(int64_t){ 0 }, &err) < 0)
@@ -195,8 +196,8 @@ static int load_inputs(struct sc_cli *cli, struct args *a, const struct sc_conf 
 	if (a->part_arg) {
 		int idx = sc_site_find(&conf->site, a->part_arg);
 		if (idx < 0)
-			return sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s", a->part_arg,
-					   conf->path), -1;
+			return sc_cli_fail(cli, "--partition: partition '%s' is not managed by %s",
+					   SC_PRINTABLE(a->part_arg), SC_PRINTABLE(conf->path)), -1;
 		a->opts.fallback_part = idx;
 	}
 	if (a->estimates) {
@@ -290,6 +291,15 @@ int sc_cmd_simulate(struct sc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	have_res = 1;
+	if (res.jobs_queued_outside_data) {
+		char end[32];
+		fprintf(cli->err,
+			"%s %s: warning: %zu jobs were queued past the end of the intensity data (%s) under some "
+			"policy: they are left out of every policy's emissions, saving and delays (%zu jobs counted); "
+			"give more cores or more data\n",
+			cli->prog, cli->cmd, res.jobs_queued_outside_data, sc_format_time(res.data_end, end, sizeof(end)),
+			res.jobs);
+	}
 	info.trace = a.trace_path;
 	info.forecast = sc_fview_mode_name(&a.opts.forecast, fcname, sizeof(fcname));
 	info.cores = a.opts.cores;

@@ -84,7 +84,7 @@ static int run(struct sc_cli *cli, int argc, char **argv, char **args)
 				       SC_SLURM_VERSION_STRING);
 				return SC_EXIT_OK;
 			}
-			fprintf(stderr, "scarbon: unknown option '%s'\nTry 'scarbon --help'.\n", argv[i]);
+			fprintf(stderr, "scarbon: unknown option '%s'\nTry 'scarbon --help'.\n", SC_PRINTABLE(argv[i]));
 			return SC_EXIT_USAGE;
 		}
 		args[n++] = argv[i];
@@ -104,7 +104,7 @@ static int run(struct sc_cli *cli, int argc, char **argv, char **args)
 			return commands[i].fn(cli, n - cmd_at, args + cmd_at);
 		}
 	}
-	fprintf(stderr, "scarbon: unknown command '%s'\nTry 'scarbon --help'.\n", args[cmd_at]);
+	fprintf(stderr, "scarbon: unknown command '%s'\nTry 'scarbon --help'.\n", SC_PRINTABLE(args[cmd_at]));
 	return SC_EXIT_USAGE;
 }
 

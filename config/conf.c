@@ -18,7 +18,7 @@
 #include <strings.h>
 
 #include "config/conf.h"
-#include "forecast/csvfile.h"
+#include "base/file.h"
 #include "forecast/archive.h"
 #include "forecast/provider.h"
 #include "base/grow.h"
@@ -1347,11 +1347,9 @@ static char *zone_list(const struct sc_conf *c, char *buf, size_t n)
 	return buf;
 }
 
-/* resolve's lookup tables: zones and partitions by name, and for each
- * partition the last one (+1) whose Alternatives named it. */
+/* resolve's lookup tables: zones and partitions by name. */
 struct tables {
 	struct name_ix *zix, *pix;
-	size_t *stamp;
 };
 
 /* Allocates the engine's arrays in ps->conf and the tables *t (freed by
@@ -1370,12 +1368,11 @@ static int resolve_alloc(struct parser *ps, struct tables *t)
 	c->part_lines = calloc(ps->n_prec + 1, sizeof(*c->part_lines));
 	t->zix = calloc(c->n_zones + 1, sizeof(*t->zix));
 	t->pix = calloc(ps->n_prec + 1, sizeof(*t->pix));
-	t->stamp = calloc(ps->n_prec + 1, sizeof(*t->stamp));
 	for (size_t i = 0; i < ps->n_prec; i++)
 		n_alt += ps->prec[i].n_alts;
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
 	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines ||
-	    !t->zix || !t->pix || !t->stamp || !c->alt_store)
+	    !t->zix || !t->pix || !c->alt_store)
 		return -1;
 	return 0;
 }
@@ -1450,35 +1447,62 @@ static void resolve_zone(struct parser *ps, size_t i, const struct tables *t)
 	r->zone_ok = z >= 0;
 }
 
+/* How often items[k] is in items[0..n-1], or 0 when it was already there
+ * before k (so that a name listed several times is reported once). */
+static size_t times_listed(char *const *items, size_t n, size_t k)
+{
+	size_t times = 1;
+
+	for (size_t j = 0; j < k; j++)
+		if (strcmp(items[j], items[k]) == 0)
+			return 0;
+	for (size_t j = k + 1; j < n; j++)
+		times += strcmp(items[j], items[k]) == 0;
+	return times;
+}
+
+/* " (listed 3 times)" for a name listed more than once, else "". */
+static const char *times_note(size_t times, char *buf, size_t n)
+{
+	if (times < 2)
+		return "";
+	snprintf(buf, n, " (listed %zu times)", times);
+	return buf;
+}
+
 /* Alternatives= of partition i: the valid ones stored in alt_store from
- * *used on (*used advances past them), the others reported. */
+ * *used on (*used advances past them), the others reported, each name
+ * once however often it is listed. */
 static void resolve_alts(struct parser *ps, size_t i, struct tables *t, size_t *used)
 {
 	struct sc_conf *c = ps->conf;
 	struct sc_partition *parts = c->parts;
 	struct part_rec *r = &ps->prec[i];
 	size_t first = *used;
+	char note[48];
 
 	parts[i].alt = c->alt_store + *used;
 	for (size_t k = 0; k < r->n_alts; k++) {
-		long a = name_ix_find(t->pix, ps->n_prec, r->alts[k]);
+		size_t times = times_listed(r->alts, r->n_alts, k);
+		long a;
+
+		if (!times)
+			continue;
+		a = name_ix_find(t->pix, ps->n_prec, r->alts[k]);
 		if (a == (long)i) {
 			if (!r->alts_inherited)
-				perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself; expected other managed partitions",
-				     parts[i].name);
+				perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself%s; expected other managed partitions",
+				     parts[i].name, times_note(times, note, sizeof(note)));
 			continue;
 		}
 		if (a < 0) {
-			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' is not a PartitionName record of this file; expected managed partitions",
-			     parts[i].name, r->alts[k]);
+			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s'%s is not a PartitionName record of this file; expected managed partitions",
+			     parts[i].name, r->alts[k], times_note(times, note, sizeof(note)));
 			continue;
 		}
-		if (t->stamp[a] == i + 1) {
-			perr(ps, r->line, "Alternatives= of PartitionName=%s names '%s' twice; name each partition once",
-			     parts[i].name, r->alts[k]);
-			continue;
-		}
-		t->stamp[a] = i + 1;
+		if (times > 1)
+			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' listed %zu times; name each partition once",
+			     parts[i].name, r->alts[k], times);
 		c->alt_store[(*used)++] = (size_t)a;
 	}
 	parts[i].n_alt = *used - first;
@@ -1518,7 +1542,7 @@ static void check_signals(struct parser *ps)
 static int resolve(struct parser *ps)
 {
 	struct sc_conf *c = ps->conf;
-	struct tables t = { NULL, NULL, NULL };
+	struct tables t = { NULL, NULL };
 	size_t used = 0;
 	int rc = -1;
 
@@ -1543,7 +1567,6 @@ error:
 		out_of_memory(ps);
 	free(t.zix);
 	free(t.pix);
-	free(t.stamp);
 	return rc;
 }
 

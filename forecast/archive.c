@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "forecast/archive.h"
+#include "base/file.h"
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "policy/grid.h"

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "forecast/cache.h"
-#include "forecast/csvfile.h"
+#include "base/file.h"
 #include "forecast/provider.h"
 #include "base/units.h"
 #include "base/json.h"

@@ -88,7 +88,8 @@ FUZZ_CC = clang
 FUZZ_CFLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
 FUZZ_TIME = 30
 FUZZ_BUILD = $(FUZZ_CC) $(FUZZ_CFLAGS) -std=gnu11 -I$(top_srcdir) -I$(top_builddir)
-FUZZ_BASE_SRCS = $(srcdir)/base/units.c $(srcdir)/base/error.c $(srcdir)/base/grow.c
+FUZZ_BASE_SRCS = $(srcdir)/base/units.c $(srcdir)/base/error.c $(srcdir)/base/grow.c \
+	$(srcdir)/base/file.c
 FUZZ_CSV_SRCS = $(srcdir)/forecast/csvfile.c $(srcdir)/forecast/series.c $(FUZZ_BASE_SRCS) \
 	$(srcdir)/policy/grid.c
 FUZZ_UNITS_SRCS = $(FUZZ_BASE_SRCS)

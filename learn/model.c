@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "base/file.h"
 #include "base/grow.h"
 #include "base/units.h"
 #include "forecast/cache.h"
@@ -302,16 +303,15 @@ error:
 
 struct sc_model *sc_model_load(const char *path, int64_t now, int64_t max_age, struct sc_err *err)
 {
-	FILE *f = fopen(path, "rb");
+	/* Never waits on a FIFO: the plugin's reloader reads this too. */
+	FILE *f = sc_open_regular(path, "learned model", (off_t)SC_MODEL_MAX_SIZE, err);
 	struct sc_model *m = NULL;
 	struct stat st;
 	char *buf = NULL;
 	size_t got;
 
-	if (!f) {
-		sc_err_set(err, "%s: cannot read: %s", path, strerror(errno));
+	if (!f)
 		return NULL;
-	}
 	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) || (uintmax_t)st.st_size > SC_MODEL_MAX_SIZE) {
 		sc_err_set(err, "%s: not a regular file of at most %u MiB; expected the file scarbon learn "
 			   "writes", path, SC_MODEL_MAX_SIZE >> 20);

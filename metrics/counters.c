@@ -2,18 +2,22 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "base/grow.h"
 #include "base/json.h"
 #include "forecast/cache.h"
 #include "metrics/counters.h"
 
 #define COUNTERS_VERSION 1
+/* A few hundred bytes per partition: more is no counters file. */
+#define COUNTERS_MAX_BYTES ((off_t)16 << 20)
 
 static const char *const kind_names[SC_KIND_N] = {
 	[SC_KIND_NONE] = "none",
@@ -165,15 +169,15 @@ int sc_counters_load(struct sc_counters *c, const char *path, struct sc_err *err
 	struct sc_counters tmp = { 0 };
 	const char *name;
 	int rc = -1;
+	/* Never waits on a FIFO: the plugin reads this at slurmctld's start. */
+	FILE *f = sc_open_regular(path, "decision counters", COUNTERS_MAX_BYTES, err);
 
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		FILE *f = fopen(path, "r");
-		if (!f)
-			return 0; /* no counters yet */
-		fclose(f);
-		return sc_err_set(err, "%s: not JSON (line %d: %s)", path, je.line, je.text);
-	}
+	if (!f)
+		return errno == ENOENT ? (sc_err_clear(err), 0) : -1; /* missing: no counters yet */
+	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	fclose(f);
+	if (!root)
+		return sc_err_set(err, "%s: not JSON (line %d: %s)", path, je.line, SC_PRINTABLE(je.text));
 	parts = json_object_get(root, "partitions");
 	if (!json_is_object(root) || json_integer_value(json_object_get(root, "v")) != COUNTERS_VERSION ||
 	    !json_is_object(parts)) {

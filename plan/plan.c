@@ -8,6 +8,7 @@
 
 #include "base/units.h"
 #include "plan/plan.h"
+#include "policy/message.h"
 
 /* Someone waits at a terminal (PlanInteractive=no): never delay or move them. Their
  * options were checked; a budget still caps the job (it is the user's own hard cap):
@@ -62,9 +63,10 @@ static int learned_power(const struct sc_model *m, const char *user, const char 
 
 int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *m, const char *user,
 			 const char *account, const char *name, struct sc_site *site,
-			 struct sc_partition **parts, struct sc_eval *ev)
+			 struct sc_partition *scratch, struct sc_partition **parts, struct sc_eval *ev)
 {
 	const char *base = base_site->parts[ev->req.parts[0]].name;
+	struct sc_partition *pv;
 	struct sc_model_match mm;
 	double r;
 
@@ -88,16 +90,16 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 	ev->ctx.estimate_ratio = r;
 	snprintf(ev->d.basis, sizeof(ev->d.basis), "learned: %s of %ld jobs of %s",
 		 sc_model_ratio_name(m), mm.ratio->jobs, ev->estimate_key);
-	*parts = malloc(base_site->n_parts * sizeof(**parts));
-	if (!*parts)
+	pv = scratch ? scratch : (*parts = malloc(base_site->n_parts * sizeof(**parts)));
+	if (!pv)
 		return 1;
 	for (size_t i = 0; i < base_site->n_parts; i++) {
-		(*parts)[i] = base_site->parts[i];
+		pv[i] = base_site->parts[i];
 		if (!learned_power(m, user, account, name, base_site->parts[i].name, &ev->req.shape,
-				   &(*parts)[i].power))
-			(*parts)[i].power = base_site->parts[i].power;
+				   &pv[i].power))
+			pv[i].power = base_site->parts[i].power;
 	}
-	site->parts = *parts;
+	site->parts = pv;
 	return 1;
 }
 
@@ -142,12 +144,13 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const struct sc_job_fields *f, const char *user, const char *account,
 		const char *qos, int64_t now, struct sc_eval *out)
 {
-	return sc_evaluate_model(conf, snap, NULL, f, user, account, qos, now, out);
+	return sc_evaluate_model(conf, snap, NULL, NULL, f, user, account, qos, now, out);
 }
 
 int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap,
-		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
-		      const char *account, const char *qos, int64_t now, struct sc_eval *out)
+		      const struct sc_model *model, struct sc_partition *scratch,
+		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
+		      int64_t now, struct sc_eval *out)
 {
 	struct sc_site site;
 	struct sc_partition *parts = NULL;
@@ -200,7 +203,8 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 	}
 	site = conf->site;
 	if (conf->estimates_learned) {
-		sc_eval_learned_site(&conf->site, model, user, account, f->name, &site, &parts, out);
+		sc_eval_learned_site(&conf->site, model, user, account, f->name, &site, scratch, &parts,
+				     out);
 		memcpy(basis, out->d.basis, sizeof(basis));
 	}
 	if (f->interactive && !conf->plan_interactive) {
@@ -218,6 +222,8 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
 		}
 	}
 	memcpy(out->d.basis, basis, sizeof(basis));
+	out->ctx.time_note = sc_time_note(&conf->site, &out->d, out->req.time_unlimited, out->time_note,
+					  sizeof(out->time_note));
 	if (out->d.action != SC_ACT_NONE) {
 		size_t zone = conf->site.parts[out->d.chosen.part].zone;
 		const struct sc_zone_state *zs = sc_snapshot_zone(snap, zone);

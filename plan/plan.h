@@ -52,6 +52,7 @@ struct sc_eval {
 	struct sc_record_ctx ctx; /* for sc_record_carbon; strings borrowed from conf/snapshot/fields */
 	struct sc_err err;        /* the message when sc_evaluate returns -1 */
 	char estimate_key[SC_MODEL_KEY_MAX]; /* ctx.estimate_key points here */
+	char time_note[112];      /* ctx.time_note points here (sc_time_note) */
 	double window_ratio;      /* learned: the ratio the start is chosen with (sc_decide_learned); 0: none */
 };
 
@@ -65,12 +66,17 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 
 /* sc_evaluate with the learned estimates of model (borrowed; NULL: none
  * loaded, or it was refused), used when conf->estimates_learned; the job's
- * name is f->name (NULL or "": unknown, the name level is skipped). May
- * allocate a copy of the site's partitions for the call (out of memory:
- * carbon.conf's power, the learned run time). */
+ * name is f->name (NULL or "": unknown, the name level is skipped). The
+ * learned power needs a copy of the site's partitions: scratch, when not
+ * NULL, is that copy's room (conf->n_parts entries, owned by the caller,
+ * overwritten, not used by two calls at once: a caller that evaluates job
+ * after job allocates it once); NULL: the call allocates and frees one
+ * (out of memory: carbon.conf's power, the learned run time). The result
+ * is the same either way. */
 int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap,
-		      const struct sc_model *model, const struct sc_job_fields *f, const char *user,
-		      const char *account, const char *qos, int64_t now, struct sc_eval *out);
+		      const struct sc_model *model, struct sc_partition *scratch,
+		      const struct sc_job_fields *f, const char *user, const char *account, const char *qos,
+		      int64_t now, struct sc_eval *out);
 
 /* The learned figures of one job (Estimates=learned), as sc_evaluate_model
  * prices it: *site becomes a copy of base_site (borrowed) whose
@@ -78,17 +84,22 @@ int sc_evaluate_model(const struct sc_conf *conf, const struct sc_snapshot *snap
  * (user, account, the first partition of ev->req, the job's name; user,
  * account and name may be NULL) and
  * whose partitions' power is the learned one where the model has measured
- * watts for the job's shape. *parts (malloc'd, caller frees; NULL when no
- * entry matched, or out of memory: base_site's power then stays) backs
- * site->parts, so free it only once site is no longer used. ev->req must be
- * built (sc_request_build); ev->ctx.estimate*, ev->estimate_key and
- * ev->d.basis are set, and ev->window_ratio (the entry's ratio_q, at least
- * its ratio; 0 when not learned) for sc_decide_learned. model NULL: none
+ * watts for the job's shape. scratch (base_site->n_parts entries, owned by
+ * the caller, overwritten; not used by two calls at once), when not NULL,
+ * backs site->parts and *parts stays NULL; else *parts (malloc'd, caller
+ * frees; NULL when no entry matched, or out of memory: base_site's power
+ * then stays) does, so free it only once site is no longer used. A caller
+ * that prices job after job allocates scratch once; the figures are the
+ * same either way. ev->req must be built (sc_request_build);
+ * ev->ctx.estimate*, ev->estimate_key and ev->d.basis are set, and
+ * ev->window_ratio (the entry's ratio_q, at least its ratio; 0 when not
+ * learned) for sc_decide_learned. model NULL: none
  * loaded. Returns 1 when the run time is learned, 0 when base_site's
  * figures apply (*site is then base_site). */
 int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *model,
 			 const char *user, const char *account, const char *name,
-			 struct sc_site *site, struct sc_partition **parts, struct sc_eval *ev);
+			 struct sc_site *site, struct sc_partition *scratch,
+			 struct sc_partition **parts, struct sc_eval *ev);
 
 /* sc_decide for a job whose run time is learned: the start and partition
  * are chosen with a run time of time limit × window_ratio (the entry's upper

@@ -106,7 +106,14 @@ static struct {
 	int counts_dirty;
 	int counters_failing; /* the last save failed (logged once) */
 	char *counters_path;
-} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER };
+	/* With Estimates=learned: the room sc_evaluate_model prices a job's
+	 * learned power in (conf->n_parts entries), allocated at init so that
+	 * a submission allocates none; one evaluation at a time holds it
+	 * (slurmctld submits one job at a time: a second at once allocates). */
+	pthread_mutex_t scratch_lock;
+	struct sc_partition *scratch;
+} g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER,
+	.scratch_lock = PTHREAD_MUTEX_INITIALIZER };
 
 /* --- exempt users ----------------------------------------------------------- */
 
@@ -553,8 +560,11 @@ int init(void)
 	}
 
 	snapshot_reload((int64_t)time(NULL));
-	if (g.conf->estimates_learned)
+	if (g.conf->estimates_learned) {
+		/* Out of memory: each evaluation allocates its own. */
+		g.scratch = calloc(g.conf->n_parts ? g.conf->n_parts : 1, sizeof(*g.scratch));
 		model_reload((int64_t)time(NULL));
+	}
 	g.stop = 0;
 	pthread_condattr_init(&attr);
 	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
@@ -600,6 +610,8 @@ int fini(void)
 	sc_gate_stop();
 	free(g.exempt_uid);
 	g.exempt_uid = NULL;
+	free(g.scratch);
+	g.scratch = NULL;
 	sc_conf_destroy(g.conf);
 	g.conf = NULL;
 	return SLURM_SUCCESS;
@@ -667,8 +679,10 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap,
 {
 	struct sc_job_fields f;
 	struct sc_err why = { "" };
+	struct sc_partition *scratch;
 	char acct[256];
 	const char *user = NULL;
+	int rc;
 
 	if (jd->het_job_offset != NO_VAL) {
 		leave_alone(ev, jd, now, "heterogeneous job: not planned");
@@ -684,8 +698,12 @@ static int evaluate(const job_desc_msg_t *jd, const struct sc_snapshot *snap,
 	user = exempt_user_name(jd->user_id);
 	if (!user && mh)
 		user = model_user(mh, jd->user_id);
-	if (sc_evaluate_model(g.conf, snap, mh ? mh->model : NULL, &f, user,
-			      job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev) == 0)
+	scratch = g.scratch && pthread_mutex_trylock(&g.scratch_lock) == 0 ? g.scratch : NULL;
+	rc = sc_evaluate_model(g.conf, snap, mh ? mh->model : NULL, scratch, &f, user,
+			       job_account(jd, mh, acct, sizeof(acct)), jd->qos, now, ev);
+	if (scratch)
+		pthread_mutex_unlock(&g.scratch_lock);
+	if (rc == 0)
 		return 0;
 	if (ev->build == SC_BUILD_INVALID) {
 		if (g.conf->mode == SC_MODE_ENFORCE)
@@ -863,7 +881,7 @@ int job_modify(SC_JOB_MODIFY_PARAMS)
 		return SLURM_SUCCESS;
 	/* scontrol names the job by job_id_str; the API may use the job id. */
 	if (job_desc->job_id_str)
-		snprintf(id, sizeof(id), "%s", job_desc->job_id_str);
+		sc_printable(id, sizeof(id), job_desc->job_id_str); /* as the user typed it */
 	else
 		snprintf(id, sizeof(id), "%u", SC_JOB_DESC_JOB_ID(job_desc));
 	r = sc_ctld_job_hold(job_ptr, &hold);

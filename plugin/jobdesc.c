@@ -164,6 +164,7 @@ int sc_jobdesc_fields(const job_desc_msg_t *jd, struct sc_job_fields *f, struct 
 		return -1;
 	f->gpus_per_node += per_socket;
 	f->time_limit = tl == NO_VAL || tl == INFINITE ? 0 : (int64_t)tl * 60;
+	f->time_unlimited = tl == INFINITE;
 	f->begin = jd->begin_time > 0 ? (int64_t)jd->begin_time : 0;
 	f->deadline = jd->deadline > 0 && jd->deadline != (time_t)NO_VAL ? (int64_t)jd->deadline : 0;
 	f->budget = sc_env_get(jd->spank_job_env, jd->spank_job_env_size, SC_ENV_BUDGET);

@@ -53,6 +53,8 @@ tests_integration_slurm_sc_forge_SOURCES = tests/integration/slurm/sc_forge.c pl
 tests_integration_slurm_sc_forge_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_integration_slurm_sc_forge_LDADD = $(SLURM_LIBS)
 dist_noinst_SCRIPTS += tests/integration/slurm/run.sh tests/integration/slurm/test_slurm.py
+# The soak test (tests/soak/soak.py BUILD_DIR; minutes, not part of scripts/test.sh).
+dist_noinst_SCRIPTS += tests/soak/soak.py
 
 # Slurm loads the .so files only: libtool's .la files don't belong in a PluginDir.
 install-data-hook: install-plugins-drop-la

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "policy/decide.h"
+#include "base/error.h"
 #include "base/units.h"
 
 #define MAX_ALLOWED 64
@@ -314,6 +315,7 @@ void sc_decision_none(struct sc_decision *out, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);
 	va_end(ap);
+	sc_utf8_trim(out->reason); /* a quoted name or message cut at the end */
 }
 
 static int add_allowed(size_t *list, size_t *n, size_t part)
@@ -447,6 +449,7 @@ static int decide_setup(struct search *s, const struct sc_site *site, const stru
 		int r = setup_partition(s, forecasts, req, allowed[i], i, &s->p[s->np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
+			sc_utf8_trim(out->reason);
 			return -1;
 		}
 		if (r == 0) {
@@ -664,6 +667,7 @@ static int redecide_setup(struct search *s, const struct sc_site *site, const st
 	r = setup_partition(s, forecasts, req, cur->part, ref_order, refp, why, sizeof(why));
 	if (r <= 0) {
 		snprintf(out->reason, sizeof(out->reason), "%s", why);
+		sc_utf8_trim(out->reason);
 		return r;
 	}
 	if (cur->start < refp->grid->start || cur->start + refp->runtime > sc_grid_end(refp->grid)) {
@@ -691,6 +695,7 @@ static int redecide_setup(struct search *s, const struct sc_site *site, const st
 		r = setup_partition(s, forecasts, req, allowed[i], i, &s->p[s->np], why, sizeof(why));
 		if (r < 0) {
 			snprintf(out->reason, sizeof(out->reason), "%s", why);
+			sc_utf8_trim(out->reason);
 			out->action = SC_REPLAN_NONE;
 			return -1;
 		}

@@ -115,6 +115,7 @@ struct sc_request {
 	size_t n_parts;                 /* >= 1 */
 	struct sc_shape shape;
 	int64_t time_limit; /* seconds; 0: not given (partition default) */
+	int time_unlimited; /* the job's limit is UNLIMITED (time_limit 0): priced at DefaultTime */
 	int64_t begin;      /* epoch; 0: not given */
 	int64_t deadline;   /* epoch; 0: not given */
 	double budget_g;    /* gCO2e; < 0: no budget */

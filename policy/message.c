@@ -68,6 +68,21 @@ char *sc_decision_message(const struct sc_site *site, const struct sc_decision *
 	return buf;
 }
 
+char *sc_time_note(const struct sc_site *site, const struct sc_decision *d, int unlimited, char *buf,
+		   size_t n)
+{
+	const struct sc_partition *pt;
+	char dt[32];
+
+	buf[0] = '\0';
+	if (!unlimited || d->action == SC_ACT_NONE)
+		return buf;
+	pt = &site->parts[d->chosen.part];
+	snprintf(buf, n, "time limit UNLIMITED: priced at DefaultTime=%s of partition %s",
+		 sc_format_duration(pt->default_time, dt, sizeof(dt)), pt->name);
+	return buf;
+}
+
 char *sc_decision_explain(const struct sc_site *site, const struct sc_decision *d,
 			  enum sc_mode mode, int64_t now, char *buf, size_t n)
 {

@@ -22,6 +22,13 @@
 char *sc_decision_message(const struct sc_site *site, const struct sc_decision *d,
 			  enum sc_mode mode, int64_t now, char *buf, size_t n);
 
+/* What a job whose time limit is UNLIMITED was priced at, or "" when
+ * unlimited is 0 or d priced nothing (action NONE): "time limit UNLIMITED:
+ * priced at DefaultTime=2:00:00 of partition cpu" (the chosen plan's
+ * partition). Arguments and result as sc_decision_message. */
+char *sc_time_note(const struct sc_site *site, const struct sc_decision *d, int unlimited, char *buf,
+		   size_t n);
+
 /* One or two sentences explaining the decision to a user (scarbon plan).
  * Arguments and result as sc_decision_message; mode is not used yet. */
 char *sc_decision_explain(const struct sc_site *site, const struct sc_decision *d,

@@ -43,7 +43,7 @@ int sc_option_policy(const char *s, int *opt_out, struct sc_err *err)
 		return 0;
 	}
 	return sc_err_set(err, "--carbon-policy: invalid value '%s': expected none (opt out, where the site allows it) or auto",
-			  s ? s : "");
+			  SC_PRINTABLE(s));
 }
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)
@@ -53,12 +53,79 @@ static uint64_t sat_mul(uint64_t a, uint64_t b)
 	return a * b;
 }
 
+/* The most memory a job may ask for in all, in MB: what sc_parse_mem_mb
+ * accepts for one value (1048576T). */
+#define MEM_MB_MAX ((uint64_t)1 << 40)
+
+/* -1 with why when v (a saturated product) is above max: "the job asks for
+ * 8589934592 cores (tasks × CPUs per task): expected at most 4294967295". */
+static int check_quantity(uint64_t v, uint64_t max, const char *what, const char *how, struct sc_err *why)
+{
+	if (v <= max)
+		return 0;
+	if (v == UINT64_MAX)
+		return sc_err_set(why, "the job asks for more than %llu %s (%s): expected at most %llu",
+				  (unsigned long long)(UINT64_MAX - 1), what, how, (unsigned long long)max);
+	return sc_err_set(why, "the job asks for %llu %s (%s): expected at most %llu", (unsigned long long)v, what,
+			  how, (unsigned long long)max);
+}
+
+/* req->shape from f, with Slurm's defaults (one node, one task per node,
+ * one CPU per task) and the partition's DefMemPerCPU (defaults may be
+ * NULL). -1 with why when a quantity is out of range. */
+static int build_shape(const struct sc_part_defaults *defaults, const struct sc_job_fields *f,
+		       struct sc_request *req, struct sc_err *why)
+{
+	uint64_t nodes, tasks, cpt, cores, mem_mb, gpus;
+	const char *mem_how;
+
+	nodes = f->nodes ? f->nodes : 1;
+	if (f->ntasks)
+		tasks = f->ntasks;
+	else if (f->ntasks_per_node)
+		tasks = sat_mul(f->ntasks_per_node, nodes);
+	else
+		tasks = nodes;
+	if (tasks < nodes && !f->ntasks)
+		tasks = nodes;
+	cpt = f->cpus_per_task ? f->cpus_per_task : 1;
+	cores = sat_mul(tasks, cpt);
+	if (f->min_cpus > cores)
+		cores = f->min_cpus;
+	if (f->ntasks && f->nodes > f->ntasks)
+		nodes = f->nodes; /* explicit nodes win */
+	if (f->mem_per_cpu_mb) {
+		mem_mb = sat_mul(f->mem_per_cpu_mb, cores);
+		mem_how = "--mem-per-cpu × cores";
+	} else if (f->mem_per_node_mb) {
+		mem_mb = sat_mul(f->mem_per_node_mb, nodes);
+		mem_how = "--mem × nodes";
+	} else {
+		mem_mb = defaults ? sat_mul(defaults->def_mem_per_cpu_mb, cores) : 0;
+		mem_how = "DefMemPerCPU × cores";
+	}
+	gpus = f->gpus_per_job;
+	gpus += sat_mul(f->gpus_per_node, nodes);
+	gpus += sat_mul(f->gpus_per_task, tasks);
+	if (gpus < f->gpus_per_job)
+		gpus = UINT64_MAX; /* the sum overflowed */
+
+	if (check_quantity(nodes, UINT32_MAX, "nodes", "--nodes", why) < 0 ||
+	    check_quantity(cores, UINT32_MAX, "cores", "tasks × CPUs per task", why) < 0 ||
+	    check_quantity(gpus, UINT32_MAX, "GPUs", "--gpus + per node × nodes + per task × tasks", why) < 0 ||
+	    check_quantity(mem_mb, MEM_MB_MAX, "MB of memory", mem_how, why) < 0)
+		return -1;
+	req->shape.nodes = (uint32_t)nodes;
+	req->shape.cores = (uint32_t)cores;
+	req->shape.gpus = (uint32_t)gpus;
+	req->shape.mem_gb = (double)mem_mb / 1024.0;
+	return 0;
+}
+
 enum sc_build sc_request_build(const struct sc_site *site, const struct sc_part_defaults *defaults,
 			       int default_part, int allow_opt_out, const struct sc_job_fields *f,
 			       struct sc_request *req, struct sc_err *why)
 {
-	uint64_t nodes, tasks, cpt, cores, mem_mb, gpus;
-
 	memset(req, 0, sizeof(*req));
 	req->budget_g = -1;
 	req->max_delay = -1;
@@ -98,14 +165,15 @@ enum sc_build sc_request_build(const struct sc_site *site, const struct sc_part_
 
 			if (len) {
 				if (len >= sizeof(name)) {
-					sc_err_set(why, "partition name too long");
+					sc_err_set(why, "partition name '%s' is %zu bytes long: expected at most %zu",
+						   SC_PRINTABLE_N(p, len), len, sizeof(name) - 1);
 					return SC_BUILD_UNMANAGED;
 				}
 				memcpy(name, p, len);
 				name[len] = '\0';
 				idx = sc_site_find(site, name);
 				if (idx < 0) {
-					sc_err_set(why, "partition %s is not managed by carbon.conf", name);
+					sc_err_set(why, "partition %s is not managed by carbon.conf", SC_PRINTABLE(name));
 					return SC_BUILD_UNMANAGED;
 				}
 				if (req->n_parts == SC_MAX_REQ_PARTS) {
@@ -122,43 +190,10 @@ enum sc_build sc_request_build(const struct sc_site *site, const struct sc_part_
 		}
 	}
 
-	/* Slurm's defaults: one node, one task per node, one CPU per task. */
-	nodes = f->nodes ? f->nodes : 1;
-	if (f->ntasks)
-		tasks = f->ntasks;
-	else if (f->ntasks_per_node)
-		tasks = sat_mul(f->ntasks_per_node, nodes);
-	else
-		tasks = nodes;
-	if (tasks < nodes && !f->ntasks)
-		tasks = nodes;
-	cpt = f->cpus_per_task ? f->cpus_per_task : 1;
-	cores = sat_mul(tasks, cpt);
-	if (f->min_cpus > cores)
-		cores = f->min_cpus;
-	if (f->ntasks && f->nodes > f->ntasks)
-		nodes = f->nodes; /* explicit nodes win */
-	if (f->mem_per_cpu_mb)
-		mem_mb = sat_mul(f->mem_per_cpu_mb, cores);
-	else if (f->mem_per_node_mb)
-		mem_mb = sat_mul(f->mem_per_node_mb, nodes);
-	else if (defaults)
-		mem_mb = sat_mul(defaults[req->parts[0]].def_mem_per_cpu_mb, cores);
-	else
-		mem_mb = 0;
-	gpus = f->gpus_per_job;
-	gpus += sat_mul(f->gpus_per_node, nodes);
-	gpus += sat_mul(f->gpus_per_task, tasks);
-
-	if (nodes > UINT32_MAX || cores > UINT32_MAX || gpus > UINT32_MAX) {
-		sc_err_set(why, "the job's size is out of range");
+	if (build_shape(defaults ? &defaults[req->parts[0]] : NULL, f, req, why) < 0)
 		return SC_BUILD_INVALID;
-	}
-	req->shape.nodes = (uint32_t)nodes;
-	req->shape.cores = (uint32_t)cores;
-	req->shape.gpus = (uint32_t)gpus;
-	req->shape.mem_gb = (double)mem_mb / 1024.0;
 	req->time_limit = f->time_limit > 0 ? f->time_limit : 0;
+	req->time_unlimited = f->time_unlimited && !req->time_limit;
 	req->begin = f->begin > 0 ? f->begin : 0;
 	req->deadline = f->deadline > 0 ? f->deadline : 0;
 	return SC_BUILD_OK;

@@ -26,7 +26,9 @@ struct sc_job_fields {
 	uint64_t gpus_per_job;     /* --gpus */
 	uint64_t gpus_per_node;    /* --gres=gpu:N, --gpus-per-node */
 	uint64_t gpus_per_task;    /* --gpus-per-task */
-	int64_t time_limit;        /* seconds */
+	int64_t time_limit;        /* seconds; 0: not given */
+	int time_unlimited;        /* the limit is UNLIMITED (time_limit 0): the job is priced at
+				    * its partition's DefaultTime, and its record says so */
 	int64_t begin;             /* epoch */
 	int64_t deadline;          /* epoch */
 	/* The user's carbon options, as typed (validated here). */

@@ -95,6 +95,8 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 		rc |= put(o, "issued_at", json_integer(ctx->issued_at));
 	if (ctx->submit > 0)
 		rc |= put(o, "submit", json_integer(ctx->submit));
+	if (ctx->time_note && *ctx->time_note)
+		rc |= put(o, "time_note", sc_json_text(ctx->time_note));
 	if (ctx->budget) { /* the period budget the job counted against, at submission */
 		rc |= put(o, "budget", json_string(ctx->budget));
 		rc |= put(o, "budget_used_g", json_real(sc_round(ctx->budget_used_g, 0.1)));

@@ -40,6 +40,7 @@ struct sc_record_ctx {
 	const char *estimate_key; /* learned: the entry matched ("alice/phys/cpu"); else NULL */
 	long estimate_jobs;       /* learned: the jobs behind it */
 	double estimate_ratio;    /* the run time ÷ time limit used */
+	const char *time_note; /* sc_time_note's, for a job whose limit is UNLIMITED; NULL or "": none */
 	const char *budget;    /* the carbon budget (BudgetName) the job counted against; NULL: none */
 	double budget_used_g;  /* its usage at submission, this job included; with budget only */
 	double budget_limit_g; /* its limit; with budget only */
@@ -50,7 +51,7 @@ struct sc_record_ctx {
  * budget was given), reason (when the job was left alone or rejected), and
  * more: mode, applied, runtime_s, watts, delay_s, saving_pct,
  * baseline_partition, baseline_start, baseline_ci, best_gco2e, partial,
- * signal, source, issued_at, submit, with ctx->estimate: estimate, estimate_key,
+ * signal, source, issued_at, submit, time_note (ctx's), with ctx->estimate: estimate, estimate_key,
  * estimate_jobs, estimate_ratio, and budget, budget_used_g, budget_limit_g (when ctx names a
  * budget). Numbers are rounded (kWh to 1e-4, g and
  * g/kWh to 0.1, PUE to 0.01) so that they read well and compare exactly.

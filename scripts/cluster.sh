@@ -33,6 +33,8 @@
 #   SC_CLUSTER_SCHED   extra SchedulerParameters                            []
 #   SC_CLUSTER_CLEAR_STATE  1: slurmctld starts without the jobs it had (-c)  [0]
 #   SC_CLUSTER_EXTRA_CONF  a file of extra slurm.conf lines (e.g. EpilogSlurmctld=...)  []
+#   SC_CLUSTER_CTLD_ENV  NAME=VALUE words added to slurmctld's environment only, e.g.
+#                      "LD_PRELOAD=libasan.so.8 ASAN_OPTIONS=detect_leaks=0" (tests/soak)   []
 #
 # Slurm partitions: one per PartitionName record of carbon.conf (its Default=yes, or the
 # first, is Slurm's default; DefaultTime= is copied), plus `debug`, which carbon.conf does not
@@ -46,7 +48,7 @@ dir=${SC_CLUSTER_DIR:-/tmp/slurm-carbon-cluster}
 
 # `start` and `restart` save the settings in effect; later commands on the same cluster reuse
 # them unless the environment says otherwise.
-settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_PLUGIN_DIR SC_SLURM_PREFIX SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED SC_CLUSTER_EXTRA_CONF"
+settings="SC_CLUSTER_PORT SC_BUILD_DIR SC_PLUGIN_DIR SC_SLURM_PREFIX SC_CARBON_CONF SC_CLUSTER_CARBON SC_CLUSTER_USER SC_CLUSTER_CPUS SC_CLUSTER_GPUS SC_CLUSTER_MEM_MB SC_CLUSTER_SCHED SC_CLUSTER_EXTRA_CONF SC_CLUSTER_CTLD_ENV"
 if [ -r "$dir/settings" ]; then
 	while IFS='=' read -r k v; do
 		case " $settings " in *" $k "*) [ -n "${!k+x}" ] || printf -v "$k" '%s' "$v" ;; esac
@@ -65,6 +67,7 @@ mem_mb=${SC_CLUSTER_MEM_MB:-16000}
 timeout=${SC_CLUSTER_TIMEOUT:-60}
 extra_sched=${SC_CLUSTER_SCHED:-}
 extra_conf=${SC_CLUSTER_EXTRA_CONF:-}
+ctld_env=${SC_CLUSTER_CTLD_ENV:-}
 cluster_name=carbontest
 
 ctld_port=$port
@@ -439,16 +442,20 @@ setup_accounts() {
 }
 
 start_slurmctld() {
-	local opts=-i
+	local opts=-i w
 	running slurmctld && return 0
+	for w in $ctld_env; do
+		[[ $w =~ ^[A-Za-z_][A-Za-z0-9_]*= ]] ||
+			die "SC_CLUSTER_CTLD_ENV: '$w' is not NAME=VALUE (expected words such as LD_PRELOAD=/path/libasan.so.8)"
+	done
 	check_port "$ctld_port" slurmctld
 	# -c: start with no jobs (the benchmark's runs must not inherit each other's).
 	[ "${SC_CLUSTER_CLEAR_STATE:-0}" = 1 ] && opts="-c -i"
 	if [ "$with_carbon" = 1 ]; then
 		start_daemon slurmctld "$log/slurmctld.out" \
-			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" "$sbin/slurmctld" -D $opts
+			env SLURM_CONF="$conf" SLURM_CARBON_CONF="$carbon_conf" $ctld_env "$sbin/slurmctld" -D $opts
 	else
-		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" "$sbin/slurmctld" -D $opts
+		start_daemon slurmctld "$log/slurmctld.out" env SLURM_CONF="$conf" $ctld_env "$sbin/slurmctld" -D $opts
 	fi
 	wait_for slurmctld "scontrol ping" sh -c 'scontrol ping | grep -q "is UP"'
 	note "slurmctld up (port $ctld_port)"
@@ -492,6 +499,7 @@ SC_CLUSTER_GPUS=$gpus
 SC_CLUSTER_MEM_MB=$mem_mb
 SC_CLUSTER_SCHED=$extra_sched
 SC_CLUSTER_EXTRA_CONF=$extra_conf
+SC_CLUSTER_CTLD_ENV=$ctld_env
 EOF
 }
 

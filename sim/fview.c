@@ -187,7 +187,7 @@ double sc_fview_error_growth(int64_t lead)
 static int archive_parse(const char *s, const char *arg, struct sc_fview_mode *m, struct sc_err *err)
 {
 	if (!*arg || strlen(arg) >= sizeof(m->path))
-		return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", s);
+		return sc_err_set(err, "invalid forecast mode '%s': archive: needs a file name", SC_PRINTABLE(s));
 	strcpy(m->path, arg);
 	return 0;
 }
@@ -208,18 +208,18 @@ static int error_parse(const char *s, const char *arg, struct sc_fview_mode *m, 
 	size_t len = colon ? (size_t)(colon - arg) : strlen(arg);
 
 	if (len >= sizeof(buf))
-		return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+		return sc_err_set(err, "invalid forecast mode '%s': %s", SC_PRINTABLE(s), accepted);
 	memcpy(buf, arg, len);
 	buf[len] = '\0';
 	if (sc_parse_percent(buf, 0, 200, &m->error_pct, err) < 0)
-		return sc_err_prefix(err, "invalid forecast mode '%s': ", s);
+		return sc_err_prefix(err, "invalid forecast mode '%s': ", SC_PRINTABLE(s));
 	if (colon) {
 		char *end;
 		unsigned long long v;
 		errno = 0;
 		v = strtoull(colon + 1, &end, 10);
 		if (!isdigit((unsigned char)colon[1]) || *end || errno)
-			return sc_err_set(err, "invalid forecast mode '%s': the seed must be a whole number", s);
+			return sc_err_set(err, "invalid forecast mode '%s': the seed must be a whole number", SC_PRINTABLE(s));
 		m->seed = v;
 	}
 	return 0;
@@ -253,7 +253,7 @@ int sc_fview_mode_parse(const char *s, struct sc_fview_mode *mode, struct sc_err
 		*mode = m;
 		return 0;
 	}
-	return sc_err_set(err, "invalid forecast mode '%s': %s", s, accepted);
+	return sc_err_set(err, "invalid forecast mode '%s': %s", SC_PRINTABLE(s), accepted);
 }
 
 char *sc_fview_mode_name(const struct sc_fview_mode *mode, char *buf, size_t n)
@@ -283,7 +283,7 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 	n = fr.n;
 	if (!n) {
 		sc_err_set(err, "%s: no forecasts: expected a header issued_at,target,forecast and one row per forecast value",
-			   path);
+			   SC_PRINTABLE(path));
 		goto error;
 	}
 	if (sc_forecast_rows_sort(&fr, err) < 0)
@@ -301,13 +301,13 @@ static int load_archive(struct sc_fview *v, int64_t step, int64_t max_gap, struc
 		for (; k < n && fr.issued_at[k] == fr.issued_at[i]; k++) {
 			if (k > i && fr.target[k] == fr.target[k - 1]) {
 				char a[32], b[32];
-				sc_err_set(err, "%s:%ld: a second forecast for %s issued at %s (first on line %ld)", path,
+				sc_err_set(err, "%s:%ld: a second forecast for %s issued at %s (first on line %ld)", SC_PRINTABLE(path),
 					   fr.line[k], sc_format_time(fr.target[k], a, sizeof(a)),
 					   sc_format_time(fr.issued_at[k], b, sizeof(b)), fr.line[k - 1]);
 				goto error;
 			}
 			if (sc_series_append(s, fr.target[k], fr.forecast[k], err) < 0) {
-				sc_err_prefix(err, "%s:%ld: ", path, fr.line[k]);
+				sc_err_prefix(err, "%s:%ld: ", SC_PRINTABLE(path), fr.line[k]);
 				goto error;
 			}
 		}

@@ -53,6 +53,8 @@ static json_t *policy_obj(const struct sc_sim_result *res, enum sc_sim_policy p,
 		return NULL;
 	rc |= json_object_set_new(o, "jobs", json_integer((json_int_t)res->jobs));
 	rc |= json_object_set_new(o, "jobs_outside_data", json_integer((json_int_t)res->jobs_outside_data));
+	rc |= json_object_set_new(o, "jobs_queued_outside_data",
+				  json_integer((json_int_t)res->jobs_queued_outside_data));
 	rc |= set_real(o, "baseline_gco2e", res->pol[SC_POL_BASELINE].gco2e, 0.1);
 	rc |= set_real(o, "policy_gco2e", s->gco2e, 0.1);
 	rc |= set_real(o, "oracle_gco2e", res->pol[SC_POL_ORACLE].gco2e, 0.1);
@@ -202,9 +204,11 @@ void sc_sim_print_text(FILE *f, const struct sc_sim_result *res, const struct sc
 			   "%zu jobs re-planned (%zu started early), %zu changes\n",
 			sc_format_delay(res->replan, a, sizeof(a)), res->replan_jobs, res->replan_started,
 			res->replan_moves);
-	fprintf(f, "Data: %s to %s; %zu jobs outside the data, %zu skipped, %zu exempt\n\n",
-		sc_format_time(res->data_start, a, sizeof(a)), sc_format_time(res->data_end, b, sizeof(b)),
-		res->jobs_outside_data, res->jobs_skipped, res->jobs_exempt);
+	fprintf(f, "Data: %s to %s; %zu jobs outside the data", sc_format_time(res->data_start, a, sizeof(a)),
+		sc_format_time(res->data_end, b, sizeof(b)), res->jobs_outside_data);
+	if (res->jobs_queued_outside_data)
+		fprintf(f, " (%zu of them queued past its end)", res->jobs_queued_outside_data);
+	fprintf(f, ", %zu skipped, %zu exempt\n\n", res->jobs_skipped, res->jobs_exempt);
 	fprintf(f, "  %-13s %14s %8s %10s %11s %10s %9s", "policy", "emissions", "saving", "of oracle",
 		"mean delay", "p95 delay", "rerouted");
 	if (cap)

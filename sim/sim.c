@@ -191,6 +191,10 @@ struct sim_run {
 	size_t nj;
 	struct plan *pl[SC_POL_N];        /* pl[p][i]: policy p's plan for replayed job i */
 	int64_t *scratch;                 /* nj values for the percentiles */
+	struct sc_partition *learned_parts; /* with estimates: the learned site's partitions, reused job
+					     * after job (sc_eval_learned_site's scratch) */
+	unsigned char *outside;           /* outside[i]: job i's run leaves the data under some policy
+					   * after queueing: left out of every policy's figures */
 	struct replan_state rs;
 	/* The capacity model: moves the starts of one policy's plans pl[0..nj-1]
 	 * where the cluster has no room for them (re-pricing them). Returns 0,
@@ -481,7 +485,8 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 		memset(&ev, 0, sizeof(ev));
 		ev.req = *j->req;
 		r->res->jobs_learned += sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user,
-							     j->tj->account, j->tj->name, &learned, &parts,
+							     j->tj->account, j->tj->name, &learned,
+							     r->learned_parts, &parts,
 							     &ev) == 1;
 		site = &learned;
 		window = ev.window_ratio;
@@ -573,7 +578,8 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 		for (int m = SC_CAP_EASY; m <= SC_CAP_FCFS; m++)
 			if (!strcmp(value, sc_cap_model_name((enum sc_cap_model)m)))
 				return o->capacity_model = m, 0;
-		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs", value);
+		return sc_err_set(err, "--capacity-model: invalid value '%s': expected easy or fcfs",
+				  SC_PRINTABLE(value));
 	}
 	if (!strcmp(name, "idle-watts-per-core")) {
 		if (sc_parse_number(value, 0, 1e6, "--idle-watts-per-core", &v, err) < 0)
@@ -582,10 +588,10 @@ int sc_sim_opt_set(struct sc_sim_opts *o, const char *name, const char *value, s
 		return 0;
 	}
 	if (strcmp(name, "gpus") && strcmp(name, "nodes"))
-		return sc_err_set(err, "unknown simulation option '%s'", name);
+		return sc_err_set(err, "unknown simulation option '%s'", SC_PRINTABLE(name));
 	if (sc_parse_number(value, 1, 1e9, name, &v, NULL) < 0 || v != (double)(uint32_t)v)
 		return sc_err_set(err, "--%s: invalid value '%s': expected a whole number from 1 to 1000000000", name,
-				  value);
+				  SC_PRINTABLE(value));
 	*(name[0] == 'g' ? &o->gpus : &o->nodes) = (uint32_t)v;
 	return 0;
 }
@@ -668,7 +674,11 @@ static int run_alloc(struct sim_run *r, size_t n_trace, struct sc_err *err)
 	r->jobs = calloc(n, sizeof(*r->jobs));
 	r->watts = calloc(n * r->conf->site.n_parts, sizeof(*r->watts));
 	r->scratch = malloc(n * sizeof(*r->scratch));
-	if (!r->jobs || !r->watts || !r->scratch)
+	r->outside = calloc(n, 1);
+	if (!r->jobs || !r->watts || !r->scratch || !r->outside)
+		return sc_err_set(err, "out of memory");
+	if (r->opts->estimates &&
+	    !(r->learned_parts = calloc(r->conf->site.n_parts ? r->conf->site.n_parts : 1, sizeof(*r->learned_parts))))
 		return sc_err_set(err, "out of memory");
 	for (int p = 0; p < SC_POL_N; p++)
 		if (!(r->pl[p] = calloc(n, sizeof(*r->pl[p]))))
@@ -895,22 +905,27 @@ static void policy_stats(struct sim_run *r, int p)
 	struct sc_sim_stats *s = &r->res->pol[p];
 	const struct plan *pl = r->pl[p];
 	int64_t *v = r->scratch;
-	size_t nj = r->nj, moved = 0;
+	size_t nj = 0, moved = 0;
 	double sum = 0, qsum = 0;
 
 	s->gco2e = 0;
-	for (size_t i = 0; i < nj; i++) {
+	for (size_t i = 0; i < r->nj; i++) {
+		if (r->outside[i])
+			continue;
 		s->gco2e += pl[i].g;
-		v[i] = pl[i].planned - r->jobs[i].submit;
-		sum += (double)v[i];
+		v[nj] = pl[i].planned - r->jobs[i].submit;
+		sum += (double)v[nj++];
 		moved += pl[i].part != r->jobs[i].home;
 	}
 	s->mean_delay_s = nj ? sum / (double)nj : 0;
 	s->p95_delay_s = p95(v, nj);
 	s->rerouted_pct = nj ? 100.0 * (double)moved / (double)nj : 0;
-	for (size_t i = 0; i < nj; i++) {
-		v[i] = pl[i].start - pl[i].planned;
-		qsum += (double)v[i];
+	nj = 0;
+	for (size_t i = 0; i < r->nj; i++) {
+		if (r->outside[i])
+			continue;
+		v[nj] = pl[i].start - pl[i].planned;
+		qsum += (double)v[nj++];
 	}
 	s->mean_queue_s = nj ? qsum / (double)nj : 0;
 	s->p95_queue_s = p95(v, nj);
@@ -930,12 +945,29 @@ static void run_relative(struct sc_sim_result *res)
 		res->pol[p].oracle_fraction = o > 1e-9 ? res->pol[p].savings_pct / o : NAN;
 }
 
+/* With a capacity: the jobs that queueing pushed past the end of the data
+ * under some policy (their run from its start to its end is not all inside
+ * the data, so that no policy can be priced on it) are outside the data,
+ * for every policy: the figures compare the same jobs, all priced on data. */
+static void run_outside(struct sim_run *r)
+{
+	struct sc_sim_result *res = r->res;
+
+	for (size_t i = 0; i < r->nj; i++) {
+		for (int p = 0; p < SC_POL_N && !r->outside[i]; p++)
+			r->outside[i] = r->pl[p][i].start + r->jobs[i].runtime > res->data_end;
+		res->jobs_queued_outside_data += r->outside[i];
+	}
+	res->jobs -= res->jobs_queued_outside_data;
+	res->jobs_outside_data += res->jobs_queued_outside_data;
+}
+
 /* keep_jobs: each replayed job's outcome under each policy. */
 static void run_keep(struct sim_run *r)
 {
 	for (size_t i = 0; i < r->nj; i++) {
 		size_t k = r->jobs[i].k;
-		r->res->in[k] = 1;
+		r->res->in[k] = !r->outside[i];
 		for (int p = 0; p < SC_POL_N; p++) {
 			struct sc_sim_out *o = &r->res->out[p][k];
 			o->part = r->pl[p][i].part;
@@ -949,6 +981,8 @@ static void run_keep(struct sim_run *r)
 static void run_free(struct sim_run *r)
 {
 	free(r->scratch);
+	free(r->outside);
+	free(r->learned_parts);
 	free(r->rs.v);
 	for (int p = 0; p < SC_POL_N; p++)
 		free(r->pl[p]);
@@ -984,6 +1018,7 @@ int sc_sim_run(const struct sc_conf *conf, const struct sc_grid *const *truth,
 			sc_err_set(err, "out of memory");
 			goto error;
 		}
+	run_outside(&r);
 	run_window(&r);
 	for (int p = 0; p < SC_POL_N; p++)
 		policy_stats(&r, p);

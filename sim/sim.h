@@ -28,7 +28,10 @@
  * exempt users, accounts or QOS (carbon.conf) start at submission under
  * every policy. A job whose window [submit, submit + max delay + run time)
  * is not inside every zone's truth is "outside the data": counted, not
- * replayed.
+ * replayed. So is, with a capacity, a job that queueing pushed past the end
+ * of the data under any policy: its run still takes the cluster's room
+ * (utilisation counts it), but no policy's emissions, saving or delays do,
+ * as no policy's run of it can be priced on data.
  *
  * With replan > 0, slurm-carbon re-plans the jobs it delayed every `replan`
  * seconds (the plugin itself decides once, at submission: this measures
@@ -136,7 +139,10 @@ struct sc_sim_out {
 
 struct sc_sim_result {
 	size_t jobs;              /* replayed (inside the data) */
-	size_t jobs_outside_data; /* not replayed: their window leaves the data */
+	size_t jobs_outside_data; /* not counted: their window leaves the data (queueing included) */
+	size_t jobs_queued_outside_data; /* of those, jobs whose run under some policy left the data only
+					  * because the capacity queued it: their runs took the cluster's
+					  * room, but no policy's figures count them */
 	size_t jobs_skipped;      /* the trace's skipped rows plus jobs that cannot be priced */
 	size_t jobs_exempt;
 	int64_t max_delay;        /* as used */

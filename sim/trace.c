@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "acct/sacct.h"
+#include "base/file.h"
 #include "forecast/csvfile.h"
 #include "base/units.h"
 #include "sim/trace.h"
@@ -144,15 +145,14 @@ static const char *const swf_names[18] = {
 	"partition", "preceding job", "think time",
 };
 
-/* SWF header: "; UnixStartTime: 1234" (blanks around the colon vary). */
+/* SWF header: "; UnixStartTime: 1234" (blanks around the colon vary). The
+ * whole rest of the line is the value: trailing garbage is an error. */
 static int swf_header(const char *line, struct sc_trace *t, const char *name, long lineno,
 		      struct sc_err *err)
 {
 	const char *p = line + 1;
 	const char *key = "UnixStartTime";
 	double v;
-	char buf[64];
-	size_t n;
 
 	while (isspace((unsigned char)*p))
 		p++;
@@ -164,13 +164,13 @@ static int swf_header(const char *line, struct sc_trace *t, const char *name, lo
 	if (*p != ':')
 		return 0;
 	p++;
-	n = strlen(p);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, p, n);
-	buf[n] = '\0';
-	if (sc_parse_number(buf, 0, 253402300799.0, "UnixStartTime", &v, err) < 0)
-		return sc_err_prefix(err, "%s:%ld: ", name, lineno);
+	while (isspace((unsigned char)*p))
+		p++;
+	if (sc_parse_number(p, 0, 253402300799.0, "UnixStartTime", &v, NULL) < 0 || v != (double)(int64_t)v)
+		return sc_err_set(err,
+				  "%s:%ld: invalid UnixStartTime '%s': expected the seconds since "
+				  "1970-01-01T00:00:00Z, a whole number from 0 to 253402300799, and nothing after it",
+				  name, lineno, SC_PRINTABLE(p));
 	t->unix_start = (int64_t)v;
 	return 0;
 }
@@ -192,7 +192,7 @@ static int swf_row(struct sc_trace *t, char *line, const char *name, long lineno
 			return sc_err_prefix(err, "%s:%ld: field %d: ", name, lineno, i + 1);
 		if (v[i] < 0 && v[i] != -1)
 			return sc_err_set(err, "%s:%ld: field %d (%s) is %s: expected -1 (unknown) or a value >= 0",
-					  name, lineno, i + 1, swf_names[i], f[i]);
+					  name, lineno, i + 1, swf_names[i], SC_PRINTABLE(f[i]));
 	}
 	if (v[1] < 0)
 		return sc_err_set(err, "%s:%ld: the submit time (field 2) is unknown: every job needs one", name,
@@ -490,8 +490,9 @@ static enum sc_trace_format detect(const char *line)
 	return SC_TRACE_CSV;
 }
 
-struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
-				      enum sc_trace_unit unit, struct sc_err *err)
+/* sc_trace_read_stream with name already printable. */
+static struct sc_trace *read_stream(FILE *f, const char *name, enum sc_trace_format format,
+				    enum sc_trace_unit unit, struct sc_err *err)
 {
 	struct sc_trace *t = calloc(1, sizeof(*t));
 	struct csv_row *rows = NULL;
@@ -567,7 +568,8 @@ struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_f
 		}
 	}
 	if (len == -2) {
-		sc_err_set(err, "%s:%ld: line too long", name, lineno + 1);
+		sc_err_set(err, "%s:%ld: line %ld is longer than %zu bytes: expected a job trace (SWF, CSV or sacct -P output)",
+			   name, lineno + 1, lineno + 1, SC_LINE_MAX);
 		goto error;
 	}
 	if (ferror(f)) {
@@ -608,16 +610,23 @@ error:
 	return NULL;
 }
 
+struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
+				      enum sc_trace_unit unit, struct sc_err *err)
+{
+	char pname[SC_PRINTABLE_MAX];
+
+	/* The name is quoted in every message: printable once, here. */
+	return read_stream(f, sc_printable(pname, sizeof(pname), name), format, unit, err);
+}
+
 struct sc_trace *sc_trace_read(const char *path, enum sc_trace_format format,
 			       enum sc_trace_unit unit, struct sc_err *err)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = sc_open_regular(path, "trace", 0, err);
 	struct sc_trace *t;
 
-	if (!f) {
-		sc_err_set(err, "cannot read trace %s: %s", path, strerror(errno));
+	if (!f)
 		return NULL;
-	}
 	t = sc_trace_read_stream(f, path, format, unit, err);
 	fclose(f);
 	return t;

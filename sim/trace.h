@@ -97,7 +97,8 @@ const char *sc_trace_format_name(enum sc_trace_format f);
 struct sc_trace *sc_trace_read(const char *path, enum sc_trace_format format,
 			       enum sc_trace_unit unit, struct sc_err *err);
 
-/* The same on an open stream; name is used in messages. */
+/* The same on an open stream; name is used in messages (quoted printable,
+ * as every field of the trace they quote). */
 struct sc_trace *sc_trace_read_stream(FILE *f, const char *name, enum sc_trace_format format,
 				      enum sc_trace_unit unit, struct sc_err *err);
 

@@ -452,7 +452,12 @@ static void test_report_sacct_args(void **state)
 	run_free(&r);
 	r = scarbon(NULL, "report --input /nonexistent.sacct");
 	assert_int_equal(r.status, 1);
-	assert_contains(r.err, "cannot read /nonexistent.sacct");
+	assert_contains(r.err, "cannot read sacct output /nonexistent.sacct");
+	run_free(&r);
+	/* Only a regular file (or '-'): a directory is refused up front. */
+	r = scarbon(NULL, "report --input /");
+	assert_int_equal(r.status, 1);
+	assert_contains(r.err, "sacct output / is a directory, not a regular file: expected a regular file");
 	run_free(&r);
 	r = scarbon(NULL, "report --input '%s' -S 'noon'", dump);
 	assert_int_equal(r.status, 2);

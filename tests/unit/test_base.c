@@ -1,4 +1,4 @@
-/* slurm-carbon: tests of base/ — growing arrays and the JSON encoding (errors and units
+/* slurm-carbon: tests of base/ — growing arrays, reading lines and the JSON encoding (errors and units
  * have test_units.c).
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "base/error.h"
+#include "base/file.h"
 #include "base/grow.h"
 #include "base/json.h"
 
@@ -72,6 +73,115 @@ static void test_printable(void **state)
 	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\x01"), "0123456789\\x01");
 	assert_string_equal(sc_printable(b, 3, "abc"), "ab");
 	assert_string_equal(sc_printable(b, 1, "abc"), "");
+	/* C1 controls (U+0085 "next line", U+009B CSI) and U+2028/U+2029, valid UTF-8 that
+	 * terminals and line-oriented tools take as controls or line ends, are escaped. */
+	assert_string_equal(SC_PRINTABLE("a\xc2\x85" "b\xc2\x9b" "2J"), "a\\xc2\\x85b\\xc2\\x9b2J");
+	assert_string_equal(SC_PRINTABLE("x\xe2\x80\xa8y\xe2\x80\xa9"), "x\\xe2\\x80\\xa8y\\xe2\\x80\\xa9");
+	assert_string_equal(SC_PRINTABLE("\xc2\xa0\xe2\x80\xa7"), "\xc2\xa0\xe2\x80\xa7"); /* neighbours kept */
+	assert_string_equal(sc_printable(b, sizeof(b), "0123456789\xc2\x85"), "0123456789...");
+}
+
+static void test_utf8_trim(void **state)
+{
+	char s[32];
+	struct sc_err err;
+
+	(void)state;
+	assert_null(sc_utf8_trim(NULL));
+	strcpy(s, "caf\xc3");          /* cut inside é */
+	assert_string_equal(sc_utf8_trim(s), "caf");
+	strcpy(s, "caf\xc3\xa9");      /* whole */
+	assert_string_equal(sc_utf8_trim(s), "caf\xc3\xa9");
+	strcpy(s, "x\xe2\x82");         /* 2 of 3 bytes of ₂ */
+	assert_string_equal(sc_utf8_trim(s), "x");
+	strcpy(s, "x\xf0\x9f\x98");     /* 3 of 4 bytes of an emoji */
+	assert_string_equal(sc_utf8_trim(s), "x");
+	strcpy(s, "x\xf0\x9f\x98\x80"); /* whole */
+	assert_string_equal(sc_utf8_trim(s), "x\xf0\x9f\x98\x80");
+	strcpy(s, "ab\x80");            /* a stray continuation byte is no cut sequence */
+	assert_string_equal(sc_utf8_trim(s), "ab\x80");
+	strcpy(s, "");
+	assert_string_equal(sc_utf8_trim(s), "");
+	/* sc_err_set cuts a long message at a character boundary */
+	{
+		char big[SC_ERR_MAX + 8];
+
+		memset(big, 'a', SC_ERR_MAX - 2);
+		strcpy(big + SC_ERR_MAX - 2, "\xc3\xa9\xc3\xa9");
+		sc_err_set(&err, "%s", big);
+		assert_int_equal(strlen(err.msg), SC_ERR_MAX - 2);
+		sc_err_set(&err, "%s", big + 1); /* one byte shorter: the first é fits whole */
+		assert_int_equal(strlen(err.msg), SC_ERR_MAX - 1);
+		assert_memory_equal(err.msg + SC_ERR_MAX - 3, "\xc3\xa9", 2);
+	}
+}
+
+static FILE *mem(const char *text, size_t len)
+{
+	FILE *f = fmemopen((void *)text, len, "r");
+
+	assert_non_null(f);
+	return f;
+}
+
+static void test_read_line(void **state)
+{
+	static const char text[] = "one\n\nthree\r\nlast";
+	char *buf = NULL, *big;
+	size_t cap = 0, n = 300000;
+	FILE *f;
+
+	(void)state;
+	f = mem(text, sizeof(text) - 1);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 3);
+	assert_string_equal(buf, "one");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
+	assert_string_equal(buf, "");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 6);
+	assert_string_equal(buf, "three\r");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 4);
+	assert_string_equal(buf, "last");
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
+	fclose(f);
+	free(buf);
+
+	/* An empty first line gives a valid string even with no buffer yet. */
+	buf = NULL;
+	cap = 0;
+	f = mem("\nx", 2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
+	assert_non_null(buf);
+	assert_string_equal(buf, "");
+	fclose(f);
+	free(buf);
+
+	/* Any length (here 300,000 bytes), and a cap: longer is -2 and the
+	 * rest of the line is skipped. */
+	big = malloc(2 * n + 4);
+	assert_non_null(big);
+	memset(big, 'x', n);
+	big[n] = '\n';
+	memset(big + n + 1, 'y', n);
+	big[2 * n + 1] = '\n';
+	memcpy(big + 2 * n + 2, "z\n", 2);
+	buf = NULL;
+	cap = 0;
+	f = mem(big, 2 * n + 4);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 0), (long)n);
+	assert_int_equal(strlen(buf), n);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), -2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), 1);
+	assert_string_equal(buf, "z");
+	fclose(f);
+	/* Exactly max_len is fine. */
+	f = mem("abcd\nabcde\n", 11);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), 4);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -2);
+	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -1);
+	fclose(f);
+	free(buf);
+	free(big);
 }
 
 static void test_json_dumps(void **state)
@@ -138,9 +248,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_grow_cap),
 		cmocka_unit_test(test_grow),
+		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_json_dumps),
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_printable),
+		cmocka_unit_test(test_utf8_trim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

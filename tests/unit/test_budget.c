@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/units.h"
@@ -142,6 +143,25 @@ static void corrupt(const char *text, const char *want)
 static void test_ledger_corrupt(void **state)
 {
 	(void)state;
+	/* A FIFO in its place is refused at once, never waited on (alarm: a
+	 * hang fails the test). */
+	{
+		char path[128];
+		struct sc_ledger l;
+		struct sc_err err = { "" };
+
+		snprintf(path, sizeof(path), "%s/fifo.json", dir);
+		assert_int_equal(mkfifo(path, 0600), 0);
+		alarm(10);
+		assert_int_equal(sc_ledger_load(&l, path, &err), -1);
+		alarm(0);
+		unlink(path);
+		assert_contains(err.msg, "budget ledger ");
+		assert_contains(err.msg, "fifo.json is a FIFO, not a regular file: expected a regular file");
+		assert_int_equal(l.n, 0);
+	}
+	corrupt("{\"v\":1,\"computed\":5,\"budgets\":{\"a\\u001b\":{\"start\":1,\"end\":2,\"limit_g\":1,"
+		"\"actual_g\":-1,\"estimated_g\":0,\"jobs\":0}}}", "budget a\\x1b: expected");
 	corrupt("{\"v\":1,\"computed\":5,", "not a budget ledger");
 	corrupt("[]", "expected {\"v\":1");
 	corrupt("{\"v\":2,\"computed\":5,\"budgets\":{}}", "expected {\"v\":1");

@@ -4,7 +4,9 @@
 #include "tests/unit/testutil.h"
 
 #include <jansson.h>
+#include <fcntl.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -507,6 +509,8 @@ static void test_plan_job_name(void **state)
 		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
 		   "\"name\":\"sim\",\"jobs\":5,\"ratio_median\":0.1,\"ratio_q\":0.2,\"ratio_total\":0.1},"
 		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+		   "\"name\":\"sbatch\",\"jobs\":7,\"ratio_median\":0.2,\"ratio_q\":0.3,\"ratio_total\":0.25},"
+		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
 		   "\"name\":\"relax.sh\",\"jobs\":6,\"ratio_median\":0.2,\"ratio_q\":0.3,\"ratio_total\":0.25}]}\n");
 	write_file("relax.sh", "#!/bin/sh\n#SBATCH -t 2:00:00\nsrun ./relax\n");
 	write_file("named.sh", "#!/bin/sh\n#SBATCH --job-name=sim\nsrun ./sim\n");
@@ -518,6 +522,7 @@ static void test_plan_job_name(void **state)
 		{ "-J sim", 0, NULL, "Estimate: learned: total run time of 5 jobs of alice/phys/p/sim" },
 		{ "--format json named.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/sim\"" },
 		{ "--format json ./relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/relax.sh\"" },
+		{ "--format json - < relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/sbatch\"" },
 		{ "--format json --job-name=other relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p\"" },
 		{ "--format json", 0, NULL, "\"estimate_key\":\"alice/phys/p\"" },
 		{ "-J ''", 2, "--job-name: empty; expected a job name", NULL },
@@ -625,10 +630,102 @@ static void test_plan_script_and_budget(void **state)
 	assert_int_equal(r1.status, 2);
 	assert_contains(r1.err, "--cpus-per-task");
 	run_free(&r1);
+	/* --time UNLIMITED is priced at DefaultTime, and the plan says so, in
+	 * text and in the record. */
+	r1 = scarbon("plan --time UNLIMITED --now 2021-11-09T00:00:00Z");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "Run time: time limit UNLIMITED: priced at DefaultTime=01:00:00 of partition compute\n");
+	run_free(&r1);
+	r1 = scarbon("plan --time UNLIMITED --now 2021-11-09T00:00:00Z --format json");
+	assert_int_equal(r1.status, 0);
+	assert_contains(r1.out, "\"time_note\":\"time limit UNLIMITED: priced at DefaultTime=01:00:00 of partition compute\"");
+	run_free(&r1);
+	r1 = scarbon("plan --time 1:00:00 --now 2021-11-09T00:00:00Z --format json");
+	assert_int_equal(r1.status, 0);
+	assert_null(strstr(r1.out, "time_note"));
+	run_free(&r1);
+	/* What the command line quotes back is printable. */
+	r1 = scarbon("plan --bo\"$(printf '\\033[2J')\"gus");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unknown option '--bo\\x1b[2Jgus'");
+	run_free(&r1);
+	r1 = scarbon("\"$(printf 'pla\\007n')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unknown command 'pla\\x07n'");
+	run_free(&r1);
+	r1 = scarbon("forecast extra\"$(printf '\\033')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "unexpected argument 'extra\\x1b'");
+	run_free(&r1);
+	r1 = scarbon("plan -N \"$(printf '2\\033')\"");
+	assert_int_equal(r1.status, 2);
+	assert_contains(r1.err, "invalid value '2\\x1b'");
+	run_free(&r1);
 	r1 = scarbon("plan no-such-script.sh");
 	assert_int_equal(r1.status, 1);
 	assert_contains(r1.err, "cannot read batch script no-such-script.sh");
 	run_free(&r1);
+	/* A batch script that is a FIFO is refused, never read (its text is
+	 * already in the pipe, so a reader would not wait). */
+	{
+		char fifo[400];
+		int fd;
+
+		snprintf(fifo, sizeof(fifo), "%s/script.fifo", tmpdir);
+		assert_int_equal(mkfifo(fifo, 0600), 0);
+		fd = open(fifo, O_RDWR | O_NONBLOCK);
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "#SBATCH -c 2\necho\n", 18), 18);
+		r1 = scarbon("plan script.fifo");
+		close(fd);
+		unlink(fifo);
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script script.fifo is a FIFO, not a regular file: expected a regular file");
+		run_free(&r1);
+	}
+	/* A NUL byte in an #SBATCH line is an error, not the end of the option;
+	 * a device is no batch script; more than Slurm's 4 MiB is refused, also
+	 * on stdin. */
+	{
+		static const char nul[] = "#!/bin/sh\n#SBATCH -c 2\n#SBATCH --time=1:00:00\0 -p gpu\necho\n";
+		char path[400], *big;
+		size_t n = (size_t)5 << 20;
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/nul.sh", tmpdir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(nul, 1, sizeof(nul) - 1, f), sizeof(nul) - 1);
+		assert_int_equal(fclose(f), 0);
+		r1 = scarbon("plan nul.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "nul.sh:3: line 3 contains a NUL byte: expected a text batch script");
+		run_free(&r1);
+		r1 = scarbon("plan /dev/urandom");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script /dev/urandom is a character device, not a regular file");
+		run_free(&r1);
+		big = malloc(n);
+		assert_non_null(big);
+		for (size_t i = 0; i < n; i += 2)
+			memcpy(big + i, "#\n", 2);
+		snprintf(path, sizeof(path), "%s/big.sh", tmpdir);
+		f = fopen(path, "w");
+		assert_non_null(f);
+		assert_int_equal(fwrite(big, 1, n, f), n);
+		assert_int_equal(fclose(f), 0);
+		free(big);
+		r1 = scarbon("plan big.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "batch script big.sh has 5242880 bytes: expected at most 4194304 (4 MiB)");
+		run_free(&r1);
+		r1 = scarbon("plan - <big.sh");
+		assert_int_equal(r1.status, 1);
+		assert_contains(r1.err, "-:2097153: more than 4194304 bytes before the first command: expected a batch "
+				"script of at most 4194304 bytes (4 MiB, Slurm's default max_script_size)");
+		run_free(&r1);
+		unlink(path);
+	}
 	/* Unmanaged partitions and opting out are left alone. */
 	r1 = scarbon("plan -p debug --format json --now 2021-11-09T00:00:00Z");
 	assert_int_equal(r1.status, 0);

@@ -348,7 +348,16 @@ static void test_record_errors(void **state)
 	expect_error(ZL "PartitionName=p Zone=Z Alternatives=p\n",
 		     "carbon.conf:2: Alternatives= of PartitionName=p names the partition itself; expected other managed partitions");
 	expect_error(ZL "PartitionName=p Zone=Z Alternatives=q,q\nPartitionName=q Zone=Z\n",
-		     "carbon.conf:2: Alternatives= of PartitionName=p names 'q' twice; name each partition once");
+		     "carbon.conf:2: Alternatives= of PartitionName=p: 'q' listed 2 times; name each partition once");
+	/* A name listed several times is one error, however often it is listed. */
+	expect_error(ZL "PartitionName=p Zone=Z Alternatives=q,r,q,q\nPartitionName=q Zone=Z\nPartitionName=r Zone=Z\n",
+		     "carbon.conf:2: Alternatives= of PartitionName=p: 'q' listed 3 times; name each partition once");
+	expect_error(ZL "PartitionName=st Zone=Z Alternatives=st,st,st\n",
+		     "carbon.conf:2: Alternatives= of PartitionName=st names the partition itself (listed 3 times); "
+		     "expected other managed partitions");
+	expect_error(ZL "PartitionName=p Zone=Z Alternatives=x,x\n",
+		     "carbon.conf:2: Alternatives= of PartitionName=p: 'x' (listed 2 times) is not a PartitionName "
+		     "record of this file; expected managed partitions");
 	expect_error(ZL "PartitionName=p Zone=Z Alternatives=q,\nPartitionName=q Zone=Z\n",
 		     "carbon.conf:2: Alternatives: empty item in list 'q,'; expected names separated by commas (a,b,c)");
 	expect_error(ZL "PartitionName=p Zone=Z Default=yes\nPartitionName=q Zone=Z Default=yes\n",

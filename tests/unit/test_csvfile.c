@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "forecast/csvfile.h"
+#include "base/file.h"
 #include "base/units.h"
 
 /* --- sc_csv_split ------------------------------------------------------- */
@@ -79,7 +80,7 @@ static void test_split(void **state)
 	assert_null(f[2]);
 	assert_int_equal(split("1,2,3", ',', 1, NULL, 0, buf, sizeof(buf), &err), 3);
 }
-
+/* --- helpers ------------------------------------------------------------ */
 /* --- sc_read_line ------------------------------------------------------- */
 
 static FILE *mem(const char *text, size_t len)
@@ -99,66 +100,6 @@ static void test_trim(void **state)
 	assert_string_equal(sc_csv_trim(b), "x");
 	assert_string_equal(sc_csv_trim(c), "");
 	assert_string_equal(sc_csv_trim(d), "a b");
-}
-
-static void test_read_line(void **state)
-{
-	static const char text[] = "one\n\nthree\r\nlast";
-	char *buf = NULL, *big;
-	size_t cap = 0, n = 300000;
-	FILE *f;
-
-	(void)state;
-	f = mem(text, sizeof(text) - 1);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 3);
-	assert_string_equal(buf, "one");
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
-	assert_string_equal(buf, "");
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 6);
-	assert_string_equal(buf, "three\r");
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 4);
-	assert_string_equal(buf, "last");
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), -1);
-	fclose(f);
-	free(buf);
-
-	/* An empty first line gives a valid string even with no buffer yet. */
-	buf = NULL;
-	cap = 0;
-	f = mem("\nx", 2);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), 0);
-	assert_non_null(buf);
-	assert_string_equal(buf, "");
-	fclose(f);
-	free(buf);
-
-	/* Any length (here 300,000 bytes), and a cap: longer is -2 and the
-	 * rest of the line is skipped. */
-	big = malloc(2 * n + 4);
-	assert_non_null(big);
-	memset(big, 'x', n);
-	big[n] = '\n';
-	memset(big + n + 1, 'y', n);
-	big[2 * n + 1] = '\n';
-	memcpy(big + 2 * n + 2, "z\n", 2);
-	buf = NULL;
-	cap = 0;
-	f = mem(big, 2 * n + 4);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 0), (long)n);
-	assert_int_equal(strlen(buf), n);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), -2);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 1000), 1);
-	assert_string_equal(buf, "z");
-	fclose(f);
-	/* Exactly max_len is fine. */
-	f = mem("abcd\nabcde\n", 11);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 4), 4);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -2);
-	assert_int_equal(sc_read_line(f, &buf, &cap, 4), -1);
-	fclose(f);
-	free(buf);
-	free(big);
 }
 
 /* --- sc_csv_read_intensity ------------------------------------------------ */
@@ -553,7 +494,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_trim),
-		cmocka_unit_test(test_read_line),
 		cmocka_unit_test(test_contract_format),
 		cmocka_unit_test(test_real_files),
 		cmocka_unit_test(test_em_export),

@@ -772,6 +772,67 @@ static void test_request_build(void **state)
 	assert_int_equal(sc_site_find(&site, "Green"), -1);
 }
 
+/* A job too large for the engine says which quantity, how much and the
+ * limit; names quoted from the job are printable. */
+static enum sc_build build_job(const struct sc_job_fields *f, struct sc_request *r, struct sc_err *why)
+{
+	struct sc_site site = make_site();
+	struct sc_part_defaults defs[3] = { { 2048 }, { 0 }, { 0 } };
+
+	return sc_request_build(&site, defs, 0, 1, f, r, why);
+}
+
+static void test_request_out_of_range(void **state)
+{
+	static const struct {
+		struct sc_job_fields f;
+		const char *want;
+	} cases[] = {
+		{ { .ntasks = 65536, .cpus_per_task = 65536 },
+		  "the job asks for 4294967296 cores (tasks × CPUs per task): expected at most 4294967295" },
+		{ { .nodes = 4, .gpus_per_node = (uint64_t)1 << 31 },
+		  "the job asks for 8589934592 GPUs (--gpus + per node × nodes + per task × tasks): expected at most 4294967295" },
+		{ { .gpus_per_job = UINT64_MAX, .gpus_per_task = 2 },
+		  "the job asks for more than 18446744073709551614 GPUs" },
+		{ { .nodes = 2, .mem_per_node_mb = (uint64_t)1 << 40 },
+		  "the job asks for 2199023255552 MB of memory (--mem × nodes): expected at most 1099511627776" },
+		{ { .ntasks = 4, .mem_per_cpu_mb = UINT64_MAX / 2 },
+		  "the job asks for more than 18446744073709551614 MB of memory (--mem-per-cpu × cores)" },
+	};
+	struct sc_job_fields f = { 0 };
+	struct sc_request r;
+	struct sc_err why;
+	char longname[300];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(build_job(&cases[i].f, &r, &why), SC_BUILD_INVALID);
+		assert_contains(why.msg, cases[i].want);
+	}
+	/* Exactly the limits pass. */
+	memset(&f, 0, sizeof(f));
+	f.min_cpus = UINT32_MAX;
+	f.gpus_per_job = UINT32_MAX;
+	f.mem_per_node_mb = (uint64_t)1 << 40;
+	assert_int_equal(build_job(&f, &r, &why), SC_BUILD_OK);
+	assert_int_equal(r.shape.cores, UINT32_MAX);
+	assert_int_equal(r.shape.gpus, UINT32_MAX);
+	/* Partition names and options from the job are quoted printable. */
+	memset(&f, 0, sizeof(f));
+	f.partition = "cpu,de\x1b[2Jbug";
+	assert_int_equal(build_job(&f, &r, &why), SC_BUILD_UNMANAGED);
+	assert_string_equal(why.msg, "partition de\\x1b[2Jbug is not managed by carbon.conf");
+	memset(longname, 'p', sizeof(longname) - 1);
+	longname[sizeof(longname) - 1] = '\0';
+	f.partition = longname;
+	assert_int_equal(build_job(&f, &r, &why), SC_BUILD_UNMANAGED);
+	assert_contains(why.msg, "is 299 bytes long: expected at most 127");
+	f.partition = NULL;
+	f.policy = "\x07none";
+	assert_int_equal(build_job(&f, &r, &why), SC_BUILD_INVALID);
+	assert_contains(why.msg, "--carbon-policy: invalid value '\\x07none'");
+}
+
 static void test_names(void **state)
 {
 	(void)state;
@@ -1078,6 +1139,7 @@ int main(void)
 		cmocka_unit_test(test_redecide_hysteresis),
 		cmocka_unit_test(test_redecide_random),
 		cmocka_unit_test(test_request_build),
+		cmocka_unit_test(test_request_out_of_range),
 		cmocka_unit_test(test_names),
 	};
 

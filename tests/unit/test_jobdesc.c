@@ -99,6 +99,7 @@ static void test_fields_unset(void **state)
 	assert_int_equal(f.mem_per_cpu_mb, 0);
 	assert_int_equal(f.gpus_per_job + f.gpus_per_node + f.gpus_per_task, 0);
 	assert_int_equal(f.time_limit, 0);
+	assert_false(f.time_unlimited);
 	assert_int_equal(f.begin, 0);
 	assert_int_equal(f.deadline, 0);
 	assert_null(f.budget);
@@ -112,6 +113,7 @@ static void test_fields_unset(void **state)
 	jd.deadline = (time_t)NO_VAL;
 	assert_int_equal(sc_jobdesc_fields(&jd, &f, &why), 0);
 	assert_int_equal(f.time_limit, 0);
+	assert_true(f.time_unlimited); /* priced at DefaultTime, and the record says so */
 	assert_int_equal(f.mem_per_node_mb + f.mem_per_cpu_mb, 0);
 	assert_int_equal(f.deadline, 0);
 }

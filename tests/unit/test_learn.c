@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/json.h"
@@ -455,6 +456,15 @@ static void test_write_load(void **state)
 	assert_non_null(path);
 	assert_null(sc_model_load(path, NOW, 0, &err));
 	assert_contains(err.msg, "cannot read");
+	/* A FIFO in its place is refused at once, never waited on (alarm: a hang
+	 * fails the test). */
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(sc_model_load(path, NOW, 0, &err));
+	alarm(0);
+	assert_contains(err.msg, "learned model ");
+	assert_contains(err.msg, "is a FIFO, not a regular file: expected a regular file");
+	unlink(path);
 	assert_int_equal(sc_fit_write(m, path, &err), 0);
 	mod = sc_model_load(path, NOW, 0, &err);
 	assert_non_null(mod);

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "tests/unit/testutil.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/conf.h"
@@ -121,6 +122,22 @@ static void test_counters_bad_files(void **state)
 		assert_int_equal(c.n, 1);
 		assert_int_equal(c.rows[0].n[SC_KIND_RUN], 5);
 		sc_counters_free(&c);
+	}
+	/* A FIFO in its place is refused at once, never waited on (alarm: a hang
+	 * fails the test), and the counts stay. */
+	{
+		struct sc_counters c;
+		snprintf(path, sizeof(path), "%s/fifo.json", dir);
+		assert_int_equal(mkfifo(path, 0600), 0);
+		assert_int_equal(sc_counters_init(&c, names, 1), 0);
+		c.rows[0].n[SC_KIND_RUN] = 5;
+		alarm(10);
+		assert_int_equal(sc_counters_load(&c, path, &err), -1);
+		alarm(0);
+		assert_contains(err.msg, "fifo.json is a FIFO, not a regular file: expected a regular file");
+		assert_int_equal(c.rows[0].n[SC_KIND_RUN], 5);
+		sc_counters_free(&c);
+		unlink(path);
 	}
 	assert_null(sc_counters_path(NULL, &err));
 	assert_contains(err.msg, "no StateDir");

@@ -167,7 +167,7 @@ static void test_learned(void **state)
 	memset(&f, 0, sizeof(f));
 	f.cpus_per_task = 4;
 	/* alice: 2 h × 0.25 at 4 × 5 W measured: 20 W × 0.5 h × 1.5 × 300 = 4.5 g. */
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.action, SC_ACT_RUN);
 	assert_int_equal(ev.d.chosen.runtime, 1800);
 	assert_near(ev.d.chosen.watts, 20, 1e-9);
@@ -180,18 +180,37 @@ static void test_learned(void **state)
 	assert_contains(s, "\"estimate\":\"learned\",\"estimate_key\":\"alice/physics/p\",\"estimate_jobs\":12");
 	free(s);
 	/* bob: the partition's ratio, configured watts: 40 W × 1 h × 1.5 × 300 = 18 g. */
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "bob", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 3600);
 	assert_near(ev.d.chosen.gco2e, 18, 1e-9);
 	assert_string_equal(ev.ctx.estimate_key, "*/*/p");
+	/* A caller's scratch (dirty on purpose, reused from job to job) prices
+	 * exactly as the call's own copy: alice's learned watts do not stay
+	 * behind for bob. */
+	{
+		struct sc_partition scratch[1];
+		struct sc_eval ev2;
+
+		memset(scratch, 0xa5, sizeof(scratch));
+		assert_int_equal(sc_evaluate_model(c, snap, m, scratch, &f, "alice", "physics", NULL, NOW, &ev2), 0);
+		assert_int_equal(ev2.d.chosen.runtime, 1800);
+		assert_near(ev2.d.chosen.watts, 20, 1e-9);
+		assert_near(ev2.d.chosen.gco2e, 4.5, 1e-9);
+		assert_near(scratch[0].power.core_w, 5, 1e-9);
+		assert_int_equal(sc_evaluate_model(c, snap, m, scratch, &f, "bob", "physics", NULL, NOW, &ev2), 0);
+		assert_int_equal(ev2.d.chosen.runtime, ev.d.chosen.runtime);
+		assert_near(ev2.d.chosen.watts, ev.d.chosen.watts, 1e-12);
+		assert_near(ev2.d.chosen.gco2e, ev.d.chosen.gco2e, 1e-12);
+		assert_string_equal(ev2.d.basis, ev.d.basis);
+	}
 	/* Over a budget: the message says which estimate it used. */
 	f.budget = "10g";
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "bob", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.action, SC_ACT_REJECT);
 	assert_contains(ev.d.basis, "learned: median run time of 40 jobs of */*/p");
 	f.budget = NULL;
 	/* No model: carbon.conf's figures, recorded as configured. */
-	assert_int_equal(sc_evaluate_model(c, snap, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, NULL, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 7200);
 	assert_string_equal(ev.ctx.estimate, "configured");
 	assert_null(ev.ctx.estimate_key);
@@ -202,7 +221,7 @@ static void test_learned(void **state)
 	json_decref(rec);
 	/* Estimates=configured (the default): the model is not used. */
 	c->estimates_learned = 0;
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 7200);
 	assert_null(ev.ctx.estimate);
 	sc_model_destroy(m);
@@ -210,7 +229,7 @@ static void test_learned(void **state)
 	c->estimates_learned = 1;
 	m = sc_model_parse(model_v2, strlen(model_v2), "e.json", NOW, 0, NULL);
 	assert_non_null(m);
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "bob", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "bob", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 5400);
 	assert_near(ev.ctx.estimate_ratio, 0.75, 1e-12);
 	assert_near(ev.window_ratio, 0.9, 1e-12); /* the start is chosen with ratio_q */
@@ -220,7 +239,7 @@ static void test_learned(void **state)
 	m = sc_model_parse(model_v3, strlen(model_v3), "e.json", NOW, 0, NULL);
 	assert_non_null(m);
 	f.name = "relax.sh";
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 720); /* 2 h × 0.1 */
 	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p/relax.sh");
 	assert_int_equal(ev.ctx.estimate_jobs, 6);
@@ -231,11 +250,11 @@ static void test_learned(void **state)
 	assert_contains(s, "\"estimate_key\":\"alice/physics/p/relax.sh\",\"estimate_jobs\":6");
 	free(s);
 	f.name = "wrap";
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_int_equal(ev.d.chosen.runtime, 3600);
 	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p");
 	f.name = NULL;
-	assert_int_equal(sc_evaluate_model(c, snap, m, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
 	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p");
 	sc_model_destroy(m);
 	sc_snapshot_destroy(snap);

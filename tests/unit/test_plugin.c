@@ -317,6 +317,73 @@ static void test_delay(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* A job whose time limit is UNLIMITED is priced at its partition's
+ * DefaultTime, and its record says so; one with a limit has no such note. */
+static void test_unlimited_time(void **state)
+{
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+
+	(void)state;
+	assert_int_equal(start("enforce", NULL), SLURM_SUCCESS);
+	job_init(&jd, "gpu", INFINITE, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_string_not_equal(str(r, "decision"), "none");
+	assert_contains(str(r, "time_note"), "time limit UNLIMITED: priced at DefaultTime=");
+	assert_contains(str(r, "time_note"), " of partition ");
+	json_decref(r);
+	job_free(&jd, msg);
+	msg = NULL;
+	job_init(&jd, "gpu", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_null(json_object_get(r, "time_note"));
+	json_decref(r);
+	job_free(&jd, msg);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+}
+
+/* Estimates=learned: the learned power is priced in the plugin's own room
+ * (allocated at init), job after job, as sc_evaluate_model's own copy would:
+ * compute's measured 5 W per core, 4 cores: 20 W, not carbon.conf's 40. */
+static void test_learned_power(void **state)
+{
+	char model[256], text[512];
+	job_desc_msg_t jd;
+	char *msg = NULL;
+	json_t *r;
+	FILE *f;
+
+	(void)state;
+	write_files("enforce", NULL); /* sets t_now */
+	snprintf(model, sizeof(model), "%s/estimates.json", dir);
+	snprintf(text, sizeof(text),
+		 "{\"version\":1,\"kind\":\"slurm-carbon estimates\",\"created\":%lld,\"quantile\":0.9,"
+		 "\"entries\":[{\"level\":\"partition\",\"partition\":\"compute\",\"jobs\":40,"
+		 "\"ratio_median\":0.5,\"ratio_q\":0.9,\"core_w\":5,\"core_w_jobs\":40}]}",
+		 (long long)t_now);
+	f = fopen(model, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(start("enforce", "Estimates=learned"), SLURM_SUCCESS);
+	for (int k = 0; k < 2; k++) {
+		job_init(&jd, k ? "gpu" : "compute", 60, NULL);
+		assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+		r = record_of(&jd);
+		assert_string_equal(str(r, "estimate"), k ? "configured" : "learned");
+		/* compute: learned 4 × 5 W; gpu (no entry): carbon.conf's 4 × 10 W. */
+		assert_near(json_number_value(json_object_get(r, "watts")), k ? 40 : 20, 1e-9);
+		json_decref(r);
+		job_free(&jd, msg);
+		msg = NULL;
+	}
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	unlink(model);
+}
+
 static void test_reroute_and_messages(void **state)
 {
 	static const char *const forged[] = { "CARBON_NOT_BEFORE=9999999999", NULL };
@@ -478,6 +545,14 @@ static void test_left_alone(void **state)
 	assert_null(msg);
 	r = record_of(&jd);
 	assert_contains(str(r, "reason"), "partition debug is not managed");
+	json_decref(r);
+	job_free(&jd, msg);
+	/* A partition name with control bytes is quoted printable. */
+	msg = NULL;
+	job_init(&jd, "de\x1b[2Jbug", 60, NULL);
+	assert_int_equal(job_submit(&jd, 1000, &msg), SLURM_SUCCESS);
+	r = record_of(&jd);
+	assert_contains(str(r, "reason"), "partition de\\x1b[2Jbug is not managed");
 	json_decref(r);
 	job_free(&jd, msg);
 
@@ -804,6 +879,14 @@ static void test_modify(void **state)
 	sc_ctld_free(msg);
 	assert_int_equal(modify(&up, &job, 0, &msg), SLURM_SUCCESS);
 	assert_null(msg);
+	/* The job as scontrol names it, typed by the user: quoted printable. */
+	up.job_id_str = "42\x1b[2J";
+	logbuf[0] = '\0';
+	assert_int_equal(modify(&up, &job, 1000, &msg), ESLURM_ACCESS_DENIED);
+	assert_contains(logbuf, "moving the start of job 42\\x1b[2J to ");
+	assert_null(strchr(logbuf, '\x1b'));
+	sc_ctld_free(msg);
+	up.job_id_str = NULL;
 	/* At or after the hold: allowed. */
 	up.begin_time = 1900000000;
 	assert_int_equal(modify(&up, &job, 1000, &msg), SLURM_SUCCESS);
@@ -845,6 +928,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_init_bad_conf, stop_plugin),
 		cmocka_unit_test_teardown(test_init_logs, stop_plugin),
 		cmocka_unit_test_teardown(test_delay, stop_plugin),
+		cmocka_unit_test_teardown(test_unlimited_time, stop_plugin),
+		cmocka_unit_test_teardown(test_learned_power, stop_plugin),
 		cmocka_unit_test_teardown(test_reroute_and_messages, stop_plugin),
 		cmocka_unit_test_teardown(test_reject, stop_plugin),
 		cmocka_unit_test_teardown(test_forged_options, stop_plugin),

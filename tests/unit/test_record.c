@@ -40,7 +40,7 @@ static struct sc_decision delay_decision(void)
 static void test_record_fields(void **state)
 {
 	struct sc_decision d = delay_decision();
-	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, 0, 0 };
+	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, NULL, 0, 0 };
 	json_t *o = sc_record_carbon(&site, &d, &ctx);
 	char *s;
 
@@ -78,6 +78,22 @@ static void test_record_fields(void **state)
 	assert_null(json_object_get(o, "gco2e"));
 	assert_null(json_object_get(o, "budget_gco2e"));
 	json_decref(o);
+
+	/* A reason cut at its size never ends inside a character (the record, the message and
+	 * the log stay valid UTF-8): 190 ASCII bytes, then a 2-byte character that does not fit. */
+	{
+		char longer[256];
+
+		memset(longer, 'r', 190);
+		strcpy(longer + 190, "\xc3\xa9\xc3\xa9");
+		sc_decision_none(&d, "%s", longer);
+		assert_int_equal(strlen(d.reason), 190);
+		memset(longer, 'r', 189);
+		strcpy(longer + 189, "\xc3\xa9\xc3\xa9");
+		sc_decision_none(&d, "%s", longer);
+		assert_int_equal(strlen(d.reason), 191);
+		assert_memory_equal(d.reason + 189, "\xc3\xa9", 2);
+	}
 }
 
 static void test_round(void **state)

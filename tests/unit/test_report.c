@@ -316,6 +316,18 @@ static void test_table(void **state)
 	free(s);
 	sc_report_destroy(r);
 
+	/* Names from sacct reach a terminal printable. */
+	r = sc_report_create(SC_BY_USER);
+	{
+		struct sc_acct_job j = job("7", "ev\x1b[2Jil", "bio", "cpu", "2024-03-02T00:00:00", 60, 60, 0, "", "");
+		assert_int_equal(sc_report_add(r, &j), 1);
+	}
+	s = render(r, SC_RF_TABLE, NULL);
+	assert_contains(s, "ev\\x1b[2Jil    1 ");
+	assert_null(strchr(s, '\x1b'));
+	free(s);
+	sc_report_destroy(r);
+
 	/* Empty. */
 	r = sc_report_create(SC_BY_ACCOUNT);
 	s = render(r, SC_RF_TABLE, NULL);

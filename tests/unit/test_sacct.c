@@ -452,6 +452,16 @@ static void test_header_errors_and_stop(void **state)
 	assert_int_equal(read_text("User|Account\nalice|x\n", &s, NULL, &err), -1);
 	assert_contains(err.msg, "dump:1: sacct header has no JobID column");
 	assert_contains(err.msg, "sacct -P -o JobID");
+	/* What the header quotes back is printable, and so is the dump's name. */
+	assert_int_equal(read_text("User|\x1b]0;pwned\x07\n", &s, NULL, &err), -1);
+	assert_contains(err.msg, "(got 'User|\\x1b]0;pwned\\x07')");
+	{
+		FILE *f = fmemopen((void *)"", 0, "r");
+		assert_non_null(f);
+		assert_int_equal(sc_sacct_read(f, "du\x1bmp", 0, collect, &s, warned, NULL, &err), -1);
+		fclose(f);
+		assert_contains(err.msg, "du\\x1bmp: empty");
+	}
 	assert_null(sc_sacct_create(NULL, '|', &err));
 
 	/* The callback's non-zero value stops the reading and is returned. */
@@ -562,6 +572,10 @@ static void test_parse_tres(void **state)
 	assert_int_equal(t.cpu, 4);
 	assert_int_equal(sc_acct_parse_tres("cpu", &t, &err), -1);
 	assert_contains(err.msg, "no '='");
+	assert_int_equal(sc_acct_parse_tres("c\x1bpu", &t, &err), -1);
+	assert_contains(err.msg, "TRES entry 'c\\x1bpu' has no '='");
+	assert_int_equal(sc_acct_parse_tres("mem=4\x01Q", &t, &err), -1);
+	assert_contains(err.msg, "unknown memory unit in '4\\x01Q'");
 	assert_int_equal(sc_acct_parse_tres("cpu=-1", &t, &err), -1);
 	assert_int_equal(sc_acct_parse_tres("cpu=1.5", &t, &err), -1);
 	assert_contains(err.msg, "whole number");
@@ -629,6 +643,13 @@ static void test_parse_time_and_cputime(void **state)
 	assert_int_equal(sc_acct_parse_cputime("400-00:00:00", &s, &err), -1);
 	assert_contains(err.msg, "365 days");
 	assert_int_equal(sc_acct_parse_cputime("abc", &s, &err), -1);
+	/* Fields are quoted printable: control bytes and invalid UTF-8 as \xNN. */
+	assert_int_equal(sc_acct_parse_cputime("1\x1b[2J.5", &s, &err), -1);
+	assert_contains(err.msg, "invalid CPU time '1\\x1b[2J.5'");
+	assert_int_equal(sc_acct_parse_cputime("\xff:00", &s, &err), -1);
+	assert_contains(err.msg, "invalid CPU time '\\xff:00'");
+	assert_int_equal(sc_acct_parse_time("now\x07", &t, &err), -1);
+	assert_contains(err.msg, "invalid time 'now\\x07'");
 
 	{
 		int64_t n;

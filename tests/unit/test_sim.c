@@ -10,7 +10,6 @@
 
 #include "base/json.h"
 #include "config/conf.h"
-#include "forecast/csvfile.h"
 #include "forecast/snapshot.h"
 #include "plan/plan.h"
 #include "base/units.h"
@@ -141,8 +140,49 @@ static void test_swf_bad(void **state)
 	trace_bad("1 -1 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF,
 		  "t.csv:1: the submit time (field 2) is unknown");
 	trace_bad("; UnixStartTime: yesterday\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime 'yesterday'");
+	/* Trailing garbage after the start time, however far: refused. */
+	trace_bad("; UnixStartTime: 1234                                                                 garbage\n",
+		  SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '1234      ");
+	trace_bad("; UnixStartTime: 1234 garbage\n", SC_TRACE_SWF,
+		  "t.csv:1: invalid UnixStartTime '1234 garbage': expected the seconds since 1970-01-01T00:00:00Z, "
+		  "a whole number from 0 to 253402300799, and nothing after it");
+	trace_bad("; UnixStartTime: 12.5\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '12.5'");
+	/* Fields and the trace's name are quoted printable. */
+	trace_bad("1 0 0 -5\x1b[2J 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: field 4:");
+	trace_bad("1 0 0 60 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\xff\n", SC_TRACE_SWF, "'-1\\xff'");
+	{
+		struct sc_err err = { "" };
+		FILE *f = fmemopen((void *)"", 0, "r");
+
+		assert_non_null(f);
+		assert_null(sc_trace_read_stream(f, "t\x1b]0;x\x07.swf", SC_TRACE_SWF, SC_UNIT_AUTO, &err));
+		fclose(f);
+		assert_contains(err.msg, "t\\x1b]0;x\\x07.swf: the trace is empty");
+	}
+	trace_bad("; UnixStartTime: \x1b[2J\n", SC_TRACE_SWF, "t.csv:1: invalid UnixStartTime '\\x1b[2J'");
 	trace_bad("1 0 0 999999999999 1 -1 -1 1 -1 -1 1 1 1 -1 1 1 -1 -1\n", SC_TRACE_SWF, "t.csv:1: run time");
 	trace_bad("", SC_TRACE_SWF, "t.csv: the trace is empty");
+}
+
+/* A trace that is a FIFO is refused at once, not waited on (alarm: a hang
+ * fails the test instead of stalling it); so is a directory. */
+static void test_trace_not_regular(void **state)
+{
+	struct sc_err err = { "" };
+	char dir[64], path[96];
+
+	(void)state;
+	assert_int_equal(sc_test_scratch_make(dir, sizeof(dir), "trace"), 0);
+	snprintf(path, sizeof(path), "%s/fifo.swf", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	alarm(10);
+	assert_null(sc_trace_read(path, SC_TRACE_AUTO, SC_UNIT_AUTO, &err));
+	alarm(0);
+	assert_contains(err.msg, "trace ");
+	assert_contains(err.msg, "fifo.swf is a FIFO, not a regular file: expected a regular file");
+	assert_null(sc_trace_read(dir, SC_TRACE_AUTO, SC_UNIT_AUTO, &err));
+	assert_contains(err.msg, "is a directory, not a regular file");
+	assert_int_equal(sc_test_scratch_remove(dir), 0);
 }
 
 static void test_csv(void **state)
@@ -1749,6 +1789,43 @@ static void test_report(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* Thirteen 2 h jobs of 4 cores, all at 00:00, on 4 cores: queued one after
+ * the other, the baseline runs the last from 24:00, past the data's end
+ * (24 hours). Such jobs are outside the data for every policy: no policy's
+ * figures count them, so the saving compares priced runs only. */
+static void test_queued_outside_data(void **state)
+{
+	char csv[512] = "arrival_time,length,cpus\n";
+	struct sc_sim_result r;
+	double base = 0, carbon = 0;
+	size_t in = 0;
+
+	(void)state;
+	for (int k = 0; k < 13; k++)
+		strcat(csv, "0,2,4\n");
+	run_tiny(csv, "perfect", 4, &r);
+	assert_true(r.jobs_queued_outside_data >= 1);
+	assert_int_equal(r.jobs + r.jobs_queued_outside_data, 13);
+	assert_int_equal(r.jobs_outside_data, r.jobs_queued_outside_data);
+	for (size_t k = 0; k < 13; k++) {
+		int past = 0;
+		for (int p = 0; p < SC_POL_N; p++)
+			past |= r.out[p][k].start + 2 * HOUR > T2021 + 24 * HOUR;
+		/* Left out exactly when some policy's run leaves the data. */
+		assert_int_equal(r.in[k], !past);
+		if (!r.in[k])
+			continue;
+		in++;
+		base += r.out[SC_POL_BASELINE][k].gco2e;
+		carbon += r.out[SC_POL_CARBON][k].gco2e;
+	}
+	assert_int_equal(in, r.jobs);
+	assert_near(r.pol[SC_POL_BASELINE].gco2e, base, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].gco2e, carbon, 1e-9);
+	assert_near(r.pol[SC_POL_CARBON].savings_pct, 100.0 * (base - carbon) / base, 1e-9);
+	sc_sim_result_free(&r);
+}
+
 /* Utilisation, idle core-hours and idle emissions, hand-computed: two 2 h
  * jobs of 4 cores on 4 cores (test_capacity's schedules), idle cores at
  * 5 W, PUE 1.5, on tiny_v (400 400 100 100 300 300 from 00:00). */
@@ -1879,6 +1956,28 @@ static void test_cli(void **state)
 	assert_string_equal(json_string_value(json_object_get(j, "capacity_model")), "fcfs");
 	assert_non_null(json_object_get(json_object_get(j, "baseline"), "idle_gco2e"));
 	json_decref(j);
+	/* Thirty 2 h jobs on 4 cores queue past the 48 h of data: a warning,
+	 * and the text says so. */
+	{
+		char many[1024] = "arrival_time,length,cpus\n", many_path[256];
+
+		for (int k = 0; k < 30; k++)
+			strcat(many, "0,2,4\n");
+		snprintf(many_path, sizeof(many_path), "%s", write_tmp("many.csv", many));
+		snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s --cores 4", many_path, conf,
+			 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+		assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+		assert_contains(out, "scarbon simulate: warning: ");
+		assert_contains(out, " jobs were queued past the end of the intensity data (2021-01-03T00:00:00Z) under "
+				     "some policy: they are left out of every policy's emissions, saving and delays");
+		assert_contains(out, "queued past its end)");
+		/* Without a capacity, or with room enough: no warning. */
+		snprintf(args, sizeof(args), "simulate --trace %s --config %s --intensity %s", many_path, conf,
+			 sc_test_path("tests/data/intensity/em-DE-2021-01-01.csv"));
+		assert_int_equal(run_scarbon(args, out, sizeof(out)), 0);
+		assert_null(strstr(out, "warning"));
+		assert_contains(out, "Simulated 30 jobs");
+	}
 	snprintf(args, sizeof(args), "simulate --config %s --trace %s --capacity-model sjf", conf, trace);
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 2);
 	assert_contains(out, "expected easy or fcfs");
@@ -1927,7 +2026,7 @@ static void test_cli(void **state)
 	assert_contains(out, "\"version\" missing or not 1");
 	snprintf(args, sizeof(args), "simulate --config %s --trace %s --estimates /nonexistent", conf, trace);
 	assert_int_equal(run_scarbon(args, out, sizeof(out)), 1);
-	assert_contains(out, "/nonexistent: cannot read");
+	assert_contains(out, "--estimates: cannot read learned model /nonexistent: No such file or directory");
 	assert_int_equal(run_scarbon("simulate --help", out, sizeof(out)), 0);
 	assert_contains(out, "--estimates FILE");
 	assert_contains(out, "--forecast MODE");
@@ -1940,6 +2039,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_swf),
 		cmocka_unit_test(test_swf_bad),
+		cmocka_unit_test(test_trace_not_regular),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_csv_bad),
 		cmocka_unit_test(test_sacct),
@@ -1970,6 +2070,7 @@ int main(void)
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_capacity_report),
+		cmocka_unit_test(test_queued_outside_data),
 		cmocka_unit_test(test_cli),
 	};
 
