@@ -22,7 +22,7 @@ enum col {
 	C_JOBID, C_JOBIDRAW, C_CLUSTER, C_USER, C_ACCOUNT, C_PARTITION, C_STATE,
 	C_SUBMIT, C_ELIGIBLE, C_START, C_END, C_ELAPSEDRAW, C_ELAPSED, C_NNODES,
 	C_NCPUS, C_ALLOCTRES, C_REQMEM, C_CPUTIMERAW, C_TOTALCPU, C_ENERGY,
-	C_ADMINCOMMENT, C_SYSTEMCOMMENT, C_TIMELIMIT, C_TIMELIMITRAW, C_QOS, C_COUNT
+	C_ADMINCOMMENT, C_SYSTEMCOMMENT, C_TIMELIMIT, C_TIMELIMITRAW, C_QOS, C_JOBNAME, C_COUNT
 };
 
 /* The names of each column, best first: when a header has two names of one
@@ -41,7 +41,7 @@ static const struct {
 	{ "ReqMem", C_REQMEM }, { "CPUTimeRAW", C_CPUTIMERAW }, { "TotalCPU", C_TOTALCPU },
 	{ "ConsumedEnergyRaw", C_ENERGY }, { "AdminComment", C_ADMINCOMMENT },
 	{ "SystemComment", C_SYSTEMCOMMENT }, { "Timelimit", C_TIMELIMIT },
-	{ "TimelimitRaw", C_TIMELIMITRAW }, { "QOS", C_QOS },
+	{ "TimelimitRaw", C_TIMELIMITRAW }, { "QOS", C_QOS }, { "JobName", C_JOBNAME },
 };
 
 /* Columns that hold free text and may contain the separator. */
@@ -588,6 +588,7 @@ static void read_ids(struct sc_sacct *r)
 	j->state = get(r, C_STATE);
 	j->admin_comment = get(r, C_ADMINCOMMENT);
 	j->system_comment = get(r, C_SYSTEMCOMMENT);
+	j->name = get(r, C_JOBNAME);
 	plus = strchr(j->jobid, '+');
 	j->het_offset = -1;
 	if (plus && sc_acct_parse_count(plus + 1, &v, NULL) == 0 && v < 1000000)

@@ -48,7 +48,7 @@
 /* The columns `scarbon learn` asks sacct for: what the fit uses (learn/fit.h). */
 #define SC_SACCT_LEARN_FIELDS                                                             \
 	"JobID,JobIDRaw,User,Account,Partition,State,Submit,Start,End,ElapsedRaw,"        \
-	"TimelimitRaw,NNodes,NCPUS,AllocTRES,ConsumedEnergyRaw"
+	"TimelimitRaw,NNodes,NCPUS,AllocTRES,ConsumedEnergyRaw,JobName"
 
 /* What a TRES string (AllocTRES: `billing=4,cpu=4,energy=12,gres/gpu=1,
  * mem=8000M,node=1`) says. -1 (or < 0) is "not given". */
@@ -83,6 +83,7 @@ struct sc_acct_job {
 	const char *jobid_raw;    /* the database id (JobIDRaw), else jobid */
 	const char *cluster, *user, *account, *partition, *qos, *state;
 	const char *admin_comment, *system_comment;
+	const char *name;         /* JobName */
 	int64_t submit, eligible, start, end;
 	int64_t elapsed;          /* seconds; -1 unknown (Elapsed, else End − Start) */
 	int64_t nnodes;           /* -1 unknown (NNodes, else AllocTRES node) */

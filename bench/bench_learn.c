@@ -36,12 +36,14 @@ int main(int argc, char **argv)
 	if (!lat || !ne)
 		return 1;
 	for (long i = 0; i < n; i++) {
-		/* Every entry's keys in turn, and one in 4 for an unknown user:
-		 * the fallbacks are walked too. */
+		/* Every entry's keys in turn (a name entry's with its job
+		 * name), and one in 4 for an unknown user: the fallbacks are
+		 * walked too. */
 		const struct sc_model_entry *e = sc_model_entry(m, (size_t)(i * 7919) % ne);
 		struct sc_model_match mm;
 		double t = bench_now();
-		found += sc_model_lookup(m, i % 4 ? e->user : "nobody", e->account, e->partition, &mm);
+		found += sc_model_lookup(m, i % 4 ? e->user : "nobody", e->account, e->partition,
+					 e->name, &mm);
 		lat[i] = bench_now() - t;
 	}
 	bench_sort(lat, (size_t)n);

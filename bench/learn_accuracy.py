@@ -2,7 +2,7 @@
 """slurm-carbon: how good are the learned estimates (BENCHMARKS.md, "Learned estimates")?
 
 Usage: bench/learn_accuracy.py SCARBON TRACE.swf [--learn-months N] [--min-jobs N] [--scale N]
-                               [--work DIR]
+                               [--names] [--work DIR]
 
 Reads a Parallel Workloads Archive trace (SWF: user id, group id, requested time, run time,
 processors), writes its first N months (by end time, default 6) as an `sacct -P` dump, runs
@@ -15,12 +15,18 @@ configured W per core on both sides and the kWh error is the run-time error. Bud
 decisions: a budget at the median test job's actual kWh (emissions are kWh x PUE x intensity:
 at one intensity the order is the same); a job is rejected when its estimate is over it.
 With --scale N it also writes N copies of the whole trace (times shifted by the trace's span,
-users renamed per copy) and times `scarbon learn` on them (GNU time for peak memory).
+users renamed per copy) and times `scarbon learn` on them (GNU time for peak memory); with
+--names the scaled dump has a JobName column with synthetic names (the public traces have no
+application numbers), skewed as job names are: 90 % from 200 names per user drawn
+log-uniformly by rank (P(rank r) about 1/r: a few scripts run most of the time), 10 % a
+generated name of their own (run-<jobid>, as parameter sweeps make), seeded, so
+reproducible.
 Nothing of the trace is kept outside --work (default /tmp/learn-bench).
 SPDX-License-Identifier: GPL-2.0-or-later"""
 import argparse
 import json
 import os
+import random
 import statistics
 import subprocess
 import time
@@ -58,18 +64,28 @@ def iso(t):
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t))
 
 
-def write_dump(path, jobs, copies=1, span=0):
+def synthetic_name(rng, jobid):
+    """A job name with --scale --names' skew (see the module's text)."""
+    if rng.random() < 0.1:
+        return "run-%d" % jobid
+    return "app%d.sh" % int(200 ** rng.random())
+
+
+def write_dump(path, jobs, copies=1, span=0, names=False):
+    rng = random.Random(42)
     with open(path, "w") as f:
-        f.write(HEADER + "\n")
+        f.write(HEADER + ("|JobName" if names else "") + "\n")
         for c in range(copies):
             sh = c * span
             suf = "" if copies == 1 else "-c%d" % c
             for j in jobs:
+                jobid = j["id"] + c * 10_000_000
                 # TimelimitRaw is in minutes (Slurm's); SWF requests are seconds.
-                f.write("%d|%s%s|%s%s|%s|COMPLETED|%s|%s|%s|%d|%d|%d\n" % (
-                    j["id"] + c * 10_000_000, j["user"], suf, j["account"], suf, PART,
+                f.write("%d|%s%s|%s%s|%s|COMPLETED|%s|%s|%s|%d|%d|%d%s\n" % (
+                    jobid, j["user"], suf, j["account"], suf, PART,
                     iso(j["submit"] + sh), iso(j["start"] + sh), iso(j["end"] + sh), j["run"],
-                    (j["req"] + 59) // 60, j["cpus"]))
+                    (j["req"] + 59) // 60, j["cpus"],
+                    "|" + synthetic_name(rng, jobid) if names else ""))
 
 
 def load_model(path):
@@ -210,10 +226,10 @@ def window_choice(scarbon, jobs, months, work, zones, delays):
 
 
 
-def scale(scarbon, jobs, copies, work):
+def scale(scarbon, jobs, copies, work, names=False):
     span = jobs[-1]["end"] - jobs[0]["submit"] + 86400
     dump, model = os.path.join(work, "scaled.sacct"), os.path.join(work, "scaled.json")
-    write_dump(dump, jobs, copies, span)
+    write_dump(dump, jobs, copies, span, names)
     n = len(jobs) * copies
     t = time.monotonic()
     r = subprocess.run(["/usr/bin/time", "-f", "%M", scarbon, "learn", "--input", dump,
@@ -241,6 +257,7 @@ def main():
     ap = arguments()
     ap.add_argument("--scale", type=int, default=0)
     ap.add_argument("--min-jobs", default="5")
+    ap.add_argument("--names", action="store_true", help="--scale: synthetic job names")
     a = ap.parse_args()
     os.makedirs(a.work, exist_ok=True)
     jobs = read_swf(a.trace)
@@ -250,7 +267,7 @@ def main():
         res["window"] = window_choice(a.scarbon, jobs, a.learn_months, a.work, a.window.split(","),
                                       a.max_delays.split(","))
     if a.scale:
-        res["scale"] = scale(a.scarbon, jobs, a.scale, a.work)
+        res["scale"] = scale(a.scarbon, jobs, a.scale, a.work, a.names)
     print(json.dumps(res, indent=1))
 
 

@@ -34,14 +34,20 @@ static void help(FILE *f)
 		"                     [--format text|json]\n"
 		"\n"
 		"Learn the run time and power of jobs from the site's accounting, per user,\n"
-		"account and partition, and write the model the plugin and scarbon plan use with\n"
-		"Estimates=learned (carbon.conf): StateDir/%s, replaced atomically.\n"
-		"For each key (user+account+partition, account+partition, partition) with at\n"
-		"least --min-jobs ended jobs: the median and the --quantile quantile of elapsed\n"
+		"account, partition and job name, and write the model the plugin and scarbon\n"
+		"plan use with Estimates=learned (carbon.conf): StateDir/%s, replaced\n"
+		"atomically. For each key (user+account+partition+job name,\n"
+		"user+account+partition, account+partition, partition) with at least\n"
+		"--min-jobs ended jobs: the median and the --quantile quantile of elapsed\n"
 		"time / time limit, and the total ratio (core-seconds used / core-seconds\n"
 		"requested: what the plan uses); where Slurm measured energy\n"
 		"(ConsumedEnergyRaw), the median W per allocated core (jobs without GPUs) and\n"
-		"per GPU.\n"
+		"per GPU. A job name's entry (sacct's JobName; a trace's SWF application\n"
+		"number or JobName) is written only where its total ratio differs from its\n"
+		"user+account+partition's by at least %.2f, at most %d per\n"
+		"user+account+partition (the names with the most jobs); names seen on one job\n"
+		"are dropped when a key has %d or the fit %d. SWF traces have no account:\n"
+		"partition entries only.\n"
 		"\n"
 		"  -S, --starttime TIME  jobs that ended since TIME (default %s); ISO 8601,\n"
 		"                        YYYY-MM-DD[THH:MM[:SS]] (UTC), or now-N[hours|days|weeks]\n"
@@ -61,7 +67,8 @@ static void help(FILE *f)
 		"\n"
 		"Exit status: 0 success, 1 an error (sacct failed, unreadable input, nothing to\n"
 		"learn from, cannot write), 2 usage error.\n",
-		SC_MODEL_FILE, DEFAULT_START, SC_SACCT_LEARN_FIELDS, DEFAULT_MIN_JOBS, DEFAULT_QUANTILE);
+		SC_MODEL_FILE, SC_MODEL_NAME_MIN_DIFF, SC_MODEL_MAX_NAMES, SC_FIT_NAMES_TRACKED,
+		SC_FIT_NAME_KEYS, DEFAULT_START, SC_SACCT_LEARN_FIELDS, DEFAULT_MIN_JOBS, DEFAULT_QUANTILE);
 }
 
 struct args {
@@ -90,6 +97,7 @@ static int on_job(const struct sc_acct_job *job, void *arg)
 	memset(&j, 0, sizeof(j));
 	j.user = job->user;
 	j.account = job->account;
+	j.name = job->name;
 	j.partition = job->partition;
 	j.elapsed = job->elapsed;
 	j.timelimit = job->timelimit;
@@ -121,7 +129,8 @@ static int from_trace(struct lctx *c, struct sc_err *err)
 		const struct sc_trace_job *tj = &t->jobs[i];
 		struct sc_fit_job j = { tj->user, tj->account,
 					tj->partition ? tj->partition : c->a->partition, tj->runtime,
-					tj->requested, tj->submit + tj->runtime, tj->cpus, tj->gpus, -1 };
+					tj->requested, tj->submit + tj->runtime, tj->cpus, tj->gpus, -1,
+					tj->name };
 		if (sc_fit_add(c->fit, &j) < 0) {
 			sc_trace_destroy(t);
 			return sc_err_set(err, "out of memory");
@@ -238,10 +247,12 @@ static void summary(struct sc_cli *cli, const struct args *a, const struct sc_fi
 	FILE *out = strcmp(path, "-") == 0 ? cli->err : cli->out;
 
 	if (a->json) {
-		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I}", "output", path, "jobs_read",
-				      (json_int_t)st->seen, "jobs_used", (json_int_t)st->used,
+		json_t *j = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I}", "output", path,
+				      "jobs_read", (json_int_t)st->seen, "jobs_used", (json_int_t)st->used,
 				      "no_time_limit", (json_int_t)st->no_limit, "jobs_measured",
-				      (json_int_t)st->measured, "entries", (json_int_t)n);
+				      (json_int_t)st->measured, "jobs_named", (json_int_t)st->named,
+				      "names_untracked", (json_int_t)st->names_untracked, "entries",
+				      (json_int_t)n);
 		char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (t)
 			fprintf(out, "%s\n", t);
@@ -250,8 +261,9 @@ static void summary(struct sc_cli *cli, const struct args *a, const struct sc_fi
 		return;
 	}
 	fprintf(out, "%ld jobs read, %ld used (%ld without a time limit, %ld without a partition), "
-		"%ld with measured energy; %zu entries written to %s\n", st->seen, st->used, st->no_limit,
-		st->no_part, st->measured, n, path);
+		"%ld with measured energy, %ld by job name (%ld past the name bounds); %zu entries "
+		"written to %s\n", st->seen, st->used, st->no_limit, st->no_part, st->measured, st->named,
+		st->names_untracked, n, path);
 }
 
 /* Where the model goes: --output, else StateDir/estimates.json. */

@@ -19,7 +19,7 @@
 enum field {
 	F_PARTITION, F_NODES, F_NTASKS, F_CPT, F_NTPN, F_MEM, F_MEM_PER_CPU, F_GPUS, F_GRES,
 	F_GPUS_PER_NODE, F_GPUS_PER_TASK, F_TIME, F_BEGIN, F_DEADLINE, F_BUDGET, F_MAX_DELAY,
-	F_POLICY, F_ACCOUNT, F_QOS, F_USER,
+	F_POLICY, F_ACCOUNT, F_QOS, F_USER, F_NAME,
 	/* command line only */
 	F_NOW, F_FORMAT, F_HELP,
 	NFIELDS
@@ -54,6 +54,7 @@ static const struct opt opts[] = {
 	{ "account", 'A', F_ACCOUNT, 1, 1 },
 	{ "qos", 'q', F_QOS, 1, 1 },
 	{ "user", 'u', F_USER, 1, 0 },
+	{ "job-name", 'J', F_NAME, 1, 1 },
 	{ "now", 0, F_NOW, 1, 0 },
 	{ "format", 0, F_FORMAT, 1, 0 },
 	{ "help", 'h', F_HELP, 0, 0 },
@@ -92,6 +93,9 @@ static void help(FILE *f)
 		"      --carbon-policy=none|auto  opt out, where the site allows it\n"
 		"  -A, --account=ACCOUNT, -q, --qos=QOS, -u, --user=USER\n"
 		"                            checked against the site's exemptions\n"
+		"  -J, --job-name=NAME       the job's name, for learned estimates (default, as\n"
+		"                            sbatch: BATCH_SCRIPT's file name, \"sbatch\" for\n"
+		"                            stdin; none without one)\n"
 		"\n"
 		"Output:\n"
 		"      --now=TIME            plan as if submitted at TIME (default: now)\n"
@@ -450,6 +454,27 @@ static struct sc_model *load_model(struct sc_cli *cli, const struct sc_conf *con
 	return m;
 }
 
+/* The job's name: name (-J, #SBATCH --job-name), else the batch script's
+ * file name as sbatch gives it ("sbatch" for stdin), else none. 0, or a
+ * usage error for a name that is empty or has control characters. */
+static int job_name(struct sc_cli *cli, const char *name, const char *script, struct sc_job_fields *f)
+{
+	const char *slash = script ? strrchr(script, '/') : NULL;
+
+	if (!name && script && strcmp(script, "-") == 0)
+		name = "sbatch";
+	else if (!name)
+		name = slash ? slash + 1 : script;
+	if (name && !*name)
+		return sc_cli_usage(cli, "--job-name: empty; expected a job name");
+	for (const unsigned char *c = (const unsigned char *)name; c && *c; c++)
+		if (*c < ' ' || *c == 0x7f)
+			return sc_cli_usage(cli, "--job-name: '%s' has a control character; expected a plain "
+					    "name", SC_PRINTABLE(name));
+	f->name = name;
+	return 0;
+}
+
 int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 {
 	static const char *const formats[] = { [SC_OUT_TEXT] = "text", [SC_OUT_JSON] = "json", NULL };
@@ -484,7 +509,7 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 	for (int i = 0; i < NFIELDS; i++)
 		if (cmdline[i])
 			val[i] = cmdline[i];
-	if ((rc = build_fields(cli, val, now, &f)))
+	if ((rc = build_fields(cli, val, now, &f)) || (rc = job_name(cli, val[F_NAME], script, &f)))
 		goto out;
 	conf = sc_cli_load_conf(cli);
 	if (!conf) {

@@ -20,9 +20,14 @@ struct gpu_obs {
 	uint32_t cores, gpus;
 };
 
-/* What one key has seen. key: "user\0account\0partition\0". */
+/* What one key has seen. key: "user\0account\0partition\0", then
+ * "name\0" at the name level. */
 struct bucket {
 	enum sc_model_level level;
+	struct bucket *parent; /* the name level's user-level bucket */
+	struct bucket *names;  /* the user level's name buckets, linked by next_name */
+	struct bucket *next_name;
+	size_t n_names;        /* the user level's name buckets */
 	char *key;
 	size_t keylen;
 	size_t hash;
@@ -40,6 +45,8 @@ struct sc_fit {
 	struct sc_fit_stats st;
 	struct bucket **slot; /* open addressing */
 	size_t nslot, n;
+	size_t n_names; /* name-level buckets */
+	int names_full; /* a pruning freed little: no more (learn/fit.h) */
 };
 
 struct sc_fit *sc_fit_create(const struct sc_fit_params *params, struct sc_err *err)
@@ -124,21 +131,30 @@ static int rehash(struct sc_fit *f)
 	return 0;
 }
 
-/* The bucket of (level, key[0..n)), created when new; NULL when out of memory. */
-static struct bucket *bucket_get(struct sc_fit *f, enum sc_model_level l, const char *key, size_t n)
+/* The bucket of (level, key[0..n)) with hash h, or NULL. */
+static struct bucket *bucket_find(const struct sc_fit *f, enum sc_model_level l, const char *key,
+				  size_t n, size_t h)
 {
-	size_t h = hash_bytes(l, key, n), i;
 	struct bucket *b;
 
-	for (i = h & (f->nslot - 1); (b = f->slot[i]); i = (i + 1) & (f->nslot - 1))
+	for (size_t i = h & (f->nslot - 1); (b = f->slot[i]); i = (i + 1) & (f->nslot - 1))
 		if (b->hash == h && b->level == l && b->keylen == n && memcmp(b->key, key, n) == 0)
 			return b;
-	if (2 * (f->n + 1) > f->nslot) {
-		if (rehash(f) < 0)
-			return NULL;
-		for (i = h & (f->nslot - 1); f->slot[i]; i = (i + 1) & (f->nslot - 1))
-			;
-	}
+	return NULL;
+}
+
+/* A new bucket of (level, key[0..n)) with hash h (not in f); NULL when out
+ * of memory. */
+static struct bucket *bucket_new(struct sc_fit *f, enum sc_model_level l, const char *key, size_t n,
+				 size_t h)
+{
+	struct bucket *b;
+	size_t i;
+
+	if (2 * (f->n + 1) > f->nslot && rehash(f) < 0)
+		return NULL;
+	for (i = h & (f->nslot - 1); f->slot[i]; i = (i + 1) & (f->nslot - 1))
+		;
 	b = calloc(1, sizeof(*b));
 	if (!b || !(b->key = malloc(n))) {
 		free(b);
@@ -151,6 +167,15 @@ static struct bucket *bucket_get(struct sc_fit *f, enum sc_model_level l, const 
 	f->slot[i] = b;
 	f->n++;
 	return b;
+}
+
+/* The bucket of (level, key[0..n)), created when new; NULL when out of memory. */
+static struct bucket *bucket_get(struct sc_fit *f, enum sc_model_level l, const char *key, size_t n)
+{
+	size_t h = hash_bytes(l, key, n);
+	struct bucket *b = bucket_find(f, l, key, n, h);
+
+	return b ? b : bucket_new(f, l, key, n, h);
 }
 
 /* Adds the job's figures to one bucket. */
@@ -192,11 +217,134 @@ static double job_watts(const struct sc_fit_job *j)
 	return w;
 }
 
+/* The length of name when the name level can use it (1 to
+ * SC_MODEL_NAME_MAX bytes, no control character), else 0. */
+static size_t usable_name(const char *name)
+{
+	size_t n = 0;
+
+	for (const unsigned char *c = (const unsigned char *)name; c && *c; c++, n++)
+		if (*c < ' ' || *c == 0x7f || n >= SC_MODEL_NAME_MAX)
+			return 0;
+	return n;
+}
+
+/* Removes slot i's bucket from the table (linear probing: the entries
+ * after it that would no longer be found move back). */
+static void slot_delete(struct sc_fit *f, size_t i)
+{
+	size_t mask = f->nslot - 1, j = i;
+
+	f->slot[i] = NULL;
+	for (;;) {
+		struct bucket *b;
+		size_t home;
+		j = (j + 1) & mask;
+		if (!(b = f->slot[j]))
+			break;
+		home = b->hash & mask;
+		if (i <= j ? (i < home && home <= j) : (i < home || home <= j))
+			continue;
+		f->slot[i] = b;
+		f->slot[j] = NULL;
+		i = j;
+	}
+	f->n--;
+}
+
+/* Frees parent's name buckets that rest on one job (generated names, the
+ * long tail); their job then only feeds the other levels. Returns how many. */
+static size_t prune_names(struct sc_fit *f, struct bucket *parent)
+{
+	struct bucket **link = &parent->names, *b;
+	size_t freed = 0;
+
+	while ((b = *link)) {
+		size_t i;
+		if (b->n_ratio > 1) {
+			link = &b->next_name;
+			continue;
+		}
+		*link = b->next_name;
+		for (i = b->hash & (f->nslot - 1); f->slot[i] != b; i = (i + 1) & (f->nslot - 1))
+			;
+		slot_delete(f, i);
+		bucket_free(b);
+		freed++;
+	}
+	parent->n_names -= freed;
+	f->n_names -= freed;
+	f->st.named -= (long)freed;
+	f->st.names_untracked += (long)freed;
+	return freed;
+}
+
+/* Prunes every user-level bucket's names (when the fit holds SC_FIT_NAME_KEYS
+ * of them); when that frees less than a quarter, no more prunings. */
+static void prune_all(struct sc_fit *f)
+{
+	struct bucket **parents = malloc((f->n ? f->n : 1) * sizeof(*parents));
+	size_t n = 0, freed = 0;
+
+	if (!parents) {
+		f->names_full = 1;
+		return;
+	}
+	for (size_t i = 0; i < f->nslot; i++)
+		if (f->slot[i] && f->slot[i]->names)
+			parents[n++] = f->slot[i];
+	for (size_t i = 0; i < n; i++)
+		freed += prune_names(f, parents[i]);
+	free(parents);
+	if (freed < SC_FIT_NAME_KEYS / 4)
+		f->names_full = 1;
+}
+
+/* Room for a new name under parent (pruning when at a bound); 0 when none. */
+static int name_room(struct sc_fit *f, struct bucket *parent)
+{
+	if (parent->n_names >= SC_FIT_NAMES_TRACKED)
+		prune_names(f, parent);
+	if (f->n_names >= SC_FIT_NAME_KEYS && !f->names_full)
+		prune_all(f);
+	return parent->n_names < SC_FIT_NAMES_TRACKED && f->n_names < SC_FIT_NAME_KEYS;
+}
+
+/* Adds the job to the name level under user-level bucket parent: key[0..n)
+ * is parent's key, room for the name after it. 0 (also when the name is
+ * not tracked: the bounds of learn/fit.h), -1 when out of memory. */
+static int add_name(struct sc_fit *f, struct bucket *parent, char *key, size_t n, const char *name,
+		    size_t ln, float ratio, double watts, const struct sc_fit_job *j)
+{
+	size_t h;
+	struct bucket *b;
+
+	memcpy(key + n, name, ln + 1);
+	n += ln + 1;
+	h = hash_bytes(SC_LEVEL_NAME, key, n);
+	b = bucket_find(f, SC_LEVEL_NAME, key, n, h);
+	if (!b) {
+		if (!name_room(f, parent)) {
+			f->st.names_untracked++;
+			return 0;
+		}
+		if (!(b = bucket_new(f, SC_LEVEL_NAME, key, n, h)))
+			return -1;
+		b->parent = parent;
+		b->next_name = parent->names;
+		parent->names = b;
+		parent->n_names++;
+		f->n_names++;
+	}
+	f->st.named++;
+	return bucket_add(b, ratio, watts, j);
+}
+
 int sc_fit_add(struct sc_fit *f, const struct sc_fit_job *j)
 {
 	const char *u = j->user ? j->user : "", *a = j->account ? j->account : "";
-	char key[3 * 256 + 3], pkey[256 + 3];
-	size_t lu = strlen(u), la = strlen(a), lp;
+	char key[4 * (SC_MODEL_NAME_MAX + 1)], pkey[SC_MODEL_NAME_MAX + 3];
+	size_t lu = strlen(u), la = strlen(a), lp, ln = usable_name(j->name);
 	double ratio, watts;
 	int r = 0;
 
@@ -210,7 +358,7 @@ int sc_fit_add(struct sc_fit *f, const struct sc_fit_job *j)
 		return 0;
 	}
 	lp = strlen(j->partition);
-	if (lu > 255 || la > 255 || lp > 255) {
+	if (lu > SC_MODEL_NAME_MAX || la > SC_MODEL_NAME_MAX || lp > SC_MODEL_NAME_MAX) {
 		f->st.no_part++;
 		return 0;
 	}
@@ -228,6 +376,8 @@ int sc_fit_add(struct sc_fit *f, const struct sc_fit_job *j)
 	if (lu && la) {
 		struct bucket *b = bucket_get(f, SC_LEVEL_USER, key, lu + la + lp + 3);
 		r = b ? bucket_add(b, (float)ratio, watts, j) : -1;
+		if (r == 0 && ln)
+			r = add_name(f, b, key, lu + la + lp + 3, j->name, ln, (float)ratio, watts, j);
 	}
 	if (r == 0 && la) {
 		struct bucket *b = bucket_get(f, SC_LEVEL_ACCOUNT, key + lu, la + lp + 3);
@@ -294,11 +444,13 @@ static json_t *bucket_json(const struct sc_fit *f, struct bucket *b, int *oom)
 		return NULL;
 	}
 	json_object_set_new(o, "level", sc_json_text(sc_model_level_name(b->level)));
-	if (b->level == SC_LEVEL_USER)
+	if (b->level <= SC_LEVEL_USER)
 		json_object_set_new(o, "user", sc_json_text(u));
 	if (b->level != SC_LEVEL_PARTITION)
 		json_object_set_new(o, "account", sc_json_text(a));
 	json_object_set_new(o, "partition", sc_json_text(p));
+	if (b->level == SC_LEVEL_NAME)
+		json_object_set_new(o, "name", sc_json_text(p + strlen(p) + 1));
 	json_object_set_new(o, "jobs", json_integer((json_int_t)b->n_ratio));
 	json_object_set_new(o, "ratio_median", json_real(rnd(quantile(b->ratio, b->n_ratio, 0.5), 1e-5)));
 	json_object_set_new(o, "ratio_q", json_real(rnd(quantile(b->ratio, b->n_ratio, f->p.quantile), 1e-5)));
@@ -326,22 +478,52 @@ static json_t *bucket_json(const struct sc_fit *f, struct bucket *b, int *oom)
 	return o;
 }
 
-/* Stable order: level, then partition, account, user. */
+/* Stable order: level, then partition, account, user; names by jobs (most
+ * first), then name. */
 static int cmp_bucket(const void *x, const void *y)
 {
 	const struct bucket *a = *(struct bucket *const *)x, *b = *(struct bucket *const *)y;
-	const char *ka[3], *kb[3];
+	const char *ka[4], *kb[4];
 
 	if (a->level != b->level)
 		return a->level > b->level ? -1 : 1;
-	ka[0] = a->key, ka[1] = ka[0] + strlen(ka[0]) + 1, ka[2] = ka[1] + strlen(ka[1]) + 1;
-	kb[0] = b->key, kb[1] = kb[0] + strlen(kb[0]) + 1, kb[2] = kb[1] + strlen(kb[1]) + 1;
+	ka[0] = a->key, kb[0] = b->key;
+	for (int i = 1; i < 4; i++) {
+		ka[i] = ka[i - 1] + strlen(ka[i - 1]) + 1;
+		kb[i] = kb[i - 1] + strlen(kb[i - 1]) + 1;
+	}
 	for (int i = 2; i >= 0; i--) {
 		int c = strcmp(ka[i], kb[i]);
 		if (c)
 			return c;
 	}
-	return 0;
+	if (a->level != SC_LEVEL_NAME)
+		return 0;
+	if (a->n_ratio != b->n_ratio)
+		return a->n_ratio > b->n_ratio ? -1 : 1;
+	return strcmp(ka[3], kb[3]);
+}
+
+/* Whether name bucket b is written (learn/fit.h): enough jobs, a ratio
+ * that differs from its parent's, and room under the parent. *cur and
+ * *count: the parent of the last one written and how many it has (b comes
+ * in cmp_bucket's order, so a parent's names are together). */
+static int name_written(const struct sc_fit *f, const struct bucket *b, const struct bucket **cur,
+			int *count)
+{
+	const struct bucket *p = b->parent;
+	double diff = rnd(b->sum_used / b->sum_limit, 1e-5) - rnd(p->sum_used / p->sum_limit, 1e-5);
+
+	if ((long)b->n_ratio < f->p.min_jobs || fabs(diff) < SC_MODEL_NAME_MIN_DIFF - 1e-9)
+		return 0;
+	if (*cur != p) {
+		*cur = p;
+		*count = 0;
+	}
+	if (*count >= SC_MODEL_MAX_NAMES)
+		return 0;
+	++*count;
+	return 1;
 }
 
 static json_t *model_header(const struct sc_fit *f, int64_t created, const char *input,
@@ -374,8 +556,9 @@ json_t *sc_fit_model(struct sc_fit *f, int64_t created, const char *input, int64
 {
 	struct bucket **all = malloc((f->n ? f->n : 1) * sizeof(*all));
 	json_t *o = model_header(f, created, input, start, end), *ents = json_array();
+	const struct bucket *cur = NULL;
 	size_t n = 0;
-	int oom = !all || !o || !ents;
+	int oom = !all || !o || !ents, count = 0;
 
 	for (size_t i = 0; !oom && i < f->nslot; i++)
 		if (f->slot[i])
@@ -383,7 +566,10 @@ json_t *sc_fit_model(struct sc_fit *f, int64_t created, const char *input, int64
 	if (!oom)
 		qsort(all, n, sizeof(*all), cmp_bucket);
 	for (size_t i = 0; !oom && i < n; i++) {
-		json_t *e = bucket_json(f, all[i], &oom);
+		json_t *e;
+		if (all[i]->level == SC_LEVEL_NAME && !name_written(f, all[i], &cur, &count))
+			continue;
+		e = bucket_json(f, all[i], &oom);
 		if (e && json_array_append_new(ents, e) < 0)
 			oom = 1;
 	}

@@ -27,20 +27,21 @@ struct sc_model {
 	json_t *root; /* owns the strings the entries point to */
 };
 
-static const char *const level_names[] = { "user", "account", "partition" };
+static const char *const level_names[] = { "name", "user", "account", "partition" };
 
 const char *sc_model_level_name(enum sc_model_level l)
 {
-	return (unsigned)l < 3 ? level_names[l] : "?";
+	return (unsigned)l < 4 ? level_names[l] : "?";
 }
 
-/* FNV-1a over the level and the three names, with separators. */
-static size_t hash_key(enum sc_model_level l, const char *u, const char *a, const char *p)
+/* FNV-1a over the level and the four names, with separators. */
+static size_t hash_key(enum sc_model_level l, const char *u, const char *a, const char *p,
+		       const char *n)
 {
 	uint64_t h = 1469598103934665603ULL ^ (uint64_t)l;
-	const char *s[3] = { u, a, p };
+	const char *s[4] = { u, a, p, n };
 
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
 		for (const unsigned char *c = (const unsigned char *)s[i]; *c; c++)
 			h = (h ^ *c) * 1099511628211ULL;
 		h = (h ^ 0x1f) * 1099511628211ULL;
@@ -49,19 +50,19 @@ static size_t hash_key(enum sc_model_level l, const char *u, const char *a, cons
 }
 
 static const struct sc_model_entry *find(const struct sc_model *m, enum sc_model_level l,
-					 const char *u, const char *a, const char *p)
+					 const char *u, const char *a, const char *p, const char *n)
 {
 	size_t mask = m->nslot - 1;
 
 	if (!m->nslot)
 		return NULL;
-	for (size_t i = hash_key(l, u, a, p) & mask;; i = (i + 1) & mask) {
+	for (size_t i = hash_key(l, u, a, p, n) & mask;; i = (i + 1) & mask) {
 		const struct sc_model_entry *e;
 		if (!m->slot[i])
 			return NULL;
 		e = &m->e[m->slot[i] - 1];
 		if (e->level == l && strcmp(e->partition, p) == 0 && strcmp(e->account, a) == 0 &&
-		    strcmp(e->user, u) == 0)
+		    strcmp(e->user, u) == 0 && strcmp(e->name, n) == 0)
 			return e;
 	}
 }
@@ -80,13 +81,13 @@ static int index_entries(struct sc_model *m, const char *name, struct sc_err *er
 	for (size_t k = 0; k < m->n; k++) {
 		const struct sc_model_entry *e = &m->e[k];
 		size_t i;
-		char key[256];
+		char key[SC_MODEL_KEY_MAX];
 
-		if (find(m, e->level, e->user, e->account, e->partition))
+		if (find(m, e->level, e->user, e->account, e->partition, e->name))
 			return sc_err_set(err, "%s: entries[%zu]: duplicate %s entry %s; expected one entry per key",
 					  name, k, sc_model_level_name(e->level),
-					  sc_model_key(e, key, sizeof(key)));
-		for (i = hash_key(e->level, e->user, e->account, e->partition) & (n - 1); m->slot[i];
+					  SC_PRINTABLE(sc_model_key(e, key, sizeof(key))));
+		for (i = hash_key(e->level, e->user, e->account, e->partition, e->name) & (n - 1); m->slot[i];
 		     i = (i + 1) & (n - 1))
 			;
 		m->slot[i] = k + 1;
@@ -94,20 +95,21 @@ static int index_entries(struct sc_model *m, const char *name, struct sc_err *er
 	return 0;
 }
 
-/* A name: a non-empty string without control characters, at most 255 bytes. */
+/* A name: a non-empty string without control characters, at most
+ * SC_MODEL_NAME_MAX bytes. */
 static int get_name(json_t *o, const char *key, const char **out, const char *name, size_t k,
 		    struct sc_err *err)
 {
 	json_t *v = json_object_get(o, key);
 	const char *s;
 
-	if (!json_is_string(v) || !*(s = json_string_value(v)) || strlen(s) > 255)
+	if (!json_is_string(v) || !*(s = json_string_value(v)) || strlen(s) > SC_MODEL_NAME_MAX)
 		return sc_err_set(err, "%s: entries[%zu]: \"%s\" missing or not a name; expected a string "
-				  "of 1 to 255 characters", name, k, key);
+				  "of 1 to %d bytes", name, k, key, SC_MODEL_NAME_MAX);
 	for (const unsigned char *c = (const unsigned char *)s; *c; c++)
 		if (*c < ' ' || *c == 0x7f)
-			return sc_err_set(err, "%s: entries[%zu]: \"%s\" has a control character; expected "
-					  "a plain name", name, k, key);
+			return sc_err_set(err, "%s: entries[%zu]: \"%s\" '%s' has a control character; "
+					  "expected a plain name", name, k, key, SC_PRINTABLE(s));
 	*out = s;
 	return 0;
 }
@@ -163,31 +165,46 @@ static int get_watts(json_t *o, const char *key, const char *jobs_key, double *w
 	return 0;
 }
 
-static int read_entry(json_t *o, struct sc_model_entry *e, int version, const char *name, size_t k,
-		      struct sc_err *err)
+/* The entry's level and the names it has (and none it leaves out). */
+static int read_keys(json_t *o, struct sc_model_entry *e, int version, const char *name, size_t k,
+		     struct sc_err *err)
 {
-	json_t *lv = json_object_get(o, "level");
-	const char *l = json_string_value(lv);
+	const char *l = json_string_value(json_object_get(o, "level"));
+	int lv = -1;
 
-	memset(e, 0, sizeof(*e));
-	e->user = e->account = "";
-	if (!json_is_object(o))
-		return sc_err_set(err, "%s: entries[%zu] is not an object; expected {\"level\":...}", name, k);
-	if (!l || (strcmp(l, "user") && strcmp(l, "account") && strcmp(l, "partition")))
-		return sc_err_set(err, "%s: entries[%zu]: \"level\" missing or unknown; expected user, "
-				  "account or partition", name, k);
-	e->level = l[0] == 'u' ? SC_LEVEL_USER : l[0] == 'a' ? SC_LEVEL_ACCOUNT : SC_LEVEL_PARTITION;
+	for (int i = 0; l && i < 4; i++)
+		if (strcmp(l, level_names[i]) == 0)
+			lv = i;
+	if (lv < 0 || (lv == SC_LEVEL_NAME && version < 3))
+		return sc_err_set(err, "%s: entries[%zu]: \"level\" missing or unknown; expected %s"
+				  "user, account or partition", name, k, version < 3 ? "" : "name, ");
+	e->level = (enum sc_model_level)lv;
 	if (get_name(o, "partition", &e->partition, name, k, err) < 0)
 		return -1;
 	if (e->level != SC_LEVEL_PARTITION && get_name(o, "account", &e->account, name, k, err) < 0)
 		return -1;
-	if (e->level == SC_LEVEL_USER && get_name(o, "user", &e->user, name, k, err) < 0)
+	if (e->level <= SC_LEVEL_USER && get_name(o, "user", &e->user, name, k, err) < 0)
 		return -1;
-	if ((e->level != SC_LEVEL_USER && json_object_get(o, "user")) ||
+	if (e->level == SC_LEVEL_NAME && get_name(o, "name", &e->name, name, k, err) < 0)
+		return -1;
+	if ((e->level != SC_LEVEL_NAME && json_object_get(o, "name")) ||
+	    (e->level > SC_LEVEL_USER && json_object_get(o, "user")) ||
 	    (e->level == SC_LEVEL_PARTITION && json_object_get(o, "account")))
 		return sc_err_set(err, "%s: entries[%zu]: a %s entry with a key its level leaves out; "
-				  "expected user only at level user, account at levels user and account",
-				  name, k, l);
+				  "expected name only at level name, user at levels name and user, "
+				  "account at all but partition", name, k, l);
+	return 0;
+}
+
+static int read_entry(json_t *o, struct sc_model_entry *e, int version, const char *name, size_t k,
+		      struct sc_err *err)
+{
+	memset(e, 0, sizeof(*e));
+	e->user = e->account = e->name = "";
+	if (!json_is_object(o))
+		return sc_err_set(err, "%s: entries[%zu] is not an object; expected {\"level\":...}", name, k);
+	if (read_keys(o, e, version, name, k, err) < 0)
+		return -1;
 	if (get_count(o, "jobs", 1, 0, &e->jobs, name, k, err) < 0 ||
 	    get_num(o, "ratio_median", 0, 1, 0, &e->ratio_median, name, k, err) < 0 ||
 	    get_num(o, "ratio_q", 0, 1, 0, &e->ratio_q, name, k, err) < 0 ||
@@ -368,16 +385,17 @@ const struct sc_model_entry *sc_model_entry(const struct sc_model *m, size_t i)
 }
 
 int sc_model_lookup(const struct sc_model *m, const char *user, const char *account,
-		    const char *partition, struct sc_model_match *out)
+		    const char *partition, const char *name, struct sc_model_match *out)
 {
-	const struct sc_model_entry *e[3];
+	const struct sc_model_entry *e[4];
+	int ua = user && *user && account && *account;
 
 	memset(out, 0, sizeof(*out));
-	e[0] = user && *user && account && *account ?
-		       find(m, SC_LEVEL_USER, user, account, partition) : NULL;
-	e[1] = account && *account ? find(m, SC_LEVEL_ACCOUNT, "", account, partition) : NULL;
-	e[2] = find(m, SC_LEVEL_PARTITION, "", "", partition);
-	for (int i = 2; i >= 0; i--) {
+	e[0] = ua && name && *name ? find(m, SC_LEVEL_NAME, user, account, partition, name) : NULL;
+	e[1] = ua ? find(m, SC_LEVEL_USER, user, account, partition, "") : NULL;
+	e[2] = account && *account ? find(m, SC_LEVEL_ACCOUNT, "", account, partition, "") : NULL;
+	e[3] = find(m, SC_LEVEL_PARTITION, "", "", partition, "");
+	for (int i = 3; i >= 0; i--) {
 		if (!e[i])
 			continue;
 		out->ratio = e[i];
@@ -391,7 +409,7 @@ int sc_model_lookup(const struct sc_model *m, const char *user, const char *acco
 
 char *sc_model_key(const struct sc_model_entry *e, char *buf, size_t n)
 {
-	snprintf(buf, n, "%s/%s/%s", *e->user ? e->user : "*", *e->account ? e->account : "*",
-		 e->partition);
+	snprintf(buf, n, "%s/%s/%s%s%s", *e->user ? e->user : "*", *e->account ? e->account : "*",
+		 e->partition, *e->name ? "/" : "", e->name);
 	return buf;
 }

@@ -38,11 +38,12 @@ static int interactive_over_budget(const struct sc_site *priced, const struct sc
 /* The learned power model of partition p for a job of shape, from the
  * model's entries: 1 with *pw set, 0 when the model has no watts for it. */
 static int learned_power(const struct sc_model *m, const char *user, const char *account,
-			 const char *part, const struct sc_shape *shape, struct sc_power *pw)
+			 const char *name, const char *part, const struct sc_shape *shape,
+			 struct sc_power *pw)
 {
 	struct sc_model_match mm;
 
-	sc_model_lookup(m, user, account, part, &mm);
+	sc_model_lookup(m, user, account, part, name, &mm);
 	memset(pw, 0, sizeof(*pw));
 	pw->usage = 1;
 	if (shape->gpus) {
@@ -61,8 +62,8 @@ static int learned_power(const struct sc_model *m, const char *user, const char 
 }
 
 int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *m, const char *user,
-			 const char *account, struct sc_site *site, struct sc_partition *scratch,
-			 struct sc_partition **parts, struct sc_eval *ev)
+			 const char *account, const char *name, struct sc_site *site,
+			 struct sc_partition *scratch, struct sc_partition **parts, struct sc_eval *ev)
 {
 	const char *base = base_site->parts[ev->req.parts[0]].name;
 	struct sc_partition *pv;
@@ -74,7 +75,7 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 	ev->ctx.estimate = "configured";
 	ev->ctx.estimate_ratio = base_site->params.runtime_ratio;
 	ev->window_ratio = 0;
-	if (!m || !sc_model_lookup(m, user, account, base, &mm)) {
+	if (!m || !sc_model_lookup(m, user, account, base, name, &mm)) {
 		snprintf(ev->d.basis, sizeof(ev->d.basis), "configured: %s, time limit x RuntimeRatio %g",
 			 m ? "no learned entry for the job" : "no learned model loaded",
 			 base_site->params.runtime_ratio);
@@ -94,7 +95,8 @@ int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model 
 		return 1;
 	for (size_t i = 0; i < base_site->n_parts; i++) {
 		pv[i] = base_site->parts[i];
-		if (!learned_power(m, user, account, base_site->parts[i].name, &ev->req.shape, &pv[i].power))
+		if (!learned_power(m, user, account, name, base_site->parts[i].name, &ev->req.shape,
+				   &pv[i].power))
 			pv[i].power = base_site->parts[i].power;
 	}
 	site->parts = pv;
@@ -210,7 +212,8 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
 	}
 	site = conf->site;
 	if (conf->estimates_learned) {
-		sc_eval_learned_site(&conf->site, model, user, account, &site, scratch, &parts, out);
+		sc_eval_learned_site(&conf->site, model, user, account, f->name, &site, scratch, &parts,
+				     out);
 		memcpy(basis, out->d.basis, sizeof(basis));
 	}
 	if (f->interactive && !conf->plan_interactive) {

@@ -12,8 +12,9 @@
  * and model.
  *
  * Learned estimates (Estimates=learned; learn/model.h): the model entry of
- * the job's (user, account, first requested partition) — or its account's,
- * or its partition's — gives the run time: time limit × the entry's ratio
+ * the job's (user, account, first requested partition, job name) — or its
+ * (user, account, partition)'s, its account's, or its partition's — gives
+ * the run time: time limit × the entry's ratio
  * (sc_model_ratio: its jobs' core-seconds used ÷ requested; a version 1
  * file's median elapsed ÷ limit), in place of RuntimeRatio, for every
  * candidate partition; the start is chosen with the entry's upper quantile
@@ -50,7 +51,7 @@ struct sc_eval {
 	const char *exempt;       /* non-NULL ("exempt account", ...) when exempt */
 	struct sc_record_ctx ctx; /* for sc_record_carbon; strings borrowed from conf/snapshot/fields */
 	struct sc_err err;        /* the message when sc_evaluate returns -1 */
-	char estimate_key[160];   /* ctx.estimate_key points here */
+	char estimate_key[SC_MODEL_KEY_MAX]; /* ctx.estimate_key points here */
 	char time_note[112];      /* ctx.time_note points here (sc_time_note) */
 	double window_ratio;      /* learned: the ratio the start is chosen with (sc_decide_learned); 0: none */
 };
@@ -64,7 +65,8 @@ int sc_evaluate(const struct sc_conf *conf, const struct sc_snapshot *snap,
 		const char *qos, int64_t now, struct sc_eval *out);
 
 /* sc_evaluate with the learned estimates of model (borrowed; NULL: none
- * loaded, or it was refused), used when conf->estimates_learned. The
+ * loaded, or it was refused), used when conf->estimates_learned; the job's
+ * name is f->name (NULL or "": unknown, the name level is skipped). The
  * learned power needs a copy of the site's partitions: scratch, when not
  * NULL, is that copy's room (conf->n_parts entries, owned by the caller,
  * overwritten, not used by two calls at once: a caller that evaluates job
@@ -88,7 +90,8 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
 /* The learned figures of one job (Estimates=learned), as sc_evaluate_model
  * prices it: *site becomes a copy of base_site (borrowed) whose
  * RuntimeRatio is sc_model_ratio of model's most specific entry for
- * (user, account, the first partition of ev->req; each may be NULL) and
+ * (user, account, the first partition of ev->req, the job's name; user,
+ * account and name may be NULL) and
  * whose partitions' power is the learned one where the model has measured
  * watts for the job's shape. scratch (base_site->n_parts entries, owned by
  * the caller, overwritten; not used by two calls at once), when not NULL,
@@ -103,8 +106,9 @@ int sc_evaluate_loaded(const struct sc_conf *conf, const struct sc_snapshot *sna
  * loaded. Returns 1 when the run time is learned, 0 when base_site's
  * figures apply (*site is then base_site). */
 int sc_eval_learned_site(const struct sc_site *base_site, const struct sc_model *model,
-			 const char *user, const char *account, struct sc_site *site,
-			 struct sc_partition *scratch, struct sc_partition **parts, struct sc_eval *ev);
+			 const char *user, const char *account, const char *name,
+			 struct sc_site *site, struct sc_partition *scratch,
+			 struct sc_partition **parts, struct sc_eval *ev);
 
 /* sc_decide for a job whose run time is learned: the start and partition
  * are chosen with a run time of time limit × window_ratio (the entry's upper

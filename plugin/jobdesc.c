@@ -172,5 +172,7 @@ int sc_jobdesc_fields(const job_desc_msg_t *jd, struct sc_job_fields *f, struct 
 	f->policy = sc_env_get(jd->spank_job_env, jd->spank_job_env_size, SC_ENV_POLICY);
 	/* sbatch (also --wrap) sends a script; salloc and srun allocations don't. */
 	f->interactive = jd->script == NULL;
+	/* sbatch's default is the script's file name; --wrap's "wrap". */
+	f->name = jd->name;
 	return 0;
 }

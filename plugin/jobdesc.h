@@ -84,7 +84,9 @@ void sc_hold_refusal_message(const char *id, const char *want, const char *hold,
  * per node: a lower bound, the plugin cannot see the node's sockets);
  * --mincpus × nodes as a lower bound of the CPU count; the user's options
  * from spank_job_env (CARBON_BUDGET, CARBON_MAX_DELAY, CARBON_POLICY, as
- * they are: sc_request_build validates them). Returns 0, or -1 with why when
+ * they are: sc_request_build validates them); the job name (jd->name:
+ * sbatch's default is the script's file name, --wrap's "wrap"; NULL when
+ * none). Returns 0, or -1 with why when
  * the GPU request cannot be read. */
 int sc_jobdesc_fields(const job_desc_msg_t *jd, struct sc_job_fields *f, struct sc_err *why);
 

@@ -36,6 +36,7 @@ struct sc_job_fields {
 	const char *max_delay;     /* --carbon-max-delay */
 	const char *policy;        /* --carbon-policy: "none" opts out, "auto" is the default */
 	int interactive;           /* no batch script: an salloc or srun allocation */
+	const char *name;          /* the job name (learned estimates); NULL: unknown */
 };
 
 /* Per-partition fallbacks the request may need (from carbon.conf). */

@@ -488,8 +488,8 @@ static const struct sc_site *plan_site(const struct sim_run *r, const struct sim
 		return &r->site_pol;
 	memset(&ev, 0, sizeof(ev));
 	ev.req = *j->req;
-	got = sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user, j->tj->account, learned,
-				   r->learned_parts, parts, &ev) == 1;
+	got = sc_eval_learned_site(&r->site_pol, r->opts->estimates, j->tj->user, j->tj->account, j->tj->name,
+				   learned, r->learned_parts, parts, &ev) == 1;
 	if (count)
 		r->res->jobs_learned += got;
 	*window = ev.window_ratio;

@@ -223,6 +223,10 @@ static int swf_row(struct sc_trace *t, char *line, const char *name, long lineno
 		snprintf(num, sizeof(num), "%.0f", v[11]);
 		j->user = intern(t, num, &oom);
 	}
+	if (v[13] >= 0) { /* the application number: the job's name */
+		snprintf(num, sizeof(num), "%.0f", v[13]);
+		j->name = intern(t, num, &oom);
+	}
 	if (oom)
 		return sc_err_set(err, "out of memory");
 	return 0;
@@ -436,6 +440,7 @@ static int sacct_job(const struct sc_acct_job *aj, void *arg)
 	j->user = intern(t, aj->user, &oom);
 	j->account = intern(t, aj->account, &oom);
 	j->qos = intern(t, aj->qos, &oom);
+	j->name = intern(t, aj->name, &oom);
 	if (oom)
 		return sc_err_set(st->err, "out of memory");
 	return 0;

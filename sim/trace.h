@@ -15,7 +15,8 @@
  *    processors, 6 CPU time, 7 used memory, 8 requested processors,
  *    9 requested time (s), 10 requested memory (KB per processor), 11 status,
  *    12 user, 13 group, 14 executable, 15 queue, 16 partition, 17 preceding
- *    job, 18 think time. Processors: field 5, else 8. A job whose run time or
+ *    job, 18 think time. Processors: field 5, else 8; field 14 (the
+ *    application number), when not -1, is the job's name. A job whose run time or
  *    processors are unknown or 0 (e.g. cancelled before it started) is
  *    skipped and counted.
  *  - CSV: a header naming the columns `arrival_time`, `length`, `cpus` (any
@@ -68,6 +69,8 @@ struct sc_trace_job {
 	uint64_t mem_per_node_mb; /* 0: unknown */
 	const char *partition;    /* NULL: not given; points into the trace's strings */
 	const char *user, *account, *qos; /* may be NULL */
+	const char *name;         /* the job name (SWF: the application number; sacct:
+				   * JobName); NULL: not given */
 	uint32_t line;            /* line in the file, for messages */
 };
 

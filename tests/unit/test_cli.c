@@ -489,6 +489,56 @@ static void test_plan_json_hand_calculation(void **state)
 	run_free(&r);
 }
 
+/* scarbon plan with learned estimates: the job's name from -J, #SBATCH
+ * --job-name or the script's file name picks its name entry. */
+static void test_plan_job_name(void **state)
+{
+	char conf[600];
+	struct run r;
+
+	(void)state;
+	snprintf(conf, sizeof(conf), "Mode=enforce Estimates=learned StateDir=%s\n"
+		 "ZoneName=S Provider=static Intensity=300\nPartitionName=p Zone=S DefaultTime=2:00:00\n",
+		 tmpdir);
+	write_file("learned.conf", conf);
+	write_file("estimates.json",
+		   "{\"version\":3,\"kind\":\"slurm-carbon estimates\",\"created\":1636416000,"
+		   "\"quantile\":0.9,\"entries\":["
+		   "{\"level\":\"user\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+		   "\"jobs\":9,\"ratio_median\":0.5,\"ratio_q\":0.6,\"ratio_total\":0.5},"
+		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+		   "\"name\":\"sim\",\"jobs\":5,\"ratio_median\":0.1,\"ratio_q\":0.2,\"ratio_total\":0.1},"
+		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+		   "\"name\":\"sbatch\",\"jobs\":7,\"ratio_median\":0.2,\"ratio_q\":0.3,\"ratio_total\":0.25},"
+		   "{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+		   "\"name\":\"relax.sh\",\"jobs\":6,\"ratio_median\":0.2,\"ratio_q\":0.3,\"ratio_total\":0.25}]}\n");
+	write_file("relax.sh", "#!/bin/sh\n#SBATCH -t 2:00:00\nsrun ./relax\n");
+	write_file("named.sh", "#!/bin/sh\n#SBATCH --job-name=sim\nsrun ./sim\n");
+	static const struct {
+		const char *args;
+		int status;
+		const char *err, *out;
+	} cases[] = {
+		{ "-J sim", 0, NULL, "Estimate: learned: total run time of 5 jobs of alice/phys/p/sim" },
+		{ "--format json named.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/sim\"" },
+		{ "--format json ./relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/relax.sh\"" },
+		{ "--format json - < relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p/sbatch\"" },
+		{ "--format json --job-name=other relax.sh", 0, NULL, "\"estimate_key\":\"alice/phys/p\"" },
+		{ "--format json", 0, NULL, "\"estimate_key\":\"alice/phys/p\"" },
+		{ "-J ''", 2, "--job-name: empty; expected a job name", NULL },
+		{ "-J \"$(printf 'a\\tb')\"", 2,
+		  "--job-name: 'a\\x09b' has a control character; expected a plain name", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		r = scarbon("plan --config learned.conf --now 2021-11-09T00:00:00Z -u alice -A phys -p p %s",
+			    cases[i].args);
+		assert_int_equal(r.status, cases[i].status);
+		assert_contains(cases[i].out ? r.out : r.err, cases[i].out ? cases[i].out : cases[i].err);
+		run_free(&r);
+	}
+}
+
 static void test_plan_script_and_budget(void **state)
 {
 	struct run r1, r2;
@@ -721,12 +771,13 @@ static void test_learn(void **state)
 		    sc_test_path("tests/data/learn/history.sacct"));
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "9 jobs read, 8 used (1 without a time limit");
-	assert_contains(r.out, "6 with measured energy; 4 entries written to est.json");
+	assert_contains(r.out, "6 with measured energy, 8 by job name (0 past the name bounds); "
+			"6 entries written to est.json");
 	run_free(&r);
 	snprintf(path, sizeof(path), "%s/est.json", tmpdir);
 	j = json_load_file(path, 0, &je);
 	assert_non_null(j);
-	assert_int_equal(json_integer_value(json_object_get(j, "version")), 2);
+	assert_int_equal(json_integer_value(json_object_get(j, "version")), 3);
 	assert_int_equal(json_integer_value(json_object_get(j, "created")), 1636416000);
 	e = json_array_get(json_object_get(j, "entries"), 2);
 	assert_string_equal(json_string_value(json_object_get(e, "user")), "alice");
@@ -735,6 +786,16 @@ static void test_learn(void **state)
 	assert_near(json_number_value(json_object_get(e, "ratio_median")), 0.25, 1e-9);
 	assert_near(json_number_value(json_object_get(e, "ratio_total")), 0.29167, 1e-9); /* 7 h of 24 */
 	assert_near(json_number_value(json_object_get(e, "core_w")), 10, 1e-9);
+	/* By name (JobName): relax.sh 3.5 h of 16, md.sh 3.5 h of 8, each more
+	 * than 0.05 from alice's 7 of 24; the name entries come last. */
+	e = json_array_get(json_object_get(j, "entries"), 4);
+	assert_string_equal(json_string_value(json_object_get(e, "level")), "name");
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "relax.sh");
+	assert_int_equal(json_integer_value(json_object_get(e, "jobs")), 4);
+	assert_near(json_number_value(json_object_get(e, "ratio_total")), 0.21875, 1e-9);
+	e = json_array_get(json_object_get(j, "entries"), 5);
+	assert_string_equal(json_string_value(json_object_get(e, "name")), "md.sh");
+	assert_near(json_number_value(json_object_get(e, "ratio_total")), 0.4375, 1e-9);
 	json_decref(j);
 
 	r = scarbon("learn --input /dev/null --output x.json");
@@ -764,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_plan_json_hand_calculation),
 		cmocka_unit_test(test_plan_script_and_budget),
 		cmocka_unit_test(test_learn),
+		cmocka_unit_test(test_plan_job_name),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

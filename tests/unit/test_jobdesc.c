@@ -152,10 +152,15 @@ static void test_fields_given(void **state)
 	assert_true(f.interactive);
 	{
 		char script[] = "#!/bin/sh\nsleep 1\n";
+		char name[] = "relax.sh";
 		jd.script = script; /* sbatch */
+		assert_null(f.name);
+		jd.name = name; /* sbatch's default: the script's file name */
 		assert_int_equal(sc_jobdesc_fields(&jd, &f, &why), 0);
 		assert_false(f.interactive);
+		assert_string_equal(f.name, "relax.sh");
 		jd.script = NULL;
+		jd.name = NULL;
 	}
 
 	/* --mem-per-cpu=500 arrives with the MEM_PER_CPU bit. */

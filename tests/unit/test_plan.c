@@ -144,6 +144,14 @@ static void test_learned(void **state)
 		"{\"version\":2,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
 		"\"quantile\":0.9,\"entries\":[{\"level\":\"partition\",\"partition\":\"p\",\"jobs\":40,"
 		"\"ratio_median\":0.5,\"ratio_q\":0.9,\"ratio_total\":0.75}]}";
+	static const char model_v3[] =
+		"{\"version\":3,\"kind\":\"slurm-carbon estimates\",\"created\":1764414000,"
+		"\"quantile\":0.9,\"entries\":["
+		"{\"level\":\"user\",\"user\":\"alice\",\"account\":\"physics\",\"partition\":\"p\","
+		"\"jobs\":12,\"ratio_median\":0.5,\"ratio_q\":0.6,\"ratio_total\":0.5,"
+		"\"core_w\":5,\"core_w_jobs\":12},"
+		"{\"level\":\"name\",\"user\":\"alice\",\"account\":\"physics\",\"partition\":\"p\","
+		"\"name\":\"relax.sh\",\"jobs\":6,\"ratio_median\":0.1,\"ratio_q\":0.1,\"ratio_total\":0.1}]}";
 	struct sc_conf *c = conf_from("Mode=enforce Estimates=learned\n"
 				      "ZoneName=S Provider=static Intensity=300\n"
 				      "PartitionName=p Zone=S PUE=1.5 CoreWatts=10 MemWattsPerGB=0 DefaultTime=2:00:00\n");
@@ -226,6 +234,28 @@ static void test_learned(void **state)
 	assert_near(ev.ctx.estimate_ratio, 0.75, 1e-12);
 	assert_near(ev.window_ratio, 0.9, 1e-12); /* the start is chosen with ratio_q */
 	assert_contains(ev.d.basis, "learned: total run time of 40 jobs of */*/p");
+	sc_model_destroy(m);
+	/* Version 3: the job's name first (f.name), then its user's entry. */
+	m = sc_model_parse(model_v3, strlen(model_v3), "e.json", NOW, 0, NULL);
+	assert_non_null(m);
+	f.name = "relax.sh";
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 720); /* 2 h × 0.1 */
+	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p/relax.sh");
+	assert_int_equal(ev.ctx.estimate_jobs, 6);
+	assert_near(ev.d.chosen.watts, 20, 1e-9); /* the user entry's 5 W per core */
+	assert_contains(ev.d.basis, "learned: total run time of 6 jobs of alice/physics/p/relax.sh");
+	s = sc_eval_admin_comment(c, &ev, NULL);
+	assert_non_null(s);
+	assert_contains(s, "\"estimate_key\":\"alice/physics/p/relax.sh\",\"estimate_jobs\":6");
+	free(s);
+	f.name = "wrap";
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_int_equal(ev.d.chosen.runtime, 3600);
+	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p");
+	f.name = NULL;
+	assert_int_equal(sc_evaluate_model(c, snap, m, NULL, &f, "alice", "physics", NULL, NOW, &ev), 0);
+	assert_string_equal(ev.ctx.estimate_key, "alice/physics/p");
 	sc_model_destroy(m);
 	sc_snapshot_destroy(snap);
 	sc_conf_destroy(c);

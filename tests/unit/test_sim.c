@@ -102,6 +102,8 @@ static void test_swf(void **state)
 	assert_int_equal(t->jobs[0].mem_per_cpu_mb, 1);
 	assert_string_equal(t->jobs[0].partition, "1");
 	assert_string_equal(t->jobs[0].user, "3");
+	assert_string_equal(t->jobs[0].name, "7"); /* the application number */
+	assert_null(t->jobs[1].name);              /* -1: none */
 	assert_int_equal(t->jobs[1].submit, T2021 + 600);
 	assert_int_equal(t->jobs[1].requested, 0);
 	assert_string_equal(t->jobs[1].partition, "2");
@@ -276,6 +278,7 @@ static void test_sacct(void **state)
 	assert_string_equal(t->jobs[0].account, "chem");
 	assert_string_equal(t->jobs[0].qos, "normal");
 	assert_string_equal(t->jobs[0].partition, "compute");
+	assert_null(t->jobs[0].name); /* no JobName column */
 	assert_int_equal(t->jobs[1].runtime, DAY);
 	assert_int_equal(t->jobs[1].requested, 2 * DAY);
 	assert_int_equal(t->jobs[1].mem_per_cpu_mb, 4000);
@@ -285,11 +288,12 @@ static void test_sacct(void **state)
 	sc_trace_destroy(t);
 
 	/* ElapsedRaw and TimelimitRaw (minutes), -p's trailing '|'. */
-	t = trace_text("JobIDRaw|Submit|ElapsedRaw|TimelimitRaw|AllocCPUS|\n"
-		       "7|2021-01-01T01:00:00|90|3|2|\n",
+	t = trace_text("JobIDRaw|Submit|ElapsedRaw|TimelimitRaw|AllocCPUS|JobName|\n"
+		       "7|2021-01-01T01:00:00|90|3|2|relax.sh|\n",
 		       SC_TRACE_AUTO, SC_UNIT_AUTO, &err);
 	if (!t)
 		fail_msg("%s", err.msg);
+	assert_string_equal(t->jobs[0].name, "relax.sh");
 	assert_int_equal(t->jobs[0].runtime, 90);
 	assert_int_equal(t->jobs[0].requested, 180);
 	sc_trace_destroy(t);
@@ -907,6 +911,15 @@ static const char tiny_model[] =
 	"{\"level\":\"user\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\",\"jobs\":6,"
 	"\"ratio_median\":0.5,\"ratio_q\":0.5}]}";
 
+/* The same with a name entry for alice's jobs named relax. */
+static const char name_model[] =
+	"{\"version\":3,\"kind\":\"slurm-carbon estimates\",\"created\":1609459200,"
+	"\"min_jobs\":5,\"quantile\":0.9,\"entries\":["
+	"{\"level\":\"user\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\",\"jobs\":6,"
+	"\"ratio_median\":0.5,\"ratio_q\":0.5,\"ratio_total\":0.5},"
+	"{\"level\":\"name\",\"user\":\"alice\",\"account\":\"phys\",\"partition\":\"p\","
+	"\"name\":\"relax\",\"jobs\":5,\"ratio_median\":0.25,\"ratio_q\":0.25,\"ratio_total\":0.25}]}";
+
 /* Estimates: slurm-carbon plans with the learned run time (the plugin's
  * Estimates=learned), the true run time prices the plan; jobs without an
  * entry keep time limit x RuntimeRatio; the peers are unchanged. */
@@ -956,6 +969,22 @@ static void test_learned_estimates(void **state)
 	assert_null(json_object_get(j, "jobs_learned"));
 	json_decref(j);
 	sc_sim_result_free(&r);
+
+	/* A version 3 model: alice's job named relax runs a quarter of its
+	 * limit: 1 h planned, the 1 h minimum at 06:00. */
+	sc_model_destroy(m);
+	m = sc_model_parse(name_model, sizeof(name_model) - 1, "m", T2021, 0, NULL);
+	assert_non_null(m);
+	o.estimates = m;
+	t->jobs[0].name = "relax";
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err), 0);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 6 * HOUR);
+	sc_sim_result_free(&r);
+	t->jobs[0].name = "other"; /* her user entry: 2 h */
+	assert_int_equal(sc_sim_run(conf, (const struct sc_grid *const *)&g, t, &o, &r, &err), 0);
+	assert_int_equal(r.out[SC_POL_CARBON][0].planned, T2021 + 2 * HOUR);
+	sc_sim_result_free(&r);
+	t->jobs[0].name = NULL;
 
 	/* Not with re-planning. */
 	o.estimates = m;

@@ -14,7 +14,8 @@
 # next 8 hours but for one green hour at 100. Expected figures come from `scarbon plan --format json` of
 # the same build at the same `now`. Learned estimates: `scarbon learn --input` on a crafted sacct
 # dump writes StateDir/estimates.json before the cluster starts, with entries for partition
-# compute only (user sctest, account carbon: run time 0.3 of the limit, the total ratio), so the other
+# compute only (user sctest, account carbon: run time 0.225 of the limit, the total ratio; 0.3 for
+# its jobs named wrap, 0.1 for those named relax.sh), so the other
 # partitions' decisions stay carbon.conf's. Prints TAP lines and "N passed, N failed"; exits non-zero
 # on any failure; stops the cluster it started.
 
@@ -351,17 +352,21 @@ def cluster_env(env, *args):
 
 
 def write_model():
-    """A crafted accounting history of USER on compute (5 jobs of a 1 h limit: median elapsed
-    900 s, total ratio 5400 s of 5 h = 0.3, the figure the plan uses), learned into
-    StateDir/estimates.json by the real scarbon learn."""
+    """A crafted accounting history of USER on compute, learned into StateDir/estimates.json
+    by the real scarbon learn: 5 jobs named wrap (sbatch --wrap's name) of a 1 h limit
+    (median elapsed 900 s, total ratio 5400 s of 5 h = 0.3) and 3 named relax.sh of 360 s
+    (0.1): USER's entry 6480 s of 8 h = 0.225, each name 0.075 or more from it, so both
+    name entries are written (5 entries in all)."""
     state = os.path.join(DATA, "state")
     os.makedirs(state, exist_ok=True)
     os.chmod(state, 0o755)
     dump = os.path.join(DATA, "history.sacct")
-    rows = ["JobID|User|Account|Partition|State|Start|End|ElapsedRaw|TimelimitRaw|NCPUS"]
-    for i, el in enumerate((600, 900, 900, 900, 2100)):
+    rows = ["JobID|User|Account|Partition|State|Start|End|ElapsedRaw|TimelimitRaw|NCPUS|JobName"]
+    for i, (el, name) in enumerate(((600, "wrap"), (900, "wrap"), (900, "wrap"), (900, "wrap"),
+                                    (2100, "wrap"), (360, "relax.sh"), (360, "relax.sh"),
+                                    (360, "relax.sh"))):
         rows.append(f"{100 + i}|{USER}|carbon|compute|COMPLETED|2025-01-01T00:00:00|"
-                    f"2025-01-01T00:{el // 60:02d}:00|{el}|60|1")
+                    f"2025-01-01T00:{el // 60:02d}:00|{el}|60|1|{name}")
     with open(dump, "w") as f:
         f.write("\n".join(rows) + "\n")
     return run([SCARBON, "learn", "--input", dump, "--min-jobs", "3", "--output",
@@ -392,7 +397,7 @@ def main():
     write_forecast(t0, [long_window])
     write_cap_forecast(t0)
     p = write_model()
-    tap.ok(p.returncode == 0 and "3 entries written" in p.stdout,
+    tap.ok(p.returncode == 0 and "5 entries written" in p.stdout,
            "scarbon learn writes the learned estimates into StateDir", p.stdout + p.stderr)
     p = cluster("start")
     if not tap.ok(p.returncode == 0, "the cluster starts with job_submit/carbon and spank/carbon",
@@ -510,21 +515,42 @@ def main():
            "the best achievable is est." in err and "would fit" in err,
            "a job over its budget is rejected with the best achievable figure", err)
 
-    # A learned estimate: USER's jobs on compute run 0.3 of their limit in total, by the model
-    # the reloader loaded; the record says so, and scarbon plan agrees.
+    # A learned estimate: USER's jobs named wrap (sbatch --wrap) on compute run 0.3 of their
+    # limit in total, by the model the reloader loaded; the record says so, and scarbon plan
+    # agrees.
     log = open(CTLD_LOG, errors="replace").read()
-    tap.ok("job_submit/carbon: learned estimates loaded from " in log and ": 3 entries" in log,
+    tap.ok("job_submit/carbon: learned estimates loaded from " in log and ": 5 entries" in log,
            "the plugin's reloader loads the learned estimates", log[-2000:])
     l_id, err = sbatch(["--hold", "-p", "compute", "-t", "60"])
     l_rec = carbon(show_job(l_id).get("AdminComment")) if l_id else {}
-    l_plan = plan(["-p", "compute", "-t", "60", "-u", USER, "-A", "carbon"], l_rec.get("submit", 0))
+    l_plan = plan(["-p", "compute", "-t", "60", "-u", USER, "-A", "carbon", "-J", "wrap"],
+                  l_rec.get("submit", 0))
     tap.ok(l_id and l_rec.get("estimate") == "learned" and
-           l_rec.get("estimate_key") == f"{USER}/carbon/compute" and l_rec.get("estimate_jobs") == 5
-           and l_rec.get("runtime_s") == 1080 and l_rec.get("estimate_ratio") == 0.3,
-           "a job's plan and AdminComment use the learned estimate (run time = limit x learned ratio)",
-           f"{err}\n{l_rec}")
+           l_rec.get("estimate_key") == f"{USER}/carbon/compute/wrap" and
+           l_rec.get("estimate_jobs") == 5 and l_rec.get("runtime_s") == 1080 and
+           l_rec.get("estimate_ratio") == 0.3,
+           "a job's plan and AdminComment use the learned estimate of its name (run time = limit x "
+           "learned ratio)", f"{err}\n{l_rec}")
     tap.ok(l_id and {"carbon": l_rec} == l_plan,
            "... and scarbon plan gives the same record", diff({"carbon": l_rec}, l_plan))
+    # The name sbatch gives a batch script (its file name), and one the model has no entry for.
+    script = os.path.join(JOBS, "relax.sh")
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\n#SBATCH -t 60\nsleep 1\n")
+    os.chmod(script, 0o755)
+    for args, scr, key, jobs, runtime in (([], script, "/relax.sh", 3, 360),
+                                          (["-J", "other"], None, "", 8, 810)):
+        n_id, err = sbatch(["--hold", "-p", "compute", "-t", "60"] + args, script=scr)
+        n_rec = carbon(show_job(n_id).get("AdminComment")) if n_id else {}
+        n_plan = plan(["-p", "compute", "-t", "60", "-u", USER, "-A", "carbon"] + args +
+                      ([scr] if scr else []),
+                      n_rec.get("submit", 0))
+        tap.ok(n_id and n_rec.get("estimate_key") == f"{USER}/carbon/compute{key}" and
+               n_rec.get("estimate_jobs") == jobs and n_rec.get("runtime_s") == runtime,
+               f"a job named {'by its script' if scr else ' '.join(args)} is priced on "
+               f"{'its name' if key else 'its user'}'s entry", f"{err}\n{n_rec}")
+        tap.ok(n_id and {"carbon": n_rec} == n_plan,
+               "... and scarbon plan gives the same record", diff({"carbon": n_rec}, n_plan))
     o_id, err = sbatch(["--hold", "-p", "gpu", "-t", "60"])
     o_rec = carbon(show_job(o_id).get("AdminComment")) if o_id else {}
     tap.ok(o_id and o_rec.get("estimate") == "configured" and o_rec.get("runtime_s") == 3600,
