@@ -9,12 +9,27 @@ SC_DATA  the shared data: intensity/electricitymaps-2021/, intensity/ukci-2023-0
 SCARBON  the scarbon binary (default: build/cli/scarbon, then cli/scarbon)
 JOBS     simulations run at once (default: the number of CPUs)
 SECTION  zones, uk, reroute, capacity, tuning, minsavings, replan (default: all), in that order
+
+The capacity section on an SWF trace (Parallel Workloads Archive) instead of the GAIA ones:
+
+    bench/simulate_tables.py capacity --swf FILE --from YYYY-MM-DD --to YYYY-MM-DD [--zones DE,GB,FR]
+                             [--exact-requested]
+
+takes the jobs submitted from --from to --to (UTC, the end excluded), makes their times
+relative and starts them on the same weekday and time of day, a whole number of weeks
+away, nearest the same date of 2021 (the intensity data's year), with --trace-start; the
+cores come from the period's mean load (core-hours of the jobs / its hours). Each zone
+is one row group (default: DE). --exact-requested replaces each job's requested time
+by its run time (what planning with exact run times would do).
 """
+import calendar
+import datetime
 import json
 import os
 import subprocess
 import sys
 import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -191,29 +206,111 @@ def mean_load(path):
 
 
 IDLE_W = 4  # an idle core draws 40 % of the 10 W a busy one does
+DAY = 86400
 
 
-def section_capacity():
-    """Each trace on DE at 60, 75 and 90 % utilisation (cores from its mean
-    load) and unlimited, max delay 8 h, perfect and error:25 forecasts; EASY
-    backfill (the default), and the baseline's queue under FCFS for
-    comparison."""
+def hours(s):
+    return "%.1f h" % (s / 3600)
+
+
+def easy_runs(res, utils):
+    """(key, result, the unlimited result of its trace and forecast) of the
+    capacity runs with EASY backfill at the utilisations utils."""
+    unl = {(k[0], k[4]): j for k, j in res if not k[2]}
+    for k, j in res:
+        if k[2] in utils and k[5] == "easy":
+            yield k, j, unl[(k[0], k[4])]
+
+
+def utc(date):
+    """Seconds since the epoch of a YYYY-MM-DD date (UTC midnight)."""
+    try:
+        y, m, d = (int(x) for x in date.split("-"))
+        return calendar.timegm(datetime.date(y, m, d).timetuple())
+    except ValueError:
+        sys.exit("simulate_tables.py: invalid date '%s': expected YYYY-MM-DD" % date)
+
+
+def swf_cut(path, start, end, exact):
+    """The jobs of an SWF trace submitted in [start, end) (seconds since the
+    epoch), written with times relative to start and no UnixStartTime (exact:
+    the requested time replaced by the run time). Returns (the new file, the
+    mean load in cores, the jobs kept)."""
+    unix_start, out, core_s, n = None, os.path.join(TMP, "cut-" + os.path.basename(path)), 0.0, 0
+    with open(path) as src, open(out, "w") as dst:
+        dst.write("; %s, jobs submitted from %d to %d, times relative\n" % (os.path.basename(path), start, end))
+        for line in src:
+            if line.startswith(";"):
+                key, _, val = line[1:].partition(":")
+                if key.strip() == "UnixStartTime":
+                    unix_start = int(val)
+                continue
+            f = line.split()
+            if len(f) != 18 or unix_start is None:
+                sys.exit("simulate_tables.py: %s: expected an SWF trace with a UnixStartTime header" % path)
+            t = unix_start + int(float(f[1]))
+            if not start <= t < end:
+                continue
+            f[1] = str(t - start)
+            if exact:
+                f[8] = f[3]
+            dst.write(" ".join(f) + "\n")
+            n += 1
+            procs = float(f[4]) if float(f[4]) > 0 else float(f[7])
+            if float(f[3]) > 0 and procs > 0:  # the jobs scarbon replays
+                core_s += float(f[3]) * procs
+    if not n:
+        sys.exit("simulate_tables.py: %s: no job submitted in the period" % path)
+    return out, core_s / (end - start), n
+
+
+def aligned_2021(start):
+    """The start in 2021 on the same weekday and time of day, whole weeks
+    from start, nearest the same calendar date."""
+    t = time.gmtime(start)
+    same = calendar.timegm((2021, t.tm_mon, min(t.tm_mday, 28), t.tm_hour, t.tm_min, t.tm_sec))
+    weeks = round((same - start) / (7 * DAY))
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(start + weeks * 7 * DAY))
+
+
+def capacity_traces(swf):
+    """(label, path, mean load, extra simulate arguments) of the GAIA traces,
+    or of the SWF period."""
+    if not swf:
+        return [(tl, os.path.join(DATA, "traces", tn), mean_load(os.path.join(DATA, "traces", tn)), [])
+                for tl, tn in TRACES]
+    start, end = utc(swf["from"]), utc(swf["to"])
+    path, load, n = swf_cut(swf["swf"], start, end, swf["exact"])
+    at = aligned_2021(start)
+    label = os.path.basename(swf["swf"]).split("-")[1].lower()
+    print("\n%s: %d jobs submitted %s to %s (UTC), replayed from %s; mean load %.0f cores%s" % (
+        os.path.basename(swf["swf"]), n, swf["from"], swf["to"], at, load,
+        "; requested times = run times" if swf["exact"] else ""))
+    return [(label, path, load, ["--trace-start", at])]
+
+
+def section_capacity(swf=None):
+    """Each trace on DE (or the zones given) at 60, 75 and 90 % utilisation
+    (cores from its mean load) and unlimited, max delay 8 h, perfect and
+    error:25 forecasts; EASY backfill (the default), and the baseline's queue
+    under FCFS for comparison."""
     keys, jobs = [], []
-    c = zone_conf("DE")
-    for tl, tn in TRACES:
-        path = os.path.join(DATA, "traces", tn)
-        load = mean_load(path)
-        for util in [0, 60, 75, 90]:
-            cores = int(round(load * 100 / util)) if util else 0
-            for fc in ["perfect", "error:25"]:
-                for model in ["easy", "fcfs"] if cores and fc == "perfect" else ["easy"]:
-                    keys.append((tl, load, util, cores, fc, model))
-                    jobs.append(["--config", c, "--trace", path, "--max-delay", "8:00:00", "--forecast", fc,
-                                 "--capacity-model", model, "--idle-watts-per-core", str(IDLE_W)] +
-                                (["--cores", str(cores)] if cores else []))
+    zones = swf["zones"] if swf else ["DE"]
+    for tl, path, load, extra in capacity_traces(swf):
+        for zone in zones:
+            c = zone_conf(zone)
+            label = tl if len(zones) == 1 and zone == "DE" else "%s %s" % (tl, zone)
+            for util in [0, 60, 75, 90]:
+                cores = int(round(load * 100 / util)) if util else 0
+                for fc in ["perfect", "error:25"]:
+                    for model in ["easy", "fcfs"] if cores and fc == "perfect" else ["easy"]:
+                        keys.append((label, load, util, cores, fc, model))
+                        jobs.append(["--config", c, "--trace", path, "--max-delay", "8:00:00", "--forecast", fc,
+                                     "--capacity-model", model, "--idle-watts-per-core", str(IDLE_W)] + extra +
+                                    (["--cores", str(cores)] if cores else []))
     res = list(zip(keys, run_all(jobs)))
     unl = {(k[0], k[4]): j for k, j in res if not k[2]}
-    h = lambda s: "%.1f h" % (s / 3600)
+    h = hours
 
     def net(j, o):
         """Saving with the idle cores' emissions counted."""
@@ -252,11 +349,8 @@ def section_capacity():
     print("| trace | forecast | policy | share of unlimited saving | added mean queue | total wait: policy · casdk "
           "· cats · baseline | saving: policy · casdk · cats |")
     print("|---|---|---|---:|---:|---:|---:|")
-    for k, j in res:
+    for k, j, u in easy_runs(res, [75]):
         tl, load, util, cores, fc, model = k
-        if util != 75 or model != "easy":
-            continue
-        u = unl[(tl, fc)]
         b = j["baseline"]["mean_queue_s"]
         p = j["peers"]
         for name, o in [("slurm-carbon", j), ("capacity-aware", j["capacity_aware"])]:
@@ -276,6 +370,32 @@ def section_capacity():
         print("| %s | %d %% · %d | %s · %s | %s · %s | %.2f · %.2f %% |" % (
             tl, util, j["cores"], h(j["baseline"]["mean_queue_s"]), h(j["baseline"]["p95_queue_s"]),
             h(f["baseline"]["mean_queue_s"]), h(f["baseline"]["p95_queue_s"]), j["savings_pct"], f["savings_pct"]))
+    if swf:
+        capacity_policies(res)
+
+
+def capacity_policies(res):
+    """Every policy at every utilisation (EASY): saving, its share of the
+    oracle's and of its own unlimited saving, carbon delay, queue, total wait."""
+    h = hours
+    print("\n**Every policy** (EASY backfill; of unlimited: of the same policy's saving without a capacity, "
+          "capacity-aware against slurm-carbon's)\n")
+    print("| trace | utilisation · cores | forecast | policy | saving | of oracle | of unlimited | carbon delay "
+          "| queue: mean · p95 | total wait | utilisation |")
+    print("|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for k, j, u in easy_runs(res, [60, 75, 90]):
+        tl, load, util, cores, fc, model = k
+        orc = dict(j["oracle"], savings_pct=j["oracle_savings_pct"], oracle_fraction=1)
+        rows = [("baseline", dict(j["baseline"], savings_pct=0, oracle_fraction=0, mean_delay_s=0), None),
+                ("slurm-carbon", j, u["savings_pct"]), ("capacity-aware", j["capacity_aware"], u["savings_pct"]),
+                ("casdk", j["peers"]["casdk"], u["peers"]["casdk"]["savings_pct"]),
+                ("cats", j["peers"]["cats"], u["peers"]["cats"]["savings_pct"]),
+                ("oracle", orc, u["oracle_savings_pct"])]
+        for name, o, us in rows:
+            print("| %s | %d %% · %d | %s | %s | %.2f %% | %s | %s | %s | %s · %s | %s | %.1f %% |" % (
+                tl, util, cores, fc, name, o["savings_pct"], "–" if us is None else pct(o["oracle_fraction"]),
+                "–" if not us else "%.0f %%" % (100 * o["savings_pct"] / us), h(o["mean_delay_s"]),
+                h(o["mean_queue_s"]), h(o["p95_queue_s"]), h(o["mean_wait_s"]), o["utilisation_pct"]))
 
 
 def section_tuning():
@@ -431,14 +551,52 @@ def section_replan():
 SECTIONS = {"zones": section_zones, "uk": section_uk, "reroute": section_reroute, "capacity": section_capacity,
             "tuning": section_tuning, "minsavings": section_minsavings, "replan": section_replan}
 
+def parse_swf_args(argv):
+    """Splits --swf FILE --from DATE --to DATE [--zones Z,...]
+    [--exact-requested] off argv. Returns (the sections, the SWF options or
+    None)."""
+    opts, names, i = {}, [], 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--exact-requested":
+            opts["exact"] = True
+            i += 1
+            continue
+        if a in ("--swf", "--from", "--to", "--zones"):
+            if i + 1 >= len(argv):
+                sys.exit("simulate_tables.py: %s needs a value" % a)
+            opts[a[2:]] = argv[i + 1]
+            i += 2
+            continue
+        names.append(a)
+        i += 1
+    if not opts:
+        return names, None
+    if "swf" not in opts or "from" not in opts or "to" not in opts:
+        sys.exit("simulate_tables.py: an SWF trace needs --swf FILE --from YYYY-MM-DD --to YYYY-MM-DD")
+    if names != ["capacity"]:
+        sys.exit("simulate_tables.py: --swf applies to the capacity section only: give the section 'capacity'")
+    if not os.path.isfile(opts["swf"]):
+        sys.exit("simulate_tables.py: --swf: no such file: %s" % opts["swf"])
+    if utc(opts["to"]) <= utc(opts["from"]):
+        sys.exit("simulate_tables.py: --to %s is not after --from %s" % (opts["to"], opts["from"]))
+    opts["zones"] = opts.get("zones", "DE").split(",")
+    opts.setdefault("exact", False)
+    for z in opts["zones"]:
+        if not os.path.exists(os.path.join(EM, "%s_2021_hourly.csv" % z)):
+            sys.exit("simulate_tables.py: --zones: no intensity data for '%s' in %s" % (z, EM))
+    return names, opts
+
+
 if __name__ == "__main__":
-    names = sys.argv[1:] or list(SECTIONS)
+    names, swf = parse_swf_args(sys.argv[1:])
+    names = names or list(SECTIONS)
     for n in names:
         if n not in SECTIONS:
             sys.exit("simulate_tables.py: unknown section '%s' (expected %s)" % (n, ", ".join(SECTIONS)))
     if not os.path.isdir(EM):
         sys.exit("simulate_tables.py: no shared data in %s (set SC_DATA)" % DATA)
     for n in names:
-        print("\n<!-- simulate_tables.py %s -->" % n)
-        SECTIONS[n]()
+        print("\n<!-- simulate_tables.py %s -->" % " ".join(sys.argv[1:] if swf else [n]))
+        SECTIONS[n](swf) if swf else SECTIONS[n]()
         sys.stdout.flush()
