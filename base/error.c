@@ -10,15 +10,39 @@
 #include "base/error.h"
 #include "base/grow.h"
 
+/* After a vsnprintf into buf (size bytes) that wrote `want` bytes or would
+ * have: when the text was cut, drops the trailing bytes of a UTF-8 character
+ * the cut split, so that a message quoting valid UTF-8 stays valid. */
+static void cut_whole_chars(char *buf, size_t size, int want)
+{
+	size_t n, start;
+
+	if (want < 0 || (size_t)want < size || size < 2)
+		return;
+	n = strlen(buf);
+	start = n;
+	while (start > 0 && n - start < 4 && ((unsigned char)buf[start - 1] & 0xc0) == 0x80)
+		start--;
+	if (start > 0 && (unsigned char)buf[start - 1] >= 0xc0) {
+		unsigned char lead = (unsigned char)buf[start - 1];
+		size_t need = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2;
+
+		if (n - (start - 1) < need)
+			buf[start - 1] = '\0';
+	}
+}
+
 int sc_err_set(struct sc_err *err, const char *fmt, ...)
 {
 	va_list ap;
+	int want;
 
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	want = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	cut_whole_chars(err->msg, sizeof(err->msg), want);
 	return -1;
 }
 
@@ -31,10 +55,11 @@ int sc_err_prefix(struct sc_err *err, const char *fmt, ...)
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(prefix, sizeof(prefix), fmt, ap);
+	cut_whole_chars(prefix, sizeof(prefix), vsnprintf(prefix, sizeof(prefix), fmt, ap));
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old);
+	cut_whole_chars(err->msg, sizeof(err->msg),
+			snprintf(err->msg, sizeof(err->msg), "%s%s", prefix, old));
 	return -1;
 }
 
@@ -131,7 +156,7 @@ int sc_diag_add(struct sc_diag *d, const char *fmt, ...)
 	if (!d)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	cut_whole_chars(buf, sizeof(buf), vsnprintf(buf, sizeof(buf), fmt, ap));
 	va_end(ap);
 	if (SC_GROW(d->msgs, d->cap, d->n + 1) < 0) {
 		d->alloc_failed = 1;
