@@ -196,7 +196,7 @@ static int parse_count(const char *s, const char *what, int64_t *n, struct sc_er
 	if (sc_parse_number(s, 0, 9007199254740992.0, what, &v, err) < 0)
 		return -1;
 	if (v != floor(v))
-		return sc_err_set(err, "invalid %s '%s': expected a whole number", what, s);
+		return sc_err_set(err, "invalid %s '%s': expected a whole number", what, SC_PRINTABLE(s));
 	*n = (int64_t)v;
 	return 0;
 }
@@ -217,7 +217,7 @@ int sc_acct_parse_time(const char *s, int64_t *t, struct sc_err *err)
 	}
 	/* sc_parse_time also takes `now`: an accounting time is never relative. */
 	if (strncasecmp(b, "now", 3) == 0)
-		return sc_err_set(err, "invalid time '%s': expected YYYY-MM-DDTHH:MM:SS", b);
+		return sc_err_set(err, "invalid time '%s': expected YYYY-MM-DDTHH:MM:SS", SC_PRINTABLE(b));
 	return sc_parse_time(b, 0, t, err);
 }
 
@@ -234,14 +234,14 @@ int sc_acct_parse_cputime(const char *s, double *secs, struct sc_err *err)
 	if (dot) {
 		char fb[40];
 		if (strlen(dot + 1) == 0 || strlen(dot + 1) > 9 || strspn(dot + 1, "0123456789") != strlen(dot + 1))
-			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", b);
+			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", SC_PRINTABLE(b));
 		snprintf(fb, sizeof(fb), "0.%s", dot + 1);
 		if (sc_parse_number(fb, 0, 1, "fraction", &frac, NULL) < 0)
-			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", b);
+			return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff]", SC_PRINTABLE(b));
 		*dot = '\0';
 	}
 	if (sc_parse_duration(b, 0, &whole, NULL) < 0)
-		return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff] up to 365 days", s);
+		return sc_err_set(err, "invalid CPU time '%s': expected [d-][hh:]mm:ss[.fff] up to 365 days", SC_PRINTABLE(s));
 	*secs = (double)whole + frac;
 	return 0;
 }
@@ -270,7 +270,7 @@ static int parse_mem_value(const char *v, double *mb, struct sc_err *err)
 	if (len && isalpha((unsigned char)b[len - 1])) {
 		f = unit_factor_mb(b[len - 1]);
 		if (f < 0)
-			return sc_err_set(err, "unknown memory unit in '%s': expected K, M, G, T or P", v);
+			return sc_err_set(err, "unknown memory unit in '%s': expected K, M, G, T or P", SC_PRINTABLE(v));
 		b[--len] = '\0';
 	}
 	if (sc_parse_number(b, 0, 1e15, "memory", &x, err) < 0)
@@ -293,7 +293,7 @@ int sc_acct_parse_tres(const char *s, struct sc_tres *out, struct sc_err *err)
 		struct sc_err e;
 
 		if (len >= sizeof(item)) {
-			rc = sc_err_set(err, "TRES entry too long in '%.60s'", s);
+			rc = sc_err_set(err, "TRES entry too long in '%s'", SC_PRINTABLE_N(s, 60));
 			goto next;
 		}
 		memcpy(item, p, len);
@@ -301,7 +301,7 @@ int sc_acct_parse_tres(const char *s, struct sc_tres *out, struct sc_err *err)
 		eq = strchr(item, '=');
 		if (!eq) {
 			if (len)
-				rc = sc_err_set(err, "TRES entry '%s' has no '='; expected name=value", item);
+				rc = sc_err_set(err, "TRES entry '%s' has no '='; expected name=value", SC_PRINTABLE(item));
 			goto next;
 		}
 		*eq = '\0';
@@ -314,7 +314,7 @@ int sc_acct_parse_tres(const char *s, struct sc_tres *out, struct sc_err *err)
 			   strcasecmp(key, "gres/gpu") == 0 || strncasecmp(key, "gres/gpu:", 9) == 0) {
 			int64_t v;
 			if (sc_acct_parse_count(val, &v, &e) < 0) {
-				rc = sc_err_set(err, "TRES %s: %s", key, e.msg);
+				rc = sc_err_set(err, "TRES %s: %s", SC_PRINTABLE(key), e.msg);
 			} else if (strcasecmp(key, "cpu") == 0) {
 				t.cpu = v;
 			} else if (strcasecmp(key, "node") == 0) {
@@ -360,9 +360,9 @@ int sc_acct_parse_reqmem(const char *s, double *mb, char *per, struct sc_err *er
 	if (!len)
 		return sc_err_set(err, "empty ReqMem");
 	if (parse_mem_value(b, &v, &e) < 0)
-		return sc_err_set(err, "invalid ReqMem '%s': %s", s, e.msg);
+		return sc_err_set(err, "invalid ReqMem '%s': %s", SC_PRINTABLE(s), e.msg);
 	if (v <= 0)
-		return sc_err_set(err, "ReqMem '%s' gives no figure (all memory of the node)", s);
+		return sc_err_set(err, "ReqMem '%s' gives no figure (all memory of the node)", SC_PRINTABLE(s));
 	*mb = v;
 	*per = p;
 	return 0;
@@ -871,8 +871,8 @@ int sc_sacct_read(FILE *f, const char *name, char sep, sc_acct_job_fn fn, void *
 		goto out;
 	}
 	if (!has_jobid(r)) {
-		sc_err_set(err, "%s:%ld: sacct header has no JobID column (got '%.80s'); run sacct -P -o %s", name,
-			   lineno, buf, SC_SACCT_FIELDS);
+		sc_err_set(err, "%s:%ld: sacct header has no JobID column (got '%s'); run sacct -P -o %s", name,
+			   lineno, SC_PRINTABLE_N(buf, 80), SC_SACCT_FIELDS);
 		rc = -1;
 		goto out;
 	}

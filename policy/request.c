@@ -43,7 +43,7 @@ int sc_option_policy(const char *s, int *opt_out, struct sc_err *err)
 		return 0;
 	}
 	return sc_err_set(err, "--carbon-policy: invalid value '%s': expected none (opt out, where the site allows it) or auto",
-			  s ? s : "");
+			  SC_PRINTABLE(s));
 }
 
 static uint64_t sat_mul(uint64_t a, uint64_t b)
