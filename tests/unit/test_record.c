@@ -354,6 +354,30 @@ static void test_names(void **state)
 
 /* ---- intensity sources -------------------------------------------------- */
 
+/* A record written through sacctmgr next to JSON whose strings hold a '\''
+ * (sacctmgr makes it a '`' too, so the whole comment no longer reads as
+ * JSON) is still read back (found by fuzzing). */
+static void test_comment_apostrophe(void **state)
+{
+	static const char existing[] = "{\"carbon\":{\"v\":1,\"zone\":\"it's\"}}";
+	json_t *v = json_pack("{s:i,s:f}", "v", 1, "kwh", 1.5), *back;
+	char *out;
+
+	(void)state;
+	json_incref(v);
+	out = sc_comment_encode(existing, SC_RECORD_ACTUAL_KEY, v, SC_COMMENT_SACCTMGR);
+	assert_non_null(out);
+	assert_null(strchr(out, '\''));
+	back = sc_comment_get(out, SC_RECORD_ACTUAL_KEY);
+	assert_non_null(back);
+	assert_true(json_equal(back, v));
+	json_decref(back);
+	json_decref(v);
+	/* the key's object must be an object */
+	assert_null(sc_comment_get("{`carbon_actual`:[1]} `carbon_actual`:1", SC_RECORD_ACTUAL_KEY));
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -362,6 +386,7 @@ int main(void)
 		cmocka_unit_test(test_comment_merge),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_comment_hostile),
+		cmocka_unit_test(test_comment_apostrophe),
 		cmocka_unit_test(test_estimate),
 		cmocka_unit_test(test_names),
 	};
