@@ -301,10 +301,12 @@ char *sc_comment_encode(const char *existing, const char *key, json_t *value,
 	if (existing && *existing) {
 		if (form == SC_COMMENT_SACCTMGR) {
 			/* All of it is stored with backticks anyway: read it
-			 * back as JSON so that every object is found. */
+			 * as it will read back (every '`' and '\'' a quote) so
+			 * that every object is found, and replaced in place. */
 			dec = strdup(existing);
-			if (dec)
-				backticks_to_quotes(dec);
+			for (char *p = dec; p && *p; p++)
+				if (*p == '`' || *p == '\'')
+					*p = '"';
 		} else {
 			json_t *plain = plain_get(existing, key);
 			dec = plain ? strdup(existing) : unbacktick(existing, key);

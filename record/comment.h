@@ -50,7 +50,9 @@ char *sc_comment_set(const char *existing, const char *key, json_t *value);
  *    comment when it is one JSON object in the backtick form, else the
  *    object under key in that form; other text is kept byte for byte.
  *  - SC_COMMENT_SACCTMGR: the text sacctmgr will store anyway: every '"' and
- *    '\'' of the result becomes '`'.
+ *    '\'' of the result becomes '`'; existing is read as it will read back
+ *    (every '`' and '\'' a quote), so an object under key is found there
+ *    and replaced in place.
  * malloc'd (caller frees); NULL when out of memory or value is NULL. */
 char *sc_comment_encode(const char *existing, const char *key, json_t *value,
 			enum sc_comment_form form);

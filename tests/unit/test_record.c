@@ -372,6 +372,17 @@ static void test_comment_apostrophe(void **state)
 	assert_non_null(back);
 	assert_true(json_equal(back, v));
 	json_decref(back);
+	/* an object that a mix of quotes, apostrophes and backticks makes one
+	 * under key once sacctmgr stored it is replaced, not followed by ours */
+	free(out);
+	json_incref(v);
+	out = sc_comment_encode("{`carbon_actual':{`t`:1}} '{`x`:'`ci`''b''%':'2 bng}}", SC_RECORD_ACTUAL_KEY, v,
+				SC_COMMENT_SACCTMGR);
+	assert_non_null(out);
+	back = sc_comment_get(out, SC_RECORD_ACTUAL_KEY);
+	assert_non_null(back);
+	assert_true(json_equal(back, v));
+	json_decref(back);
 	json_decref(v);
 	/* the key's object must be an object */
 	assert_null(sc_comment_get("{`carbon_actual`:[1]} `carbon_actual`:1", SC_RECORD_ACTUAL_KEY));
