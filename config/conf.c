@@ -400,7 +400,7 @@ static char *resolve_path(struct parser *ps, const char *v, struct sc_err *err)
 	size_t dl, vl = strlen(v);
 
 	if (vl >= 4096) {
-		sc_err_set(err, "path '%.40s...' is too long; at most 4095 bytes", v);
+		sc_err_set(err, "path '%s...' is too long; at most 4095 bytes", SC_PRINTABLE_N(v, 40));
 		return NULL;
 	}
 	if (v[0] == '/' || !ps->dir)
@@ -441,7 +441,7 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 			goto error;
 		}
 		if (len > SC_CONF_MAX_NAME) {
-			sc_err_set(err, "item '%.40s...' is too long; at most %d bytes", p, SC_CONF_MAX_NAME);
+			sc_err_set(err, "item '%s...' is too long; at most %d bytes", SC_PRINTABLE_N(p, 40), SC_CONF_MAX_NAME);
 			goto error;
 		}
 		for (size_t i = 0; i < len; i++) {
@@ -664,7 +664,7 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 			if ((unsigned char)*q <= ' ' || *q == 0x7f)
 				return sc_err_set(err, "URL '%s' contains a blank or control character; expected a URL-encoded address", SC_PRINTABLE(v));
 		if (strlen(v) > 2048)
-			return sc_err_set(err, "URL '%.40s...' is too long; at most 2048 bytes", v);
+			return sc_err_set(err, "URL '%s...' is too long; at most 2048 bytes", SC_PRINTABLE_N(v, 40));
 		return replace_str(&z->url, xstrdup(ps, v));
 	case K_HORIZON:
 		return set_duration(v, 1, 0, &z->horizon, err);
