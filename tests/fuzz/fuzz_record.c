@@ -4,7 +4,8 @@
  * (SystemComment), and writing into whatever comment is there
  * (sc_comment_set, sc_comment_encode in both forms). Asserts: what is read
  * is an object; the readers' strings are NUL-terminated within their
- * fields, "present" agrees with the return value, an actual record read has
+ * fields, times >= 0 (durations -1 when absent), no float-to-integer
+ * overflow (UBSan), "present" agrees with the return value, an actual record read has
  * finite kWh, gCO2e, intensity and PUE with kWh and gCO2e >= 0; a comment
  * written holds the record written (read back equal), the sacctmgr form
  * has no quote, and each written comment is "the same" as itself. Nothing
@@ -41,12 +42,16 @@ static void read_records(const char *c)
 	check_field(e.decision, sizeof(e.decision));
 	check_field(e.partition, sizeof(e.partition));
 	check_field(e.zone, sizeof(e.zone));
+	if (e.start < 0 || e.delay_s < -1)
+		abort();
 	r = sc_actual_read(c, &a);
 	if ((r != 0 && r != 1) || r != a.present)
 		abort();
 	check_field(a.partition, sizeof(a.partition));
 	check_field(a.zone, sizeof(a.zone));
 	check_field(a.note, sizeof(a.note));
+	if (a.start < 0 || a.end < 0 || a.elapsed < -1)
+		abort();
 	if (r && (!isfinite(a.kwh) || !isfinite(a.gco2e) || !isfinite(a.ci) || !isfinite(a.pue) ||
 		  a.kwh < 0 || a.gco2e < 0))
 		abort();

@@ -389,6 +389,33 @@ static void test_comment_apostrophe(void **state)
 	free(out);
 }
 
+/* Times and durations beyond any record's (1e300, negative) read as absent,
+ * not converted to int64_t out of range (found by fuzzing: undefined
+ * behaviour, UBSan). */
+static void test_record_huge_numbers(void **state)
+{
+	struct sc_estimate e;
+	struct sc_actual a;
+
+	(void)state;
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"start\":1.7e56,\"delay_s\":1e300}}", &e), 1);
+	assert_int_equal(e.start, 0);
+	assert_int_equal(e.delay_s, -1);
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"start\":1700000000,\"delay_s\":60}}", &e), 1);
+	assert_int_equal(e.start, 1700000000);
+	assert_int_equal(e.delay_s, 60);
+	assert_int_equal(sc_actual_read("{`carbon_actual`:{`kwh`:1,`gco2e`:2,`ci`:3,`pue`:1.1,`start`:-5,"
+					"`end`:1e60,`elapsed_s`:1e19}}", &a), 1);
+	assert_int_equal(a.start, 0);
+	assert_int_equal(a.end, 0);
+	assert_int_equal(a.elapsed, -1);
+	assert_int_equal(sc_actual_read("{\"carbon_actual\":{\"kwh\":1,\"gco2e\":2,\"ci\":3,\"pue\":1.1,"
+					"\"start\":1700000000,\"end\":1700003600,\"elapsed_s\":3600}}", &a), 1);
+	assert_int_equal(a.start, 1700000000);
+	assert_int_equal(a.end, 1700003600);
+	assert_int_equal(a.elapsed, 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -399,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_comment_hostile),
 		cmocka_unit_test(test_comment_apostrophe),
 		cmocka_unit_test(test_estimate),
+		cmocka_unit_test(test_record_huge_numbers),
 		cmocka_unit_test(test_names),
 	};
 
