@@ -92,7 +92,7 @@ static inline int sc_test_scratch_remove(const char *dir)
 			fail_msg("%s = %.10g, expected %.10g (±%g)", #a, a_, b_, t_); \
 	} while (0)
 
-/* Whether msg is printable as a message must be (issue 14): no control
+/* Whether msg is printable as every message must be: no control
  * byte, valid UTF-8 — what sc_printable leaves as it is, but for doubling
  * backslashes. */
 static inline int sc_test_printable(const char *msg)
