@@ -17,8 +17,8 @@ struct sc_err {
 	char msg[SC_ERR_MAX]; /* NUL-terminated; "" when no error was set */
 };
 
-/* Sets err->msg from a printf format; truncates silently at SC_ERR_MAX, at a
- * character boundary (sc_utf8_trim).
+/* Sets err->msg from a printf format; truncates silently at SC_ERR_MAX, never
+ * inside a UTF-8 character (sc_utf8_trim; nor do sc_err_prefix and sc_diag_add).
  * err may be NULL (then nothing happens). Always returns -1 so that callers
  * can write `return sc_err_set(err, ...);`. */
 int sc_err_set(struct sc_err *err, const char *fmt, ...)

@@ -125,8 +125,8 @@ static int load_entry(struct sc_ledger *l, const char *name, json_t *o, struct s
 	json_t *s = json_object_get(o, "start"), *en = json_object_get(o, "end"), *j = json_object_get(o, "jobs");
 
 	if (strlen(name) == 0 || strlen(name) > SC_BUDGET_MAX_NAME)
-		return sc_err_set(err, "budget name '%.80s' is empty or longer than %d bytes", name,
-				  SC_BUDGET_MAX_NAME);
+		return sc_err_set(err, "budget name '%s' is empty or longer than %d bytes",
+				  SC_PRINTABLE(name), SC_BUDGET_MAX_NAME);
 	if (SC_GROW(l->e, l->cap, l->n + 1) < 0)
 		return sc_err_set(err, "out of memory");
 	e = &l->e[l->n];
@@ -146,13 +146,55 @@ static int load_entry(struct sc_ledger *l, const char *name, json_t *o, struct s
 	return 0;
 }
 
+/* The ledger from its parsed JSON root (NULL: not JSON, je says why), into
+ * *l (zeroed); name for messages. 0, or -1 with err and l empty. */
+static int from_json(struct sc_ledger *l, json_t *root, const json_error_t *je, const char *name,
+		     struct sc_err *err)
+{
+	json_t *bs, *o, *c;
+	const char *key;
+	int rc = -1;
+
+	if (!root)
+		return sc_err_set(err, "%s: not a budget ledger: %s (line %d)", SC_PRINTABLE(name),
+				  SC_PRINTABLE(je->text), je->line);
+	bs = json_object_get(root, "budgets");
+	c = json_object_get(root, "computed");
+	if (!json_is_object(root) || !json_is_integer(json_object_get(root, "v")) ||
+	    json_integer_value(json_object_get(root, "v")) != SC_LEDGER_VERSION ||
+	    !json_is_integer(c) || json_integer_value(c) < 0 || !json_is_object(bs)) {
+		sc_err_set(err, "%s: expected {\"v\":%d,\"computed\":EPOCH,\"budgets\":{...}}",
+			   SC_PRINTABLE(name), SC_LEDGER_VERSION);
+		goto out;
+	}
+	l->computed = json_integer_value(c);
+	json_object_foreach(bs, key, o) {
+		if (load_entry(l, key, o, err) < 0) {
+			sc_err_prefix(err, "%s: ", SC_PRINTABLE(name));
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	if (rc < 0)
+		sc_ledger_free(l);
+	json_decref(root);
+	return rc;
+}
+
+int sc_ledger_parse(struct sc_ledger *l, const char *text, size_t len, const char *name,
+		    struct sc_err *err)
+{
+	json_error_t je;
+
+	memset(l, 0, sizeof(*l));
+	return from_json(l, json_loadb(text ? text : "", text ? len : 0, JSON_REJECT_DUPLICATES, &je),
+			 &je, name ? name : "budgets.json", err);
+}
+
 int sc_ledger_load(struct sc_ledger *l, const char *path, struct sc_err *err)
 {
 	json_error_t je;
-	json_t *root, *bs, *o, *c;
-	const char *name;
-	int rc = -1;
-
 	FILE *f;
 
 	memset(l, 0, sizeof(*l));
@@ -160,32 +202,9 @@ int sc_ledger_load(struct sc_ledger *l, const char *path, struct sc_err *err)
 	f = sc_open_regular(path, "budget ledger", LEDGER_MAX_BYTES, err);
 	if (!f)
 		return errno == ENOENT ? (sc_err_clear(err), 0) : -1;
-	root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
+	json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &je);
 	fclose(f);
-	if (!root)
-		return sc_err_set(err, "%s: not a budget ledger: %s (line %d)", path, SC_PRINTABLE(je.text), je.line);
-	bs = json_object_get(root, "budgets");
-	c = json_object_get(root, "computed");
-	if (!json_is_object(root) || !json_is_integer(json_object_get(root, "v")) ||
-	    json_integer_value(json_object_get(root, "v")) != SC_LEDGER_VERSION ||
-	    !json_is_integer(c) || json_integer_value(c) < 0 || !json_is_object(bs)) {
-		sc_err_set(err, "%s: expected {\"v\":%d,\"computed\":EPOCH,\"budgets\":{...}}", path,
-			   SC_LEDGER_VERSION);
-		goto out;
-	}
-	l->computed = json_integer_value(c);
-	json_object_foreach(bs, name, o) {
-		if (load_entry(l, name, o, err) < 0) {
-			sc_err_prefix(err, "%s: ", path);
-			goto out;
-		}
-	}
-	rc = 1;
-out:
-	if (rc < 0)
-		sc_ledger_free(l);
-	json_decref(root);
-	return rc;
+	return from_json(l, root, &je, path, err) < 0 ? -1 : 1;
 }
 
 static int fill(FILE *f, void *arg, struct sc_err *err)

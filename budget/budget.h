@@ -94,6 +94,13 @@ char *sc_ledger_path(const char *state_dir, struct sc_err *err);
  * not JSON, another version, a missing or invalid field) — then l is empty. */
 int sc_ledger_load(struct sc_ledger *l, const char *path, struct sc_err *err);
 
+/* The same on a ledger's text (len bytes, need not be NUL-terminated; NULL
+ * only with len 0), named name in messages (NULL: "budgets.json"). Returns 0
+ * with *l (uninitialised before; caller frees with sc_ledger_free), or -1
+ * with err (as sc_ledger_load) and l empty. Pure. */
+int sc_ledger_parse(struct sc_ledger *l, const char *text, size_t len, const char *name,
+		    struct sc_err *err);
+
 /* Writes l to path atomically (mode 0644). Returns 0 or -1 with err. */
 int sc_ledger_save(const struct sc_ledger *l, const char *path, struct sc_err *err);
 

@@ -306,6 +306,9 @@ static size_t edit_distance(const char *a, const char *b)
 
 	if (la > SC_CONF_MAX_NAME || lb > SC_CONF_MAX_NAME)
 		return SIZE_MAX;
+	/* at least the difference of the lengths: far keys cost nothing */
+	if (la > lb + 2 || lb > la + 2)
+		return la > lb ? la - lb : lb - la;
 	for (size_t j = 0; j <= lb; j++)
 		prev[j] = j;
 	for (size_t i = 1; i <= la; i++) {
@@ -389,7 +392,7 @@ static int valid_name(const char *s)
 static int name_error(const char *what, const char *s, struct sc_err *err)
 {
 	if (strlen(s) > SC_CONF_MAX_NAME)
-		return sc_err_set(err, "%s '%.40s...' is too long; at most %d bytes of %s", what, s,
+		return sc_err_set(err, "%s '%s...' is too long; at most %d bytes of %s", what, SC_PRINTABLE_N(s, 40),
 				  SC_CONF_MAX_NAME, name_accepted);
 	return sc_err_set(err, "invalid %s '%s'; expected %s", what, SC_PRINTABLE(s), name_accepted);
 }
@@ -401,7 +404,7 @@ static char *resolve_path(struct parser *ps, const char *v, struct sc_err *err)
 	size_t dl, vl = strlen(v);
 
 	if (vl >= 4096) {
-		sc_err_set(err, "path '%.40s...' is too long; at most 4095 bytes", v);
+		sc_err_set(err, "path '%s...' is too long; at most 4095 bytes", SC_PRINTABLE_N(v, 40));
 		return NULL;
 	}
 	if (v[0] == '/' || !ps->dir)
@@ -442,14 +445,14 @@ static int split_list(struct parser *ps, const char *v, int names_only, char ***
 			goto error;
 		}
 		if (len > SC_CONF_MAX_NAME) {
-			sc_err_set(err, "item '%.40s...' is too long; at most %d bytes", p, SC_CONF_MAX_NAME);
+			sc_err_set(err, "item '%s...' is too long; at most %d bytes", SC_PRINTABLE_N(p, 40), SC_CONF_MAX_NAME);
 			goto error;
 		}
 		for (size_t i = 0; i < len; i++) {
 			unsigned char c = (unsigned char)p[i];
 			if (c <= ' ' || c == 0x7f || (names_only && !is_name_char((char)c))) {
-				sc_err_set(err, "invalid name '%.*s' in list '%.80s'; expected %s separated by commas",
-					   (int)len, p, v, names_only ? name_accepted : "names without blanks");
+				sc_err_set(err, "invalid name '%s' in list '%s'; expected %s separated by commas",
+					   SC_PRINTABLE_N(p, len), SC_PRINTABLE(v), names_only ? name_accepted : "names without blanks");
 				goto error;
 			}
 		}
@@ -665,7 +668,7 @@ static int zone_set(struct parser *ps, struct sc_zone_spec *z, int id, const cha
 			if ((unsigned char)*q <= ' ' || *q == 0x7f)
 				return sc_err_set(err, "URL '%s' contains a blank or control character; expected a URL-encoded address", SC_PRINTABLE(v));
 		if (strlen(v) > 2048)
-			return sc_err_set(err, "URL '%.40s...' is too long; at most 2048 bytes", v);
+			return sc_err_set(err, "URL '%s...' is too long; at most 2048 bytes", SC_PRINTABLE_N(v, 40));
 		return replace_str(&z->url, xstrdup(ps, v));
 	case K_HORIZON:
 		return set_duration(v, 1, 0, &z->horizon, err);
@@ -804,10 +807,11 @@ static void tokenize(struct parser *ps, char *p, int line)
 				return;
 			}
 			if (p == start && *p == '=')
-				perr(ps, line, "missing key before '%.*s'; expected Key=Value", (int)(e - start > 80 ? 80 : e - start), start);
+				perr(ps, line, "missing key before '%s'; expected Key=Value",
+				     SC_PRINTABLE_N(start, (size_t)(e - start > 80 ? 80 : e - start)));
 			else
-				perr(ps, line, "'%.*s' is not a Key=Value pair; expected Key=Value pairs separated by blanks",
-				     (int)(e - start > 80 ? 80 : e - start), start);
+				perr(ps, line, "'%s' is not a Key=Value pair; expected Key=Value pairs separated by blanks",
+				     SC_PRINTABLE_N(start, (size_t)(e - start > 80 ? 80 : e - start)));
 			p = e;
 			continue;
 		}
@@ -816,8 +820,8 @@ static void tokenize(struct parser *ps, char *p, int line)
 		if (*p == '"') {
 			char *q = strchr(p + 1, '"');
 			if (!q) {
-				perr(ps, line, "unterminated quote in the value of %.80s=; a quoted value ends with '\"' on the same line",
-				     key);
+				perr(ps, line, "unterminated quote in the value of %s=; a quoted value ends with '\"' on the same line",
+				     SC_PRINTABLE_N(key, 80));
 				return;
 			}
 			val = p + 1;
@@ -825,7 +829,7 @@ static void tokenize(struct parser *ps, char *p, int line)
 			p = q + 1;
 			if (*p && !is_blank(*p) && *p != '#') {
 				char *e = skip_token(p);
-				perr(ps, line, "text after the closing quote of %.80s=; expected a blank between Key=Value pairs", key);
+				perr(ps, line, "text after the closing quote of %s=; expected a blank between Key=Value pairs", SC_PRINTABLE_N(key, 80));
 				if (!e)
 					return;
 				p = e;
@@ -837,8 +841,8 @@ static void tokenize(struct parser *ps, char *p, int line)
 				p++;
 			if (*p == '"') {
 				char *e = skip_token(p);
-				perr(ps, line, "unexpected '\"' in the value of %.80s=; a quoted value must be quoted as a whole (Key=\"a value\")",
-				     key);
+				perr(ps, line, "unexpected '\"' in the value of %s=; a quoted value must be quoted as a whole (Key=\"a value\")",
+				     SC_PRINTABLE_N(key, 80));
 				if (!e)
 					return;
 				p = e;
@@ -849,7 +853,7 @@ static void tokenize(struct parser *ps, char *p, int line)
 				*p++ = '\0';
 		}
 		if (!*val)
-			perr(ps, line, "missing value after '%.80s='; expected Key=Value", key);
+			perr(ps, line, "missing value after '%s='; expected Key=Value", SC_PRINTABLE_N(key, 80));
 		else if (push_tok(ps, key, val) < 0)
 			return;
 		if (comment)
@@ -874,7 +878,7 @@ static void classify(struct parser *ps, size_t first, enum ctx c, const char *re
 	for (size_t i = first; i < ps->n_tok; i++) {
 		struct tok *t = &ps->tok[i];
 		if (t->id < 0) {
-			const char *s = suggest(t->key, c);
+			const char *s = ps->stop ? NULL : suggest(t->key, c);
 			char hint[96] = "";
 			if (s)
 				snprintf(hint, sizeof(hint), " (did you mean %s?)", s);
@@ -1008,13 +1012,13 @@ static void zone_complete(struct parser *ps, struct sc_zone_spec *z, const int *
 	switch (prov->kind) {
 	case SC_PROVIDER_CSV:
 		if (!zone_given(ps, own, K_PATH, prov))
-			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Path=; expected Path=<intensity CSV file>", name,
+			perr(ps, line, "ZoneName=%s has Provider=%s but no Path=; expected Path=<intensity CSV file>", SC_PRINTABLE_N(name, 80),
 			     prov->name);
 		break;
 	case SC_PROVIDER_CONSTANT:
 		if (!zone_given(ps, own, K_INTENSITY, prov))
-			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Intensity=; expected Intensity=<gCO2e/kWh, 0 to 3000>",
-			     name, prov->name);
+			perr(ps, line, "ZoneName=%s has Provider=%s but no Intensity=; expected Intensity=<gCO2e/kWh, 0 to 3000>",
+			     SC_PRINTABLE_N(name, 80), prov->name);
 		break;
 	case SC_PROVIDER_LIVE:
 		if (zone_given(ps, own, K_REGION, prov))
@@ -1023,14 +1027,14 @@ static void zone_complete(struct parser *ps, struct sc_zone_spec *z, const int *
 			if (!(z->region = xstrdup(ps, prov->default_region)))
 				return;
 		} else {
-			perr(ps, line, "ZoneName=%.80s has Provider=%s but no Region=; expected Region=<the provider's id for the area>",
-			     name, prov->name);
+			perr(ps, line, "ZoneName=%s has Provider=%s but no Region=; expected Region=<the provider's id for the area>",
+			     SC_PRINTABLE_N(name, 80), prov->name);
 		}
 		break;
 	}
 	if (prov->token_line && !zone_given(ps, own, K_TOKENFILE, prov))
-		perr(ps, line, "ZoneName=%.80s has Provider=%s but no TokenFile=; expected TokenFile=<file whose first line is the %s>",
-		     name, prov->name, prov->token_line);
+		perr(ps, line, "ZoneName=%s has Provider=%s but no TokenFile=; expected TokenFile=<file whose first line is the %s>",
+		     SC_PRINTABLE_N(name, 80), prov->name, prov->token_line);
 	if (prov->signal_fixed) {
 		if (own[K_SIGNAL] >= 0 && z->signal != prov->signal)
 			perr(ps, line, "Provider=%s publishes %s intensities only; omit Signal= or say Signal=%s",
@@ -1064,7 +1068,7 @@ static void zone_line(struct parser *ps, int line)
 	for (size_t i = 0; i < c->n_zones; i++)
 		if (strcmp(c->zones[i].name, name) == 0) {
 			/* Still read as a record, so that its other errors are reported. */
-			perr(ps, line, "duplicate ZoneName=%.80s (first on line %d); each zone is defined once", name,
+			perr(ps, line, "duplicate ZoneName=%s (first on line %d); each zone is defined once", SC_PRINTABLE_N(name, 80),
 			     c->zones[i].line);
 			break;
 		}
@@ -1092,7 +1096,7 @@ static void zone_line(struct parser *ps, int line)
 		zone_set(ps, z, K_PROVIDER, ps->zdef.val[K_PROVIDER], NULL);
 		prov = z->provider;
 	} else if (!ps->zdef.bad[K_PROVIDER]) {
-		perr(ps, line, "ZoneName=%.80s has no Provider=; expected Provider=%s", name,
+		perr(ps, line, "ZoneName=%s has no Provider=; expected Provider=%s", SC_PRINTABLE_N(name, 80),
 		     providers_accepted(buf, sizeof(buf)));
 	}
 
@@ -1110,8 +1114,8 @@ static void zone_line(struct parser *ps, int line)
 		if (!t->use || t->id == K_PROVIDER)
 			continue;
 		if (prov && !applies(t->id, prov)) {
-			perr(ps, line, "%s= applies only to %s; ZoneName=%.80s has Provider=%s", keys[t->id].name,
-			     provider_list(keys[t->id].provs, buf, sizeof(buf)), name, prov->name);
+			perr(ps, line, "%s= applies only to %s; ZoneName=%s has Provider=%s", keys[t->id].name,
+			     provider_list(keys[t->id].provs, buf, sizeof(buf)), SC_PRINTABLE_N(name, 80), prov->name);
 			continue;
 		}
 		sc_err_clear(&err);
@@ -1148,7 +1152,7 @@ static void part_line(struct parser *ps, int line)
 	}
 	for (size_t i = 0; i < ps->n_prec; i++)
 		if (strcmp(ps->prec[i].name, name) == 0) {
-			perr(ps, line, "duplicate PartitionName=%.80s (first on line %d); each partition is defined once", name,
+			perr(ps, line, "duplicate PartitionName=%s (first on line %d); each partition is defined once", SC_PRINTABLE_N(name, 80),
 			     ps->prec[i].line);
 			break;
 		}
@@ -1183,7 +1187,7 @@ static void part_line(struct parser *ps, int line)
 			perr(ps, line, "%s: %s", keys[t->id].name, err.msg);
 	}
 	if (own[K_ZONE] < 0 && !ps->pdef.val[K_ZONE] && !ps->pdef.bad[K_ZONE] && !ps->oom)
-		perr(ps, line, "PartitionName=%.80s has no Zone=; expected Zone=<a ZoneName of this file>", name);
+		perr(ps, line, "PartitionName=%s has no Zone=; expected Zone=<a ZoneName of this file>", SC_PRINTABLE_N(name, 80));
 }
 
 /* ---- BudgetName records -------------------------------------------------- */
@@ -1243,20 +1247,20 @@ static void budget_complete(struct parser *ps, struct sc_budget *b, const int *o
 	const char *name = b->name;
 
 	if (!b->account && !b->user)
-		perr(ps, line, "BudgetName=%.80s names no Account= or User=; expected Account=<account>, User=<user> or both", name);
+		perr(ps, line, "BudgetName=%s names no Account= or User=; expected Account=<account>, User=<user> or both", SC_PRINTABLE_N(name, 80));
 	if (own[K_LIMIT] < 0)
-		perr(ps, line, "BudgetName=%.80s has no Limit=; expected Limit=<gCO2e per period: 500kg, 2t>", name);
+		perr(ps, line, "BudgetName=%s has no Limit=; expected Limit=<gCO2e per period: 500kg, 2t>", SC_PRINTABLE_N(name, 80));
 	if (own[K_PERIOD] >= 0 && (own[K_START] >= 0 || own[K_LENGTH] >= 0))
-		perr(ps, line, "BudgetName=%.80s has Period= and Start=/Length=; give one of Period=month|quarter|year or Start=<time> Length=<duration>", name);
+		perr(ps, line, "BudgetName=%s has Period= and Start=/Length=; give one of Period=month|quarter|year or Start=<time> Length=<duration>", SC_PRINTABLE_N(name, 80));
 	else if (own[K_PERIOD] < 0 && (own[K_START] < 0) != (own[K_LENGTH] < 0))
-		perr(ps, line, "BudgetName=%.80s has %s= without %s=; explicit periods need both Start=<time> and Length=<duration>",
-		     name, own[K_START] >= 0 ? "Start" : "Length", own[K_START] >= 0 ? "Length" : "Start");
+		perr(ps, line, "BudgetName=%s has %s= without %s=; explicit periods need both Start=<time> and Length=<duration>",
+		     SC_PRINTABLE_N(name, 80), own[K_START] >= 0 ? "Start" : "Length", own[K_START] >= 0 ? "Length" : "Start");
 	else if (own[K_PERIOD] < 0 && own[K_START] < 0)
-		perr(ps, line, "BudgetName=%.80s has no Period=; expected Period=month|quarter|year, or Start=<time> Length=<duration>", name);
+		perr(ps, line, "BudgetName=%s has no Period=; expected Period=month|quarter|year, or Start=<time> Length=<duration>", SC_PRINTABLE_N(name, 80));
 	else if (own[K_START] >= 0)
 		b->period = SC_PERIOD_FIXED;
 	if (own[K_DELAYSAVINGS] >= 0 && b->action != SC_BUDGET_DELAY)
-		perr(ps, line, "BudgetName=%.80s: DelaySavings= applies to Action=delay only; omit it or say Action=delay", name);
+		perr(ps, line, "BudgetName=%s: DelaySavings= applies to Action=delay only; omit it or say Action=delay", SC_PRINTABLE_N(name, 80));
 }
 
 static void budget_line(struct parser *ps, int line)
@@ -1276,7 +1280,7 @@ static void budget_line(struct parser *ps, int line)
 	}
 	for (size_t i = 0; i < c->n_budgets; i++)
 		if (strcmp(c->budgets[i].name, name) == 0) {
-			perr(ps, line, "duplicate BudgetName=%.80s (first on line %d); each budget is defined once", name,
+			perr(ps, line, "duplicate BudgetName=%s (first on line %d); each budget is defined once", SC_PRINTABLE_N(name, 80),
 			     c->budgets[i].line);
 			break;
 		}
@@ -1351,12 +1355,16 @@ static char *zone_list(const struct sc_conf *c, char *buf, size_t n)
 	size_t used = 0;
 
 	buf[0] = '\0';
-	for (size_t i = 0; i < c->n_zones && used < n; i++) {
-		if (i == 8) {
-			snprintf(buf + used, n - used, ", ...");
+	for (size_t i = 0; i < c->n_zones; i++) {
+		const char *name = SC_PRINTABLE(c->zones[i].name);
+
+		/* whole names only: room for this one and a closing ", ..." */
+		if (i == 8 || used + 2 + strlen(name) + 5 >= n) {
+			if (used + 6 <= n)
+				snprintf(buf + used, n - used, ", ...");
 			break;
 		}
-		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", c->zones[i].name);
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "", name);
 	}
 	return buf;
 }
@@ -1437,7 +1445,7 @@ static void resolve_default(struct parser *ps)
 		if (seen++)
 			perr(ps, ps->prec[i].line,
 			     "PartitionName=%s has Default=yes, but PartitionName=%s (line %d) is already the default; at most one partition may say Default=yes",
-			     parts[i].name, parts[c->default_part].name, ps->prec[c->default_part].line);
+			     SC_PRINTABLE(parts[i].name), SC_PRINTABLE(parts[c->default_part].name), ps->prec[c->default_part].line);
 		else
 			c->default_part = (int)i;
 	}
@@ -1456,10 +1464,10 @@ static void resolve_zone(struct parser *ps, size_t i, const struct tables *t)
 	if (r->zone && z < 0) {
 		if (c->n_zones)
 			perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; defined zones: %s",
-			     r->zone, parts[i].name, zone_list(c, buf, sizeof(buf)));
+			     SC_PRINTABLE(r->zone), SC_PRINTABLE(parts[i].name), zone_list(c, buf, sizeof(buf)));
 		else
 			perr(ps, r->line, "Zone=%s of PartitionName=%s is not a ZoneName record of this file; define it with a ZoneName=%s line",
-			     r->zone, parts[i].name, r->zone);
+			     SC_PRINTABLE(r->zone), SC_PRINTABLE(parts[i].name), SC_PRINTABLE(r->zone));
 	}
 	parts[i].zone = z < 0 ? 0 : (size_t)z;
 	r->zone_ok = z >= 0;
@@ -1510,17 +1518,17 @@ static void resolve_alts(struct parser *ps, size_t i, struct tables *t, size_t *
 		if (a == (long)i) {
 			if (!r->alts_inherited)
 				perr(ps, r->line, "Alternatives= of PartitionName=%s names the partition itself%s; expected other managed partitions",
-				     parts[i].name, times_note(times, note, sizeof(note)));
+				     SC_PRINTABLE(parts[i].name), times_note(times, note, sizeof(note)));
 			continue;
 		}
 		if (a < 0) {
 			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s'%s is not a PartitionName record of this file; expected managed partitions",
-			     parts[i].name, r->alts[k], times_note(times, note, sizeof(note)));
+			     SC_PRINTABLE(parts[i].name), SC_PRINTABLE(r->alts[k]), times_note(times, note, sizeof(note)));
 			continue;
 		}
 		if (times > 1)
 			perr(ps, r->line, "Alternatives= of PartitionName=%s: '%s' listed %zu times; name each partition once",
-			     parts[i].name, r->alts[k], times);
+			     SC_PRINTABLE(parts[i].name), SC_PRINTABLE(r->alts[k]), times);
 		c->alt_store[(*used)++] = (size_t)a;
 	}
 	parts[i].n_alt = *used - first;
@@ -1548,7 +1556,7 @@ static void check_signals(struct parser *ps)
 			if (za->signal != zp->signal)
 				perr(ps, r->line,
 				     "PartitionName=%s (zone %s, %s signal) has Alternatives=%s (zone %s, %s signal): comparing marginal and average intensities is meaningless; choose alternatives with the same signal kind or set AllowMixedSignals=yes",
-				     parts[i].name, zp->name, sc_signal_name(zp->signal), parts[a].name, za->name,
+				     SC_PRINTABLE(parts[i].name), zp->name, sc_signal_name(zp->signal), SC_PRINTABLE(parts[a].name), za->name,
 				     sc_signal_name(za->signal));
 		}
 	}

@@ -276,7 +276,7 @@ struct sc_model *sc_model_parse(const char *text, size_t len, const char *name, 
 			sc_err_set(err, "%s: not a JSON object; expected a file written by scarbon learn", name);
 		else
 			sc_err_set(err, "%s:%d: %s; expected a file written by scarbon learn", name, je.line,
-				   je.text);
+				   SC_PRINTABLE(je.text));
 		goto error;
 	}
 	if (read_header(m, m->root, name, now, max_age, err) < 0)

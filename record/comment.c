@@ -200,6 +200,35 @@ static json_t *plain_get(const char *comment, const char *key)
 	return v;
 }
 
+/* In the backtick form, the object after the last "`key`:" read on its own:
+ * what sacctmgr made of a comment whose other text had a '\'' inside a JSON
+ * string (it became a '`' too, so the whole no longer reads as JSON). */
+static json_t *backtick_member(const char *comment, const char *key)
+{
+	size_t klen = strlen(key);
+	char *pat = malloc(klen + 4), *dec;
+	const char *at = NULL, *p = comment;
+	json_error_t e;
+	json_t *o;
+
+	if (!pat)
+		return NULL;
+	snprintf(pat, klen + 4, "`%s`:", key);
+	while ((p = strstr(p, pat)) != NULL)
+		at = p++;
+	free(pat);
+	if (!at || !(dec = strdup(at + klen + 3)))
+		return NULL;
+	backticks_to_quotes(dec);
+	o = json_loads(dec, JSON_DISABLE_EOF_CHECK, &e);
+	free(dec);
+	if (!json_is_object(o)) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
 json_t *sc_comment_get(const char *comment, const char *key)
 {
 	json_t *o;
@@ -217,7 +246,7 @@ json_t *sc_comment_get(const char *comment, const char *key)
 	backticks_to_quotes(dec);
 	o = plain_get(dec, key);
 	free(dec);
-	return o;
+	return o ? o : backtick_member(comment, key);
 }
 
 /* existing with what sacctmgr made of JSON turned back into JSON: the whole
@@ -272,10 +301,12 @@ char *sc_comment_encode(const char *existing, const char *key, json_t *value,
 	if (existing && *existing) {
 		if (form == SC_COMMENT_SACCTMGR) {
 			/* All of it is stored with backticks anyway: read it
-			 * back as JSON so that every object is found. */
+			 * as it will read back (every '`' and '\'' a quote) so
+			 * that every object is found, and replaced in place. */
 			dec = strdup(existing);
-			if (dec)
-				backticks_to_quotes(dec);
+			for (char *p = dec; p && *p; p++)
+				if (*p == '`' || *p == '\'')
+					*p = '"';
 		} else {
 			json_t *plain = plain_get(existing, key);
 			dec = plain ? strdup(existing) : unbacktick(existing, key);

@@ -25,7 +25,10 @@ enum sc_comment_form { SC_COMMENT_JSON = 0, SC_COMMENT_SACCTMGR };
 
 /* The object under key in comment (borrowed; NULL or "" for none), in either
  * stored form: the last top-level JSON object holding key, else, when the
- * comment has a '`', the same in the comment with backticks read as quotes.
+ * comment has a '`', the same in the comment with backticks read as quotes,
+ * else the object that follows the last "`key`:" read on its own (other
+ * text with a '\'' in a JSON string, which sacctmgr turned into a '`' too,
+ * keeps the whole from reading as JSON).
  * Returns a new reference, or NULL when absent, not an object, or out of
  * memory. */
 json_t *sc_comment_get(const char *comment, const char *key);
@@ -47,7 +50,9 @@ char *sc_comment_set(const char *existing, const char *key, json_t *value);
  *    comment when it is one JSON object in the backtick form, else the
  *    object under key in that form; other text is kept byte for byte.
  *  - SC_COMMENT_SACCTMGR: the text sacctmgr will store anyway: every '"' and
- *    '\'' of the result becomes '`'.
+ *    '\'' of the result becomes '`'; existing is read as it will read back
+ *    (every '`' and '\'' a quote), so an object under key is found there
+ *    and replaced in place.
  * malloc'd (caller frees); NULL when out of memory or value is NULL. */
 char *sc_comment_encode(const char *existing, const char *key, json_t *value,
 			enum sc_comment_form form);

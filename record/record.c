@@ -202,6 +202,18 @@ static double num(const json_t *o, const char *k)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* A field of o holding seconds (a time or a duration): a number within
+ * 0..SC_RECORD_SECONDS_MAX, truncated; else `absent` (missing, not a
+ * number, negative or beyond: no record holds such a figure, and a larger
+ * one would not fit an int64_t). */
+#define SC_RECORD_SECONDS_MAX 253402300799.0 /* 9999-12-31T23:59:59Z */
+static int64_t seconds(const json_t *o, const char *k, int64_t absent)
+{
+	double d = num(o, k);
+
+	return isfinite(d) && d >= 0 && d <= SC_RECORD_SECONDS_MAX ? (int64_t)d : absent;
+}
+
 static void str(const json_t *o, const char *k, char *buf, size_t n)
 {
 	const json_t *v = json_object_get(o, k);
@@ -213,7 +225,6 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 {
 	json_t *o = sc_comment_get(admin_comment, SC_RECORD_ESTIMATE_KEY);
 	const json_t *v;
-	double d;
 
 	memset(out, 0, sizeof(*out));
 	out->applied = 1;
@@ -228,12 +239,8 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	v = json_object_get(o, "applied");
 	if (json_is_boolean(v))
 		out->applied = json_is_true(v);
-	d = num(o, "start");
-	if (isfinite(d) && d > 0)
-		out->start = (int64_t)d;
-	d = num(o, "delay_s");
-	if (isfinite(d) && d >= 0)
-		out->delay_s = (int64_t)d;
+	out->start = seconds(o, "start", 0);
+	out->delay_s = seconds(o, "delay_s", -1);
 	out->kwh = num(o, "kwh");
 	out->pue = num(o, "pue");
 	out->ci = num(o, "ci");
@@ -243,9 +250,8 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	out->congestion = json_is_true(v);
 	str(o, "uncongested_decision", out->uncongested_decision, sizeof(out->uncongested_decision));
 	str(o, "uncongested_partition", out->uncongested_partition, sizeof(out->uncongested_partition));
-	d = num(o, "uncongested_start");
-	if (out->congestion && isfinite(d) && d > 0)
-		out->uncongested_start = (int64_t)d;
+	if (out->congestion)
+		out->uncongested_start = seconds(o, "uncongested_start", 0);
 	out->uncongested_gco2e = num(o, "uncongested_gco2e");
 	json_decref(o);
 	return 1;
@@ -272,7 +278,6 @@ int sc_actual_read(const char *system_comment, struct sc_actual *out)
 {
 	json_t *o = sc_comment_get(system_comment, SC_RECORD_ACTUAL_KEY);
 	char b[32];
-	double d;
 	int ci;
 
 	memset(out, 0, sizeof(*out));
@@ -293,12 +298,9 @@ int sc_actual_read(const char *system_comment, struct sc_actual *out)
 	str(o, "partition", out->partition, sizeof(out->partition));
 	str(o, "zone", out->zone, sizeof(out->zone));
 	str(o, "note", out->note, sizeof(out->note));
-	if (isfinite(d = num(o, "start")))
-		out->start = (int64_t)d;
-	if (isfinite(d = num(o, "end")))
-		out->end = (int64_t)d;
-	if (isfinite(d = num(o, "elapsed_s")))
-		out->elapsed = (int64_t)d;
+	out->start = seconds(o, "start", 0);
+	out->end = seconds(o, "end", 0);
+	out->elapsed = seconds(o, "elapsed_s", -1);
 	json_decref(o);
 	out->present = isfinite(out->kwh) && isfinite(out->gco2e) && isfinite(out->ci) &&
 		       isfinite(out->pue) && out->kwh >= 0 && out->gco2e >= 0;

@@ -89,8 +89,8 @@ struct sc_estimate {
 	char partition[64];
 	char zone[64];
 	int applied;          /* 0 only when the record says "applied":false */
-	int64_t start;        /* 0 when absent */
-	int64_t delay_s;      /* -1 when absent */
+	int64_t start;        /* 0 when absent (or not a time within 1970..9999) */
+	int64_t delay_s;      /* -1 when absent (or not within 0..9999 years) */
 	double kwh, pue, ci, gco2e, baseline_gco2e;
 	/* "congestion": true — the planned load moved the plan (records
 	 * without the key: 0, "", 0, NAN) */
@@ -113,7 +113,7 @@ struct sc_actual {
 	enum sc_ci_source ci_source;
 	char partition[64];
 	char zone[64];
-	int64_t start, end, elapsed;
+	int64_t start, end, elapsed; /* 0, 0, -1 when absent (or not a time within 1970..9999) */
 	char note[128];       /* why measured energy was not used, etc.; "" for none */
 };
 

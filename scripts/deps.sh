@@ -15,9 +15,10 @@ PACKAGE="dpkg-dev debhelper fakeroot lintian rpm"
 # autotools come from BUILD; MUNGE for auth/munge, MariaDB's client for accounting_storage/mysql.
 SLURM_SOURCE="build-essential pkg-config python3 libmunge-dev libmariadb-dev libmariadb-dev-compat zlib1g-dev liblz4-dev libreadline-dev libssl-dev xz-utils"
 # Test tools: the providers' mock server (python3), valgrind, a headless browser
-# for the HTML report, promtool (in prometheus) for the metrics, and what the
+# for the HTML report, promtool (in prometheus) for the metrics, clang with
+# LLVM's libFuzzer runtime (libclang-rt-dev) for `make fuzz`, and what the
 # integration scripts and benchmarks call.
-TEST="python3 valgrind chromium ca-certificates curl time prometheus"
+TEST="python3 valgrind chromium ca-certificates curl time prometheus clang libclang-rt-dev"
 
 want=""
 [ $# -gt 0 ] || set -- all

@@ -4,8 +4,9 @@
 # As root on a fresh Debian 12 machine: installs the dependencies
 # (scripts/deps.sh), builds with --enable-werror and runs the unit tests
 # (make check), runs them again under valgrind, builds again with
-# --enable-sanitizers (ASan + UBSan) and runs them there, checks
-# `make distcheck`, then runs the integration suites (a real single-host
+# --enable-sanitizers (ASan + UBSan) and runs them there, runs every
+# libFuzzer target of tests/fuzz for $SC_FUZZ_TIME (default 20) seconds
+# (`make fuzz-check`, clang; about 7 minutes), checks `make distcheck`, then runs the integration suites (a real single-host
 # Slurm, real HTTP on loopback, a headless browser) on Debian's Slurm 22.05.
 # Then the Slurm matrix: for each newer release in ../shared/slurm, configure,
 # build and `make check` against its headers; on real daemons of 24.11.7 and
@@ -33,7 +34,7 @@ for a in "$@"; do
 	--matrix-daemons=*) real=$(echo "${a#*=}" | tr ',' ' ') ;;
 	--no-matrix) matrix=0 ;;
 	-h | --help)
-		sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	*) echo "test.sh: unknown option '$a' (expected --quick, --no-deps, --no-matrix, --matrix-daemons=LIST)" >&2; exit 2 ;;
@@ -107,6 +108,22 @@ valgrind_units() {
 	record "unit tests under valgrind (binaries)" "$pass" "$fail"
 }
 
+# fuzz_check DIR: builds the fuzz targets with clang and runs each one
+# $SC_FUZZ_TIME seconds from its seeds; a target passes when it ends
+# without a finding (make fuzz-check stops at the first one).
+fuzz_check() {
+	local dir=$1 secs=${SC_FUZZ_TIME:-20} pass fail=0
+	if ! (cd "$dir" && make -j"$jobs" fuzz >fuzz-build.out 2>&1); then
+		tail -n 30 "$dir/fuzz-build.out"
+		record "fuzz-check (build)" 0 1
+		return
+	fi
+	(cd "$dir" && make fuzz-check FUZZ_TIME="$secs" >fuzz-check.out 2>&1) || fail=1
+	grep -E '^fuzz-check: .* FAILED' "$dir/fuzz-check.out" || true
+	pass=$(grep -c '^stat::number_of_executed_units' "$dir/fuzz-check.out")
+	record "fuzz-check ($secs s per target)" "$pass" "$fail"
+}
+
 # suite NAME CMD...: an integration suite that prints "N passed, N failed"
 # as its last such line and exits non-zero on failure.
 suite() {
@@ -146,6 +163,7 @@ if [ "$quick" = 0 ]; then
 	else
 		record "build (sanitizers)" 0 1
 	fi
+	[ -d "$werror/tests" ] && fuzz_check "$werror"
 	if (cd "$werror" && make -j"$jobs" distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror >distcheck.out 2>&1); then
 		record "make distcheck" 1 0
 	else

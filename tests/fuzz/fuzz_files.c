@@ -3,12 +3,19 @@
  * FUZZ_FILE 1 the forecast cache (sc_cache_read_file, for a UK Carbon
  * Intensity zone and an Electricity Maps one), with FUZZ_FILE 2 the
  * forecast archive (sc_forecast_rows_read, then sc_forecast_rows_sort)
- * and the actuals archive (sc_csv_read_intensity). The input is written
- * to a file in a private temporary directory first. Asserts: accepted
+ * and the actuals archive (sc_csv_read_intensity), with FUZZ_FILE 3 a
+ * forecast snapshot (sc_snapshot_load) of a live zone whose cache is the
+ * input, a `file` zone and a weekly replayed one whose CSV it is, and a
+ * static zone. The input is written to a file in a private temporary
+ * directory first. Asserts: accepted
  * series keep the series' promises, the cache's info matches the zone;
  * archive rows are finite within 0..SC_INTENSITY_MAX, times within
  * 1970..9999, line numbers increasing, and sorting keeps every row and
- * orders them; every refusal has a printable message.
+ * orders them; every refusal has a printable message. Snapshot: every zone
+ * has a grid or a printable reason, never both; a grid has a positive step,
+ * values within 0..SC_INTENSITY_MAX, prefix sums that add them up, and
+ * reaches past now; the zone's facts agree with the engine's view; the
+ * static zone always loads.
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
@@ -19,10 +26,11 @@
 #include "forecast/cache.h"
 #include "forecast/csvfile.h"
 #include "forecast/provider.h"
+#include "forecast/snapshot.h"
 #include "tests/fuzz/fuzz_util.h"
 
 #ifndef FUZZ_FILE
-#error "FUZZ_FILE must be 1 or 2"
+#error "FUZZ_FILE must be 1, 2 or 3"
 #endif
 
 #define NOW 1657843200 /* 2022-07-15T00:00:00Z */
@@ -37,7 +45,7 @@ static void put(const uint8_t *data, size_t size)
 		snprintf(dir, sizeof(dir), "/tmp/sc-fuzz-XXXXXX");
 		if (!mkdtemp(dir))
 			abort();
-		snprintf(path, sizeof(path), "%s/%s", dir, FUZZ_FILE == 1 ? "forecast-GB.json" : "GB-forecasts.csv");
+		snprintf(path, sizeof(path), "%s/%s", dir, FUZZ_FILE != 2 ? "forecast-GB.json" : "GB-forecasts.csv");
 	}
 	f = fopen(path, "w");
 	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
@@ -64,6 +72,50 @@ static void cache(const char *zone, const char *provider, const char *region, en
 			abort();
 	}
 	fuzz_series_outcome(s, &err);
+}
+#elif FUZZ_FILE == 3
+static void check_grid(const struct sc_grid *g)
+{
+	if (g->step <= 0 || !g->n || g->cum[0] != 0 || g->start + (int64_t)g->n * g->step <= NOW)
+		abort();
+	for (size_t i = 0; i < g->n; i++) {
+		double sum = g->cum[i] + g->v[i];
+
+		if (!isfinite(g->v[i]) || g->v[i] < 0 || g->v[i] > SC_INTENSITY_MAX ||
+		    fabs(g->cum[i + 1] - sum) > 1e-6 * (fabs(sum) + 1))
+			abort();
+	}
+}
+
+static void snapshot(void)
+{
+	struct sc_zone_spec z[4] = { { 0 } };
+	const struct sc_zone_forecasts *set;
+	struct sc_snapshot *snap;
+
+	z[0].name = "GB", z[0].provider = sc_provider_find("ukci"), z[0].region = "national";
+	z[0].max_age = 86400;
+	z[1].name = "F", z[1].provider = sc_provider_find("file"), z[1].path = path;
+	z[2] = z[1];
+	z[2].name = "W", z[2].replay = SC_REPLAY_WEEKLY;
+	z[3].name = "S", z[3].provider = sc_provider_find("static"), z[3].intensity = 123;
+	snap = sc_snapshot_load(z, 4, dir, NOW);
+	if (!snap)
+		abort();
+	set = sc_snapshot_set(snap);
+	if (set->n != 4 || !set->grids[3] || sc_snapshot_zone(snap, 4))
+		abort();
+	for (size_t i = 0; i < 4; i++) {
+		const struct sc_zone_state *st = sc_snapshot_zone(snap, i);
+
+		if (!st || !st->why != !!set->grids[i] || (set->why && set->why[i] != st->why))
+			abort();
+		if (st->why)
+			fuzz_check_text(st->why, 4096);
+		else
+			check_grid(set->grids[i]);
+	}
+	sc_snapshot_destroy(snap);
 }
 #else
 static void check_rows(struct sc_forecast_rows *r)
@@ -111,6 +163,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #if FUZZ_FILE == 1
 	cache("GB", "ukci", "national", SC_SIGNAL_AVERAGE);
 	cache("CAISO", "watttime", "CAISO_NORTH", SC_SIGNAL_MARGINAL);
+#elif FUZZ_FILE == 3
+	snapshot();
 #else
 	archive();
 	{

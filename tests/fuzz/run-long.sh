@@ -17,7 +17,8 @@ secs=${2:-3600}
 out=${3:-$HOME/slurm-carbon-fuzz}
 jobs=${4:-1}
 src=$(cd "$(dirname "$0")/../.." && pwd)
-targets="fuzz_csv fuzz_units fuzz_em fuzz_wt fuzz_ukci fuzz_casdk fuzz_cache fuzz_archive"
+# every target of tests/fuzz/targets (name and dictionary per line)
+targets=$(sed -n 's/^\(fuzz_[a-z_]*\) .*/\1/p' "$src/tests/fuzz/targets")
 
 case $out in "$src"/*) echo "run-long.sh: OUT_DIR must be outside the source tree" >&2; exit 2;; esac
 make -C "$build" fuzz || exit 2
@@ -25,7 +26,7 @@ mkdir -p "$out/findings" "$out/logs" || exit 2
 
 run() {
 	t=$1
-	case $t in fuzz_units) dict=units;; fuzz_csv|fuzz_archive) dict=csv;; *) dict=json;; esac
+	dict=$(sed -n "s/^$t //p" "$src/tests/fuzz/targets")
 	mkdir -p "$out/corpus/$t"
 	"$build/tests/fuzz/$t" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 		-dict="$src/tests/fuzz/$dict.dict" -artifact_prefix="$out/findings/$t-" \

@@ -184,6 +184,39 @@ static void test_read_line(void **state)
 	free(big);
 }
 
+/* A message cut at SC_ERR_MAX (or a diagnostic) never ends in half a UTF-8
+ * character: what it quotes stays valid UTF-8 (found by fuzzing). */
+static void test_err_cut_utf8(void **state)
+{
+	char text[SC_ERR_MAX * 2];
+	struct sc_err err;
+	struct sc_diag d = { 0 };
+
+	(void)state;
+	/* "x" then "é" (2 bytes) repeated: with a 1-byte shift every cut lands inside one */
+	for (int shift = 0; shift < 4; shift++) {
+		size_t n = 0;
+		for (int i = 0; i < shift; i++)
+			text[n++] = 'x';
+		while (n + 3 < sizeof(text)) {
+			memcpy(text + n, shift & 1 ? "\xe2\x82\xac" : "\xc3\xa9", shift & 1 ? 3 : 2);
+			n += shift & 1 ? 3 : 2;
+		}
+		text[n] = '\0';
+		sc_err_set(&err, "%s", text);
+		assert_true(sc_test_printable(err.msg));
+		assert_true(strlen(err.msg) >= SC_ERR_MAX - 4);
+		sc_err_set(&err, "%s", text);
+		sc_err_prefix(&err, "%s", text);
+		assert_true(sc_test_printable(err.msg));
+		sc_diag_add(&d, "%s", text);
+		assert_true(sc_test_printable(d.msgs[d.n - 1]));
+	}
+	sc_diag_free(&d);
+	sc_err_set(&err, "caf\xc3\xa9");
+	assert_string_equal(err.msg, "caf\xc3\xa9");
+}
+
 static void test_json_dumps(void **state)
 {
 	json_t *j = json_pack("{s:f, s:s, s:[i, b]}", "kwh", 1.0 / 3.0, "zone", "DE", "a", 7, 1);
@@ -253,6 +286,7 @@ int main(void)
 		cmocka_unit_test(test_json_text),
 		cmocka_unit_test(test_printable),
 		cmocka_unit_test(test_utf8_trim),
+		cmocka_unit_test(test_err_cut_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

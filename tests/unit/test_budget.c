@@ -195,6 +195,47 @@ static void test_verdict_and_message(void **state)
 	assert_non_null(strstr(m, "job rejected"));
 }
 
+/* sc_ledger_parse: the ledger's text read like the file, and what a message
+ * quotes of it (a name, jansson's error text) printable (found by fuzzing:
+ * control bytes were echoed raw). */
+static void test_ledger_parse(void **state)
+{
+	static const char ok[] = "{\"v\":1,\"computed\":7,\"budgets\":{\"phys\":{\"start\":1,"
+				 "\"end\":2,\"limit_g\":10,\"actual_g\":1.5,\"estimated_g\":0,\"jobs\":3}}}";
+	static const char *const bad[] = {
+		"{\"v\":1,\"computed\":5,\"budgets\":{\"a\\u001b[2J\":{\"start\":1}}}",
+		"{\"v\":1,\"computed\":5,\"budgets\":{\"\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007"
+		"\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007"
+		"\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007"
+		"\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007"
+		"\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007\\u0007"
+		"\\u0007\\u0007\\u0007\\u0007\\u0007\":{}}}",
+		"{\"v\":1,\x1b[2J",
+		"{\"v\" \xff\xfe}",
+	};
+	struct sc_ledger l;
+	struct sc_err err = { "" };
+
+	(void)state;
+	assert_int_equal(sc_ledger_parse(&l, ok, sizeof(ok) - 1, NULL, &err), 0);
+	assert_int_equal(l.computed, 7);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.e[0].name, "phys");
+	assert_int_equal(l.e[0].jobs, 3);
+	sc_ledger_free(&l);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err.msg[0] = '\0';
+		assert_int_equal(sc_ledger_parse(&l, bad[i], strlen(bad[i]), "budgets.json", &err), -1);
+		assert_int_equal(l.n, 0);
+		assert_null(l.e);
+		assert_non_null(strstr(err.msg, "budgets.json: "));
+		if (!sc_test_printable(err.msg))
+			fail_msg("not printable: %s", err.msg);
+	}
+	assert_int_equal(sc_ledger_parse(&l, NULL, 0, NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "budgets.json: not a budget ledger"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -204,6 +245,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ledger_round_trip, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ledger_corrupt, setup, teardown),
 		cmocka_unit_test(test_verdict_and_message),
+		cmocka_unit_test(test_ledger_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1197,6 +1197,47 @@ static void test_example(void **state)
 	free(text);
 }
 
+/* Every message quotes input printably: raw bytes, control bytes and invalid
+ * UTF-8 in names, keys, tokens and the list of defined zones are escaped
+ * (found by fuzzing: they were echoed raw, and '%.80s' cut characters). */
+static void test_hostile_bytes(void **state)
+{
+	static const char *const texts[] = {
+		"War\xff\xff\xff\xff bad\n",
+		"ZoneName=F\xae\xe6Provider=static\n",
+		"ZoneName=GB\xe0\xaf\x8d\x90 Provider=ukci Region=national\n"
+		"PartitionName=uk Zone=GB Default=yes\n",
+		"ZoneName=DE Provider=static Intensity=100\nPartitionName=p\x1b[2J Zone=X\x07\n",
+		"BudgetName=b\x01 Limit=1kg\n",
+		"=\x1b[31m\n",
+		"ZoneName=DE Provider=static Intensity=100\n"
+		"PartitionName=a Zone=DE Alternatives=b\x1b,\xc3\n",
+		"Mo\x1b" "de=\"x\n",
+		"ExemptUsers=a,\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+		"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+		"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"
+		"\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\n",
+		"ZoneName=\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9"
+		"\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9 Provider=static\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		struct sc_diag d = { 0 };
+		struct sc_conf *c = parse_as(NAME, texts[i], &d);
+
+		assert_null(c);
+		assert_true(d.n > 0);
+		for (size_t k = 0; k < d.n; k++)
+			if (!sc_test_printable(d.msgs[k]))
+				fail_msg("text %zu: not printable: %s", i, d.msgs[k]);
+		sc_diag_free(&d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1219,6 +1260,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_text),
 		cmocka_unit_test(test_load),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_hostile_bytes),
 		cmocka_unit_test(test_forecast_error),
 		cmocka_unit_test(test_example),
 	};

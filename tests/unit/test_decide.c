@@ -1412,6 +1412,21 @@ static void test_congestion_neutral(void **state)
 	sc_load_destroy(l);
 }
 
+/* --carbon-policy quotes the value printably (found by fuzzing the SPANK
+ * values: a control byte was echoed raw). */
+static void test_option_policy_escaped(void **state)
+{
+	struct sc_err err = { "" };
+	int opt_out = -1;
+
+	(void)state;
+	assert_int_equal(sc_option_policy("\x1b[31m", &opt_out, &err), -1);
+	assert_string_equal(err.msg, "--carbon-policy: invalid value '\\x1b[31m': expected none (opt out, where the site allows it) or auto");
+	assert_int_equal(opt_out, -1);
+	assert_int_equal(sc_option_policy("NONE", &opt_out, &err), 0);
+	assert_int_equal(opt_out, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1433,6 +1448,7 @@ int main(void)
 		cmocka_unit_test(test_redecide_random),
 		cmocka_unit_test(test_request_build),
 		cmocka_unit_test(test_request_out_of_range),
+		cmocka_unit_test(test_option_policy_escaped),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_load_ledger),
 		cmocka_unit_test(test_load_random),

@@ -478,6 +478,21 @@ static void test_write_load(void **state)
 	sc_fit_destroy(f);
 }
 
+/* jansson's error text quotes the input: escaped (found by fuzzing). */
+static void test_refused_printable(void **state)
+{
+	static const char *const texts[] = { "{\"version\":1,\"source\"\x1a{", "{\"a\" \xff\xfe", "\x1b[2J" };
+	struct sc_err err = { "" };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		assert_null(sc_model_parse(texts[i], strlen(texts[i]), "estimates.json", NOW, 0, &err));
+		assert_non_null(strstr(err.msg, "estimates.json:1: "));
+		if (!sc_test_printable(err.msg))
+			fail_msg("not printable: %s", err.msg);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +503,7 @@ int main(void)
 		cmocka_unit_test(test_fit_names),
 		cmocka_unit_test(test_fit_name_keys),
 		cmocka_unit_test(test_name_entries),
+		cmocka_unit_test(test_refused_printable),
 		cmocka_unit_test(test_write_load),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

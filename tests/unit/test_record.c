@@ -416,6 +416,68 @@ static void test_names(void **state)
 
 /* ---- intensity sources -------------------------------------------------- */
 
+/* A record written through sacctmgr next to JSON whose strings hold a '\''
+ * (sacctmgr makes it a '`' too, so the whole comment no longer reads as
+ * JSON) is still read back (found by fuzzing). */
+static void test_comment_apostrophe(void **state)
+{
+	static const char existing[] = "{\"carbon\":{\"v\":1,\"zone\":\"it's\"}}";
+	json_t *v = json_pack("{s:i,s:f}", "v", 1, "kwh", 1.5), *back;
+	char *out;
+
+	(void)state;
+	json_incref(v);
+	out = sc_comment_encode(existing, SC_RECORD_ACTUAL_KEY, v, SC_COMMENT_SACCTMGR);
+	assert_non_null(out);
+	assert_null(strchr(out, '\''));
+	back = sc_comment_get(out, SC_RECORD_ACTUAL_KEY);
+	assert_non_null(back);
+	assert_true(json_equal(back, v));
+	json_decref(back);
+	/* an object that a mix of quotes, apostrophes and backticks makes one
+	 * under key once sacctmgr stored it is replaced, not followed by ours */
+	free(out);
+	json_incref(v);
+	out = sc_comment_encode("{`carbon_actual':{`t`:1}} '{`x`:'`ci`''b''%':'2 bng}}", SC_RECORD_ACTUAL_KEY, v,
+				SC_COMMENT_SACCTMGR);
+	assert_non_null(out);
+	back = sc_comment_get(out, SC_RECORD_ACTUAL_KEY);
+	assert_non_null(back);
+	assert_true(json_equal(back, v));
+	json_decref(back);
+	json_decref(v);
+	/* the key's object must be an object */
+	assert_null(sc_comment_get("{`carbon_actual`:[1]} `carbon_actual`:1", SC_RECORD_ACTUAL_KEY));
+	free(out);
+}
+
+/* Times and durations beyond any record's (1e300, negative) read as absent,
+ * not converted to int64_t out of range (found by fuzzing: undefined
+ * behaviour, UBSan). */
+static void test_record_huge_numbers(void **state)
+{
+	struct sc_estimate e;
+	struct sc_actual a;
+
+	(void)state;
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"start\":1.7e56,\"delay_s\":1e300}}", &e), 1);
+	assert_int_equal(e.start, 0);
+	assert_int_equal(e.delay_s, -1);
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"start\":1700000000,\"delay_s\":60}}", &e), 1);
+	assert_int_equal(e.start, 1700000000);
+	assert_int_equal(e.delay_s, 60);
+	assert_int_equal(sc_actual_read("{`carbon_actual`:{`kwh`:1,`gco2e`:2,`ci`:3,`pue`:1.1,`start`:-5,"
+					"`end`:1e60,`elapsed_s`:1e19}}", &a), 1);
+	assert_int_equal(a.start, 0);
+	assert_int_equal(a.end, 0);
+	assert_int_equal(a.elapsed, -1);
+	assert_int_equal(sc_actual_read("{\"carbon_actual\":{\"kwh\":1,\"gco2e\":2,\"ci\":3,\"pue\":1.1,"
+					"\"start\":1700000000,\"end\":1700003600,\"elapsed_s\":3600}}", &a), 1);
+	assert_int_equal(a.start, 1700000000);
+	assert_int_equal(a.end, 1700003600);
+	assert_int_equal(a.elapsed, 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -425,7 +487,9 @@ int main(void)
 		cmocka_unit_test(test_comment_merge),
 		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_comment_hostile),
+		cmocka_unit_test(test_comment_apostrophe),
 		cmocka_unit_test(test_estimate),
+		cmocka_unit_test(test_record_huge_numbers),
 		cmocka_unit_test(test_names),
 	};
 

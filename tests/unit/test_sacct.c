@@ -661,6 +661,39 @@ static void test_parse_time_and_cputime(void **state)
 	}
 }
 
+/* Values quoted in messages are escaped (found by fuzzing). */
+static void test_hostile_values(void **state)
+{
+	static const char dump[] = "\xb0obID|User|NCPUS\n1|a|2\n";
+	struct sc_err err = { "" };
+	double mb;
+	char per;
+	int64_t n, t;
+	double secs;
+	struct sc_tres tres;
+	FILE *f = fmemopen((void *)dump, sizeof(dump) - 1, "r");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(sc_sacct_read(f, "dump", 0, NULL, NULL, NULL, NULL, &err), -1);
+	fclose(f);
+	assert_non_null(strstr(err.msg, "no JobID column (got '\\xb0obID|User|NCPUS')"));
+	assert_int_equal(sc_acct_parse_reqmem("\xb0" "16G", &mb, &per, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_count("1\x1b", &n, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_time("2024-\x07", &t, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_cputime("1:\xff", &secs, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_tres("mem=4X\x1b,gres/gpu:\xc3=x", &tres, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_tres("gres/gpu:\x1b=x", &tres, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+	assert_int_equal(sc_acct_parse_tres("cpu\x1b", &tres, &err), -1);
+	assert_true(sc_test_printable(err.msg));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -679,6 +712,7 @@ int main(void)
 		cmocka_unit_test(test_parse_tres),
 		cmocka_unit_test(test_parse_reqmem),
 		cmocka_unit_test(test_parse_time_and_cputime),
+		cmocka_unit_test(test_hostile_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

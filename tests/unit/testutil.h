@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "base/error.h"
+
 /* The source tree (for test data): $SC_TOP_SRCDIR, set by `make check`, or
  * the current directory. */
 static inline const char *sc_test_srcdir(void)
@@ -89,5 +91,23 @@ static inline int sc_test_scratch_remove(const char *dir)
 		if (!(a_ - b_ <= t_ && b_ - a_ <= t_))                                 \
 			fail_msg("%s = %.10g, expected %.10g (±%g)", #a, a_, b_, t_); \
 	} while (0)
+
+/* Whether msg is printable as every message must be: no control
+ * byte, valid UTF-8 — what sc_printable leaves as it is, but for doubling
+ * backslashes. */
+static inline int sc_test_printable(const char *msg)
+{
+	size_t n = strlen(msg), bs = 0;
+	char *out = malloc(4 * n + 4);
+	int ok;
+
+	assert_non_null(out);
+	for (size_t i = 0; i < n; i++)
+		bs += msg[i] == '\\';
+	sc_printable(out, 4 * n + 4, msg);
+	ok = strlen(out) == n + bs;
+	free(out);
+	return ok;
+}
 
 #endif
