@@ -496,6 +496,17 @@ static const struct sc_site *plan_site(const struct sim_run *r, const struct sim
 	return learned;
 }
 
+/* A decision's plan into *c: 0, or 1 when rc failed or d left the job alone
+ * or rejected it (the policy has no plan for it). */
+static int take_plan(int rc, const struct sc_decision *d, struct plan *c)
+{
+	if (rc != 0 || d->action == SC_ACT_NONE || d->action == SC_ACT_REJECT)
+		return 1;
+	c->part = d->chosen.part;
+	c->planned = d->chosen.start;
+	return 0;
+}
+
 static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const struct sim_policy *self,
 			 struct plan *c)
 {
@@ -507,11 +518,7 @@ static int decide_carbon(const struct sim_run *r, const struct sim_job *j, const
 	int rc = sc_decide_learned(site, window, j->fc, j->req, j->t0, &d);
 
 	free(parts);
-	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
-		return 1;
-	c->part = d.chosen.part;
-	c->planned = d.chosen.start;
-	return 0;
+	return take_plan(rc, &d, c);
 }
 
 /* The oracle: the true minimum (sim/oracle.h) over the allowed partitions
@@ -575,11 +582,7 @@ static int decide_capacity(const struct sim_run *r, const struct sim_job *j, con
 	site = plan_site(r, j, &learned, &parts, &window, 0);
 	rc = sc_sim_congest_decide(r->cg, site, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d, NULL);
 	free(parts);
-	if (rc != 0 || d.action == SC_ACT_NONE || d.action == SC_ACT_REJECT)
-		return 1;
-	c->part = d.chosen.part;
-	c->planned = d.chosen.start;
-	return 0;
+	return take_plan(rc, &d, c);
 }
 
 /* one-shot: slurm-carbon's submit-time plan, which re-planning leaves be. */
