@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "base/file.h"
+#include "plan/loadfile.h"
 #include "plan/plan.h"
 #include "base/grow.h"
 #include "policy/message.h"
@@ -454,6 +455,39 @@ static struct sc_model *load_model(struct sc_cli *cli, const struct sc_conf *con
 	return m;
 }
 
+/* With a partition with Cores=: the planned-load ledger job_submit/carbon
+ * last saved (StateDir/planned-load), so that the plan prices congestion
+ * as the plugin would; *cong is set to price with it. NULL when no
+ * partition has a capacity, or out of memory (a warning says so). A
+ * missing or unreadable file plans against an empty ledger (a warning
+ * says why, unless the file is simply not there). */
+static struct sc_load *load_ledger(struct sc_cli *cli, const struct sc_conf *conf, int64_t now,
+				   struct sc_congestion *cong)
+{
+	struct sc_err err = { "" };
+	struct sc_load *l = sc_loadfile_ledger(conf, now, cong, &err);
+	size_t dropped = 0, bad = 0;
+	uint32_t seq;
+	char *path;
+
+	if (!l) {
+		if (err.msg[0])
+			fprintf(cli->err, "%s %s: warning: planned load not priced: %s\n", cli->prog, cli->cmd,
+				err.msg);
+		return NULL;
+	}
+	path = sc_loadfile_path(conf->state_dir, &err);
+	if (!path)
+		fprintf(cli->err, "%s %s: warning: planned load not read: %s\n", cli->prog, cli->cmd, err.msg);
+	else if (sc_loadfile_restore(path, l, conf->part_names, conf->n_parts, now, &seq, &dropped, &bad, &err) < 0)
+		fprintf(cli->err, "%s %s: warning: %s: planning against an empty ledger\n", cli->prog, cli->cmd,
+			err.msg);
+	else if (bad)
+		fprintf(cli->err, "%s %s: warning: %s (%zu line(s) skipped)\n", cli->prog, cli->cmd, err.msg, bad);
+	free(path);
+	return l;
+}
+
 /* The job's name: name (-J, #SBATCH --job-name), else the batch script's
  * file name as sbatch gives it ("sbatch" for stdin), else none. 0, or a
  * usage error for a name that is empty or has control characters. */
@@ -483,6 +517,8 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 	struct sc_conf *conf = NULL;
 	struct sc_snapshot *snap = NULL;
 	struct sc_model *model = NULL;
+	struct sc_load *load = NULL;
+	struct sc_congestion cong;
 	struct sc_job_fields f;
 	struct sc_eval ev;
 	int64_t now;
@@ -522,8 +558,9 @@ int sc_cmd_plan(struct sc_cli *cli, int argc, char **argv)
 		goto out;
 	}
 	model = load_model(cli, conf, now);
-	if (sc_evaluate_model(conf, snap, model, NULL, &f, val[F_USER], val[F_ACCOUNT], val[F_QOS], now,
-			      &ev) < 0) {
+	load = load_ledger(cli, conf, now, &cong);
+	if (sc_evaluate_loaded(conf, snap, model, NULL, load ? &cong : NULL, &f, val[F_USER], val[F_ACCOUNT],
+			       val[F_QOS], now, &ev) < 0) {
 		rc = sc_cli_fail(cli, "%s", ev.err.msg);
 		goto out;
 	}
@@ -545,6 +582,7 @@ out:
 	free(keep.v);
 	sc_snapshot_destroy(snap);
 	sc_model_destroy(model);
+	sc_load_destroy(load);
 	sc_conf_destroy(conf);
 	return rc;
 }

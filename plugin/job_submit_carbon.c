@@ -19,7 +19,7 @@
  * planned end (the
  * reloader sweeps the table). The submit path does O(slots) work on it.
  * The reloader saves it to StateDir/planned-load when it changed (and fini), init
- * restores it: a restart keeps the plans (plugin/ledger_file.h).
+ * restores it: a restart keeps the plans (plan/loadfile.h).
  *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
@@ -54,12 +54,12 @@
 #include "forecast/snapshot.h"
 #include "learn/model.h"
 #include "metrics/counters.h"
+#include "plan/loadfile.h"
 #include "plan/plan.h"
 #include "plugin/budget_gate.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
 #include "plugin/jobdesc.h"
-#include "plugin/ledger_file.h"
 #include "policy/load.h"
 #include "policy/message.h"
 
@@ -74,10 +74,6 @@ int job_submit(job_desc_msg_t *job_desc, uint32_t submit_uid, char **err_msg);
 int job_modify(SC_JOB_MODIFY_PARAMS);
 
 #define LOG_PREFIX "job_submit/carbon: "
-
-/* The ledger: 7 days of 5-minute slots, at most this many planned jobs. */
-#define LEDGER_SLOTS 2016
-#define LEDGER_JOBS 200000
 
 /* Replayed and static zones lay their window onto "now": reload them at
  * least this often (the window is hour-aligned and reaches Horizon ahead). */
@@ -516,17 +512,10 @@ static void ledger_restore(void);
 static int ledger_start(void)
 {
 	struct sc_err err;
-	int any = 0;
 
-	for (size_t i = 0; i < g.conf->n_parts; i++)
-		any |= g.conf->part_cores[i] > 0;
-	if (!any)
-		return 0;
-	g.load = sc_load_create(g.conf->n_parts, LEDGER_SLOTS, LEDGER_JOBS, (int64_t)time(NULL), &err);
+	g.load = sc_loadfile_ledger(g.conf, (int64_t)time(NULL), &g.cong, &err);
 	if (!g.load)
-		return -1;
-	g.cong = (struct sc_congestion){ g.load, g.conf->part_cores, g.conf->part_gpus, SC_CONG_DEFAULT,
-					 SC_CONG_WEIGHT };
+		return err.msg[0] ? -1 : 0;
 	g.load_full_logged = 0;
 	g.load_dirty = 0;
 	g.ledger_failing = 0;

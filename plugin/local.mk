@@ -11,7 +11,7 @@ plugin_libscjobdesc_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 
 plugin_LTLIBRARIES += plugin/job_submit_carbon.la
 plugin_job_submit_carbon_la_SOURCES = plugin/job_submit_carbon.c plugin/budget_gate.c plugin/budget_gate.h \
-	plugin/ledger_file.c plugin/ledger_file.h plugin/ctld.c plugin/ctld.h plugin/compat.h
+	plugin/ctld.c plugin/ctld.h plugin/compat.h
 plugin_job_submit_carbon_la_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 plugin_job_submit_carbon_la_CFLAGS = $(AM_CFLAGS) $(JANSSON_CFLAGS)
 plugin_job_submit_carbon_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
@@ -37,7 +37,7 @@ tests_unit_test_jobdesc_LDADD = plugin/libscjobdesc.la $(SC_TEST_LIBS)
 check_PROGRAMS += tests/unit/test_plugin
 TESTS += tests/unit/test_plugin
 tests_unit_test_plugin_SOURCES = tests/unit/test_plugin.c tests/unit/testutil.h plugin/job_submit_carbon.c \
-	plugin/budget_gate.c plugin/ledger_file.c
+	plugin/budget_gate.c
 tests_unit_test_plugin_CPPFLAGS = $(AM_CPPFLAGS) $(SLURM_CPPFLAGS)
 tests_unit_test_plugin_CFLAGS = $(SC_TEST_CFLAGS)
 tests_unit_test_plugin_LDADD = plugin/libscjobdesc.la metrics/libscmetrics.la $(SC_TEST_LIBS)

@@ -539,6 +539,63 @@ static void test_plan_job_name(void **state)
 	}
 }
 
+/* With Cores=, scarbon plan prices the planned load job_submit/carbon saved
+ * (StateDir/planned-load) as the plugin would: the green hour is full, so
+ * the plan spills to the next-best one and says what it would have been. */
+static void test_plan_planned_load(void **state)
+{
+	const int64_t now = 1893456000; /* 2030-01-01T00:00:00Z */
+	char conf[400], ledger[300];
+	struct run r;
+	json_t *j, *c;
+
+	(void)state;
+	write_file("green.csv", "Time,Carbon Intensity\n2030-01-01 00:00:00,500\n2030-01-01 01:00:00,500\n"
+				"2030-01-01 02:00:00,100\n2030-01-01 03:00:00,500\n2030-01-01 04:00:00,200\n"
+				"2030-01-01 05:00:00,500\n2030-01-01 06:00:00,500\n2030-01-01 07:00:00,500\n"
+				"2030-01-01 08:00:00,500\n2030-01-01 09:00:00,500\n");
+	snprintf(conf, sizeof(conf), "Mode=enforce StateDir=%s MaxDelay=8:00:00\n"
+		 "ZoneName=G Provider=file Path=green.csv\nPartitionName=c Zone=G Cores=8\n", tmpdir);
+	write_file("capped.conf", conf);
+	/* No ledger yet: the green hour. */
+	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"start\":1893463200");
+	assert_true(strstr(r.out, "congestion") == NULL);
+	run_free(&r);
+	/* Two 4-core jobs fill it: the next-best hour, and the plan it would have had. */
+	snprintf(ledger, sizeof(ledger), "slurm-carbon ledger 1\nseq 2\n1 c %lld %lld 4 0\n2 c %lld %lld 4 0\n",
+		 (long long)now + 7200, (long long)now + 10800, (long long)now + 7200, (long long)now + 10800);
+	write_file("planned-load", ledger);
+	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");
+	assert_int_equal(r.status, 0);
+	j = json_loads(r.out, 0, NULL);
+	assert_non_null(j);
+	c = json_object_get(j, "carbon");
+	assert_int_equal(json_integer_value(json_object_get(c, "start")), now + 4 * 3600);
+	assert_true(json_is_true(json_object_get(c, "congestion")));
+	assert_int_equal(json_integer_value(json_object_get(c, "uncongested_start")), now + 7200);
+	assert_string_equal(json_string_value(json_object_get(c, "uncongested_decision")), "delay");
+	json_decref(j);
+	run_free(&r);
+	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "uncongested");
+	run_free(&r);
+	/* A ledger that is not one: a warning, and the plan of an empty ledger. */
+	write_file("planned-load", "not a ledger\n");
+	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.err, "planning against an empty ledger");
+	assert_contains(r.out, "\"start\":1893463200");
+	run_free(&r);
+	{
+		char path[512];
+		snprintf(path, sizeof(path), "%s/planned-load", tmpdir);
+		assert_int_equal(unlink(path), 0);
+	}
+}
+
 static void test_plan_script_and_budget(void **state)
 {
 	struct run r1, r2;
@@ -826,6 +883,7 @@ int main(void)
 		cmocka_unit_test(test_plan_script_and_budget),
 		cmocka_unit_test(test_learn),
 		cmocka_unit_test(test_plan_job_name),
+		cmocka_unit_test(test_plan_planned_load),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -19,7 +19,7 @@
 #include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
-#include "plugin/ledger_file.h"
+#include "plan/loadfile.h"
 #include "record/record.h"
 
 int init(void);

@@ -1,21 +1,36 @@
-/* slurm-carbon: job_submit/carbon's planned-load ledger on disk, so that a
- * slurmctld restart keeps the plans it made (README, "Capacity").
+/* slurm-carbon: job_submit/carbon's planned-load ledger, and on disk, so
+ * that a slurmctld restart keeps the plans it made and `scarbon plan` sees
+ * them (README, "Capacity").
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * StateDir/planned-load, text: a first line "slurm-carbon ledger 1", a line
  * "seq N" (the last key given), then one line per planned job:
  * "KEY PARTITION START END CORES GPUS" (epoch seconds). Written whole to
  * PATH.tmp and renamed, so a reader never sees half a file. The reloader
- * writes it; init reads it.
+ * writes it; init reads it, and so does `scarbon plan`.
  */
-#ifndef SC_PLUGIN_LEDGER_FILE_H
-#define SC_PLUGIN_LEDGER_FILE_H
+#ifndef SC_PLAN_LOADFILE_H
+#define SC_PLAN_LOADFILE_H
 
 #include <stddef.h>
 #include <stdint.h>
 
 #include "base/error.h"
+#include "config/conf.h"
+#include "policy/decide.h"
 #include "policy/load.h"
+
+#define SC_LOADFILE_SLOTS 2016   /* the ledger's horizon: 7 days of 5-minute slots */
+#define SC_LOADFILE_JOBS 200000  /* at most this many planned jobs */
+
+/* The ledger of conf's partitions (conf borrowed), when one has a capacity
+ * (Cores=): a new, empty ledger (sc_load_destroy frees it) with its origin
+ * at now, SC_LOADFILE_SLOTS slots and SC_LOADFILE_JOBS jobs, and *cong set
+ * to price with it (the default model and weight; cong borrows the ledger
+ * and conf). NULL with err cleared when no partition has a capacity (*cong
+ * untouched); NULL with err when out of memory. */
+struct sc_load *sc_loadfile_ledger(const struct sc_conf *conf, int64_t now, struct sc_congestion *cong,
+				   struct sc_err *err);
 
 /* StateDir/planned-load (forecast/cache.h's sc_state_file), malloc'd
  * (caller frees); NULL with err as sc_state_file. */

@@ -10,7 +10,7 @@
 #include <sys/stat.h>
 
 #include "forecast/cache.h"
-#include "plugin/ledger_file.h"
+#include "plan/loadfile.h"
 
 #define HEADER "slurm-carbon ledger 1"
 
@@ -143,4 +143,22 @@ long sc_loadfile_restore(const char *path, struct sc_load *l, char *const *names
 	}
 	fclose(f);
 	return added;
+}
+
+struct sc_load *sc_loadfile_ledger(const struct sc_conf *conf, int64_t now, struct sc_congestion *cong,
+				   struct sc_err *err)
+{
+	struct sc_load *l;
+	int any = 0;
+
+	sc_err_clear(err);
+	for (size_t i = 0; i < conf->n_parts; i++)
+		any |= conf->part_cores[i] > 0;
+	if (!any)
+		return NULL;
+	l = sc_load_create(conf->n_parts, SC_LOADFILE_SLOTS, SC_LOADFILE_JOBS, now, err);
+	if (l)
+		*cong = (struct sc_congestion){ l, conf->part_cores, conf->part_gpus, SC_CONG_DEFAULT,
+						SC_CONG_WEIGHT };
+	return l;
 }
