@@ -30,8 +30,9 @@ long sc_read_line(FILE *f, char **buf, size_t *cap, size_t max_len)
 			too_long = 1;
 			continue;
 		}
-		/* room for this character and the NUL */
-		if (SC_GROW(*buf, *cap, len + 2) < 0) {
+		/* room for this character and the NUL (the call only to grow:
+		 * this runs for every byte read) */
+		if ((len + 2 > *cap || !*buf) && SC_GROW(*buf, *cap, len + 2) < 0) {
 			funlockfile(f);
 			return -3;
 		}

@@ -297,27 +297,39 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
 }
 
-/* Case-insensitive Levenshtein distance; both strings at most
- * SC_CONF_MAX_NAME bytes (longer ones are never close to a key). */
-static size_t edit_distance(const char *a, const char *b)
+/* Case-insensitive Levenshtein distance when it is at most max, else
+ * max + 1; both strings at most SC_CONF_MAX_NAME bytes (longer ones are
+ * never close to a key). Only the diagonal band of width 2 * max + 1 is
+ * computed, and a row whose every cell exceeds max ends it: a far key
+ * costs a few cells, not the whole table (an unknown key is compared with
+ * every known one). */
+static size_t edit_distance_max(const char *a, const char *b, size_t max)
 {
-	size_t la = strlen(a), lb = strlen(b);
+	size_t la = strlen(a), lb = strlen(b), far = max + 1;
 	size_t prev[SC_CONF_MAX_NAME + 1], cur[SC_CONF_MAX_NAME + 1];
 
-	if (la > SC_CONF_MAX_NAME || lb > SC_CONF_MAX_NAME)
-		return SIZE_MAX;
-	/* at least the difference of the lengths: far keys cost nothing */
-	if (la > lb + 2 || lb > la + 2)
-		return la > lb ? la - lb : lb - la;
+	if (la > SC_CONF_MAX_NAME || lb > SC_CONF_MAX_NAME || la > lb + max || lb > la + max)
+		return far;
 	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
+		prev[j] = j < far ? j : far;
 	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
+		size_t lo = i > max ? i - max : 1, hi = i + max < lb ? i + max : lb, row_min;
+
+		cur[0] = i < far ? i : far;
+		if (lo > 1)
+			cur[lo - 1] = far;
+		row_min = cur[0];
+		for (size_t j = lo; j <= hi; j++) {
 			size_t sub = prev[j - 1] + (lower(a[i - 1]) != lower(b[j - 1]));
 			size_t del = prev[j] + 1, ins = cur[j - 1] + 1;
-			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			size_t d = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+			cur[j] = d < far ? d : far;
+			row_min = cur[j] < row_min ? cur[j] : row_min;
 		}
+		if (hi < lb)
+			cur[hi + 1] = far;
+		if (row_min > max)
+			return far;
 		memcpy(prev, cur, (lb + 1) * sizeof(prev[0]));
 	}
 	return prev[lb];
@@ -335,7 +347,7 @@ static const char *suggest(const char *k, enum ctx c)
 			size_t d, len = strlen(keys[i].name);
 			if (pass == 0 && keys[i].ctx != c)
 				continue;
-			d = edit_distance(k, keys[i].name);
+			d = edit_distance_max(k, keys[i].name, 2);
 			if (d <= 2 && d * 3 < len && d < best_d) {
 				best = keys[i].name;
 				best_d = d;

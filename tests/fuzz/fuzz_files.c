@@ -7,7 +7,7 @@
  * forecast snapshot (sc_snapshot_load) of a live zone whose cache is the
  * input, a `file` zone and a weekly replayed one whose CSV it is, and a
  * static zone. The input is written to a file in a private temporary
- * directory first. Asserts: accepted
+ * directory first (on tmpfs when /dev/shm is there; a new file per input). Asserts: accepted
  * series keep the series' promises, the cache's info matches the zone;
  * archive rows are finite within 0..SC_INTENSITY_MAX, times within
  * 1970..9999, line numbers increasing, and sorting keeps every row and
@@ -19,6 +19,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -37,17 +38,42 @@
 
 static char dir[64], path[128];
 
+/* Removes the input's file and its directory when the fuzzer exits. */
+static void cleanup(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The private directory, once: on tmpfs (/dev/shm) when there is one, so
+ * that writing an input is a memory copy; /tmp otherwise. */
+static void make_dir(void)
+{
+	static const char *const bases[] = { "/dev/shm", "/tmp" };
+
+	for (size_t i = 0; i < sizeof(bases) / sizeof(bases[0]) && !dir[0]; i++) {
+		snprintf(dir, sizeof(dir), "%s/sc-fuzz-XXXXXX", bases[i]);
+		if (!mkdtemp(dir))
+			dir[0] = '\0';
+	}
+	if (!dir[0])
+		abort();
+	snprintf(path, sizeof(path), "%s/%s", dir, FUZZ_FILE != 2 ? "forecast-GB.json" : "GB-forecasts.csv");
+	atexit(cleanup);
+}
+
+/* Writes the input to path as a new file: unlinked first, as truncating a
+ * file that holds data makes ext4 write it back on close (auto_da_alloc),
+ * a disk flush per input. */
 static void put(const uint8_t *data, size_t size)
 {
 	FILE *f;
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/tmp/sc-fuzz-XXXXXX");
-		if (!mkdtemp(dir))
-			abort();
-		snprintf(path, sizeof(path), "%s/%s", dir, FUZZ_FILE != 2 ? "forecast-GB.json" : "GB-forecasts.csv");
-	}
-	f = fopen(path, "w");
+	if (!dir[0])
+		make_dir();
+	if (unlink(path) < 0 && errno != ENOENT)
+		abort();
+	f = fopen(path, "wx");
 	if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0)
 		abort();
 }

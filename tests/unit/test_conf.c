@@ -249,6 +249,29 @@ static void test_defaults(void **state)
 #define PART_KEYS \
 	"Zone, PUE, CoreWatts, GPUWatts, MemWattsPerGB, NodeWatts, Usage, DefaultTime, DefMemPerCPU, Alternatives, Default, Cores, GPUs"
 
+/* An unknown global key, and the key suggested for it (NULL: none): up to
+ * 2 edits of any kind (case aside), fewer than a third of the key; the
+ * record's own keys first, then any. */
+static void test_suggestions(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "mxdelai", "MaxDelay" },   { "MaxDel", "MaxDelay" }, { "MaxDelayXY", "MaxDelay" },
+		{ "MaDeli", NULL },	     { "MaxDelayXYZ", NULL },  { "Zn", NULL },
+		{ "CoreWatt", "CoreWatts" }, { "Zne", "Zone" },	       { "estimatesmaxag", "EstimatesMaxAge" },
+	};
+	char text[64], msg[1024];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *k = cases[i][0], *s = cases[i][1];
+
+		snprintf(text, sizeof(text), "%s=1\n", k);
+		snprintf(msg, sizeof(msg), "carbon.conf:1: unknown key '%s'%s%s%s; global keys are: %s", k,
+			 s ? " (did you mean " : "", s ? s : "", s ? "?)" : "", GLOBAL_KEYS);
+		expect_error(text, msg);
+	}
+}
+
 static void test_syntax_errors(void **state)
 {
 	(void)state;
@@ -1244,6 +1267,7 @@ int main(void)
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_budgets),
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_suggestions),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_record_errors),
 		cmocka_unit_test(test_value_errors),
