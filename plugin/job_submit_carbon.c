@@ -552,25 +552,25 @@ static void ledger_restore(void)
  * a copy taken under load_lock, written without it. */
 static void ledger_save(void)
 {
-	struct sc_load_job *jobs = NULL;
+	struct sc_load_job *jobs;
 	struct sc_err err;
-	size_t n = 0;
+	size_t n, cap;
 	uint32_t seq;
 
 	if (!g.load || !g.ledger_path)
 		return;
+	/* The room is allocated outside load_lock, which the submit path takes;
+	 * jobs planned meanwhile beyond it wait for the next save. */
 	pthread_mutex_lock(&g.load_lock);
-	if (g.load_dirty) {
-		jobs = malloc((sc_load_jobs(g.load) + 1) * sizeof(*jobs));
-		if (jobs) {
-			n = sc_load_list(g.load, jobs, sc_load_jobs(g.load));
-			g.load_dirty = 0;
-		}
-	}
+	cap = g.load_dirty ? sc_load_jobs(g.load) + 64 : 0;
+	pthread_mutex_unlock(&g.load_lock);
+	if (!cap || !(jobs = malloc(cap * sizeof(*jobs))))
+		return;
+	pthread_mutex_lock(&g.load_lock);
+	n = sc_load_list(g.load, jobs, cap);
+	g.load_dirty = sc_load_jobs(g.load) > cap;
 	seq = g.load_seq;
 	pthread_mutex_unlock(&g.load_lock);
-	if (!jobs)
-		return;
 	/* Said once, not every ReloadInterval, until it works again. */
 	if (sc_loadfile_save(g.ledger_path, jobs, n, g.conf->part_names, g.conf->n_parts, seq, &err) < 0) {
 		if (!g.ledger_failing)
