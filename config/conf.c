@@ -194,6 +194,8 @@ struct parser {
 	char *dir;        /* for relative paths; NULL: leave them relative */
 	int stop;         /* too many errors, or out of memory */
 	int oom;
+	int hints;        /* unknown keys so far: the first SC_CONF_MAX_HINTS get a hint */
+	char key_lists[CTX_BUDGET + 1][512]; /* key_list's text per context, built once ("": not yet) */
 	int gline[K_COUNT];
 	struct defaults zdef, pdef;
 	struct part_rec *prec;
@@ -284,17 +286,20 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-static int key_lookup(const char *k)
-{
-	for (int i = 0; i < K_COUNT; i++)
-		if (strcasecmp(k, keys[i].name) == 0)
-			return i;
-	return -1;
-}
-
 static int lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+/* The first byte is compared before the whole name: most keys differ there. */
+static int key_lookup(const char *k)
+{
+	int first = lower((unsigned char)k[0]);
+
+	for (int i = 0; i < K_COUNT; i++)
+		if (lower((unsigned char)keys[i].name[0]) == first && strcasecmp(k, keys[i].name) == 0)
+			return i;
+	return -1;
 }
 
 /* Case-insensitive Levenshtein distance when it is at most max, else
@@ -357,12 +362,15 @@ static const char *suggest(const char *k, enum ctx c)
 	return best;
 }
 
-/* "Mode, MaxDelay, ..." for context c (the record's name key excluded). */
-static char *key_list(enum ctx c, char *buf, size_t n)
+/* "Mode, MaxDelay, ..." for context c (the record's name key excluded),
+ * built once per parse: every unknown key's message lists them. */
+static const char *key_list(struct parser *ps, enum ctx c)
 {
-	size_t used = 0;
+	char *buf = ps->key_lists[c];
+	size_t used = 0, n = sizeof(ps->key_lists[c]);
 
-	buf[0] = '\0';
+	if (buf[0])
+		return buf;
 	for (int i = 0; i < K_COUNT && used < n; i++) {
 		if (keys[i].ctx != c || i == K_ZONENAME || i == K_PARTITIONNAME)
 			continue;
@@ -883,19 +891,20 @@ static const char *rec_name(enum ctx c)
  * repeats (own[id] = their index), reporting the others. */
 static void classify(struct parser *ps, size_t first, enum ctx c, const char *record, int line, int *own)
 {
-	char list[512];
-
 	for (int i = 0; i < K_COUNT; i++)
 		own[i] = -1;
 	for (size_t i = first; i < ps->n_tok; i++) {
 		struct tok *t = &ps->tok[i];
 		if (t->id < 0) {
-			const char *s = ps->stop ? NULL : suggest(t->key, c);
+			const char *s = ps->stop || ps->hints >= SC_CONF_MAX_HINTS ? NULL : suggest(t->key, c);
 			char hint[96] = "";
+
+			if (!ps->stop)
+				ps->hints++;
 			if (s)
 				snprintf(hint, sizeof(hint), " (did you mean %s?)", s);
 			perr(ps, line, "unknown key '%s'%s; %s are: %s", SC_PRINTABLE(t->key), hint, ctx_what[c],
-			     key_list(c, list, sizeof(list)));
+			     key_list(ps, c));
 		} else if (t->id == K_ZONENAME || t->id == K_PARTITIONNAME || t->id == K_BUDGETNAME) {
 			/* What follows belongs to the misplaced record: one error is enough. */
 			perr(ps, line, "%s= must begin its line; a line holds one ZoneName, PartitionName or BudgetName record, or global keys",
@@ -911,7 +920,7 @@ static void classify(struct parser *ps, size_t first, enum ctx c, const char *re
 			else
 				perr(ps, line, "%s= is a key of %s records, not of %s records; %s are: %s", keys[t->id].name,
 				     rec_name(keys[t->id].ctx), record, ctx_what[c],
-				     key_list(c, list, sizeof(list)));
+				     key_list(ps, c));
 		} else if (own[t->id] >= 0) {
 			perr(ps, line, "%s= given twice %s; give each key once", keys[t->id].name,
 			     c == CTX_GLOBAL ? "on this line" : "in this record");

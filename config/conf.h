@@ -23,7 +23,10 @@
  *  - abuse limits: the text is at most SC_CONF_MAX_SIZE bytes, a line at
  *    most SC_CONF_MAX_LINE bytes, at most SC_CONF_MAX_RECORDS records,
  *    names at most SC_CONF_MAX_NAME bytes; after SC_CONF_MAX_ERRORS errors
- *    the parser stops and says so.
+ *    the parser stops and says so;
+ *  - an unknown key's message suggests the closest known key ("did you
+ *    mean MaxDelay?") for the first SC_CONF_MAX_HINTS unknown keys only
+ *    (the later ones are reported without a hint).
  */
 #ifndef SC_CONFIG_CONF_H
 #define SC_CONFIG_CONF_H
@@ -42,6 +45,7 @@
 #define SC_CONF_MAX_RECORDS 4096
 #define SC_CONF_MAX_NAME 64
 #define SC_CONF_MAX_ERRORS 200
+#define SC_CONF_MAX_HINTS 16
 
 struct sc_conf {
 	char *path;                 /* the file it was read from (or the name given) */

@@ -272,6 +272,29 @@ static void test_suggestions(void **state)
 	}
 }
 
+/* The first SC_CONF_MAX_HINTS unknown keys get a hint, the later ones none
+ * (a file of many unknown keys is not carbon.conf; each hint costs an edit
+ * distance against every key). */
+static void test_hint_limit(void **state)
+{
+	char text[64 * (SC_CONF_MAX_HINTS + 2)] = "", want[1024];
+	struct sc_diag d = { 0 };
+	struct sc_conf *c;
+
+	(void)state;
+	for (int i = 0; i < SC_CONF_MAX_HINTS + 2; i++)
+		strcat(text, "MaxDelai=1\n");
+	c = parse_as("carbon.conf", text, &d);
+	assert_null(c);
+	assert_int_equal(d.n, SC_CONF_MAX_HINTS + 2);
+	for (int i = 0; i < SC_CONF_MAX_HINTS + 2; i++) {
+		snprintf(want, sizeof(want), "carbon.conf:%d: unknown key 'MaxDelai'%s; global keys are: %s", i + 1,
+			 i < SC_CONF_MAX_HINTS ? " (did you mean MaxDelay?)" : "", GLOBAL_KEYS);
+		assert_string_equal(d.msgs[i], want);
+	}
+	sc_diag_free(&d);
+}
+
 static void test_syntax_errors(void **state)
 {
 	(void)state;
@@ -1268,6 +1291,7 @@ int main(void)
 		cmocka_unit_test(test_budgets),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_suggestions),
+		cmocka_unit_test(test_hint_limit),
 		cmocka_unit_test(test_syntax_errors),
 		cmocka_unit_test(test_record_errors),
 		cmocka_unit_test(test_value_errors),
