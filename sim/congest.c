@@ -10,7 +10,7 @@
 #define CONGEST_SLOTS 2016  /* 7 days */
 #define CONGEST_JOBS 262144 /* rows held at once */
 
-/* A recorded job, released at its planned end. */
+/* A recorded job, released at `start`: its planned end, or its true end when earlier. */
 struct due {
 	int64_t start;
 	uint32_t id;
@@ -103,7 +103,7 @@ static void heap_pop(struct sc_sim_congest *c)
 		c->heap[i] = last;
 }
 
-/* Releases the jobs planned to end by t (their rows on every partition). */
+/* Releases the jobs whose release time is at or before t (their rows on every partition). */
 static void release_due(struct sc_sim_congest *c, int64_t t)
 {
 	while (c->n && c->heap[0].start <= t) {
@@ -115,11 +115,15 @@ static void release_due(struct sc_sim_congest *c, int64_t t)
 	sc_load_advance(c->load, t);
 }
 
-/* Records d's plan for job id on every partition's row (one pool). */
-static int record(struct sc_sim_congest *c, const struct sc_request *req, uint32_t id, const struct sc_decision *d)
+/* Records d's plan for job id on every partition's row (one pool), to be
+ * released at the planned end or, when runtime > 0 ends it sooner, at
+ * start + runtime. */
+static int record(struct sc_sim_congest *c, const struct sc_request *req, uint32_t id, const struct sc_decision *d,
+		  int64_t runtime)
 {
 	const struct sc_plan *pl = &d->chosen;
 	uint32_t cores = req->shape.cores ? req->shape.cores : 1;
+	int64_t end = runtime > 0 && runtime < pl->runtime ? pl->start + runtime : pl->start + pl->runtime;
 
 	for (size_t p = 0; p < c->n_parts; p++)
 		if (sc_load_add(c->load, id * (uint32_t)c->n_parts + (uint32_t)p, p, pl->start, pl->start + pl->runtime,
@@ -128,7 +132,7 @@ static int record(struct sc_sim_congest *c, const struct sc_request *req, uint32
 				sc_load_remove(c->load, id * (uint32_t)c->n_parts + (uint32_t)q);
 			return -1;
 		}
-	if (heap_push(c, pl->start + pl->runtime, id) < 0) {
+	if (heap_push(c, end, id) < 0) {
 		for (size_t p = 0; p < c->n_parts; p++)
 			sc_load_remove(c->load, id * (uint32_t)c->n_parts + (uint32_t)p);
 		return -1;
@@ -138,14 +142,14 @@ static int record(struct sc_sim_congest *c, const struct sc_request *req, uint32
 
 int sc_sim_congest_decide(struct sc_sim_congest *c, const struct sc_site *site,
 			  const struct sc_zone_forecasts *forecasts, const struct sc_request *req, int64_t t0,
-			  uint32_t id, struct sc_decision *d, size_t *dropped)
+			  int64_t runtime, uint32_t id, struct sc_decision *d, size_t *dropped)
 {
 	int r;
 
 	release_due(c, t0);
 	r = sc_decide_loaded(site, forecasts, req, t0, &c->cong, d);
 	if (r == 0 && (d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE) &&
-	    record(c, req, id, d) < 0 && dropped)
+	    record(c, req, id, d, runtime) < 0 && dropped)
 		(*dropped)++;
 	return r;
 }

@@ -4,10 +4,13 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  *
  * Jobs come in submit order. Before deciding a job submitted at t0, every
- * job whose planned end is at or before t0 is released (as the plugin's
- * entries expire at their planned end: a job that has started still uses
- * its cores), then the job is decided with the ledger and, when delayed or
- * rerouted, recorded with its plan's window and cores and GPUs. The simulator's cluster is one pool shared by all
+ * job that has ended by t0 is released: at its planned end (as the plugin's
+ * entries expire then: a job that has started still uses its cores), or at
+ * its planned start plus its true run time when that is sooner (the plugin
+ * releases a job that ended at its next sync with slurmctld; here the job
+ * is taken to start when planned). Then the job is decided with the ledger
+ * and, when delayed or rerouted, recorded with its plan's window and cores
+ * and GPUs. The simulator's cluster is one pool shared by all
  * partitions, so a job's load is recorded on every partition's row and
  * each partition's capacity is the cluster's. Pure, no clock.
  */
@@ -34,11 +37,13 @@ void sc_sim_congest_destroy(struct sc_sim_congest *c);
 
 /* Decides job id (ids unique, < 2^32 / n_parts) requesting req at t0 (t0
  * never decreasing between calls) on site with forecasts, as the plugin
- * would with the ledger: releases, sc_decide_loaded, records (above).
+ * would with the ledger: releases, sc_decide_loaded, records (above);
+ * runtime is the job's true run time (<= 0: unknown, released at the
+ * planned end).
  * Returns sc_decide_loaded's value with *d filled; a job the ledger has no
  * room for is decided but not recorded (counted in *dropped if not NULL). */
 int sc_sim_congest_decide(struct sc_sim_congest *c, const struct sc_site *site,
 			  const struct sc_zone_forecasts *forecasts, const struct sc_request *req, int64_t t0,
-			  uint32_t id, struct sc_decision *d, size_t *dropped);
+			  int64_t runtime, uint32_t id, struct sc_decision *d, size_t *dropped);
 
 #endif

@@ -580,7 +580,8 @@ static int decide_capacity(const struct sim_run *r, const struct sim_job *j, con
 	}
 	/* As the plugin: learned figures, the planned load deciding (no window choice). */
 	site = plan_site(r, j, &learned, &parts, &window, 0);
-	rc = sc_sim_congest_decide(r->cg, site, j->fc, j->req, j->t0, (uint32_t)(j->rj - r->jobs), &d, NULL);
+	rc = sc_sim_congest_decide(r->cg, site, j->fc, j->req, j->t0, j->rj->runtime, (uint32_t)(j->rj - r->jobs), &d,
+				   NULL);
 	free(parts);
 	return take_plan(rc, &d, c);
 }

@@ -832,10 +832,11 @@ static const char tiny_conf[] =
 static const double tiny_v[24] = { 400, 400, 100, 100, 300, 300, 50, 400, 400, 400, 400, 400,
 				   400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400 };
 
-static void run_tiny(const char *csv, const char *fc, uint32_t cores, struct sc_sim_result *res)
+/* run_tiny on the hourly values v[0..23] from 2021-01-01 00:00. */
+static void run_tiny_on(const double *v, const char *csv, const char *fc, uint32_t cores, struct sc_sim_result *res)
 {
 	struct sc_conf *conf = conf_text(tiny_conf);
-	struct sc_grid *g = grid_of(T2021, HOUR, tiny_v, 24);
+	struct sc_grid *g = grid_of(T2021, HOUR, v, 24);
 	struct sc_trace *t = trace_text(csv, SC_TRACE_CSV, SC_UNIT_HOURS, NULL);
 	struct sc_sim_opts o = { .max_delay = -1, .fallback_part = -1, .keep_jobs = 1, .cores = cores };
 	struct sc_err err = { "" };
@@ -848,6 +849,11 @@ static void run_tiny(const char *csv, const char *fc, uint32_t cores, struct sc_
 	sc_trace_destroy(t);
 	sc_grid_destroy(g);
 	sc_conf_destroy(conf);
+}
+
+static void run_tiny(const char *csv, const char *fc, uint32_t cores, struct sc_sim_result *res)
+{
+	run_tiny_on(tiny_v, csv, fc, cores, res);
 }
 
 /* Hand-computed: 4 cores × 10 W = 40 W; 2 h = 0.08 kWh; × PUE 1.5 = 0.12. */
@@ -1826,6 +1832,29 @@ static void test_queued_outside_data(void **state)
 	sc_sim_result_free(&r);
 }
 
+/* capacity-aware releases a job's load when it ends, not only at its
+ * planned end (the plugin releases a finished job at its next sync). Job 0
+ * (4 cores, 4 h requested, 1 h used) at 00:00: the 4-hour windows average
+ * 850 550 850 ...: planned 01:00-05:00, it ends at 02:00. Job 1 (4 cores,
+ * 1 h) at 02:30: running now costs (300 + 50) / 2 = 175, 03:00 costs 50,
+ * which job 0's booking would have filled until 05:00 (4 cores): with the
+ * release it is planned at 03:00, as slurm-carbon plans it. */
+static void test_capacity_release_at_end(void **state)
+{
+	static const double v[24] = { 400, 100, 300, 50, 100, 400, 400, 400, 400, 400, 400, 400,
+				      400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400, 400 };
+	struct sc_sim_result r;
+
+	(void)state;
+	run_tiny_on(v, "arrival_time,length,cpus,requested\n0,1,4,4\n2.5,1,4,1\n", "perfect", 4, &r);
+	assert_int_equal(r.jobs, 2);
+	assert_int_equal(r.out[SC_POL_CAPACITY][0].planned, T2021 + HOUR);
+	assert_int_equal(r.out[SC_POL_CAPACITY][1].planned, T2021 + 3 * HOUR);
+	assert_int_equal(r.out[SC_POL_CARBON][1].planned, T2021 + 3 * HOUR);
+	assert_near(r.pol[SC_POL_CAPACITY].mean_queue_s, 0, 1e-9);
+	sc_sim_result_free(&r);
+}
+
 /* Utilisation, idle core-hours and idle emissions, hand-computed: two 2 h
  * jobs of 4 cores on 4 cores (test_capacity's schedules), idle cores at
  * 5 W, PUE 1.5, on tiny_v (400 400 100 100 300 300 from 00:00). */
@@ -2093,6 +2122,7 @@ int main(void)
 		cmocka_unit_test(test_peers),
 		cmocka_unit_test(test_report),
 		cmocka_unit_test(test_capacity_report),
+		cmocka_unit_test(test_capacity_release_at_end),
 		cmocka_unit_test(test_queued_outside_data),
 		cmocka_unit_test(test_cli),
 	};
