@@ -153,7 +153,7 @@ struct sc_load *sc_loadfile_ledger(const struct sc_conf *conf, int64_t now, stru
 
 	sc_err_clear(err);
 	for (size_t i = 0; i < conf->n_parts; i++)
-		any |= conf->part_cores[i] > 0;
+		any |= conf->part_cores[i] > 0 || (conf->part_cap_slurm[i] & SC_CAP_CORES_SLURM);
 	if (!any)
 		return NULL;
 	l = sc_load_create(conf->n_parts, SC_LOADFILE_SLOTS, SC_LOADFILE_JOBS, now, err);

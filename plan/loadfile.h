@@ -24,7 +24,8 @@
 #define SC_LOADFILE_JOBS 200000  /* at most this many planned jobs */
 
 /* The ledger of conf's partitions (conf borrowed), when one has a capacity
- * (Cores=): a new, empty ledger (sc_load_destroy frees it) with its origin
+ * (Cores=N, or Cores=slurm: known once the plugin's sync fills
+ * conf->part_cores): a new, empty ledger (sc_load_destroy frees it) with its origin
  * at now, SC_LOADFILE_SLOTS slots and SC_LOADFILE_JOBS jobs, and *cong set
  * to price with it (the default model and weight; cong borrows the ledger
  * and conf). NULL with err cleared when no partition has a capacity (*cong
