@@ -366,6 +366,10 @@ int sc_load_reconcile(struct sc_load *l, const struct sc_load_seen *seen, size_t
 		      uint32_t seq_now, const uint32_t *cap_cores, struct sc_load_sync *out, struct sc_err *err)
 {
 	memset(out, 0, sizeof(*out));
+	out->seq = seq_now;
+	for (size_t k = 0; k < n; k++)
+		if (seen[k].key && sc_load_issued_after(seen[k].key, out->seq, out->seq + 0x7fffffffu))
+			out->seq = seen[k].key;
 	reconcile_mark(l, seen, n);
 	out->released = reconcile_release(l, seq_sent, seq_now);
 	return reconcile_pending(l, seen, n, cap_cores, out, err);

@@ -132,6 +132,9 @@ struct sc_load_sync {
 	size_t added;    /* pending planned jobs the ledger lacked, added back */
 	size_t updated;  /* pending jobs whose partition, window or size changed */
 	size_t failed;   /* adds refused (the table full); err describes the first */
+	uint32_t seq;    /* the last key given: seq_now, or the newest key a job carries
+			  * when that is up to 2^31 - 1 keys after it (the ledger and its
+			  * seq were lost: new keys must not repeat the jobs') */
 };
 
 /* Whether key was issued after seq_sent, the last key given when the job
@@ -156,7 +159,7 @@ int sc_load_issued_after(uint32_t key, uint32_t seq_sent, uint32_t seq_now);
  *     capacity, or whose window is unknown leaves its entry as it is;
  *     started jobs keep theirs (they use their cores until the planned
  *     end; the sweep expires them).
- * Counts go into *out (zeroed first). Returns 0, or -1 with err when an
+ * Counts and the new last key go into *out (zeroed first). Returns 0, or -1 with err when an
  * add was refused (the table is full; out->failed counts them, the rest
  * is done). O(n + max_jobs); no allocation. l, out not NULL; seen may be
  * NULL when n is 0. */

@@ -1225,6 +1225,24 @@ static void test_load_issued_after(void **state)
 	assert_false(sc_load_issued_after(4294967200u, 4294967294u, 3));
 }
 
+/* The last key given follows the jobs' keys forward (across 2^32), never back. */
+static void test_load_reconcile_seq(void **state)
+{
+	struct sc_load *l = sc_load_create(1, 12, 4, T0, NULL);
+	const uint32_t cap[1] = { 8 };
+	const struct sc_load_seen seen[] = { { 4294967290u, SC_LOAD_ENDED, 0, 1, 0, 0, 1, 0 },
+					     { 2, SC_LOAD_ENDED, 0, 1, 0, 0, 1, 0 },
+					     { 4294967295u, SC_LOAD_STARTED, 0, 1, 0, 0, 1, 0 } };
+	struct sc_load_sync out;
+
+	(void)state;
+	assert_int_equal(sc_load_reconcile(l, seen, 3, 4294967280u, 4294967280u, cap, &out, NULL), 0);
+	assert_int_equal(out.seq, 2);
+	assert_int_equal(sc_load_reconcile(l, seen, 3, 5, 5, cap, &out, NULL), 0);
+	assert_int_equal(out.seq, 5); /* 4294967290 is 2^32 - 11 keys behind 5, not ahead */
+	sc_load_destroy(l);
+}
+
 /* The sync with slurmctld's jobs: ended jobs and vanished keys go (not the
  * ones issued while the list was read), pending and started jobs keep their
  * load, pending planned jobs missing are added back, changed ones updated,
@@ -1255,6 +1273,7 @@ static void test_load_reconcile(void **state)
 	}
 	assert_int_equal(out.released, 2);
 	assert_int_equal(out.added + out.updated + out.failed, 0);
+	assert_int_equal(out.seq, 13);
 	assert_int_equal(sc_load_jobs(l), 2);
 	assert_false(sc_load_get(l, 11, &j));
 	assert_false(sc_load_get(l, 13, &j));
@@ -1293,7 +1312,9 @@ static void test_load_reconcile(void **state)
 			{ 25, SC_LOAD_STARTED, 1, 0, T0, T0 + H, 16, 0 },             /* started */
 			{ 26, SC_LOAD_PENDING, 1, 0, T0, T0 + H, 0, 0 },              /* no size */
 		};
-		assert_int_equal(sc_load_reconcile(l, seen, 9, 30, 30, cap, &out, &err), 0);
+		/* The last key given raised past the jobs' keys (the ledger's seq was lost). */
+		assert_int_equal(sc_load_reconcile(l, seen, 9, 3, 3, cap, &out, &err), 0);
+		assert_int_equal(out.seq, 26);
 		assert_int_equal(out.released, 0);
 		assert_int_equal(out.added, 1);
 		assert_int_equal(out.updated, 1);
@@ -1347,6 +1368,7 @@ static void test_load_reconcile(void **state)
 		assert_int_equal(sc_load_jobs(l), 4);
 		assert_int_equal(sc_load_reconcile(l, NULL, 0, 33, 33, cap, &out, &err), 0);
 		assert_int_equal(out.released, 4);
+		assert_int_equal(out.seq, 33);
 		assert_int_equal(sc_load_jobs(l), 0);
 		sc_load_at(l, 0, T0, &c, NULL);
 		assert_int_equal(c, 0);
@@ -1601,6 +1623,7 @@ int main(void)
 		cmocka_unit_test(test_load_random),
 		cmocka_unit_test(test_load_issued_after),
 		cmocka_unit_test(test_load_reconcile),
+		cmocka_unit_test(test_load_reconcile_seq),
 		cmocka_unit_test(test_congestion),
 		cmocka_unit_test(test_congestion_neutral),
 	};
