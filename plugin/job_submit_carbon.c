@@ -14,12 +14,18 @@
  * plugin keeps a planned-load ledger (policy/load.h) of the jobs it delays
  * or reroutes, under load_lock, and decides with it (sc_decide_loaded).
  * An entry is added at submission (its key in the job's SPANK environment,
- * SC_ENV_LEDGER), moved by job_modify with the job's start, released when
- * its partition, time limit or CPUs change, and otherwise expires at its
- * planned end (the
- * reloader sweeps the table). The submit path does O(slots) work on it.
+ * SC_ENV_LEDGER, and in its AdminComment record, "ledger"), moved by
+ * job_modify with the job's start, released when its partition, time limit
+ * or CPUs change, and otherwise expires at its planned end (the reloader
+ * sweeps the table). The submit path does O(slots) work on it.
  * The reloader saves it to StateDir/planned-load when it changed (and fini), init
- * restores it: a restart keeps the plans (plan/loadfile.h).
+ * restores it: a restart keeps the plans (plan/loadfile.h). Every
+ * SyncInterval the reloader also reads slurmctld's partitions (Cores=slurm,
+ * GPUs=slurm) and jobs by RPC, with no lock held, and reconciles the ledger
+ * with them under load_lock (sc_load_reconcile): ended jobs' load goes,
+ * pending planned jobs the ledger lacks come back. No RPC is sent once fini
+ * asked the reloader to stop; where slurmctld calls fini, and the worst case
+ * of a fini that waits for an RPC, are in plugin/ctld.h.
  *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
@@ -547,8 +553,9 @@ static void ledger_restore(void)
 		slurm_info(LOG_PREFIX "the planned-load ledger is not saved: %s", err.msg);
 		return;
 	}
+	/* Cores=slurm capacities saved are not used: unknown until the first sync. */
 	n = sc_loadfile_restore(g.ledger_path, g.load, g.conf->part_names, g.conf->n_parts, (int64_t)time(NULL),
-			      &g.load_seq, &dropped, &bad, &err);
+			      &g.load_seq, NULL, &dropped, &bad, &err);
 	if (n < 0) {
 		slurm_error(LOG_PREFIX "%s: planning from an empty ledger", err.msg);
 		return;
@@ -564,10 +571,11 @@ static void ledger_restore(void)
  * a copy taken under load_lock, written without it. */
 static void ledger_save(void)
 {
+	const struct sc_conf *c = g.conf;
 	struct sc_load_job *jobs;
 	struct sc_err err;
 	size_t n, cap;
-	uint32_t seq;
+	uint32_t seq, *caps;
 
 	if (!g.load || !g.ledger_path)
 		return;
@@ -576,15 +584,21 @@ static void ledger_save(void)
 	pthread_mutex_lock(&g.load_lock);
 	cap = g.load_dirty ? sc_load_jobs(g.load) + 64 : 0;
 	pthread_mutex_unlock(&g.load_lock);
-	if (!cap || !(jobs = malloc(cap * sizeof(*jobs))))
+	if (!cap || !(jobs = malloc(cap * sizeof(*jobs) + 2 * c->n_parts * sizeof(*caps))))
 		return;
+	caps = (uint32_t *)(jobs + cap);
 	pthread_mutex_lock(&g.load_lock);
 	n = sc_load_list(g.load, jobs, cap);
 	g.load_dirty = sc_load_jobs(g.load) > cap;
 	seq = g.load_seq;
+	/* The capacities taken from slurmctld, for scarbon plan. */
+	for (size_t i = 0; i < c->n_parts; i++) {
+		caps[i] = c->part_cap_slurm[i] ? c->part_cores[i] : 0;
+		caps[c->n_parts + i] = c->part_gpus[i];
+	}
 	pthread_mutex_unlock(&g.load_lock);
 	/* Said once, not every ReloadInterval, until it works again. */
-	if (sc_loadfile_save(g.ledger_path, jobs, n, g.conf->part_names, g.conf->n_parts, seq, &err) < 0) {
+	if (sc_loadfile_save(g.ledger_path, jobs, n, c->part_names, c->n_parts, seq, caps, &err) < 0) {
 		if (!g.ledger_failing)
 			slurm_error(LOG_PREFIX "%s: the planned-load ledger is not saved (a restart forgets "
 				    "the plans)", err.msg);
@@ -757,6 +771,7 @@ static void capacity_apply(const uint32_t *cores, const uint32_t *gpus)
 				   "is unknown, nothing is planned against it", c->part_names[i]);
 		c->part_cores[i] = cores[i];
 		c->part_gpus[i] = gpus[i];
+		g.load_dirty = 1; /* saved with the ledger, for scarbon plan */
 	}
 }
 

@@ -1154,7 +1154,8 @@ static const char *ledger_lines(char *buf, size_t n)
 	f = fopen(path, "r");
 	assert_non_null(f);
 	while (fgets(line, sizeof(line), f))
-		if (strncmp(line, "slurm-carbon", 12) != 0 && strncmp(line, "seq ", 4) != 0)
+		if (strncmp(line, "slurm-carbon", 12) != 0 && strncmp(line, "seq ", 4) != 0 &&
+		    strncmp(line, "capacity ", 9) != 0)
 			used += (size_t)snprintf(buf + used, n - used, "%s", line);
 	fclose(f);
 	return buf;
@@ -1224,6 +1225,18 @@ static void test_sync(void **state)
 			 (long long)jd[2].begin_time + 3600);
 		ledger_lines(buf, sizeof(buf));
 		assert_contains(buf, a);
+		{ /* the capacity from slurmctld is saved for scarbon plan */
+			char all[2048];
+			FILE *f;
+			size_t len;
+			snprintf(path, sizeof(path), "%s/planned-load", dir);
+			f = fopen(path, "r");
+			assert_non_null(f);
+			len = fread(all, 1, sizeof(all) - 1, f);
+			all[len] = '\0';
+			fclose(f);
+			assert_contains(all, "\ncapacity capped 8 2\n");
+		}
 		assert_contains(buf, b);
 		assert_int_equal(strlen(buf), strlen(a) + strlen(b));
 	}
@@ -1293,10 +1306,10 @@ static void test_ledger_file(void **state)
 	assert_string_equal(p, path);
 	free(p);
 	assert_null(sc_loadfile_path("", &err));
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 0);
-	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, &err), 0);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 0);
+	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, NULL, &err), 0);
 	/* Job 12 ended long ago: dropped. */
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 2);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 2);
 	assert_int_equal(seq, 41);
 	assert_int_equal(dropped, 1);
 	assert_int_equal(bad, 0);
@@ -1306,13 +1319,13 @@ static void test_ledger_file(void **state)
 	assert_int_equal(c * 10 + g, 12);
 	/* Only partitions still managed; keys above seq raise it. */
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, &dropped, &bad, &err), 1);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, NULL, &dropped, &bad, &err), 1);
 	assert_int_equal(dropped, 2);
 	f = fopen(path, "a");
 	fprintf(f, "99 cpu 2000000000 2000000300 1 0\n5 cpu 10 9 1 0\nx\n6 cpu 2000000000 2000000300 0 0\n");
 	fclose(f);
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 3);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 3);
 	assert_int_equal(seq, 99);
 	assert_int_equal(bad, 3);
 	assert_contains(err.msg, "/planned-load:7: a key from 1 to 4294967295, END after START");
@@ -1321,12 +1334,44 @@ static void test_ledger_file(void **state)
 	fprintf(f, "{\"budgets\": []}\n");
 	fclose(f);
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), -1);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), -1);
 	assert_contains(err.msg, "planned-load:1: not a slurm-carbon ledger");
 	assert_int_equal(sc_load_jobs(l), 0);
 	unlink(path);
+	/* Capacities: saved for the partitions with cores, read back by name; a partition no
+	 * longer managed is ignored, a bad line skipped and described. */
+	{
+		const uint32_t caps[4] = { 64, 0, 8, 0 };
+		uint32_t got[4] = { 9, 9, 9, 9 }, got1[2];
+		assert_int_equal(sc_loadfile_save(path, jobs, 2, names, 2, 7, caps, &err), 0);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		{
+			char text[512];
+			size_t len = fread(text, 1, sizeof(text) - 1, f);
+			text[len] = '\0';
+			assert_contains(text, "seq 7\ncapacity cpu 64 8\n7 cpu ");
+			assert_null(strstr(text, "capacity gpu"));
+		}
+		fclose(f);
+		sc_load_clear(l, 2000000000 - 600);
+		assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, got, &dropped, &bad, &err), 2);
+		assert_int_equal(got[0], 64);
+		assert_int_equal(got[1], 0);
+		assert_int_equal(got[2], 8);
+		assert_int_equal(got[3], 0);
+		f = fopen(path, "a");
+		fprintf(f, "capacity cpu 0 1\ncapacity gone 5 5\n");
+		fclose(f);
+		sc_load_clear(l, 2000000000 - 600);
+		assert_int_equal(sc_loadfile_restore(path, l, names + 1, 1, 2000000000, &seq, got1, &dropped, &bad, &err), 1);
+		assert_int_equal(got1[0], 0); /* gpu: none saved; cpu, gone: not managed */
+		assert_int_equal(bad, 1);
+		assert_contains(err.msg, "planned-load:6: expected capacity PARTITION CORES GPUS");
+		unlink(path);
+	}
 	/* An unwritable place: an error naming it. */
-	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, &err), -1);
+	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, NULL, &err), -1);
 	assert_contains(err.msg, "/nonexistent/planned-load.tmp: cannot write");
 	sc_load_destroy(l);
 }
