@@ -9,7 +9,7 @@
 
 struct entry {
 	uint32_t id;
-	int used;
+	unsigned char used;
 	unsigned char seen; /* sc_load_reconcile's marks (SEEN_*); 0 outside it */
 	size_t part;
 	int64_t start, end; /* as added */
