@@ -1488,6 +1488,21 @@ static void resolve_default(struct parser *ps)
 	}
 }
 
+/* Cores=slurm and GPUs=slurm are read at each sync: SyncInterval=0 would
+ * leave the capacity unknown for good. */
+static void resolve_sync(struct parser *ps)
+{
+	if (ps->conf->sync_interval > 0)
+		return;
+	for (size_t i = 0; i < ps->n_prec; i++)
+		if (ps->prec[i].cap_slurm)
+			perr(ps, ps->prec[i].line,
+			     "PartitionName=%s takes its capacity from slurmctld (Cores=slurm or GPUs=slurm), which "
+			     "the plugin reads at each sync, but SyncInterval=0 (line %d) turns the sync off; expected "
+			     "SyncInterval above 0 or numbers", SC_PRINTABLE(ps->conf->part_names[i]),
+			     ps->gline[K_SYNC]);
+}
+
 /* Zone= of partition i: its zone index (0 and zone_ok unset when it names
  * no ZoneName record). */
 static void resolve_zone(struct parser *ps, size_t i, const struct tables *t)
@@ -1613,6 +1628,7 @@ static int resolve(struct parser *ps)
 		goto error;
 	resolve_copy(ps, &t);
 	resolve_default(ps);
+	resolve_sync(ps);
 	for (size_t i = 0; i < ps->n_prec; i++) {
 		resolve_zone(ps, i, &t);
 		resolve_alts(ps, i, &t, &used);

@@ -630,7 +630,7 @@ static void test_capacity(void **state)
  * SyncInterval in whole seconds, 0 for never. */
 static void test_capacity_slurm(void **state)
 {
-	struct sc_conf *c = parse_ok("SyncInterval=0\n" ZL "PartitionName=DEFAULT Cores=SLURM GPUs=slurm\n"
+	struct sc_conf *c = parse_ok("SyncInterval=1\n" ZL "PartitionName=DEFAULT Cores=SLURM GPUs=slurm\n"
 				     "PartitionName=a Zone=Z\n"
 				     "PartitionName=b Zone=Z Cores=32\n"
 				     "PartitionName=c Zone=Z GPUs=2\n"
@@ -639,7 +639,7 @@ static void test_capacity_slurm(void **state)
 	struct sc_conf *e = parse_ok("SyncInterval=86400\n" ZL "PartitionName=p Zone=Z\n");
 
 	(void)state;
-	assert_int_equal(c->sync_interval, 0);
+	assert_int_equal(c->sync_interval, 1);
 	assert_int_equal(e->sync_interval, 86400);
 	assert_int_equal(c->part_cap_slurm[0], SC_CAP_CORES_SLURM | SC_CAP_GPUS_SLURM);
 	assert_int_equal(c->part_cores[0], 0);
@@ -654,6 +654,14 @@ static void test_capacity_slurm(void **state)
 	assert_int_equal(e->part_cap_slurm[0], 0);
 	sc_conf_destroy(c);
 	sc_conf_destroy(e);
+	/* Without the sync the capacity would stay unknown: an error; numbers need none. */
+	expect_error("SyncInterval=0\n" ZL "PartitionName=p Zone=Z GPUs=slurm\n",
+		     "carbon.conf:3: PartitionName=p takes its capacity from slurmctld (Cores=slurm or GPUs=slurm), "
+		     "which the plugin reads at each sync, but SyncInterval=0 (line 1) turns the sync off; expected "
+		     "SyncInterval above 0 or numbers");
+	c = parse_ok("SyncInterval=0\n" ZL "PartitionName=p Zone=Z Cores=8 GPUs=1\n");
+	assert_int_equal(c->sync_interval, 0);
+	sc_conf_destroy(c);
 }
 
 static void test_default_records(void **state)
