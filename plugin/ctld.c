@@ -160,7 +160,9 @@ static struct sc_ctld_list *load(int jobs, size_t *n, struct sc_err *err)
 	rc = jobs ? slurm_load_jobs((time_t)0, &l->jobs, SHOW_ALL)
 		  : slurm_load_partitions((time_t)0, &l->parts, SHOW_ALL);
 	if (rc != SLURM_SUCCESS || !(jobs ? (void *)l->jobs : (void *)l->parts)) {
-		sc_err_set(err, "slurm_load_%s: %s", jobs ? "jobs" : "partitions", slurm_strerror(slurm_get_errno()));
+		/* Slurm leaves its error code in errno (slurm_get_errno is gone from 25.05). */
+		int e = errno;
+		sc_err_set(err, "slurm_load_%s: %s", jobs ? "jobs" : "partitions", slurm_strerror(e));
 		sc_ctld_list_free(l);
 		return NULL;
 	}
