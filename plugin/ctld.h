@@ -36,14 +36,18 @@
  * partitions and jobs with Slurm's public client API, as any client does:
  *
  *   symbol (where)                               checked   what differs
- *   slurm_load_partitions, slurm_load_jobs,       all 7     nothing (slurm.h; exported by
- *   slurm_free_partition_info_msg,                          libslurmfull, `nm -D`)
- *   slurm_free_job_info_msg (libslurmfull)
+ *   slurm_load_partitions, slurm_load_jobs,       all 7     nothing (declared in slurm.h;
+ *   slurm_free_partition_info_msg,                          exported by libslurmfull: `nm -D`
+ *   slurm_free_job_info_msg, slurm_strerror                 of 22.05.8, 24.11.7, 26.05.3)
+ *   (libslurmfull)
+ *   slurm_get_errno                               22.05     gone from 25.05: errno instead
  *   partition_info_t: name, total_cpus,           all 7     fields move between releases:
  *     tres_fmt_str                                          build against the matching headers
  *   job_info_t: job_state, partition,             all 7     job_id moves into step_id in
  *     eligible_time (the begin time), time_limit,           25.11 (not used)
  *     num_cpus, tres_req_str, admin_comment
+ *   JOB_STATE_BASE, JOB_REQUEUE,                  all 7     nothing
+ *     JOB_REQUEUE_HOLD, SHOW_ALL
  *
  * Each is an RPC to slurmctld itself, answered by one of its RPC threads
  * under its part read lock (partitions) or job and part read locks (jobs).
@@ -51,16 +55,17 @@
  * it holds a lock of the plugin's. Where slurmctld calls the plugin's fini:
  *
  *   release         call site                              slurmctld's locks held
- *   22.05           shutdown (controller.c, only with      none (its RPC threads are
+ *   22.05.8         shutdown (controller.c, only with      none (its RPC threads are
  *                   MEMORY_LEAK_DEBUG)                     stopped first)
- *   22.05           read_slurm_conf(reconfig) ->           config, job, node and part
+ *   22.05.8         read_slurm_conf(reconfig) ->           config, job, node and part
  *                   job_submit_plugin_reconfig, when       WRITE (scontrol reconfigure,
  *                   JobSubmitPlugins changed               SIGHUP)
- *   23.02 .. 26.05  shutdown (controller.c, only with      none
- *                   MEMORY_LEAK_DEBUG); reconfigure
- *                   re-executes slurmctld instead
- *                   (job_submit_g_reconfig is not
- *                   reached with reconfig = true)
+ *   23.11.10,       shutdown (controller.c, only with      none
+ *   24.05.8 ..      MEMORY_LEAK_DEBUG); a reconfigure
+ *   26.05.3         re-executes slurmctld instead (23.11
+ *                   keeps job_submit_g_reconfig, but no
+ *                   caller passes reconfig = true; 24.05
+ *                   and later have no such call)
  *
  * So on 22.05 a reconfigure that changes JobSubmitPlugins holds the job
  * write lock while fini joins the reloader; a reloader then inside
