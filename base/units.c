@@ -563,6 +563,28 @@ bad:
 			  SC_PRINTABLE_N(v.p, v.n));
 }
 
+int sc_parse_tres_gpus(const char *s, uint32_t *gpus, struct sc_err *err)
+{
+	static const char key[] = "gres/gpu=";
+	const char *p = s ? s : "";
+
+	*gpus = 0;
+	for (; *p; p += strcspn(p, ","), p += *p == ',') {
+		const char *v = p + sizeof(key) - 1, *end;
+		int64_t n;
+
+		if (strncmp(p, key, sizeof(key) - 1) != 0)
+			continue;
+		end = v + strcspn(v, ",");
+		if (scan_uint(&v, end, &n) != 0 || v != end || n > UINT32_MAX)
+			return sc_err_set(err, "invalid GPU count in TRES '%s': expected gres/gpu=N, N a whole "
+					  "number up to 4294967295", SC_PRINTABLE(s));
+		*gpus = (uint32_t)n;
+		return 0;
+	}
+	return 0;
+}
+
 int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err)
 {
 	const char *p = s ? s : "";

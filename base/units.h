@@ -94,6 +94,14 @@ int sc_parse_mem_mb(const char *s, uint64_t *mb, struct sc_err *err);
  * NULL or empty. */
 int sc_parse_gpus(const char *s, uint64_t *gpus, struct sc_err *err);
 
+/* GPU count of a Slurm TRES string as slurmctld reports it (a partition's
+ * tres_fmt_str, a job's tres_req_str: "cpu=64,mem=250G,node=4,billing=64,
+ * gres/gpu=8,gres/gpu:a100=8"): the count of its untyped `gres/gpu=N` entry
+ * (typed entries repeat a part of it), into *gpus; 0 when there is none or
+ * s is NULL. Returns 0, or -1 with err when that entry's count is not a
+ * whole number up to 4294967295. */
+int sc_parse_tres_gpus(const char *s, uint32_t *gpus, struct sc_err *err);
+
 /* Formatting. Each writes at most n bytes including the NUL into buf and
  * returns buf. */
 

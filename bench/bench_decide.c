@@ -12,7 +12,12 @@
  *       10,000 jobs (16 cores, 4 h, random starts over the 7 days, spread
  *       over the 8 partitions of 1,000 cores each: about half the slots
  *       too full for the job), the plugin's model (SC_CONG_DEFAULT); its
- *       ratio to (b), both measured in this run.
+ *       ratio to (b), both measured in this run;
+ *   (d) the sync's reconciliation (sc_load_reconcile, under the lock the
+ *       submit path takes): the plugin's ledger (200,000 jobs at most) with
+ *       10,000 planned jobs, against a job list of 20,000 jobs of which
+ *       those 10,000 are pending as planned and the rest carry no key
+ *       (nothing to change: the steady state); median and p99 of 200.
  *
  * Each call gets a different `now` (rotating through the first slot) so that
  * no two calls see the same candidate set. Usage: bench_decide [CALLS].
@@ -109,6 +114,41 @@ static double run(const char *label, size_t nparts, int64_t step, size_t nslots,
 	return med;
 }
 
+/* (d): the reconciliation of a steady ledger with slurmctld's job list. */
+static void run_reconcile(void)
+{
+	enum { PLANNED = 10000, LISTED = 20000, RUNS = 200 };
+	struct sc_load *l = sc_load_create(8, 2016, 200000, T0, NULL);
+	struct sc_load_seen *seen = calloc(LISTED, sizeof(*seen));
+	const uint32_t cap[8] = { 1000, 1000, 1000, 1000, 1000, 1000, 1000, 1000 };
+	double lat[RUNS];
+	unsigned seed = 7;
+
+	if (!l || !seen)
+		return;
+	for (uint32_t id = 1; id <= PLANNED; id++) {
+		int64_t start = T0 + (int64_t)(rand_r(&seed) % (7 * 86400));
+		sc_load_add(l, id, id % 8, start, start + 4 * 3600, 16, 0, NULL);
+		seen[id - 1] = (struct sc_load_seen){ id, SC_LOAD_PENDING, 1, id % 8, start, start + 4 * 3600, 16, 0 };
+	}
+	for (size_t i = PLANNED; i < LISTED; i++)
+		seen[i] = (struct sc_load_seen){ 0, SC_LOAD_PENDING, 0, 8, 0, 0, 1, 0 };
+	for (int r = 0; r < RUNS; r++) {
+		struct sc_load_sync st;
+		double t = bench_now();
+		sc_load_reconcile(l, seen, LISTED, PLANNED, PLANNED, cap, &st, NULL);
+		lat[r] = bench_now() - t;
+		if (st.released + st.added + st.updated)
+			printf("(d) unexpected changes\n");
+	}
+	bench_sort(lat, RUNS);
+	printf("%-48s jobs %6d  median %8.2f ms  p99 %8.2f ms  (%d runs)\n",
+	       "(d) sync: 10,000 planned against 20,000 listed", LISTED, bench_pct(lat, RUNS, 50) * 1e3,
+	       bench_pct(lat, RUNS, 99) * 1e3, RUNS);
+	free(seen);
+	sc_load_destroy(l);
+}
+
 int main(int argc, char **argv)
 {
 	int calls = argc > 1 ? atoi(argv[1]) : 20000;
@@ -130,5 +170,6 @@ int main(int argc, char **argv)
 	c = run("(c) (b) with a ledger of 10,000 planned jobs", 8, 300, 7 * 288, 7 * 86400, 0, calls, &cong);
 	printf("(c) / (b), median: %.1f\n", c / b);
 	sc_load_destroy(l);
+	run_reconcile();
 	return 0;
 }

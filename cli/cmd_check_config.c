@@ -79,6 +79,25 @@ static void slurm_parts_free(struct slurm_parts *sp)
 	free(sp->names);
 }
 
+/* Partition i's capacity (Cores=, GPUs=): a number, or "slurm" where the
+ * plugin takes slurmctld's figure at each sync. */
+static void print_capacity(FILE *o, const struct sc_conf *conf, size_t i)
+{
+	unsigned char from = conf->part_cap_slurm[i];
+	int cores = conf->part_cores[i] || (from & SC_CAP_CORES_SLURM);
+
+	if (!cores)
+		return;
+	if (from & SC_CAP_CORES_SLURM)
+		fprintf(o, "  capacity slurm cores");
+	else
+		fprintf(o, "  capacity %u cores", conf->part_cores[i]);
+	if (from & SC_CAP_GPUS_SLURM)
+		fprintf(o, " slurm GPUs");
+	else if (conf->part_gpus[i])
+		fprintf(o, " %u GPUs", conf->part_gpus[i]);
+}
+
 /* The configuration as read, zone by zone and partition by partition. */
 static void print_config(FILE *o, const struct sc_conf *conf, const struct sc_snapshot *snap,
 			 const struct slurm_parts *sp, int ask_slurm, int unknown, int64_t now)
@@ -123,10 +142,7 @@ static void print_config(FILE *o, const struct sc_conf *conf, const struct sc_sn
 		fprintf(o, "  DefaultTime %s", sc_format_duration(pt->default_time, a, sizeof(a)));
 		if (def_mem)
 			fprintf(o, "  DefMemPerCPU %lluM", (unsigned long long)def_mem);
-		if (conf->part_cores[i])
-			fprintf(o, "  capacity %u cores", conf->part_cores[i]);
-		if (conf->part_cores[i] && conf->part_gpus[i])
-			fprintf(o, " %u GPUs", conf->part_gpus[i]);
+		print_capacity(o, conf, i);
 		if (pt->n_alt) {
 			fprintf(o, "  alternatives ");
 			for (size_t j = 0; j < pt->n_alt; j++)

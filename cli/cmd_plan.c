@@ -461,13 +461,13 @@ static struct sc_model *load_model(struct sc_cli *cli, const struct sc_conf *con
  * partition has a capacity, or out of memory (a warning says so). A
  * missing or unreadable file plans against an empty ledger (a warning
  * says why, unless the file is simply not there). */
-static struct sc_load *load_ledger(struct sc_cli *cli, const struct sc_conf *conf, int64_t now,
+static struct sc_load *load_ledger(struct sc_cli *cli, struct sc_conf *conf, int64_t now,
 				   struct sc_congestion *cong)
 {
 	struct sc_err err = { "" };
 	struct sc_load *l = sc_loadfile_ledger(conf, now, cong, &err);
 	size_t dropped = 0, bad = 0;
-	uint32_t seq;
+	uint32_t seq, *caps = calloc(2 * conf->n_parts + 1, sizeof(*caps));
 	char *path;
 
 	if (!l) {
@@ -479,11 +479,21 @@ static struct sc_load *load_ledger(struct sc_cli *cli, const struct sc_conf *con
 	path = sc_loadfile_path(conf->state_dir, &err);
 	if (!path)
 		fprintf(cli->err, "%s %s: warning: planned load not read: %s\n", cli->prog, cli->cmd, err.msg);
-	else if (sc_loadfile_restore(path, l, conf->part_names, conf->n_parts, now, &seq, &dropped, &bad, &err) < 0)
+	else if (sc_loadfile_restore(path, l, conf->part_names, conf->n_parts, now, &seq, caps, &dropped, &bad,
+				     &err) < 0)
 		fprintf(cli->err, "%s %s: warning: %s: planning against an empty ledger\n", cli->prog, cli->cmd,
 			err.msg);
 	else if (bad)
 		fprintf(cli->err, "%s %s: warning: %s (%zu line(s) skipped)\n", cli->prog, cli->cmd, err.msg, bad);
+	/* Cores=slurm, GPUs=slurm: the capacities the plugin last took from slurmctld (none:
+	 * unknown, as in the plugin before its first sync). */
+	for (size_t i = 0; caps && i < conf->n_parts; i++) {
+		if (conf->part_cap_slurm[i] & SC_CAP_CORES_SLURM)
+			conf->part_cores[i] = caps[i];
+		if (conf->part_cap_slurm[i] & SC_CAP_GPUS_SLURM)
+			conf->part_gpus[i] = caps[conf->n_parts + i];
+	}
+	free(caps);
 	free(path);
 	return l;
 }

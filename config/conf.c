@@ -31,7 +31,7 @@ enum ctx { CTX_GLOBAL, CTX_ZONE, CTX_PART, CTX_BUDGET };
 
 enum key_id {
 	K_MODE, K_MAXDELAY, K_MINSAVINGS, K_RUNTIMERATIO, K_REROUTE, K_NEARBEST, K_STATEDIR,
-	K_ALLOWOPTOUT, K_PLANINTERACTIVE, K_ALLOWMIXED, K_RELOAD, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
+	K_ALLOWOPTOUT, K_PLANINTERACTIVE, K_ALLOWMIXED, K_RELOAD, K_SYNC, K_ARCHIVEDAYS, K_EXEMPTUSERS, K_EXEMPTACCOUNTS, K_EXEMPTQOS,
 	K_ESTIMATES, K_ESTIMATESMAXAGE,
 	K_ZONENAME, K_PROVIDER, K_PATH, K_INTENSITY, K_REPLAY, K_COLUMN, K_REGION, K_URL,
 	K_TOKENFILE, K_SIGNAL, K_HORIZON, K_MAXAGE, K_MAXGAP, K_STEP, K_FORECASTERROR,
@@ -64,6 +64,7 @@ static const struct key_def {
 	[K_PLANINTERACTIVE] = { "PlanInteractive", CTX_GLOBAL, 0 },
 	[K_ALLOWMIXED] = { "AllowMixedSignals", CTX_GLOBAL, 0 },
 	[K_RELOAD] = { "ReloadInterval", CTX_GLOBAL, 0 },
+	[K_SYNC] = { "SyncInterval", CTX_GLOBAL, 0 },
 	[K_ARCHIVEDAYS] = { "ArchiveDays", CTX_GLOBAL, 0 },
 	[K_EXEMPTUSERS] = { "ExemptUsers", CTX_GLOBAL, 0 },
 	[K_EXEMPTACCOUNTS] = { "ExemptAccounts", CTX_GLOBAL, 0 },
@@ -127,6 +128,9 @@ static const char name_accepted[] = "letters, digits, '-', '_' and '.'";
  * live one (forecast/provider.h). */
 #define DEF_FORECAST_ERROR_REPLAY SC_FORECAST_ERROR_LIVE
 #define DEF_RELOAD 10
+/* One job-info RPC a minute: slurmctld answers it under its job read lock. */
+#define DEF_SYNC 60
+#define MAX_SYNC 86400
 /* scarbon-learn.timer runs daily: a week without a new model means it stopped. */
 #define DEF_ESTIMATES_MAX_AGE (7 * 86400)
 #define DEF_STATE_DIR "/var/lib/slurm-carbon"
@@ -172,6 +176,7 @@ struct part_rec {
 	int64_t default_time;
 	uint64_t def_mem;
 	uint32_t cores, gpus; /* Cores=, GPUs=: the capacity; 0: unknown */
+	unsigned char cap_slurm; /* SC_CAP_*_SLURM: Cores=slurm, GPUs=slurm */
 	int is_default;
 	int line;
 	int zone_ok;        /* Zone= names a ZoneName record (set once the file is read) */
@@ -578,6 +583,16 @@ static int global_set(struct parser *ps, int id, const char *v, struct sc_err *e
 		return sc_parse_bool(v, &c->allow_mixed_signals, err);
 	case K_RELOAD:
 		return set_duration(v, 1, 0, &c->reload_interval, err);
+	case K_SYNC: {
+		double x;
+		if (sc_parse_number(v, 0, MAX_SYNC, "number of seconds", &x, err) < 0)
+			return -1;
+		if (x != floor(x))
+			return sc_err_set(err, "number of seconds '%s' is not a whole number; expected 0 (never) "
+					  "to %d", SC_PRINTABLE(v), MAX_SYNC);
+		c->sync_interval = (int64_t)x;
+		return 0;
+	}
 	case K_ARCHIVEDAYS: {
 		double x;
 		if (sc_parse_number(v, 1, 3650, "number of days", &x, err) < 0)
@@ -764,12 +779,20 @@ static int part_set(struct parser *ps, struct part_rec *p, int id, const char *v
 		return sc_parse_bool(v, &p->is_default, err);
 	case K_CORES:
 	case K_GPUS: {
+		unsigned char bit = id == K_CORES ? SC_CAP_CORES_SLURM : SC_CAP_GPUS_SLURM;
 		double x;
+		if (strcasecmp(v, "slurm") == 0) { /* slurmctld's figure, at each sync */
+			*(id == K_CORES ? &p->cores : &p->gpus) = 0;
+			p->cap_slurm |= bit;
+			return 0;
+		}
 		if (sc_parse_number(v, id == K_CORES ? 1 : 0, 10000000, "value", &x, err) < 0)
-			return -1;
+			return sc_err_set(err, "invalid value '%s': expected a whole number from %d to 10000000, or "
+					  "slurm (the partition's, from slurmctld)", SC_PRINTABLE(v), id == K_CORES);
 		if (x != floor(x))
-			return sc_err_set(err, "invalid value '%s': expected a whole number", SC_PRINTABLE(v));
+			return sc_err_set(err, "invalid value '%s': expected a whole number, or slurm", SC_PRINTABLE(v));
 		*(id == K_CORES ? &p->cores : &p->gpus) = (uint32_t)x;
+		p->cap_slurm &= (unsigned char)~bit;
 		return 0;
 	}
 	}
@@ -1411,13 +1434,14 @@ static int resolve_alloc(struct parser *ps, struct tables *t)
 	c->part_lines = calloc(ps->n_prec + 1, sizeof(*c->part_lines));
 	c->part_cores = calloc(ps->n_prec + 1, sizeof(*c->part_cores));
 	c->part_gpus = calloc(ps->n_prec + 1, sizeof(*c->part_gpus));
+	c->part_cap_slurm = calloc(ps->n_prec + 1, sizeof(*c->part_cap_slurm));
 	t->zix = calloc(c->n_zones + 1, sizeof(*t->zix));
 	t->pix = calloc(ps->n_prec + 1, sizeof(*t->pix));
 	for (size_t i = 0; i < ps->n_prec; i++)
 		n_alt += ps->prec[i].n_alts;
 	c->alt_store = calloc(n_alt + 1, sizeof(*c->alt_store));
 	if (!c->zone_names || !c->zone_error || !c->parts || !c->part_names || !c->part_defaults || !c->part_lines ||
-	    !c->part_cores || !c->part_gpus || !t->zix || !t->pix || !c->alt_store)
+	    !c->part_cores || !c->part_gpus || !c->part_cap_slurm || !t->zix || !t->pix || !c->alt_store)
 		return -1;
 	return 0;
 }
@@ -1447,6 +1471,7 @@ static void resolve_copy(struct parser *ps, struct tables *t)
 		c->part_lines[i] = r->line;
 		c->part_cores[i] = r->cores;
 		c->part_gpus[i] = r->gpus;
+		c->part_cap_slurm[i] = r->cap_slurm;
 		t->pix[i] = (struct name_ix){ c->part_names[i], i };
 	}
 	qsort(t->pix, ps->n_prec, sizeof(*t->pix), name_ix_cmp);
@@ -1470,6 +1495,21 @@ static void resolve_default(struct parser *ps)
 		else
 			c->default_part = (int)i;
 	}
+}
+
+/* Cores=slurm and GPUs=slurm are read at each sync: SyncInterval=0 would
+ * leave the capacity unknown for good. */
+static void resolve_sync(struct parser *ps)
+{
+	if (ps->conf->sync_interval > 0)
+		return;
+	for (size_t i = 0; i < ps->n_prec; i++)
+		if (ps->prec[i].cap_slurm)
+			perr(ps, ps->prec[i].line,
+			     "PartitionName=%s takes its capacity from slurmctld (Cores=slurm or GPUs=slurm), which "
+			     "the plugin reads at each sync, but SyncInterval=0 (line %d) turns the sync off; expected "
+			     "SyncInterval above 0 or numbers", SC_PRINTABLE(ps->conf->part_names[i]),
+			     ps->gline[K_SYNC]);
 }
 
 /* Zone= of partition i: its zone index (0 and zone_ok unset when it names
@@ -1597,6 +1637,7 @@ static int resolve(struct parser *ps)
 		goto error;
 	resolve_copy(ps, &t);
 	resolve_default(ps);
+	resolve_sync(ps);
 	for (size_t i = 0; i < ps->n_prec; i++) {
 		resolve_zone(ps, i, &t);
 		resolve_alts(ps, i, &t, &used);
@@ -1625,6 +1666,7 @@ static void conf_defaults(struct sc_conf *c)
 	c->allow_opt_out = 1;
 	c->allow_mixed_signals = 0;
 	c->reload_interval = DEF_RELOAD;
+	c->sync_interval = DEF_SYNC;
 	c->archive_days = SC_ARCHIVE_DAYS;
 	c->default_part = -1;
 	c->site.params.max_delay = DEF_MAX_DELAY;
@@ -1795,6 +1837,7 @@ void sc_conf_destroy(struct sc_conf *c)
 	free(c->part_lines);
 	free(c->part_cores);
 	free(c->part_gpus);
+	free(c->part_cap_slurm);
 	free(c->alt_store);
 	free(c);
 }

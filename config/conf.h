@@ -47,6 +47,10 @@
 #define SC_CONF_MAX_ERRORS 200
 #define SC_CONF_MAX_HINTS 16
 
+/* part_cap_slurm's bits. */
+#define SC_CAP_CORES_SLURM 1
+#define SC_CAP_GPUS_SLURM 2
+
 struct sc_conf {
 	char *path;                 /* the file it was read from (or the name given) */
 
@@ -59,6 +63,9 @@ struct sc_conf {
 	int allow_mixed_signals;    /* AllowMixedSignals=yes|no [no] */
 	int64_t reload_interval;    /* ReloadInterval=<duration> [00:00:10 is "0:10"]: how often the
 				     * plugin checks the forecast files for changes */
+	int64_t sync_interval;      /* SyncInterval=<seconds> [60], 0..86400: how often the plugin
+				     * reads slurmctld's partitions and jobs into its planned-load
+				     * ledger (README, "Capacity"); 0: never */
 	int archive_days;           /* ArchiveDays=<n> [35]: days of fetched intensity kept in
 				     * StateDir/archive for the reconciler (1..3650) */
 	int estimates_learned;      /* Estimates=configured|learned [configured]: whether jobs are
@@ -84,7 +91,11 @@ struct sc_conf {
 	int *part_lines;                        /* n_parts line numbers */
 	uint32_t *part_cores, *part_gpus;       /* n_parts: Cores=, GPUs= (the capacity the
 						 * plugin plans against, README "Capacity");
-						 * 0: not set */
+						 * 0: not set or, with part_cap_slurm,
+						 * not yet known */
+	unsigned char *part_cap_slurm;          /* n_parts: SC_CAP_CORES_SLURM (Cores=slurm),
+						 * SC_CAP_GPUS_SLURM (GPUs=slurm): the plugin
+						 * fills part_cores/part_gpus from slurmctld */
 	size_t n_parts;
 	int default_part;           /* the partition marked Default=yes, else the first; -1 if none */
 

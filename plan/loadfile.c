@@ -20,7 +20,7 @@ char *sc_loadfile_path(const char *state_dir, struct sc_err *err)
 }
 
 int sc_loadfile_save(const char *path, const struct sc_load_job *jobs, size_t n, char *const *names, size_t n_names,
-		   uint32_t seq, struct sc_err *err)
+		   uint32_t seq, const uint32_t *caps, struct sc_err *err)
 {
 	size_t len = strlen(path) + sizeof(".tmp");
 	char *tmp = malloc(len);
@@ -37,6 +37,9 @@ int sc_loadfile_save(const char *path, const struct sc_load_job *jobs, size_t n,
 		return -1;
 	}
 	fprintf(f, HEADER "\nseq %" PRIu32 "\n", seq);
+	for (size_t i = 0; caps && i < n_names; i++)
+		if (caps[i])
+			fprintf(f, "capacity %s %" PRIu32 " %" PRIu32 "\n", names[i], caps[i], caps[n_names + i]);
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].part < n_names)
 			fprintf(f, "%" PRIu32 " %s %" PRId64 " %" PRId64 " %" PRIu32 " %" PRIu32 "\n", jobs[i].id,
@@ -88,6 +91,29 @@ static int parse_job(const char *line, char *const *names, size_t n_names, struc
 	return 0;
 }
 
+/* Parses a "capacity PARTITION CORES GPUS" line into caps (a partition not
+ * in names is ignored). Returns 0, or -1 with why. */
+static int parse_capacity(const char *line, char *const *names, size_t n_names, uint32_t *caps, char *why,
+			  size_t nwhy)
+{
+	char part[256];
+	unsigned long long cores, gpus;
+	int used = 0;
+
+	if (sscanf(line, "capacity %255s %llu %llu %n", part, &cores, &gpus, &used) != 3 || line[used] != '\0' ||
+	    cores == 0 || cores > UINT32_MAX || gpus > UINT32_MAX) {
+		snprintf(why, nwhy, "expected capacity PARTITION CORES GPUS (cores from 1, both up to "
+			 "4294967295), got '%s'", SC_PRINTABLE(line));
+		return -1;
+	}
+	for (size_t i = 0; caps && i < n_names; i++)
+		if (strcmp(names[i], part) == 0) {
+			caps[i] = (uint32_t)cores;
+			caps[n_names + i] = (uint32_t)gpus;
+		}
+	return 0;
+}
+
 /* Reads the header and the seq line; returns 0 or -1 with err. */
 static int read_head(FILE *f, const char *path, uint32_t *seq, struct sc_err *err)
 {
@@ -103,7 +129,7 @@ static int read_head(FILE *f, const char *path, uint32_t *seq, struct sc_err *er
 }
 
 long sc_loadfile_restore(const char *path, struct sc_load *l, char *const *names, size_t n_names, int64_t now,
-		       uint32_t *seq, size_t *dropped, size_t *bad, struct sc_err *err)
+		       uint32_t *seq, uint32_t *caps, size_t *dropped, size_t *bad, struct sc_err *err)
 {
 	FILE *f = fopen(path, "r");
 	char line[512], why[SC_ERR_MAX];
@@ -111,6 +137,8 @@ long sc_loadfile_restore(const char *path, struct sc_load *l, char *const *names
 	int lineno = 2;
 
 	*dropped = *bad = 0;
+	if (caps)
+		memset(caps, 0, 2 * n_names * sizeof(*caps));
 	if (!f) {
 		if (errno == ENOENT)
 			return 0;
@@ -127,6 +155,11 @@ long sc_loadfile_restore(const char *path, struct sc_load *l, char *const *names
 
 		lineno++;
 		line[strcspn(line, "\n")] = '\0';
+		if (strncmp(line, "capacity ", 9) == 0) {
+			if (parse_capacity(line, names, n_names, caps, why, sizeof(why)) < 0 && !(*bad)++)
+				sc_err_set(err, "%s:%d: %s", path, lineno, why);
+			continue;
+		}
 		if (parse_job(line, names, n_names, &j, &unknown, why, sizeof(why)) < 0 ||
 		    (!unknown && j.end > now && sc_load_add(l, j.id, j.part, j.start, j.end, j.cores, j.gpus, &aerr) < 0 &&
 		     snprintf(why, sizeof(why), "%s", aerr.msg) >= 0)) {
@@ -153,7 +186,7 @@ struct sc_load *sc_loadfile_ledger(const struct sc_conf *conf, int64_t now, stru
 
 	sc_err_clear(err);
 	for (size_t i = 0; i < conf->n_parts; i++)
-		any |= conf->part_cores[i] > 0;
+		any |= conf->part_cores[i] > 0 || (conf->part_cap_slurm[i] & SC_CAP_CORES_SLURM);
 	if (!any)
 		return NULL;
 	l = sc_load_create(conf->n_parts, SC_LOADFILE_SLOTS, SC_LOADFILE_JOBS, now, err);

@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include <slurm/slurm.h>
+#include <slurm/slurm_errno.h>
 #include <slurm/slurmdb.h>
 
 #include "plugin/compat.h"
@@ -139,4 +140,68 @@ char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
 	}
 	assoc_mgr_unlock(&locks);
 	return found;
+}
+
+/* --- slurmctld's partitions and jobs, by RPC ----------------------------------- */
+
+struct sc_ctld_list {
+	partition_info_msg_t *parts;
+	job_info_msg_t *jobs;
+};
+
+/* One RPC: the jobs (jobs = 1) or the partitions. */
+static struct sc_ctld_list *load(int jobs, size_t *n, struct sc_err *err)
+{
+	struct sc_ctld_list *l = calloc(1, sizeof(*l));
+	int rc;
+
+	if (!l)
+		return sc_err_set(err, "out of memory"), NULL;
+	rc = jobs ? slurm_load_jobs((time_t)0, &l->jobs, SHOW_ALL)
+		  : slurm_load_partitions((time_t)0, &l->parts, SHOW_ALL);
+	if (rc != SLURM_SUCCESS || !(jobs ? (void *)l->jobs : (void *)l->parts)) {
+		/* Slurm leaves its error code in errno (slurm_get_errno is gone from 25.05). */
+		int e = errno;
+		sc_err_set(err, "slurm_load_%s: %s", jobs ? "jobs" : "partitions", slurm_strerror(e));
+		sc_ctld_list_free(l);
+		return NULL;
+	}
+	*n = jobs ? l->jobs->record_count : l->parts->record_count;
+	return l;
+}
+
+struct sc_ctld_list *sc_ctld_load_parts(size_t *n, struct sc_err *err)
+{
+	return load(0, n, err);
+}
+
+struct sc_ctld_list *sc_ctld_load_jobs(size_t *n, struct sc_err *err)
+{
+	return load(1, n, err);
+}
+
+void sc_ctld_part_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_part *out)
+{
+	const partition_info_t *p = &l->parts->partition_array[i];
+
+	*out = (struct sc_ctld_part){ p->name, p->total_cpus, p->tres_fmt_str };
+}
+
+void sc_ctld_job_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_job *out)
+{
+	const slurm_job_info_t *j = &l->jobs->job_array[i];
+
+	*out = (struct sc_ctld_job){ j->job_state, j->partition, j->admin_comment, j->tres_req_str,
+				     (int64_t)j->eligible_time, j->time_limit, j->num_cpus };
+}
+
+void sc_ctld_list_free(struct sc_ctld_list *l)
+{
+	if (!l)
+		return;
+	if (l->parts)
+		slurm_free_partition_info_msg(l->parts);
+	if (l->jobs)
+		slurm_free_job_info_msg(l->jobs);
+	free(l);
 }

@@ -31,6 +31,48 @@
  * compares only the low 16 bits of a uid; ExemptUsers are resolved to uids
  * at init instead. slurmctld frees *err_msg with xfree in every version, so
  * messages come from sc_ctld_alloc.
+ *
+ * The planned-load ledger's sync (README, "Capacity") reads slurmctld's
+ * partitions and jobs with Slurm's public client API, as any client does:
+ *
+ *   symbol (where)                               checked   what differs
+ *   slurm_load_partitions, slurm_load_jobs,       all 7     nothing (declared in slurm.h;
+ *   slurm_free_partition_info_msg,                          exported by libslurmfull: `nm -D`
+ *   slurm_free_job_info_msg, slurm_strerror                 of 22.05.8, 24.11.7, 26.05.3)
+ *   (libslurmfull)
+ *   slurm_get_errno                               22.05     gone from 25.05: errno instead
+ *   partition_info_t: name, total_cpus,           all 7     fields move between releases:
+ *     tres_fmt_str                                          build against the matching headers
+ *   job_info_t: job_state, partition,             all 7     job_id moves into step_id in
+ *     eligible_time (the begin time), time_limit,           25.11 (not used)
+ *     num_cpus, tres_req_str, admin_comment
+ *   JOB_STATE_BASE, JOB_REQUEUE,                  all 7     nothing
+ *     JOB_REQUEUE_HOLD, SHOW_ALL
+ *
+ * Each is an RPC to slurmctld itself, answered by one of its RPC threads
+ * under its part read lock (partitions) or job and part read locks (jobs).
+ * The reloader thread sends them, never the submit path, and never while
+ * it holds a lock of the plugin's. Where slurmctld calls the plugin's fini:
+ *
+ *   release         call site                              slurmctld's locks held
+ *   22.05.8         shutdown (controller.c, only with      none (its RPC threads are
+ *                   MEMORY_LEAK_DEBUG)                     stopped first)
+ *   22.05.8         read_slurm_conf(reconfig) ->           config, job, node and part
+ *                   job_submit_plugin_reconfig, when       WRITE (scontrol reconfigure,
+ *                   JobSubmitPlugins changed               SIGHUP)
+ *   23.11.10,       shutdown (controller.c, only with      none
+ *   24.05.8 ..      MEMORY_LEAK_DEBUG); a reconfigure
+ *   26.05.3         re-executes slurmctld instead (23.11
+ *                   keeps job_submit_g_reconfig, but no
+ *                   caller passes reconfig = true; 24.05
+ *                   and later have no such call)
+ *
+ * So on 22.05 a reconfigure that changes JobSubmitPlugins holds the job
+ * write lock while fini joins the reloader; a reloader then inside
+ * slurm_load_jobs waits for an answer that needs that lock, until its
+ * MessageTimeout (10 s by default) ends the RPC. fini sets the stop flag
+ * first, and the reloader checks it before each RPC and sends none after
+ * it: the worst case is one RPC's timeout, once, and only then.
  */
 #ifndef SC_PLUGIN_CTLD_H
 #define SC_PLUGIN_CTLD_H
@@ -38,6 +80,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/error.h"
 #include "plugin/jobdesc.h"
 
 /* slurmctld's job record, opaque here. */
@@ -75,5 +118,41 @@ int sc_ctld_job_ledger(job_record_t *job, uint32_t *key);
  * (assoc_mgr_fill_in_user), copied into buf (n bytes). Returns buf, or NULL
  * when there is none (no accounting, unknown user, too long). */
 char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n);
+
+/* One of slurmctld's partitions, borrowed from the list it came in. */
+struct sc_ctld_part {
+	const char *name;
+	uint32_t total_cpus;      /* partition_info_t.total_cpus */
+	const char *tres;         /* its configured TRES (tres_fmt_str); may be NULL */
+};
+
+/* One of slurmctld's jobs, borrowed from the list it came in. */
+struct sc_ctld_job {
+	uint32_t state;           /* job_state (enum job_states with flags) */
+	const char *partition;    /* may be NULL; a comma list while pending on several */
+	const char *admin_comment; /* may be NULL */
+	const char *tres_req;     /* tres_req_str; may be NULL */
+	int64_t eligible;         /* eligible_time: its begin time; 0: none */
+	uint32_t time_limit;      /* minutes; NO_VAL, INFINITE */
+	uint32_t num_cpus;
+};
+
+/* A list from slurmctld (opaque). */
+struct sc_ctld_list;
+
+/* slurmctld's partitions (slurm_load_partitions, SHOW_ALL) or jobs
+ * (slurm_load_jobs, SHOW_ALL): an RPC, for the reloader only. Returns the
+ * list (free with sc_ctld_list_free) and its length in *n, or NULL with err
+ * (Slurm's error text) when the RPC failed. */
+struct sc_ctld_list *sc_ctld_load_parts(size_t *n, struct sc_err *err);
+struct sc_ctld_list *sc_ctld_load_jobs(size_t *n, struct sc_err *err);
+
+/* Item i (< n) of a list from sc_ctld_load_parts / sc_ctld_load_jobs into
+ * *out; its strings are borrowed from the list. */
+void sc_ctld_part_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_part *out);
+void sc_ctld_job_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_job *out);
+
+/* Frees a list; NULL is a no-op. */
+void sc_ctld_list_free(struct sc_ctld_list *l);
 
 #endif

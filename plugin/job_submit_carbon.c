@@ -14,12 +14,18 @@
  * plugin keeps a planned-load ledger (policy/load.h) of the jobs it delays
  * or reroutes, under load_lock, and decides with it (sc_decide_loaded).
  * An entry is added at submission (its key in the job's SPANK environment,
- * SC_ENV_LEDGER), moved by job_modify with the job's start, released when
- * its partition, time limit or CPUs change, and otherwise expires at its
- * planned end (the
- * reloader sweeps the table). The submit path does O(slots) work on it.
+ * SC_ENV_LEDGER, and in its AdminComment record, "ledger"), moved by
+ * job_modify with the job's start, released when its partition, time limit
+ * or CPUs change, and otherwise expires at its planned end (the reloader
+ * sweeps the table). The submit path does O(slots) work on it.
  * The reloader saves it to StateDir/planned-load when it changed (and fini), init
- * restores it: a restart keeps the plans (plan/loadfile.h).
+ * restores it: a restart keeps the plans (plan/loadfile.h). Every
+ * SyncInterval the reloader also reads slurmctld's partitions (Cores=slurm,
+ * GPUs=slurm) and jobs by RPC, with no lock held, and reconciles the ledger
+ * with them under load_lock (sc_load_reconcile): ended jobs' load goes,
+ * pending planned jobs the ledger lacks come back. No RPC is sent once fini
+ * asked the reloader to stop; where slurmctld calls fini, and the worst case
+ * of a fini that waits for an RPC, are in plugin/ctld.h.
  *
  * The submit path never waits on I/O: the snapshot it reads is already in
  * memory, taken by reference under a mutex held for a pointer copy; the
@@ -50,6 +56,7 @@
 #include <slurm/spank.h>
 
 #include "base/units.h"
+#include "record/record.h"
 #include "config/conf.h"
 #include "forecast/snapshot.h"
 #include "learn/model.h"
@@ -135,6 +142,12 @@ static struct {
 	int load_dirty;       /* changed since the last save (under load_lock) */
 	char *ledger_path;    /* StateDir/planned-load; NULL: not saved */
 	int ledger_failing;   /* the last save failed (logged once) */
+	/* The sync with slurmctld (the reloader only): when it is next due
+	 * (CLOCK_MONOTONIC seconds), whether the last one failed (logged
+	 * once), and whether Cores=slurm/GPUs=slurm names any partition. */
+	int64_t sync_due;
+	int sync_failing;
+	int cap_from_slurm;
 } g = { .lock = PTHREAD_MUTEX_INITIALIZER, .count_lock = PTHREAD_MUTEX_INITIALIZER,
 	.scratch_lock = PTHREAD_MUTEX_INITIALIZER, .load_lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -519,6 +532,11 @@ static int ledger_start(void)
 	g.load_full_logged = 0;
 	g.load_dirty = 0;
 	g.ledger_failing = 0;
+	g.sync_failing = 0;
+	g.sync_due = 0; /* the reloader's first round */
+	g.cap_from_slurm = 0;
+	for (size_t i = 0; i < g.conf->n_parts; i++)
+		g.cap_from_slurm |= g.conf->part_cap_slurm[i] != 0;
 	ledger_restore();
 	return 0;
 }
@@ -535,8 +553,9 @@ static void ledger_restore(void)
 		slurm_info(LOG_PREFIX "the planned-load ledger is not saved: %s", err.msg);
 		return;
 	}
+	/* Cores=slurm capacities saved are not used: unknown until the first sync. */
 	n = sc_loadfile_restore(g.ledger_path, g.load, g.conf->part_names, g.conf->n_parts, (int64_t)time(NULL),
-			      &g.load_seq, &dropped, &bad, &err);
+			      &g.load_seq, NULL, &dropped, &bad, &err);
 	if (n < 0) {
 		slurm_error(LOG_PREFIX "%s: planning from an empty ledger", err.msg);
 		return;
@@ -552,10 +571,11 @@ static void ledger_restore(void)
  * a copy taken under load_lock, written without it. */
 static void ledger_save(void)
 {
+	const struct sc_conf *c = g.conf;
 	struct sc_load_job *jobs;
 	struct sc_err err;
 	size_t n, cap;
-	uint32_t seq;
+	uint32_t seq, *caps;
 
 	if (!g.load || !g.ledger_path)
 		return;
@@ -564,15 +584,21 @@ static void ledger_save(void)
 	pthread_mutex_lock(&g.load_lock);
 	cap = g.load_dirty ? sc_load_jobs(g.load) + 64 : 0;
 	pthread_mutex_unlock(&g.load_lock);
-	if (!cap || !(jobs = malloc(cap * sizeof(*jobs))))
+	if (!cap || !(jobs = malloc(cap * sizeof(*jobs) + 2 * c->n_parts * sizeof(*caps))))
 		return;
+	caps = (uint32_t *)(jobs + cap);
 	pthread_mutex_lock(&g.load_lock);
 	n = sc_load_list(g.load, jobs, cap);
 	g.load_dirty = sc_load_jobs(g.load) > cap;
 	seq = g.load_seq;
+	/* The capacities taken from slurmctld, for scarbon plan. */
+	for (size_t i = 0; i < c->n_parts; i++) {
+		caps[i] = c->part_cap_slurm[i] ? c->part_cores[i] : 0;
+		caps[c->n_parts + i] = c->part_gpus[i];
+	}
 	pthread_mutex_unlock(&g.load_lock);
 	/* Said once, not every ReloadInterval, until it works again. */
-	if (sc_loadfile_save(g.ledger_path, jobs, n, g.conf->part_names, g.conf->n_parts, seq, &err) < 0) {
+	if (sc_loadfile_save(g.ledger_path, jobs, n, c->part_names, c->n_parts, seq, caps, &err) < 0) {
 		if (!g.ledger_failing)
 			slurm_error(LOG_PREFIX "%s: the planned-load ledger is not saved (a restart forgets "
 				    "the plans)", err.msg);
@@ -608,35 +634,40 @@ static void ledger_sweep(int64_t now)
 }
 
 /* Records a job that ev's decision delays or reroutes onto a partition with
- * a capacity (enforce mode, under load_lock) and puts its key into the
- * job's environment. */
-static void ledger_record(job_desc_msg_t *jd, const struct sc_eval *ev)
+ * a capacity (enforce mode, under load_lock). Returns its key (for its
+ * record and its environment), or 0 when it is not recorded. */
+static uint32_t ledger_record(const struct sc_eval *ev)
 {
 	const struct sc_decision *d = &ev->d;
 	struct sc_err err;
-	char key[16];
-	uint32_t k;
 
 	if (!g.load || g.conf->mode != SC_MODE_ENFORCE ||
 	    !(d->action == SC_ACT_DELAY || d->action == SC_ACT_REROUTE || d->action == SC_ACT_DELAY_REROUTE))
-		return;
+		return 0;
 	if (!g.conf->part_cores[d->chosen.part]) /* no capacity there: nothing to plan against */
-		return;
+		return 0;
 	if (++g.load_seq == 0) /* keys are never 0 */
 		g.load_seq = 1;
-	k = g.load_seq;
-	if (sc_load_add(g.load, k, d->chosen.part, d->chosen.start, d->chosen.start + d->chosen.runtime,
+	if (sc_load_add(g.load, g.load_seq, d->chosen.part, d->chosen.start, d->chosen.start + d->chosen.runtime,
 			ev->req.shape.cores ? ev->req.shape.cores : 1, ev->req.shape.gpus, &err) < 0) {
 		if (!g.load_full_logged)
 			slurm_error(LOG_PREFIX "%s: later jobs are planned without this one's load", err.msg);
 		g.load_full_logged = 1;
-		return;
+		return 0;
 	}
 	g.load_dirty = 1;
+	return g.load_seq;
+}
+
+/* Puts a recorded job's key into its environment (job_modify reads it). */
+static void ledger_env(job_desc_msg_t *jd, uint32_t k)
+{
+	char key[16];
+
 	snprintf(key, sizeof(key), "%u", k);
 	if (sc_env_set(&jd->spank_job_env, &jd->spank_job_env_size, SC_ENV_LEDGER, key, &sc_ctld_alloc) < 0)
-		slurm_error(LOG_PREFIX "out of memory: a planned job of uid %u keeps its load in the ledger "
-			    "until its planned end", jd->user_id);
+		slurm_error(LOG_PREFIX "out of memory: a planned job of uid %u is followed by the ledger's "
+			    "sync only", jd->user_id);
 }
 
 /* job_modify, once the change is allowed: a planned job whose start alone
@@ -664,6 +695,239 @@ static void ledger_modify(const job_desc_msg_t *jd, job_record_t *job_ptr)
 	pthread_mutex_unlock(&g.load_lock);
 }
 
+/* --- the sync with slurmctld ------------------------------------------------ */
+
+/* Whether fini asked the reloader to stop: no RPC is sent after that
+ * (plugin/ctld.h says why). */
+static int stopping(void)
+{
+	int s;
+
+	pthread_mutex_lock(&g.lock);
+	s = g.stop;
+	pthread_mutex_unlock(&g.lock);
+	return s;
+}
+
+/* The managed partition called name, or n_parts. */
+static size_t part_index(const char *name)
+{
+	for (size_t i = 0; name && i < g.conf->n_parts; i++)
+		if (strcmp(g.conf->part_names[i], name) == 0)
+			return i;
+	return g.conf->n_parts;
+}
+
+/* The capacities of the Cores=slurm / GPUs=slurm partitions from
+ * slurmctld's partitions into cores[] and gpus[] (n_parts; the others keep
+ * carbon.conf's; a partition slurmctld does not have: 0, unknown). An RPC:
+ * no lock held. Returns 0, or -1 with err. */
+static int sync_capacity(uint32_t *cores, uint32_t *gpus, struct sc_err *err)
+{
+	const struct sc_conf *c = g.conf;
+	struct sc_ctld_list *l;
+	size_t n;
+
+	/* Only this thread writes part_cores and part_gpus: read without the lock. */
+	for (size_t i = 0; i < c->n_parts; i++) {
+		cores[i] = c->part_cap_slurm[i] & SC_CAP_CORES_SLURM ? 0 : c->part_cores[i];
+		gpus[i] = c->part_cap_slurm[i] & SC_CAP_GPUS_SLURM ? 0 : c->part_gpus[i];
+	}
+	l = sc_ctld_load_parts(&n, err);
+	if (!l)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		struct sc_ctld_part p;
+		size_t i;
+		struct sc_err terr;
+
+		sc_ctld_part_at(l, k, &p);
+		i = part_index(p.name);
+		if (i == c->n_parts)
+			continue;
+		if (c->part_cap_slurm[i] & SC_CAP_CORES_SLURM)
+			cores[i] = p.total_cpus == NO_VAL ? 0 : p.total_cpus;
+		if ((c->part_cap_slurm[i] & SC_CAP_GPUS_SLURM) && sc_parse_tres_gpus(p.tres, &gpus[i], &terr) < 0)
+			slurm_error(LOG_PREFIX "partition %s: %s: its GPUs are not limited", p.name, terr.msg);
+	}
+	sc_ctld_list_free(l);
+	return 0;
+}
+
+/* Makes cores[] and gpus[] the partitions' capacities (under load_lock),
+ * logging each that changed. */
+static void capacity_apply(const uint32_t *cores, const uint32_t *gpus)
+{
+	struct sc_conf *c = g.conf;
+
+	for (size_t i = 0; i < c->n_parts; i++) {
+		if (!c->part_cap_slurm[i] || (c->part_cores[i] == cores[i] && c->part_gpus[i] == gpus[i]))
+			continue;
+		if (cores[i] || !(c->part_cap_slurm[i] & SC_CAP_CORES_SLURM))
+			slurm_info(LOG_PREFIX "partition %s: capacity %u cores, %u GPUs (from slurmctld)",
+				   c->part_names[i], cores[i], gpus[i]);
+		else
+			slurm_info(LOG_PREFIX "partition %s: slurmctld reports no CPUs for it: its capacity "
+				   "is unknown, nothing is planned against it", c->part_names[i]);
+		c->part_cores[i] = cores[i];
+		c->part_gpus[i] = gpus[i];
+		g.load_dirty = 1; /* saved with the ledger, for scarbon plan */
+	}
+}
+
+/* The ledger's view of slurmctld's job j (sc_load_seen): key 0 when its
+ * record has no ledger key. */
+static void sync_seen(const struct sc_ctld_job *j, struct sc_load_seen *s)
+{
+	uint32_t base = j->state & JOB_STATE_BASE;
+	struct sc_estimate e;
+	int act;
+	int64_t run;
+
+	memset(s, 0, sizeof(*s));
+	/* Most jobs have no key: skip parsing their comment. */
+	if (!j->admin_comment || !strstr(j->admin_comment, "\"ledger\"") || !sc_estimate_read(j->admin_comment, &e) ||
+	    !e.ledger)
+		return;
+	s->key = e.ledger;
+	/* Pending (a requeued job is pending again) keeps its plan; running and
+	 * suspended hold their cores; a job between an end and its requeue too;
+	 * every other state (complete, cancelled, failed, timeout, node_fail,
+	 * preempted, boot_fail, deadline, out_of_memory) uses nothing more. */
+	s->state = base == JOB_PENDING ? SC_LOAD_PENDING
+		 : base == JOB_RUNNING || base == JOB_SUSPENDED || (j->state & (JOB_REQUEUE | JOB_REQUEUE_HOLD))
+			 ? SC_LOAD_STARTED : SC_LOAD_ENDED;
+	act = sc_action_from_name(e.decision);
+	s->planned = e.applied && (act == SC_ACT_DELAY || act == SC_ACT_REROUTE || act == SC_ACT_DELAY_REROUTE);
+	s->part = part_index(j->partition);
+	s->cores = j->num_cpus && j->num_cpus != NO_VAL ? j->num_cpus : 1;
+	if (sc_parse_tres_gpus(j->tres_req, &s->gpus, NULL) < 0)
+		s->gpus = 0;
+	/* The run time its decision used, within a time limit lowered since. */
+	run = e.runtime_s > 0 ? e.runtime_s : -1;
+	if (j->time_limit != NO_VAL && j->time_limit != INFINITE && (run < 0 || run > (int64_t)j->time_limit * 60))
+		run = (int64_t)j->time_limit * 60;
+	if (j->eligible > 0 && run > 0) {
+		s->start = j->eligible;
+		s->end = j->eligible + run;
+	}
+}
+
+/* Logs a failed sync once, until one works again. */
+static void sync_failed(const char *what, const struct sc_err *err)
+{
+	if (!g.sync_failing)
+		slurm_error(LOG_PREFIX "cannot read slurmctld's %s (%s): the planned-load ledger is not "
+			    "synchronised; retrying every SyncInterval", what, err->msg);
+	g.sync_failing = 1;
+}
+
+/* Reads slurmctld's jobs into seen (malloc'd, *n of them); an RPC, no lock
+ * held. Returns 0, or -1 (logged). */
+static int sync_jobs(struct sc_load_seen **seen, size_t *n)
+{
+	struct sc_ctld_list *l;
+	struct sc_err err;
+
+	l = sc_ctld_load_jobs(n, &err);
+	if (!l) {
+		sync_failed("jobs", &err);
+		return -1;
+	}
+	*seen = calloc(*n ? *n : 1, sizeof(**seen));
+	if (!*seen) {
+		sc_ctld_list_free(l);
+		slurm_error(LOG_PREFIX "out of memory reading slurmctld's %zu jobs: the ledger is not "
+			    "synchronised", *n);
+		return -1;
+	}
+	for (size_t i = 0; i < *n; i++) {
+		struct sc_ctld_job j;
+		sc_ctld_job_at(l, i, &j);
+		sync_seen(&j, &(*seen)[i]);
+	}
+	sc_ctld_list_free(l);
+	return 0;
+}
+
+/* The sync (README, "Capacity"): the Cores=slurm capacities, then the
+ * ledger reconciled with slurmctld's jobs. The RPCs go out with no lock
+ * held and not once fini asked the reloader to stop; the ledger is
+ * changed under load_lock. */
+static void ledger_sync(int64_t now)
+{
+	size_t np = g.conf->n_parts, n = 0;
+	uint32_t *caps = calloc(2 * (np ? np : 1), sizeof(*caps)), seq_sent;
+	struct sc_load_seen *seen = NULL;
+	struct sc_load_sync st;
+	struct sc_err err = { "" };
+	int rc;
+
+	if (!caps || stopping())
+		goto out;
+	if (g.cap_from_slurm) {
+		if (sync_capacity(caps, caps + np, &err) < 0) {
+			sync_failed("partitions", &err);
+			goto out;
+		}
+		pthread_mutex_lock(&g.load_lock);
+		capacity_apply(caps, caps + np);
+		pthread_mutex_unlock(&g.load_lock);
+	}
+	pthread_mutex_lock(&g.load_lock);
+	seq_sent = g.load_seq; /* keys after it may be missing from the list */
+	pthread_mutex_unlock(&g.load_lock);
+	if (stopping() || sync_jobs(&seen, &n) < 0)
+		goto out;
+	pthread_mutex_lock(&g.load_lock);
+	sc_load_advance(g.load, now);
+	rc = sc_load_reconcile(g.load, seen, n, seq_sent, g.load_seq, g.conf->part_cores, &st, &err);
+	g.load_seq = st.seq;
+	if (st.released || st.added || st.updated)
+		g.load_dirty = 1;
+	pthread_mutex_unlock(&g.load_lock);
+	if (g.sync_failing)
+		slurm_info(LOG_PREFIX "the planned-load ledger is synchronised with slurmctld again");
+	g.sync_failing = 0;
+	if (st.released || st.added || st.updated)
+		slurm_info(LOG_PREFIX "planned-load ledger synchronised with slurmctld's %zu jobs: %zu released "
+			   "(ended or gone), %zu added back, %zu updated", n, st.released, st.added, st.updated);
+	if (rc < 0 && !g.load_full_logged) {
+		slurm_error(LOG_PREFIX "%s: %zu pending job(s) not added back", err.msg, st.failed);
+		g.load_full_logged = 1;
+	}
+out:
+	free(seen);
+	free(caps);
+}
+
+/* Runs the sync when it is due (every SyncInterval from the reloader's
+ * first round on; never with SyncInterval=0 or without a ledger). */
+static void ledger_sync_due(int64_t now)
+{
+	struct timespec t;
+
+	if (!g.load || g.conf->sync_interval <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if ((int64_t)t.tv_sec < g.sync_due)
+		return;
+	g.sync_due = (int64_t)t.tv_sec + g.conf->sync_interval;
+	ledger_sync(now);
+	ledger_save();
+}
+
+/* Seconds between the reloader's rounds: ReloadInterval, or SyncInterval
+ * when that is shorter and a ledger is kept. */
+static int64_t reloader_wait(void)
+{
+	int64_t w = g.conf->reload_interval > 0 ? g.conf->reload_interval : 10;
+
+	if (g.load && g.conf->sync_interval > 0 && g.conf->sync_interval < w)
+		w = g.conf->sync_interval;
+	return w;
+}
+
 /* The reloader: every ReloadInterval, stat() the forecast files and reload
  * when one changed or a moving window is due. Only this thread replaces
  * g.current, so it may read it without a reference. */
@@ -677,7 +941,7 @@ static void *reloader(void *arg)
 		int64_t now;
 
 		clock_gettime(CLOCK_MONOTONIC, &until);
-		until.tv_sec += g.conf->reload_interval > 0 ? g.conf->reload_interval : 10;
+		until.tv_sec += reloader_wait();
 		while (!g.stop && pthread_cond_timedwait(&g.wake, &g.lock, &until) != ETIMEDOUT)
 			;
 		if (g.stop)
@@ -694,6 +958,7 @@ static void *reloader(void *arg)
 		counters_save();
 		sc_gate_reload();
 		ledger_sweep(now);
+		ledger_sync_due(now);
 
 		pthread_mutex_lock(&g.lock);
 	}
@@ -1030,13 +1295,18 @@ static int submit(job_desc_msg_t *jd, uint32_t submit_uid, char **err_msg,
 		return ESLURM_ACCOUNTING_POLICY;
 	}
 	count(jd, &ev, 0);
+	/* The key goes into the record, where the ledger's sync finds it. */
+	ev.ctx.ledger = ledger_record(&ev);
 	if (prepare(jd, &ev, &c) < 0) {
+		if (ev.ctx.ledger)
+			sc_load_remove(g.load, ev.ctx.ledger);
 		slurm_error(LOG_PREFIX "out of memory: job of uid %u left as submitted, unrecorded",
 			    jd->user_id);
 		return SLURM_SUCCESS;
 	}
 	apply(jd, &c);
-	ledger_record(jd, &ev);
+	if (ev.ctx.ledger)
+		ledger_env(jd, ev.ctx.ledger);
 	/* Jobs of partitions carbon.conf does not manage pass in silence. */
 	if (ev.build != SC_BUILD_UNMANAGED && (set_message(err_msg, msg) < 0 ||
 						  (bmsg[0] && set_message(err_msg, bmsg) < 0)))

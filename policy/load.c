@@ -9,7 +9,8 @@
 
 struct entry {
 	uint32_t id;
-	int used;
+	unsigned char used;
+	unsigned char seen; /* sc_load_reconcile's marks (SEEN_*); 0 outside it */
 	size_t part;
 	int64_t start, end; /* as added */
 	int64_t la, lb; /* the absolute slots that carry its load: [la, lb) */
@@ -278,4 +279,98 @@ void sc_load_span(const struct sc_load *l, size_t part, int64_t t, size_t n, uin
 		if (++i == l->n_slots)
 			i = 0;
 	}
+}
+
+/* sc_load_reconcile's marks on an entry. */
+enum { SEEN_NONE = 0, SEEN_ENDED, SEEN_LIVE, SEEN_RELEASE };
+
+int sc_load_issued_after(uint32_t key, uint32_t seq_sent, uint32_t seq_now)
+{
+	uint32_t d = key - seq_sent;
+
+	return d >= 1 && d <= (uint32_t)(seq_now - seq_sent);
+}
+
+/* Marks the entries the jobs' keys name: live wins over ended. */
+static void reconcile_mark(struct sc_load *l, const struct sc_load_seen *seen, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		struct entry *e;
+
+		if (!seen[k].key)
+			continue;
+		e = &l->tab[find(l, seen[k].key)];
+		if (e->used && e->seen != SEEN_LIVE)
+			e->seen = seen[k].state == SC_LOAD_ENDED ? SEEN_ENDED : SEEN_LIVE;
+	}
+}
+
+/* Releases the entries of ended jobs and, among those no job names, the
+ * ones issued by seq_sent; clears the other marks. Returns how many. */
+static size_t reconcile_release(struct sc_load *l, uint32_t seq_sent, uint32_t seq_now)
+{
+	size_t n = 0;
+
+	/* Marked first, removed after: a removal moves entries, and one moved
+	 * back past the end of the table would be looked at twice. */
+	for (size_t i = 0; i <= l->mask; i++) {
+		struct entry *e = &l->tab[i];
+		if (!e->used)
+			continue;
+		e->seen = e->seen == SEEN_ENDED ||
+				  (e->seen == SEEN_NONE && !sc_load_issued_after(e->id, seq_sent, seq_now))
+			  ? SEEN_RELEASE : SEEN_NONE;
+	}
+	for (size_t i = 0; i <= l->mask;) {
+		if (l->tab[i].used && l->tab[i].seen == SEEN_RELEASE) {
+			sc_load_remove(l, l->tab[i].id);
+			n++;
+		} else {
+			i++;
+		}
+	}
+	return n;
+}
+
+/* Adds back or updates the pending planned jobs (sc_load_reconcile). */
+static int reconcile_pending(struct sc_load *l, const struct sc_load_seen *seen, size_t n,
+			     const uint32_t *cap_cores, struct sc_load_sync *out, struct sc_err *err)
+{
+	for (size_t k = 0; k < n; k++) {
+		const struct sc_load_seen *s = &seen[k];
+		struct sc_load_job j;
+		struct sc_err aerr;
+		int had;
+
+		if (!s->key || s->state != SC_LOAD_PENDING || !s->planned || s->part >= l->n_parts ||
+		    !cap_cores[s->part] || s->end <= s->start || (!s->cores && !s->gpus))
+			continue;
+		had = sc_load_get(l, s->key, &j);
+		if (had && j.part == s->part && j.start == s->start && j.end == s->end && j.cores == s->cores &&
+		    j.gpus == s->gpus)
+			continue;
+		if (sc_load_add(l, s->key, s->part, s->start, s->end, s->cores, s->gpus, &aerr) < 0) {
+			if (!out->failed++)
+				sc_err_set(err, "%s", aerr.msg);
+			continue;
+		}
+		if (had)
+			out->updated++;
+		else
+			out->added++;
+	}
+	return out->failed ? -1 : 0;
+}
+
+int sc_load_reconcile(struct sc_load *l, const struct sc_load_seen *seen, size_t n, uint32_t seq_sent,
+		      uint32_t seq_now, const uint32_t *cap_cores, struct sc_load_sync *out, struct sc_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->seq = seq_now;
+	for (size_t k = 0; k < n; k++)
+		if (seen[k].key && sc_load_issued_after(seen[k].key, out->seq, out->seq + 0x7fffffffu))
+			out->seq = seen[k].key;
+	reconcile_mark(l, seen, n);
+	out->released = reconcile_release(l, seq_sent, seq_now);
+	return reconcile_pending(l, seen, n, cap_cores, out, err);
 }

@@ -106,4 +106,64 @@ void sc_load_span(const struct sc_load *l, size_t part, int64_t t, size_t n, uin
  * range or for part out of range. */
 void sc_load_at(const struct sc_load *l, size_t part, int64_t t, uint32_t *cores, uint32_t *gpus);
 
+/* --- the sync with slurmctld's jobs (README, "Capacity") --------------- */
+
+/* What slurmctld's job list says of a job, as sc_load_reconcile takes it. */
+enum sc_load_state {
+	SC_LOAD_ENDED = 0, /* completed, cancelled, failed, timed out, ...: uses nothing more */
+	SC_LOAD_PENDING,   /* waiting to start (also requeued): its plan still holds */
+	SC_LOAD_STARTED,   /* running or suspended: it holds its cores until its planned end */
+};
+
+struct sc_load_seen {
+	uint32_t key;             /* the ledger key in its record; 0: none (the job is ignored) */
+	enum sc_load_state state;
+	int planned;              /* its record is a delay or reroute the plugin applied */
+	size_t part;              /* its partition's index; >= the ledger's partitions: not
+				   * one managed partition (a list, unmanaged, unknown) */
+	int64_t start, end;       /* pending: the window its own fields give (begin time, run
+				   * time); end <= start: unknown */
+	uint32_t cores, gpus;
+};
+
+/* What a reconciliation changed. */
+struct sc_load_sync {
+	size_t released; /* entries removed: job ended, or gone from slurmctld */
+	size_t added;    /* pending planned jobs the ledger lacked, added back */
+	size_t updated;  /* pending jobs whose partition, window or size changed */
+	size_t failed;   /* adds refused (the table full); err describes the first */
+	uint32_t seq;    /* the last key given: seq_now, or the newest key a job carries
+			  * when that is up to 2^31 - 1 keys after it (the ledger and its
+			  * seq were lost: new keys must not repeat the jobs') */
+};
+
+/* Whether key was issued after seq_sent, the last key given when the job
+ * list was asked for, up to seq_now, the last key given now (keys count up
+ * from 1, skip 0 and wrap at 2^32: "after" is the window (seq_sent,
+ * seq_now] modulo 2^32). */
+int sc_load_issued_after(uint32_t key, uint32_t seq_sent, uint32_t seq_now);
+
+/* Brings l in line with slurmctld's jobs seen[0..n-1] (borrowed; several
+ * may share a key, as a job array's tasks share their record), a list
+ * asked for when seq_sent was the last key given; seq_now is the last key
+ * given now. cap_cores (l's partitions, borrowed) is each partition's
+ * capacity in cores, 0: unknown. In order:
+ *   - an entry whose key only ended jobs carry is released;
+ *   - an entry whose key no job carries is released when its key was
+ *     issued by seq_sent (a job submitted while the list was being read is
+ *     in the ledger but not yet in the list: it stays);
+ *   - a pending, planned job with a key, a managed partition with a
+ *     capacity and a known window is added when its key is not in l, and
+ *     replaces its entry when the partition, window, cores or GPUs differ;
+ *     a pending job whose partition is not one managed one, or has no
+ *     capacity, or whose window is unknown leaves its entry as it is;
+ *     started jobs keep theirs (they use their cores until the planned
+ *     end; the sweep expires them).
+ * Counts and the new last key go into *out (zeroed first). Returns 0, or -1 with err when an
+ * add was refused (the table is full; out->failed counts them, the rest
+ * is done). O(n + max_jobs); no allocation. l, out not NULL; seen may be
+ * NULL when n is 0. */
+int sc_load_reconcile(struct sc_load *l, const struct sc_load_seen *seen, size_t n, uint32_t seq_sent,
+		      uint32_t seq_now, const uint32_t *cap_cores, struct sc_load_sync *out, struct sc_err *err);
+
 #endif

@@ -109,6 +109,8 @@ json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d
 		rc |= put(o, "budget_used_g", json_real(sc_round(ctx->budget_used_g, 0.1)));
 		rc |= put(o, "budget_limit_g", json_real(sc_round(ctx->budget_limit_g, 0.1)));
 	}
+	if (ctx->ledger)
+		rc |= put(o, "ledger", json_integer(ctx->ledger));
 	if (rc) {
 		json_decref(o);
 		return NULL;
@@ -229,6 +231,7 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	memset(out, 0, sizeof(*out));
 	out->applied = 1;
 	out->delay_s = -1;
+	out->runtime_s = -1;
 	out->kwh = out->pue = out->ci = out->gco2e = out->baseline_gco2e = out->uncongested_gco2e = NAN;
 	if (!o)
 		return 0;
@@ -253,6 +256,10 @@ int sc_estimate_read(const char *admin_comment, struct sc_estimate *out)
 	if (out->congestion)
 		out->uncongested_start = seconds(o, "uncongested_start", 0);
 	out->uncongested_gco2e = num(o, "uncongested_gco2e");
+	out->runtime_s = seconds(o, "runtime_s", -1);
+	v = json_object_get(o, "ledger");
+	if (json_is_integer(v) && json_integer_value(v) >= 1 && json_integer_value(v) <= UINT32_MAX)
+		out->ledger = (uint32_t)json_integer_value(v);
 	json_decref(o);
 	return 1;
 }

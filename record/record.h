@@ -44,6 +44,7 @@ struct sc_record_ctx {
 	const char *budget;    /* the carbon budget (BudgetName) the job counted against; NULL: none */
 	double budget_used_g;  /* its usage at submission, this job included; with budget only */
 	double budget_limit_g; /* its limit; with budget only */
+	uint32_t ledger;       /* the job's key in the planned-load ledger (policy/load.h); 0: none */
 };
 
 /* The estimate record (SC_RECORD_ESTIMATE_KEY) for decision d: v, decision, partition,
@@ -56,8 +57,9 @@ struct sc_record_ctx {
  * uncongested_decision, uncongested_partition, uncongested_start and
  * uncongested_gco2e (the plan without it; records before these keys read
  * as uncongested), with ctx->estimate: estimate, estimate_key,
- * estimate_jobs, estimate_ratio, and budget, budget_used_g, budget_limit_g (when ctx names a
- * budget). Numbers are rounded (kWh to 1e-4, g and
+ * estimate_jobs, estimate_ratio, budget, budget_used_g, budget_limit_g (when ctx names a
+ * budget), and ledger (ctx->ledger, when not 0: the job's key in the
+ * plugin's planned-load ledger, which its sync with slurmctld reads back). Numbers are rounded (kWh to 1e-4, g and
  * g/kWh to 0.1, PUE to 0.01) so that they read well and compare exactly.
  * A new reference, or NULL when out of memory. */
 json_t *sc_record_carbon(const struct sc_site *site, const struct sc_decision *d,
@@ -99,6 +101,11 @@ struct sc_estimate {
 	char uncongested_partition[64];
 	int64_t uncongested_start;
 	double uncongested_gco2e;
+	/* "runtime_s": the run time the decision used (-1 when absent), and
+	 * "ledger": the job's key in the planned-load ledger (0 when absent,
+	 * as in records written before the key, or not 1..4294967295) */
+	int64_t runtime_s;
+	uint32_t ledger;
 };
 
 /* The reconciled figure. */

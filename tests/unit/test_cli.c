@@ -539,13 +539,42 @@ static void test_plan_job_name(void **state)
 	}
 }
 
+/* StateDir/planned-load with two 4-core jobs in the green hour (2030-01-01T02:00Z) of
+ * partition c, and a capacity line for c when cap is not 0. */
+static void write_planned(long long now, int cap)
+{
+	char ledger[300], capl[64] = "";
+
+	if (cap)
+		snprintf(capl, sizeof(capl), "capacity c %d 0\n", cap);
+	snprintf(ledger, sizeof(ledger), "slurm-carbon ledger 1\nseq 2\n%s1 c %lld %lld 4 0\n2 c %lld %lld 4 0\n",
+		 capl, now + 7200, now + 10800, now + 7200, now + 10800);
+	write_file("planned-load", ledger);
+}
+
+/* scarbon plan of a 4-core hour on partition c of config file conf: the green hour,
+ * uncongested. */
+static void assert_plan_green(const char *conf)
+{
+	char cmd[200];
+	struct run r;
+
+	snprintf(cmd, sizeof(cmd), "plan --config %s --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json",
+		 conf);
+	r = scarbon(cmd);
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"start\":1893463200");
+	assert_true(strstr(r.out, "congestion") == NULL);
+	run_free(&r);
+}
+
 /* With Cores=, scarbon plan prices the planned load job_submit/carbon saved
  * (StateDir/planned-load) as the plugin would: the green hour is full, so
  * the plan spills to the next-best one and says what it would have been. */
 static void test_plan_planned_load(void **state)
 {
 	const int64_t now = 1893456000; /* 2030-01-01T00:00:00Z */
-	char conf[400], ledger[300];
+	char conf[400];
 	struct run r;
 	json_t *j, *c;
 
@@ -558,15 +587,9 @@ static void test_plan_planned_load(void **state)
 		 "ZoneName=G Provider=file Path=green.csv\nPartitionName=c Zone=G Cores=8\n", tmpdir);
 	write_file("capped.conf", conf);
 	/* No ledger yet: the green hour. */
-	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");
-	assert_int_equal(r.status, 0);
-	assert_contains(r.out, "\"start\":1893463200");
-	assert_true(strstr(r.out, "congestion") == NULL);
-	run_free(&r);
+	assert_plan_green("capped.conf");
 	/* Two 4-core jobs fill it: the next-best hour, and the plan it would have had. */
-	snprintf(ledger, sizeof(ledger), "slurm-carbon ledger 1\nseq 2\n1 c %lld %lld 4 0\n2 c %lld %lld 4 0\n",
-		 (long long)now + 7200, (long long)now + 10800, (long long)now + 7200, (long long)now + 10800);
-	write_file("planned-load", ledger);
+	write_planned(now, 0);
 	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");
 	assert_int_equal(r.status, 0);
 	j = json_loads(r.out, 0, NULL);
@@ -582,6 +605,28 @@ static void test_plan_planned_load(void **state)
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "uncongested");
 	run_free(&r);
+	/* Cores=slurm: the capacity the plugin saved from slurmctld (8: full, the next-best
+	 * hour; 16: room in the green hour); none saved: unknown, nothing priced. */
+	snprintf(conf, sizeof(conf), "Mode=enforce StateDir=%s MaxDelay=8:00:00\n"
+		 "ZoneName=G Provider=file Path=green.csv\nPartitionName=c Zone=G Cores=slurm\n", tmpdir);
+	write_file("slurm.conf.carbon", conf);
+	r = scarbon("check-config --config slurm.conf.carbon --no-slurm");
+	assert_contains(r.out, "  capacity slurm cores");
+	run_free(&r);
+	r = scarbon("check-config --config capped.conf --no-slurm");
+	assert_contains(r.out, "  capacity 8 cores");
+	run_free(&r);
+	for (int cap = 8; cap <= 16; cap += 8) {
+		write_planned(now, cap);
+		r = scarbon("plan --config slurm.conf.carbon --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 "
+			    "--format json");
+		assert_int_equal(r.status, 0);
+		assert_contains(r.out, cap == 8 ? "\"start\":1893470400" : "\"start\":1893463200");
+		assert_true((strstr(r.out, "\"congestion\":true") != NULL) == (cap == 8));
+		run_free(&r);
+	}
+	write_planned(now, 0);
+	assert_plan_green("slurm.conf.carbon");
 	/* A ledger that is not one: a warning, and the plan of an empty ledger. */
 	write_file("planned-load", "not a ledger\n");
 	r = scarbon("plan --config capped.conf --now 2030-01-01T00:00:00Z -p c -t 1:00:00 -c 4 --format json");

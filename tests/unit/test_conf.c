@@ -242,7 +242,7 @@ static void test_defaults(void **state)
 #define ZL "ZoneName=Z Provider=static Intensity=1\n"
 #define GLOBAL_KEYS                                                                                    \
 	"Mode, MaxDelay, MinSavings, RuntimeRatio, Reroute, NearBest, StateDir, AllowOptOut, PlanInteractive, "          \
-	"AllowMixedSignals, ReloadInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS, Estimates, EstimatesMaxAge"
+	"AllowMixedSignals, ReloadInterval, SyncInterval, ArchiveDays, ExemptUsers, ExemptAccounts, ExemptQOS, Estimates, EstimatesMaxAge"
 #define ZONE_KEYS \
 	"Provider, Path, Intensity, Replay, Column, Region, URL, TokenFile, Signal, Horizon, MaxAge, MaxGap, Step, " \
 	"ForecastError"
@@ -481,11 +481,23 @@ static void test_value_errors(void **state)
 		{ ZL "PartitionName=p Zone=Z DefMemPerCPU=2X",
 		  "carbon.conf:2: DefMemPerCPU: invalid memory size '2X': expected a whole number with an optional unit K, M (default), G or T" },
 		{ ZL "PartitionName=p Zone=Z Cores=0",
-		  "carbon.conf:2: Cores: value '0' is out of range: expected a number from 1 to 1e+07" },
+		  "carbon.conf:2: Cores: invalid value '0': expected a whole number from 1 to 10000000, or slurm (the partition's, from slurmctld)" },
 		{ ZL "PartitionName=p Zone=Z Cores=2.5",
-		  "carbon.conf:2: Cores: invalid value '2.5': expected a whole number" },
+		  "carbon.conf:2: Cores: invalid value '2.5': expected a whole number, or slurm" },
 		{ ZL "PartitionName=p Zone=Z GPUs=lots",
-		  "carbon.conf:2: GPUs: invalid value 'lots': expected a number from 0 to 1e+07" },
+		  "carbon.conf:2: GPUs: invalid value 'lots': expected a whole number from 0 to 10000000, or slurm (the partition's, from slurmctld)" },
+		{ ZL "PartitionName=p Zone=Z Cores=slurmctld",
+		  "carbon.conf:2: Cores: invalid value 'slurmctld': expected a whole number from 1 to 10000000, or slurm (the partition's, from slurmctld)" },
+		{ ZL "PartitionName=p Zone=Z GPUs=slurm,4",
+		  "carbon.conf:2: GPUs: invalid value 'slurm,4': expected a whole number from 0 to 10000000, or slurm (the partition's, from slurmctld)" },
+		{ ZL "SyncInterval=-1",
+		  "carbon.conf:2: SyncInterval: number of seconds '-1' is out of range: expected a number from 0 to 86400" },
+		{ ZL "SyncInterval=86401",
+		  "carbon.conf:2: SyncInterval: number of seconds '86401' is out of range: expected a number from 0 to 86400" },
+		{ ZL "SyncInterval=1:00",
+		  "carbon.conf:2: SyncInterval: invalid number of seconds '1:00': expected a number from 0 to 86400" },
+		{ ZL "SyncInterval=2.5",
+		  "carbon.conf:2: SyncInterval: number of seconds '2.5' is not a whole number; expected 0 (never) to 86400" },
 		{ ZL "PartitionName=p Zone=Z Default=perhaps",
 		  "carbon.conf:2: Default: invalid boolean 'perhaps': expected yes or no" },
 		{ ZL "PartitionName=p Zone=Z Alternatives=a;b",
@@ -628,8 +640,51 @@ static void test_capacity(void **state)
 	assert_int_equal(c->part_gpus[1], 0);
 	assert_int_equal(c->part_cores[2], 1);
 	assert_int_equal(d->part_cores[0], 0);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(c->part_cap_slurm[i], 0);
+	assert_int_equal(d->part_cap_slurm[0], 0);
+	assert_int_equal(c->sync_interval, 60); /* the default */
 	sc_conf_destroy(c);
 	sc_conf_destroy(d);
+}
+
+/* Cores=slurm and GPUs=slurm: slurmctld's figures, filled by the plugin
+ * (0 until then); inherited from DEFAULT lines and overridden by a number;
+ * SyncInterval in whole seconds, 0 for never. */
+static void test_capacity_slurm(void **state)
+{
+	struct sc_conf *c = parse_ok("SyncInterval=1\n" ZL "PartitionName=DEFAULT Cores=SLURM GPUs=slurm\n"
+				     "PartitionName=a Zone=Z\n"
+				     "PartitionName=b Zone=Z Cores=32\n"
+				     "PartitionName=c Zone=Z GPUs=2\n"
+				     "PartitionName=DEFAULT Cores=8 GPUs=0\n"
+				     "PartitionName=d Zone=Z Cores=slurm\n");
+	struct sc_conf *e = parse_ok("SyncInterval=86400\n" ZL "PartitionName=p Zone=Z\n");
+
+	(void)state;
+	assert_int_equal(c->sync_interval, 1);
+	assert_int_equal(e->sync_interval, 86400);
+	assert_int_equal(c->part_cap_slurm[0], SC_CAP_CORES_SLURM | SC_CAP_GPUS_SLURM);
+	assert_int_equal(c->part_cores[0], 0);
+	assert_int_equal(c->part_gpus[0], 0);
+	assert_int_equal(c->part_cap_slurm[1], SC_CAP_GPUS_SLURM);
+	assert_int_equal(c->part_cores[1], 32);
+	assert_int_equal(c->part_cap_slurm[2], SC_CAP_CORES_SLURM);
+	assert_int_equal(c->part_gpus[2], 2);
+	assert_int_equal(c->part_cap_slurm[3], SC_CAP_CORES_SLURM);
+	assert_int_equal(c->part_cores[3], 0);
+	assert_int_equal(c->part_gpus[3], 0);
+	assert_int_equal(e->part_cap_slurm[0], 0);
+	sc_conf_destroy(c);
+	sc_conf_destroy(e);
+	/* Without the sync the capacity would stay unknown: an error; numbers need none. */
+	expect_error("SyncInterval=0\n" ZL "PartitionName=p Zone=Z GPUs=slurm\n",
+		     "carbon.conf:3: PartitionName=p takes its capacity from slurmctld (Cores=slurm or GPUs=slurm), "
+		     "which the plugin reads at each sync, but SyncInterval=0 (line 1) turns the sync off; expected "
+		     "SyncInterval above 0 or numbers");
+	c = parse_ok("SyncInterval=0\n" ZL "PartitionName=p Zone=Z Cores=8 GPUs=1\n");
+	assert_int_equal(c->sync_interval, 0);
+	sc_conf_destroy(c);
 }
 
 static void test_default_records(void **state)
@@ -1300,6 +1355,7 @@ int main(void)
 		cmocka_unit_test(test_quotes_and_comments),
 		cmocka_unit_test(test_default_records),
 		cmocka_unit_test(test_capacity),
+		cmocka_unit_test(test_capacity_slurm),
 		cmocka_unit_test(test_relative_paths),
 		cmocka_unit_test(test_references_either_order),
 		cmocka_unit_test(test_mixed_signals),

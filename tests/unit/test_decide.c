@@ -1207,6 +1207,175 @@ static void test_load_ledger(void **state)
 	sc_load_destroy(l);
 }
 
+/* Keys issued after the job list was asked for, across 2^32. */
+static void test_load_issued_after(void **state)
+{
+	(void)state;
+	assert_false(sc_load_issued_after(5, 5, 5));
+	assert_false(sc_load_issued_after(4, 5, 7));
+	assert_true(sc_load_issued_after(6, 5, 7));
+	assert_true(sc_load_issued_after(7, 5, 7));
+	assert_false(sc_load_issued_after(8, 5, 7));
+	/* Wrapped: sent at 2^32-2, now 3 (0 skipped): 2^32-1, 1, 2, 3 are after. */
+	assert_true(sc_load_issued_after(4294967295u, 4294967294u, 3));
+	assert_true(sc_load_issued_after(1, 4294967294u, 3));
+	assert_true(sc_load_issued_after(3, 4294967294u, 3));
+	assert_false(sc_load_issued_after(4294967294u, 4294967294u, 3));
+	assert_false(sc_load_issued_after(4, 4294967294u, 3));
+	assert_false(sc_load_issued_after(4294967200u, 4294967294u, 3));
+}
+
+/* The last key given follows the jobs' keys forward (across 2^32), never back. */
+static void test_load_reconcile_seq(void **state)
+{
+	struct sc_load *l = sc_load_create(1, 12, 4, T0, NULL);
+	const uint32_t cap[1] = { 8 };
+	const struct sc_load_seen seen[] = { { 4294967290u, SC_LOAD_ENDED, 0, 1, 0, 0, 1, 0 },
+					     { 2, SC_LOAD_ENDED, 0, 1, 0, 0, 1, 0 },
+					     { 4294967295u, SC_LOAD_STARTED, 0, 1, 0, 0, 1, 0 } };
+	struct sc_load_sync out;
+
+	(void)state;
+	assert_int_equal(sc_load_reconcile(l, seen, 3, 4294967280u, 4294967280u, cap, &out, NULL), 0);
+	assert_int_equal(out.seq, 2);
+	assert_int_equal(sc_load_reconcile(l, seen, 3, 5, 5, cap, &out, NULL), 0);
+	assert_int_equal(out.seq, 5); /* 4294967290 is 2^32 - 11 keys behind 5, not ahead */
+	sc_load_destroy(l);
+}
+
+/* The sync with slurmctld's jobs: ended jobs and vanished keys go (not the
+ * ones issued while the list was read), pending and started jobs keep their
+ * load, pending planned jobs missing are added back, changed ones updated,
+ * jobs of unmanaged or capacity-less partitions are left alone. */
+static void test_load_reconcile(void **state)
+{
+	const uint32_t cap[3] = { 64, 0, 16 };
+	struct sc_load *l = sc_load_create(3, 288, 4, T0, NULL);
+	struct sc_load_sync out;
+	struct sc_load_job j;
+	struct sc_err err;
+	uint32_t c;
+
+	(void)state;
+	assert_non_null(l);
+	assert_int_equal(sc_load_add(l, 10, 0, T0 + H, T0 + 2 * H, 8, 0, NULL), 0); /* pending */
+	assert_int_equal(sc_load_add(l, 11, 0, T0 + H, T0 + 2 * H, 4, 0, NULL), 0); /* cancelled */
+	assert_int_equal(sc_load_add(l, 12, 2, T0, T0 + 3 * H, 2, 1, NULL), 0);    /* running */
+	assert_int_equal(sc_load_add(l, 13, 0, T0 + H, T0 + 2 * H, 1, 0, NULL), 0); /* gone, old */
+	{
+		const struct sc_load_seen seen[] = {
+			{ 10, SC_LOAD_PENDING, 1, 0, T0 + H, T0 + 2 * H, 8, 0 },
+			{ 11, SC_LOAD_ENDED, 1, 0, T0 + H, T0 + 2 * H, 4, 0 },
+			{ 12, SC_LOAD_STARTED, 1, 2, T0 + 600, T0 + 900, 2, 1 }, /* not moved */
+			{ 0, SC_LOAD_ENDED, 0, 0, 0, 0, 1, 0 },                  /* no key */
+		};
+		assert_int_equal(sc_load_reconcile(l, seen, 4, 13, 13, cap, &out, &err), 0);
+	}
+	assert_int_equal(out.released, 2);
+	assert_int_equal(out.added + out.updated + out.failed, 0);
+	assert_int_equal(out.seq, 13);
+	assert_int_equal(sc_load_jobs(l), 2);
+	assert_false(sc_load_get(l, 11, &j));
+	assert_false(sc_load_get(l, 13, &j));
+	assert_true(sc_load_get(l, 12, &j));
+	assert_int_equal(j.start, T0);
+	sc_load_at(l, 0, T0 + H, &c, NULL);
+	assert_int_equal(c, 8);
+
+	/* Keys issued while the list was read (14, then 15 across the list's
+	 * seq 13) stay; a nothing-changed sync changes nothing. */
+	assert_int_equal(sc_load_add(l, 14, 0, T0 + H, T0 + 2 * H, 1, 0, NULL), 0);
+	{
+		const struct sc_load_seen seen[] = { { 10, SC_LOAD_PENDING, 1, 0, T0 + H, T0 + 2 * H, 8, 0 },
+						     { 12, SC_LOAD_STARTED, 1, 2, T0, T0 + 3 * H, 2, 1 } };
+		assert_int_equal(sc_load_reconcile(l, seen, 2, 13, 14, cap, &out, &err), 0);
+		assert_int_equal(out.released + out.added + out.updated, 0);
+		assert_true(sc_load_get(l, 14, &j));
+		/* The next sync, sent after 14 was issued, without it: released. */
+		assert_int_equal(sc_load_reconcile(l, seen, 2, 14, 14, cap, &out, &err), 0);
+		assert_int_equal(out.released, 1);
+		assert_false(sc_load_get(l, 14, &j));
+	}
+
+	/* Re-added: a pending planned job missing (ledger lost); updated: one
+	 * an admin moved; ignored: not planned, unmanaged partition (index 3),
+	 * no capacity (1), unknown window, no key, started. */
+	{
+		const struct sc_load_seen seen[] = {
+			{ 10, SC_LOAD_PENDING, 1, 2, T0 + 2 * H, T0 + 4 * H, 6, 1 }, /* moved by an admin */
+			{ 12, SC_LOAD_STARTED, 1, 2, T0, T0 + 3 * H, 2, 1 },
+			{ 20, SC_LOAD_PENDING, 1, 0, T0 + 5 * H, T0 + 6 * H, 16, 0 }, /* lost */
+			{ 21, SC_LOAD_PENDING, 0, 0, T0 + 5 * H, T0 + 6 * H, 16, 0 }, /* not planned */
+			{ 22, SC_LOAD_PENDING, 1, 3, T0 + 5 * H, T0 + 6 * H, 16, 0 }, /* unmanaged */
+			{ 23, SC_LOAD_PENDING, 1, 1, T0 + 5 * H, T0 + 6 * H, 16, 0 }, /* no capacity */
+			{ 24, SC_LOAD_PENDING, 1, 0, T0 + 5 * H, T0 + 5 * H, 16, 0 }, /* no window */
+			{ 25, SC_LOAD_STARTED, 1, 0, T0, T0 + H, 16, 0 },             /* started */
+			{ 26, SC_LOAD_PENDING, 1, 0, T0, T0 + H, 0, 0 },              /* no size */
+		};
+		/* The last key given raised past the jobs' keys (the ledger's seq was lost). */
+		assert_int_equal(sc_load_reconcile(l, seen, 9, 3, 3, cap, &out, &err), 0);
+		assert_int_equal(out.seq, 26);
+		assert_int_equal(out.released, 0);
+		assert_int_equal(out.added, 1);
+		assert_int_equal(out.updated, 1);
+		assert_int_equal(sc_load_jobs(l), 3);
+		assert_true(sc_load_get(l, 10, &j));
+		assert_int_equal(j.part, 2);
+		assert_int_equal(j.start, T0 + 2 * H);
+		assert_int_equal(j.gpus, 1);
+		sc_load_at(l, 0, T0 + H, &c, NULL);
+		assert_int_equal(c, 0); /* its old load is gone */
+		sc_load_at(l, 0, T0 + 5 * H, &c, NULL);
+		assert_int_equal(c, 16);
+		for (uint32_t k = 21; k <= 26; k++)
+			assert_false(sc_load_get(l, k, &j));
+		/* Again: nothing to do. */
+		assert_int_equal(sc_load_reconcile(l, seen, 9, 30, 30, cap, &out, &err), 0);
+		assert_int_equal(out.released + out.added + out.updated, 0);
+	}
+
+	/* A pending job moved to a list of partitions (not one managed one)
+	 * keeps its entry; a job array's tasks share a key: one ended task
+	 * does not release the others' load. */
+	{
+		const struct sc_load_seen seen[] = {
+			{ 10, SC_LOAD_PENDING, 1, 3, T0, T0 + H, 6, 1 },
+			{ 20, SC_LOAD_ENDED, 1, 0, T0 + 5 * H, T0 + 6 * H, 16, 0 },
+			{ 20, SC_LOAD_PENDING, 1, 0, T0 + 5 * H, T0 + 6 * H, 16, 0 },
+			{ 12, SC_LOAD_ENDED, 1, 2, T0, T0 + 3 * H, 2, 1 },
+		};
+		assert_int_equal(sc_load_reconcile(l, seen, 4, 30, 30, cap, &out, &err), 0);
+		assert_int_equal(out.released, 1); /* 12 */
+		assert_true(sc_load_get(l, 10, &j));
+		assert_int_equal(j.part, 2);
+		assert_true(sc_load_get(l, 20, &j));
+	}
+
+	/* The table full (4 jobs): an add is refused, counted, described; the
+	 * rest is done. An empty list releases every key issued by then. */
+	{
+		const struct sc_load_seen seen[] = {
+			{ 10, SC_LOAD_PENDING, 1, 2, T0 + 2 * H, T0 + 4 * H, 6, 1 },
+			{ 20, SC_LOAD_PENDING, 1, 0, T0 + 5 * H, T0 + 6 * H, 16, 0 },
+			{ 31, SC_LOAD_PENDING, 1, 0, T0, T0 + H, 1, 0 },
+			{ 32, SC_LOAD_PENDING, 1, 0, T0, T0 + H, 1, 0 },
+			{ 33, SC_LOAD_PENDING, 1, 0, T0, T0 + H, 1, 0 },
+		};
+		assert_int_equal(sc_load_reconcile(l, seen, 5, 33, 33, cap, &out, &err), -1);
+		assert_int_equal(out.added, 2);
+		assert_int_equal(out.failed, 1);
+		assert_contains(err.msg, "full (4 jobs)");
+		assert_int_equal(sc_load_jobs(l), 4);
+		assert_int_equal(sc_load_reconcile(l, NULL, 0, 33, 33, cap, &out, &err), 0);
+		assert_int_equal(out.released, 4);
+		assert_int_equal(out.seq, 33);
+		assert_int_equal(sc_load_jobs(l), 0);
+		sc_load_at(l, 0, T0, &c, NULL);
+		assert_int_equal(c, 0);
+	}
+	sc_load_destroy(l);
+}
+
 /* The ledger against a brute-force model, with many ids colliding in the
  * table (removal keeps every other id findable). */
 static void test_load_random(void **state)
@@ -1452,6 +1621,9 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_load_ledger),
 		cmocka_unit_test(test_load_random),
+		cmocka_unit_test(test_load_issued_after),
+		cmocka_unit_test(test_load_reconcile),
+		cmocka_unit_test(test_load_reconcile_seq),
 		cmocka_unit_test(test_congestion),
 		cmocka_unit_test(test_congestion_neutral),
 	};

@@ -7,6 +7,7 @@
 #include "tests/unit/testutil.h"
 
 #include <jansson.h>
+#include <pthread.h>
 #include <math.h>
 #include <stdarg.h>
 #include <time.h>
@@ -104,14 +105,103 @@ char *sc_ctld_default_account(uint32_t uid, char *buf, size_t n)
 	return buf;
 }
 
+/* The reloader logs too: under log_lock (tests read logbuf once it is quiet, or under it). */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void logv(const char *fmt, va_list ap)
 {
-	size_t used = strlen(logbuf);
+	size_t used;
 
+	pthread_mutex_lock(&log_lock);
+	used = strlen(logbuf);
 	if (used + 2 < sizeof(logbuf)) {
 		vsnprintf(logbuf + used, sizeof(logbuf) - used - 1, fmt, ap);
 		strcat(logbuf, "\n");
 	}
+	pthread_mutex_unlock(&log_lock);
+}
+
+/* slurmctld's partitions and jobs as the sync reads them: the test sets fake_parts and
+ * fake_jobs under fake_lock; each RPC copies them and counts itself. */
+static pthread_mutex_t fake_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct sc_ctld_part fake_parts[4];
+static struct sc_ctld_job fake_jobs[8];
+static size_t n_fake_parts, n_fake_jobs;
+static int fake_fail;
+static unsigned part_rpcs, job_rpcs;
+
+struct sc_ctld_list {
+	size_t n;
+	struct sc_ctld_part p[4];
+	struct sc_ctld_job j[8];
+	char *comments[8];
+};
+
+static struct sc_ctld_list *fake_load(int jobs, size_t *n, struct sc_err *err)
+{
+	struct sc_ctld_list *l = NULL;
+
+	pthread_mutex_lock(&fake_lock);
+	(*(jobs ? &job_rpcs : &part_rpcs))++;
+	if (fake_fail)
+		sc_err_set(err, "slurm_load_%s: Unable to contact slurm controller", jobs ? "jobs" : "partitions");
+	else if ((l = calloc(1, sizeof(*l)))) {
+		l->n = jobs ? n_fake_jobs : n_fake_parts;
+		memcpy(l->p, fake_parts, sizeof(fake_parts));
+		memcpy(l->j, fake_jobs, sizeof(fake_jobs));
+		for (size_t i = 0; jobs && i < l->n; i++)
+			l->j[i].admin_comment = l->comments[i] = fake_jobs[i].admin_comment ? strdup(fake_jobs[i].admin_comment) : NULL;
+		*n = l->n;
+	}
+	pthread_mutex_unlock(&fake_lock);
+	return l;
+}
+
+struct sc_ctld_list *sc_ctld_load_parts(size_t *n, struct sc_err *err)
+{
+	return fake_load(0, n, err);
+}
+
+struct sc_ctld_list *sc_ctld_load_jobs(size_t *n, struct sc_err *err)
+{
+	return fake_load(1, n, err);
+}
+
+void sc_ctld_part_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_part *out)
+{
+	*out = l->p[i];
+}
+
+void sc_ctld_job_at(const struct sc_ctld_list *l, size_t i, struct sc_ctld_job *out)
+{
+	*out = l->j[i];
+}
+
+void sc_ctld_list_free(struct sc_ctld_list *l)
+{
+	for (size_t i = 0; l && i < 8; i++)
+		free(l->comments[i]);
+	free(l);
+}
+
+/* Waits (up to a minute, polling) until *counter has grown by n: with n = 2, one whole sync
+ * ran after the call. */
+static void wait_rpcs(unsigned *counter, unsigned n)
+{
+	unsigned from, now;
+
+	pthread_mutex_lock(&fake_lock);
+	from = *counter;
+	pthread_mutex_unlock(&fake_lock);
+	for (int i = 0; i < 6000; i++) {
+		pthread_mutex_lock(&fake_lock);
+		now = *counter;
+		pthread_mutex_unlock(&fake_lock);
+		if (now - from >= n)
+			return;
+		usleep(10000);
+	}
+	fail_msg("the reloader made %u of %u RPCs", now - from, n);
 }
 
 #define LOGGER(name)                               \
@@ -1052,6 +1142,150 @@ static void test_capacity(void **state)
 	assert_int_equal(fini(), SLURM_SUCCESS);
 }
 
+/* The jobs lines of StateDir/planned-load ("KEY PARTITION START END CORES GPUS"), into buf. */
+static const char *ledger_lines(char *buf, size_t n)
+{
+	char path[160], line[256];
+	FILE *f;
+	size_t used = 0;
+
+	snprintf(path, sizeof(path), "%s/planned-load", dir);
+	buf[0] = '\0';
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f))
+		if (strncmp(line, "slurm-carbon", 12) != 0 && strncmp(line, "seq ", 4) != 0 &&
+		    strncmp(line, "capacity ", 9) != 0)
+			used += (size_t)snprintf(buf + used, n - used, "%s", line);
+	fclose(f);
+	return buf;
+}
+
+/* A pending job as slurmctld lists it, from what job_submit made of it. */
+static struct sc_ctld_job listed(const job_desc_msg_t *jd, uint32_t state)
+{
+	return (struct sc_ctld_job){ state, jd->partition ? jd->partition : "capped", jd->admin_comment,
+				     "cpu=4,mem=4G,node=1,billing=4", (int64_t)jd->begin_time, 60, 4 };
+}
+
+/* The sync with slurmctld: Cores=slurm/GPUs=slurm take the partition's figures (nothing is
+ * planned before), a cancelled job's load goes, a pending and a running one's stay, a key
+ * issued after the list was read stays; a lost ledger gets its pending jobs back; a failing
+ * RPC is logged once. */
+static void test_sync(void **state)
+{
+	static const char extra[] = "SyncInterval=1\nReloadInterval=0:01\n"
+				    "PartitionName=capped Zone=DE Cores=slurm GPUs=slurm";
+	job_desc_msg_t jd[3];
+	char *msg[3], buf[1024], want[512], path[160];
+	json_t *r;
+	long long k0 = 0;
+
+	(void)state;
+	pthread_mutex_lock(&fake_lock);
+	fake_fail = 0;
+	n_fake_jobs = 0;
+	fake_parts[0] = (struct sc_ctld_part){ "capped", 8, "cpu=8,mem=8G,node=1,billing=8,gres/gpu=2,gres/gpu:t4=2" };
+	fake_parts[1] = (struct sc_ctld_part){ "debug", 99, NULL };
+	n_fake_parts = 2;
+	pthread_mutex_unlock(&fake_lock);
+	assert_int_equal(start("enforce", extra), SLURM_SUCCESS);
+	/* Until slurmctld answered, the capacity is unknown: nothing is recorded. */
+	wait_rpcs(&part_rpcs, 2);
+	pthread_mutex_lock(&log_lock);
+	assert_contains(logbuf, "partition capped: capacity 8 cores, 2 GPUs (from slurmctld)");
+	pthread_mutex_unlock(&log_lock);
+	for (int i = 0; i < 3; i++) {
+		r = submit_flex(&jd[i], &msg[i], NULL);
+		assert_string_equal(str(r, "decision"), "delay");
+		if (!i) /* keys go on from earlier tests' */
+			k0 = (long long)json_integer_value(json_object_get(r, "ledger"));
+		assert_true(k0 > 0);
+		assert_int_equal(json_integer_value(json_object_get(r, "ledger")), k0 + i);
+		json_decref(r);
+	}
+	/* Job 1 cancelled, 2 pending, 3 running: 1's load goes. */
+	pthread_mutex_lock(&fake_lock);
+	fake_jobs[0] = listed(&jd[0], JOB_CANCELLED);
+	fake_jobs[1] = listed(&jd[1], JOB_PENDING);
+	fake_jobs[2] = listed(&jd[2], JOB_RUNNING);
+	n_fake_jobs = 3;
+	pthread_mutex_unlock(&fake_lock);
+	wait_rpcs(&job_rpcs, 2);
+	pthread_mutex_lock(&log_lock);
+	assert_contains(logbuf, "planned-load ledger synchronised with slurmctld's 3 jobs: 1 released (ended or "
+				"gone), 0 added back, 0 updated");
+	pthread_mutex_unlock(&log_lock);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	{
+		char a[128], b[128];
+		snprintf(a, sizeof(a), "%lld capped %lld %lld 4 0\n", k0 + 1, (long long)jd[1].begin_time,
+			 (long long)jd[1].begin_time + 3600);
+		snprintf(b, sizeof(b), "%lld capped %lld %lld 4 0\n", k0 + 2, (long long)jd[2].begin_time,
+			 (long long)jd[2].begin_time + 3600);
+		ledger_lines(buf, sizeof(buf));
+		assert_contains(buf, a);
+		{ /* the capacity from slurmctld is saved for scarbon plan */
+			char all[2048];
+			FILE *f;
+			size_t len;
+			snprintf(path, sizeof(path), "%s/planned-load", dir);
+			f = fopen(path, "r");
+			assert_non_null(f);
+			len = fread(all, 1, sizeof(all) - 1, f);
+			all[len] = '\0';
+			fclose(f);
+			assert_contains(all, "\ncapacity capped 8 2\n");
+		}
+		assert_contains(buf, b);
+		assert_int_equal(strlen(buf), strlen(a) + strlen(b));
+	}
+	/* The ledger lost: slurmctld's pending job 2 (an admin gave it 2 GPUs) comes back, not
+	 * the running 3. */
+	snprintf(path, sizeof(path), "%s/planned-load", dir);
+	assert_int_equal(unlink(path), 0);
+	pthread_mutex_lock(&fake_lock);
+	fake_jobs[1].tres_req = "cpu=4,mem=4G,node=1,billing=4,gres/gpu=2";
+	pthread_mutex_unlock(&fake_lock);
+	logbuf[0] = '\0';
+	assert_int_equal(init(), SLURM_SUCCESS);
+	wait_rpcs(&job_rpcs, 2);
+	pthread_mutex_lock(&log_lock);
+	assert_contains(logbuf, "0 released (ended or gone), 1 added back, 0 updated");
+	pthread_mutex_unlock(&log_lock);
+	/* slurmctld stops answering: said once; then again. */
+	pthread_mutex_lock(&fake_lock);
+	fake_fail = 1;
+	pthread_mutex_unlock(&fake_lock);
+	wait_rpcs(&part_rpcs, 3);
+	pthread_mutex_lock(&fake_lock);
+	fake_fail = 0;
+	pthread_mutex_unlock(&fake_lock);
+	wait_rpcs(&job_rpcs, 2);
+	assert_int_equal(fini(), SLURM_SUCCESS);
+	{
+		const char *first = strstr(logbuf, "cannot read slurmctld's partitions (slurm_load_partitions: Unable "
+					   "to contact slurm controller): the planned-load ledger is not synchronised");
+		assert_non_null(first);
+		assert_null(strstr(first + 1, "cannot read slurmctld's"));
+		assert_contains(first, "the planned-load ledger is synchronised with slurmctld again");
+	}
+	snprintf(want, sizeof(want), "%lld capped %lld %lld 4 2\n", k0 + 1, (long long)jd[1].begin_time,
+		 (long long)jd[1].begin_time + 3600);
+	assert_string_equal(ledger_lines(buf, sizeof(buf)), want);
+	assert_int_equal(unlink(path), 0);
+	/* job_free checks that nothing is left: the last one. */
+	for (int i = 0; i < 2; i++) {
+		for (uint32_t e = 0; e < jd[i].spank_job_env_size; e++)
+			sc_ctld_free(jd[i].spank_job_env[e]);
+		sc_ctld_free(jd[i].spank_job_env);
+		sc_ctld_free(jd[i].partition);
+		sc_ctld_free(jd[i].admin_comment);
+		sc_ctld_free(msg[i]);
+	}
+	job_free(&jd[2], msg[2]);
+}
+
 /* StateDir/planned-load: what is saved comes back; ended jobs and unknown partitions are
  * dropped, malformed lines skipped and the first described; a missing file is empty. */
 static void test_ledger_file(void **state)
@@ -1072,10 +1306,10 @@ static void test_ledger_file(void **state)
 	assert_string_equal(p, path);
 	free(p);
 	assert_null(sc_loadfile_path("", &err));
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 0);
-	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, &err), 0);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 0);
+	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, NULL, &err), 0);
 	/* Job 12 ended long ago: dropped. */
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 2);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 2);
 	assert_int_equal(seq, 41);
 	assert_int_equal(dropped, 1);
 	assert_int_equal(bad, 0);
@@ -1085,13 +1319,13 @@ static void test_ledger_file(void **state)
 	assert_int_equal(c * 10 + g, 12);
 	/* Only partitions still managed; keys above seq raise it. */
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, &dropped, &bad, &err), 1);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, NULL, &dropped, &bad, &err), 1);
 	assert_int_equal(dropped, 2);
 	f = fopen(path, "a");
 	fprintf(f, "99 cpu 2000000000 2000000300 1 0\n5 cpu 10 9 1 0\nx\n6 cpu 2000000000 2000000300 0 0\n");
 	fclose(f);
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), 3);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 3);
 	assert_int_equal(seq, 99);
 	assert_int_equal(bad, 3);
 	assert_contains(err.msg, "/planned-load:7: a key from 1 to 4294967295, END after START");
@@ -1100,12 +1334,44 @@ static void test_ledger_file(void **state)
 	fprintf(f, "{\"budgets\": []}\n");
 	fclose(f);
 	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, &dropped, &bad, &err), -1);
+	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), -1);
 	assert_contains(err.msg, "planned-load:1: not a slurm-carbon ledger");
 	assert_int_equal(sc_load_jobs(l), 0);
 	unlink(path);
+	/* Capacities: saved for the partitions with cores, read back by name; a partition no
+	 * longer managed is ignored, a bad line skipped and described. */
+	{
+		const uint32_t caps[4] = { 64, 0, 8, 0 };
+		uint32_t got[4] = { 9, 9, 9, 9 }, got1[2];
+		assert_int_equal(sc_loadfile_save(path, jobs, 2, names, 2, 7, caps, &err), 0);
+		f = fopen(path, "r");
+		assert_non_null(f);
+		{
+			char text[512];
+			size_t len = fread(text, 1, sizeof(text) - 1, f);
+			text[len] = '\0';
+			assert_contains(text, "seq 7\ncapacity cpu 64 8\n7 cpu ");
+			assert_null(strstr(text, "capacity gpu"));
+		}
+		fclose(f);
+		sc_load_clear(l, 2000000000 - 600);
+		assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, got, &dropped, &bad, &err), 2);
+		assert_int_equal(got[0], 64);
+		assert_int_equal(got[1], 0);
+		assert_int_equal(got[2], 8);
+		assert_int_equal(got[3], 0);
+		f = fopen(path, "a");
+		fprintf(f, "capacity cpu 0 1\ncapacity gone 5 5\n");
+		fclose(f);
+		sc_load_clear(l, 2000000000 - 600);
+		assert_int_equal(sc_loadfile_restore(path, l, names + 1, 1, 2000000000, &seq, got1, &dropped, &bad, &err), 1);
+		assert_int_equal(got1[0], 0); /* gpu: none saved; cpu, gone: not managed */
+		assert_int_equal(bad, 1);
+		assert_contains(err.msg, "planned-load:6: expected capacity PARTITION CORES GPUS");
+		unlink(path);
+	}
 	/* An unwritable place: an error naming it. */
-	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, &err), -1);
+	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, NULL, &err), -1);
 	assert_contains(err.msg, "/nonexistent/planned-load.tmp: cannot write");
 	sc_load_destroy(l);
 }
@@ -1139,6 +1405,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_mode_off, stop_plugin),
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 		cmocka_unit_test_teardown(test_capacity, stop_plugin),
+		cmocka_unit_test_teardown(test_sync, stop_plugin),
 		cmocka_unit_test(test_ledger_file),
 	};
 

@@ -40,7 +40,7 @@ static struct sc_decision delay_decision(void)
 static void test_record_fields(void **state)
 {
 	struct sc_decision d = delay_decision();
-	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, NULL, 0, 0 };
+	struct sc_record_ctx ctx = { SC_MODE_ENFORCE, 1, "average", "file:DE.csv", 0, "compute", T0, NULL, NULL, 0, 0, NULL, NULL, 0, 0, 0 };
 	json_t *o = sc_record_carbon(&site, &d, &ctx);
 	char *s;
 
@@ -140,6 +140,39 @@ static void test_record_congestion(void **state)
 					  "\"uncongested_start\":5}}", &e), 1);
 	assert_false(e.congestion);
 	assert_int_equal(e.uncongested_start, 0);
+}
+
+/* The job's ledger key is recorded and reads back with the run time; records
+ * without it, or with a key out of range, read as 0. */
+static void test_record_ledger(void **state)
+{
+	struct sc_decision d = delay_decision();
+	struct sc_record_ctx ctx = { .mode = SC_MODE_ENFORCE, .applied = 1, .ledger = 4294967295u };
+	struct sc_estimate e;
+	json_t *o;
+	char *c;
+
+	(void)state;
+	c = sc_record_estimate_comment(NULL, &site, &d, &ctx);
+	assert_contains(c, "\"ledger\":4294967295");
+	assert_int_equal(sc_estimate_read(c, &e), 1);
+	free(c);
+	assert_int_equal(e.ledger, 4294967295u);
+	assert_int_equal(e.runtime_s, d.chosen.runtime);
+	ctx.ledger = 0;
+	o = sc_record_carbon(&site, &d, &ctx);
+	assert_null(json_object_get(o, "ledger"));
+	json_decref(o);
+	assert_int_equal(sc_estimate_read("{\"carbon\":{\"v\":1,\"decision\":\"delay\"}}", &e), 1);
+	assert_int_equal(e.ledger, 0);
+	assert_int_equal(e.runtime_s, -1);
+	const char *bad[] = { "0", "-3", "4294967296", "1.5", "\"7\"", "null" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char rec[128];
+		snprintf(rec, sizeof(rec), "{\"carbon\":{\"decision\":\"delay\",\"ledger\":%s}}", bad[i]);
+		assert_int_equal(sc_estimate_read(rec, &e), 1);
+		assert_int_equal(e.ledger, 0);
+	}
 }
 
 static void test_round(void **state)
@@ -483,6 +516,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_record_fields),
 		cmocka_unit_test(test_record_congestion),
+		cmocka_unit_test(test_record_ledger),
 		cmocka_unit_test(test_round),
 		cmocka_unit_test(test_comment_merge),
 		cmocka_unit_test(test_comments),

@@ -420,10 +420,39 @@ static void test_err(void **state)
 	sc_diag_free(NULL);
 }
 
+/* The GPUs of a TRES string as slurmctld reports it: the untyped gres/gpu
+ * entry only; none is 0; a bad count is an error. */
+static void test_tres_gpus(void **state)
+{
+	struct sc_err err;
+	uint32_t g = 7;
+
+	(void)state;
+	assert_int_equal(sc_parse_tres_gpus("cpu=64,mem=250G,node=4,billing=64,gres/gpu=8,gres/gpu:a100=8", &g, &err), 0);
+	assert_int_equal(g, 8);
+	assert_int_equal(sc_parse_tres_gpus("gres/gpu:a100=2,gres/gpu=3", &g, &err), 0);
+	assert_int_equal(g, 3);
+	assert_int_equal(sc_parse_tres_gpus("cpu=4,mem=1G,node=1,billing=4", &g, &err), 0);
+	assert_int_equal(g, 0);
+	assert_int_equal(sc_parse_tres_gpus("gres/gpumem=80G", &g, &err), 0);
+	assert_int_equal(g, 0);
+	assert_int_equal(sc_parse_tres_gpus(NULL, &g, &err), 0);
+	assert_int_equal(g, 0);
+	assert_int_equal(sc_parse_tres_gpus("gres/gpu=4294967295", &g, &err), 0);
+	assert_int_equal(g, 4294967295u);
+	const char *bad[] = { "gres/gpu=", "gres/gpu=x", "cpu=1,gres/gpu=2x", "gres/gpu=4294967296",
+			      "gres/gpu=99999999999999999999", "gres/gpu=-1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(sc_parse_tres_gpus(bad[i], &g, &err), -1);
+		assert_contains(err.msg, "expected gres/gpu=N");
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_carbon),
+		cmocka_unit_test(test_tres_gpus),
 		cmocka_unit_test(test_duration),
 		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_time_range),

@@ -10,7 +10,8 @@
 # BUILD_DIR and a carbon.conf and forecasts written here, so that every expected decision is
 # known: zone DE (partitions compute, gpu, flex) is 500 gCO2e/kWh except two greener windows
 # at 100 (a short one minutes ahead, a long one hours ahead); zone FR (compute-fr, flex's
-# alternative) is a constant 50; zone CAP (partition capped, Cores=32) is 500 now, 420 for the
+# alternative) is a constant 50; zone CAP (partitions capped, Cores=32, and synced, Cores=slurm
+# GPUs=slurm, synchronised with slurmctld every 2 s) is 500 now, 420 for the
 # next 8 hours but for one green hour at 100. Expected figures come from `scarbon plan --format json` of
 # the same build at the same `now`. Learned estimates: `scarbon learn --input` on a crafted sacct
 # dump writes StateDir/estimates.json before the cluster starts, with entries for partition
@@ -73,6 +74,7 @@ Mode=enforce
 MaxDelay=8:00:00
 MinSavings=10%
 ReloadInterval=0:01
+SyncInterval=2
 StateDir={data}/state
 Estimates=learned
 AllowOptOut=yes
@@ -86,6 +88,7 @@ PartitionName=gpu Zone=DE
 PartitionName=flex Zone=DE Alternatives=compute-fr
 PartitionName=compute-fr Zone=FR
 PartitionName=capped Zone=CAP Cores=32
+PartitionName=synced Zone=CAP Cores=slurm GPUs=slurm
 """
 
 
@@ -248,6 +251,83 @@ def capacity_burst(t0):
     run(["scancel"] + ids + ([jid] if jid else []))
 
 
+LEDGER = os.path.join(DATA, "state", "planned-load")
+
+
+def ledger():
+    """StateDir/planned-load as {key: (partition, start, end, cores, gpus)} ({} when absent)."""
+    out = {}
+    try:
+        with open(LEDGER) as f:
+            for line in f:
+                w = line.split()
+                if len(w) == 6 and w[0].isdigit():
+                    out[int(w[0])] = (w[1], int(w[2]), int(w[3]), int(w[4]), int(w[5]))
+    except OSError:
+        pass
+    return out
+
+
+def ledger_sync():
+    """Cores=slurm/GPUs=slurm and the sync with slurmctld (SyncInterval=2): the partition's
+    capacity is slurmctld's; delayed jobs there are planned, their records name their ledger
+    keys; cancelling two pending ones takes their load out of StateDir/planned-load at the next
+    sync and leaves the others'; with planned-load removed, a restarted slurmctld adds the
+    pending jobs' load back from their records."""
+    part = {}
+    for k, v in re.findall(r"(\S+?)=(\S*)", run(["scontrol", "show", "partition", "synced"]).stdout):
+        part.setdefault(k, v)
+    m = re.search(r"gres/gpu=(\d+)", part.get("TRES", ""))
+    cpus, gpus = int(part.get("TotalCPUs", "0") or 0), int(m.group(1)) if m else 0
+    line = f"job_submit/carbon: partition synced: capacity {cpus} cores, {gpus} GPUs (from slurmctld)"
+
+    def since_start():
+        # The capacity is unknown until the running slurmctld's first sync: its own log lines.
+        log = open(CTLD_LOG, errors="replace").read()
+        return log.rsplit(f"job_submit/carbon: {CONF}: Mode=enforce", 1)[-1]
+    seen = wait_for(lambda: line in since_start(), 30)
+    tap.ok(seen and cpus > 0 and gpus > 0, "Cores=slurm GPUs=slurm take the partition's CPUs and GPUs from slurmctld",
+           f"expected '{line}'; partition {part}")
+    ids, keys = [], []
+    for _ in range(4):
+        jid, err = sbatch(["-p", "synced", "-t", "60", "-n", "1"])
+        rec = carbon(show_job(jid).get("AdminComment", {})) if jid else {}
+        ids.append(jid)
+        keys.append(rec.get("ledger") if rec.get("decision") == "delay" else None)
+    tap.ok(all(isinstance(k, int) and k > 0 for k in keys) and len(set(keys)) == 4,
+           "delayed jobs on a Cores=slurm partition are planned, each record naming its ledger key",
+           f"{ids} {keys}")
+    if not all(keys):
+        return
+    planned = wait_for(lambda: all(ledger().get(k, ("",))[0] == "synced" for k in keys), 30)
+    tap.ok(planned, "their load is in StateDir/planned-load", f"{keys}\n{ledger()}")
+    run(["scancel", ids[0], ids[1]])
+
+    def after_cancel():
+        led = ledger()
+        return keys[0] not in led and keys[1] not in led and keys[2] in led and keys[3] in led
+    tap.ok(wait_for(after_cancel, 30), "a sync releases the cancelled pending jobs' load and keeps the others'",
+           f"{keys}\n{ledger()}")
+    # The ledger lost with slurmctld's restart: the sync adds the pending jobs back.
+    kept = {k: ledger()[k] for k in keys[2:]}
+    os.remove(LEDGER)
+    size = os.path.getsize(CTLD_LOG)
+    p = cluster("restart", "slurmctld")
+
+    def back():
+        led = ledger()
+        return all(led.get(k) == v for k, v in kept.items()) and keys[0] not in led and keys[1] not in led
+    ok = p.returncode == 0 and wait_for(back, 30)
+    with open(CTLD_LOG, errors="replace") as f:
+        f.seek(size)
+        log = f.read()
+    tap.ok(ok and re.search(r"planned-load ledger synchronised with slurmctld's \d+ jobs: \d+ released "
+                            r"\(ended or gone\), 2 added back", log),
+           "with planned-load removed, a restarted slurmctld's sync adds the pending jobs' load back",
+           f"{p.stdout}{p.stderr}\n{kept}\n{ledger()}\n{log[-1500:]}")
+    run(["scancel"] + ids[2:])
+
+
 def loads_seen():
     try:
         with open(CTLD_LOG, errors="replace") as f:
@@ -404,7 +484,7 @@ def main():
                   p.stdout + p.stderr):
         return
     log = open(CTLD_LOG, errors="replace").read()
-    tap.ok(f"job_submit/carbon: {CONF}: Mode=enforce, 5 managed partition(s), 3 zone(s)" in log,
+    tap.ok(f"job_submit/carbon: {CONF}: Mode=enforce, 6 managed partition(s), 3 zone(s)" in log,
            "slurmctld loaded carbon.conf at init", log[-2000:])
 
     # A delayed job that must then run in its window: a short greener window a few minutes
@@ -654,6 +734,7 @@ def main():
     capacity_burst(t0)
     run(["scancel", "-u", USER])
     run(["scancel", "-u", "root"])
+    ledger_sync()
 
     # The plugin counted them (800 in managed partitions), saved the counts in StateDir within
     # its ReloadInterval, and scarbon metrics shows them in Prometheus' format.
