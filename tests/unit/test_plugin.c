@@ -20,7 +20,6 @@
 #include "metrics/counters.h"
 #include "plugin/compat.h"
 #include "plugin/ctld.h"
-#include "plan/loadfile.h"
 #include "record/record.h"
 
 int init(void);
@@ -1286,96 +1285,6 @@ static void test_sync(void **state)
 	job_free(&jd[2], msg[2]);
 }
 
-/* StateDir/planned-load: what is saved comes back; ended jobs and unknown partitions are
- * dropped, malformed lines skipped and the first described; a missing file is empty. */
-static void test_ledger_file(void **state)
-{
-	char *names[] = { "cpu", "gpu" };
-	struct sc_load_job jobs[] = { { 7, 0, 2000000000, 2000003600, 4, 0 }, { 9, 1, 2000000000, 2000000600, 1, 2 },
-				      { 12, 0, 1000, 2000, 1, 0 } };
-	struct sc_load *l = sc_load_create(2, 2016, 10, 2000000000 - 600, NULL);
-	struct sc_err err = { "" };
-	char path[160], *p;
-	size_t dropped, bad;
-	uint32_t seq = 0, c, g;
-	FILE *f;
-
-	(void)state;
-	snprintf(path, sizeof(path), "%s/planned-load", dir);
-	p = sc_loadfile_path(dir, &err);
-	assert_string_equal(p, path);
-	free(p);
-	assert_null(sc_loadfile_path("", &err));
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 0);
-	assert_int_equal(sc_loadfile_save(path, jobs, 3, names, 2, 41, NULL, &err), 0);
-	/* Job 12 ended long ago: dropped. */
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 2);
-	assert_int_equal(seq, 41);
-	assert_int_equal(dropped, 1);
-	assert_int_equal(bad, 0);
-	sc_load_at(l, 0, 2000000000, &c, NULL);
-	assert_int_equal(c, 4);
-	sc_load_at(l, 1, 2000000000, &c, &g);
-	assert_int_equal(c * 10 + g, 12);
-	/* Only partitions still managed; keys above seq raise it. */
-	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 1, 2000000000, &seq, NULL, &dropped, &bad, &err), 1);
-	assert_int_equal(dropped, 2);
-	f = fopen(path, "a");
-	fprintf(f, "99 cpu 2000000000 2000000300 1 0\n5 cpu 10 9 1 0\nx\n6 cpu 2000000000 2000000300 0 0\n");
-	fclose(f);
-	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), 3);
-	assert_int_equal(seq, 99);
-	assert_int_equal(bad, 3);
-	assert_contains(err.msg, "/planned-load:7: a key from 1 to 4294967295, END after START");
-	/* Not a ledger: refused, nothing added. */
-	f = fopen(path, "w");
-	fprintf(f, "{\"budgets\": []}\n");
-	fclose(f);
-	sc_load_clear(l, 2000000000 - 600);
-	assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, NULL, &dropped, &bad, &err), -1);
-	assert_contains(err.msg, "planned-load:1: not a slurm-carbon ledger");
-	assert_int_equal(sc_load_jobs(l), 0);
-	unlink(path);
-	/* Capacities: saved for the partitions with cores, read back by name; a partition no
-	 * longer managed is ignored, a bad line skipped and described. */
-	{
-		const uint32_t caps[4] = { 64, 0, 8, 0 };
-		uint32_t got[4] = { 9, 9, 9, 9 }, got1[2];
-		assert_int_equal(sc_loadfile_save(path, jobs, 2, names, 2, 7, caps, &err), 0);
-		f = fopen(path, "r");
-		assert_non_null(f);
-		{
-			char text[512];
-			size_t len = fread(text, 1, sizeof(text) - 1, f);
-			text[len] = '\0';
-			assert_contains(text, "seq 7\ncapacity cpu 64 8\n7 cpu ");
-			assert_null(strstr(text, "capacity gpu"));
-		}
-		fclose(f);
-		sc_load_clear(l, 2000000000 - 600);
-		assert_int_equal(sc_loadfile_restore(path, l, names, 2, 2000000000, &seq, got, &dropped, &bad, &err), 2);
-		assert_int_equal(got[0], 64);
-		assert_int_equal(got[1], 0);
-		assert_int_equal(got[2], 8);
-		assert_int_equal(got[3], 0);
-		f = fopen(path, "a");
-		fprintf(f, "capacity cpu 0 1\ncapacity gone 5 5\n");
-		fclose(f);
-		sc_load_clear(l, 2000000000 - 600);
-		assert_int_equal(sc_loadfile_restore(path, l, names + 1, 1, 2000000000, &seq, got1, &dropped, &bad, &err), 1);
-		assert_int_equal(got1[0], 0); /* gpu: none saved; cpu, gone: not managed */
-		assert_int_equal(bad, 1);
-		assert_contains(err.msg, "planned-load:6: expected capacity PARTITION CORES GPUS");
-		unlink(path);
-	}
-	/* An unwritable place: an error naming it. */
-	assert_int_equal(sc_loadfile_save("/nonexistent/planned-load", jobs, 1, names, 2, 1, NULL, &err), -1);
-	assert_contains(err.msg, "/nonexistent/planned-load.tmp: cannot write");
-	sc_load_destroy(l);
-}
-
 /* A failed assertion leaves its test early: stop the plugin's thread whatever happened. */
 static int stop_plugin(void **state)
 {
@@ -1406,7 +1315,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_modify, stop_plugin),
 		cmocka_unit_test_teardown(test_capacity, stop_plugin),
 		cmocka_unit_test_teardown(test_sync, stop_plugin),
-		cmocka_unit_test(test_ledger_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
