@@ -1,6 +1,6 @@
 /* slurm-carbon: libFuzzer target for base/units' parsers: carbon amounts,
  * durations, times (absolute and relative), numbers, percentages, memory
- * sizes and GPU specs. The first byte picks the parser, the rest is its
+ * sizes, GPU specs and TRES strings' GPUs. The first byte picks the parser, the rest is its
  * text. Asserts each parser's contract: on success the value is within
  * the documented range and what the formatter writes reads back (exactly
  * for durations and times, to three significant digits for carbon); on
@@ -10,6 +10,8 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "base/units.h"
 #include "tests/fuzz/fuzz_util.h"
@@ -135,6 +137,31 @@ static void gpus(const char *s)
 		abort();
 }
 
+/* A TRES string's GPUs: the count of its first field that is gres/gpu=N
+ * (strtoull's reading of N), else 0; a refusal leaves 0 and is only for
+ * such a field. */
+static void tres_gpus(const char *s)
+{
+	static const char key[] = "gres/gpu=";
+	struct sc_err err = { "" };
+	uint32_t g = SENTINEL;
+	const char *want = NULL;
+
+	for (const char *p = s; *p; p += strcspn(p, ","), p += *p == ',')
+		if (strncmp(p, key, sizeof(key) - 1) == 0) {
+			want = p + sizeof(key) - 1;
+			break;
+		}
+	if (sc_parse_tres_gpus(s, &g, &err) < 0) {
+		fuzz_check_err(&err);
+		if (!want || g != 0)
+			abort();
+		return;
+	}
+	if (want ? strtoull(want, NULL, 10) != g : g != 0)
+		abort();
+}
+
 static void boolean(const char *s)
 {
 	struct sc_err err = { "" };
@@ -164,7 +191,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4: time_(s, 1); break;
 	case 5: number(s); break;
 	case 6: memory(s); break;
-	case 7: gpus(s); break;
+	case 7: gpus(s); tres_gpus(s); break;
 	default: boolean(s); break;
 	}
 	free(s);
