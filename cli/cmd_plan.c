@@ -467,7 +467,7 @@ static struct sc_load *load_ledger(struct sc_cli *cli, struct sc_conf *conf, int
 	struct sc_err err = { "" };
 	struct sc_load *l = sc_loadfile_ledger(conf, now, cong, &err);
 	size_t dropped = 0, bad = 0;
-	uint32_t seq, *caps = calloc(2 * conf->n_parts + 1, sizeof(*caps));
+	uint32_t seq, *caps;
 	char *path;
 
 	if (!l) {
@@ -476,6 +476,7 @@ static struct sc_load *load_ledger(struct sc_cli *cli, struct sc_conf *conf, int
 				err.msg);
 		return NULL;
 	}
+	caps = calloc(2 * conf->n_parts + 1, sizeof(*caps)); /* NULL: the capacities saved are not read */
 	path = sc_loadfile_path(conf->state_dir, &err);
 	if (!path)
 		fprintf(cli->err, "%s %s: warning: planned load not read: %s\n", cli->prog, cli->cmd, err.msg);
